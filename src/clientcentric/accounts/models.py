@@ -1,0 +1,134 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .roles import STAFF_ROLES, Role
+from .validators import validate_inn
+
+
+class Agency(models.Model):
+    """An authority or an authorised organisation (орган власти / уполномоченная организация)."""
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", _("federal")
+        REGIONAL = "regional", _("regional")
+        MUNICIPAL = "municipal", _("municipal")
+
+    class Kind(models.TextChoices):
+        EXECUTIVE = "executive", _("executive body")
+        LOCAL_GOVERNMENT = "local_government", _("local government")
+        INSTITUTION = "institution", _("institution")
+        ONE_STOP_CENTRE = "one_stop_centre", _("one-stop centre")
+        SUPERVISORY = "supervisory", _("supervisory body")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent agency"), null=True, blank=True, related_name="children",
+        on_delete=models.PROTECT,
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def ancestors(self) -> list["Agency"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class User(AbstractUser):
+    """A person who signs in. One role; staff belong to an agency."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CLIENT)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, related_name="staff", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="user_role_known"
+            ),
+        ]
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p) or self.username
+
+
+class BusinessClient(models.Model):
+    """A legal entity or an individual entrepreneur (ЮЛ / ИП)."""
+
+    class Kind(models.TextChoices):
+        LEGAL_ENTITY = "legal_entity", _("legal entity")
+        ENTREPRENEUR = "entrepreneur", _("individual entrepreneur")
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    inn = models.CharField(_("INN"), max_length=12, unique=True, validators=[validate_inn])
+
+    class Meta:
+        verbose_name = _("business client")
+        verbose_name_plural = _("business clients")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Representative(models.Model):
+    """A person allowed to act for a client or for a business, on a stated basis and for a period."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("representative"), related_name="represents", on_delete=models.CASCADE
+    )
+    client = models.ForeignKey(
+        User, verbose_name=_("client"), null=True, blank=True, related_name="representatives",
+        on_delete=models.CASCADE,
+    )
+    business = models.ForeignKey(
+        BusinessClient, verbose_name=_("business"), null=True, blank=True, related_name="representatives",
+        on_delete=models.CASCADE,
+    )
+    basis = models.CharField(_("basis (power of attorney, law)"), max_length=300)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(client__isnull=False, business__isnull=True) | Q(client__isnull=True, business__isnull=False)),
+                name="representative_acts_for_exactly_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="representative_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.client or self.business}"

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", _("client")
+    BUSINESS_REPRESENTATIVE = "business_representative", _("business representative")
+    OPERATOR = "operator", _("operator")
+    ANALYST = "analyst", _("analyst")
+    METHODOLOGIST = "methodologist", _("methodologist")
+    INSPECTOR = "inspector", _("inspector")
+    ADMIN = "admin", _("administrator")
+
+
+STAFF_ROLES = frozenset({Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.INSPECTOR, Role.ADMIN})
+
+# What each staff role may do in the back office, as Django model permissions: app label -> actions.
+BACK_OFFICE_PERMISSIONS = {
+    Role.METHODOLOGIST: {"registry": ("view", "add", "change", "delete"), "accounts": ("view",)},
+    Role.ANALYST: {"registry": ("view",)},
+    Role.OPERATOR: {"registry": ("view",)},
+    Role.INSPECTOR: {"registry": ("view",)},
+}

@@ -1,0 +1,79 @@
+"""The `clientcentric` command: the platform's own verbs, and every manage.py command besides.
+
+    clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo region, serve
+    clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
+    clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
+    clientcentric registry export --format csv|xlsx|json     export the registry
+    clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
+"""
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from django.conf import settings
+
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "gunicorn", "clientcentric.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--access-logfile", "-", "--log-level", settings.LOG_LEVEL.lower(),
+    ])
+
+
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=2)
+
+
+def demo(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="clientcentric demo", description="Set up the demo region and serve it.")
+    _server_arguments(parser)
+    parser.add_argument("--no-serve", action="store_true", help="Only migrate and load the demo data.")
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo")
+    if not args.no_serve:
+        print(f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)")
+        sys.stdout.flush()
+        _serve(args.host, args.port, args.workers)
+
+
+def serve(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="clientcentric serve", description="Serve the platform with gunicorn.")
+    _server_arguments(parser)
+    args = parser.parse_args(argv)
+    _setup_django()
+    _serve(args.host, args.port, args.workers)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "demo":
+        return demo(argv[1:])
+    if argv and argv[0] == "serve":
+        return serve(argv[1:])
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        if not argv:
+            return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["clientcentric", *argv])
+
+
+if __name__ == "__main__":
+    main()

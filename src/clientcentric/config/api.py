@@ -1,0 +1,18 @@
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from clientcentric import __version__
+from clientcentric.core.api_errors import install_error_handlers
+from clientcentric.registry.api import router as registry_router
+
+# Operations are closed unless they say otherwise: the default is a signed-in session.
+api = NinjaAPI(
+    title="Clientcentric API",
+    version=__version__,
+    description="Registry of life situations, client segments, needs, services and FAQ; more to come.",
+    urls_namespace="api",
+    auth=django_auth,
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/registry", registry_router)

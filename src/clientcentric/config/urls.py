@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from clientcentric.core import views as core_views
+
+from .api import api
+
+admin.site.site_header = _("Clientcentric back office")
+admin.site.site_title = _("Clientcentric")
+admin.site.index_title = _("Registry, people and agencies")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("account/", include("clientcentric.accounts.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("", include("clientcentric.registry.urls")),
+]

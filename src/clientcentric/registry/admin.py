@@ -1,0 +1,124 @@
+"""Back office for methodologists. Saves go through registry.services, like every other write."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
+
+
+class ServiceLayerAdmin(SimpleHistoryAdmin):
+    """Defers the save to `save_related`, where the many-to-many values are known, and calls the service."""
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        self.save_through_service(request, form)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_through_service(self, request, form):
+        raise NotImplementedError
+
+
+@admin.register(LifeSituation)
+class LifeSituationAdmin(ServiceLayerAdmin):
+    list_display = ("name", "code", "audience", "sort_order")
+    list_filter = ("audience",)
+    search_fields = ("name", "code", "description")
+    prepopulated_fields = {}
+
+    def save_through_service(self, request, form):
+        services.save_life_situation(form.instance, actor=request.user)
+
+
+@admin.register(Segment)
+class SegmentAdmin(ServiceLayerAdmin):
+    list_display = ("name", "code", "is_potential")
+    list_filter = ("is_potential", "life_situations")
+    search_fields = ("name", "code", "description")
+    filter_horizontal = ("life_situations",)
+
+    def save_through_service(self, request, form):
+        services.save_segment(form.instance, life_situations=form.cleaned_data["life_situations"], actor=request.user)
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(ServiceLayerAdmin):
+    list_display = ("question", "code", "topic")
+    list_filter = ("topic",)
+    search_fields = ("question", "answer", "code")
+
+    def save_through_service(self, request, form):
+        services.save_faq_entry(form.instance, actor=request.user)
+
+
+@admin.register(Service)
+class ServiceAdmin(ServiceLayerAdmin):
+    list_display = ("name", "code", "kind", "agency", "effort_class")
+    list_filter = ("kind", "effort_class", "touchpoints", "agency")
+    search_fields = ("name", "code", "description")
+    autocomplete_fields = ("agency",)
+    filter_horizontal = ("touchpoints",)
+
+    def save_through_service(self, request, form):
+        services.save_service(form.instance, touchpoints=form.cleaned_data["touchpoints"], actor=request.user)
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = services.need_status_problems(
+            status=cleaned.get("status", ""), status_reason=cleaned.get("status_reason", ""),
+            has_faq=cleaned.get("faq") is not None, service_count=len(cleaned.get("services") or []),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return cleaned
+
+
+class ExpectationInline(admin.TabularInline):
+    model = Expectation
+    extra = 1
+    fields = ("position", "text")
+
+
+@admin.register(Need)
+class NeedAdmin(ServiceLayerAdmin):
+    form = NeedForm
+    list_display = ("name", "code", "status")
+    list_filter = ("status", "life_situations", "segments")
+    search_fields = ("name", "code", "description", "status_reason")
+    autocomplete_fields = ("faq",)
+    filter_horizontal = ("life_situations", "segments", "services")
+    inlines = [ExpectationInline]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "description")}),
+        (_("Status"), {"fields": ("status", "status_reason", "faq")}),
+        (_("Where it belongs"), {"fields": ("life_situations", "segments", "services")}),
+    )
+
+    def save_through_service(self, request, form):
+        data = form.cleaned_data
+        services.save_need(
+            form.instance, life_situations=data["life_situations"], segments=data["segments"],
+            services=data["services"], actor=request.user,
+        )
+
+
+@admin.register(Touchpoint)
+class TouchpointAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

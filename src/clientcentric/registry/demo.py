@@ -1,0 +1,69 @@
+"""The demo region: its registry (a committed JSON file in the import format) and one account per role."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import Agency, BusinessClient, User
+from clientcentric.accounts.roles import Role
+
+from .importer import ImportReport, import_registry
+
+REGISTRY_FILE = Path(__file__).with_name("demo") / "registry.json"
+DEMO_PASSWORD = "demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    last_name: str
+    first_name: str
+    agency_code: str = ""
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("client", Role.CLIENT, "Иванова", "Мария"),
+    DemoAccount("business", Role.BUSINESS_REPRESENTATIVE, "Петров", "Алексей"),
+    DemoAccount("operator", Role.OPERATOR, "Смирнова", "Ольга", "mfc"),
+    DemoAccount("analyst", Role.ANALYST, "Кузнецов", "Дмитрий", "minek"),
+    DemoAccount("methodologist", Role.METHODOLOGIST, "Соколова", "Анна", "minek"),
+    DemoAccount("inspector", Role.INSPECTOR, "Попов", "Сергей", "gzhi"),
+    DemoAccount("admin", Role.ADMIN, "Васильев", "Игорь", "minek"),
+)
+DEMO_BUSINESS = {"name": "ООО «Северный пекарь»", "kind": BusinessClient.Kind.LEGAL_ENTITY, "inn": "7707083893"}
+
+
+def load_registry() -> ImportReport:
+    return import_registry(REGISTRY_FILE.read_bytes(), REGISTRY_FILE.name)
+
+
+@transaction.atomic
+def ensure_accounts() -> list[DemoAccount]:
+    """Create the demo people once; later runs only reset their passwords to the published one."""
+    agencies = {a.code: a for a in Agency.objects.all()}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            accounts_services.create_person(
+                username=account.username, password=DEMO_PASSWORD, role=account.role,
+                agency=agencies.get(account.agency_code), last_name=account.last_name,
+                first_name=account.first_name,
+            )
+        else:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    business = BusinessClient.objects.filter(inn=DEMO_BUSINESS["inn"]).first()
+    if business is None:
+        business = accounts_services.save_business(BusinessClient(**DEMO_BUSINESS))
+    representative = User.objects.get(username="business")
+    if not business.representatives.filter(person=representative).exists():
+        from django.utils import timezone
+
+        accounts_services.appoint_representative(
+            person=representative, business=business, basis="Генеральный директор (устав)",
+            valid_from=timezone.localdate(),
+        )
+    return list(DEMO_ACCOUNTS)

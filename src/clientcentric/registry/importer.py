@@ -1,0 +1,288 @@
+"""Import of the whole registry: every row is checked, and nothing is written unless all rows pass."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import Agency
+
+from . import services
+from .models import FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
+from .schema import LIST_SEPARATOR, SHEETS, Column
+from .tabular import ImportRefused, Problem, RawRows, read_registry_file
+
+TRUE_WORDS = {"true", "1", "yes", "да", "y", "истина"}
+FALSE_WORDS = {"false", "0", "no", "нет", "n", "ложь", ""}
+MODELS = {
+    "agencies": Agency, "life_situations": LifeSituation, "segments": Segment, "faq": FaqEntry,
+    "services": Service, "needs": Need, "touchpoints": Touchpoint,
+}
+
+
+@dataclass
+class ImportReport:
+    problems: list[Problem] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok, "dry_run": self.dry_run, "created": dict(self.created), "updated": dict(self.updated),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _typed(column: Column, text: str):
+    """The cell as Python, or raise ValueError with a message for the report."""
+    text = text if text != "" else column.default
+    if column.required and text == "":
+        raise ValueError(_("A value is required."))
+    if column.kind == "int":
+        try:
+            return int(text or 0)
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
+    if column.kind == "bool":
+        if text.lower() in TRUE_WORDS:
+            return True
+        if text.lower() in FALSE_WORDS:
+            return False
+        raise ValueError(_("“%(value)s” is not yes/no (true/false).") % {"value": text})
+    if column.kind == "choice" and text and text not in column.choices:
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": ", ".join(column.choices)}
+        )
+    if column.kind == "refs":
+        codes = _split(text)
+        if column.required and not codes:
+            raise ValueError(_("A value is required."))
+        return codes
+    return text
+
+
+class _Validation:
+    def __init__(self, raw: RawRows):
+        self.raw = raw
+        self.problems: list[Problem] = list(raw.problems)
+        self.rows: dict[str, list[tuple[int, dict]]] = {}
+
+    def run(self) -> None:
+        for sheet in SHEETS:
+            self.rows[sheet.name] = self._typed_rows(sheet)
+        self._check_references()
+        self._check_needs()
+
+    def _typed_rows(self, sheet) -> list[tuple[int, dict]]:
+        typed_rows, seen = [], {}
+        for number, cells in self.raw.sheets.get(sheet.name, []):
+            typed, row_ok = {}, True
+            for column in sheet.columns:
+                if column.name not in cells and not column.required:
+                    continue
+                try:
+                    typed[column.name] = _typed(column, cells.get(column.name, ""))
+                except ValueError as error:
+                    self.problems.append(Problem(str(error), sheet.name, number, column.name))
+                    row_ok = False
+            key = typed.get("code") if sheet.key else (typed.get("need"), typed.get("position"))
+            if row_ok and key in seen:
+                self.problems.append(Problem(
+                    _("Duplicate: the same code is already on row %(row)s.") % {"row": seen[key]},
+                    sheet.name, number, "code" if sheet.key else "position",
+                ))
+                row_ok = False
+            if row_ok:
+                seen[key] = number
+                typed_rows.append((number, typed))
+        return typed_rows
+
+    def known_codes(self, sheet_name: str) -> set[str]:
+        in_file = {row["code"] for _n, row in self.rows.get(sheet_name, [])}
+        return in_file | set(MODELS[sheet_name].objects.values_list("code", flat=True))
+
+    def _check_references(self) -> None:
+        known = {}
+        for sheet in SHEETS:
+            for number, row in self.rows[sheet.name]:
+                for column in sheet.columns:
+                    if column.kind not in ("ref", "refs") or column.name not in row:
+                        continue
+                    if column.ref not in known:
+                        known[column.ref] = self.known_codes(column.ref)
+                    values = row[column.name] if column.kind == "refs" else [row[column.name]] if row[column.name] else []
+                    for code in values:
+                        if code not in known[column.ref]:
+                            self.problems.append(Problem(
+                                _("Unknown reference “%(code)s” (no such %(target)s in the file or the registry).")
+                                % {"code": code, "target": column.ref},
+                                sheet.name, number, column.name,
+                            ))
+
+    def _check_needs(self) -> None:
+        for number, row in self.rows["needs"]:
+            problems = services.need_status_problems(
+                status=row.get("status", ""), status_reason=row.get("status_reason", ""),
+                has_faq=bool(row.get("faq")), service_count=len(row.get("services", [])),
+            )
+            for column, message in problems.items():
+                self.problems.append(Problem(message, "needs", number, column))
+
+
+def import_registry(data: bytes, filename: str, *, actor=None, sheet: str | None = None, dry_run=False) -> ImportReport:
+    """Validate the whole file, then write all of it in one transaction — or nothing."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        raw = read_registry_file(data, filename, sheet=sheet)
+    except ImportRefused as refused:
+        report.problems = refused.problems
+        return report
+    validation = _Validation(raw)
+    validation.run()
+    if validation.problems:
+        report.problems = validation.problems
+        return report
+    with transaction.atomic():
+        _Writer(validation.rows, report, actor).write()
+        if report.problems or dry_run:
+            transaction.set_rollback(True)
+    if report.problems:
+        report.created.clear()
+        report.updated.clear()
+    return report
+
+
+class _Writer:
+    def __init__(self, rows, report: ImportReport, actor):
+        self.rows, self.report, self.actor = rows, report, actor
+        self.failed: set[tuple[str, str]] = set()
+
+    def write(self) -> None:
+        for sheet in SHEETS:
+            if sheet.name == "expectations":
+                continue
+            for number, row in self.rows[sheet.name]:
+                try:
+                    created = getattr(self, f"_write_{sheet.name}")(row)
+                except _SkipRow:
+                    continue
+                except ValidationError as error:
+                    self._report(sheet.name, number, error)
+                    if sheet.key:
+                        self.failed.add((sheet.name, row["code"]))
+                    continue
+                (self.report.created if created else self.report.updated)[sheet.name] += 1
+        self._write_expectations()
+
+    def _report(self, sheet: str, number: int, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.report.problems.append(Problem(message, sheet, number, column if column != "__all__" else ""))
+        else:
+            for message in error.messages:
+                self.report.problems.append(Problem(message, sheet, number))
+
+    def _get(self, sheet: str, code: str):
+        if (sheet, code) in self.failed:
+            raise _SkipRow
+        return MODELS[sheet].objects.get(code=code)
+
+    def _many(self, sheet: str, codes: list[str]) -> list:
+        return [self._get(sheet, code) for code in codes]
+
+    def _instance(self, model, code: str):
+        instance = model.objects.filter(code=code).first()
+        return instance or model(code=code), instance is None
+
+    def _assign(self, instance, row: dict, fields: tuple[str, ...]) -> None:
+        for name in fields:
+            if name in row:
+                setattr(instance, name, row[name])
+
+    def _write_agencies(self, row) -> bool:
+        agency, created = self._instance(Agency, row["code"])
+        self._assign(agency, row, ("name", "short_name", "level", "kind"))
+        if "parent" in row:
+            agency.parent = self._get("agencies", row["parent"]) if row["parent"] else None
+        accounts_services.save_agency(agency, actor=self.actor)
+        return created
+
+    def _write_life_situations(self, row) -> bool:
+        situation, created = self._instance(LifeSituation, row["code"])
+        self._assign(situation, row, ("name", "audience", "description", "sort_order"))
+        services.save_life_situation(situation, actor=self.actor)
+        return created
+
+    def _write_segments(self, row) -> bool:
+        segment, created = self._instance(Segment, row["code"])
+        self._assign(segment, row, ("name", "is_potential", "description"))
+        situations = self._many("life_situations", row["life_situations"]) if "life_situations" in row else (
+            list(segment.life_situations.all()) if not created else [])
+        services.save_segment(segment, life_situations=situations, actor=self.actor)
+        return created
+
+    def _write_faq(self, row) -> bool:
+        entry, created = self._instance(FaqEntry, row["code"])
+        self._assign(entry, row, ("question", "answer", "topic"))
+        services.save_faq_entry(entry, actor=self.actor)
+        return created
+
+    def _write_services(self, row) -> bool:
+        service, created = self._instance(Service, row["code"])
+        self._assign(service, row, ("name", "kind", "effort_class", "description", "legal_basis"))
+        service.agency = self._get("agencies", row["agency"])
+        touchpoints = list(Touchpoint.objects.filter(code__in=row["touchpoints"]))
+        services.save_service(service, touchpoints=touchpoints, actor=self.actor)
+        return created
+
+    def _write_needs(self, row) -> bool:
+        need, created = self._instance(Need, row["code"])
+        self._assign(need, row, ("name", "description", "status", "status_reason"))
+        if "faq" in row:
+            need.faq = self._get("faq", row["faq"]) if row["faq"] else None
+
+        def current(name):
+            return list(getattr(need, name).all()) if not created else []
+
+        services.save_need(
+            need,
+            life_situations=self._many("life_situations", row["life_situations"]),
+            segments=self._many("segments", row["segments"]) if "segments" in row else current("segments"),
+            services=self._many("services", row["services"]) if "services" in row else current("services"),
+            actor=self.actor,
+        )
+        return created
+
+    def _write_expectations(self) -> None:
+        """A need's expectations are replaced as a whole, in the order of their positions."""
+        by_need = defaultdict(list)
+        for number, row in self.rows["expectations"]:
+            by_need[row["need"]].append((row["position"], number, row["text"]))
+        for code, items in by_need.items():
+            items.sort()
+            try:
+                need = self._get("needs", code)
+                services.set_expectations(need, [text for _p, _n, text in items], actor=self.actor)
+            except _SkipRow:
+                continue
+            except ValidationError as error:
+                self._report("expectations", items[0][1], error)
+                continue
+            self.report.created["expectations"] += len(items)
+
+
+class _SkipRow(Exception):
+    """A row that refers to a record whose own row failed; the first failure is the one reported."""

@@ -1,0 +1,111 @@
+"""Reads of the registry: catalogue pages, search, and the open-data tables."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from clientcentric.accounts.models import Agency
+from clientcentric.engines.text.lemmas import lemmas
+
+from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service, Touchpoint
+from .schema import SCHEMA_VERSION, SHEETS
+
+
+def services_with_details() -> QuerySet[Service]:
+    return Service.objects.select_related("agency").prefetch_related("touchpoints")
+
+
+def needs_with_details() -> QuerySet[Need]:
+    return Need.objects.select_related("faq").prefetch_related(
+        "life_situations", "segments", Prefetch("services", queryset=services_with_details()), "expectations"
+    )
+
+
+def life_situations_with_counts() -> list[dict]:
+    """Each life situation with how many of its needs are met, being worked on, or cannot be met."""
+    situations = list(LifeSituation.objects.prefetch_related("needs"))
+    return [
+        {
+            "situation": s,
+            "needs": len(s.needs.all()),
+            **{status.value: sum(1 for n in s.needs.all() if n.status == status) for status in NeedStatus},
+        }
+        for s in situations
+    ]
+
+
+def matching(queryset: QuerySet, query: str) -> QuerySet:
+    """Records whose text holds every word of the query in any form (lemma match)."""
+    words = lemmas(query)
+    if not words:
+        return queryset.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_document__contains=f" {word} ")
+    return queryset.filter(condition)
+
+
+def search(query: str, limit: int = 50) -> dict[str, list]:
+    return {
+        "life_situations": list(matching(LifeSituation.objects.all(), query)[:limit]),
+        "needs": list(matching(Need.objects.all(), query)[:limit]),
+        "services": list(matching(Service.objects.select_related("agency"), query)[:limit]),
+        "faq": list(matching(FaqEntry.objects.all(), query)[:limit]),
+        "segments": list(matching(Segment.objects.all(), query)[:limit]),
+    }
+
+
+def _codes(items) -> list[str]:
+    return sorted(item.code for item in items)
+
+
+def registry_tables() -> dict[str, list[dict]]:
+    """The whole registry as sheets of plain rows, in the open-data schema (lists stay lists)."""
+    agencies = Agency.objects.select_related("parent").filter(services__isnull=False).distinct()
+    return {
+        "agencies": [
+            {"code": a.code, "name": a.name, "short_name": a.short_name, "level": a.level, "kind": a.kind,
+             "parent": a.parent.code if a.parent else ""}
+            for a in agencies.order_by("code")
+        ],
+        "life_situations": [
+            {"code": s.code, "name": s.name, "audience": s.audience, "description": s.description,
+             "sort_order": s.sort_order}
+            for s in LifeSituation.objects.order_by("sort_order", "code")
+        ],
+        "segments": [
+            {"code": s.code, "name": s.name, "is_potential": s.is_potential, "description": s.description,
+             "life_situations": _codes(s.life_situations.all())}
+            for s in Segment.objects.prefetch_related("life_situations").order_by("code")
+        ],
+        "faq": [
+            {"code": f.code, "question": f.question, "answer": f.answer, "topic": f.topic}
+            for f in FaqEntry.objects.order_by("code")
+        ],
+        "services": [
+            {"code": s.code, "name": s.name, "kind": s.kind, "agency": s.agency.code,
+             "touchpoints": _codes(s.touchpoints.all()), "effort_class": s.effort_class,
+             "description": s.description, "legal_basis": s.legal_basis}
+            for s in services_with_details().order_by("code")
+        ],
+        "needs": [
+            {"code": n.code, "name": n.name, "description": n.description, "status": n.status,
+             "status_reason": n.status_reason, "faq": n.faq.code if n.faq else "",
+             "life_situations": _codes(n.life_situations.all()), "segments": _codes(n.segments.all()),
+             "services": _codes(n.services.all())}
+            for n in Need.objects.select_related("faq")
+            .prefetch_related("life_situations", "segments", "services").order_by("code")
+        ],
+        "expectations": [
+            {"need": e.need.code, "position": e.position, "text": e.text}
+            for e in Expectation.objects.select_related("need").order_by("need__code", "position")
+        ],
+    }
+
+
+def json_document(tables: dict[str, list[dict]]) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": timezone.now().replace(microsecond=0).isoformat(),
+        "touchpoints": [{"code": t.code, "name": t.name} for t in Touchpoint.objects.all()],
+        "sheets": {sheet.name: tables[sheet.name] for sheet in SHEETS},
+    }

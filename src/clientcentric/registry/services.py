@@ -1,0 +1,130 @@
+"""Every write to the registry: validation, the search document, history and the audit log."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clientcentric.core import audit
+from clientcentric.engines.text.lemmas import search_document
+
+from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
+
+
+def need_status_problems(*, status: str, status_reason: str, has_faq: bool, service_count: int) -> dict[str, str]:
+    """What keeps a need's status from being published, by field. Empty when the status is consistent."""
+    problems = {}
+    if status == NeedStatus.CANNOT_MEET:
+        if not (status_reason or "").strip():
+            problems["status_reason"] = _("A need that cannot be met must have a public reason.")
+        if not has_faq:
+            problems["faq"] = _("A need that cannot be met must link an FAQ entry that says why and what to do instead.")
+    elif status == NeedStatus.IN_PROGRESS:
+        if not (status_reason or "").strip():
+            problems["status_reason"] = _("Say publicly what is being done about this need.")
+    elif status == NeedStatus.MET and service_count == 0:
+        problems["services"] = _("A need met by services must list at least one service.")
+    return problems
+
+
+def _stamp(instance, actor) -> None:
+    # simple-history reads the author of a change from here when there is no request (CLI, imports).
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
+def _save(instance, actor, *texts: str) -> bool:
+    created = instance.pk is None
+    instance.search_document = search_document(*texts)
+    instance.full_clean(exclude=["search_document"])
+    _stamp(instance, actor)
+    instance.save()
+    return created
+
+
+def _audit(actor, instance, created: bool) -> None:
+    verb = "created" if created else "changed"
+    audit.record(actor, f"registry.{instance._meta.model_name}_{verb}", instance, code=getattr(instance, "code", ""))
+
+
+@transaction.atomic
+def save_life_situation(situation: LifeSituation, *, actor=None) -> LifeSituation:
+    created = _save(situation, actor, situation.name, situation.description)
+    _audit(actor, situation, created)
+    return situation
+
+
+@transaction.atomic
+def save_segment(segment: Segment, *, life_situations: Iterable[LifeSituation], actor=None) -> Segment:
+    created = _save(segment, actor, segment.name, segment.description)
+    segment.life_situations.set(list(life_situations))
+    _audit(actor, segment, created)
+    return segment
+
+
+@transaction.atomic
+def save_faq_entry(entry: FaqEntry, *, actor=None) -> FaqEntry:
+    created = _save(entry, actor, entry.question, entry.answer, entry.topic)
+    _audit(actor, entry, created)
+    return entry
+
+
+@transaction.atomic
+def save_service(service: Service, *, touchpoints: Iterable, actor=None) -> Service:
+    touchpoints = list(touchpoints)
+    if not touchpoints:
+        raise ValidationError({"touchpoints": _("Name at least one touchpoint where the service is delivered.")})
+    agency_name = service.agency.name if service.agency_id else ""
+    created = _save(service, actor, service.name, service.description, agency_name)
+    service.touchpoints.set(touchpoints)
+    _audit(actor, service, created)
+    return service
+
+
+@transaction.atomic
+def save_need(
+    need: Need,
+    *,
+    life_situations: Iterable[LifeSituation],
+    segments: Iterable[Segment] = (),
+    services: Iterable[Service] = (),
+    actor=None,
+) -> Need:
+    """Save a need; a status the public would read as unexplained is refused here, whatever the caller."""
+    life_situations, segments, services = list(life_situations), list(segments), list(services)
+    problems = need_status_problems(
+        status=need.status, status_reason=need.status_reason, has_faq=need.faq_id is not None,
+        service_count=len(services),
+    )
+    if not life_situations:
+        problems["life_situations"] = _("A need belongs to at least one life situation.")
+    if problems:
+        raise ValidationError(problems)
+    previous_status = None if need.pk is None else Need.objects.filter(pk=need.pk).values_list("status", flat=True).first()
+    created = _save(need, actor, need.name, need.description, need.status_reason)
+    need.life_situations.set(life_situations)
+    need.segments.set(segments)
+    need.services.set(services)
+    _audit(actor, need, created)
+    if previous_status is not None and previous_status != need.status:
+        audit.record(
+            actor, "registry.need_status_changed", need, code=need.code, before=previous_status, after=need.status,
+            reason=need.status_reason,
+        )
+    return need
+
+
+@transaction.atomic
+def set_expectations(need: Need, texts: list[str], *, actor=None) -> list[Expectation]:
+    """Replace a need's expectations with `texts`, in order."""
+    need.expectations.all().delete()
+    saved = []
+    for position, text in enumerate(texts, start=1):
+        expectation = Expectation(need=need, position=position, text=text)
+        expectation.full_clean()
+        _stamp(expectation, actor)
+        expectation.save()
+        saved.append(expectation)
+    audit.record(actor, "registry.expectations_set", need, code=need.code, count=len(saved))
+    return saved
