@@ -31,7 +31,9 @@ def people(db, agency):
     """One signed-in person per role, keyed by role value."""
     return {
         role.value: accounts_services.create_person(
-            username=f"{role.value}-user", password=PASSWORD, role=role,
+            username=f"{role.value}-user",
+            password=PASSWORD,
+            role=role,
             agency=agency if role in STAFF_ROLES else None,
         )
         for role in Role
@@ -48,31 +50,57 @@ def registry(db, agency):
     segment = services.save_segment(
         Segment(code="seg-2-2", name="Неудобно через портал", is_potential=True), life_situations=[pension]
     )
-    faq = services.save_faq_entry(FaqEntry(
-        code="faq-pension-early", question="Почему нельзя выйти на пенсию раньше?",
-        answer="Пенсионный возраст установлен законом. Проверьте, положена ли вам досрочная пенсия.",
-        topic="Выход на пенсию",
-    ))
+    faq = services.save_faq_entry(
+        FaqEntry(
+            code="faq-pension-early",
+            question="Почему нельзя выйти на пенсию раньше?",
+            answer="Пенсионный возраст установлен законом. Проверьте, положена ли вам досрочная пенсия.",
+            topic="Выход на пенсию",
+        )
+    )
     service = services.save_service(
-        Service(code="pension-assign", name="Назначение страховой пенсии по старости", kind=ServiceKind.DIGITAL,
-                agency=agency, effort_class=EffortClass.ONE_CLICK, description="Пенсия назначается без заявления"),
+        Service(
+            code="pension-assign",
+            name="Назначение страховой пенсии по старости",
+            kind=ServiceKind.DIGITAL,
+            agency=agency,
+            effort_class=EffortClass.ONE_CLICK,
+            description="Пенсия назначается без заявления",
+        ),
         touchpoints=Touchpoint.objects.filter(code__in=["portal", "one_stop_centre"]),
     )
     met = services.save_need(
         Need(code="get-pension", name="Получать пенсии вовремя", status=NeedStatus.MET),
-        life_situations=[pension], segments=[segment], services=[service],
+        life_situations=[pension],
+        segments=[segment],
+        services=[service],
     )
     in_progress = services.save_need(
-        Need(code="pension-certificate", name="Справка о размере пенсии", status=NeedStatus.IN_PROGRESS,
-             status_reason="Сервис разрабатывается, запуск в 2027 году"),
+        Need(
+            code="pension-certificate",
+            name="Справка о размере пенсии",
+            status=NeedStatus.IN_PROGRESS,
+            status_reason="Сервис разрабатывается, запуск в 2027 году",
+        ),
         life_situations=[pension],
     )
     cannot = services.save_need(
-        Need(code="early-pension", name="Выйти на пенсию раньше срока", status=NeedStatus.CANNOT_MEET,
-             status_reason="Возраст выхода на пенсию установлен федеральным законом", faq=faq),
+        Need(
+            code="early-pension",
+            name="Выйти на пенсию раньше срока",
+            status=NeedStatus.CANNOT_MEET,
+            status_reason="Возраст выхода на пенсию установлен федеральным законом",
+            faq=faq,
+        ),
         life_situations=[pension],
     )
     return {
-        "pension": pension, "move": move, "segment": segment, "faq": faq, "service": service,
-        "met": met, "in_progress": in_progress, "cannot": cannot,
+        "pension": pension,
+        "move": move,
+        "segment": segment,
+        "faq": faq,
+        "service": service,
+        "met": met,
+        "in_progress": in_progress,
+        "cannot": cannot,
     }

@@ -1,10 +1,10 @@
 """The `clientcentric` command: the platform's own verbs, and every manage.py command besides.
 
-    clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo region, serve
-    clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
-    clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
-    clientcentric registry export --format csv|xlsx|json     export the registry
-    clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
+clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo region, serve
+clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
+clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
+clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
 import argparse
@@ -22,11 +22,25 @@ def _setup_django() -> None:
 def _serve(host: str, port: int, workers: int) -> None:
     from django.conf import settings
 
-    os.execvp(sys.executable, [
-        sys.executable, "-m", "gunicorn", "clientcentric.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--log-level", settings.LOG_LEVEL.lower(),
-    ])
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "clientcentric.config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            settings.LOG_LEVEL.lower(),
+        ],
+    )
 
 
 def _server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +50,9 @@ def _server_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def demo(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="clientcentric demo", description="Set up the demo region and serve it.")
+    parser = argparse.ArgumentParser(
+        prog="clientcentric demo", description="Set up the demo region and serve it."
+    )
     _server_arguments(parser)
     parser.add_argument("--no-serve", action="store_true", help="Only migrate and load the demo data.")
     args = parser.parse_args(argv)
@@ -46,13 +62,17 @@ def demo(argv: list[str]) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo")
     if not args.no_serve:
-        print(f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)")
+        print(
+            f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"
+        )
         sys.stdout.flush()
         _serve(args.host, args.port, args.workers)
 
 
 def serve(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="clientcentric serve", description="Serve the platform with gunicorn.")
+    parser = argparse.ArgumentParser(
+        prog="clientcentric serve", description="Serve the platform with gunicorn."
+    )
     _server_arguments(parser)
     args = parser.parse_args(argv)
     _setup_django()

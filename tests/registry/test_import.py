@@ -30,7 +30,9 @@ def test_single_csv_imports_a_sheet():
 
 @pytest.mark.django_db
 def test_utf8_bom_is_accepted_and_not_glued_to_the_first_column():
-    report = import_registry(b"\xef\xbb\xbf" + situations_csv("birth,Рождение,citizen,,1"), "life_situations.csv")
+    report = import_registry(
+        b"\xef\xbb\xbf" + situations_csv("birth,Рождение,citizen,,1"), "life_situations.csv"
+    )
     assert report.ok, report.problems
     assert LifeSituation.objects.filter(code="birth").exists()
 
@@ -53,15 +55,18 @@ def test_wrong_columns_name_the_column():
 
 @pytest.mark.django_db
 def test_empty_required_field_names_row_and_column_and_nothing_is_imported():
-    report = import_registry(situations_csv("birth,Рождение,citizen,,1", "move,,citizen,,2"), "life_situations.csv")
+    report = import_registry(
+        situations_csv("birth,Рождение,citizen,,1", "move,,citizen,,2"), "life_situations.csv"
+    )
     assert problems(report) == [("life_situations", 3, "name")]
     assert not LifeSituation.objects.exists()
 
 
 @pytest.mark.django_db
 def test_duplicate_code_points_at_the_first_row():
-    report = import_registry(situations_csv("birth,Рождение,citizen,,1", "birth,Ещё раз,citizen,,2"),
-                             "life_situations.csv")
+    report = import_registry(
+        situations_csv("birth,Рождение,citizen,,1", "birth,Ещё раз,citizen,,2"), "life_situations.csv"
+    )
     assert problems(report) == [("life_situations", 3, "code")]
     assert "2" in report.problems[0].message
 
@@ -74,17 +79,27 @@ def test_bad_choice_and_number_are_reported():
 
 @pytest.mark.django_db
 def test_invalid_code_from_the_model_is_reported_and_rolls_back():
-    report = import_registry(situations_csv("good,Хорошо,citizen,,1", "не код,Плохо,citizen,,2"),
-                             "life_situations.csv")
+    report = import_registry(
+        situations_csv("good,Хорошо,citizen,,1", "не код,Плохо,citizen,,2"), "life_situations.csv"
+    )
     assert problems(report) == [("life_situations", 3, "code")]
     assert not LifeSituation.objects.exists()
 
 
 def test_unknown_reference_is_reported(registry):
-    data = {"sheets": {"needs": [{
-        "code": "n1", "name": "Потребность", "status": "met", "life_situations": ["retirement"],
-        "services": ["no-such-service"],
-    }]}}
+    data = {
+        "sheets": {
+            "needs": [
+                {
+                    "code": "n1",
+                    "name": "Потребность",
+                    "status": "met",
+                    "life_situations": ["retirement"],
+                    "services": ["no-such-service"],
+                }
+            ]
+        }
+    }
     report = import_registry(json.dumps(data).encode(), "registry.json")
     assert problems(report) == [("needs", 2, "services")]
     assert "no-such-service" in report.problems[0].message
@@ -92,10 +107,19 @@ def test_unknown_reference_is_reported(registry):
 
 
 def test_cannot_meet_without_faq_is_refused_in_import(registry):
-    data = {"sheets": {"needs": [{
-        "code": "n1", "name": "Потребность", "status": "cannot_meet", "status_reason": "Закон",
-        "life_situations": ["retirement"],
-    }]}}
+    data = {
+        "sheets": {
+            "needs": [
+                {
+                    "code": "n1",
+                    "name": "Потребность",
+                    "status": "cannot_meet",
+                    "status_reason": "Закон",
+                    "life_situations": ["retirement"],
+                }
+            ]
+        }
+    }
     report = import_registry(json.dumps(data).encode(), "registry.json")
     assert problems(report) == [("needs", 2, "faq")]
 
@@ -150,7 +174,8 @@ def test_dry_run_writes_nothing(registry):
 def test_zip_of_csvs_has_one_file_per_sheet(registry):
     archive = zipfile.ZipFile(io.BytesIO(write_registry_file(selectors.registry_tables(), "csv")))
     assert sorted(archive.namelist()) == sorted(
-        f"{s}.csv" for s in ("agencies", "life_situations", "segments", "faq", "services", "needs", "expectations")
+        f"{s}.csv"
+        for s in ("agencies", "life_situations", "segments", "faq", "services", "needs", "expectations")
     )
     needs = archive.read("needs.csv").decode("utf-8")
     assert needs.splitlines()[0].startswith("code,name,description,status,status_reason,faq")

@@ -15,7 +15,9 @@ def test_cannot_meet_without_reason_is_refused_by_the_service(registry):
 
 
 def test_cannot_meet_without_faq_is_refused_by_the_service(registry):
-    need = Need(code="no-faq", name="Без ЧЗВ", status=NeedStatus.CANNOT_MEET, status_reason="Запрещено законом")
+    need = Need(
+        code="no-faq", name="Без ЧЗВ", status=NeedStatus.CANNOT_MEET, status_reason="Запрещено законом"
+    )
     with pytest.raises(ValidationError) as error:
         services.save_need(need, life_situations=[registry["pension"]])
     assert "faq" in error.value.message_dict
@@ -32,8 +34,10 @@ def test_changing_a_met_need_to_cannot_meet_without_faq_keeps_the_old_status(reg
 
 def test_met_need_must_list_a_service(registry):
     with pytest.raises(ValidationError) as error:
-        services.save_need(Need(code="lonely", name="Нет услуг", status=NeedStatus.MET),
-                           life_situations=[registry["pension"]])
+        services.save_need(
+            Need(code="lonely", name="Нет услуг", status=NeedStatus.MET),
+            life_situations=[registry["pension"]],
+        )
     assert "services" in error.value.message_dict
 
 
@@ -48,8 +52,9 @@ def test_status_change_is_audited_and_versioned(registry, people):
     need = registry["in_progress"]
     methodologist = people["methodologist"]
     need.status = NeedStatus.MET
-    services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]],
-                       actor=methodologist)
+    services.save_need(
+        need, life_situations=[registry["pension"]], services=[registry["service"]], actor=methodologist
+    )
     event = AuditEvent.objects.get(action="registry.need_status_changed", object_id=str(need.pk))
     assert event.actor == methodologist
     assert event.data["before"] == "in_progress" and event.data["after"] == "met"

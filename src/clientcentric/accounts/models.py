@@ -28,7 +28,11 @@ class Agency(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, related_name="children",
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        related_name="children",
         on_delete=models.PROTECT,
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
@@ -57,16 +61,19 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CLIENT)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), null=True, blank=True, related_name="staff", on_delete=models.PROTECT
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        related_name="staff",
+        on_delete=models.PROTECT,
     )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role]), name="user_role_known"
-            ),
+            models.CheckConstraint(condition=Q(role__in=[r.value for r in Role]), name="user_role_known"),
         ]
 
     @property
@@ -105,11 +112,19 @@ class Representative(models.Model):
         User, verbose_name=_("representative"), related_name="represents", on_delete=models.CASCADE
     )
     client = models.ForeignKey(
-        User, verbose_name=_("client"), null=True, blank=True, related_name="representatives",
+        User,
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        related_name="representatives",
         on_delete=models.CASCADE,
     )
     business = models.ForeignKey(
-        BusinessClient, verbose_name=_("business"), null=True, blank=True, related_name="representatives",
+        BusinessClient,
+        verbose_name=_("business"),
+        null=True,
+        blank=True,
+        related_name="representatives",
         on_delete=models.CASCADE,
     )
     basis = models.CharField(_("basis (power of attorney, law)"), max_length=300)
@@ -121,7 +136,10 @@ class Representative(models.Model):
         verbose_name_plural = _("representatives")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(client__isnull=False, business__isnull=True) | Q(client__isnull=True, business__isnull=False)),
+                condition=(
+                    Q(client__isnull=False, business__isnull=True)
+                    | Q(client__isnull=True, business__isnull=False)
+                ),
                 name="representative_acts_for_exactly_one",
             ),
             models.CheckConstraint(

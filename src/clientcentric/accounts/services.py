@@ -87,8 +87,14 @@ def save_business(business: BusinessClient, *, actor=None) -> BusinessClient:
 
 @transaction.atomic
 def appoint_representative(
-    *, person: User, basis: str, valid_from, valid_to=None, client: User | None = None,
-    business: BusinessClient | None = None, actor=None,
+    *,
+    person: User,
+    basis: str,
+    valid_from,
+    valid_to=None,
+    client: User | None = None,
+    business: BusinessClient | None = None,
+    actor=None,
 ) -> Representative:
     representative = Representative(
         person=person, client=client, business=business, basis=basis, valid_from=valid_from, valid_to=valid_to
@@ -110,7 +116,9 @@ def save_representative(representative: Representative, *, actor=None) -> Repres
     return representative
 
 
-def acts_for(person: User, *, client: User | None = None, business: BusinessClient | None = None, on=None) -> bool:
+def acts_for(
+    person: User, *, client: User | None = None, business: BusinessClient | None = None, on=None
+) -> bool:
     """Whether `person` may act for the client or business on the given date (today by default)."""
     from django.utils import timezone
 

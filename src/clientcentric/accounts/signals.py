@@ -4,8 +4,7 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def create_role_groups(sender, **kwargs):
-    if sender.label != "accounts":
-        return
+    # Permissions of each app appear in its own post_migrate, so the groups are brought up to date after every one.
     from .services import sync_role_groups
 
     sync_role_groups()

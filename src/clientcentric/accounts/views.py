@@ -6,7 +6,9 @@ from clientcentric.core.access import public, require_roles
 
 from .models import Representative
 
-login = public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True))
+login = public(
+    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+)
 logout = public(auth_views.LogoutView.as_view())
 
 

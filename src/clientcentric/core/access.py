@@ -55,6 +55,8 @@ class DenyByDefaultMiddleware:
         if request.path.startswith(SELF_GUARDED_PREFIXES):
             return None
         if getattr(view_func, "access_roles", None) is None:
-            log.warning("view_without_access_rule", path=request.path, view=getattr(view_func, "__name__", ""))
+            log.warning(
+                "view_without_access_rule", path=request.path, view=getattr(view_func, "__name__", "")
+            )
             raise PermissionDenied
         return None

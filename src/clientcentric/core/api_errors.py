@@ -15,18 +15,27 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_request(request, exc):
         details = [
-            {"location": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", ""), "type": e.get("type", "")}
+            {
+                "location": ".".join(str(p) for p in e.get("loc", [])),
+                "message": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
             for e in exc.errors
         ]
-        return api.create_response(request, error_body("invalid_request", "The request is not valid.", details), status=422)
+        return api.create_response(
+            request, error_body("invalid_request", "The request is not valid.", details), status=422
+        )
 
     @api.exception_handler(ValidationError)
     def invalid_data(request, exc):
         details = (
             [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-            if hasattr(exc, "error_dict") else [{"message": m} for m in exc.messages]
+            if hasattr(exc, "error_dict")
+            else [{"message": m} for m in exc.messages]
         )
-        return api.create_response(request, error_body("invalid_data", "The data is not valid.", details), status=422)
+        return api.create_response(
+            request, error_body("invalid_data", "The data is not valid.", details), status=422
+        )
 
     @api.exception_handler(Http404)
     @api.exception_handler(ObjectDoesNotExist)
@@ -43,7 +52,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        codes = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }
         return api.create_response(
             request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code
         )

@@ -35,7 +35,9 @@ def healthz(request):
         except Exception as exc:  # a health check reports any failure instead of raising it
             results[name] = f"error: {exc.__class__.__name__}"
             healthy = False
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    )
 
 
 @public

@@ -43,7 +43,9 @@ class SegmentAdmin(ServiceLayerAdmin):
     filter_horizontal = ("life_situations",)
 
     def save_through_service(self, request, form):
-        services.save_segment(form.instance, life_situations=form.cleaned_data["life_situations"], actor=request.user)
+        services.save_segment(
+            form.instance, life_situations=form.cleaned_data["life_situations"], actor=request.user
+        )
 
 
 @admin.register(FaqEntry)
@@ -71,13 +73,25 @@ class ServiceAdmin(ServiceLayerAdmin):
 class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
-        fields = "__all__"
+        fields = (
+            "code",
+            "name",
+            "description",
+            "status",
+            "status_reason",
+            "faq",
+            "life_situations",
+            "segments",
+            "services",
+        )
 
     def clean(self):
         cleaned = super().clean()
         problems = services.need_status_problems(
-            status=cleaned.get("status", ""), status_reason=cleaned.get("status_reason", ""),
-            has_faq=cleaned.get("faq") is not None, service_count=len(cleaned.get("services") or []),
+            status=cleaned.get("status", ""),
+            status_reason=cleaned.get("status_reason", ""),
+            has_faq=cleaned.get("faq") is not None,
+            service_count=len(cleaned.get("services") or []),
         )
         for field, message in problems.items():
             self.add_error(field, message)
@@ -108,8 +122,11 @@ class NeedAdmin(ServiceLayerAdmin):
     def save_through_service(self, request, form):
         data = form.cleaned_data
         services.save_need(
-            form.instance, life_situations=data["life_situations"], segments=data["segments"],
-            services=data["services"], actor=request.user,
+            form.instance,
+            life_situations=data["life_situations"],
+            segments=data["segments"],
+            services=data["services"],
+            actor=request.user,
         )
 
 

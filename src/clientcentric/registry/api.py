@@ -111,7 +111,9 @@ def _search(queryset, q: str | None):
 
 @router.get("/life-situations", response=list[LifeSituationOut], summary="Life situations")
 @paginate(LimitOffsetPagination)
-def list_life_situations(request, audience: Literal["citizen", "business"] | None = None, q: str | None = None):
+def list_life_situations(
+    request, audience: Literal["citizen", "business"] | None = None, q: str | None = None
+):
     queryset = LifeSituation.objects.prefetch_related("needs")
     if audience:
         queryset = queryset.filter(audience=audience)

@@ -33,7 +33,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("inspector", Role.INSPECTOR, "Попов", "Сергей", "gzhi"),
     DemoAccount("admin", Role.ADMIN, "Васильев", "Игорь", "minek"),
 )
-DEMO_BUSINESS = {"name": "ООО «Северный пекарь»", "kind": BusinessClient.Kind.LEGAL_ENTITY, "inn": "7707083893"}
+DEMO_BUSINESS = {
+    "name": "ООО «Северный пекарь»",
+    "kind": BusinessClient.Kind.LEGAL_ENTITY,
+    "inn": "7707083893",
+}
 
 
 def load_registry() -> ImportReport:
@@ -48,8 +52,11 @@ def ensure_accounts() -> list[DemoAccount]:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             accounts_services.create_person(
-                username=account.username, password=DEMO_PASSWORD, role=account.role,
-                agency=agencies.get(account.agency_code), last_name=account.last_name,
+                username=account.username,
+                password=DEMO_PASSWORD,
+                role=account.role,
+                agency=agencies.get(account.agency_code),
+                last_name=account.last_name,
                 first_name=account.first_name,
             )
         else:
@@ -63,7 +70,9 @@ def ensure_accounts() -> list[DemoAccount]:
         from django.utils import timezone
 
         accounts_services.appoint_representative(
-            person=representative, business=business, basis="Генеральный директор (устав)",
+            person=representative,
+            business=business,
+            basis="Генеральный директор (устав)",
             valid_from=timezone.localdate(),
         )
     return list(DEMO_ACCOUNTS)

@@ -18,8 +18,13 @@ from .tabular import ImportRefused, Problem, RawRows, read_registry_file
 TRUE_WORDS = {"true", "1", "yes", "да", "y", "истина"}
 FALSE_WORDS = {"false", "0", "no", "нет", "n", "ложь", ""}
 MODELS = {
-    "agencies": Agency, "life_situations": LifeSituation, "segments": Segment, "faq": FaqEntry,
-    "services": Service, "needs": Need, "touchpoints": Touchpoint,
+    "agencies": Agency,
+    "life_situations": LifeSituation,
+    "segments": Segment,
+    "faq": FaqEntry,
+    "services": Service,
+    "needs": Need,
+    "touchpoints": Touchpoint,
 }
 
 
@@ -36,7 +41,10 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
-            "ok": self.ok, "dry_run": self.dry_run, "created": dict(self.created), "updated": dict(self.updated),
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -63,7 +71,8 @@ def _typed(column: Column, text: str):
         raise ValueError(_("“%(value)s” is not yes/no (true/false).") % {"value": text})
     if column.kind == "choice" and text and text not in column.choices:
         raise ValueError(
-            _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": ", ".join(column.choices)}
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(column.choices)}
         )
     if column.kind == "refs":
         codes = _split(text)
@@ -99,10 +108,14 @@ class _Validation:
                     row_ok = False
             key = typed.get("code") if sheet.key else (typed.get("need"), typed.get("position"))
             if row_ok and key in seen:
-                self.problems.append(Problem(
-                    _("Duplicate: the same code is already on row %(row)s.") % {"row": seen[key]},
-                    sheet.name, number, "code" if sheet.key else "position",
-                ))
+                self.problems.append(
+                    Problem(
+                        _("Duplicate: the same code is already on row %(row)s.") % {"row": seen[key]},
+                        sheet.name,
+                        number,
+                        "code" if sheet.key else "position",
+                    )
+                )
                 row_ok = False
             if row_ok:
                 seen[key] = number
@@ -122,26 +135,42 @@ class _Validation:
                         continue
                     if column.ref not in known:
                         known[column.ref] = self.known_codes(column.ref)
-                    values = row[column.name] if column.kind == "refs" else [row[column.name]] if row[column.name] else []
+                    values = (
+                        row[column.name]
+                        if column.kind == "refs"
+                        else [row[column.name]]
+                        if row[column.name]
+                        else []
+                    )
                     for code in values:
                         if code not in known[column.ref]:
-                            self.problems.append(Problem(
-                                _("Unknown reference “%(code)s” (no such %(target)s in the file or the registry).")
-                                % {"code": code, "target": column.ref},
-                                sheet.name, number, column.name,
-                            ))
+                            self.problems.append(
+                                Problem(
+                                    _(
+                                        "Unknown reference “%(code)s” (no such %(target)s in the file or the registry)."
+                                    )
+                                    % {"code": code, "target": column.ref},
+                                    sheet.name,
+                                    number,
+                                    column.name,
+                                )
+                            )
 
     def _check_needs(self) -> None:
         for number, row in self.rows["needs"]:
             problems = services.need_status_problems(
-                status=row.get("status", ""), status_reason=row.get("status_reason", ""),
-                has_faq=bool(row.get("faq")), service_count=len(row.get("services", [])),
+                status=row.get("status", ""),
+                status_reason=row.get("status_reason", ""),
+                has_faq=bool(row.get("faq")),
+                service_count=len(row.get("services", [])),
             )
             for column, message in problems.items():
                 self.problems.append(Problem(message, "needs", number, column))
 
 
-def import_registry(data: bytes, filename: str, *, actor=None, sheet: str | None = None, dry_run=False) -> ImportReport:
+def import_registry(
+    data: bytes, filename: str, *, actor=None, sheet: str | None = None, dry_run=False
+) -> ImportReport:
     """Validate the whole file, then write all of it in one transaction — or nothing."""
     report = ImportReport(dry_run=dry_run)
     try:
@@ -190,7 +219,9 @@ class _Writer:
         if hasattr(error, "error_dict"):
             for column, messages in error.message_dict.items():
                 for message in messages:
-                    self.report.problems.append(Problem(message, sheet, number, column if column != "__all__" else ""))
+                    self.report.problems.append(
+                        Problem(message, sheet, number, column if column != "__all__" else "")
+                    )
         else:
             for message in error.messages:
                 self.report.problems.append(Problem(message, sheet, number))
@@ -229,8 +260,11 @@ class _Writer:
     def _write_segments(self, row) -> bool:
         segment, created = self._instance(Segment, row["code"])
         self._assign(segment, row, ("name", "is_potential", "description"))
-        situations = self._many("life_situations", row["life_situations"]) if "life_situations" in row else (
-            list(segment.life_situations.all()) if not created else [])
+        situations = (
+            self._many("life_situations", row["life_situations"])
+            if "life_situations" in row
+            else (list(segment.life_situations.all()) if not created else [])
+        )
         services.save_segment(segment, life_situations=situations, actor=self.actor)
         return created
 

@@ -63,7 +63,9 @@ class LifeSituation(SearchableMixin):
     code = models.SlugField(_("code"), max_length=80, unique=True, help_text=CODE_HELP)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.CITIZEN)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.CITIZEN
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords(excluded_fields=["search_document"])
 
@@ -119,8 +121,12 @@ class FaqEntry(SearchableMixin):
 class Service(SearchableMixin):
     code = models.SlugField(_("code"), max_length=80, unique=True, help_text=CODE_HELP)
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices, default=ServiceKind.SERVICE)
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), related_name="services", on_delete=models.PROTECT)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ServiceKind.choices, default=ServiceKind.SERVICE
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), related_name="services", on_delete=models.PROTECT
+    )
     touchpoints = models.ManyToManyField(Touchpoint, verbose_name=_("touchpoints"), related_name="services")
     effort_class = models.CharField(
         _("effort class"), max_length=20, choices=EffortClass.choices, default=EffortClass.OTHER
@@ -147,18 +153,31 @@ class Need(SearchableMixin):
     code = models.SlugField(_("code"), max_length=80, unique=True, help_text=CODE_HELP)
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.IN_PROGRESS)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.IN_PROGRESS
+    )
     status_reason = models.TextField(
         _("public reason"), blank=True, help_text=_("Shown to clients: why the need has this status.")
     )
     faq = models.ForeignKey(
-        FaqEntry, verbose_name=_("FAQ entry"), null=True, blank=True, related_name="needs", on_delete=models.PROTECT,
+        FaqEntry,
+        verbose_name=_("FAQ entry"),
+        null=True,
+        blank=True,
+        related_name="needs",
+        on_delete=models.PROTECT,
         help_text=_("Required for needs that cannot be met: why, and what to do instead."),
     )
-    life_situations = models.ManyToManyField(LifeSituation, verbose_name=_("life situations"), related_name="needs")
-    segments = models.ManyToManyField(Segment, verbose_name=_("client segments"), related_name="needs", blank=True)
+    life_situations = models.ManyToManyField(
+        LifeSituation, verbose_name=_("life situations"), related_name="needs"
+    )
+    segments = models.ManyToManyField(
+        Segment, verbose_name=_("client segments"), related_name="needs", blank=True
+    )
     services = models.ManyToManyField(Service, verbose_name=_("services"), related_name="needs", blank=True)
-    history = HistoricalRecords(excluded_fields=["search_document"], m2m_fields=[life_situations, segments, services])
+    history = HistoricalRecords(
+        excluded_fields=["search_document"], m2m_fields=[life_situations, segments, services]
+    )
 
     class Meta:
         verbose_name = _("need")
@@ -181,7 +200,9 @@ class Need(SearchableMixin):
 class Expectation(models.Model):
     """What the client assumes will be done to meet a need (DEF-7)."""
 
-    need = models.ForeignKey(Need, verbose_name=_("need"), related_name="expectations", on_delete=models.CASCADE)
+    need = models.ForeignKey(
+        Need, verbose_name=_("need"), related_name="expectations", on_delete=models.CASCADE
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     text = models.CharField(_("expectation"), max_length=500)
     history = HistoricalRecords()
@@ -190,7 +211,9 @@ class Expectation(models.Model):
         verbose_name = _("expectation")
         verbose_name_plural = _("expectations")
         ordering = ["need", "position"]
-        constraints = [models.UniqueConstraint(fields=["need", "position"], name="expectation_position_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "position"], name="expectation_position_unique")
+        ]
 
     def __str__(self):
         return self.text

@@ -44,60 +44,82 @@ def _choices(enum) -> tuple[str, ...]:
 
 
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("agencies", (
-        Column("code", required=True),
-        Column("name", required=True),
-        Column("short_name"),
-        Column("level", "choice", True, _choices(Agency.Level)),
-        Column("kind", "choice", True, _choices(Agency.Kind)),
-        Column("parent", "ref", ref="agencies"),
-    )),
-    Sheet("life_situations", (
-        Column("code", required=True),
-        Column("name", required=True),
-        Column("audience", "choice", False, _choices(Audience), default=Audience.CITIZEN),
-        Column("description"),
-        Column("sort_order", "int", default="0"),
-    )),
-    Sheet("segments", (
-        Column("code", required=True),
-        Column("name", required=True),
-        Column("is_potential", "bool", default="false"),
-        Column("description"),
-        Column("life_situations", "refs", ref="life_situations"),
-    )),
-    Sheet("faq", (
-        Column("code", required=True),
-        Column("question", required=True),
-        Column("answer", required=True),
-        Column("topic"),
-    )),
-    Sheet("services", (
-        Column("code", required=True),
-        Column("name", required=True),
-        Column("kind", "choice", True, _choices(ServiceKind)),
-        Column("agency", "ref", True, ref="agencies"),
-        Column("touchpoints", "refs", True, ref="touchpoints"),
-        Column("effort_class", "choice", True, _choices(EffortClass)),
-        Column("description"),
-        Column("legal_basis"),
-    )),
-    Sheet("needs", (
-        Column("code", required=True),
-        Column("name", required=True),
-        Column("description"),
-        Column("status", "choice", True, _choices(NeedStatus)),
-        Column("status_reason"),
-        Column("faq", "ref", ref="faq"),
-        Column("life_situations", "refs", True, ref="life_situations"),
-        Column("segments", "refs", ref="segments"),
-        Column("services", "refs", ref="services"),
-    )),
-    Sheet("expectations", (
-        Column("need", "ref", True, ref="needs"),
-        Column("position", "int", True),
-        Column("text", required=True),
-    ), key=""),
+    Sheet(
+        "agencies",
+        (
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("short_name"),
+            Column("level", "choice", True, _choices(Agency.Level)),
+            Column("kind", "choice", True, _choices(Agency.Kind)),
+            Column("parent", "ref", ref="agencies"),
+        ),
+    ),
+    Sheet(
+        "life_situations",
+        (
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("audience", "choice", False, _choices(Audience), default=Audience.CITIZEN),
+            Column("description"),
+            Column("sort_order", "int", default="0"),
+        ),
+    ),
+    Sheet(
+        "segments",
+        (
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("is_potential", "bool", default="false"),
+            Column("description"),
+            Column("life_situations", "refs", ref="life_situations"),
+        ),
+    ),
+    Sheet(
+        "faq",
+        (
+            Column("code", required=True),
+            Column("question", required=True),
+            Column("answer", required=True),
+            Column("topic"),
+        ),
+    ),
+    Sheet(
+        "services",
+        (
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("kind", "choice", True, _choices(ServiceKind)),
+            Column("agency", "ref", True, ref="agencies"),
+            Column("touchpoints", "refs", True, ref="touchpoints"),
+            Column("effort_class", "choice", True, _choices(EffortClass)),
+            Column("description"),
+            Column("legal_basis"),
+        ),
+    ),
+    Sheet(
+        "needs",
+        (
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("description"),
+            Column("status", "choice", True, _choices(NeedStatus)),
+            Column("status_reason"),
+            Column("faq", "ref", ref="faq"),
+            Column("life_situations", "refs", True, ref="life_situations"),
+            Column("segments", "refs", ref="segments"),
+            Column("services", "refs", ref="services"),
+        ),
+    ),
+    Sheet(
+        "expectations",
+        (
+            Column("need", "ref", True, ref="needs"),
+            Column("position", "int", True),
+            Column("text", required=True),
+        ),
+        key="",
+    ),
 )
 
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}

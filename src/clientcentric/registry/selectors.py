@@ -63,18 +63,34 @@ def registry_tables() -> dict[str, list[dict]]:
     agencies = Agency.objects.select_related("parent").filter(services__isnull=False).distinct()
     return {
         "agencies": [
-            {"code": a.code, "name": a.name, "short_name": a.short_name, "level": a.level, "kind": a.kind,
-             "parent": a.parent.code if a.parent else ""}
+            {
+                "code": a.code,
+                "name": a.name,
+                "short_name": a.short_name,
+                "level": a.level,
+                "kind": a.kind,
+                "parent": a.parent.code if a.parent else "",
+            }
             for a in agencies.order_by("code")
         ],
         "life_situations": [
-            {"code": s.code, "name": s.name, "audience": s.audience, "description": s.description,
-             "sort_order": s.sort_order}
+            {
+                "code": s.code,
+                "name": s.name,
+                "audience": s.audience,
+                "description": s.description,
+                "sort_order": s.sort_order,
+            }
             for s in LifeSituation.objects.order_by("sort_order", "code")
         ],
         "segments": [
-            {"code": s.code, "name": s.name, "is_potential": s.is_potential, "description": s.description,
-             "life_situations": _codes(s.life_situations.all())}
+            {
+                "code": s.code,
+                "name": s.name,
+                "is_potential": s.is_potential,
+                "description": s.description,
+                "life_situations": _codes(s.life_situations.all()),
+            }
             for s in Segment.objects.prefetch_related("life_situations").order_by("code")
         ],
         "faq": [
@@ -82,18 +98,33 @@ def registry_tables() -> dict[str, list[dict]]:
             for f in FaqEntry.objects.order_by("code")
         ],
         "services": [
-            {"code": s.code, "name": s.name, "kind": s.kind, "agency": s.agency.code,
-             "touchpoints": _codes(s.touchpoints.all()), "effort_class": s.effort_class,
-             "description": s.description, "legal_basis": s.legal_basis}
+            {
+                "code": s.code,
+                "name": s.name,
+                "kind": s.kind,
+                "agency": s.agency.code,
+                "touchpoints": _codes(s.touchpoints.all()),
+                "effort_class": s.effort_class,
+                "description": s.description,
+                "legal_basis": s.legal_basis,
+            }
             for s in services_with_details().order_by("code")
         ],
         "needs": [
-            {"code": n.code, "name": n.name, "description": n.description, "status": n.status,
-             "status_reason": n.status_reason, "faq": n.faq.code if n.faq else "",
-             "life_situations": _codes(n.life_situations.all()), "segments": _codes(n.segments.all()),
-             "services": _codes(n.services.all())}
+            {
+                "code": n.code,
+                "name": n.name,
+                "description": n.description,
+                "status": n.status,
+                "status_reason": n.status_reason,
+                "faq": n.faq.code if n.faq else "",
+                "life_situations": _codes(n.life_situations.all()),
+                "segments": _codes(n.segments.all()),
+                "services": _codes(n.services.all()),
+            }
             for n in Need.objects.select_related("faq")
-            .prefetch_related("life_situations", "segments", "services").order_by("code")
+            .prefetch_related("life_situations", "segments", "services")
+            .order_by("code")
         ],
         "expectations": [
             {"need": e.need.code, "position": e.position, "text": e.text}

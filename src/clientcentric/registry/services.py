@@ -12,14 +12,18 @@ from clientcentric.engines.text.lemmas import search_document
 from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
 
 
-def need_status_problems(*, status: str, status_reason: str, has_faq: bool, service_count: int) -> dict[str, str]:
+def need_status_problems(
+    *, status: str, status_reason: str, has_faq: bool, service_count: int
+) -> dict[str, str]:
     """What keeps a need's status from being published, by field. Empty when the status is consistent."""
     problems = {}
     if status == NeedStatus.CANNOT_MEET:
         if not (status_reason or "").strip():
             problems["status_reason"] = _("A need that cannot be met must have a public reason.")
         if not has_faq:
-            problems["faq"] = _("A need that cannot be met must link an FAQ entry that says why and what to do instead.")
+            problems["faq"] = _(
+                "A need that cannot be met must link an FAQ entry that says why and what to do instead."
+            )
     elif status == NeedStatus.IN_PROGRESS:
         if not (status_reason or "").strip():
             problems["status_reason"] = _("Say publicly what is being done about this need.")
@@ -45,7 +49,9 @@ def _save(instance, actor, *texts: str) -> bool:
 
 def _audit(actor, instance, created: bool) -> None:
     verb = "created" if created else "changed"
-    audit.record(actor, f"registry.{instance._meta.model_name}_{verb}", instance, code=getattr(instance, "code", ""))
+    audit.record(
+        actor, f"registry.{instance._meta.model_name}_{verb}", instance, code=getattr(instance, "code", "")
+    )
 
 
 @transaction.atomic
@@ -74,7 +80,9 @@ def save_faq_entry(entry: FaqEntry, *, actor=None) -> FaqEntry:
 def save_service(service: Service, *, touchpoints: Iterable, actor=None) -> Service:
     touchpoints = list(touchpoints)
     if not touchpoints:
-        raise ValidationError({"touchpoints": _("Name at least one touchpoint where the service is delivered.")})
+        raise ValidationError(
+            {"touchpoints": _("Name at least one touchpoint where the service is delivered.")}
+        )
     agency_name = service.agency.name if service.agency_id else ""
     created = _save(service, actor, service.name, service.description, agency_name)
     service.touchpoints.set(touchpoints)
@@ -94,14 +102,18 @@ def save_need(
     """Save a need; a status the public would read as unexplained is refused here, whatever the caller."""
     life_situations, segments, services = list(life_situations), list(segments), list(services)
     problems = need_status_problems(
-        status=need.status, status_reason=need.status_reason, has_faq=need.faq_id is not None,
+        status=need.status,
+        status_reason=need.status_reason,
+        has_faq=need.faq_id is not None,
         service_count=len(services),
     )
     if not life_situations:
         problems["life_situations"] = _("A need belongs to at least one life situation.")
     if problems:
         raise ValidationError(problems)
-    previous_status = None if need.pk is None else Need.objects.filter(pk=need.pk).values_list("status", flat=True).first()
+    previous_status = (
+        None if need.pk is None else Need.objects.filter(pk=need.pk).values_list("status", flat=True).first()
+    )
     created = _save(need, actor, need.name, need.description, need.status_reason)
     need.life_situations.set(life_situations)
     need.segments.set(segments)
@@ -109,7 +121,12 @@ def save_need(
     _audit(actor, need, created)
     if previous_status is not None and previous_status != need.status:
         audit.record(
-            actor, "registry.need_status_changed", need, code=need.code, before=previous_status, after=need.status,
+            actor,
+            "registry.need_status_changed",
+            need,
+            code=need.code,
+            before=previous_status,
+            after=need.status,
             reason=need.status_reason,
         )
     return need

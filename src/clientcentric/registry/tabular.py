@@ -34,11 +34,13 @@ class Problem:
 
     def __str__(self):
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 _("sheet %(sheet)s") % {"sheet": self.sheet} if self.sheet else "",
                 _("row %(row)s") % {"row": self.row} if self.row is not None else "",
                 _("column %(column)s") % {"column": self.column} if self.column else "",
-            ) if part
+            )
+            if part
         )
         return f"{where}: {self.message}" if where else self.message
 
@@ -60,9 +62,14 @@ class ImportRefused(Exception):
 def detect_format(filename: str) -> str:
     suffix = Path(filename).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise ImportRefused([Problem(
-            _("Unsupported file type “.%(suffix)s”: use .csv, .zip of CSV files, .xlsx or .json.") % {"suffix": suffix}
-        )])
+        raise ImportRefused(
+            [
+                Problem(
+                    _("Unsupported file type “.%(suffix)s”: use .csv, .zip of CSV files, .xlsx or .json.")
+                    % {"suffix": suffix}
+                )
+            ]
+        )
     return suffix
 
 
@@ -101,11 +108,15 @@ def _rows_from_table(sheet: str, headers: list[str], rows: list[list], raw: RawR
     problems = []
     for position, header in enumerate(headers, start=1):
         if header and header not in spec.column_names:
-            problems.append(Problem(
-                _("Unknown column “%(header)s”; this sheet has: %(columns)s.")
-                % {"header": header, "columns": ", ".join(spec.column_names)},
-                sheet=sheet, row=1, column=header or str(position),
-            ))
+            problems.append(
+                Problem(
+                    _("Unknown column “%(header)s”; this sheet has: %(columns)s.")
+                    % {"header": header, "columns": ", ".join(spec.column_names)},
+                    sheet=sheet,
+                    row=1,
+                    column=header or str(position),
+                )
+            )
     if len(set(h for h in headers if h)) != len([h for h in headers if h]):
         problems.append(Problem(_("A column appears twice in the header."), sheet=sheet, row=1))
     for column in spec.columns:
@@ -119,8 +130,10 @@ def _rows_from_table(sheet: str, headers: list[str], rows: list[list], raw: RawR
         texts = [_as_text(v) for v in values]
         if not any(texts):
             continue
-        if len(texts) > len(headers) and any(texts[len(headers):]):
-            raw.problems.append(Problem(_("The row has more cells than the header."), sheet=sheet, row=number))
+        if len(texts) > len(headers) and any(texts[len(headers) :]):
+            raw.problems.append(
+                Problem(_("The row has more cells than the header."), sheet=sheet, row=number)
+            )
             continue
         parsed.append((number, {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(headers) if h}))
     raw.sheets[sheet] = parsed
@@ -130,7 +143,9 @@ def _read_csv_text(text: str, sheet: str, raw: RawRows) -> None:
     try:
         table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        raise ImportRefused([Problem(_("The CSV cannot be read: %(error)s") % {"error": error}, sheet=sheet)]) from None
+        raise ImportRefused(
+            [Problem(_("The CSV cannot be read: %(error)s") % {"error": error}, sheet=sheet)]
+        ) from None
     if not table:
         raw.problems.append(Problem(_("The sheet is empty: a header row is required."), sheet=sheet, row=1))
         return
@@ -140,10 +155,14 @@ def _read_csv_text(text: str, sheet: str, raw: RawRows) -> None:
 def _sheet_name(name: str) -> str:
     sheet = Path(name).stem.lower().replace("-", "_")
     if sheet not in SHEETS_BY_NAME:
-        raise ImportRefused([Problem(
-            _("Unknown sheet “%(name)s”; the registry has: %(sheets)s.")
-            % {"name": name, "sheets": ", ".join(s.name for s in SHEETS)}
-        )])
+        raise ImportRefused(
+            [
+                Problem(
+                    _("Unknown sheet “%(name)s”; the registry has: %(sheets)s.")
+                    % {"name": name, "sheets": ", ".join(s.name for s in SHEETS)}
+                )
+            ]
+        )
     return sheet
 
 
@@ -151,10 +170,14 @@ def read_registry_file(data: bytes, filename: str, *, sheet: str | None = None) 
     """Read a whole file into raw rows. Refuses oversized, undecodable or unreadable files outright."""
     limit = settings.CLIENTCENTRIC_IMPORT_MAX_BYTES
     if len(data) > limit:
-        raise ImportRefused([Problem(
-            _("The file is %(size).1f MB, over the %(limit).1f MB limit; split it by sheet.")
-            % {"size": len(data) / 2**20, "limit": limit / 2**20}
-        )])
+        raise ImportRefused(
+            [
+                Problem(
+                    _("The file is %(size).1f MB, over the %(limit).1f MB limit; split it by sheet.")
+                    % {"size": len(data) / 2**20, "limit": limit / 2**20}
+                )
+            ]
+        )
     file_format = detect_format(filename)
     raw = RawRows()
     if file_format == "csv":
@@ -177,7 +200,9 @@ def read_registry_file(data: bytes, filename: str, *, sheet: str | None = None) 
         try:
             book = tablib.Databook().load(data, "xlsx")
         except Exception:  # openpyxl raises many types for a damaged workbook
-            raise ImportRefused([Problem(_("The XLSX workbook cannot be opened; is it really .xlsx?"))]) from None
+            raise ImportRefused(
+                [Problem(_("The XLSX workbook cannot be opened; is it really .xlsx?"))]
+            ) from None
         for dataset in book.sheets():
             name = _sheet_name(dataset.title or "")
             _rows_from_table(name, list(dataset.headers or []), [list(r) for r in dataset], raw)
@@ -193,7 +218,9 @@ def _read_json(data: bytes, raw: RawRows) -> None:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", None)
-        raise ImportRefused([Problem(_("The JSON cannot be read: %(error)s") % {"error": error}, row=line)]) from None
+        raise ImportRefused(
+            [Problem(_("The JSON cannot be read: %(error)s") % {"error": error}, row=line)]
+        ) from None
     sheets = document.get("sheets") if isinstance(document, dict) else None
     if not isinstance(sheets, dict):
         raise ImportRefused([Problem(_("The JSON must be an object with a “sheets” object inside."))])

@@ -21,10 +21,14 @@ DOWNLOADS = {
 @public
 @require_GET
 def home(request):
-    return render(request, "registry/home.html", {
-        "situations": selectors.life_situations_with_counts(),
-        "statuses": NeedStatus,
-    })
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "situations": selectors.life_situations_with_counts(),
+            "statuses": NeedStatus,
+        },
+    )
 
 
 @public
@@ -32,10 +36,15 @@ def home(request):
 def life_situation(request, code):
     situation = get_object_or_404(LifeSituation, code=code)
     needs = selectors.needs_with_details().filter(life_situations=situation).order_by("status", "name")
-    return render(request, "registry/life_situation.html", {
-        "situation": situation, "needs": needs,
-        "segments": situation.segments.order_by("code"),
-    })
+    return render(
+        request,
+        "registry/life_situation.html",
+        {
+            "situation": situation,
+            "needs": needs,
+            "segments": situation.segments.order_by("code"),
+        },
+    )
 
 
 @public
@@ -48,7 +57,9 @@ def need(request, code):
 @public
 @require_GET
 def service(request, code):
-    item = get_object_or_404(selectors.services_with_details().prefetch_related("needs__life_situations"), code=code)
+    item = get_object_or_404(
+        selectors.services_with_details().prefetch_related("needs__life_situations"), code=code
+    )
     return render(request, "registry/service.html", {"service": item})
 
 
@@ -87,7 +98,9 @@ def open_data_file(request, file_format):
     if file_format not in DOWNLOADS:
         raise Http404
     content_type, filename = DOWNLOADS[file_format]
-    response = HttpResponse(write_registry_file(selectors.registry_tables(), file_format), content_type=content_type)
+    response = HttpResponse(
+        write_registry_file(selectors.registry_tables(), file_format), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -25,7 +25,11 @@ class Command(BaseCommand):
         imp.add_argument("--json", action="store_true", help="Print the report as JSON.")
         exp = sub.add_parser("export", help="Export the whole registry.")
         exp.add_argument("--format", choices=sorted(EXPORT_SUFFIX), default="json")
-        exp.add_argument("--output", "-o", help="File to write (default: registry.<ext> in the current folder; - for stdout).")
+        exp.add_argument(
+            "--output",
+            "-o",
+            help="File to write (default: registry.<ext> in the current folder; - for stdout).",
+        )
 
     def handle(self, *args, action, **options):
         if action == "import":
@@ -36,7 +40,9 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        report = import_registry(path.read_bytes(), path.name, sheet=options["sheet"], dry_run=options["dry_run"])
+        report = import_registry(
+            path.read_bytes(), path.name, sheet=options["sheet"], dry_run=options["dry_run"]
+        )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:
@@ -48,15 +54,22 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, width=140)
         if report.ok:
             verb = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
-            parts = [f"{sheet}: +{report.created.get(sheet, 0)} new, {report.updated.get(sheet, 0)} updated"
-                     for sheet in sorted(set(report.created) | set(report.updated))]
+            parts = [
+                f"{sheet}: +{report.created.get(sheet, 0)} new, {report.updated.get(sheet, 0)} updated"
+                for sheet in sorted(set(report.created) | set(report.updated))
+            ]
             console.print(f"[green]{verb}.[/green] " + "; ".join(parts))
             return
         table = Table(title=f"Nothing imported: {len(report.problems)} problem(s)")
         for column in ("sheet", "row", "column", "problem"):
             table.add_column(column)
         for problem in report.problems:
-            table.add_row(problem.sheet, "" if problem.row is None else str(problem.row), problem.column, problem.message)
+            table.add_row(
+                problem.sheet,
+                "" if problem.row is None else str(problem.row),
+                problem.column,
+                problem.message,
+            )
         console.print(table)
 
     def _export(self, options):
