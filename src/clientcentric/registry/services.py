@@ -145,3 +145,26 @@ def set_expectations(need: Need, texts: list[str], *, actor=None) -> list[Expect
         saved.append(expectation)
     audit.record(actor, "registry.expectations_set", need, code=need.code, count=len(saved))
     return saved
+
+
+def rebuild_search_documents() -> int:
+    """Recompute every record's lemmas, e.g. after a dictionary upgrade. Returns how many records changed."""
+    sources = {
+        LifeSituation: lambda s: (s.name, s.description),
+        Segment: lambda s: (s.name, s.description),
+        FaqEntry: lambda f: (f.question, f.answer, f.topic),
+        Service: lambda s: (s.name, s.description, s.agency.name),
+        Need: lambda n: (n.name, n.description, n.status_reason),
+    }
+    changed = 0
+    for model, texts in sources.items():
+        queryset = model.objects.select_related("agency") if model is Service else model.objects.all()
+        stale = []
+        for record in queryset:
+            document = search_document(*texts(record))
+            if document != record.search_document:
+                record.search_document = document
+                stale.append(record)
+        model.objects.bulk_update(stale, ["search_document"], batch_size=500)
+        changed += len(stale)
+    return changed
