@@ -9,20 +9,25 @@ from clientcentric.accounts.roles import Role
 from clientcentric.accounts.validators import is_valid_inn
 
 
-@pytest.mark.parametrize("inn,valid", [
-    ("7707083893", True),  # Сбербанк
-    ("7707083894", False),
-    ("500100732259", True),
-    ("500100732250", False),
-    ("12345", False),
-    ("77070838ab", False),
-])
+@pytest.mark.parametrize(
+    "inn,valid",
+    [
+        ("7707083893", True),  # Сбербанк
+        ("7707083894", False),
+        ("500100732259", True),
+        ("500100732250", False),
+        ("12345", False),
+        ("77070838ab", False),
+    ],
+)
 def test_inn_checksum(inn, valid):
     assert is_valid_inn(inn) is valid
 
 
 def test_staff_roles_get_the_back_office_and_their_group(agency):
-    methodologist = services.create_person(username="m", password="x" * 12, role=Role.METHODOLOGIST, agency=agency)
+    methodologist = services.create_person(
+        username="m", password="x" * 12, role=Role.METHODOLOGIST, agency=agency
+    )
     assert methodologist.is_staff and not methodologist.is_superuser
     assert list(methodologist.groups.values_list("name", flat=True)) == ["methodologist"]
     assert methodologist.has_perm("registry.change_need")
@@ -53,9 +58,12 @@ def test_role_change_moves_the_person_between_groups(agency):
 
 
 def test_agency_hierarchy_refuses_cycles(db):
-    region = services.save_agency(Agency(code="region", name="Правительство", level="regional", kind="executive"))
-    ministry = services.save_agency(Agency(code="min", name="Министерство", level="regional", kind="executive",
-                                           parent=region))
+    region = services.save_agency(
+        Agency(code="region", name="Правительство", level="regional", kind="executive")
+    )
+    ministry = services.save_agency(
+        Agency(code="min", name="Министерство", level="regional", kind="executive", parent=region)
+    )
     assert ministry.ancestors() == [region]
     region.parent = ministry
     with pytest.raises(ValidationError):
@@ -64,9 +72,16 @@ def test_agency_hierarchy_refuses_cycles(db):
 
 def test_representative_acts_for_a_business_within_the_period(db):
     person = services.create_person(username="rep", password="x" * 12, role=Role.BUSINESS_REPRESENTATIVE)
-    business = services.save_business(BusinessClient(name="ООО «Пекарь»", kind="legal_entity", inn="7707083893"))
-    services.appoint_representative(person=person, business=business, basis="Доверенность № 1",
-                                    valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2026, 12, 31))
+    business = services.save_business(
+        BusinessClient(name="ООО «Пекарь»", kind="legal_entity", inn="7707083893")
+    )
+    services.appoint_representative(
+        person=person,
+        business=business,
+        basis="Доверенность № 1",
+        valid_from=datetime.date(2026, 1, 1),
+        valid_to=datetime.date(2026, 12, 31),
+    )
     assert services.acts_for(person, business=business, on=datetime.date(2026, 6, 1))
     assert not services.acts_for(person, business=business, on=datetime.date(2027, 1, 1))
 
@@ -74,7 +89,9 @@ def test_representative_acts_for_a_business_within_the_period(db):
 def test_representative_acts_for_a_client(db):
     mother = services.create_person(username="mother", password="x" * 12, role=Role.CLIENT)
     son = services.create_person(username="son", password="x" * 12, role=Role.CLIENT)
-    services.appoint_representative(person=son, client=mother, basis="Доверенность", valid_from=datetime.date(2026, 1, 1))
+    services.appoint_representative(
+        person=son, client=mother, basis="Доверенность", valid_from=datetime.date(2026, 1, 1)
+    )
     assert services.acts_for(son, client=mother, on=datetime.date(2026, 3, 1))
     assert not services.acts_for(mother, client=son, on=datetime.date(2026, 3, 1))
 
@@ -84,7 +101,9 @@ def test_representative_for_both_or_neither_is_refused(db):
     with pytest.raises(ValidationError):
         services.appoint_representative(person=person, basis="?", valid_from=datetime.date(2026, 1, 1))
     with pytest.raises(ValidationError):
-        services.appoint_representative(person=person, client=person, basis="?", valid_from=datetime.date(2026, 1, 1))
+        services.appoint_representative(
+            person=person, client=person, basis="?", valid_from=datetime.date(2026, 1, 1)
+        )
 
 
 def test_business_with_a_bad_inn_is_refused(db):

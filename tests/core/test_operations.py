@@ -39,7 +39,9 @@ def test_audit_events_cannot_be_changed_or_deleted(db):
 
 def test_logs_are_json(capsys):
     handler = logging.getLogger().handlers[0]
-    record = logging.LogRecord("clientcentric.test", logging.INFO, __file__, 1, "проверка %s", ("журнала",), None)
+    record = logging.LogRecord(
+        "clientcentric.test", logging.INFO, __file__, 1, "проверка %s", ("журнала",), None
+    )
     line = handler.format(record)
     payload = json.loads(line)
     assert payload["event"] == "проверка журнала" and payload["level"] == "info"

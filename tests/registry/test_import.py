@@ -128,7 +128,7 @@ def test_cannot_meet_without_faq_is_refused_in_import(registry):
 def test_a_file_over_the_limit_is_refused_before_reading(settings):
     settings.CLIENTCENTRIC_IMPORT_MAX_BYTES = 10 * 2**20
     report = import_registry(SITUATIONS_HEADER.encode() + b"x" * (50 * 2**20), "life_situations.csv")
-    assert len(report.problems) == 1 and "50.0 MB" in report.problems[0].message
+    assert len(report.problems) == 1 and "50.0" in report.problems[0].message
     assert not LifeSituation.objects.exists()
 
 
@@ -179,3 +179,66 @@ def test_zip_of_csvs_has_one_file_per_sheet(registry):
     )
     needs = archive.read("needs.csv").decode("utf-8")
     assert needs.splitlines()[0].startswith("code,name,description,status,status_reason,faq")
+
+
+@pytest.mark.django_db
+def test_a_child_agency_listed_before_its_parent_is_imported():
+    data = {
+        "sheets": {
+            "agencies": [
+                {
+                    "code": "child",
+                    "name": "Управление",
+                    "level": "regional",
+                    "kind": "executive",
+                    "parent": "parent",
+                },
+                {
+                    "code": "parent",
+                    "name": "Правительство",
+                    "level": "regional",
+                    "kind": "executive",
+                    "parent": "",
+                },
+            ]
+        }
+    }
+    report = import_registry(json.dumps(data).encode(), "r.json")
+    assert report.ok, report.problems
+    from clientcentric.accounts.models import Agency
+
+    assert Agency.objects.get(code="child").parent.code == "parent"
+
+
+@pytest.mark.django_db
+def test_an_agency_cycle_in_the_file_is_reported_not_raised():
+    data = {
+        "sheets": {
+            "agencies": [
+                {"code": "a", "name": "А", "level": "regional", "kind": "executive", "parent": "b"},
+                {"code": "b", "name": "Б", "level": "regional", "kind": "executive", "parent": "a"},
+            ]
+        }
+    }
+    report = import_registry(json.dumps(data).encode(), "r.json")
+    assert not report.ok
+    assert report.problems[0].sheet == "agencies"
+
+
+@pytest.mark.django_db
+def test_the_demo_registry_imports_cleanly_and_meets_the_foundation_minimums():
+    from clientcentric.registry import demo
+    from clientcentric.registry.models import NeedStatus
+
+    report = demo.load_registry()
+    assert report.ok, report.problems[:5]
+    assert LifeSituation.objects.count() >= 12
+    assert Service.objects.count() >= 60
+    from clientcentric.registry.models import Segment
+
+    assert Segment.objects.filter(is_potential=False).count() == 4
+    assert Segment.objects.filter(is_potential=True).count() == 4
+    for need in Need.objects.filter(status=NeedStatus.CANNOT_MEET):
+        assert need.faq_id and need.status_reason
+    yard = LifeSituation.objects.get(code="home-and-yard")
+    assert yard.needs.count() >= 10

@@ -42,7 +42,11 @@ def test_open_data_downloads(client, registry):
     assert response["Content-Disposition"] == 'attachment; filename="registry.json"'
     document = response.json()
     assert document["schema_version"] == 1
-    assert {n["code"] for n in document["sheets"]["needs"]} == {"get-pension", "pension-certificate", "early-pension"}
+    assert {n["code"] for n in document["sheets"]["needs"]} == {
+        "get-pension",
+        "pension-certificate",
+        "early-pension",
+    }
     csv_text = client.get("/open-data/services.csv").content.decode()
     assert csv_text.splitlines()[1].startswith("pension-assign,")
     assert "one_stop_centre;portal" in csv_text

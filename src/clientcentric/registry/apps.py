@@ -6,3 +6,14 @@ class RegistryConfig(AppConfig):
     name = "clientcentric.registry"
     label = "registry"
     verbose_name = _("Registry of life situations, needs and services")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_reference_data, sender=self)
+
+
+def _ensure_reference_data(sender, **kwargs):
+    from .touchpoints import ensure_touchpoints
+
+    ensure_touchpoints()

@@ -28,10 +28,10 @@ DEMO_ACCOUNTS = (
     DemoAccount("client", Role.CLIENT, "Иванова", "Мария"),
     DemoAccount("business", Role.BUSINESS_REPRESENTATIVE, "Петров", "Алексей"),
     DemoAccount("operator", Role.OPERATOR, "Смирнова", "Ольга", "mfc"),
-    DemoAccount("analyst", Role.ANALYST, "Кузнецов", "Дмитрий", "minek"),
-    DemoAccount("methodologist", Role.METHODOLOGIST, "Соколова", "Анна", "minek"),
+    DemoAccount("analyst", Role.ANALYST, "Кузнецов", "Дмитрий", "mineco"),
+    DemoAccount("methodologist", Role.METHODOLOGIST, "Соколова", "Анна", "mineco"),
     DemoAccount("inspector", Role.INSPECTOR, "Попов", "Сергей", "gzhi"),
-    DemoAccount("admin", Role.ADMIN, "Васильев", "Игорь", "minek"),
+    DemoAccount("admin", Role.ADMIN, "Васильев", "Игорь", "gov"),
 )
 DEMO_BUSINESS = {
     "name": "ООО «Северный пекарь»",

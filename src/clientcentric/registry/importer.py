@@ -92,6 +92,7 @@ class _Validation:
         for sheet in SHEETS:
             self.rows[sheet.name] = self._typed_rows(sheet)
         self._check_references()
+        self._check_agency_cycles()
         self._check_needs()
 
     def _typed_rows(self, sheet) -> list[tuple[int, dict]]:
@@ -156,6 +157,30 @@ class _Validation:
                                 )
                             )
 
+    def _check_agency_cycles(self) -> None:
+        parents = dict(Agency.objects.filter(parent__isnull=False).values_list("code", "parent__code"))
+        parents.update(
+            {
+                row["code"]: row.get("parent", parents.get(row["code"], ""))
+                for _n, row in self.rows["agencies"]
+            }
+        )
+        for number, row in self.rows["agencies"]:
+            seen, code = {row["code"]}, parents.get(row["code"])
+            while code:
+                if code in seen:
+                    self.problems.append(
+                        Problem(
+                            _("The parent chain of this agency loops back on itself."),
+                            "agencies",
+                            number,
+                            "parent",
+                        )
+                    )
+                    break
+                seen.add(code)
+                code = parents.get(code)
+
     def _check_needs(self) -> None:
         for number, row in self.rows["needs"]:
             problems = services.need_status_problems(
@@ -199,6 +224,7 @@ class _Writer:
         self.failed: set[tuple[str, str]] = set()
 
     def write(self) -> None:
+        self.rows["agencies"] = _parents_first(self.rows["agencies"])
         for sheet in SHEETS:
             if sheet.name == "expectations":
                 continue
@@ -316,6 +342,25 @@ class _Writer:
                 self._report("expectations", items[0][1], error)
                 continue
             self.report.created["expectations"] += len(items)
+
+
+def _parents_first(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """Agency rows ordered so that a parent in the file is written before its children."""
+    by_code = {row["code"]: (number, row) for number, row in rows}
+    ordered, placed = [], set()
+
+    def place(code: str, trail: tuple[str, ...] = ()) -> None:
+        if code in placed or code not in by_code or code in trail:
+            return
+        parent = by_code[code][1].get("parent")
+        if parent:
+            place(parent, (*trail, code))
+        placed.add(code)
+        ordered.append(by_code[code])
+
+    for code in by_code:
+        place(code)
+    return ordered
 
 
 class _SkipRow(Exception):

@@ -60,7 +60,7 @@ def _codes(items) -> list[str]:
 
 def registry_tables() -> dict[str, list[dict]]:
     """The whole registry as sheets of plain rows, in the open-data schema (lists stay lists)."""
-    agencies = Agency.objects.select_related("parent").filter(services__isnull=False).distinct()
+    agencies = Agency.objects.select_related("parent")
     return {
         "agencies": [
             {
