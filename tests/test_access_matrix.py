@@ -54,6 +54,7 @@ PAGES = [
     ("set_language", "/i18n/setlang/", "get", answers(302)),
     ("api-docs-redirect", "/api/docs", "get", answers(302)),
     ("admin:index", "/admin/", "get", STAFF_ONLY),
+    ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),
 ]
 
 BACK_OFFICE = [

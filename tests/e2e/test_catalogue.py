@@ -65,3 +65,20 @@ def test_methodologist_signs_in_to_the_back_office(page, demo_site):
     page.locator("a[href$='/admin/registry/need/']").first.click()
     expect(page.locator("#result_list")).to_be_visible()
     assert page.locator("#result_list tbody tr").count() >= 20
+
+
+def test_methodologist_imports_a_bad_file_and_reads_the_report(page, demo_site, tmp_path):
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    bad = tmp_path / "life_situations.csv"
+    bad.write_bytes("code,name,audience\nbirth-2,,citizen\n".encode("cp1251"))
+    page.goto(demo_site + "/admin/registry/import/")
+    page.locator("#id_username").fill("methodologist")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.locator("#id_file").set_input_files(str(bad))
+    page.locator("#id_dry_run").uncheck()
+    page.locator("input[type=submit]").click()
+    report = page.locator("#import-report")
+    expect(report.get_by_role("alert")).to_contain_text("Ничего не загружено")
+    expect(report.locator("tbody tr").first).to_contain_text("life_situations")

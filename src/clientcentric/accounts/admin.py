@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -12,6 +13,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ("level", "kind")
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("parent",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         services.save_agency(obj, actor=request.user)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from clientcentric.core import views as core_views
+from clientcentric.registry import back_office as registry_back_office
 
 from .api import api
 
@@ -12,6 +13,11 @@ admin.site.site_title = _("Clientcentric")
 admin.site.index_title = _("Registry, people and agencies")
 
 urlpatterns = [
+    path(
+        "admin/registry/import/",
+        admin.site.admin_view(registry_back_office.registry_import),
+        name="registry_import",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
