@@ -150,8 +150,22 @@ def test_export_then_import_round_trips(registry, file_format, filename):
     data = write_registry_file(before, file_format)
     report = import_registry(data, filename, dry_run=False)
     assert report.ok, report.problems
-    assert report.updated["needs"] == 3 and not report.created.get("needs")
+    assert (
+        report.unchanged["needs"] == 3 and not report.created.get("needs") and not report.updated.get("needs")
+    )
     assert selectors.registry_tables() == before
+
+
+def test_reimporting_an_unchanged_file_adds_no_history(registry):
+    data = write_registry_file(selectors.registry_tables(), "json")
+    versions = registry["met"].history.count()
+    tables = selectors.registry_tables()
+    tables["needs"][0]["description"] = "Новое описание"
+    changed = import_registry(write_registry_file(tables, "json"), "r.json")
+    assert changed.updated["needs"] == 1 and changed.unchanged["needs"] == 2
+    assert import_registry(data, "r.json").updated["needs"] == 1
+    assert import_registry(data, "r.json").unchanged["needs"] == 3
+    assert registry["met"].history.count() == versions
 
 
 def test_a_failure_in_one_sheet_leaves_every_sheet_untouched(registry):

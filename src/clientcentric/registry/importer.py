@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
 
-from . import services
-from .models import FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
+from . import selectors, services
+from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
 from .schema import LIST_SEPARATOR, SHEETS, Column
 from .tabular import ImportRefused, Problem, RawRows, read_registry_file
 
@@ -33,6 +33,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     dry_run: bool = False
 
     @property
@@ -45,6 +46,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "created": dict(self.created),
             "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -222,6 +224,25 @@ class _Writer:
     def __init__(self, rows, report: ImportReport, actor):
         self.rows, self.report, self.actor = rows, report, actor
         self.failed: set[tuple[str, str]] = set()
+        # What the registry holds now, in the file's own shape: rows equal to it are left alone, so that
+        # re-importing an unchanged file adds no versions to the history.
+        self.current = {
+            name: {row["code"]: row for row in table}
+            for name, table in selectors.registry_tables().items()
+            if name != "expectations"
+        }
+
+    def _unchanged(self, sheet: str, row: dict) -> bool:
+        existing = self.current[sheet].get(row["code"])
+        if existing is None:
+            return False
+        for name, value in row.items():
+            held = existing.get(name)
+            if isinstance(value, list):
+                value, held = sorted(value), sorted(held or [])
+            if value != held:
+                return False
+        return True
 
     def write(self) -> None:
         self.rows["agencies"] = _parents_first(self.rows["agencies"])
@@ -229,6 +250,9 @@ class _Writer:
             if sheet.name == "expectations":
                 continue
             for number, row in self.rows[sheet.name]:
+                if self._unchanged(sheet.name, row):
+                    self.report.unchanged[sheet.name] += 1
+                    continue
                 try:
                     created = getattr(self, f"_write_{sheet.name}")(row)
                 except _SkipRow:
@@ -331,8 +355,14 @@ class _Writer:
         by_need = defaultdict(list)
         for number, row in self.rows["expectations"]:
             by_need[row["need"]].append((row["position"], number, row["text"]))
+        held = defaultdict(list)
+        for expectation in Expectation.objects.select_related("need").order_by("position"):
+            held[expectation.need.code].append(expectation.text)
         for code, items in by_need.items():
             items.sort()
+            if held.get(code) == [text for _p, _n, text in items]:
+                self.report.unchanged["expectations"] += len(items)
+                continue
             try:
                 need = self._get("needs", code)
                 services.set_expectations(need, [text for _p, _n, text in items], actor=self.actor)

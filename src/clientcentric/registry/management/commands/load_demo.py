@@ -13,8 +13,8 @@ class Command(BaseCommand):
                 "The demo registry does not import: " + "; ".join(map(str, report.problems[:10]))
             )
         counts = ", ".join(
-            f"{k} {report.created.get(k, 0) + report.updated.get(k, 0)}"
-            for k in sorted(set(report.created) | set(report.updated))
+            f"{k} {report.created.get(k, 0) + report.updated.get(k, 0) + report.unchanged.get(k, 0)}"
+            for k in sorted(set(report.created) | set(report.updated) | set(report.unchanged))
         )
         self.stdout.write(f"Demo registry loaded: {counts}")
         accounts = demo.ensure_accounts()

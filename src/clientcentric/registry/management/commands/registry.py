@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     def _import(self, options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         report = import_registry(
             path.read_bytes(), path.name, sheet=options["sheet"], dry_run=options["dry_run"]
         )
@@ -53,15 +54,23 @@ class Command(BaseCommand):
     def _print_report(self, report):
         console = Console(file=self.stdout, width=140)
         if report.ok:
-            verb = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
-            parts = [
-                f"{sheet}: +{report.created.get(sheet, 0)} new, {report.updated.get(sheet, 0)} updated"
-                for sheet in sorted(set(report.created) | set(report.updated))
-            ]
-            console.print(f"[green]{verb}.[/green] " + "; ".join(parts))
+            title = (
+                _("The file is correct; nothing was written (check only).")
+                if report.dry_run
+                else _("The file was imported.")
+            )
+            table = Table(title=title)
+            for column in (_("Sheet"), _("New"), _("Updated"), _("Unchanged")):
+                table.add_column(column)
+            for sheet in sorted(set(report.created) | set(report.updated) | set(report.unchanged)):
+                counts = (report.created, report.updated, report.unchanged)
+                table.add_row(sheet, *(str(count.get(sheet, 0)) for count in counts))
+            console.print(table)
             return
-        table = Table(title=f"Nothing imported: {len(report.problems)} problem(s)")
-        for column in ("sheet", "row", "column", "problem"):
+        table = Table(
+            title=_("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
+        )
+        for column in (_("Sheet"), _("Row"), _("Column"), _("Problem")):
             table.add_column(column)
         for problem in report.problems:
             table.add_row(
