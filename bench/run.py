@@ -65,7 +65,10 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     from clientcentric.registry import demo
 
-    results = [report("import of the whole demo registry (JSON)", timed(demo.load_registry, 3), 15_000)]
+    results = [
+        report("first import of the demo registry (JSON)", timed(demo.load_registry, 1), 15_000),
+        report("re-import of the unchanged demo registry", timed(demo.load_registry, 3), 2_000),
+    ]
     client = Client()
     paths = {
         "catalogue page /": ["/"],

@@ -152,7 +152,7 @@ def list_needs(
     segment: str | None = None,
     q: str | None = None,
 ):
-    queryset = selectors.needs_with_details()
+    queryset = selectors.needs_for_api()
     if status:
         queryset = queryset.filter(status=status)
     if life_situation:
@@ -164,7 +164,7 @@ def list_needs(
 
 @router.get("/needs/{code}", response=NeedOut, summary="A need by code")
 def get_need(request, code: str):
-    return get_object_or_404(selectors.needs_with_details(), code=code)
+    return get_object_or_404(selectors.needs_for_api(), code=code)
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services, digital services and support measures")

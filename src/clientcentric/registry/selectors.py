@@ -20,6 +20,13 @@ def needs_with_details() -> QuerySet[Need]:
     )
 
 
+def needs_for_api() -> QuerySet[Need]:
+    """Needs with what their API shape lists (codes only), without the services' own details."""
+    return Need.objects.select_related("faq").prefetch_related(
+        "life_situations", "segments", "services", "expectations"
+    )
+
+
 def life_situations_with_counts() -> list[dict]:
     """Each life situation with how many of its needs are met, being worked on, or cannot be met."""
     situations = list(LifeSituation.objects.prefetch_related("needs"))
