@@ -29,6 +29,8 @@ def answers(default, **by_role):
 EVERYONE_200 = answers(200)
 SIGNED_IN = answers(200, anonymous=302)
 STAFF_ONLY = answers(200, anonymous=302, client=302, business_representative=302)
+APPEALS_BACK_OFFICE = answers(200, anonymous=302, client=302, business_representative=302, inspector=403)
+OPERATOR_AND_ADMIN = answers(403, anonymous=302, operator=200, admin=200)
 ADMIN_ONLY = answers(403, anonymous=302, client=302, business_representative=302, admin=200)
 METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
@@ -55,6 +57,15 @@ PAGES = [
     ("api-docs-redirect", "/api/docs", "get", answers(302)),
     ("admin:index", "/admin/", "get", STAFF_ONLY),
     ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),
+    ("appeals:public_list", "/appeals/", "get", EVERYONE_200),
+    ("appeals:new", "/appeals/new/", "get", EVERYONE_200),
+    ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", EVERYONE_200),
+    ("appeals:mine", "/appeals/mine/", "get", SIGNED_IN),
+    ("appeals:public_detail", "/appeals/2026-000001/", "get", EVERYONE_200),
+    ("appeals:support", "/appeals/2026-000001/support/", "get", answers(405, anonymous=302)),
+    ("appeals:reopen", "/appeals/2026-000001/reopen/", "get", answers(405, anonymous=302)),
+    ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),
+    ("appeals:work", "/operator/appeals/2026-000001/", "get", OPERATOR_AND_ADMIN),
 ]
 
 BACK_OFFICE = [
@@ -69,6 +80,9 @@ BACK_OFFICE = [
     ("accounts.businessclient", "/admin/accounts/businessclient/", METHODOLOGIST_AND_ADMIN),
     ("accounts.representative", "/admin/accounts/representative/", METHODOLOGIST_AND_ADMIN),
     ("core.auditevent", "/admin/core/auditevent/", ADMIN_ONLY),
+    ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
+    ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
+    ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
 ]
 BACK_OFFICE_WRITES = [
@@ -92,6 +106,8 @@ API_ROUTES = [
     ("/registry/faq", "/api/v1/registry/faq", EVERYONE_200),
     ("/registry/faq/{code}", "/api/v1/registry/faq/faq-pension-early", EVERYONE_200),
     ("/registry/agencies/{code}", "/api/v1/registry/agencies/sfr", EVERYONE_200),
+    ("/appeals", "/api/v1/appeals", EVERYONE_200),
+    ("/appeals/{number}", "/api/v1/appeals/2026-000001", EVERYONE_200),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
@@ -133,8 +149,25 @@ CASES = (
 )
 
 
+@pytest.fixture
+def appeal(registry, agency):
+    """Appeal 2026-000001, routed to the agency the staff in `people` belong to."""
+    from datetime import UTC, datetime
+
+    from clientcentric.appeals import services
+    from clientcentric.appeals.models import RoutingRule
+
+    services.save_routing_rule(
+        RoutingRule(position=1, name="all", conditions={"channel": "portal"}, executor=agency)
+    )
+    data = services.AppealInput(
+        channel="portal", text="Не работает лифт в подъезде дома 5", contact_email="a@b.ru"
+    )
+    return services.receive_appeal(data, registered_at=datetime(2026, 5, 5, 10, tzinfo=UTC)).appeal
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_expected(client, registry, people, role):
+def test_every_route_answers_each_role_as_expected(client, registry, appeal, people, role):
     client = _client_for(role, people, client)
     wrong = []
     for path, method, expected in CASES:

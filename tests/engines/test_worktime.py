@@ -231,7 +231,9 @@ def test_overrides_win_over_the_package_and_the_shortened_days():
 def test_overrides_load_from_json_and_csv(tmp_path):
     json_file = tmp_path / "crimea.json"
     json_file.write_text(
-        json.dumps({"source": "Law of the Republic of Crimea", "days": [{"date": "2026-03-18", "kind": "day_off"}]})
+        json.dumps(
+            {"source": "Law of the Republic of Crimea", "days": [{"date": "2026-03-18", "kind": "day_off"}]}
+        )
     )
     csv_file = tmp_path / "crimea.csv"
     csv_file.write_text("date,kind,note\n2026-03-18,day_off,Reunification Day\n2026-03-21,working_day,\n")

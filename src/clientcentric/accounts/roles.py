@@ -16,8 +16,12 @@ STAFF_ROLES = frozenset({Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.I
 
 # What each staff role may do in the back office, as Django model permissions: app label -> actions.
 BACK_OFFICE_PERMISSIONS = {
-    Role.METHODOLOGIST: {"registry": ("view", "add", "change", "delete"), "accounts": ("view",)},
-    Role.ANALYST: {"registry": ("view",)},
-    Role.OPERATOR: {"registry": ("view",)},
+    Role.METHODOLOGIST: {
+        "registry": ("view", "add", "change", "delete"),
+        "accounts": ("view",),
+        "appeals": ("view", "add", "change"),
+    },
+    Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
+    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

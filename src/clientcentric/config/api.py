@@ -3,6 +3,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from clientcentric import __version__
+from clientcentric.appeals.api import router as appeals_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.registry.api import router as registry_router
 
@@ -24,3 +25,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/registry", registry_router)
+api.add_router("/appeals", appeals_router)

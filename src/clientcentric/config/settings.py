@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "clientcentric.core",
     "clientcentric.accounts",
     "clientcentric.registry",
+    "clientcentric.appeals",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Imports larger than this are refused before they are read.
 CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Below this classifier confidence an appeal waits for a human router.
+CLIENTCENTRIC_ROUTING_THRESHOLD = env.float("CLIENTCENTRIC_ROUTING_THRESHOLD", default=0.5)
+CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
+# Regional days off or working days over the federal production calendar: a JSON or CSV file.
+CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 
 LOG_LEVEL = env.str("CLIENTCENTRIC_LOG_LEVEL", default="INFO")

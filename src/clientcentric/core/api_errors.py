@@ -1,6 +1,7 @@
 """The API's one error shape (DESIGN.md §6): {"error": code, "message": text, "details": [...]}."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -49,6 +50,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return api.create_response(request, error_body("forbidden", "Not allowed."), status=403)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        response = api.create_response(
+            request,
+            error_body("unavailable", "The service is temporarily unavailable; retry later."),
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -6,7 +6,7 @@ elapsed time costs a few hundred dictionary lookups.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .calendar import ProductionCalendar
 from .overrides import DayKind
@@ -29,7 +29,9 @@ def _require_non_negative(duration: timedelta) -> None:
         raise ValueError(f"duration cannot be negative: {duration}")
 
 
-def _working_intervals(day, schedule: WorkSchedule, calendar: ProductionCalendar):
+def _working_intervals(
+    day: date, schedule: WorkSchedule, calendar: ProductionCalendar
+) -> list[tuple[datetime, datetime]]:
     kind = calendar.day_kind(day)
     if kind is DayKind.DAY_OFF:
         return []
@@ -125,7 +127,6 @@ def deadline(
 ) -> datetime:
     """``duration`` after ``start`` on the schedule's clock, in the schedule's time zone."""
     if schedule.clock is ClockKind.CALENDAR_TIME:
-        _require_aware(start, "start")
         return add_calendar_time(start, duration).astimezone(schedule.tz)
     if calendar is None:
         raise ValueError("A working-time clock needs a ProductionCalendar")

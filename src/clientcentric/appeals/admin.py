@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Appeal, DeadlinePolicy, RoutingRule
+from .routing import unknown_condition_keys
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """Add-only: a change is a new row, so the policy stored on older appeals keeps its meaning."""
+
+    list_display = (
+        "kind",
+        "channel",
+        "category",
+        "clock",
+        "answer_within_hours",
+        "answer_within_days",
+        "pause_allowed",
+        "created_at",
+        "created_by",
+    )
+    list_filter = ("kind", "channel", "clock")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.create_deadline_policy(obj, actor=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] if obj else ["created_by"]
+
+
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ("position", "name", "conditions", "executor", "is_active")
+
+    def clean_conditions(self):
+        conditions = self.cleaned_data["conditions"]
+        if not isinstance(conditions, dict) or not conditions:
+            raise ValidationError("{…}")
+        unknown = unknown_condition_keys(conditions)
+        if unknown:
+            raise ValidationError(", ".join(unknown))
+        return conditions
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    form = RoutingRuleForm
+    list_display = ("position", "name", "executor", "is_active")
+    list_editable = ("is_active",)
+    autocomplete_fields = ("executor",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_routing_rule(obj, actor=request.user)
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """Read-only overview; work on appeals happens in the operator's queue."""
+
+    list_display = (
+        "number",
+        "channel",
+        "kind",
+        "topic",
+        "executor",
+        "status",
+        "registered_at",
+        "deadline_at",
+    )
+    list_filter = ("status", "channel", "kind", "executor")
+    search_fields = ("number", "topic", "district")
+    date_hierarchy = "registered_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("executor")
+        return queryset if request.user.is_superuser else queryset.filter(executor=request.user.agency)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

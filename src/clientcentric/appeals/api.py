@@ -1,0 +1,116 @@
+"""Appeals API: intake for integrating systems and the portal, and the public tracker."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from . import selectors, services
+from .models import Channel, IntegrationClient, Kind, Status
+
+router = Router(tags=["appeals"])
+
+ChannelCode = Literal[tuple(Channel.values)]
+KindCode = Literal[tuple(Kind.values)]
+StatusCode = Literal[tuple(Status.values)]
+
+
+class IntegrationToken(HttpBearer):
+    def authenticate(self, request, token):
+        client = IntegrationClient.objects.filter(
+            token_hash=services.hash_token(token), is_active=True
+        ).first()
+        if client is not None:
+            request.integration_client = client
+        return client
+
+
+class AppealIn(Schema):
+    text: str = Field(max_length=services.MAX_TEXT_LENGTH, description="the appeal as the author wrote it")
+    channel: ChannelCode = "api"
+    kind: KindCode = "written"
+    contact_name: str = Field("", max_length=200)
+    contact_email: str = Field("", max_length=254)
+    contact_phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=300)
+    district: str = Field("", max_length=100)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class EventOut(Schema):
+    occurred_at: datetime
+    to_status: str
+    note: str
+
+
+class AnswerOut(Schema):
+    created_at: datetime
+    text: str
+
+
+class AppealPublicOut(Schema):
+    """What anyone may see of an appeal: no author, no contact data."""
+
+    number: str
+    status: StatusCode
+    channel: str
+    kind: str
+    topic: str
+    district: str
+    text: str
+    executor: str | None
+    registered_at: datetime
+    deadline_at: datetime
+    answered_at: datetime | None
+    supporters: int = Field(alias="supporters_count")
+
+    @staticmethod
+    def resolve_executor(obj):
+        return obj.executor.name if obj.executor else None
+
+
+class AppealDetailOut(AppealPublicOut):
+    history: list[EventOut]
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_history(obj):
+        return [e for e in obj.events.all() if e.is_public]
+
+    @staticmethod
+    def resolve_answers(obj):
+        return [a for a in obj.answers.all() if a.is_public]
+
+
+@router.post(
+    "",
+    response={200: AppealPublicOut, 201: AppealPublicOut},
+    auth=[IntegrationToken(), django_auth],
+    summary="File an appeal (integrating systems with a token, or a signed-in person)",
+)
+def create_appeal(
+    request, payload: AppealIn, idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200)
+):
+    source = getattr(request, "integration_client", None)
+    data = services.AppealInput(**payload.dict())
+    intake = services.receive_appeal(
+        data, author=None if source else request.user, source=source, idempotency_key=idempotency_key
+    )
+    return (201 if intake.created else 200), intake.appeal
+
+
+@router.get("", response=list[AppealPublicOut], auth=None, summary="Public list of appeals")
+@paginate(LimitOffsetPagination)
+def list_appeals(
+    request, district: str | None = None, topic: str | None = None, status: StatusCode | None = None
+):
+    return selectors.public_appeals(district=district, topic=topic, status=status)
+
+
+@router.get("/{number}", response=AppealDetailOut, auth=None, summary="Public tracker of one appeal")
+def get_appeal(request, number: str):
+    return get_object_or_404(selectors.public_appeals().prefetch_related("events", "answers"), number=number)

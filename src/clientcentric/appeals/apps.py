@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppealsConfig(AppConfig):
+    name = "clientcentric.appeals"
+    label = "appeals"
+    verbose_name = _("Appeals")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_default_policies, sender=self)
+
+
+def _ensure_default_policies(sender, **kwargs):
+    from .policies import ensure_default_policies
+
+    ensure_default_policies()

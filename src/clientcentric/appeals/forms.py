@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import MAX_TEXT_LENGTH
+
+
+class PortalAppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    district = forms.CharField(label=_("District"), max_length=100, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the answer did not solve the problem"), widget=forms.Textarea(attrs={"rows": 4})
+    )

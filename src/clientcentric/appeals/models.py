@@ -1,0 +1,317 @@
+"""Appeals from every touchpoint, their deadlines, routing and history (standard §4.6, 59-ФЗ)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clientcentric.accounts.models import Agency
+from clientcentric.core.models import AppendOnlyError
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("portal")
+    API = "api", _("integrated system (API)")
+    EMAIL = "email", _("e-mail")
+    SOCIAL = "social", _("social network")
+    CHATBOT = "chatbot", _("chat-bot")
+    PHONE = "phone", _("phone call")
+    IN_PERSON = "in_person", _("in person")
+
+
+class Kind(models.TextChoices):
+    WRITTEN = "written", _("written appeal")
+    MENTION = "mention", _("mention")
+    SOCIAL_APPEAL = "social_appeal", _("appeal on a social network")
+    COMMENT = "comment", _("comment under an official post")
+
+
+class Status(models.TextChoices):
+    NEEDS_ROUTING = "needs_routing", _("waiting for routing")
+    REGISTERED = "registered", _("registered")
+    IN_PROGRESS = "in_progress", _("in progress")
+    AWAITING_DETAILS = "awaiting_details", _("waiting for details from the author")
+    ANSWERED = "answered", _("answered")
+    REOPENED = "reopened", _("reopened")
+    CLOSED = "closed", _("closed")
+
+
+class Clock(models.TextChoices):
+    CALENDAR_TIME = "calendar_time", _("calendar hours (24/7)")
+    WORKING_TIME = "working_time", _("working hours (production calendar)")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+
+
+class DeadlinePolicy(models.Model):
+    """A response-time promise for channel × kind × category. Rows are never edited: a new row supersedes."""
+
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, blank=True, help_text=_("Empty: any channel.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    category = models.CharField(
+        _("category"), max_length=300, blank=True, help_text=_("Empty: any category.")
+    )
+    clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
+    answer_within_hours = models.PositiveIntegerField(_("answer within, hours"), null=True, blank=True)
+    answer_within_days = models.PositiveIntegerField(_("answer within, days"), null=True, blank=True)
+    register_within_days = models.PositiveIntegerField(_("register within, days"), null=True, blank=True)
+    pause_allowed = models.BooleanField(_("clock pauses while waiting for the author"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("created by"),
+    )
+    note = models.CharField(_("basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["kind", "channel", "category", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(clock="calendar_days", answer_within_days__gt=0, answer_within_hours__isnull=True)
+                    | (
+                        ~Q(clock="calendar_days")
+                        & Q(answer_within_hours__gt=0, answer_within_days__isnull=True)
+                    )
+                ),
+                name="deadline_policy_unit_matches_clock",
+            ),
+        ]
+
+    def __str__(self):
+        size = (
+            f"{self.answer_within_days} d"
+            if self.clock == Clock.CALENDAR_DAYS
+            else f"{self.answer_within_hours} h"
+        )
+        return f"{self.get_kind_display()} / {self.channel or '*'} / {self.category or '*'}: {size}"
+
+
+class RoutingRule(models.Model):
+    """Ordered rules: the first active rule whose conditions all hold picks the executor."""
+
+    position = models.PositiveIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=200)
+    conditions = models.JSONField(
+        _("conditions"),
+        default=dict,
+        help_text=_(
+            'Fields and values that must all match, e.g. {"topic": ["Неисправный лифт"], "district": "Невский"}.'
+        ),
+    )
+    executor = models.ForeignKey(Agency, verbose_name=_("executor"), on_delete=models.PROTECT)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+
+class IntegrationClient(models.Model):
+    """An integrating system that posts appeals through the API with its own token."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("integrating system")
+        verbose_name_plural = _("integrating systems")
+
+    def __str__(self):
+        return self.name
+
+
+class Appeal(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WRITTEN)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        related_name="appeals",
+        on_delete=models.PROTECT,
+    )
+    contact_name = models.CharField(_("name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    need = models.ForeignKey(
+        "registry.Need",
+        verbose_name=_("need"),
+        null=True,
+        blank=True,
+        related_name="appeals",
+        on_delete=models.SET_NULL,
+    )
+    executor = models.ForeignKey(
+        Agency,
+        verbose_name=_("executor"),
+        null=True,
+        blank=True,
+        related_name="appeals",
+        on_delete=models.PROTECT,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    registered_at = models.DateTimeField(_("registered at"), db_index=True)
+    deadline_at = models.DateTimeField(_("answer due"), db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    policy = models.ForeignKey(DeadlinePolicy, verbose_name=_("deadline policy"), on_delete=models.PROTECT)
+    routing_rule = models.ForeignKey(
+        RoutingRule, verbose_name=_("routing rule"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    routing_confidence = models.FloatField(_("classifier confidence"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+        on_delete=models.SET_NULL,
+    )
+    source = models.ForeignKey(
+        IntegrationClient,
+        verbose_name=_("integrating system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["deadline_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="appeal_idempotency_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key="") & Q(source__isnull=True),
+                name="appeal_idempotency_per_author",
+            ),
+        ]
+        indexes = [models.Index(fields=["executor", "status", "deadline_at"])]
+
+    def __str__(self):
+        return f"№ {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("appeals:public_detail", args=[self.number])
+
+
+class AppealEvent(models.Model):
+    """Append-only history of an appeal: every status change, with who and why."""
+
+    appeal = models.ForeignKey(Appeal, related_name="events", on_delete=models.CASCADE)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("appeal history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("appeal history is append-only")
+
+
+class Answer(models.Model):
+    appeal = models.ForeignKey(Appeal, related_name="answers", on_delete=models.CASCADE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    text = models.TextField(_("answer"))
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.text[:40]}"
+
+
+class Support(models.Model):
+    """A +1: a person joins an appeal instead of filing a duplicate, and follows it."""
+
+    appeal = models.ForeignKey(Appeal, related_name="supports", on_delete=models.CASCADE)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="supports", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal", "person"], name="support_once")]
+
+    def __str__(self):
+        return f"+1 {self.appeal_id} {self.person_id}"
+
+
+class TrainingExample(models.Model):
+    """A labelled appeal text the classifier learns from: imported history and every human correction."""
+
+    text = models.TextField()
+    category = models.CharField(max_length=300, blank=True)
+    executor = models.CharField(max_length=300, blank=True)
+    district = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=40, default="import")
+    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self):
+        return f"{self.category or self.executor}: {self.text[:40]}"
+
+
+class ClassifierModel(models.Model):
+    """A trained classifier; the newest active one of each target is used."""
+
+    class Target(models.TextChoices):
+        CATEGORY = "category", _("topic")
+        EXECUTOR = "executor", _("executor")
+
+    target = models.CharField(max_length=20, choices=Target.choices)
+    data = models.BinaryField()
+    metrics = models.JSONField(default=dict)
+    trained_at = models.DateTimeField(auto_now_add=True)
+    examples = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self):
+        return f"{self.target} {self.trained_at:%Y-%m-%d %H:%M}"

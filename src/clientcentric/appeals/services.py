@@ -1,0 +1,329 @@
+"""Every write to appeals: intake from any channel, routing, deadlines, the workflow, +1 and answers."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts.models import Agency
+from clientcentric.core import audit
+
+from . import classification, policies, routing
+from .models import (
+    Answer,
+    Appeal,
+    AppealEvent,
+    Channel,
+    IntegrationClient,
+    Kind,
+    Status,
+    Support,
+    TrainingExample,
+)
+from .workflow import OPEN_STATUSES, check_transition
+
+MAX_TEXT_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class AppealInput:
+    """What any channel adapter hands to intake; validated here, not by the adapter."""
+
+    channel: str
+    text: str
+    kind: str = Kind.WRITTEN
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    address: str = ""
+    district: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class Intake:
+    appeal: Appeal
+    created: bool
+
+
+def _validate(data: AppealInput, author) -> None:
+    problems = {}
+    if data.channel not in Channel.values:
+        problems["channel"] = _("Unknown channel “%(value)s”.") % {"value": data.channel}
+    if data.kind not in Kind.values:
+        problems["kind"] = _("Unknown kind “%(value)s”.") % {"value": data.kind}
+    elif data.kind != Kind.WRITTEN and data.channel != Channel.SOCIAL:
+        problems["kind"] = _("Mentions and comments come only from social networks.")
+    if not data.text.strip():
+        problems["text"] = _("Describe the problem: the text is empty.")
+    elif len(data.text) > MAX_TEXT_LENGTH:
+        problems["text"] = _("The text is longer than %(max)s characters.") % {"max": MAX_TEXT_LENGTH}
+    if (
+        author is None
+        and not (data.contact_email or data.contact_phone)
+        and data.channel
+        in (
+            Channel.PORTAL,
+            Channel.EMAIL,
+            Channel.PHONE,
+            Channel.IN_PERSON,
+        )
+    ):
+        problems["contact_email"] = _("Leave an e-mail or a phone number so that we can answer.")
+    if (data.latitude is None) != (data.longitude is None):
+        problems["latitude"] = _("A point on the map needs both latitude and longitude.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def _next_number(now) -> str:
+    # Public numbers are per year; the primary key keeps them unique without a counter table.
+    last = (
+        Appeal.objects.filter(number__startswith=f"{now:%Y}-")
+        .order_by("-id")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.split("-")[1]) + 1 if last else 1
+    return f"{now:%Y}-{sequence:06d}"
+
+
+def receive_appeal(
+    data: AppealInput,
+    *,
+    author=None,
+    source: IntegrationClient | None = None,
+    idempotency_key: str = "",
+    registered_at=None,
+) -> Intake:
+    """Register an appeal from any channel: validate, classify, route, set the deadline, record, audit.
+
+    The same idempotency key from the same source (or signed-in author) returns the first appeal.
+    """
+    author = author if author is not None and author.is_authenticated else None
+    if idempotency_key:
+        existing = _by_key(source, author, idempotency_key)
+        if existing is not None:
+            return Intake(existing, created=False)
+    _validate(data, author)
+    try:
+        with transaction.atomic():
+            appeal = _register(data, author, source, idempotency_key, registered_at or timezone.now())
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its appeal.
+        existing = _by_key(source, author, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return Intake(existing, created=False)
+    return Intake(appeal, created=True)
+
+
+def _by_key(source, author, key: str) -> Appeal | None:
+    query = Appeal.objects.filter(idempotency_key=key)
+    query = (
+        query.filter(source=source)
+        if source is not None
+        else query.filter(source__isnull=True, author=author)
+    )
+    return query.first() if (source is not None or author is not None) else None
+
+
+def _register(data: AppealInput, author, source, idempotency_key: str, now) -> Appeal:
+    prediction = classification.classify(data.text, district=data.district)
+    topic = data.topic or prediction.category
+    rule, executor = routing.route(
+        {
+            "topic": topic,
+            "district": data.district,
+            "channel": data.channel,
+            "kind": data.kind,
+            "address": data.address,
+        }
+    )
+    confident = prediction.confidence >= settings.CLIENTCENTRIC_ROUTING_THRESHOLD
+    if executor is None and prediction.executor and confident:
+        executor = Agency.objects.filter(name=prediction.executor).first()
+    if executor is None and source is not None and source.agency_id:
+        executor = source.agency
+    status = Status.REGISTERED if executor is not None else Status.NEEDS_ROUTING
+    policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
+    time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
+    appeal = Appeal(
+        number=_next_number(timezone.localtime(now)),
+        channel=data.channel,
+        kind=data.kind,
+        text=data.text,
+        author=author,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        contact_phone=data.contact_phone,
+        address=data.address,
+        district=data.district,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        topic=topic,
+        executor=executor,
+        status=status,
+        registered_at=now,
+        deadline_at=policies.due_at(policy, now, time_zone),
+        policy=policy,
+        routing_rule=rule,
+        routing_confidence=prediction.confidence if prediction.category else None,
+        source=source,
+        idempotency_key=idempotency_key,
+    )
+    appeal.full_clean(exclude=["number", "policy", "deadline_at"])
+    appeal.save()
+    AppealEvent.objects.create(appeal=appeal, actor=author, to_status=status, note=_("Appeal registered."))
+    audit.record(
+        author,
+        "appeals.appeal_received",
+        appeal,
+        channel=data.channel,
+        kind=data.kind,
+        executor=executor.code if executor else "",
+        rule=rule.pk if rule else None,
+    )
+    return appeal
+
+
+@transaction.atomic
+def change_status(appeal: Appeal, target: str, *, actor, note: str = "", public: bool = True) -> Appeal:
+    appeal = Appeal.objects.select_for_update().select_related("policy").get(pk=appeal.pk)
+    check_transition(appeal.status, target)
+    now = timezone.now()
+    if target == Status.AWAITING_DETAILS and appeal.policy.pause_allowed:
+        appeal.paused_at = now
+    if appeal.status == Status.AWAITING_DETAILS and appeal.paused_at is not None:
+        # The clock stood still while the author was asked: the deadline moves by the paused time.
+        appeal.deadline_at += now - appeal.paused_at
+        appeal.paused_at = None
+    if target == Status.ANSWERED:
+        appeal.answered_at = now
+    previous = appeal.status
+    appeal.status = target
+    appeal.save()
+    AppealEvent.objects.create(
+        appeal=appeal, actor=actor, from_status=previous, to_status=target, note=note, is_public=public
+    )
+    audit.record(actor, "appeals.status_changed", appeal, before=previous, after=target)
+    return appeal
+
+
+@transaction.atomic
+def take(appeal: Appeal, *, operator) -> Appeal:
+    appeal = change_status(appeal, Status.IN_PROGRESS, actor=operator, note=_("Taken into work."))
+    Appeal.objects.filter(pk=appeal.pk).update(assignee=operator)
+    appeal.assignee = operator
+    return appeal
+
+
+@transaction.atomic
+def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> Appeal:
+    """A human router's decision; it also becomes a training example for the classifier."""
+    Appeal.objects.filter(pk=appeal.pk).update(executor=executor, topic=topic)
+    appeal.refresh_from_db()
+    TrainingExample.objects.create(
+        text=appeal.text,
+        category=topic,
+        executor=executor.name,
+        district=appeal.district,
+        created_at=appeal.registered_at,
+        source="correction",
+        appeal=appeal,
+    )
+    return change_status(
+        appeal, Status.REGISTERED, actor=router, note=_("Routed to %(agency)s.") % {"agency": executor.name}
+    )
+
+
+@transaction.atomic
+def answer(appeal: Appeal, *, operator, text: str) -> Answer:
+    if not text.strip():
+        raise ValidationError({"text": _("The answer is empty.")})
+    change_status(appeal, Status.ANSWERED, actor=operator, note=_("Answer sent."))
+    reply = Answer.objects.create(appeal=appeal, author=operator, text=text)
+    audit.record(operator, "appeals.answered", appeal)
+    return reply
+
+
+@transaction.atomic
+def reopen(appeal: Appeal, *, person, reason: str) -> Appeal:
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.author_id != person.pk:
+        raise ValidationError(_("Only the author can reopen an appeal."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the answer did not solve the problem.")})
+    window = timezone.timedelta(days=settings.CLIENTCENTRIC_REOPEN_DAYS)
+    if appeal.answered_at is None or timezone.now() - appeal.answered_at > window:
+        raise ValidationError(
+            _("An appeal can be reopened within %(days)s days of the answer.")
+            % {"days": settings.CLIENTCENTRIC_REOPEN_DAYS}
+        )
+    return change_status(appeal, Status.REOPENED, actor=person, note=reason)
+
+
+@transaction.atomic
+def support(appeal: Appeal, *, person) -> bool:
+    """+1 and follow. Returns False when the person already supports it."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status not in OPEN_STATUSES:
+        raise ValidationError(_("Only an open appeal can be supported."))
+    if appeal.author_id == person.pk:
+        raise ValidationError(_("You are the author of this appeal."))
+    _support, created = Support.objects.get_or_create(appeal=appeal, person=person)
+    if created:
+        Appeal.objects.filter(pk=appeal.pk).update(supporters_count=F("supporters_count") + 1)
+        audit.record(person, "appeals.supported", appeal)
+    return created
+
+
+def create_integration_client(
+    *, name: str, agency: Agency | None = None, actor=None
+) -> tuple[IntegrationClient, str]:
+    """A new integrating system and its token; the token is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    client = IntegrationClient.objects.create(name=name, agency=agency, token_hash=hash_token(token))
+    audit.record(actor, "appeals.integration_client_created", client)
+    return client, token
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_deadline_policy(policy, *, actor=None):
+    """Policies are versioned: a new row supersedes older ones for the same channel × kind × category."""
+    if policy.pk is not None:
+        raise ValidationError(_("A deadline policy is never edited; add a new one instead."))
+    policy.created_by = actor if actor is not None and actor.is_authenticated else None
+    policy.full_clean()
+    policy.save()
+    audit.record(actor, "appeals.deadline_policy_created", policy)
+    return policy
+
+
+@transaction.atomic
+def save_routing_rule(rule, *, actor=None):
+    from .routing import unknown_condition_keys
+
+    if not isinstance(rule.conditions, dict) or not rule.conditions:
+        raise ValidationError({"conditions": _("Give at least one condition as an object of field: value.")})
+    unknown = unknown_condition_keys(rule.conditions)
+    if unknown:
+        raise ValidationError(
+            {"conditions": _("Unknown condition fields: %(fields)s.") % {"fields": ", ".join(unknown)}}
+        )
+    rule.full_clean()
+    rule.save()
+    audit.record(actor, "appeals.routing_rule_saved", rule)
+    return rule

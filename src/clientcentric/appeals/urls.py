@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "appeals"
+
+urlpatterns = [
+    path("appeals/", views.public_list, name="public_list"),
+    path("appeals/new/", views.new, name="new"),
+    path("appeals/similar/", views.similar, name="similar"),
+    path("appeals/mine/", views.mine, name="mine"),
+    path("appeals/<str:number>/", views.public_detail, name="public_detail"),
+    path("appeals/<str:number>/support/", views.support, name="support"),
+    path("appeals/<str:number>/reopen/", views.reopen, name="reopen"),
+    path("operator/", views.queue, name="queue"),
+    path("operator/appeals/<str:number>/", views.work, name="work"),
+]

@@ -1,0 +1,179 @@
+"""Appeal pages: the public tracker, filing on the portal with +1, and the operator's queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientcentric.accounts.roles import Role
+from clientcentric.core.access import public, require_roles
+
+from . import selectors, services
+from .forms import AnswerForm, PortalAppealForm, ReopenForm
+from .models import Appeal, Status
+
+OPERATORS = (Role.OPERATOR, Role.ADMIN)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@public
+@require_GET
+def public_list(request):
+    filters = {k: request.GET.get(k, "").strip()[:300] or None for k in ("district", "topic", "status")}
+    if filters["status"] not in Status.values:
+        filters["status"] = None
+    page = Paginator(selectors.public_appeals(**filters), 50).get_page(request.GET.get("page"))
+    return render(request, "appeals/public_list.html", {"page": page, "filters": filters, "statuses": Status})
+
+
+@public
+@require_GET
+def public_detail(request, number):
+    appeal = get_object_or_404(
+        selectors.public_appeals().prefetch_related("events", "answers"), number=number
+    )
+    is_author = request.user.is_authenticated and appeal.author_id == request.user.pk
+    supported = request.user.is_authenticated and appeal.supports.filter(person=request.user).exists()
+    return render(
+        request,
+        "appeals/public_detail.html",
+        {
+            "appeal": appeal,
+            "is_author": is_author,
+            "supported": supported,
+            "reopen_form": ReopenForm(),
+            "events": [e for e in appeal.events.all() if e.is_public],
+            "answers": [a for a in appeal.answers.all() if a.is_public],
+        },
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def new(request):
+    form = PortalAppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.AppealInput(
+            channel="portal", **{k: v if v is not None else None for k, v in form.cleaned_data.items()}
+        )
+        try:
+            intake = services.receive_appeal(data, author=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your appeal is registered under number %(number)s.") % {"number": intake.appeal.number},
+            )
+            return redirect(intake.appeal.get_absolute_url())
+    return render(request, "appeals/new.html", {"form": form})
+
+
+@public
+@require_GET
+def similar(request):
+    """Similar open appeals for the text being typed (htmx fragment)."""
+    text = request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]
+    found = (
+        selectors.similar_open_appeals(text, district=request.GET.get("district", ""))
+        if len(text) >= 20
+        else []
+    )
+    return render(request, "appeals/_similar.html", {"similar": found})
+
+
+@require_roles()
+@require_POST
+def support(request, number):
+    appeal = get_object_or_404(Appeal, number=number)
+    try:
+        created = services.support(appeal, person=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("You support this appeal and will be told of every change.")
+            if created
+            else _("You already support this appeal."),
+        )
+    return redirect(appeal.get_absolute_url())
+
+
+@require_roles()
+@require_POST
+def reopen(request, number):
+    appeal = get_object_or_404(Appeal, number=number)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen(appeal, person=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The appeal is reopened."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(appeal.get_absolute_url())
+
+
+@require_roles()
+@require_GET
+def mine(request):
+    own = Appeal.objects.filter(author=request.user).order_by("-registered_at")
+    followed = Appeal.objects.filter(supports__person=request.user).order_by("-registered_at")
+    return render(request, "appeals/mine.html", {"own": own, "followed": followed})
+
+
+@require_roles(*OPERATORS)
+@require_GET
+def queue(request):
+    view = request.GET.get("view", "all")
+    view = view if view in ("all", "at_risk", "overdue") else "all"
+    page = Paginator(selectors.queue_for(request.user, view), 50).get_page(request.GET.get("page"))
+    return render(request, "appeals/queue.html", {"page": page, "view": view})
+
+
+def _operator_appeal(request, number) -> Appeal:
+    appeal = get_object_or_404(Appeal.objects.select_related("executor", "policy", "author"), number=number)
+    if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
+        raise PermissionDenied
+    return appeal
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def work(request, number):
+    appeal = _operator_appeal(request, number)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "take":
+                services.take(appeal, operator=request.user)
+            elif action == "ask":
+                services.change_status(
+                    appeal, Status.AWAITING_DETAILS, actor=request.user, note=request.POST.get("note", "")
+                )
+            elif action == "resume":
+                services.change_status(appeal, Status.IN_PROGRESS, actor=request.user)
+            elif action == "answer" and form.is_valid():
+                services.answer(appeal, operator=request.user, text=form.cleaned_data["text"])
+            else:
+                return render(request, "appeals/work.html", {"appeal": appeal, "form": form}, status=400)
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("appeals:work", number=appeal.number)
+    return render(
+        request,
+        "appeals/work.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "events": appeal.events.select_related("actor"),
+        },
+    )

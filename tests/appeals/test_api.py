@@ -1,0 +1,75 @@
+from unittest import mock
+
+from django.db import OperationalError
+
+from clientcentric.appeals.models import Appeal
+
+URL = "/api/v1/appeals"
+BODY = {"text": "На детской площадке у дома 7 сломаны качели, торчат острые края", "district": "Невский"}
+
+
+def post(client, token=None, key=None, body=None):
+    headers = {}
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if key:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(URL, body or BODY, content_type="application/json", **headers)
+
+
+def test_integrating_system_files_an_appeal_once_per_key(client, integration):
+    _client, token = integration
+    first = post(client, token, "abc")
+    assert first.status_code == 201
+    again = post(client, token, "abc")
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    assert Appeal.objects.count() == 1
+
+
+def test_without_a_token_or_session_the_api_refuses(client, db):
+    response = post(client)
+    assert response.status_code == 401 and response.json()["error"] == "unauthenticated"
+    assert post(client, "wrong-token").status_code == 401
+
+
+def test_invalid_body_answers_422_with_the_field(client, integration):
+    _client, token = integration
+    response = post(client, token, body={"text": "ok", "channel": "pigeon"})
+    assert response.status_code == 422
+    assert any("channel" in d["location"] for d in response.json()["details"])
+    empty = post(client, token, body={"text": "   "})
+    assert empty.status_code == 422 and empty.json()["details"][0]["field"] == "text"
+
+
+def test_database_down_answers_503_with_retry_after(client, integration):
+    _client, token = integration
+    with mock.patch("clientcentric.appeals.services.receive_appeal", side_effect=OperationalError("down")):
+        response = post(client, token, "retry-1")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert post(client, token, "retry-1").status_code == 201
+    assert post(client, token, "retry-1").status_code == 200
+    assert Appeal.objects.count() == 1
+
+
+def test_public_tracker_shows_no_personal_data(client, lift_rule, people):
+    client.force_login(people["client"])
+    number = client.post(
+        URL, {**BODY, "contact_phone": "+79990001122"}, content_type="application/json"
+    ).json()["number"]
+    client.logout()
+    body = client.get(f"{URL}/{number}").json()
+    assert body["status"] == "registered" and body["history"][0]["to_status"] == "registered"
+    text = str(body)
+    assert "79990001122" not in text and "author" not in body and people["client"].username not in text
+    assert client.get(URL, {"district": "Невский"}).json()["count"] == 1
+
+
+def test_html_is_stored_as_text_and_escaped_on_pages(client, lift_rule, people):
+    client.force_login(people["client"])
+    number = client.post(
+        URL,
+        {**BODY, "text": "<script>alert(1)</script> сломан лифт в подъезде"},
+        content_type="application/json",
+    ).json()["number"]
+    page = client.get(f"/appeals/{number}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

@@ -1,0 +1,113 @@
+from datetime import UTC, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from clientcentric.appeals import services
+from clientcentric.appeals.models import Appeal, AppealEvent, DeadlinePolicy, Status
+from clientcentric.core.models import AuditEvent
+from clientcentric.engines.worktime import CalendarYearUnknown
+
+from .conftest import written
+
+
+def test_routing_rule_picks_the_executor_and_is_recorded(lift_rule, housing):
+    intake = services.receive_appeal(written(district="Невский", contact_email="a@example.ru"))
+    appeal = intake.appeal
+    assert intake.created and appeal.executor == housing and appeal.routing_rule == lift_rule
+    assert appeal.status == Status.REGISTERED
+    assert AppealEvent.objects.get(appeal=appeal).to_status == Status.REGISTERED
+    assert AuditEvent.objects.filter(action="appeals.appeal_received", object_id=str(appeal.pk)).exists()
+
+
+def test_without_a_rule_or_model_the_appeal_waits_for_a_human_router(db):
+    appeal = services.receive_appeal(written(contact_email="a@example.ru")).appeal
+    assert appeal.executor is None and appeal.status == Status.NEEDS_ROUTING
+
+
+def test_written_appeal_is_due_in_30_calendar_days_from_the_next_day(lift_rule):
+    registered = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    appeal = services.receive_appeal(
+        written(district="Невский", contact_email="a@example.ru"), registered_at=registered
+    ).appeal
+    assert appeal.deadline_at.astimezone(UTC) == datetime(2026, 4, 1, 21, 0, tzinfo=UTC)  # 2 April 00:00 MSK
+    assert appeal.policy.answer_within_days == 30
+
+
+@pytest.mark.parametrize("kind,hours", [("mention", 4), ("social_appeal", 2), ("comment", 2)])
+def test_social_deadlines_are_hours_around_the_clock(lift_rule, kind, hours):
+    registered = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    appeal = services.receive_appeal(
+        written(channel="social", kind=kind, district="Невский"), registered_at=registered
+    ).appeal
+    assert (appeal.deadline_at - registered).total_seconds() == hours * 3600
+
+
+def test_newest_policy_applies_and_older_appeals_keep_theirs(lift_rule):
+    first = services.receive_appeal(written(channel="social", kind="mention", district="Невский")).appeal
+    services.create_deadline_policy(
+        DeadlinePolicy(channel="social", kind="mention", clock="calendar_time", answer_within_hours=1)
+    )
+    second = services.receive_appeal(written(channel="social", kind="mention", district="Невский")).appeal
+    assert second.policy.answer_within_hours == 1
+    first.refresh_from_db()
+    assert first.policy.answer_within_hours == 4
+
+
+def test_a_category_policy_beats_the_general_one(lift_rule):
+    services.create_deadline_policy(
+        DeadlinePolicy(
+            kind="written", category="Неисправный лифт", clock="working_time", answer_within_hours=8
+        )
+    )
+    appeal = services.receive_appeal(
+        written(district="Невский", topic="Неисправный лифт", contact_email="a@example.ru")
+    ).appeal
+    assert appeal.policy.clock == "working_time"
+
+
+def test_working_time_policy_refuses_a_year_the_calendar_does_not_know(lift_rule):
+    services.create_deadline_policy(
+        DeadlinePolicy(kind="written", clock="working_time", answer_within_hours=8)
+    )
+    with pytest.raises(CalendarYearUnknown):
+        services.receive_appeal(
+            written(district="Невский", contact_email="a@example.ru"),
+            registered_at=datetime(2035, 1, 10, tzinfo=UTC),
+        )
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields,field",
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "я" * 20_001}, "text"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"channel": "portal", "kind": "mention"}, "kind"),
+        ({}, "contact_email"),
+        ({"latitude": 59.9}, "latitude"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(db, fields, field):
+    data = {"contact_email": "", **fields}
+    text = data.pop("text", "Во дворе не вывозят мусор уже неделю, контейнеры переполнены")
+    with pytest.raises(ValidationError) as error:
+        services.receive_appeal(written(text=text, **data))
+    assert field in error.value.message_dict
+    assert not Appeal.objects.exists()
+
+
+def test_same_idempotency_key_from_the_same_source_gives_one_appeal(integration):
+    client, _token = integration
+    first = services.receive_appeal(written(channel="api"), source=client, idempotency_key="k-1")
+    again = services.receive_appeal(written(channel="api"), source=client, idempotency_key="k-1")
+    assert first.created and not again.created and first.appeal == again.appeal
+    assert Appeal.objects.count() == 1
+    assert first.appeal.executor == client.agency
+
+
+def test_numbers_are_sequential_per_year(lift_rule):
+    a = services.receive_appeal(written(district="Невский", contact_email="a@example.ru")).appeal
+    b = services.receive_appeal(written(district="Невский", contact_email="a@example.ru")).appeal
+    assert int(b.number.split("-")[1]) == int(a.number.split("-")[1]) + 1

@@ -1,0 +1,129 @@
+import csv
+import gzip
+import json
+
+import pytest
+from django.core.management import call_command
+
+from clientcentric.appeals import services, training
+from clientcentric.appeals.models import ClassifierModel, Status, TrainingExample
+
+TOPICS = {
+    "Неисправный лифт": (
+        "ЖА Невского района",
+        [
+            "лифт не работает",
+            "застрял лифт",
+            "лифт стоит на этаже",
+            "кнопки лифта сломаны",
+            "двери лифта не закрываются",
+        ],
+    ),
+    "Мусор во дворе": (
+        "Центр благоустройства",
+        [
+            "мусор во дворе",
+            "контейнеры переполнены",
+            "не вывозят мусор",
+            "свалка у площадки",
+            "пакеты с мусором у подъезда",
+        ],
+    ),
+    "Не убран снег": (
+        "Центр благоустройства",
+        [
+            "снег не убран",
+            "сугробы на тротуаре",
+            "наледь у подъезда",
+            "не чистят снег",
+            "скользко, нет песка",
+        ],
+    ),
+}
+
+
+def write_examples(path, *, category_column="reason", executor_column="executor_org", gz=False):
+    rows = []
+    day = 0
+    for repeat in range(6):
+        for topic, (executor, phrases) in TOPICS.items():
+            for phrase in phrases:
+                day += 1
+                rows.append(
+                    {
+                        "text": f"{phrase} в доме {repeat * 10 + day % 7}, просим принять меры",
+                        category_column: topic,
+                        executor_column: executor,
+                        "created_at": f"2020-{10 + day // 60:02d}-{day % 28 + 1:02d}T10:00:00",
+                        "district": "Невский",
+                    }
+                )
+    opener = gzip.open if gz else open
+    with opener(path, "wt", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+@pytest.mark.django_db
+def test_import_with_renamed_columns_from_csv_gz(tmp_path):
+    path = tmp_path / "appeals.csv.gz"
+    count = write_examples(path, gz=True)
+    result = training.import_examples(path, category_column="reason", executor_column="executor_org")
+    assert result.imported == count and not result.problems
+    assert TrainingExample.objects.filter(category="Неисправный лифт").exists()
+
+
+@pytest.mark.django_db
+def test_an_invalid_row_stops_the_import_unless_skipping_is_asked(tmp_path):
+    path = tmp_path / "appeals.csv"
+    path.write_text(
+        "text,category,created_at\nлифт сломан,Лифт,2020-10-01T10:00\n,Лифт,2020-10-02T10:00\n"
+        "мусор,Мусор,вчера\n",
+        encoding="utf-8",
+    )
+    result = training.import_examples(path)
+    assert result.problems == [(3, "text", result.problems[0][2]), (4, "created_at", result.problems[1][2])]
+    assert not TrainingExample.objects.exists()
+    assert training.import_examples(path, skip_invalid=True).imported == 1
+
+
+@pytest.mark.django_db
+def test_missing_columns_are_named(tmp_path):
+    path = tmp_path / "appeals.csv"
+    path.write_text("body,when\nx,y\n", encoding="utf-8")
+    columns = {column for _row, column, _m in training.import_examples(path).problems}
+    assert {"text", "created_at"} <= columns
+
+
+@pytest.mark.django_db
+def test_train_then_intake_classifies_and_the_cli_writes_predictions(tmp_path, housing):
+    path = tmp_path / "appeals.csv"
+    write_examples(path)
+    call_command(
+        "appeals", "import", str(path), "--category-column", "reason", "--executor-column", "executor_org"
+    )
+    report = training.train_models()
+    assert report["category"]["n_test"] > 0 and 0 <= report["category"]["macro_f1"] <= 1
+    assert ClassifierModel.objects.filter(is_active=True).count() == 2
+    housing.name = "ЖА Невского района"
+    housing.save()
+    appeal = services.receive_appeal(
+        services.AppealInput(
+            channel="portal", text="В нашем подъезде опять не работает лифт", contact_email="a@b.ru"
+        )
+    ).appeal
+    assert appeal.topic == "Неисправный лифт"
+    assert appeal.executor == housing and appeal.status == Status.REGISTERED
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,text\n1,Во дворе не вывозят мусор\n2,Сугробы и наледь на тротуаре\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    call_command("appeals", "classify", "--input", str(source), "--output", str(out))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[0]["predicted_category"] == "Мусор во дворе"
+    assert json.loads(rows[1]["predicted_category_top3"])[0] == "Не убран снег"
+    assert 0 < float(rows[0]["predicted_category_p"]) <= 1
