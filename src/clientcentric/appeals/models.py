@@ -1,5 +1,7 @@
 """Appeals from every touchpoint, their deadlines, routing and history (standard §4.6, 59-ФЗ)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -225,6 +227,13 @@ class Appeal(models.Model):
 
     def get_absolute_url(self):
         return reverse("appeals:public_detail", args=[self.number])
+
+    @property
+    def due_shown(self):
+        """The deadline as people read it: a calendar-day deadline is the last minute of its last day."""
+        if self.policy.clock == Clock.CALENDAR_DAYS:
+            return self.deadline_at - timedelta(minutes=1)
+        return self.deadline_at
 
 
 class AppealEvent(models.Model):

@@ -13,7 +13,7 @@ SIMILAR_WINDOW = timedelta(days=30)
 
 def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal]:
     queryset = (
-        Appeal.objects.select_related("executor")
+        Appeal.objects.select_related("executor", "policy")
         .exclude(status=Status.NEEDS_ROUTING)
         .order_by("-registered_at")
     )
@@ -28,7 +28,9 @@ def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal
 
 def queue_for(user, view: str = "all") -> QuerySet[Appeal]:
     """An operator's queue: their agency's open appeals, soonest deadline first."""
-    queryset = Appeal.objects.filter(status__in=OPEN_STATUSES).select_related("executor", "assignee")
+    queryset = Appeal.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "executor", "assignee", "policy"
+    )
     if not user.is_superuser:
         queryset = queryset.filter(executor=user.agency)
     now = timezone.now()

@@ -1,0 +1,59 @@
+"""A citizen reports a problem on the portal; the executor's operator takes it and answers; anyone follows it."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def sign_in(page, site, username, password):
+    page.goto(site + "/account/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+
+
+def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
+    from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.models import Agency
+    from clientcentric.accounts.roles import Role
+    from clientcentric.appeals import services
+    from clientcentric.appeals.models import RoutingRule
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    housing = Agency.objects.get(code="ja-nevsky")
+    services.save_routing_rule(
+        RoutingRule(position=1, name="Невский район", conditions={"district": "Невский"}, executor=housing)
+    )
+    accounts_services.create_person(
+        username="ja-operator",
+        password=DEMO_PASSWORD,
+        role=Role.OPERATOR,
+        agency=housing,
+        last_name="Орлова",
+        first_name="Нина",
+    )
+
+    sign_in(page, demo_site, "client", DEMO_PASSWORD)
+    page.goto(demo_site + "/appeals/new/")
+    page.get_by_label(re.compile("проблем|problem", re.I)).fill(
+        "Во дворе дома 12 по Народной улице третью неделю не горит фонарь у детской площадки"
+    )
+    page.get_by_label(re.compile("^Район|^District")).fill("Невский")
+    page.get_by_role("button", name=re.compile("Отправить|Send")).click()
+    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
+    expect(page.locator(".appeal-status-registered")).to_be_visible()
+    number = page.url.rstrip("/").split("/")[-1]
+
+    page.context.clear_cookies()
+    sign_in(page, demo_site, "ja-operator", DEMO_PASSWORD)
+    page.goto(demo_site + "/operator/")
+    page.get_by_role("link", name=number).click()
+    page.get_by_role("button", name=re.compile("Взять|Take")).click()
+    page.locator("#id_text").fill("Фонарь заменён 26 ноября. Спасибо, что сообщили.")
+    page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()
+    expect(page.locator(".appeal-status-answered")).to_be_visible()
+
+    page.context.clear_cookies()
+    page.goto(f"{demo_site}/appeals/{number}/")
+    expect(page.locator("main")).to_contain_text("Фонарь заменён 26 ноября")
+    expect(page.locator("main")).not_to_contain_text("Орлова")
