@@ -108,6 +108,8 @@ API_ROUTES = [
     ("/registry/agencies/{code}", "/api/v1/registry/agencies/sfr", EVERYONE_200),
     ("/appeals", "/api/v1/appeals", EVERYONE_200),
     ("/appeals/{number}", "/api/v1/appeals/2026-000001", EVERYONE_200),
+    ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
+    ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

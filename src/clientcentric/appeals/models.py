@@ -139,6 +139,34 @@ class IntegrationClient(models.Model):
         return self.name
 
 
+class SocialAccount(models.Model):
+    """An official community or bot whose webhook delivers mentions, appeals and comments."""
+
+    class Network(models.TextChoices):
+        VK = "vk", "VK"
+        TELEGRAM = "telegram", "Telegram"
+
+    network = models.CharField(_("network"), max_length=20, choices=Network.choices)
+    name = models.CharField(_("name"), max_length=200)
+    community_id = models.CharField(
+        _("community or bot id"), max_length=100, help_text=_("VK group_id, or the Telegram bot's @username.")
+    )
+    secret_hash = models.CharField(max_length=64, editable=False)
+    confirmation_code = models.CharField(_("VK confirmation code"), max_length=100, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("social network account")
+        verbose_name_plural = _("social network accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "community_id"], name="social_account_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_network_display()}: {self.name}"
+
+
 class Appeal(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -202,6 +230,12 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
     )
     idempotency_key = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(
+        _("id in the source channel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Message-ID of an e-mail, event id of a social network: a replay is recognised by it."),
+    )
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
 
     class Meta:
@@ -213,6 +247,11 @@ class Appeal(models.Model):
                 fields=["source", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="appeal_idempotency_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="appeal_external_id_per_channel",
             ),
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"],
@@ -274,6 +313,20 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.appeal_id}: {self.text[:40]}"
+
+
+class Attachment(models.Model):
+    """A photo from the portal or a file from an e-mail, kept with the appeal."""
+
+    appeal = models.ForeignKey(Appeal, related_name="attachments", on_delete=models.CASCADE)
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
 
 
 class Support(models.Model):

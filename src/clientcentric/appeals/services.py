@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,9 +20,11 @@ from .models import (
     Answer,
     Appeal,
     AppealEvent,
+    Attachment,
     Channel,
     IntegrationClient,
     Kind,
+    SocialAccount,
     Status,
     Support,
     TrainingExample,
@@ -29,6 +32,8 @@ from .models import (
 from .workflow import OPEN_STATUSES, check_transition
 
 MAX_TEXT_LENGTH = 20_000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class AppealInput:
     latitude: float | None = None
     longitude: float | None = None
     topic: str = ""
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,12 +109,18 @@ def receive_appeal(
     source: IntegrationClient | None = None,
     idempotency_key: str = "",
     registered_at=None,
+    default_executor: Agency | None = None,
+    recorded_by=None,
 ) -> Intake:
     """Register an appeal from any channel: validate, classify, route, set the deadline, record, audit.
 
     The same idempotency key from the same source (or signed-in author) returns the first appeal.
     """
     author = author if author is not None and author.is_authenticated else None
+    if data.external_id:
+        replayed = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
+        if replayed is not None:
+            return Intake(replayed, created=False)
     if idempotency_key:
         existing = _by_key(source, author, idempotency_key)
         if existing is not None:
@@ -116,10 +128,20 @@ def receive_appeal(
     _validate(data, author)
     try:
         with transaction.atomic():
-            appeal = _register(data, author, source, idempotency_key, registered_at or timezone.now())
+            appeal = _register(
+                data,
+                author,
+                source,
+                idempotency_key,
+                registered_at or timezone.now(),
+                default_executor,
+                recorded_by or author,
+            )
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its appeal.
+        # A concurrent retry with the same key (or a replayed channel message) won the race: answer with it.
         existing = _by_key(source, author, idempotency_key) if idempotency_key else None
+        if existing is None and data.external_id:
+            existing = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if existing is None:
             raise
         return Intake(existing, created=False)
@@ -136,7 +158,9 @@ def _by_key(source, author, key: str) -> Appeal | None:
     return query.first() if (source is not None or author is not None) else None
 
 
-def _register(data: AppealInput, author, source, idempotency_key: str, now) -> Appeal:
+def _register(
+    data: AppealInput, author, source, idempotency_key: str, now, default_executor=None, actor=None
+) -> Appeal:
     prediction = classification.classify(data.text, district=data.district)
     topic = data.topic or prediction.category
     rule, executor = routing.route(
@@ -153,6 +177,8 @@ def _register(data: AppealInput, author, source, idempotency_key: str, now) -> A
         executor = Agency.objects.filter(name=prediction.executor).first()
     if executor is None and source is not None and source.agency_id:
         executor = source.agency
+    if executor is None and default_executor is not None:
+        executor = default_executor
     status = Status.REGISTERED if executor is not None else Status.NEEDS_ROUTING
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
@@ -179,6 +205,7 @@ def _register(data: AppealInput, author, source, idempotency_key: str, now) -> A
         routing_confidence=prediction.confidence if prediction.category else None,
         source=source,
         idempotency_key=idempotency_key,
+        external_id=data.external_id,
     )
     appeal.full_clean(exclude=["number", "policy", "deadline_at"])
     appeal.save()
@@ -327,3 +354,70 @@ def save_routing_rule(rule, *, actor=None):
     rule.save()
     audit.record(actor, "appeals.routing_rule_saved", rule)
     return rule
+
+
+def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "attachments": _("“%(name)s” is larger than %(mb)s MB.")
+                % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 2**20}
+            }
+        )
+    if photos_only and content_type not in PHOTO_TYPES:
+        raise ValidationError(
+            {"attachments": _("“%(name)s” is not a photo (JPEG, PNG, WebP or HEIC).") % {"name": name}}
+        )
+
+
+def attach(
+    appeal: Appeal, *, name: str, content_type: str, data: bytes, photos_only: bool = False
+) -> Attachment:
+    check_attachment(name, content_type, len(data), photos_only=photos_only)
+    attachment = Attachment(appeal=appeal, name=name[:255], content_type=content_type[:100], size=len(data))
+    attachment.file.save(name[-100:] or "attachment", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def receive_with_attachments(data: AppealInput, attachments, **options) -> Intake:
+    """Intake and its files in one transaction: an appeal is never kept without the files it came with."""
+    for name, content_type, payload in attachments:
+        check_attachment(name, content_type, len(payload), photos_only=options.get("photos_only", False))
+    photos_only = options.pop("photos_only", False)
+    intake = receive_appeal(data, **options)
+    if intake.created:
+        for name, content_type, payload in attachments:
+            attach(intake.appeal, name=name, content_type=content_type, data=payload, photos_only=photos_only)
+    return intake
+
+
+def create_social_account(
+    *,
+    network: str,
+    name: str,
+    community_id: str,
+    secret: str,
+    agency: Agency,
+    confirmation_code: str = "",
+    actor=None,
+) -> SocialAccount:
+    if len(secret) < 16:
+        raise ValidationError({"secret": _("The webhook secret must be at least 16 characters.")})
+    account = SocialAccount(
+        network=network,
+        name=name,
+        community_id=community_id,
+        agency=agency,
+        confirmation_code=confirmation_code,
+        secret_hash=hash_token(secret),
+    )
+    account.full_clean()
+    account.save()
+    audit.record(actor, "appeals.social_account_created", account)
+    return account
+
+
+def social_secret_matches(account: SocialAccount, secret: str) -> bool:
+    return secrets.compare_digest(account.secret_hash, hash_token(secret or ""))

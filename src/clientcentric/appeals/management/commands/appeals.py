@@ -21,12 +21,105 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="Import the valid rows, report the rest."
         )
         sub.add_parser("train", help="Train topic and executor models on everything imported and labelled.")
+        mail = sub.add_parser(
+            "ingest-mail", help="Register appeals from a Maildir folder or an IMAP mailbox."
+        )
+        source = mail.add_mutually_exclusive_group(required=True)
+        source.add_argument("--maildir")
+        source.add_argument("--imap-host")
+        mail.add_argument("--imap-user", default="")
+        mail.add_argument(
+            "--imap-password-env",
+            default="CLIENTCENTRIC_IMAP_PASSWORD",
+            help="Environment variable holding the password (never on the command line).",
+        )
+        mail.add_argument("--imap-folder", default="INBOX")
+        mail.add_argument("--imap-port", type=int)
+        mail.add_argument("--no-ssl", action="store_true")
+        client = sub.add_parser(
+            "add-client", help="Register an integrating system and print its API token once."
+        )
+        client.add_argument("name")
+        client.add_argument("--agency", help="Code of the agency its appeals go to when no rule matches.")
+        social = sub.add_parser(
+            "add-social", help="Register an official VK community or Telegram bot webhook."
+        )
+        social.add_argument("--network", choices=["vk", "telegram"], required=True)
+        social.add_argument("--name", required=True)
+        social.add_argument("--community-id", required=True, help="VK group_id or the bot's @username.")
+        social.add_argument("--agency", required=True)
+        social.add_argument(
+            "--secret-env",
+            default="CLIENTCENTRIC_WEBHOOK_SECRET",
+            help="Environment variable holding the webhook secret.",
+        )
+        social.add_argument("--confirmation-code", default="", help="VK's confirmation string.")
         cls = sub.add_parser("classify", help="Add predicted topic and executor columns to a CSV.")
         cls.add_argument("--input", required=True)
         cls.add_argument("--output", required=True)
 
     def handle(self, *args, action, **options):
-        getattr(self, f"_{action}")(options)
+        getattr(self, f"_{action.replace('-', '_')}")(options)
+
+    def _agency(self, code):
+        from clientcentric.accounts.models import Agency
+
+        agency = Agency.objects.filter(code=code).first() if code else None
+        if code and agency is None:
+            raise CommandError(_("No agency with code %(code)s.") % {"code": code})
+        return agency
+
+    def _add_client(self, options):
+        from clientcentric.appeals import services
+
+        client, token = services.create_integration_client(
+            name=options["name"], agency=self._agency(options["agency"])
+        )
+        self.stdout.write(f"{client.name}: {token}")
+
+    def _add_social(self, options):
+        import os
+
+        from django.core.exceptions import ValidationError
+
+        from clientcentric.appeals import services
+
+        try:
+            account = services.create_social_account(
+                network=options["network"],
+                name=options["name"],
+                community_id=options["community_id"],
+                agency=self._agency(options["agency"]),
+                secret=os.environ.get(options["secret_env"], ""),
+                confirmation_code=options["confirmation_code"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(f"webhook: /api/v1/social/{account.network}/{account.pk}")
+
+    def _ingest_mail(self, options):
+        import os
+
+        from clientcentric.appeals import mail
+
+        if options["maildir"]:
+            run = mail.ingest_maildir(options["maildir"])
+        else:
+            run = mail.ingest_imap(
+                host=options["imap_host"],
+                user=options["imap_user"],
+                password=os.environ.get(options["imap_password_env"], ""),
+                folder=options["imap_folder"],
+                port=options["imap_port"],
+                ssl=not options["no_ssl"],
+            )
+        for key, why in run.failed:
+            self.stderr.write(f"{key}: {why}")
+        self.stdout.write(
+            f"registered {run.created}, already registered {run.replayed}, left unread {len(run.failed)}"
+        )
+        if run.failed:
+            sys.exit(1)
 
     def _import(self, options):
         path = Path(options["file"])
