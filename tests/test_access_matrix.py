@@ -66,6 +66,8 @@ PAGES = [
     ("appeals:reopen", "/appeals/2026-000001/reopen/", "get", answers(405, anonymous=302)),
     ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),
     ("appeals:work", "/operator/appeals/2026-000001/", "get", OPERATOR_AND_ADMIN),
+    ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
+    ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
 ]
 
 BACK_OFFICE = [

@@ -31,3 +31,30 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the answer did not solve the problem"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class OperatorEntryForm(forms.Form):
+    """An appeal an operator records from a phone call or a visit."""
+
+    channel = forms.ChoiceField(
+        label=_("How it came"), choices=[("phone", _("phone call")), ("in_person", _("in person"))]
+    )
+    text = forms.CharField(
+        label=_("What the person said"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    contact_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    district = forms.CharField(label=_("District"), max_length=100, required=False)
+
+
+class RouteForm(forms.Form):
+    executor = forms.ModelChoiceField(label=_("Executor"), queryset=None)
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from clientcentric.accounts.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["executor"].queryset = Agency.objects.filter(is_active=True).order_by("name")

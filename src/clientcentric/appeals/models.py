@@ -260,6 +260,7 @@ class Appeal(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["executor", "status", "deadline_at"])]
+        permissions = [("route_appeal", _("Can route appeals that wait for a human router"))]
 
     def __str__(self):
         return f"№ {self.number}"

@@ -209,9 +209,9 @@ def _register(
     )
     appeal.full_clean(exclude=["number", "policy", "deadline_at"])
     appeal.save()
-    AppealEvent.objects.create(appeal=appeal, actor=author, to_status=status, note=_("Appeal registered."))
+    AppealEvent.objects.create(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered."))
     audit.record(
-        author,
+        actor,
         "appeals.appeal_received",
         appeal,
         channel=data.channel,
@@ -270,6 +270,32 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
     return change_status(
         appeal, Status.REGISTERED, actor=router, note=_("Routed to %(agency)s.") % {"agency": executor.name}
     )
+
+
+@transaction.atomic
+def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> Appeal:
+    """Hand an appeal to another executor; it returns to their queue as registered, and the clock runs on."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status not in (Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED):
+        raise ValidationError(_("Only an appeal waiting or in work can be handed over."))
+    previous, previous_executor = appeal.status, appeal.executor
+    appeal.executor, appeal.assignee, appeal.status = executor, None, Status.REGISTERED
+    appeal.save(update_fields=["executor", "assignee", "status"])
+    AppealEvent.objects.create(
+        appeal=appeal,
+        actor=operator,
+        from_status=previous,
+        to_status=Status.REGISTERED,
+        note=note or _("Handed over to %(agency)s.") % {"agency": executor.name},
+    )
+    audit.record(
+        operator,
+        "appeals.reassigned",
+        appeal,
+        before=previous_executor.code if previous_executor else "",
+        after=executor.code,
+    )
+    return appeal
 
 
 @transaction.atomic

@@ -13,5 +13,7 @@ urlpatterns = [
     path("appeals/<str:number>/support/", views.support, name="support"),
     path("appeals/<str:number>/reopen/", views.reopen, name="reopen"),
     path("operator/", views.queue, name="queue"),
+    path("operator/new/", views.record, name="record"),
+    path("operator/routing/", views.routing_desk, name="routing"),
     path("operator/appeals/<str:number>/", views.work, name="work"),
 ]

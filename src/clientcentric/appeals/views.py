@@ -11,7 +11,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 
 from . import selectors, services
-from .forms import AnswerForm, PortalAppealForm, ReopenForm
+from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
 from .models import Appeal, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
@@ -161,6 +161,17 @@ def work(request, number):
                 )
             elif action == "resume":
                 services.change_status(appeal, Status.IN_PROGRESS, actor=request.user)
+            elif action == "reassign":
+                route = RouteForm({"executor": request.POST.get("executor"), "topic": appeal.topic or "-"})
+                if not route.is_valid():
+                    raise ValidationError(_("Choose the executor to hand the appeal to."))
+                services.reassign(
+                    appeal,
+                    executor=route.cleaned_data["executor"],
+                    operator=request.user,
+                    note=request.POST.get("note", ""),
+                )
+                return redirect("appeals:queue")
             elif action == "answer" and form.is_valid():
                 services.answer(appeal, operator=request.user, text=form.cleaned_data["text"])
             else:
@@ -175,5 +186,52 @@ def work(request, number):
             "appeal": appeal,
             "form": form,
             "events": appeal.events.select_related("actor"),
+            "route_form": RouteForm(),
+            "attachments": appeal.attachments.all(),
         },
     )
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def record(request):
+    """A phone call or a visit, recorded by the operator who took it."""
+    form = OperatorEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.AppealInput(**form.cleaned_data)
+        try:
+            intake = services.receive_appeal(
+                data, recorded_by=request.user, default_executor=request.user.agency
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Appeal %(number)s is registered.") % {"number": intake.appeal.number}
+            )
+            return redirect("appeals:work", number=intake.appeal.number)
+    return render(request, "appeals/record.html", {"form": form})
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def routing_desk(request):
+    """Appeals the classifier was not sure about; a router's decision also teaches the classifier."""
+    if not request.user.has_perm("appeals.route_appeal"):
+        raise PermissionDenied
+    if request.method == "POST":
+        appeal = get_object_or_404(Appeal, number=request.POST.get("number", ""), status=Status.NEEDS_ROUTING)
+        form = RouteForm(request.POST)
+        if form.is_valid():
+            services.route_manually(
+                appeal,
+                executor=form.cleaned_data["executor"],
+                topic=form.cleaned_data["topic"],
+                router=request.user,
+            )
+            messages.success(request, _("Appeal %(number)s is routed.") % {"number": appeal.number})
+        else:
+            messages.error(request, _("Choose an executor and a topic."))
+        return redirect("appeals:routing")
+    waiting = Appeal.objects.filter(status=Status.NEEDS_ROUTING).order_by("deadline_at")[:100]
+    return render(request, "appeals/routing.html", {"waiting": waiting, "form": RouteForm()})

@@ -62,6 +62,12 @@ def ensure_accounts() -> list[DemoAccount]:
         else:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+    # The one-stop centre's operator also runs the routing desk for appeals the classifier is unsure of.
+    from django.contrib.auth.models import Permission
+
+    User.objects.get(username="operator").user_permissions.add(
+        Permission.objects.get(codename="route_appeal", content_type__app_label="appeals")
+    )
     business = BusinessClient.objects.filter(inn=DEMO_BUSINESS["inn"]).first()
     if business is None:
         business = accounts_services.save_business(BusinessClient(**DEMO_BUSINESS))
