@@ -82,6 +82,7 @@ BACK_OFFICE = [
     ("accounts.businessclient", "/admin/accounts/businessclient/", METHODOLOGIST_AND_ADMIN),
     ("accounts.representative", "/admin/accounts/representative/", METHODOLOGIST_AND_ADMIN),
     ("core.auditevent", "/admin/core/auditevent/", ADMIN_ONLY),
+    ("core.notification", "/admin/core/notification/", ADMIN_ONLY),
     ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),

@@ -70,3 +70,22 @@ def test_operator_without_the_routing_permission_is_refused(client, housing_oper
     client.force_login(housing_operator)
     assert client.get("/operator/routing/").status_code == 403
     assert Agency.objects.exists()
+
+
+def test_portal_appeal_with_photos_keeps_them_and_refuses_other_files(
+    client, lift_rule, people, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(people["client"])
+    form = {"text": "Сломана скамейка во дворе дома 9", "district": "Невский"}
+    bad = client.post(
+        "/appeals/new/", {**form, "photos": [SimpleUploadedFile("a.exe", b"MZ", "application/x-msdownload")]}
+    )
+    assert bad.status_code == 200 and not Appeal.objects.exists()
+    photo = SimpleUploadedFile("скамейка.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")
+    response = client.post("/appeals/new/", {**form, "photos": [photo]})
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and appeal.author == people["client"]
+    assert appeal.attachments.get().name == "скамейка.jpg"

@@ -4,6 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from .services import MAX_TEXT_LENGTH
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern for <input multiple>)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class PortalAppealForm(forms.Form):
     text = forms.CharField(
         label=_("What is the problem?"),
@@ -21,6 +39,13 @@ class PortalAppealForm(forms.Form):
     contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    photos = MultipleFileField(label=_("Photos (up to 5, 10 MB each)"), required=False)
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        if len(photos) > 5:
+            raise forms.ValidationError(_("No more than 5 photos."))
+        return photos
 
 
 class AnswerForm(forms.Form):

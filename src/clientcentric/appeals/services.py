@@ -242,7 +242,30 @@ def change_status(appeal: Appeal, target: str, *, actor, note: str = "", public:
         appeal=appeal, actor=actor, from_status=previous, to_status=target, note=note, is_public=public
     )
     audit.record(actor, "appeals.status_changed", appeal, before=previous, after=target)
+    _notify_followers(appeal, note)
     return appeal
+
+
+def _notify_followers(appeal: Appeal, note: str) -> None:
+    """The author and every supporter hear of each change, by e-mail where they left an address."""
+    from clientcentric.core.notifications import notify_email
+
+    addresses = {appeal.contact_email} | ({appeal.author.email} if appeal.author_id else set())
+    addresses |= set(appeal.supports.exclude(person__email="").values_list("person__email", flat=True))
+    status = appeal.get_status_display()
+    subject = _("Appeal %(number)s: %(status)s") % {"number": appeal.number, "status": status}
+    body = "\n\n".join(
+        part
+        for part in (
+            _("The status of appeal %(number)s is now “%(status)s”.")
+            % {"number": appeal.number, "status": status},
+            note,
+            settings.CLIENTCENTRIC_SITE_URL + appeal.get_absolute_url(),
+        )
+        if part
+    )
+    for address in sorted(a for a in addresses if a):
+        notify_email(address, subject, body, about=appeal)
 
 
 @transaction.atomic
@@ -409,9 +432,9 @@ def attach(
 @transaction.atomic
 def receive_with_attachments(data: AppealInput, attachments, **options) -> Intake:
     """Intake and its files in one transaction: an appeal is never kept without the files it came with."""
-    for name, content_type, payload in attachments:
-        check_attachment(name, content_type, len(payload), photos_only=options.get("photos_only", False))
     photos_only = options.pop("photos_only", False)
+    for name, content_type, payload in attachments:
+        check_attachment(name, content_type, len(payload), photos_only=photos_only)
     intake = receive_appeal(data, **options)
     if intake.created:
         for name, content_type, payload in attachments:

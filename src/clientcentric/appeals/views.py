@@ -58,13 +58,17 @@ def public_detail(request, number):
 @public
 @require_http_methods(["GET", "POST"])
 def new(request):
-    form = PortalAppealForm(request.POST or None)
+    form = PortalAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = services.AppealInput(
-            channel="portal", **{k: v if v is not None else None for k, v in form.cleaned_data.items()}
-        )
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+        photos = [(f.name, f.content_type, f.read()) for f in form.cleaned_data["photos"]]
         try:
-            intake = services.receive_appeal(data, author=request.user)
+            intake = services.receive_with_attachments(
+                services.AppealInput(channel="portal", **fields),
+                photos,
+                author=request.user,
+                photos_only=True,
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:

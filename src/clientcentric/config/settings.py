@@ -119,6 +119,11 @@ CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 
+# E-mail: smtp://user:password@host:587/?tls=True in production; printed to the console by default.
+vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("CLIENTCENTRIC_FROM_EMAIL", default="noreply@clientcentric.local")
+CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0.0.1:8000")
+
 LOG_LEVEL = env.str("CLIENTCENTRIC_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
