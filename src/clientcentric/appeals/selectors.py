@@ -37,7 +37,7 @@ def queue_for(user, view: str = "all") -> QuerySet[Appeal]:
     if view == "overdue":
         queryset = queryset.filter(deadline_at__lt=now)
     elif view == "at_risk":
-        # At risk: due within the next quarter of the policy's span, or within a day, whichever is shorter.
+        # At risk: due within the next 24 hours.
         queryset = queryset.filter(deadline_at__gte=now, deadline_at__lt=now + timedelta(days=1))
     return queryset.order_by("deadline_at")
 

@@ -27,7 +27,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("client", Role.CLIENT, "Иванова", "Мария"),
     DemoAccount("business", Role.BUSINESS_REPRESENTATIVE, "Петров", "Алексей"),
-    DemoAccount("operator", Role.OPERATOR, "Смирнова", "Ольга", "mfc"),
+    DemoAccount("operator", Role.OPERATOR, "Смирнова", "Ольга", "ja-nevsky"),
     DemoAccount("analyst", Role.ANALYST, "Кузнецов", "Дмитрий", "mineco"),
     DemoAccount("methodologist", Role.METHODOLOGIST, "Соколова", "Анна", "mineco"),
     DemoAccount("inspector", Role.INSPECTOR, "Попов", "Сергей", "gzhi"),
@@ -61,8 +61,9 @@ def ensure_accounts() -> list[DemoAccount]:
             )
         else:
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-    # The one-stop centre's operator also runs the routing desk for appeals the classifier is unsure of.
+            user.role, user.agency = account.role, agencies.get(account.agency_code)
+            accounts_services.save_person(user)
+    # The demo operator also runs the routing desk for appeals the classifier is unsure of.
     from django.contrib.auth.models import Permission
 
     User.objects.get(username="operator").user_permissions.add(

@@ -6,6 +6,14 @@ from clientcentric.registry import demo
 class Command(BaseCommand):
     help = "Load the demo region «Демонстрационная область» and its demo accounts (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--appeals",
+            type=int,
+            default=0,
+            help="Also create this many live appeals from the real data in ../shared/data.",
+        )
+
     def handle(self, *args, **options):
         report = demo.load_registry()
         if not report.ok:
@@ -21,3 +29,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for each: {demo.DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.role:<24} {account.username}")
+
+        if options["appeals"]:
+            from clientcentric.accounts.models import User
+            from clientcentric.appeals import demo as appeals_demo
+
+            path = appeals_demo.find_data_file()
+            if path is None:
+                self.stdout.write("Real appeals data not found (../shared/data/appeals): no demo appeals.")
+                return
+            created = appeals_demo.load_demo_appeals(
+                path, count=options["appeals"], operator=User.objects.get(username="operator")
+            )
+            self.stdout.write(
+                f"Demo appeals from {path.name}: {created} new, by status {appeals_demo.demo_counts()}"
+            )

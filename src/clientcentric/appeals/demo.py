@@ -1,0 +1,93 @@
+"""Live demo appeals for the demo region, taken from real messages to «Наш Санкт-Петербург».
+
+Real texts (personal data already masked by the portal as XXXX) from the three demo districts, registered over
+the last days, routed by district rules; about half already answered with the portal's real official answers.
+"""
+
+import csv
+import gzip
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from clientcentric.accounts.models import Agency, User
+
+from . import services
+from .models import Appeal, RoutingRule, Status
+
+DISTRICT_EXECUTORS = {"Невский": "ja-nevsky", "Выборгский": "ja-vyborgsky", "Центральный": "ja-centralny"}
+DATA_FILE = Path("data") / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
+
+
+def find_data_file() -> Path | None:
+    """The shared open data beside the project (../shared/data), or CLIENTCENTRIC_DEMO_APPEALS."""
+    configured = getattr(settings, "CLIENTCENTRIC_DEMO_APPEALS", "")
+    candidates = [Path(configured)] if configured else []
+    candidates += [
+        parent / "shared" / DATA_FILE for parent in (settings.PROJECT_DIR.parent, settings.PROJECT_DIR)
+    ]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def ensure_routing_rules() -> None:
+    for position, (district, code) in enumerate(DISTRICT_EXECUTORS.items(), start=1):
+        agency = Agency.objects.filter(code=code).first()
+        if agency and not RoutingRule.objects.filter(conditions={"district": district}).exists():
+            services.save_routing_rule(
+                RoutingRule(
+                    position=position * 10,
+                    name=f"{district} район — жилищное агентство",
+                    conditions={"district": district},
+                    executor=agency,
+                )
+            )
+
+
+def _rows(path: Path, count: int) -> list[dict]:
+    csv.field_size_limit(50 * 1024 * 1024)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        rows = [
+            row
+            for row in csv.DictReader(handle)
+            if row["district"] in DISTRICT_EXECUTORS
+            and row["created_at"] >= "2021-02-15"
+            and row["text"].strip()
+        ]
+    step = max(1, len(rows) // count)
+    return rows[::step][:count]
+
+
+def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = None) -> int:
+    """Create the demo appeals once (re-running finds them by their source id). Returns how many are new."""
+    ensure_routing_rules()
+    now = timezone.now()
+    created = 0
+    for index, row in enumerate(_rows(path, count)):
+        data = services.AppealInput(
+            channel="portal",
+            text=row["text"].strip()[: services.MAX_TEXT_LENGTH],
+            district=row["district"],
+            address=row["address"][:300],
+            topic=row["reason"][:300],
+            external_id=f"demo:{row['id']}",
+            contact_email=f"resident{index}@example.ru",
+        )
+        intake = services.receive_appeal(data, registered_at=now - timedelta(hours=5 * index + 1))
+        if not intake.created:
+            continue
+        created += 1
+        answers = [a for a in json.loads(row["answer_texts"] or "[]") if a.strip()]
+        appeal = intake.appeal
+        if operator is not None and answers and index % 2 == 0 and appeal.executor_id == operator.agency_id:
+            services.take(appeal, operator=operator)
+            services.answer(appeal, operator=operator, text=answers[-1].strip())
+        elif operator is not None and index % 3 == 0 and appeal.executor_id == operator.agency_id:
+            services.take(appeal, operator=operator)
+    return created
+
+
+def demo_counts() -> dict[str, int]:
+    return {status: Appeal.objects.filter(status=status).count() for status in Status.values}
