@@ -118,3 +118,21 @@ def test_manual_routing_becomes_training_data(db, housing, people):
     assert appeal.status == Status.REGISTERED and appeal.executor == housing
     example = TrainingExample.objects.get(appeal=appeal)
     assert example.category == "Неисправное освещение" and example.source == "correction"
+
+
+def test_social_answer_is_a_short_public_reply_then_private(lift_rule, housing_operator):
+    appeal = services.receive_appeal(written(channel="social", kind="comment", district="Невский")).appeal
+    services.take(appeal, operator=housing_operator)
+    with pytest.raises(ValidationError):
+        services.public_reply(appeal, operator=housing_operator, text="я" * 501)
+    services.public_reply(
+        appeal, operator=housing_operator, text="Спасибо! Ответили вам в личных сообщениях."
+    )
+    services.answer(appeal, operator=housing_operator, text="Подробный ответ с номером заявки и сроками.")
+    assert list(appeal.answers.values_list("is_public", flat=True)) == [True, False]
+
+
+def test_public_reply_is_only_for_social_networks(appeal, housing_operator):
+    services.take(appeal, operator=housing_operator)
+    with pytest.raises(ValidationError):
+        services.public_reply(appeal, operator=housing_operator, text="Коротко")

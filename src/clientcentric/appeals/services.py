@@ -321,12 +321,34 @@ def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> A
     return appeal
 
 
+PUBLIC_REPLY_MAX = 500
+
+
+@transaction.atomic
+def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
+    """On a social network: a short public reply under the post first; the full answer follows in private."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.channel != Channel.SOCIAL:
+        raise ValidationError(_("A short public reply is for social networks."))
+    if appeal.status != Status.IN_PROGRESS:
+        raise ValidationError(_("Take the appeal into work first."))
+    if not text.strip() or len(text) > PUBLIC_REPLY_MAX:
+        raise ValidationError(
+            {"text": _("A public reply is 1 to %(max)s characters.") % {"max": PUBLIC_REPLY_MAX}}
+        )
+    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=True)
+    audit.record(operator, "appeals.public_reply", appeal)
+    return reply
+
+
 @transaction.atomic
 def answer(appeal: Appeal, *, operator, text: str) -> Answer:
     if not text.strip():
         raise ValidationError({"text": _("The answer is empty.")})
     change_status(appeal, Status.ANSWERED, actor=operator, note=_("Answer sent."))
-    reply = Answer.objects.create(appeal=appeal, author=operator, text=text)
+    # After a public reply on a social network the conversation continues in private messages.
+    private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
+    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=not private)
     audit.record(operator, "appeals.answered", appeal)
     return reply
 

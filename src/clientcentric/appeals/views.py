@@ -176,6 +176,8 @@ def work(request, number):
                     note=request.POST.get("note", ""),
                 )
                 return redirect("appeals:queue")
+            elif action == "public_reply" and form.is_valid():
+                services.public_reply(appeal, operator=request.user, text=form.cleaned_data["text"])
             elif action == "answer" and form.is_valid():
                 services.answer(appeal, operator=request.user, text=form.cleaned_data["text"])
             else:
