@@ -1,5 +1,6 @@
 """Reads of appeals: the public tracker, the operator's queue, similar open appeals."""
 
+import threading
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -42,21 +43,49 @@ def queue_for(user, view: str = "all") -> QuerySet[Appeal]:
     return queryset.order_by("deadline_at")
 
 
+class _OpenAppealIndex:
+    """Near-duplicate index of recent open appeals, kept per process and brought up to date on each use.
+
+    Building MinHash signatures costs about a millisecond a text, so the index is not rebuilt per request:
+    only appeals that appeared since the last use are added and those no longer open are removed.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.index = None
+        self.indexed: set[tuple[int, object]] = set()
+
+    def similar(self, text: str, limit: int) -> list[tuple[int, float]]:
+        from clientcentric.engines.text.near_duplicates import NearDuplicateIndex
+
+        current = set(
+            Appeal.objects.filter(
+                status__in=OPEN_STATUSES - {Status.NEEDS_ROUTING},
+                registered_at__gte=timezone.now() - SIMILAR_WINDOW,
+            ).values_list("id", "registered_at")[:MAX_INDEXED]
+        )
+        with self.lock:
+            if self.index is None:
+                self.index = NearDuplicateIndex()
+            # Keyed by registration time too, so a reused primary key (as in tests) is never mistaken.
+            for gone, _registered in self.indexed - current:
+                self.index.remove(gone)
+            new = {pk for pk, _registered in current - self.indexed}
+            for pk, body in Appeal.objects.filter(pk__in=new).values_list("id", "text"):
+                self.index.add(pk, body)
+            self.indexed = current
+            return self.index.similar(text, limit=limit)
+
+
+MAX_INDEXED = 20_000
+_open_index = _OpenAppealIndex()
+
+
 def similar_open_appeals(text: str, *, district: str = "", limit: int = 5) -> list[tuple[Appeal, float]]:
     """Open appeals of the last 30 days whose text is near-identical, in the same district when one is given."""
-    candidates = Appeal.objects.filter(
-        status__in=OPEN_STATUSES - {Status.NEEDS_ROUTING}, registered_at__gte=timezone.now() - SIMILAR_WINDOW
-    )
+    hits = _open_index.similar(text, limit=limit * 4)
+    appeals = Appeal.objects.in_bulk([pk for pk, _score in hits])
+    found = [(appeals[pk], score) for pk, score in hits if pk in appeals]
     if district:
-        candidates = candidates.filter(district=district)
-    candidates = list(candidates.only("id", "number", "text", "topic", "district", "supporters_count")[:2000])
-    if not candidates:
-        return []
-    from clientcentric.engines.text.near_duplicates import NearDuplicateIndex
-
-    index = NearDuplicateIndex()
-    by_id = {}
-    for appeal in candidates:
-        index.add(appeal.pk, appeal.text)
-        by_id[appeal.pk] = appeal
-    return [(by_id[key], score) for key, score in index.similar(text, limit=limit)]
+        found = [(appeal, score) for appeal, score in found if appeal.district in ("", district)]
+    return found[:limit]
