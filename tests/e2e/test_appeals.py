@@ -57,3 +57,27 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
     page.goto(f"{demo_site}/appeals/{number}/")
     expect(page.locator("main")).to_contain_text("Фонарь заменён 26 ноября")
     expect(page.locator("main")).not_to_contain_text("Орлова")
+
+
+def test_citizen_finds_a_similar_appeal_and_supports_it(page, demo_site):
+    from clientcentric.accounts.models import Agency
+    from clientcentric.appeals import services
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    text = "У дома 14 по проспекту Большевиков третий день не убран снег на тротуаре, люди падают"
+    services.receive_appeal(
+        services.AppealInput(channel="portal", text=text, district="Невский", contact_email="n@example.ru"),
+        default_executor=Agency.objects.get(code="ja-nevsky"),
+    )
+    sign_in(page, demo_site, "client", DEMO_PASSWORD)
+    page.goto(demo_site + "/appeals/new/")
+    page.get_by_label(re.compile("^Район|^District")).fill("Невский")
+    page.get_by_label(re.compile("проблем|problem", re.I)).fill(
+        "Третий день не убран снег на тротуаре у дома 14 по проспекту Большевиков"
+    )
+    similar = page.locator("#similar")
+    expect(similar.get_by_role("heading")).to_be_visible()
+    similar.get_by_role("link").first.click()
+    page.get_by_role("button", name=re.compile(r"\+1")).click()
+    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(re.compile(r"(Поддержали|Supporters)[^0-9]*1"))

@@ -41,7 +41,7 @@ import numpy as np
 import sklearn
 from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
@@ -149,25 +149,95 @@ def _extra_features(extra: Extra, n: int) -> list[dict[str, float]]:
     return rows
 
 
+class _CharNgrams:
+    """TF-IDF over ``char_wb`` n-grams, computed per distinct word.
+
+    ``char_wb`` n-grams never cross a word boundary, so a text's n-gram counts are the sum of its words'. Each
+    distinct word is cut into n-grams and looked up in the vocabulary once (then cached), which makes
+    ``transform`` several times faster than scikit-learn's per-text analyser and gives the same matrix.
+    """
+
+    _CACHE_LIMIT = 300_000
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 2) -> None:
+        self.counter = CountVectorizer(analyzer="char_wb", lowercase=False, ngram_range=ngram_range, min_df=min_df)
+        self.tfidf = TfidfTransformer(sublinear_tf=True)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"counter": self.counter, "tfidf": self.tfidf}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._cache = {}
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        self._cache = {}
+        return self.tfidf.fit_transform(self.counter.fit_transform(texts))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self.tfidf.transform(self.counts(texts))
+
+    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        cache = self._cache
+        if len(cache) > self._CACHE_LIMIT:
+            cache.clear()
+        word_ids = self._word_ids
+        chunks: list[np.ndarray] = []
+        indptr = [0]
+        total = 0
+        for text in texts:
+            for word in text.split():
+                ids = cache.get(word)
+                if ids is None:
+                    ids = cache[word] = word_ids(word)
+                chunks.append(ids)
+                total += len(ids)
+            indptr.append(total)
+        indices = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+        matrix = sparse.csr_matrix(
+            (np.ones(len(indices)), indices, np.asarray(indptr, dtype=np.int64)),
+            shape=(len(texts), len(self.counter.vocabulary_)),
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+    def _word_ids(self, word: str) -> np.ndarray:
+        vocabulary = self.counter.vocabulary_
+        low, high = self.counter.ngram_range
+        padded = f" {word} "
+        grams = []
+        for n in range(low, high + 1):  # as scikit-learn's _char_wb_ngrams, for one word
+            grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+            if len(padded) <= n:
+                break
+        return np.fromiter((j for g in grams if (j := vocabulary.get(g)) is not None), dtype=np.int32)
+
+
 @dataclass
 class _Features:
     """Fitted vectorisers; ``transform`` turns texts (+ extra) into one sparse matrix."""
 
     kind: Kind
     word: TfidfVectorizer
-    char: TfidfVectorizer | None
+    char: _CharNgrams | None
     extra: DictVectorizer | None
     weights: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def fit(cls, texts: Sequence[str], extra: Extra, kind: Kind) -> tuple[_Features, sparse.csr_matrix]:
+    def fit(
+        cls, texts: Sequence[str], extra: Extra, kind: Kind, **options: Any
+    ) -> tuple[_Features, sparse.csr_matrix]:
         if kind == "model":
             word = TfidfVectorizer(
-                token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True
+                token_pattern=r"\S+",
+                lowercase=False,
+                ngram_range=(1, 2),
+                min_df=options.get("word_min_df", 2),
+                sublinear_tf=True,
+                dtype=np.float32,
             )
-            char = TfidfVectorizer(
-                analyzer="char_wb", lowercase=False, ngram_range=(2, 5), min_df=2, sublinear_tf=True
-            )
+            char = _CharNgrams(options.get("char_range", (2, 5)), options.get("char_min_df", 2))
         elif kind == "baseline":
             word = TfidfVectorizer(lowercase=True, ngram_range=(1, 2))
             char = None
@@ -175,28 +245,29 @@ class _Features:
             raise ValueError(f"unknown kind {kind!r}")
         extra_rows = _extra_features(extra, len(texts))
         extra_vec = DictVectorizer() if any(extra_rows) else None
-        features = cls(kind=kind, word=word, char=char, extra=extra_vec, weights={"extra": 1.0})
+        weights = {"word": 1.0, "char": 1.0, "extra": 1.0} | options.get("weights", {})
+        features = cls(kind=kind, word=word, char=char, extra=extra_vec, weights=weights)
         blocks = []
-        if kind == "model":
-            blocks.append(word.fit_transform(_lemma_texts(texts)))
-            blocks.append(char.fit_transform([normalise(t) for t in texts]))
+        if char is not None:
+            blocks.append(word.fit_transform(_lemma_texts(texts)) * weights["word"])
+            blocks.append(char.fit_transform([normalise(t) for t in texts]) * weights["char"])
         else:
             blocks.append(word.fit_transform(texts))
         if extra_vec is not None:
-            blocks.append(extra_vec.fit_transform(extra_rows) * features.weights["extra"])
-        return features, sparse.hstack(blocks, format="csr")
+            blocks.append(extra_vec.fit_transform(extra_rows) * weights["extra"])
+        return features, sparse.hstack(blocks, format="csr", dtype=np.float64)
 
     def transform(self, texts: Sequence[str], extra: Extra = None) -> sparse.csr_matrix:
         blocks = []
-        if self.kind == "model":
-            blocks.append(self.word.transform(_lemma_texts(texts)))
-            blocks.append(self.char.transform([normalise(t) for t in texts]))
+        if self.char is not None:
+            blocks.append(self.word.transform(_lemma_texts(texts)) * self.weights["word"])
+            blocks.append(self.char.transform([normalise(t) for t in texts]) * self.weights["char"])
         else:
             blocks.append(self.word.transform(texts))
         if self.extra is not None:
             rows = _extra_features(extra, len(texts))
             blocks.append(self.extra.transform(rows) * self.weights["extra"])
-        return sparse.hstack(blocks, format="csr")
+        return sparse.hstack(blocks, format="csr", dtype=np.float64)
 
 
 def _lemma_texts(texts: Sequence[str]) -> list[str]:
