@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
+from clientcentric.engines.worktime import CalendarYearUnknown
 
 from . import classification, policies, routing
 from .models import (
@@ -158,6 +159,14 @@ def _by_key(source, author, key: str) -> Appeal | None:
     return query.first() if (source is not None or author is not None) else None
 
 
+def _due_at(policy, now, time_zone):
+    try:
+        return policies.due_at(policy, now, time_zone)
+    except CalendarYearUnknown as error:
+        # A deadline nobody can compute is refused, not guessed: the calendar must be extended first.
+        raise ValidationError({"registered_at": str(error)}) from None
+
+
 def _register(
     data: AppealInput, author, source, idempotency_key: str, now, default_executor=None, actor=None
 ) -> Appeal:
@@ -199,7 +208,7 @@ def _register(
         executor=executor,
         status=status,
         registered_at=now,
-        deadline_at=policies.due_at(policy, now, time_zone),
+        deadline_at=_due_at(policy, now, time_zone),
         policy=policy,
         routing_rule=rule,
         routing_confidence=prediction.confidence if prediction.category else None,
