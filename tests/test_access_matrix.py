@@ -61,11 +61,11 @@ PAGES = [
     ("appeals:new", "/appeals/new/", "get", EVERYONE_200),
     ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", EVERYONE_200),
     ("appeals:mine", "/appeals/mine/", "get", SIGNED_IN),
-    ("appeals:public_detail", "/appeals/2026-000001/", "get", EVERYONE_200),
-    ("appeals:support", "/appeals/2026-000001/support/", "get", answers(405, anonymous=302)),
-    ("appeals:reopen", "/appeals/2026-000001/reopen/", "get", answers(405, anonymous=302)),
+    ("appeals:public_detail", "/appeals/{number}/", "get", EVERYONE_200),
+    ("appeals:support", "/appeals/{number}/support/", "get", answers(405, anonymous=302)),
+    ("appeals:reopen", "/appeals/{number}/reopen/", "get", answers(405, anonymous=302)),
     ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),
-    ("appeals:work", "/operator/appeals/2026-000001/", "get", OPERATOR_AND_ADMIN),
+    ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
 ]
@@ -110,7 +110,7 @@ API_ROUTES = [
     ("/registry/faq/{code}", "/api/v1/registry/faq/faq-pension-early", EVERYONE_200),
     ("/registry/agencies/{code}", "/api/v1/registry/agencies/sfr", EVERYONE_200),
     ("/appeals", "/api/v1/appeals", EVERYONE_200),
-    ("/appeals/{number}", "/api/v1/appeals/2026-000001", EVERYONE_200),
+    ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
@@ -156,7 +156,7 @@ CASES = (
 
 @pytest.fixture
 def appeal(registry, agency):
-    """Appeal 2026-000001, routed to the agency the staff in `people` belong to."""
+    """Appeal {number}, routed to the agency the staff in `people` belong to."""
     from datetime import UTC, datetime
 
     from clientcentric.appeals import services
@@ -175,7 +175,8 @@ def appeal(registry, agency):
 def test_every_route_answers_each_role_as_expected(client, registry, appeal, people, role):
     client = _client_for(role, people, client)
     wrong = []
-    for path, method, expected in CASES:
+    for template, method, expected in CASES:
+        path = template.replace("{number}", appeal.number)
         status = getattr(client, method)(path).status_code
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -91,16 +92,9 @@ def _validate(data: AppealInput, author) -> None:
         raise ValidationError(problems)
 
 
-def _next_number(now) -> str:
-    # Public numbers are per year; the primary key keeps them unique without a counter table.
-    last = (
-        Appeal.objects.filter(number__startswith=f"{now:%Y}-")
-        .order_by("-id")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.split("-")[1]) + 1 if last else 1
-    return f"{now:%Y}-{sequence:06d}"
+def _public_number(appeal: Appeal) -> str:
+    # Derived from the primary key, so concurrent intakes can never draw the same number.
+    return f"{timezone.localtime(appeal.registered_at):%Y}-{appeal.pk:06d}"
 
 
 def receive_appeal(
@@ -192,7 +186,7 @@ def _register(
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
     appeal = Appeal(
-        number=_next_number(timezone.localtime(now)),
+        number=f"new-{uuid.uuid4().hex[:16]}",
         channel=data.channel,
         kind=data.kind,
         text=data.text,
@@ -218,6 +212,8 @@ def _register(
     )
     appeal.full_clean(exclude=["number", "policy", "deadline_at"])
     appeal.save()
+    appeal.number = _public_number(appeal)
+    appeal.save(update_fields=["number"])
     AppealEvent.objects.create(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered."))
     audit.record(
         actor,
