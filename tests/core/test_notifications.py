@@ -7,6 +7,14 @@ from clientcentric.core import notifications
 from clientcentric.core.models import Notification
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks(monkeypatch):
+    """Delivery logic is tested in-process; the Redis round trip has its own test in test_operations."""
+    from clientcentric.config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_notification_is_sent_after_commit_and_only_once(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
