@@ -77,7 +77,9 @@ def address_numbers(text: str | None) -> dict[str, frozenset[str]]:
     normalised = _normalise(text)
     found: dict[str, frozenset[str]] = {}
     for kind, patterns in _ADDRESS_PATTERNS.items():
-        numbers = {match.group(1).replace(" ", "") for pattern in patterns for match in pattern.finditer(normalised)}
+        numbers = {
+            match.group(1).replace(" ", "") for pattern in patterns for match in pattern.finditer(normalised)
+        }
         if numbers:
             found[kind] = frozenset(numbers)
     return found
@@ -100,7 +102,8 @@ class NearDuplicateIndex:
     ``threshold`` is the rapidfuzz ``token_set_ratio`` (0–100) a candidate must reach; ``min_overlap`` the
     Jaccard overlap of shingle sets; ``lsh_threshold`` the Jaccard level around which MinHash LSH starts to
     propose candidates (kept at or below ``min_overlap`` so that LSH rarely misses a pair verification would
-    accept).
+    accept); ``same_address=False`` drops the house/flat/building rule (to find reworded templates, e.g. when
+    checking that an evaluation's test set is really new).
     """
 
     def __init__(
@@ -111,11 +114,13 @@ class NearDuplicateIndex:
         lsh_threshold: float = 0.3,
         num_perm: int = 128,
         seed: int = 1,
+        same_address: bool = True,
     ) -> None:
         if not 0 < lsh_threshold <= 1 or not 0 <= min_overlap <= 1 or not 0 <= threshold <= 100:
             raise ValueError("thresholds out of range")
         self.threshold = threshold
         self.min_overlap = min_overlap
+        self.same_address = same_address
         self._num_perm = num_perm
         self._seed = seed
         self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
@@ -168,7 +173,9 @@ class NearDuplicateIndex:
                 continue
             entry = self._entries[key]
             overlap = len(query.shingles & entry.shingles) / len(query.shingles | entry.shingles)
-            if overlap < self.min_overlap or not _same_address(query.numbers, entry.numbers):
+            if overlap < self.min_overlap:
+                continue
+            if self.same_address and not _same_address(query.numbers, entry.numbers):
                 continue
             ratio = fuzz.token_set_ratio(query.lemmas, entry.lemmas)
             if ratio >= self.threshold:
