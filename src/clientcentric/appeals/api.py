@@ -6,6 +6,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as StatusReply
 from ninja.security import HttpBearer, django_auth
 
 from . import selectors, services
@@ -100,7 +101,7 @@ def create_appeal(
     intake = services.receive_appeal(
         data, author=None if source else request.user, source=source, idempotency_key=idempotency_key
     )
-    return (201 if intake.created else 200), intake.appeal
+    return StatusReply(201 if intake.created else 200, intake.appeal)
 
 
 @router.get("", response=list[AppealPublicOut], auth=None, summary="Public list of appeals")
