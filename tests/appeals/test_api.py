@@ -73,3 +73,11 @@ def test_html_is_stored_as_text_and_escaped_on_pages(client, lift_rule, people):
     ).json()["number"]
     page = client.get(f"/appeals/{number}/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_real_map_point_is_accepted(client, integration):
+    _client, token = integration
+    response = post(client, token, "geo-1", body={**BODY, "latitude": 59.934280, "longitude": 30.335099})
+    assert response.status_code == 201
+    appeal = Appeal.objects.get()
+    assert str(appeal.latitude) == "59.934280" and str(appeal.longitude) == "30.335099"

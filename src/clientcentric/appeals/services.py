@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +154,11 @@ def _by_key(source, author, key: str) -> Appeal | None:
     return query.first() if (source is not None or author is not None) else None
 
 
+def _coordinate(value) -> Decimal | None:
+    # A map point arrives as a float; six decimal places (about 10 cm) are what the database keeps.
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
 def _due_at(policy, now, time_zone):
     try:
         return policies.due_at(policy, now, time_zone)
@@ -196,8 +202,8 @@ def _register(
         contact_phone=data.contact_phone,
         address=data.address,
         district=data.district,
-        latitude=data.latitude,
-        longitude=data.longitude,
+        latitude=_coordinate(data.latitude),
+        longitude=_coordinate(data.longitude),
         topic=topic,
         executor=executor,
         status=status,
@@ -210,7 +216,13 @@ def _register(
         idempotency_key=idempotency_key,
         external_id=data.external_id,
     )
-    appeal.full_clean(exclude=["number", "policy", "deadline_at"])
+    # Related rows were just read and uniqueness is the database's job (the IntegrityError branch above):
+    # checking them again here costs eight queries per appeal.
+    appeal.full_clean(
+        exclude=["number", "policy", "deadline_at", "executor", "source", "routing_rule", "author", "need"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     appeal.save()
     appeal.number = _public_number(appeal)
     appeal.save(update_fields=["number"])
