@@ -11,15 +11,23 @@ End to end and on its own:
    of the St Petersburg appeals and trains the classifier, so that intake classifies every appeal;
 2. for each gunicorn configuration WORKERSxTHREADS: starts gunicorn (gthread workers, no access log) on a free
    port, waits for /healthz, warms up, then drives the load from a second process — Debian's `wrk` with
-   bench/intake.lua (varied Russian appeals, a unique Idempotency-Key per request), or, when wrk is not installed,
-   a Python load generator (this file with --loadgen-child) — for --seconds;
-3. after each run counts the 2xx answers and the appeals stored by that run, and the CPU each side used;
-4. prints the figures of the best configuration against the target;
-5. stops gunicorn and drops the database at the end, also on failure (--keep-db keeps it for a look).
+   bench/intake.lua (varied Russian appeals, a unique Idempotency-Key per request), or, when wrk is not installed
+   (`apt-get install -y wrk`), a Python load generator (this file with --loadgen-child) — for --seconds;
+   the load is closed-loop, and every appeal sent in the window is answered before the counts are taken;
+3. after each run counts the 2xx answers and the rows the run added to appeals_appeal, and the CPU used by
+   gunicorn, PostgreSQL, the load generator and everything else (the machine may be shared: the figures say so);
+4. prints the figures of the best configuration (the fastest with p95 < 100 ms and stored == 2xx, else the
+   fastest) against the target; exit status 0 only when all three hold;
+5. stops gunicorn and drops the database at the end, also on failure (--keep-db keeps it; --reuse-db then
+   measures again on the kept database without setting it up).
 
-With --py-spy PATH it then records a py-spy flame graph of one worker of the best configuration under the same
-load (py-spy is not a project dependency: install it outside the project venv, e.g.
-`pip install --target /tmp/pyspy py-spy`, and pass /tmp/pyspy/bin/py-spy).
+With --py-spy PATH it then profiles one worker of the best configuration under the same load (py-spy is not a
+project dependency: `pip install --target /tmp/pyspy py-spy` and pass /tmp/pyspy/bin/py-spy), sampling only the
+thread that holds the GIL, i.e. the worker's Python CPU, and prints where the samples go (token auth, idempotency
+check, classification, routing, deadline policy, full_clean, INSERTs, commit, connection set-up, SQL compilation).
+
+For experiments, --db-options adds a query string to DATABASE_URL (e.g. conn_max_age=60) and --wsgi serves
+another WSGI callable (e.g. one that wraps the application with a candidate fix) under the same load.
 """
 
 from __future__ import annotations
