@@ -3,10 +3,6 @@ from celery import shared_task
 from . import notifications
 
 
-class DeliveryFailed(Exception):
-    pass
-
-
 @shared_task(bind=True, max_retries=notifications.MAX_ATTEMPTS - 1)
 def deliver_notification(self, notification_id: int) -> bool:
     if notifications.deliver(notification_id):

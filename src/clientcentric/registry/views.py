@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from clientcentric.core.access import public
 
 from . import selectors
-from .models import FaqEntry, LifeSituation, NeedStatus, Segment
+from .models import FaqEntry, LifeSituation, Segment
 from .schema import SHEETS_BY_NAME
 from .tabular import sheet_csv, write_registry_file
 
@@ -26,7 +26,6 @@ def home(request):
         "registry/home.html",
         {
             "situations": selectors.life_situations_with_counts(),
-            "statuses": NeedStatus,
         },
     )
 
