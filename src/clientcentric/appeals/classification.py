@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
+from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text.classifier import TrainedClassifier
 
 from .models import ClassifierModel
@@ -23,13 +24,23 @@ def _load(model_id: int, trained_at) -> TrainedClassifier:
     return TrainedClassifier.from_bytes(bytes(ClassifierModel.objects.get(pk=model_id).data))
 
 
-def active_model(target: str) -> TrainedClassifier | None:
-    newest = (
-        ClassifierModel.objects.filter(target=target, is_active=True)
+def _newest_active_models() -> dict[str, tuple]:
+    newest = {}
+    for target, model_id, trained_at in (
+        ClassifierModel.objects.filter(is_active=True)
         .order_by("-trained_at", "-id")
-        .values_list("id", "trained_at")
-        .first()
-    )
+        .values_list("target", "id", "trained_at")
+    ):
+        newest.setdefault(target, (model_id, trained_at))
+    return newest
+
+
+# Which model serves each target, without a query per appeal; a newly trained model takes over within seconds.
+_active = ProcessCache(_newest_active_models).invalidate_on(ClassifierModel)
+
+
+def active_model(target: str) -> TrainedClassifier | None:
+    newest = _active.get().get(target)
     return _load(*newest) if newest else None
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
+from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
 from . import classification, policies, routing
@@ -93,6 +94,17 @@ def _validate(data: AppealInput, author) -> None:
         raise ValidationError(problems)
 
 
+_FROM_THE_AUTHOR = {
+    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "latitude", "longitude",
+    "topic", "idempotency_key", "external_id",
+}  # fmt: skip
+_COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
+
+_agencies_by_name = KeyedProcessCache(lambda name: Agency.objects.filter(name=name).first()).invalidate_on(
+    Agency
+)
+
+
 def _public_number(appeal: Appeal) -> str:
     # Derived from the primary key, so concurrent intakes can never draw the same number.
     return f"{timezone.localtime(appeal.registered_at):%Y}-{appeal.pk:06d}"
@@ -117,10 +129,8 @@ def receive_appeal(
         replayed = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if replayed is not None:
             return Intake(replayed, created=False)
-    if idempotency_key:
-        existing = _by_key(source, author, idempotency_key)
-        if existing is not None:
-            return Intake(existing, created=False)
+    # A retry with a used Idempotency-Key is found by the unique constraint (the IntegrityError branch below),
+    # so a first-time appeal costs no lookup.
     _validate(data, author)
     try:
         with transaction.atomic():
@@ -183,7 +193,7 @@ def _register(
     )
     confident = prediction.confidence >= settings.CLIENTCENTRIC_ROUTING_THRESHOLD
     if executor is None and prediction.executor and confident:
-        executor = Agency.objects.filter(name=prediction.executor).first()
+        executor = _agencies_by_name.get(prediction.executor)
     if executor is None and source is not None and source.agency_id:
         executor = source.agency
     if executor is None and default_executor is not None:
@@ -216,13 +226,9 @@ def _register(
         idempotency_key=idempotency_key,
         external_id=data.external_id,
     )
-    # Related rows were just read and uniqueness is the database's job (the IntegrityError branch above):
-    # checking them again here costs eight queries per appeal.
-    appeal.full_clean(
-        exclude=["number", "policy", "deadline_at", "executor", "source", "routing_rule", "author", "need"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the
+    # rest was computed here, related rows were just read, and uniqueness is the database's job.
+    appeal.clean_fields(exclude=_COMPUTED_FIELDS)
     appeal.save()
     appeal.number = _public_number(appeal)
     appeal.save(update_fields=["number"])
