@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clientcentric.accounts.models import Agency, User
 
-from . import services
-from .models import Appeal, RoutingRule, Status
+from . import services, training
+from .models import Appeal, ClassifierModel, RoutingRule, Status, TrainingExample
 
 DISTRICT_EXECUTORS = {"Невский": "ja-nevsky", "Выборгский": "ja-vyborgsky", "Центральный": "ja-centralny"}
 DATA_FILE = Path("data") / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
@@ -87,6 +87,21 @@ def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = No
         elif operator is not None and index % 3 == 0 and appeal.executor_id == operator.agency_id:
             services.take(appeal, operator=operator)
     return created
+
+
+def train_demo_classifier(path: Path) -> dict | None:
+    """Teach the demo region's classifier the real topics and executors, once; None when a model is there.
+
+    The real file names its columns `reason` (topic) and `executor_org`; every labelled row is imported (rows the
+    portal left unlabelled are skipped), then both models are trained and measured on a time-ordered hold-out.
+    """
+    if ClassifierModel.objects.filter(is_active=True).exists():
+        return None
+    if not TrainingExample.objects.filter(source=path.name[:40]).exists():
+        training.import_examples(
+            path, category_column="reason", executor_column="executor_org", skip_invalid=True
+        )
+    return training.train_models()
 
 
 def demo_counts() -> dict[str, int]:
