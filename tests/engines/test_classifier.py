@@ -208,7 +208,11 @@ def test_single_text_path_gives_the_same_probabilities_as_the_model():
     extra = [{"district": ["Невский", "Выборгский", "Центральный"][i % 3]} for i in range(len(texts))]
     model = train_classifier(texts, topics, extra)
     assert len(model.labels) > 2  # the multinomial model takes the fast path
-    samples = synthetic(3, seed=6)[0] + ["Совсем новые слова, которых не было", "", "Мусор мусор мусор во дворе"]
+    samples = synthetic(3, seed=6)[0] + [
+        "Совсем новые слова, которых не было",
+        "",
+        "Мусор мусор мусор во дворе",
+    ]
     for i, text in enumerate(samples):
         place = {"district": ["Невский", "Купчино", ""][i % 3]}
         expected = model.predict_proba([text], [place])[0]
