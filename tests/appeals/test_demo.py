@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from clientcentric.appeals import classification
-from clientcentric.appeals.models import Appeal, ClassifierModel, Status, TrainingExample
+from clientcentric.appeals import demo as appeals_demo
+from clientcentric.appeals.models import Appeal, ClassifierModel, NeedTopic, Status, TrainingExample
 
 COLUMNS = ["id", "created_at", "text", "reason", "district", "address", "executor_org", "answer_texts"]
 
@@ -78,3 +79,12 @@ def test_demo_classifier_learns_the_real_labels_and_routes_by_them(tmp_path, set
     # A second run keeps the trained model instead of training again.
     call_command("load_demo", appeals=1, train=True, verbosity=0)
     assert ClassifierModel.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_maps_the_frequent_topics_named_by_needs_to_those_needs():
+    call_command("load_demo", verbosity=0)
+    assert appeals_demo.ensure_need_topics() > 20
+    mapped = NeedTopic.objects.get(topic="Мусор на внутридворовой территории")
+    assert mapped.need.code == "hy-clean-yard"
+    assert appeals_demo.ensure_need_topics() == 0

@@ -76,6 +76,8 @@ class AppealPublicOut(Schema):
     district: str
     text: str
     executor: str | None
+    need: str | None = Field(None, description="code of the registry's typical need the topic is evidence of")
+    life_situation: str | None = Field(None, description="code of the need's life situation")
     registered_at: datetime
     deadline_at: datetime
     answered_at: datetime | None
@@ -84,6 +86,14 @@ class AppealPublicOut(Schema):
     @staticmethod
     def resolve_executor(obj):
         return obj.executor.name if obj.executor else None
+
+    @staticmethod
+    def resolve_need(obj):
+        return obj.need.code if obj.need_id else None
+
+    @staticmethod
+    def resolve_life_situation(obj):
+        return obj.life_situation.code if obj.life_situation_id else None
 
 
 class AppealDetailOut(AppealPublicOut):

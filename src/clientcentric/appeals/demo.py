@@ -7,6 +7,7 @@ the last days, routed by district rules; about half already answered with the po
 import csv
 import gzip
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from clientcentric.accounts.models import Agency, User
+from clientcentric.registry.models import Need
 
 from . import services, training
-from .models import Appeal, ClassifierModel, RoutingRule, Status, TrainingExample
+from .models import Appeal, ClassifierModel, NeedTopic, RoutingRule, Status, TrainingExample
 
 DISTRICT_EXECUTORS = {"Невский": "ja-nevsky", "Выборгский": "ja-vyborgsky", "Центральный": "ja-centralny"}
+FREQUENT_TOPICS = "Частые темы сообщений"
 DATA_FILE = Path("data") / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
 
 
@@ -46,6 +49,17 @@ def ensure_routing_rules() -> None:
             )
 
 
+def ensure_need_topics() -> int:
+    """Map the real appeal topics that the demo needs name as frequent («…») to those needs. Returns how many new."""
+    created = 0
+    for need in Need.objects.filter(description__contains=FREQUENT_TOPICS):
+        for topic in re.findall(r"«([^»]+)»", need.description.split(FREQUENT_TOPICS, 1)[1]):
+            if not NeedTopic.objects.filter(topic=" ".join(topic.split())).exists():
+                services.save_need_topic(NeedTopic(topic=topic, need=need))
+                created += 1
+    return created
+
+
 def _rows(path: Path, count: int) -> list[dict]:
     csv.field_size_limit(50 * 1024 * 1024)
     with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -63,6 +77,7 @@ def _rows(path: Path, count: int) -> list[dict]:
 def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = None) -> int:
     """Create the demo appeals once (re-running finds them by their source id). Returns how many are new."""
     ensure_routing_rules()
+    ensure_need_topics()
     now = timezone.now()
     created = 0
     for index, row in enumerate(_rows(path, count)):

@@ -14,7 +14,7 @@ SIMILAR_WINDOW = timedelta(days=30)
 
 def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal]:
     queryset = (
-        Appeal.objects.select_related("executor", "policy")
+        Appeal.objects.select_related("executor", "policy", "need", "life_situation")
         .exclude(status=Status.NEEDS_ROUTING)
         .order_by("-registered_at")
     )

@@ -19,7 +19,7 @@ from clientcentric.core import audit
 from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, policies, routing
+from . import classification, needs, policies, routing
 from .models import (
     Answer,
     Appeal,
@@ -28,6 +28,7 @@ from .models import (
     Channel,
     IntegrationClient,
     Kind,
+    NeedTopic,
     SocialAccount,
     Status,
     Support,
@@ -199,6 +200,7 @@ def _register(
     if executor is None and default_executor is not None:
         executor = default_executor
     status = Status.REGISTERED if executor is not None else Status.NEEDS_ROUTING
+    need_id, life_situation_id = needs.for_topic(topic)
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
     appeal = Appeal(
@@ -215,6 +217,8 @@ def _register(
         latitude=_coordinate(data.latitude),
         longitude=_coordinate(data.longitude),
         topic=topic,
+        need_id=need_id,
+        life_situation_id=life_situation_id,
         executor=executor,
         status=status,
         registered_at=now,
@@ -302,7 +306,10 @@ def take(appeal: Appeal, *, operator) -> Appeal:
 @transaction.atomic
 def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> Appeal:
     """A human router's decision; it also becomes a training example for the classifier."""
-    Appeal.objects.filter(pk=appeal.pk).update(executor=executor, topic=topic)
+    need_id, life_situation_id = needs.for_topic(topic)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        executor=executor, topic=topic, need_id=need_id, life_situation_id=life_situation_id
+    )
     appeal.refresh_from_db()
     TrainingExample.objects.create(
         text=appeal.text,
@@ -448,6 +455,15 @@ def save_routing_rule(rule, *, actor=None):
     rule.save()
     audit.record(actor, "appeals.routing_rule_saved", rule)
     return rule
+
+
+def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
+    """Say which need an appeal topic is evidence of; appeals registered from now on carry that need."""
+    need_topic.topic = " ".join(need_topic.topic.split())
+    need_topic.full_clean()
+    need_topic.save()
+    audit.record(actor, "appeals.need_topic_saved", need_topic, topic=need_topic.topic)
+    return need_topic
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
