@@ -11,7 +11,6 @@ two-label model) is answered by the model itself.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -48,24 +47,36 @@ class SingleTextPredictor:
         from .classifier import _extra_features
 
         lemma_text, char_text = self._trained.features._views([text])
-        columns: list[int] = []
-        values: list[float] = []
-        self._add_tfidf(
-            self._word_counts(lemma_text[0]), self._word_idf, 0, self._weights["word"], columns, values
-        )
-        char_matrix = self._char.counts(char_text)
-        char_counts = Counter(dict(zip(char_matrix.indices.tolist(), char_matrix.data.tolist(), strict=True)))
-        self._add_tfidf(
-            char_counts, self._char_idf, self._char_offset, self._weights["char"], columns, values
-        )
+        word_counts = self._word_counts(lemma_text[0])
+        char_counts = self._char.counts(char_text)  # one row, indices already unique
+        blocks = [
+            self._tfidf(
+                np.fromiter(word_counts.keys(), dtype=np.int64, count=len(word_counts)),
+                np.fromiter(word_counts.values(), dtype=np.float64, count=len(word_counts)),
+                self._word_idf,
+                0,
+                self._weights["word"],
+            ),
+            self._tfidf(
+                char_counts.indices.astype(np.int64),
+                char_counts.data.astype(np.float64),
+                self._char_idf,
+                self._char_offset,
+                self._weights["char"],
+            ),
+        ]
+        extra_columns, extra_values = [], []
         for name, value in _extra_features([extra or {}], 1)[0].items():
             index = self._extra_vocabulary.get(name)
             if index is not None:
-                columns.append(self._extra_offset + index)
-                values.append(value * self._weights["extra"])
+                extra_columns.append(self._extra_offset + index)
+                extra_values.append(value * self._weights["extra"])
+        blocks.append((np.array(extra_columns, dtype=np.int64), np.array(extra_values, dtype=np.float64)))
+        columns = np.concatenate([c for c, _ in blocks])
+        values = np.concatenate([v for _, v in blocks])
         scores = self._intercept.copy()
-        if columns:
-            scores += self._coef[:, columns] @ np.asarray(values)
+        if len(columns):
+            scores += self._coef[:, columns] @ values
         scores -= scores.max()
         weights = np.exp(scores)
         return weights / weights.sum()
@@ -89,12 +100,9 @@ class SingleTextPredictor:
         return counts
 
     @staticmethod
-    def _add_tfidf(counts: Counter, idf: np.ndarray, offset: int, weight: float, columns, values) -> None:
+    def _tfidf(indices, counts, idf, offset: int, weight: float):
         # sublinear tf (1 + ln count) × idf, then the row scaled to unit length — TfidfTransformer's defaults.
-        if not counts:
-            return
-        indices = list(counts)
-        raw = [(1.0 + math.log(counts[i])) * idf[i] for i in indices]
-        norm = math.sqrt(sum(v * v for v in raw))
-        columns.extend(offset + i for i in indices)
-        values.extend(weight * v / norm for v in raw)
+        if not len(indices):
+            return indices, counts
+        raw = (1.0 + np.log(counts)) * idf[indices]
+        return indices + offset, raw * (weight / np.sqrt(raw @ raw))
