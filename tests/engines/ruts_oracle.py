@@ -52,7 +52,8 @@ def main():
                 "sentences": basic.n_sents,
                 "syllables": basic.n_syllables,
                 "fk_grade": stats.flesch_kincaid_grade,
-                "flesch_reading_ease": stats.flesch_reading_ease if hasattr(stats, "flesch_reading_ease")
+                "flesch_reading_ease": stats.flesch_reading_ease
+                if hasattr(stats, "flesch_reading_ease")
                 else stats.flesch_reading_easy,
             }
         )

@@ -43,8 +43,12 @@ _UNIT = r"(?:\d+|[^\W\d_]+)"
 # ruTS; razdel itself would keep it inside the token.
 _JOIN = r"(?:[-‑−_]|(?<![^\W\d_]{2})[–—]|[–—](?![^\W\d_])|(?<=\d)[.,/\\](?=\d))"
 _WORD = re.compile(rf"{_UNIT}(?:{_JOIN}{_UNIT})*")
-_PHONE = re.compile(r"(?:\+7|\b8)[\s\-‑(]*\d{3}[\s\-‑)]*\d{3}[\s\-‑]*\d{2}[\s\-‑]*\d{2}\b|\b\d{3}[\-‑]\d{2}[\-‑]\d{2}\b")
-_LINK = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:ru|рф|su|gov\.ru)\b", re.I)
+_PHONE = re.compile(
+    r"(?:\+7|\b8)[\s\-‑(]*\d{3}[\s\-‑)]*\d{3}[\s\-‑]*\d{2}[\s\-‑]*\d{2}\b|\b\d{3}[\-‑]\d{2}[\-‑]\d{2}\b"
+)
+_LINK = re.compile(
+    r"https?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:ru|рф|su|gov\.ru)\b", re.I
+)
 _MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 _DEADLINE = re.compile(
     rf"\b(?:до|не позднее|не позже|к|по)\s+(?:\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?|\d{{1,2}}\s+(?:{_MONTHS}))",
@@ -149,9 +153,7 @@ def load_dictionary(path: Path | str = DATA_FILE) -> Dictionary:
         address_lemmas=frozenset(dictionary_lemma(w) for w in address["lemmas"]),
         address_imperative=address["use_imperative"],
         step_lemmas=frozenset(dictionary_lemma(w) for w in step["lemmas"]),
-        step_phrases=tuple(
-            tuple(dictionary_lemma(w) for w in _WORD.findall(p)) for p in step["phrases"]
-        ),
+        step_phrases=tuple(tuple(dictionary_lemma(w) for w in _WORD.findall(p)) for p in step["phrases"]),
         step_imperative=step["use_imperative"],
     )
 
@@ -278,9 +280,7 @@ def _stop_phrases(text, words, analyses, dictionary: Dictionary) -> list[StopPhr
                 size = len(entry.lemmas)
                 if best is not None and size <= len(best.lemmas):
                     continue
-                if i + size <= n and all(
-                    entry.lemmas[k] in analyses[i + k][0] for k in range(1, size)
-                ):
+                if i + size <= n and all(entry.lemmas[k] in analyses[i + k][0] for k in range(1, size)):
                     best = entry
                     break
         if best is None:
@@ -303,7 +303,7 @@ def _noun_chains(text, words, analyses, dictionary: Dictionary) -> list[tuple[in
             if verbal >= dictionary.chain_min_verbal:
                 chains.append((run_start, end_index, words[end_index - 1][1]))
 
-    for i, (start, _end, word) in enumerate(words):
+    for i, (start, _end, _word) in enumerate(words):
         forms, pos, _imp = analyses[i]
         noun = is_noun(pos)
         joined = run_start is not None and not text[words[i - 1][1] : start].strip()
@@ -311,7 +311,9 @@ def _noun_chains(text, words, analyses, dictionary: Dictionary) -> list[tuple[in
             verbal += any(f.endswith(dictionary.verbal_endings) for f in forms)
             continue
         close(i)
-        run_start, verbal = (i, int(any(f.endswith(dictionary.verbal_endings) for f in forms))) if noun else (None, 0)
+        run_start, verbal = (
+            (i, int(any(f.endswith(dictionary.verbal_endings) for f in forms))) if noun else (None, 0)
+        )
     close(len(words))
     return chains
 
