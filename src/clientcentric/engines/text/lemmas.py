@@ -41,7 +41,6 @@ def search_document(*texts: str) -> str:
 # pymorphy3 gives the vocalised prepositions («со», «во») their own normal form; a dictionary phrase
 # written with «с» must still match «в соответствии со статьёй».
 _VOCALISED = {"со": "с", "во": "в", "ко": "к", "обо": "о", "об": "о", "ото": "от", "изо": "из", "подо": "под"}
-_NOUN_POS = frozenset({"NOUN"})
 
 
 @lru_cache(maxsize=200_000)
@@ -71,7 +70,3 @@ def dictionary_lemma(word: str) -> str:
     if word in normal_forms or not normal_forms:
         return word
     return _VOCALISED.get(normal_forms[0], normal_forms[0])
-
-
-def is_noun(pos: str) -> bool:
-    return pos in _NOUN_POS

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from razdel import sentenize
 
-from .lemmas import dictionary_lemma, is_noun, word_analysis
+from .lemmas import dictionary_lemma, word_analysis
 
 # Oborneva (2006): Flesch reading ease for Russian.
 FRE_BASE, FRE_ASL, FRE_ASW = 206.835, 1.3, 60.1
@@ -37,6 +37,7 @@ MAX_TEXT_CHARS = 1_048_576
 DATA_FILE = Path(__file__).with_name("data") / "plain_russian.json"
 
 _VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
+_DELETE_VOWELS = str.maketrans("", "", "".join(_VOWELS))
 _BLANK_LINE = re.compile(r"(?>\r\n|[\n\r\x85\u2028])[\s\u200b\ufeff]*(?:\r\n|[\n\r\x85\u2028])|\u2029")
 _UNIT = r"(?:\d+|[^\W\d_]+)"
 # An en or em dash glued between two words of two letters or more is punctuation («слово—слово»), as in
@@ -54,6 +55,8 @@ _DEADLINE = re.compile(
     rf"\b(?:до|не позднее|не позже|к|по)\s+(?:\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?|\d{{1,2}}\s+(?:{_MONTHS}))",
     re.I,
 )
+
+_CONTACT_OR_DEADLINE = re.compile("|".join(f"(?:{p.pattern})" for p in (_PHONE, _LINK, _DEADLINE)), re.I)
 
 
 class EmptyTextError(ValueError):
@@ -118,6 +121,7 @@ class _Entry:
 @dataclass(frozen=True)
 class Dictionary:
     by_first: dict[str, tuple[_Entry, ...]]
+    first_lemmas: frozenset[str]
     size: int
     chain_min_nouns: int
     chain_min_verbal: int
@@ -145,6 +149,7 @@ def load_dictionary(path: Path | str = DATA_FILE) -> Dictionary:
     return Dictionary(
         # Longest first: «произвести оплату» wins over «произвести» at the same place.
         by_first={k: tuple(sorted(v, key=lambda e: -len(e.lemmas))) for k, v in by_first.items()},
+        first_lemmas=frozenset(by_first),
         size=entries,
         chain_min_nouns=chain["min_nouns"],
         chain_min_verbal=chain["min_verbal_nouns"],
@@ -164,7 +169,7 @@ def default_dictionary() -> Dictionary:
 
 
 def count_syllables(word: str) -> int:
-    return sum(1 for ch in word if ch in _VOWELS)
+    return len(word) - len(word.translate(_DELETE_VOWELS))
 
 
 def flesch_reading_ease(words: int, sentences: int, syllables: int) -> float:
@@ -199,7 +204,9 @@ def analyse(text: str, limits: Limits | None = None, dictionary: Dictionary | No
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     if not words:
         raise EmptyTextError("the text holds no words")
-    syllables = sum(count_syllables(w) for _s, _e, w in words)
+    # Every vowel letter belongs to some word (a word is any run of letters), so one pass over the text
+    # counts the syllables of all words.
+    syllables = len(text) - len(text.translate(_DELETE_VOWELS))
 
     sentences = 0
     long_sentences: list[LongSentence] = []
@@ -274,8 +281,12 @@ def _stop_phrases(text, words, analyses, dictionary: Dictionary) -> list[StopPhr
             found.append(StopPhrase(text[words[i][0] : end], dictionary.chain_suggestion, words[i][0], end))
             i = end_index
             continue
+        starts = analyses[i][0] & dictionary.first_lemmas
+        if not starts:
+            i += 1
+            continue
         best = None
-        for lemma in analyses[i][0]:
+        for lemma in sorted(starts):
             for entry in dictionary.by_first.get(lemma, ()):
                 size = len(entry.lemmas)
                 if best is not None and size <= len(best.lemmas):
@@ -296,31 +307,30 @@ def _noun_chains(text, words, analyses, dictionary: Dictionary) -> list[tuple[in
     """Runs of nouns with nothing but spaces between them, verbal nouns among them: «проведение проверки
     соблюдения требований». Returns (first word index, index after the run, end character)."""
     chains = []
-    run_start, verbal = None, 0
-
-    def close(end_index):
-        if run_start is not None and end_index - run_start >= dictionary.chain_min_nouns:
-            if verbal >= dictionary.chain_min_verbal:
-                chains.append((run_start, end_index, words[end_index - 1][1]))
-
-    for i, (start, _end, _word) in enumerate(words):
-        forms, pos, _imp = analyses[i]
-        noun = is_noun(pos)
-        joined = run_start is not None and not text[words[i - 1][1] : start].strip()
-        if noun and joined:
-            verbal += any(f.endswith(dictionary.verbal_endings) for f in forms)
+    endings = dictionary.verbal_endings
+    run_start = None
+    for i, analysis in enumerate(analyses):
+        if analysis[1] == "NOUN" and (run_start is None or not text[words[i - 1][1] : words[i][0]].strip()):
+            if run_start is None:
+                run_start = i
             continue
-        close(i)
-        run_start, verbal = (
-            (i, int(any(f.endswith(dictionary.verbal_endings) for f in forms))) if noun else (None, 0)
-        )
-    close(len(words))
+        if run_start is not None:
+            _close_chain(chains, run_start, i, words, analyses, dictionary, endings)
+        run_start = i if analysis[1] == "NOUN" else None
+    if run_start is not None:
+        _close_chain(chains, run_start, len(words), words, analyses, dictionary, endings)
     return chains
 
 
+def _close_chain(chains, start, stop, words, analyses, dictionary: Dictionary, endings) -> None:
+    if stop - start < dictionary.chain_min_nouns:
+        return
+    verbal = sum(1 for k in range(start, stop) if any(f.endswith(endings) for f in analyses[k][0]))
+    if verbal >= dictionary.chain_min_verbal:
+        chains.append((start, stop, words[stop - 1][1]))
+
+
 def _has_next_step(text, words, analyses, dictionary: Dictionary) -> bool:
-    if _PHONE.search(text) or _LINK.search(text) or _DEADLINE.search(text):
-        return True
     n = len(words)
     for i in range(n):
         forms, _pos, imperative = analyses[i]
@@ -330,4 +340,4 @@ def _has_next_step(text, words, analyses, dictionary: Dictionary) -> bool:
             if phrase[0] in forms and i + len(phrase) <= n:
                 if all(phrase[k] in analyses[i + k][0] for k in range(1, len(phrase))):
                     return True
-    return False
+    return bool(_CONTACT_OR_DEADLINE.search(text))
