@@ -251,3 +251,17 @@ def test_cli_refuses_an_empty_or_missing_or_binary_file(tmp_path, db):
             call_command("text", "readability", str(tmp_path / "missing.txt"))
         with pytest.raises(CommandError, match="не текст в UTF-8"):
             call_command("text", "readability", str(binary))
+
+
+def test_the_back_office_shows_answers_with_their_figures_and_reason(
+    appeal, housing_operator, django_user_model
+):
+    reason = "Цитата из постановления, менять нельзя."
+    services.answer(appeal, operator=housing_operator, text=BUREAUCRATIC, override_reason=reason)
+    admin = django_user_model.objects.create_superuser("root", "root@example.ru", "x" * 12)
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(admin)
+    page = browser.get(f"/admin/appeals/appeal/{appeal.pk}/change/").content.decode()
+    assert reason in page and "осуществление мероприятий" in page
