@@ -265,3 +265,27 @@ def test_the_back_office_shows_answers_with_their_figures_and_reason(
     browser.force_login(admin)
     page = browser.get(f"/admin/appeals/appeal/{appeal.pk}/change/").content.decode()
     assert reason in page and "осуществление мероприятий" in page
+
+
+def test_the_agency_limits_are_edited_in_the_back_office(housing, django_user_model):
+    from django.test import Client
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.ru", "x" * 12)
+    browser = Client()
+    browser.force_login(admin)
+    page = browser.get(f"/admin/accounts/agency/{housing.pk}/change/").content.decode()
+    assert 'name="plain_min_reading_ease"' in page and 'name="plain_max_grade"' in page
+    form = {
+        "code": housing.code,
+        "name": housing.name,
+        "level": housing.level,
+        "kind": housing.kind,
+        "time_zone": housing.time_zone,
+        "is_active": "on",
+        "plain_min_reading_ease": "45",
+        "plain_max_grade": "9",
+    }
+    response = browser.post(f"/admin/accounts/agency/{housing.pk}/change/", form)
+    assert response.status_code == 302
+    housing.refresh_from_db()
+    assert (housing.plain_min_reading_ease, housing.plain_max_grade) == (45, 9)

@@ -178,6 +178,11 @@ def test_a_preposition_that_looks_like_an_imperative_is_not_one():
     assert not analyse("При проверке нарушений не выявлено.").next_step
 
 
+def test_units_and_acronyms_are_not_imperatives():
+    result = analyse("Напор ХВС 4 кгс/см.кв. соответствует норме, работы выполнило КРТИ.")
+    assert not result.next_step and not result.personal_address
+
+
 # --- verdict -------------------------------------------------------------------------------------------
 
 

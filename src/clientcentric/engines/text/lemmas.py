@@ -50,14 +50,16 @@ def word_analysis(word: str) -> tuple[frozenset[str], str, bool]:
     All parses count, not only the likeliest: «данного» is both «данный» and «дать», and a stop-phrase
     match must not depend on which one pymorphy3 ranks first.
     """
+    # An acronym («КРТИ») or a two-letter abbreviation («см») is never an instruction to the reader.
+    may_be_imperative = len(word) > 2 and not word.isupper()
     word = word.lower().replace("ё", "е")
     parses = _analyzer().parse(word)
     forms = {_VOCALISED.get(p.normal_form, p.normal_form).replace("ё", "е") for p in parses}
     forms.add(_VOCALISED.get(word, word))
     first = parses[0].tag.POS or "" if parses else ""
     # «При» is also the imperative of «переть», «части» of «частить»: only a form whose likeliest reading
-    # is a verb counts as an instruction to the reader («обратитесь» is first read as indicative).
-    imperative = first == "VERB" and any(p.tag.mood == "impr" for p in parses)
+    # is a verb counts («обратитесь» is first read as indicative, second as imperative).
+    imperative = may_be_imperative and first == "VERB" and any(p.tag.mood == "impr" for p in parses)
     return frozenset(forms), first, imperative
 
 
