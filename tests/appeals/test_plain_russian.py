@@ -289,3 +289,17 @@ def test_the_agency_limits_are_edited_in_the_back_office(housing, django_user_mo
     assert response.status_code == 302
     housing.refresh_from_db()
     assert (housing.plain_min_reading_ease, housing.plain_max_grade) == (45, 9)
+
+
+def test_the_live_check_uses_the_limits_of_the_appeals_executor(appeal, operator_client, housing):
+    housing.plain_max_grade = 40
+    housing.plain_min_reading_ease = -200
+    housing.save()
+    response = operator_client.post("/operator/plain-check/", {"text": BUREAUCRATIC, "appeal": appeal.number})
+    assert 'data-verdict="needs_work"' in response.content.decode()
+
+
+def test_the_live_check_of_another_agencys_appeal_is_refused(appeal, client, people):
+    client.force_login(people["operator"])
+    response = client.post("/operator/plain-check/", {"text": PLAIN, "appeal": appeal.number})
+    assert response.status_code == 403

@@ -216,14 +216,17 @@ def _work_page(request, appeal, form, status=200):
 def plain_check(request):
     """The plain-Russian check of the answer being typed (htmx fragment under the answer form)."""
     text = request.POST.get("text", "")
+    # The limits of the appeal's executor, which the answer will be sent under; else the operator's agency.
+    number = request.POST.get("appeal", "")
+    agency = _operator_appeal(request, number).executor if number else request.user.agency
     context = {"text": text}
     if text.strip():
         try:
-            result = plain_russian.check(text, request.user.agency)
+            result = plain_russian.check(text, agency)
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
         else:
-            limits = plain_russian.limits_for(request.user.agency)
+            limits = plain_russian.limits_for(agency)
             context.update(
                 result=result,
                 limits=limits,
