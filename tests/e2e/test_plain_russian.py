@@ -50,6 +50,7 @@ def test_operator_sees_the_plain_russian_check_while_typing(page, demo_site):
     page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()
     expect(page.locator("main")).to_contain_text("Ответ читается труднее, чем допускает ваш орган")
     expect(page.locator("#id_text")).to_have_value(BUREAUCRATIC)
+    page.locator("#answer-form").screenshot(path=str(SCREENSHOTS / "plain_russian_reason_needed.png"))
 
     answer = page.locator("#id_text")
     answer.fill(PLAIN[:-1])

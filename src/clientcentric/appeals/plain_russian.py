@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,15 +56,15 @@ def require_plain(text: str, agency, override_reason: str = "") -> Readability:
         raise ValidationError(
             {
                 "override_reason": _(
-                    "The answer is harder to read than your agency allows (reading ease %(ease).0f, "
-                    "at least %(min_ease).0f; grade %(grade).1f, at most %(max_grade).0f). Make it simpler "
+                    "The answer is harder to read than your agency allows (reading ease %(ease)s, "
+                    "at least %(min_ease)s; grade %(grade)s, at most %(max_grade)s). Make it simpler "
                     "or say why it cannot be."
                 )
                 % {
-                    "ease": result.flesch_reading_ease,
-                    "min_ease": limits.min_reading_ease,
-                    "grade": result.fk_grade,
-                    "max_grade": limits.max_grade,
+                    "ease": number_format(result.flesch_reading_ease, 0),
+                    "min_ease": number_format(limits.min_reading_ease, 0),
+                    "grade": number_format(result.fk_grade, 1),
+                    "max_grade": number_format(limits.max_grade, 0),
                 }
             }
         )
