@@ -70,6 +70,20 @@ def test_the_agency_sets_the_limits(appeal, housing_operator, housing):
     assert reply.plain_override_reason == ""
 
 
+def test_the_agency_sets_the_length_of_a_long_sentence(operator_client, housing):
+    text = "Мы заменили лампу в вашем подъезде вчера утром, и теперь там светло."
+    assert (
+        "Длинные предложения"
+        not in operator_client.post("/operator/plain-check/", {"text": text}).content.decode()
+    )
+    housing.plain_long_sentence_words = 5
+    housing.save()
+    page = operator_client.post(
+        "/operator/plain-check/", {"text": text}, HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    assert "Длинные предложения (1)" in page and "12 слов" in page
+
+
 def test_a_reason_for_a_plain_answer_is_not_stored(appeal, housing_operator):
     reply = services.answer(appeal, operator=housing_operator, text=PLAIN, override_reason="на всякий случай")
     assert reply.plain_override_reason == ""
@@ -284,11 +298,16 @@ def test_the_agency_limits_are_edited_in_the_back_office(housing, django_user_mo
         "is_active": "on",
         "plain_min_reading_ease": "45",
         "plain_max_grade": "9",
+        "plain_long_sentence_words": "15",
     }
     response = browser.post(f"/admin/accounts/agency/{housing.pk}/change/", form)
     assert response.status_code == 302
     housing.refresh_from_db()
-    assert (housing.plain_min_reading_ease, housing.plain_max_grade) == (45, 9)
+    assert (housing.plain_min_reading_ease, housing.plain_max_grade, housing.plain_long_sentence_words) == (
+        45,
+        9,
+        15,
+    )
 
 
 def test_the_live_check_uses_the_limits_of_the_appeals_executor(appeal, operator_client, housing):

@@ -54,6 +54,12 @@ class Agency(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(40)],
         help_text=_("School years needed to read the answer; 12 means a school leaver can read it."),
     )
+    plain_long_sentence_words = models.PositiveSmallIntegerField(
+        _("words in a long sentence"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("The plain-Russian check marks sentences longer than this."),
+    )
 
     class Meta:
         verbose_name = _("agency")

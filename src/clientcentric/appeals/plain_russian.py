@@ -26,7 +26,11 @@ PROBLEM_LABELS = {
 def limits_for(agency) -> Limits:
     if agency is None:
         return Limits()
-    return Limits(min_reading_ease=agency.plain_min_reading_ease, max_grade=agency.plain_max_grade)
+    return Limits(
+        min_reading_ease=agency.plain_min_reading_ease,
+        max_grade=agency.plain_max_grade,
+        long_sentence_words=agency.plain_long_sentence_words,
+    )
 
 
 def check(text: str, agency=None) -> Readability:
