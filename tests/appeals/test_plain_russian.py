@@ -322,3 +322,15 @@ def test_the_live_check_of_another_agencys_appeal_is_refused(appeal, client, peo
     client.force_login(people["operator"])
     response = client.post("/operator/plain-check/", {"text": PLAIN, "appeal": appeal.number})
     assert response.status_code == 403
+
+
+def test_cli_uses_an_agencys_limits(tmp_path, capsys, housing):
+    housing.plain_long_sentence_words = 5
+    housing.save()
+    path = tmp_path / "answer.txt"
+    path.write_text(PLAIN, encoding="utf-8")
+    call_command("text", "readability", str(path), "--json", "--agency", housing.code)
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["long_sentences"]) == 2 and data["verdict"] == "needs_work"
+    with pytest.raises(CommandError):
+        call_command("text", "readability", str(path), "--agency", "no-such-agency")

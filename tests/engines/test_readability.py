@@ -250,8 +250,10 @@ def test_scores_are_finite_and_words_outnumber_sentences(text):
         return
     assert math.isfinite(result.flesch_reading_ease) and math.isfinite(result.fk_grade)
     assert result.words >= result.sentences >= 1
+    previous_end = 0
     for phrase in result.stop_phrases:
-        assert 0 <= phrase.start < phrase.end <= len(text)
+        assert previous_end <= phrase.start < phrase.end <= len(text)
+        previous_end = phrase.end
     for sentence in result.long_sentences:
         assert 0 <= sentence.start < sentence.end <= len(text)
 
