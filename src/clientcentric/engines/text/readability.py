@@ -34,7 +34,7 @@ FRE_BASE, FRE_ASL, FRE_ASW = 206.835, 1.3, 60.1
 FK_ASL, FK_ASW, FK_BASE = 0.318, 14.2, 30.5
 
 MAX_TEXT_CHARS = 1_048_576
-DATA_FILE = Path(__file__).with_name("data") / "plain_russian.json"
+DATA_FILE = Path(__file__).with_name("plain_russian.json")
 
 _VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
 _DELETE_VOWELS = str.maketrans("", "", "".join(_VOWELS))
