@@ -68,6 +68,18 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    (
+        "appeals:plain_check",
+        "/operator/plain-check/",
+        "get",
+        answers(403, anonymous=302, operator=405, admin=405),
+    ),
+    (
+        "appeals:plain_check",
+        "/operator/plain-check/",
+        "post",
+        answers(403, anonymous=302, operator=200, admin=200),
+    ),
 ]
 
 BACK_OFFICE = [
@@ -114,6 +126,7 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/text/readability", "/api/v1/text/readability", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

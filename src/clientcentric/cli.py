@@ -4,6 +4,7 @@ clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo r
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric text readability FILE [--json]             plain-Russian check of a text file (- for stdin)
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 

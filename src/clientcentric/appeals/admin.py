@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import Appeal, DeadlinePolicy, NeedTopic, RoutingRule
+from .models import Answer, Appeal, DeadlinePolicy, NeedTopic, RoutingRule
 from .routing import unknown_condition_keys
 
 
@@ -75,9 +75,32 @@ class NeedTopicAdmin(admin.ModelAdmin):
         services.save_need_topic(obj, actor=request.user)
 
 
+class AnswerInline(admin.TabularInline):
+    """Answers with their plain-Russian figures, so that overridden limits can be reviewed."""
+
+    model = Answer
+    fields = (
+        "created_at",
+        "author",
+        "is_public",
+        "text",
+        "reading_ease",
+        "reading_grade",
+        "plain_override_reason",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
     """Read-only overview; work on appeals happens in the operator's queue."""
+
+    inlines = [AnswerInline]
 
     list_display = (
         "number",

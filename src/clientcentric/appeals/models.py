@@ -316,6 +316,10 @@ class Answer(models.Model):
     text = models.TextField(_("answer"))
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The plain-Russian check as it stood when the answer was sent, and why the operator sent it anyway.
+    reading_ease = models.FloatField(_("Flesch reading ease"), null=True, blank=True)
+    reading_grade = models.FloatField(_("Flesch–Kincaid grade"), null=True, blank=True)
+    plain_override_reason = models.TextField(_("why the answer is not simpler"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

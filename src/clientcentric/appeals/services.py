@@ -19,7 +19,7 @@ from clientcentric.core import audit
 from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, needs, policies, routing
+from . import classification, needs, plain_russian, policies, routing
 from .models import (
     Answer,
     Appeal,
@@ -354,8 +354,34 @@ def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> A
 PUBLIC_REPLY_MAX = 500
 
 
+def _checked_answer(appeal: Appeal, *, operator, text: str, override_reason: str, is_public: bool) -> Answer:
+    """Every answer text the platform sends passes the plain-Russian check under the executor's limits."""
+    override_reason = override_reason.strip()
+    result = plain_russian.require_plain(text, appeal.executor, override_reason)
+    over = plain_russian.is_over_limit(result)
+    reply = Answer.objects.create(
+        appeal=appeal,
+        author=operator,
+        text=text,
+        is_public=is_public,
+        reading_ease=round(result.flesch_reading_ease, 2),
+        reading_grade=round(result.fk_grade, 2),
+        plain_override_reason=override_reason if over else "",
+    )
+    if over:
+        audit.record(
+            operator,
+            "appeals.plain_check_overridden",
+            appeal,
+            reading_ease=reply.reading_ease,
+            reading_grade=reply.reading_grade,
+            reason=override_reason,
+        )
+    return reply
+
+
 @transaction.atomic
-def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
+def public_reply(appeal: Appeal, *, operator, text: str, override_reason: str = "") -> Answer:
     """On a social network: a short public reply under the post first; the full answer follows in private."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.channel != Channel.SOCIAL:
@@ -366,19 +392,24 @@ def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
         raise ValidationError(
             {"text": _("A public reply is 1 to %(max)s characters.") % {"max": PUBLIC_REPLY_MAX}}
         )
-    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=True)
+    reply = _checked_answer(
+        appeal, operator=operator, text=text, override_reason=override_reason, is_public=True
+    )
     audit.record(operator, "appeals.public_reply", appeal)
     return reply
 
 
 @transaction.atomic
-def answer(appeal: Appeal, *, operator, text: str) -> Answer:
+def answer(appeal: Appeal, *, operator, text: str, override_reason: str = "") -> Answer:
     if not text.strip():
         raise ValidationError({"text": _("The answer is empty.")})
+    # A refused answer raises inside this transaction, so the status change below is rolled back with it.
     change_status(appeal, Status.ANSWERED, actor=operator, note=_("Answer sent."))
     # After a public reply on a social network the conversation continues in private messages.
     private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
-    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=not private)
+    reply = _checked_answer(
+        appeal, operator=operator, text=text, override_reason=override_reason, is_public=not private
+    )
     audit.record(operator, "appeals.answered", appeal)
     return reply
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 
-from . import selectors, services
+from . import plain_russian, selectors, services
 from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
 from .models import Appeal, Status
 
@@ -22,6 +22,10 @@ OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
 
 def _form_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
     for field, messages_ in error.message_dict.items():
         for message in messages_:
             form.add_error(field if field in form.fields else None, message)
@@ -214,15 +218,23 @@ def work(request, number):
                     note=request.POST.get("note", ""),
                 )
                 return redirect("appeals:queue")
-            elif action == "public_reply" and form.is_valid():
-                services.public_reply(appeal, operator=request.user, text=form.cleaned_data["text"])
-            elif action == "answer" and form.is_valid():
-                services.answer(appeal, operator=request.user, text=form.cleaned_data["text"])
+            elif action in ("public_reply", "answer") and form.is_valid():
+                send = services.public_reply if action == "public_reply" else services.answer
+                try:
+                    send(appeal, operator=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    # The operator's text stays in the form next to the reason it was refused.
+                    _form_errors(form, error)
+                    return _work_page(request, appeal, form, status=400)
             else:
-                return render(request, "appeals/work.html", {"appeal": appeal, "form": form}, status=400)
+                return _work_page(request, appeal, form, status=400)
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("appeals:work", number=appeal.number)
+    return _work_page(request, appeal, form)
+
+
+def _work_page(request, appeal, form, status=200):
     return render(
         request,
         "appeals/work.html",
@@ -233,7 +245,35 @@ def work(request, number):
             "route_form": RouteForm(),
             "attachments": appeal.attachments.all(),
         },
+        status=status,
     )
+
+
+@require_roles(*OPERATORS)
+@require_POST
+def plain_check(request):
+    """The plain-Russian check of the answer being typed (htmx fragment under the answer form)."""
+    text = request.POST.get("text", "")
+    # The limits of the appeal's executor, which the answer will be sent under; else the operator's agency.
+    number = request.POST.get("appeal", "")
+    agency = _operator_appeal(request, number).executor if number else request.user.agency
+    context = {"text": text}
+    if text.strip():
+        try:
+            result = plain_russian.check(text, agency)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+        else:
+            limits = plain_russian.limits_for(agency)
+            context.update(
+                result=result,
+                limits=limits,
+                over_limit=plain_russian.is_over_limit(result),
+                pieces=plain_russian.highlighted(text, result),
+                long_sentences=plain_russian.long_sentence_excerpts(text, result),
+                problems=plain_russian.problem_messages(result),
+            )
+    return render(request, "appeals/_plain_check.html", context)
 
 
 @require_roles(*OPERATORS)
