@@ -7,6 +7,7 @@ from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.registry.api import router as registry_router
+from clientcentric.subscriptions.api import router as subscriptions_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -28,3 +29,4 @@ install_error_handlers(api)
 api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
+api.add_router("/subscriptions", subscriptions_router)
