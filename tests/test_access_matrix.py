@@ -68,6 +68,8 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("subscriptions:manage", "/account/subscriptions/", "get", SIGNED_IN),
+    ("subscriptions:unsubscribe", "/unsubscribe/not-a-signed-token/", "get", answers(400)),
 ]
 
 BACK_OFFICE = [
@@ -83,6 +85,8 @@ BACK_OFFICE = [
     ("accounts.representative", "/admin/accounts/representative/", METHODOLOGIST_AND_ADMIN),
     ("core.auditevent", "/admin/core/auditevent/", ADMIN_ONLY),
     ("core.notification", "/admin/core/notification/", ADMIN_ONLY),
+    ("core.notificationtemplate", "/admin/core/notificationtemplate/", METHODOLOGIST_AND_ADMIN),
+    ("subscriptions.subscription", "/admin/subscriptions/subscription/", ADMIN_ONLY),
     ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
@@ -95,6 +99,7 @@ BACK_OFFICE_WRITES = [
     ),
     ("/admin/accounts/user/add/", ADMIN_ONLY),
     ("/admin/accounts/agency/add/", ADMIN_ONLY),
+    ("/admin/core/notificationtemplate/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -113,6 +118,7 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/subscriptions", "/api/v1/subscriptions", answers(200, anonymous=401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
