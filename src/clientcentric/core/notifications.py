@@ -108,7 +108,27 @@ def deliver(notification_id: int, *, now=None) -> bool:
     now = now or timezone.now()
     if not _claim(notification_id, now):
         return Notification.objects.filter(pk=notification_id, state__in=[State.SENT]).exists()
-    return _send_claimed(Notification.objects.get(pk=notification_id), now)
+    with _Transports() as pool:
+        return _send_claimed(Notification.objects.get(pk=notification_id), now, pool)
+
+
+class _Transports:
+    """One transport instance per channel for a batch, closed at its end (an SMTP session is reused)."""
+
+    def __init__(self):
+        self.instances = {}
+
+    def get(self, channel: str) -> transports.Transport:
+        if channel not in self.instances:
+            self.instances[channel] = transports.for_channel(channel)
+        return self.instances[channel]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for transport in self.instances.values():
+            transport.close()
 
 
 def send_due(*, now=None, limit: int = 500) -> dict:
@@ -126,15 +146,19 @@ def send_due(*, now=None, limit: int = 500) -> dict:
             Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claimed_at=now)
     else:
         # SQLite has no row locks; the conditional update is the claim, and only one writer wins it.
+        # One transaction for the batch: SQLite serialises writers, and one commit costs less than fifty.
         candidates = list(_due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-        ids = [pk for pk in candidates if _claim(pk, now)]
+        with transaction.atomic():
+            ids = [pk for pk in candidates if _claim(pk, now)]
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for notification in Notification.objects.filter(pk__in=ids).order_by("pk"):
-        if _send_claimed(notification, now):
-            counts["sent"] += 1
-        else:
-            notification.refresh_from_db(fields=["state"])
-            counts["failed" if notification.state == State.FAILED else "retry"] += 1
+    with _Transports() as pool:
+        for notification in Notification.objects.filter(pk__in=ids).order_by("pk"):
+            if _send_claimed(notification, now, pool):
+                counts["sent"] += 1
+            elif notification.attempts + 1 >= max_attempts():
+                counts["failed"] += 1
+            else:
+                counts["retry"] += 1
     return counts
 
 
@@ -150,7 +174,7 @@ def _fail_stale_claims(now) -> None:
         log.warning("notification_claim_stale", notification=pk)
 
 
-def _send_claimed(notification: Notification, now) -> bool:
+def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
     message = transports.OutgoingMessage(
         notification_id=notification.pk,
         channel=notification.channel,
@@ -163,20 +187,11 @@ def _send_claimed(notification: Notification, now) -> bool:
     started, clock = timezone.now(), time.perf_counter()
     provider_id, error = "", ""
     try:
-        provider_id = transports.for_channel(notification.channel).send(message) or ""
+        provider_id = pool.get(notification.channel).send(message) or ""
     except Exception as exc:  # any transport failure is recorded and retried, never lost
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
     duration_ms = int((time.perf_counter() - clock) * 1000)
     attempts = notification.attempts + 1
-    DeliveryAttempt.objects.create(
-        notification=notification,
-        transport=transport_name,
-        started_at=started,
-        duration_ms=duration_ms,
-        ok=not error,
-        error=error,
-        provider_id=str(provider_id)[:200],
-    )
     fields = {"attempts": attempts, "transport": transport_name, "claimed_at": None}
     if not error:
         fields.update(
@@ -190,7 +205,8 @@ def _send_claimed(notification: Notification, now) -> bool:
         fields.update(state=State.FAILED, last_error=error, next_attempt_at=None)
     else:
         fields.update(state=State.PENDING, last_error=error, next_attempt_at=now + backoff(attempts))
-    Notification.objects.filter(pk=notification.pk, state=State.SENDING).update(**fields)
+    with transaction.atomic():  # one commit per message: the attempt and the new state together
+        _record(notification, fields, transport_name, started, duration_ms, error, provider_id)
     log.info(
         "notification_delivery",
         notification=notification.pk,
@@ -204,6 +220,19 @@ def _send_claimed(notification: Notification, now) -> bool:
         error=error,
     )
     return not error
+
+
+def _record(notification, fields, transport_name, started, duration_ms, error, provider_id) -> None:
+    DeliveryAttempt.objects.create(
+        notification=notification,
+        transport=transport_name,
+        started_at=started,
+        duration_ms=duration_ms,
+        ok=not error,
+        error=error,
+        provider_id=str(provider_id)[:200],
+    )
+    Notification.objects.filter(pk=notification.pk, state=State.SENDING).update(**fields)
 
 
 def _redacted(now) -> dict:
