@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from . import selectors, services
@@ -47,7 +48,7 @@ def put_preferences(request, payload: PreferencesIn):
     channels = {}
     for item in payload.channels:
         if item.channel in channels:
-            raise ValidationError({item.channel: "The channel is given twice."})
+            raise ValidationError({item.channel: _("The channel is given twice.")})
         channels[item.channel] = (item.address, item.enabled)
     prefs = services.Preferences(
         frequency=payload.frequency, topics=[(t.topic, t.key) for t in payload.topics], channels=channels
