@@ -240,3 +240,11 @@ def lift_rule_for_notifications(db):
         default_executor=agency,
     ).appeal
     return appeal, operator
+
+
+def test_the_beat_schedule_names_tasks_that_exist(settings):
+    from clientcentric.config.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks

@@ -155,3 +155,18 @@ def test_cli_sends_due_messages_and_digests(lift_appeal, capsys):
     assert json.loads(capsys.readouterr().out) == {"sent": 0, "retry": 0, "failed": 0}
     call_command("notifications", "digest", "--frequency", "daily")
     assert json.loads(capsys.readouterr().out) == {"digests": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_need_status_change_reaches_the_followers_of_registry_news(people, registry):
+    from clientcentric.registry import services as registry_services
+    from clientcentric.registry.models import NeedStatus
+
+    services.save_preferences(
+        people["client"], _prefs(topics=[("registry.news", "")], channels={"email": ("c@example.ru", True)})
+    )
+    need = registry["in_progress"]
+    need.status, need.status_reason = NeedStatus.MET, ""
+    registry_services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]])
+    (message,) = mail.outbox
+    assert "Справка о размере пенсии" in message.subject and "/needs/pension-certificate/" in message.body
