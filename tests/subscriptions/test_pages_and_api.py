@@ -74,6 +74,7 @@ def test_the_api_reads_and_replaces_the_subscription(client, people):
         {"topic": "kb.updates", "key": "Переезд", "label": "Обновления базы знаний по теме: Переезд"}
     ]
     assert {"channel": "sms", "address": "+79001234567", "enabled": True, "label": "СМС"} in data["channels"]
+    assert [c["channel"] for c in data["channels"] if c["enabled"]] == ["sms"]  # left out: switched off
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -78,8 +78,11 @@ def subscription_for(person) -> Subscription:
     existing = Subscription.objects.filter(person=person).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
-        return _default_subscription(person)
+    try:
+        with transaction.atomic():
+            return _default_subscription(person)
+    except IntegrityError:  # created meanwhile by a concurrent change; the caller's transaction goes on
+        return Subscription.objects.get(person=person)
 
 
 def guest_subscription(email: str) -> Subscription:
@@ -87,11 +90,16 @@ def guest_subscription(email: str) -> Subscription:
     existing = Subscription.objects.filter(person__isnull=True, guest_email=email).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
-        subscription = Subscription.objects.create(guest_email=email)
-        SubscriptionTopic.objects.create(subscription=subscription, topic=topics.APPEALS)
-        SubscriptionChannel.objects.create(subscription=subscription, channel=Channel.EMAIL, address=email)
-        return subscription
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.create(guest_email=email)
+            SubscriptionTopic.objects.create(subscription=subscription, topic=topics.APPEALS)
+            SubscriptionChannel.objects.create(
+                subscription=subscription, channel=Channel.EMAIL, address=email
+            )
+            return subscription
+    except IntegrityError:
+        return Subscription.objects.get(person__isnull=True, guest_email=email)
 
 
 def _validate(prefs: Preferences) -> tuple[list[tuple[str, str]], dict[str, tuple[str, bool]]]:
@@ -148,6 +156,7 @@ def save_preferences(person, prefs: Preferences, *, actor=None) -> Subscription:
         for t, k in chosen
         if (t, k) not in existing
     )
+    subscription.channels.exclude(channel__in=list(channels)).delete()
     for channel, (address, enabled) in channels.items():
         SubscriptionChannel.objects.update_or_create(
             subscription=subscription, channel=channel, defaults={"address": address, "is_enabled": enabled}
