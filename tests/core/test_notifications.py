@@ -128,6 +128,22 @@ def test_personal_data_is_removed_from_the_stored_copy_after_delivery():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_failed_message_keeps_its_content_for_a_while_then_loses_it(settings):
+    settings.CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS = 1
+    with _down():
+        note = notifications.notify_email("a@example.ru", "Тема", "Текст")
+    note.refresh_from_db()
+    assert note.state == State.FAILED and note.address == "a@example.ru"
+    notifications.send_due(now=timezone.now() + timedelta(days=29))
+    note.refresh_from_db()
+    assert note.address == "a@example.ru"
+    notifications.send_due(now=timezone.now() + timedelta(days=31))
+    note.refresh_from_db()
+    assert (note.address, note.body, note.state) == ("", "", State.FAILED) and note.content_hash
+    assert notifications.stats()["failed"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_every_send_is_logged_with_its_transport(caplog):
     caplog.set_level("INFO", logger="clientcentric.core.notifications")
     note = notifications.notify_email("a@example.ru", "Тема", "Текст")

@@ -174,6 +174,10 @@ CLIENTCENTRIC_NOTIFICATION_WEBHOOK_TIMEOUT = env.float(
 CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS = env.int("CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS", default=5)
 # Retry n waits BACKOFF·2^(n−1) seconds: 30 s, 1 min, 2 min, 4 min … capped at 6 h.
 CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS = env.int("CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS", default=30)
+# A failed message keeps its address and text this long for a person to retry it, then they are removed.
+CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS = env.int(
+    "CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS", default=30
+)
 CLIENTCENTRIC_UNSUBSCRIBE_MAILTO = env.str(
     "CLIENTCENTRIC_UNSUBSCRIBE_MAILTO", default="unsubscribe@" + DEFAULT_FROM_EMAIL.rpartition("@")[2]
 )

@@ -135,6 +135,7 @@ def send_due(*, now=None, limit: int = 500) -> dict:
     """The periodic scan: everything due (first tries after a lost task, retries after back-off), once."""
     now = now or timezone.now()
     _fail_stale_claims(now)
+    _redact_old_failures(now)
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             ids = list(
@@ -172,6 +173,25 @@ def _fail_stale_claims(now) -> None:
             last_error="Interrupted while sending; not resent automatically to avoid a duplicate.",
         )
         log.warning("notification_claim_stale", notification=pk)
+
+
+def _redact_old_failures(now) -> None:
+    # A failure keeps its content so that a person can fix the address or retry; not for ever.
+    keep = timedelta(days=settings.CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS)
+    old = Notification.objects.filter(state=State.FAILED, redacted_at__isnull=True, created_at__lt=now - keep)
+    old.update(**_redacted(now))
+
+
+def stats() -> dict:
+    """Rows per state and the oldest message still waiting: what an operator checks when mail seems stuck."""
+    from django.db.models import Count, Min
+
+    counts = dict(Notification.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    oldest = Notification.objects.filter(state=State.PENDING).aggregate(at=Min("created_at"))["at"]
+    return {
+        **{state: counts.get(state, 0) for state in State.values},
+        "oldest_pending": oldest.isoformat() if oldest else None,
+    }
 
 
 def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         due = sub.add_parser("send-due", help="Send every message that is due (first tries and retries).")
         due.add_argument("--limit", type=int, default=500)
+        sub.add_parser("stats", help="Messages per state and the oldest one still waiting (JSON).")
         digest = sub.add_parser("digest", help="Fold held messages into one digest per person and channel.")
         digest.add_argument("--frequency", choices=["daily", "weekly"], required=True)
         publish = sub.add_parser("publish", help="Tell the followers of a topic, e.g. registry news.")
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         if action == "send-due":
             counts = notifications.send_due(limit=options["limit"])
             self.stdout.write(json.dumps(counts))
+        elif action == "stats":
+            self.stdout.write(json.dumps(notifications.stats()))
         elif action == "digest":
             made = services.send_digests(options["frequency"])
             self.stdout.write(json.dumps({"digests": made}))
