@@ -155,6 +155,7 @@ def current_template(event_code: str, channel: str) -> NotificationTemplate:
         return template
     event = EVENTS[event_code]
     subject, body = event.defaults.get(channel) or event.defaults["*"]
+    subject, body = (text() if callable(text) else text for text in (subject, body))
     return save_template(event_code, channel, str(subject), str(body))
 
 
@@ -176,9 +177,14 @@ register_event(
     {"items", "count", "period"},
     {
         "*": (
-            gettext_lazy("Your notifications: {{ count }}"),
-            "{% for item in items %}{{ item.subject }}\n{{ item.body }}\n"
-            + "{% if item.unsubscribe_url %}— {{ item.unsubscribe_url }}{% endif %}\n\n{% endfor %}",
+            gettext_lazy("Your notifications{% if period %} {{ period }}{% endif %}: {{ count }}"),
+            # Built when first used, in the language active then, not at import.
+            lambda: (
+                "{% for item in items %}{{ forloop.counter }}. {{ item.subject }}\n\n{{ item.body }}\n"
+                "{% if item.unsubscribe_url %}\n"
+                + str(gettext_lazy("Unsubscribe from this topic"))
+                + ": {{ item.unsubscribe_url }}\n{% endif %}\n———\n\n{% endfor %}"
+            ),
         )
     },
 )

@@ -364,7 +364,7 @@ def _send_digest(subscription_id: int, channel: str, address: str, frequency: st
     if not items:
         return 0  # another run took them
     subscription = Subscription.objects.filter(pk=subscription_id).select_related("person").first()
-    period = {Frequency.DAILY: _("day"), Frequency.WEEKLY: _("week")}.get(frequency, "")
+    period = {Frequency.DAILY: _("for the day"), Frequency.WEEKLY: _("for the week")}.get(frequency, "")
     subject, body, template = message_templates.render(
         "digest",
         channel,
