@@ -264,3 +264,23 @@ def test_the_beat_schedule_names_tasks_that_exist(settings):
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_broker_a_failed_delivery_is_rescheduled_for_when_it_is_due(monkeypatch):
+    from clientcentric.config.celery import app
+    from clientcentric.core import tasks
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    scheduled = []
+    monkeypatch.setattr(
+        tasks.deliver_notification, "apply_async", lambda args, eta: scheduled.append((args, eta))
+    )
+    monkeypatch.setattr(tasks.deliver_notification, "delay", lambda *args: None)  # the after-commit hand-over
+    note = notifications.notify_email("a@example.ru", "Тема", "Текст")
+    with _down():
+        assert tasks.deliver_notification.run(note.pk) is False
+    note.refresh_from_db()
+    assert scheduled == [((note.pk,), note.next_attempt_at)] and note.attempts == 1
+    assert tasks.deliver_notification.run(note.pk) is False  # not due yet: nothing sent, nothing rescheduled
+    assert len(scheduled) == 1 and mail.outbox == []

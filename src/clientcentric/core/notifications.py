@@ -105,11 +105,23 @@ def _claim(notification_id: int, now) -> bool:
 
 def deliver(notification_id: int, *, now=None) -> bool:
     """Send one message if it is due and nobody else has it. Returns whether it is (now or before) sent."""
+    outcome = attempt(notification_id, now=now)
+    return outcome == "sent" or (
+        outcome == "skipped" and Notification.objects.filter(pk=notification_id, state=State.SENT).exists()
+    )
+
+
+def attempt(notification_id: int, *, now=None) -> str:
+    """One delivery attempt: "sent", "retry" (failed, due again later), "failed" (for good) or "skipped"
+    (not due, or another worker has it, or already done)."""
     now = now or timezone.now()
     if not _claim(notification_id, now):
-        return Notification.objects.filter(pk=notification_id, state__in=[State.SENT]).exists()
+        return "skipped"
+    notification = Notification.objects.get(pk=notification_id)
     with _Transports() as pool:
-        return _send_claimed(Notification.objects.get(pk=notification_id), now, pool)
+        if _send_claimed(notification, now, pool):
+            return "sent"
+    return "failed" if notification.attempts + 1 >= max_attempts() else "retry"
 
 
 class _Transports:

@@ -5,16 +5,18 @@ from . import notifications
 
 @shared_task(bind=True)
 def deliver_notification(self, notification_id: int) -> bool:
-    if notifications.deliver(notification_id):
-        return True
-    from .models import Notification
+    outcome = notifications.attempt(notification_id)
+    if outcome == "retry" and not self.request.is_eager:
+        # With a broker the retry is scheduled for when it is due; the periodic scan is the safety net.
+        # Eager mode (no Redis) leaves it to that scan rather than retrying inside the caller's request.
+        from .models import Notification
 
-    row = Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).first()
-    # With a broker the retry is scheduled for when it is due; the periodic scan is the safety net, and
-    # eager mode (no Redis) leaves the row to that scan rather than retrying in the caller's request.
-    if row is not None and row.next_attempt_at is not None and not self.request.is_eager:
-        deliver_notification.apply_async((notification_id,), eta=row.next_attempt_at)
-    return False
+        due = (
+            Notification.objects.filter(pk=notification_id).values_list("next_attempt_at", flat=True).first()
+        )
+        if due is not None:
+            deliver_notification.apply_async((notification_id,), eta=due)
+    return outcome == "sent"
 
 
 @shared_task
