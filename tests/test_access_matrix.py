@@ -89,6 +89,7 @@ BACK_OFFICE = [
     ("subscriptions.subscription", "/admin/subscriptions/subscription/", ADMIN_ONLY),
     ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
+    ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
 ]

@@ -63,7 +63,7 @@ def demo(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", appeals=60)
+    call_command("load_demo", appeals=60, train=True)
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

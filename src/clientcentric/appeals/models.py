@@ -196,6 +196,14 @@ class Appeal(models.Model):
         related_name="appeals",
         on_delete=models.SET_NULL,
     )
+    life_situation = models.ForeignKey(
+        "registry.LifeSituation",
+        verbose_name=_("life situation"),
+        null=True,
+        blank=True,
+        related_name="appeals",
+        on_delete=models.SET_NULL,
+    )
     executor = models.ForeignKey(
         Agency,
         verbose_name=_("executor"),
@@ -378,3 +386,20 @@ class ClassifierModel(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.trained_at:%Y-%m-%d %H:%M}"
+
+
+class NeedTopic(models.Model):
+    """An appeal topic and the typical need it is evidence of (the need's life situation follows from it)."""
+
+    topic = models.CharField(_("appeal topic"), max_length=300, unique=True)
+    need = models.ForeignKey(
+        "registry.Need", verbose_name=_("need"), related_name="appeal_topics", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = _("appeal topic of a need")
+        verbose_name_plural = _("appeal topics of needs")
+        ordering = ["topic"]
+
+    def __str__(self):
+        return f"{self.topic} → {self.need_id}"

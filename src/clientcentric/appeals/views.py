@@ -1,8 +1,12 @@
 """Appeal pages: the public tracker, filing on the portal with +1, and the operator's queue."""
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,12 +37,30 @@ def public_list(request):
     return render(request, "appeals/public_list.html", {"page": page, "filters": filters, "statuses": Status})
 
 
+def _map(*, appeal=None, pick=False) -> dict:
+    """What appeals/_map.html needs: the tile server, and the appeal's point or the form's fields to fill."""
+    # The public page shows the place to about 100 m: enough to see the problem, not to find the author's door.
+    point = (
+        f"{appeal.latitude:.3f},{appeal.longitude:.3f}"
+        if appeal is not None and appeal.latitude is not None
+        else ""
+    )
+    return {
+        "map_tiles": settings.CLIENTCENTRIC_MAP_TILES if (pick or point) else "",
+        "map_attribution": settings.CLIENTCENTRIC_MAP_ATTRIBUTION,
+        "map_center": settings.CLIENTCENTRIC_MAP_CENTER,
+        "map_point": point,
+        "map_pick": pick,
+        "map_id": "appeal-map",
+    }
+
+
 @public
 @require_GET
 def public_detail(request, number):
-    appeal = get_object_or_404(
-        selectors.public_appeals().prefetch_related("events", "answers"), number=number
-    )
+    appeal = selectors.tracked_appeal(number, request.user)
+    if appeal is None:
+        raise Http404
     is_author = request.user.is_authenticated and appeal.author_id == request.user.pk
     supported = request.user.is_authenticated and appeal.supports.filter(person=request.user).exists()
     return render(
@@ -51,6 +73,7 @@ def public_detail(request, number):
             "reopen_form": ReopenForm(),
             "events": [e for e in appeal.events.all() if e.is_public],
             "answers": [a for a in appeal.answers.all() if a.is_public],
+            **_map(appeal=appeal),
         },
     )
 
@@ -77,7 +100,15 @@ def new(request):
                 _("Your appeal is registered under number %(number)s.") % {"number": intake.appeal.number},
             )
             return redirect(intake.appeal.get_absolute_url())
-    return render(request, "appeals/new.html", {"form": form})
+    return render(request, "appeals/new.html", {"form": form, **_map(pick=True)})
+
+
+def _coordinate(value: str | None, limit: float) -> float | None:
+    try:
+        number = float((value or "").replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= limit else None
 
 
 @public
@@ -86,7 +117,12 @@ def similar(request):
     """Similar open appeals for the text being typed (htmx fragment)."""
     text = request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]
     found = (
-        selectors.similar_open_appeals(text, district=request.GET.get("district", ""))
+        selectors.similar_open_appeals(
+            text,
+            district=request.GET.get("district", ""),
+            latitude=_coordinate(request.GET.get("latitude"), 90),
+            longitude=_coordinate(request.GET.get("longitude"), 180),
+        )
         if len(text) >= 20
         else []
     )
@@ -143,7 +179,9 @@ def queue(request):
 
 
 def _operator_appeal(request, number) -> Appeal:
-    appeal = get_object_or_404(Appeal.objects.select_related("executor", "policy", "author"), number=number)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation"), number=number
+    )
     if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
         raise PermissionDenied
     return appeal
