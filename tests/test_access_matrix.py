@@ -80,6 +80,8 @@ PAGES = [
         "post",
         answers(403, anonymous=302, operator=200, admin=200),
     ),
+    ("subscriptions:manage", "/account/subscriptions/", "get", SIGNED_IN),
+    ("subscriptions:unsubscribe", "/unsubscribe/not-a-signed-token/", "get", answers(400)),
 ]
 
 BACK_OFFICE = [
@@ -95,6 +97,8 @@ BACK_OFFICE = [
     ("accounts.representative", "/admin/accounts/representative/", METHODOLOGIST_AND_ADMIN),
     ("core.auditevent", "/admin/core/auditevent/", ADMIN_ONLY),
     ("core.notification", "/admin/core/notification/", ADMIN_ONLY),
+    ("core.notificationtemplate", "/admin/core/notificationtemplate/", METHODOLOGIST_AND_ADMIN),
+    ("subscriptions.subscription", "/admin/subscriptions/subscription/", ADMIN_ONLY),
     ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
@@ -108,6 +112,7 @@ BACK_OFFICE_WRITES = [
     ),
     ("/admin/accounts/user/add/", ADMIN_ONLY),
     ("/admin/accounts/agency/add/", ADMIN_ONLY),
+    ("/admin/core/notificationtemplate/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -127,6 +132,7 @@ API_ROUTES = [
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
     ("/text/readability", "/api/v1/text/readability", answers(405)),
+    ("/subscriptions", "/api/v1/subscriptions", answers(200, anonymous=401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

@@ -5,6 +5,9 @@ clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
 clientcentric text readability FILE [--json]             plain-Russian check of a text file (- for stdin)
+clientcentric notifications send-due                      send due notifications (retries, kept mail)
+clientcentric notifications digest --frequency daily|weekly  send digests of held notifications
+clientcentric notifications publish EVENT --topic T [--var NAME=VALUE …]  tell a topic's followers
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 

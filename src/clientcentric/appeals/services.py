@@ -274,25 +274,10 @@ def change_status(appeal: Appeal, target: str, *, actor, note: str = "", public:
 
 
 def _notify_followers(appeal: Appeal, note: str) -> None:
-    """The author and every supporter hear of each change, by e-mail where they left an address."""
-    from clientcentric.core.notifications import notify_email
+    """The author and every supporter hear of each change on the channels they chose."""
+    from clientcentric.subscriptions.services import notify_appeal_followers
 
-    addresses = {appeal.contact_email} | ({appeal.author.email} if appeal.author_id else set())
-    addresses |= set(appeal.supports.exclude(person__email="").values_list("person__email", flat=True))
-    status = appeal.get_status_display()
-    subject = _("Appeal %(number)s: %(status)s") % {"number": appeal.number, "status": status}
-    body = "\n\n".join(
-        part
-        for part in (
-            _("The status of appeal %(number)s is now “%(status)s”.")
-            % {"number": appeal.number, "status": status},
-            note,
-            settings.CLIENTCENTRIC_SITE_URL + appeal.get_absolute_url(),
-        )
-        if part
-    )
-    for address in sorted(a for a in addresses if a):
-        notify_email(address, subject, body, about=appeal)
+    notify_appeal_followers(appeal, note)
 
 
 @transaction.atomic

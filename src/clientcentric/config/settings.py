@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "clientcentric.accounts",
     "clientcentric.registry",
     "clientcentric.appeals",
+    "clientcentric.subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # The safety net under the after-commit delivery: retries that are due, and mail kept while a server was down.
+    "notifications-send-due": {"task": "clientcentric.core.tasks.send_due_notifications", "schedule": 30.0},
+    "notifications-daily-digest": {
+        "task": "clientcentric.subscriptions.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=0),
+        "args": ("daily",),
+    },
+    "notifications-weekly-digest": {
+        "task": "clientcentric.subscriptions.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -133,6 +149,44 @@ CLIENTCENTRIC_MAP_CENTER = env.list("CLIENTCENTRIC_MAP_CENTER", cast=float, defa
 vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("CLIENTCENTRIC_FROM_EMAIL", default="noreply@clientcentric.local")
 CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0.0.1:8000")
+
+# Notification transports per channel (docs/notifications.md): smtp for e-mail; webhook (a generic HTTP
+# gateway) or log for SMS, push and messenger. Log transports write files and stand in for the demo only:
+# with CLIENTCENTRIC_DEMO_TRANSPORTS=False a channel without a gateway is simply not offered.
+CLIENTCENTRIC_DEMO_TRANSPORTS = env.bool("CLIENTCENTRIC_DEMO_TRANSPORTS", default=True)
+CLIENTCENTRIC_NOTIFICATION_WEBHOOKS = {
+    channel: {
+        "url": env.str(f"CLIENTCENTRIC_{channel.upper()}_WEBHOOK_URL", default=""),
+        "token": env.str(f"CLIENTCENTRIC_{channel.upper()}_WEBHOOK_TOKEN", default=""),
+    }
+    for channel in ("sms", "push", "messenger")
+}
+CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {
+    "email": env.str("CLIENTCENTRIC_EMAIL_TRANSPORT", default="smtp"),
+    **{
+        channel: env.str(
+            f"CLIENTCENTRIC_{channel.upper()}_TRANSPORT",
+            default="webhook" if hook["url"] else ("log" if CLIENTCENTRIC_DEMO_TRANSPORTS else ""),
+        )
+        for channel, hook in CLIENTCENTRIC_NOTIFICATION_WEBHOOKS.items()
+    },
+}
+CLIENTCENTRIC_NOTIFICATION_LOG_DIR = env.str(
+    "CLIENTCENTRIC_NOTIFICATION_LOG_DIR", default=str(VAR_DIR / "notifications")
+)
+CLIENTCENTRIC_NOTIFICATION_WEBHOOK_TIMEOUT = env.float(
+    "CLIENTCENTRIC_NOTIFICATION_WEBHOOK_TIMEOUT", default=10
+)
+CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS = env.int("CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS", default=5)
+# Retry n waits BACKOFF·2^(n−1) seconds: 30 s, 1 min, 2 min, 4 min … capped at 6 h.
+CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS = env.int("CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS", default=30)
+# A failed message keeps its address and text this long for a person to retry it, then they are removed.
+CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS = env.int(
+    "CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS", default=30
+)
+CLIENTCENTRIC_UNSUBSCRIBE_MAILTO = env.str(
+    "CLIENTCENTRIC_UNSUBSCRIBE_MAILTO", default="unsubscribe@" + DEFAULT_FROM_EMAIL.rpartition("@")[2]
+)
 
 LOG_LEVEL = env.str("CLIENTCENTRIC_LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("", include("clientcentric.subscriptions.urls")),
     path("account/", include("clientcentric.accounts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),

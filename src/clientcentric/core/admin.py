@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEvent, Notification
+from . import message_templates, notifications
+from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 
 
 @admin.register(AuditEvent)
@@ -22,14 +27,103 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ("started_at", "transport", "ok", "duration_ms", "error", "provider_id")
+    readonly_fields = fields
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "address", "subject", "state", "attempts", "sent_at")
-    list_filter = ("state", "channel")
-    search_fields = ("address", "subject")
+    list_display = (
+        "created_at",
+        "event",
+        "channel",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "template_version",
+        "sent_at",
+    )
+    list_filter = ("state", "channel", "event")
+    search_fields = ("content_hash", "object_id")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    inlines = [DeliveryAttemptInline]
+    actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Retry the failed messages"), permissions=["view"])
+    def retry(self, request, queryset):
+        count = notifications.retry_failed(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext("%(n)d message will be sent again.", "%(n)d messages will be sent again.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+class NotificationTemplateForm(forms.ModelForm):
+    event = forms.ChoiceField(label=_("event"), choices=())
+
+    class Meta:
+        model = NotificationTemplate
+        fields = ("event", "channel", "subject", "body")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = message_templates.event_choices()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            message_templates.check_source(data["event"], data.get("subject", ""), "subject")
+            message_templates.check_source(data["event"], data.get("body", ""), "body")
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                for problem in problems:
+                    self.add_error(name if name in self.fields else None, problem)
+        return data
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(admin.ModelAdmin):
+    """Methodologists write templates; saving one adds a new version, earlier versions stay as sent."""
+
+    form = NotificationTemplateForm
+    list_display = ("event", "channel", "version", "subject", "created_at", "created_by")
+    list_filter = ("event", "channel")
+    search_fields = ("subject", "body")
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_active and request.user.role in ("methodologist", "admin")
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = message_templates.save_template(
+            obj.event, obj.channel, obj.subject, obj.body, actor=request.user
+        )
+        obj.pk, obj.version = saved.pk, saved.version

@@ -38,30 +38,121 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    PUSH = "push", _("push")
+    MESSENGER = "messenger", _("messenger")
+
+
+class NotificationTemplate(models.Model):
+    """Subject and body for one event on one channel. Versioned: a change is a new row, the newest applies."""
+
+    event = models.CharField(_("event"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    version = models.PositiveIntegerField(_("version"))
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notification template")
+        verbose_name_plural = _("notification templates")
+        ordering = ["event", "channel", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "version"], name="notification_template_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.channel} · v{self.version}"
+
+
 class Notification(models.Model):
-    """One message to one person on one channel: written first, delivered after commit, retried, recorded."""
+    """One message to one address on one channel: written first, delivered after commit, retried, recorded."""
 
     class State(models.TextChoices):
+        HELD = "held", _("held for a digest")
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
+        DIGESTED = "digested", _("sent in a digest")
         FAILED = "failed", _("failed")
 
-    channel = models.CharField(_("channel"), max_length=20, default="email")
-    address = models.CharField(_("address"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("text"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    event = models.CharField(_("event"), max_length=60, blank=True, db_index=True)
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
+    topic_key = models.CharField(_("topic key"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    unsubscribe_url = models.CharField(_("unsubscribe link"), max_length=500, blank=True)
+    template = models.ForeignKey(
+        NotificationTemplate,
+        verbose_name=_("template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    template_version = models.PositiveIntegerField(_("template version"), null=True, blank=True)
+    # Core knows nothing of the subscriptions app: the id is kept to group digests and scope unsubscribes.
+    subscription_id = models.BigIntegerField(_("subscription"), null=True, blank=True, db_index=True)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    transport = models.CharField(_("transport"), max_length=40, blank=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    redacted_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due")]
 
     def __str__(self):
-        return f"{self.channel}:{self.address} {self.subject}"
+        return f"{self.channel} {self.event or self.subject} #{self.pk}"
+
+
+class DeliveryAttempt(models.Model):
+    """Every outgoing send, successful or not: which transport, when, how long, what went wrong."""
+
+    notification = models.ForeignKey(Notification, related_name="delivery_attempts", on_delete=models.CASCADE)
+    transport = models.CharField(_("transport"), max_length=40)
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration, ms"))
+    ok = models.BooleanField(_("delivered"))
+    error = models.TextField(_("error"), blank=True)
+    provider_id = models.CharField(_("provider message id"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.transport} #{self.notification_id} {'ok' if self.ok else 'error'}"

@@ -3,14 +3,22 @@ from celery import shared_task
 from . import notifications
 
 
-@shared_task(bind=True, max_retries=notifications.MAX_ATTEMPTS - 1)
+@shared_task(bind=True)
 def deliver_notification(self, notification_id: int) -> bool:
-    if notifications.deliver(notification_id):
-        return True
-    from .models import Notification
+    outcome = notifications.attempt(notification_id)
+    if outcome == "retry" and not self.request.is_eager:
+        # With a broker the retry is scheduled for when it is due; the periodic scan is the safety net.
+        # Eager mode (no Redis) leaves it to that scan rather than retrying inside the caller's request.
+        from .models import Notification
 
-    if Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).exists():
-        # Back off 30 s, 60 s, 120 s, …; eager mode (no Redis) records the attempt and leaves it pending.
-        if not self.request.is_eager:
-            raise self.retry(countdown=30 * 2**self.request.retries)
-    return False
+        due = (
+            Notification.objects.filter(pk=notification_id).values_list("next_attempt_at", flat=True).first()
+        )
+        if due is not None:
+            deliver_notification.apply_async((notification_id,), eta=due)
+    return outcome == "sent"
+
+
+@shared_task
+def send_due_notifications() -> dict:
+    return notifications.send_due()

@@ -129,7 +129,28 @@ def save_need(
             after=need.status,
             reason=need.status_reason,
         )
+        _tell_followers_of_registry_news(need, actor)
     return need
+
+
+def _tell_followers_of_registry_news(need: Need, actor) -> None:
+    """A need's public status changed: those who follow registry news hear of it."""
+    from django.conf import settings
+
+    from clientcentric.subscriptions import services as subscriptions
+
+    subscriptions.publish(
+        "registry.news",
+        "registry.news",
+        {
+            "title": _("Need “%(name)s”: %(status)s")
+            % {"name": need.name, "status": need.get_status_display()},
+            "text": need.status_reason,
+            "url": settings.CLIENTCENTRIC_SITE_URL.rstrip("/") + need.get_absolute_url(),
+        },
+        about=need,
+        actor=actor,
+    )
 
 
 @transaction.atomic

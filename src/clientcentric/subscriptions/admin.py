@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Subscription, SubscriptionChannel, SubscriptionTopic
+
+
+class ChannelInline(admin.TabularInline):
+    model = SubscriptionChannel
+    extra = 0
+
+
+class TopicInline(admin.TabularInline):
+    model = SubscriptionTopic
+    extra = 0
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Read-only for staff: people change their own subscriptions on their page or through the API."""
+
+    list_display = ("__str__", "frequency", "updated_at")
+    list_filter = ("frequency",)
+    search_fields = ("person__username", "person__email", "guest_email")
+    inlines = [TopicInline, ChannelInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from clientcentric.core.access import public, require_roles
+
+from . import selectors, services
+from .forms import PreferencesForm
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    channels = services.available_channels()
+    kb_topics = selectors.knowledge_base_topics()
+    current = selectors.preferences_of(request.user)
+    form = PreferencesForm(
+        request.POST or None,
+        initial=PreferencesForm.initial_from(current),
+        channels=channels,
+        kb_topics=kb_topics,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_preferences(request.user, form.preferences(), actor=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your subscription settings are saved."))
+            return redirect("subscriptions:manage")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "subscriptions/manage.html", {"form": form}, status=status)
+
+
+@public
+@csrf_exempt  # RFC 8058: the mail provider POSTs from outside, without our form or cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        result = services.unsubscribe(token)
+    except signing.BadSignature:
+        return render(request, "subscriptions/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        # One-click from the mail client: the answer is read by a machine, not a person.
+        return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
+    return render(request, "subscriptions/unsubscribed.html", {"result": result})
