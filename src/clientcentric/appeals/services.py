@@ -367,7 +367,14 @@ def answer(appeal: Appeal, *, operator, text: str) -> Answer:
     private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
     reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=not private)
     audit.record(operator, "appeals.answered", appeal)
+    transaction.on_commit(lambda: _ask_for_feedback(appeal.pk))
     return reply
+
+
+def _ask_for_feedback(appeal_id: int) -> None:
+    from clientcentric.feedback.services import invite_for_answered_appeal
+
+    invite_for_answered_appeal(appeal_id)
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "clientcentric.accounts",
     "clientcentric.registry",
     "clientcentric.appeals",
+    "clientcentric.feedback",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,10 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Dashboards read pre-aggregated counts; this keeps them at most ten minutes behind the answers.
+CELERY_BEAT_SCHEDULE = {
+    "feedback-aggregate": {"task": "clientcentric.feedback.tasks.aggregate", "schedule": 600.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -118,6 +123,15 @@ CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", defau
 # Below this classifier confidence an appeal waits for a human router.
 CLIENTCENTRIC_ROUTING_THRESHOLD = env.float("CLIENTCENTRIC_ROUTING_THRESHOLD", default=0.5)
 CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
+# Feedback: how long a rating link works, and what makes an answer "unhappy" enough for a follow-up
+# (satisfaction at or below this level, or "my need was not met"; either way only with a comment).
+CLIENTCENTRIC_FEEDBACK_LINK_DAYS = env.int("CLIENTCENTRIC_FEEDBACK_LINK_DAYS", default=14)
+CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION = env.int(
+    "CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION", default=2
+)
+CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET = env.bool(
+    "CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET", default=True
+)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
