@@ -35,6 +35,10 @@ ADMIN_ONLY = answers(403, anonymous=302, client=302, business_representative=302
 METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
 )
+ANALYSTS = answers(403, anonymous=302, analyst=200, methodologist=200, admin=200)
+FEEDBACK_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
+)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -68,6 +72,25 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    # A forged token is refused with its explanation to anyone; valid links are tested in tests/feedback.
+    ("feedback:rate", "/feedback/r/forged/", "get", answers(400)),
+    ("feedback:office", "/feedback/office/sfr/", "get", EVERYONE_200),
+    ("feedback:office_qr", "/feedback/office/sfr/qr.svg", "get", EVERYONE_200),
+    ("feedback:widget", "/feedback/widget/", "get", answers(405)),
+    ("feedback:follow_ups", "/operator/feedback/", "get", OPERATOR_AND_ADMIN),
+    ("feedback:dashboard", "/satisfaction/", "get", EVERYONE_200),
+    ("feedback:dictionary", "/satisfaction/open-data/dictionary.json", "get", EVERYONE_200),
+    # Public, but only for a published quarter: none is published here.
+    ("feedback:open_data", "/satisfaction/open-data/2026Q2.csv", "get", answers(404)),
+    ("feedback:chart", "/satisfaction/2026Q2/chart.svg", "get", answers(404)),
+    ("feedback:report_pdf", "/satisfaction/2026Q2/report.pdf", "get", answers(404)),
+    ("feedback:analyst", "/analytics/satisfaction/", "get", ANALYSTS),
+    (
+        "feedback:publish",
+        "/analytics/satisfaction/publish/",
+        "get",
+        answers(403, anonymous=302, analyst=405, methodologist=405, admin=405),
+    ),
 ]
 
 BACK_OFFICE = [
@@ -87,6 +110,10 @@ BACK_OFFICE = [
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("feedback.instrument", "/admin/feedback/instrument/", FEEDBACK_BACK_OFFICE),
+    ("feedback.response", "/admin/feedback/response/", FEEDBACK_BACK_OFFICE),
+    ("feedback.followup", "/admin/feedback/followup/", FEEDBACK_BACK_OFFICE),
+    ("feedback.quarterreport", "/admin/feedback/quarterreport/", FEEDBACK_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -113,6 +140,8 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/feedback/ivr", "/api/v1/feedback/ivr", answers(405)),
+    ("/feedback/invitations", "/api/v1/feedback/invitations", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

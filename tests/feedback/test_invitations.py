@@ -152,7 +152,7 @@ def test_unprompted_ratings_are_kept_apart_and_open_no_follow_up(people):
 
 
 def test_the_widget_refuses_a_rating_of_someone_elses_appeal(answered_appeal, people):
-    with pytest.raises(ValidationError, match="own appeal"):
+    with pytest.raises(ValidationError, match="только своё обращение"):
         services.answer_unprompted(
             Rating(satisfaction=1), page="/", user=people["business_representative"], appeal=answered_appeal
         )
