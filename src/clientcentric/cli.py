@@ -4,6 +4,9 @@ clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo r
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric feedback aggregate [--full]                 refresh the satisfaction counts (beat does it every 10 min)
+clientcentric feedback publish|verify QUARTER             freeze a quarter with its SHA-256 / check it
+clientcentric feedback qr AGENCY [--service S] [--out F]  QR code for an office window
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
@@ -61,6 +64,7 @@ def demo(argv: list[str]) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", appeals=60)
+    call_command("feedback", "demo")
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

@@ -182,3 +182,18 @@ def test_two_proportion_p_value_is_symmetric_and_small_for_a_large_gap():
     assert math.isclose(
         metrics.two_proportion_p_value(30, 80, 40, 70), metrics.two_proportion_p_value(40, 70, 30, 80)
     )
+
+
+def test_an_unpublished_remainder_protects_its_group_like_a_hidden_cell():
+    counts = {"a": 4, "b": 50, "rest": 30}
+    assert metrics.suppress(counts, groups=[["a", "b", "rest"]], unpublished=["rest"]) == {"a"}
+
+
+def test_a_large_unpublished_remainder_alone_hides_nothing():
+    counts = {"a": 40, "b": 50, "rest": 70}
+    assert metrics.suppress(counts, groups=[["a", "b", "rest"]], unpublished=["rest"]) == set()
+
+
+def test_a_small_unpublished_remainder_is_protected_by_a_complementary_cell():
+    counts = {"a": 40, "b": 50, "rest": 3}
+    assert metrics.suppress(counts, groups=[["a", "b", "rest"]], unpublished=["rest"]) == {"a"}

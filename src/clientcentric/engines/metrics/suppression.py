@@ -17,26 +17,37 @@ MAX_HALF_WIDTH = 0.15
 
 
 def suppress(
-    counts: Mapping[Hashable, int], groups: Iterable[Iterable[Hashable]] = (), minimum: int = MIN_CELL
+    counts: Mapping[Hashable, int],
+    groups: Iterable[Iterable[Hashable]] = (),
+    minimum: int = MIN_CELL,
+    unpublished: Iterable[Hashable] = (),
 ) -> set:
-    """Cells to hide: primary (0 < n < minimum) plus complementary cells within each group."""
-    hidden = {cell for cell, n in counts.items() if 0 < n < minimum}
+    """Cells to hide: primary (0 < n < minimum) plus complementary cells within each group.
+
+    `unpublished` cells are never shown anyway (e.g. a remainder not broken down): they protect a hidden
+    cell of their group, are protected themselves when small, and are not part of the answer. A large
+    unpublished cell that is the only one hidden in its group may be recovered, which discloses nothing.
+    """
+    unpublished = set(unpublished)
+    protect = {cell for cell, n in counts.items() if 0 < n < minimum}
     groups = [list(group) for group in groups]
     changed = True
     while changed:
         changed = False
+        hidden = protect | unpublished
         for group in groups:
             inside = [cell for cell in group if cell in hidden]
-            if len(inside) != 1:
+            if len(inside) != 1 or inside[0] not in protect:
                 continue
             candidates = sorted(
                 (cell for cell in group if cell not in hidden and counts.get(cell, 0) > 0),
                 key=lambda cell: (counts[cell], str(cell)),
             )
             if candidates:
+                protect.add(candidates[0])
                 hidden.add(candidates[0])
                 changed = True
-    return hidden
+    return protect - unpublished
 
 
 @dataclass(frozen=True)

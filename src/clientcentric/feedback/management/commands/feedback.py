@@ -1,4 +1,4 @@
-"""clientcentric feedback aggregate [--full] | publish QUARTER | verify QUARTER | qr AGENCY [--out FILE]"""
+"""clientcentric feedback aggregate [--full] | publish QUARTER | verify QUARTER | demo | qr AGENCY [--out FILE]"""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         publish.add_argument("quarter")
         verify = sub.add_parser("verify", help="check a published quarter against its SHA-256")
         verify.add_argument("quarter")
+        sub.add_parser("demo", help="load believable demo ratings (deterministic) and publish past quarters")
         qr = sub.add_parser("qr", help="the QR code (SVG) for an office window")
         qr.add_argument("agency")
         qr.add_argument("--service", default="")
@@ -30,6 +31,11 @@ class Command(BaseCommand):
                 f"{'Full' if options['full'] else 'Incremental'} aggregation: {result.rows_written} counts written "
                 f"from {result.responses} responses and {result.invitations} invitations."
             )
+        elif action == "demo":
+            from clientcentric.feedback import demo
+
+            result = demo.load()
+            self.stdout.write(f"Demo ratings: {result['created']} new.")
         elif action == "publish":
             from clientcentric.feedback import publication
 
