@@ -157,4 +157,4 @@ def test_the_periodic_task_is_scheduled_and_runs(agency, settings):
 
     assert settings.CELERY_BEAT_SCHEDULE["feedback-aggregate"]["task"] == aggregate.name
     office_answers(agency, [3])
-    assert aggregate.delay().get() > 0
+    assert aggregate.apply().get() > 0

@@ -13,7 +13,7 @@ run is every ten minutes, and `--full` (nightly) recounts everything from scratc
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count as CountOf
 from django.db.models import DateField, F, Max
 from django.db.models.functions import Trunc
@@ -137,8 +137,36 @@ def _collect(response_range: tuple[int, int], invitation_range: tuple[int, int])
     return totals
 
 
-def _rows(totals: dict) -> list[Count]:
-    return [Count(value=value, **dict(zip(KEY, key, strict=True))) for key, value in totals.items()]
+def _columns() -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in (*KEY, "value"))
+
+
+def _insert(totals: dict) -> None:
+    """Write fresh counts: COPY on PostgreSQL (an ORM insert of 100,000 rows spends seconds in Python)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {Count._meta.db_table} ({_columns()}) FROM STDIN") as copy:
+                for key, value in totals.items():
+                    copy.write_row((*key, value))
+        return
+    rows = [Count(value=value, **dict(zip(KEY, key, strict=True))) for key, value in totals.items()]
+    Count.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _add(totals: dict) -> None:
+    """Add to existing counts in one upsert per batch (PostgreSQL and SQLite both speak ON CONFLICT)."""
+    quote = connection.ops.quote_name
+    table = Count._meta.db_table
+    placeholders = ", ".join(["%s"] * (len(KEY) + 1))
+    sql = (
+        f"INSERT INTO {table} ({_columns()}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(quote(name) for name in KEY)}) "
+        f"DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}"
+    )
+    rows = [(*key, value) for key, value in totals.items()]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
 
 
 @transaction.atomic
@@ -149,7 +177,7 @@ def aggregate_full() -> Result:
     invitation_high = Invitation.objects.aggregate(m=Max("id"))["m"] or 0
     totals = _collect((0, response_high), (0, invitation_high))
     Count.objects.all().delete()
-    Count.objects.bulk_create(_rows(totals), batch_size=BATCH)
+    _insert(totals)
     state.last_response_id, state.last_invitation_id = response_high, invitation_high
     state.updated_at = timezone.now()
     state.save()
@@ -168,20 +196,7 @@ def aggregate_incremental() -> Result:
         (state.last_response_id, max(response_high, state.last_response_id)),
         (state.last_invitation_id, max(invitation_high, state.last_invitation_id)),
     )
-    months = {key[KEY.index("month")] for key in totals}
-    existing = {}
-    for row in Count.objects.filter(month__in=months).iterator(chunk_size=BATCH):
-        existing[tuple(getattr(row, name) for name in KEY)] = row
-    changed, new = [], []
-    for key, value in totals.items():
-        row = existing.get(key)
-        if row is None:
-            new.append(Count(value=value, **dict(zip(KEY, key, strict=True))))
-        else:
-            row.value += value
-            changed.append(row)
-    Count.objects.bulk_update(changed, ["value"], batch_size=BATCH)
-    Count.objects.bulk_create(new, batch_size=BATCH)
+    _add(totals)
     processed_responses = response_high - state.last_response_id
     processed_invitations = invitation_high - state.last_invitation_id
     state.last_response_id = max(response_high, state.last_response_id)
