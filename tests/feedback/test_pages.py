@@ -111,3 +111,33 @@ def test_the_analyst_publishes_a_quarter(client, agency, registry, people):
     client.post("/analytics/satisfaction/publish/", {"quarter": "2026Q2"})
     client.logout()
     assert "Назначение страховой пенсии" in client.get("/satisfaction/").content.decode()
+
+
+def test_the_analysts_share_is_also_weighted_to_the_mix_of_transactions(agency, registry):
+    from clientcentric.feedback import analytics
+
+    when = datetime(2026, 5, 4, tzinfo=UTC)
+    service = registry["service"]
+    # 40 completed requests, 30 answer (all satisfied); 40 refused, 10 answer (all unhappy).
+    for end_point, offered, answered, level in (
+        ("service_completed", 40, 30, 5),
+        ("service_refused", 40, 10, 1),
+    ):
+        for i in range(offered):
+            invitation = services.invite(
+                end_point=end_point,
+                transaction_kind="request",
+                transaction_ref=f"{end_point}-{i}",
+                touchpoint="portal",
+                service=service,
+                now=when,
+            )
+            if i < answered:
+                services.answer_invitation(
+                    services.token_for(invitation), services.Rating(satisfaction=level), now=when
+                )
+    aggregation.aggregate_full()
+    (row,) = analytics.table(("service_id",), analytics.period("quarter", "2026Q2"))
+    assert row["satisfaction"]["positive"] == 0.75  # raw: 30 of 40 answers
+    assert row["weighted"].estimate.estimate == 0.5  # half the transactions were refusals
+    assert row["weighted"].n_eff < 40

@@ -84,8 +84,40 @@ def on_time_by_agency(months) -> dict[int, tuple[int, int]]:
     return {row["executor_id"]: (row["n"], row["on_time"]) for row in rows}
 
 
+def _weighted_by_end_point(group_by: tuple[str, ...], months, sample: str) -> dict[tuple, metrics.Weighted]:
+    """Share satisfied post-stratified to the mix of transactions by end point (completed, refused, …).
+
+    Refused clients answer less often and less happily; weighting each end point by its share of invitations
+    (the transactions) rather than of answers corrects that. Answers with no invitations behind them (QR codes)
+    have no known transaction count and are left out of the weighted figure.
+    """
+    if "end_point" in group_by:
+        return {}
+    strata = selectors.cells(months, (*group_by, "end_point"), sample=sample)
+    by_row: dict[tuple, dict] = {}
+    for key, cell in strata.items():
+        row, end_point = key[:-1], key[-1]
+        counts = cell["levels"].get("satisfaction", {})
+        entry = by_row.setdefault(row, {"positive": {}, "answered": {}, "offered": {}})
+        entry["positive"][end_point] = metrics.positive(counts, metrics.CSAT) if counts else 0
+        entry["answered"][end_point] = sum(counts.values())
+        entry["offered"][end_point] = cell["offered"]
+    weighted = {}
+    for row, entry in by_row.items():
+        invited = [h for h in entry["answered"] if entry["offered"][h]]
+        result = metrics.weighted_share(
+            {h: entry["positive"][h] for h in invited},
+            {h: entry["answered"][h] for h in invited},
+            {h: entry["offered"][h] for h in invited},
+        )
+        if result is not None:
+            weighted[row] = result
+    return weighted
+
+
 def table(group_by: tuple[str, ...], chosen: Period, sample: str = "solicited") -> list[dict]:
     current = selectors.cells(chosen.months, group_by, sample=sample)
+    weighted = _weighted_by_end_point(group_by, chosen.months, sample)
     previous = selectors.cells(chosen.previous_months, group_by, sample=sample)
     names = _names(group_by, current.keys())
     on_time = on_time_by_agency(chosen.months) if "agency_id" in group_by else {}
@@ -95,6 +127,7 @@ def table(group_by: tuple[str, ...], chosen: Period, sample: str = "solicited") 
         row = {"labels": [names[d][key[i]] for i, d in enumerate(group_by)], "key": key, **figures}
         satisfaction = figures["satisfaction"]
         before = selectors.figures(previous[key])["satisfaction"] if key in previous else None
+        row["weighted"] = weighted.get(key)
         row["change"] = None
         row["p_value"] = None
         if before and before["answered"] and satisfaction["answered"]:
@@ -132,6 +165,8 @@ EXPORT_HEADERS = [
     "effort_positive",
     "trust_positive",
     "need_met",
+    "satisfaction_weighted_to_mix",
+    "weighted_n_eff",
     "change_vs_previous",
     "change_low",
     "change_high",
@@ -163,6 +198,8 @@ def export_rows(rows: list[dict], chosen: Period) -> list[list]:
                 row["effort"]["positive"],
                 row["trust"]["positive"],
                 row["need_met"],
+                row["weighted"].estimate.estimate if row.get("weighted") else None,
+                row["weighted"].n_eff if row.get("weighted") else None,
                 change.estimate if change else None,
                 change.low if change else None,
                 change.high if change else None,

@@ -30,7 +30,7 @@ def suppress(
     """
     unpublished = set(unpublished)
     protect = {cell for cell, n in counts.items() if 0 < n < minimum}
-    groups = [list(group) for group in groups]
+    groups = [list(dict.fromkeys(group)) for group in groups]  # a cell listed twice is still one cell
     changed = True
     while changed:
         changed = False
