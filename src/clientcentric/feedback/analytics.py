@@ -26,6 +26,9 @@ DIMENSION_LABELS = {
 }
 
 
+NOT_SET = _("not set (e.g. appeals, calls)")
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str  # "month" or "quarter"
@@ -61,7 +64,7 @@ def _names(group_by: tuple[str, ...], keys) -> dict:
         ids = {key[index] for key in keys}
         if dimension in models:
             found = {obj.pk: str(obj) for obj in models[dimension].objects.filter(pk__in=ids)}
-            lookups[dimension] = {i: found.get(i, "—") for i in ids}
+            lookups[dimension] = {i: found.get(i, NOT_SET if not i else "—") for i in ids}
         elif dimension == "touchpoint":
             lookups[dimension] = {i: dict(TOUCHPOINTS).get(i, i) for i in ids}
         else:
