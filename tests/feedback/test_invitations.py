@@ -177,3 +177,24 @@ def test_a_follow_up_is_closed_only_by_its_agency_with_an_outcome(agency, people
         services.close_follow_up(follow_up, operator=people["operator"], outcome=" ")
     closed = services.close_follow_up(follow_up, operator=people["operator"], outcome="Позвонили, извинились")
     assert closed.state == FollowUp.State.CLOSED
+
+
+def test_a_failed_invitation_never_turns_the_answer_into_an_error(
+    registry, agency, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    from clientcentric.appeals import services as appeal_services
+    from clientcentric.appeals.models import Appeal
+
+    def broken(appeal_id):
+        raise RuntimeError("mail server on fire")
+
+    monkeypatch.setattr(services, "invite_for_answered_appeal", broken)
+    data = appeal_services.AppealInput(
+        channel="portal", text="Яма на дороге у дома 9", contact_email="b@example.ru"
+    )
+    appeal = appeal_services.receive_appeal(data, default_executor=agency).appeal
+    appeal_services.take(appeal, operator=people["operator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_services.answer(appeal, operator=people["operator"], text="Яма заделана.")
+    assert Appeal.objects.get(pk=appeal.pk).status == "answered"
+    assert not Invitation.objects.exists()
