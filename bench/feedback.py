@@ -163,7 +163,9 @@ def _p95(times: list[float]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ratings", type=int, default=500_000)
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
@@ -191,13 +193,18 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         call_command("load_demo", verbosity=0)
         now = timezone.now()
-        _timed(f"generate {args.ratings:,} ratings in PostgreSQL", lambda: _generate(args.ratings, "b-", now.isoformat(), 365))
+        _timed(
+            f"generate {args.ratings:,} ratings in PostgreSQL",
+            lambda: _generate(args.ratings, "b-", now.isoformat(), 365),
+        )
         responses, answers = Response.objects.count(), Answer.objects.count()
         print(f"  stored: {responses:,} responses, {answers:,} answer rows")
         full, result = _timed("full re-aggregation", aggregation.aggregate_full)
         print(f"  counts: {Count.objects.count():,} rows")
         _generate(args.new, "n-", now.isoformat(), 0.01)
-        incremental, result = _timed(f"incremental update for {args.new:,} new ratings", aggregation.aggregate_incremental)
+        incremental, result = _timed(
+            f"incremental update for {args.new:,} new ratings", aggregation.aggregate_incremental
+        )
         print(f"  ({result.responses:,} responses and {result.invitations:,} invitations read)")
 
         quarter = selectors.previous_quarter(selectors.current_quarter())
@@ -214,20 +221,28 @@ def main() -> int:
             times = _latencies(client, path, args.requests)
             p95 = _p95(times)
             failed |= p95 >= TARGET_MS
-            print(f"  {label}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target < {TARGET_MS} ms)")
+            print(
+                f"  {label}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target < {TARGET_MS} ms)"
+            )
         draft = []
         for _ in range(max(5, args.requests // 20)):
             start = time.perf_counter()
             publication.build(selectors.current_quarter())
             draft.append((time.perf_counter() - start) * 1000)
-        print(f"  draft quarter figures from the counts (analyst, not cached): p50 {statistics.median(draft):.1f} ms, max {max(draft):.1f} ms")
+        print(
+            f"  draft quarter figures from the counts (analyst, not cached): p50 {statistics.median(draft):.1f} ms, max {max(draft):.1f} ms"
+        )
 
         scale = 10_000_000 / args.ratings
         print("Extrapolation to 10 million ratings (linear in rows read; a guess, not a measurement):")
         print(f"  full re-aggregation ≈ {full * scale / 60:.1f} min")
-        print(f"  incremental update for {args.new:,} new ratings: measured {incremental:.2f} s; it reads only the new rows "
-              "and the counts of the months they touch, so it does not grow with the total")
-        print("  public pages read one frozen row per quarter: their latency does not depend on the number of ratings")
+        print(
+            f"  incremental update for {args.new:,} new ratings: measured {incremental:.2f} s; it reads only the new rows "
+            "and the counts of the months they touch, so it does not grow with the total"
+        )
+        print(
+            "  public pages read one frozen row per quarter: their latency does not depend on the number of ratings"
+        )
         print("RESULT:", "FAIL" if failed else "OK", f"(dashboard p95 target < {TARGET_MS} ms)")
         return 1 if failed else 0
     finally:
