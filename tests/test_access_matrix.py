@@ -35,6 +35,10 @@ ADMIN_ONLY = answers(403, anonymous=302, client=302, business_representative=302
 METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
 )
+ANALYSTS = answers(403, anonymous=302, analyst=200, methodologist=200, admin=200)
+FEEDBACK_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
+)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -82,6 +86,25 @@ PAGES = [
     ),
     ("subscriptions:manage", "/account/subscriptions/", "get", SIGNED_IN),
     ("subscriptions:unsubscribe", "/unsubscribe/not-a-signed-token/", "get", answers(400)),
+    # A forged token is refused with its explanation to anyone; valid links are tested in tests/feedback.
+    ("feedback:rate", "/feedback/r/forged/", "get", answers(400)),
+    ("feedback:office", "/feedback/office/sfr/", "get", EVERYONE_200),
+    ("feedback:office_qr", "/feedback/office/sfr/qr.svg", "get", EVERYONE_200),
+    ("feedback:widget", "/feedback/widget/", "get", answers(405)),
+    ("feedback:follow_ups", "/operator/feedback/", "get", OPERATOR_AND_ADMIN),
+    ("feedback:dashboard", "/satisfaction/", "get", EVERYONE_200),
+    ("feedback:dictionary", "/satisfaction/open-data/dictionary.json", "get", EVERYONE_200),
+    # Public, but only for a published quarter: none is published here.
+    ("feedback:open_data", "/satisfaction/open-data/2026Q2.csv", "get", answers(404)),
+    ("feedback:chart", "/satisfaction/2026Q2/chart.svg", "get", answers(404)),
+    ("feedback:report_pdf", "/satisfaction/2026Q2/report.pdf", "get", answers(404)),
+    ("feedback:analyst", "/analytics/satisfaction/", "get", ANALYSTS),
+    (
+        "feedback:publish",
+        "/analytics/satisfaction/publish/",
+        "get",
+        answers(403, anonymous=302, analyst=405, methodologist=405, admin=405),
+    ),
 ]
 
 BACK_OFFICE = [
@@ -104,6 +127,10 @@ BACK_OFFICE = [
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("feedback.instrument", "/admin/feedback/instrument/", FEEDBACK_BACK_OFFICE),
+    ("feedback.response", "/admin/feedback/response/", FEEDBACK_BACK_OFFICE),
+    ("feedback.followup", "/admin/feedback/followup/", FEEDBACK_BACK_OFFICE),
+    ("feedback.quarterreport", "/admin/feedback/quarterreport/", FEEDBACK_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -133,6 +160,8 @@ API_ROUTES = [
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
     ("/text/readability", "/api/v1/text/readability", answers(405)),
     ("/subscriptions", "/api/v1/subscriptions", answers(200, anonymous=401)),
+    ("/feedback/ivr", "/api/v1/feedback/ivr", answers(405)),
+    ("/feedback/invitations", "/api/v1/feedback/invitations", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

@@ -8,6 +8,9 @@ clientcentric text readability FILE [--json]             plain-Russian check of 
 clientcentric notifications send-due                      send due notifications (retries, kept mail)
 clientcentric notifications digest --frequency daily|weekly  send digests of held notifications
 clientcentric notifications publish EVENT --topic T [--var NAME=VALUE …]  tell a topic's followers
+clientcentric feedback aggregate [--full]                 refresh the satisfaction counts (beat does it every 10 min)
+clientcentric feedback publish|verify QUARTER             freeze a quarter with its SHA-256 / check it
+clientcentric feedback qr AGENCY [--service S] [--out F]  QR code for an office window
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
@@ -65,6 +68,7 @@ def demo(argv: list[str]) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", appeals=60, train=True)
+    call_command("feedback", "demo")
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

@@ -20,8 +20,9 @@ BACK_OFFICE_PERMISSIONS = {
         "registry": ("view", "add", "change", "delete"),
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
+        "feedback": ("view",),
     },
-    Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
+    Role.ANALYST: {"registry": ("view",), "appeals": ("view",), "feedback": ("view",)},
     Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

@@ -396,7 +396,19 @@ def answer(appeal: Appeal, *, operator, text: str, override_reason: str = "") ->
         appeal, operator=operator, text=text, override_reason=override_reason, is_public=not private
     )
     audit.record(operator, "appeals.answered", appeal)
+    transaction.on_commit(lambda: _ask_for_feedback(appeal.pk))
     return reply
+
+
+def _ask_for_feedback(appeal_id: int) -> None:
+    """Runs after the answer committed: a failed invitation is logged and never turns the answer into an error."""
+    from clientcentric.core.logging import get_logger
+    from clientcentric.feedback.services import invite_for_answered_appeal
+
+    try:
+        invite_for_answered_appeal(appeal_id)
+    except Exception:  # the answer is stored and sent; only the rating request is lost, and the log says so
+        get_logger(__name__).exception("feedback_invitation_failed", appeal_id=appeal_id)
 
 
 @transaction.atomic

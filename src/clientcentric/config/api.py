@@ -7,6 +7,7 @@ from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
 from clientcentric.core.api_errors import install_error_handlers
+from clientcentric.feedback.api import router as feedback_router
 from clientcentric.registry.api import router as registry_router
 from clientcentric.subscriptions.api import router as subscriptions_router
 
@@ -32,3 +33,4 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
 api.add_router("/text", text_router)
 api.add_router("/subscriptions", subscriptions_router)
+api.add_router("/feedback", feedback_router)

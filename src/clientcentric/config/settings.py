@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "clientcentric.registry",
     "clientcentric.appeals",
     "clientcentric.subscriptions",
+    "clientcentric.feedback",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
         "args": ("weekly",),
     },
+    # Dashboards read pre-aggregated counts; this keeps them at most ten minutes behind the answers.
+    "feedback-aggregate": {"task": "clientcentric.feedback.tasks.aggregate", "schedule": 600.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,6 +137,15 @@ CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", defau
 # Below this classifier confidence an appeal waits for a human router.
 CLIENTCENTRIC_ROUTING_THRESHOLD = env.float("CLIENTCENTRIC_ROUTING_THRESHOLD", default=0.5)
 CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
+# Feedback: how long a rating link works, and what makes an answer "unhappy" enough for a follow-up
+# (satisfaction at or below this level, or "my need was not met"; either way only with a comment).
+CLIENTCENTRIC_FEEDBACK_LINK_DAYS = env.int("CLIENTCENTRIC_FEEDBACK_LINK_DAYS", default=14)
+CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION = env.int(
+    "CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION", default=2
+)
+CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET = env.bool(
+    "CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET", default=True
+)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")

@@ -1,0 +1,60 @@
+"""CX statistics without Django: CSAT, CES, trust, NPS, ACSI, intervals, weighting, BH, suppression.
+
+Formulas and their sources are in ../shared/domain/measurement.md §4 and docs/satisfaction.md.
+"""
+
+from .intervals import Interval, difference, two_proportion_p_value, wilson, z_for
+from .multiple import benjamini_hochberg
+from .scores import (
+    CES,
+    CSAT,
+    NPS,
+    TRUST,
+    Scale,
+    acsi_equal_weight,
+    ces,
+    ces_hard_share,
+    csat,
+    mean,
+    nps,
+    positive,
+    share_positive,
+    total,
+    trust,
+)
+from .suppression import MAX_HALF_WIDTH, MIN_CELL, MIN_PUBLISHABLE, Verdict, suppress, verdict
+from .weighting import Weighted, effective_n, stratum_weights, weighted_share
+
+__all__ = [
+    "CES",
+    "CSAT",
+    "MAX_HALF_WIDTH",
+    "MIN_CELL",
+    "MIN_PUBLISHABLE",
+    "NPS",
+    "TRUST",
+    "Interval",
+    "Scale",
+    "Verdict",
+    "Weighted",
+    "acsi_equal_weight",
+    "benjamini_hochberg",
+    "ces",
+    "ces_hard_share",
+    "csat",
+    "difference",
+    "effective_n",
+    "mean",
+    "nps",
+    "positive",
+    "share_positive",
+    "stratum_weights",
+    "suppress",
+    "total",
+    "trust",
+    "two_proportion_p_value",
+    "verdict",
+    "weighted_share",
+    "wilson",
+    "z_for",
+]

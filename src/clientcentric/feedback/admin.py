@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import Answer, FollowUp, Instrument, QuarterReport, Question, Response
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Answers and the instrument are evidence: the back office reads them, services alone write them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ("position", "code", "kind", "text", "scale_min", "scale_max", "positive_from")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(ReadOnly):
+    list_display = ("version", "name", "is_current", "created_at")
+    inlines = [QuestionInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("question", "value", "choices")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnly):
+    list_display = ("id", "submitted_at", "source", "end_point", "touchpoint", "agency", "service")
+    list_filter = ("source", "end_point", "touchpoint", "instrument")
+    readonly_fields = [f.name for f in Response._meta.fields]
+    inlines = [AnswerInline]
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnly):
+    list_display = ("id", "agency", "state", "created_at", "closed_at")
+    list_filter = ("state", "agency")
+
+
+@admin.register(QuarterReport)
+class QuarterReportAdmin(ReadOnly):
+    list_display = ("quarter", "state", "published_at", "integrity_hash")
+    exclude = ("payload",)

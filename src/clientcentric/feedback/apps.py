@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "clientcentric.feedback"
+    label = "feedback"
+    verbose_name = _("Feedback")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_instrument, sender=self)
+
+
+def _ensure_instrument(sender, **kwargs):
+    from .instrument import ensure_current_instrument
+
+    ensure_current_instrument()

@@ -1,0 +1,94 @@
+"""The one short instrument asked at every touchpoint (measurement.md §6.1), kept as versioned rows.
+
+The texts are data in Russian, stored with every answer through the question row; a new wording is a new
+version, never an edit, so figures of different versions are never pooled.
+"""
+
+from django.db import transaction
+
+from .models import Instrument, Question, QuestionKind
+
+VERSION = "v1-2026"
+
+# Drivers cover the five «Ваш контроль» criteria (ПП № 1284): time to result (fast), queue wait (queue),
+# courtesy and competence (polite, competent), comfort of premises (premises), information (information).
+DRIVERS = [
+    ("result", "Результат получен"),
+    ("easy", "Легко"),
+    ("fast", "Быстро"),
+    ("queue", "Не пришлось долго ждать в очереди"),
+    ("clear", "Понятно, что происходит"),
+    ("polite", "Вежливость и уважение"),
+    ("competent", "Компетентность сотрудника"),
+    ("premises", "Удобство помещения"),
+    ("information", "Доступность информации о порядке"),
+    ("other", "Другое"),
+]
+DRIVER_CODES = [code for code, _label in DRIVERS]
+VASH_KONTROL_CRITERIA = {
+    "time": "fast",
+    "queue": "queue",
+    "staff": ("polite", "competent"),
+    "premises": "premises",
+    "information": "information",
+}
+
+QUESTIONS = [
+    dict(
+        code="satisfaction",
+        kind=QuestionKind.SCALE,
+        text="Насколько вы довольны тем, как вас обслужили?",
+        scale_min=1,
+        scale_max=5,
+        positive_from=4,
+        low_label="Совсем недоволен",
+        high_label="Очень доволен",
+        required=True,
+    ),
+    dict(
+        code="effort",
+        kind=QuestionKind.SCALE,
+        text="Получить услугу было легко",
+        scale_min=1,
+        scale_max=7,
+        positive_from=5,
+        low_label="Совершенно не согласен",
+        high_label="Полностью согласен",
+    ),
+    dict(
+        code="trust",
+        kind=QuestionKind.SCALE,
+        text="После этого обращения я больше доверяю органу власти",
+        scale_min=1,
+        scale_max=5,
+        positive_from=4,
+        low_label="Совершенно не согласен",
+        high_label="Полностью согласен",
+    ),
+    dict(code="need_met", kind=QuestionKind.YES_NO, text="Вы получили то, за чем обращались?"),
+    dict(code="went_well", kind=QuestionKind.DRIVERS, text="Что было хорошо?", options=DRIVERS),
+    dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=DRIVERS),
+    dict(code="comment", kind=QuestionKind.TEXT, text="Что ещё вы хотите сказать?"),
+]
+SCALE_CODES = ("satisfaction", "effort", "trust")
+
+
+@transaction.atomic
+def ensure_current_instrument() -> Instrument:
+    """Create version v1 once; an existing version's questions are never rewritten."""
+    instrument = Instrument.objects.filter(version=VERSION).first()
+    if instrument is None:
+        Instrument.objects.filter(is_current=True).update(is_current=False)
+        instrument = Instrument.objects.create(
+            version=VERSION, name="Единая анкета удовлетворённости", is_current=True
+        )
+        for position, fields in enumerate(QUESTIONS, start=1):
+            fields = dict(fields)
+            options = [list(pair) for pair in fields.pop("options", [])]
+            Question.objects.create(instrument=instrument, position=position, options=options, **fields)
+    return instrument
+
+
+def current_instrument() -> Instrument:
+    instrument = Instrument.objects.filter(is_current=True).first()
+    return instrument if instrument is not None else ensure_current_instrument()

@@ -1,0 +1,226 @@
+"""The public quarter: figures per service and agency under the publication rules, frozen when published.
+
+Rules (measurement.md §6.4): a cell with fewer than 10 answers shows nothing but the fact, with
+complementary suppression inside each agency (whose total is published); under 30 answers, or an interval
+wider than ±15 pp, the distribution and n are shown with «недостаточно данных» instead of the headline
+share; distribution levels under 10 are hidden the same way. No comment text, no personal data.
+"""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts.models import Agency
+from clientcentric.core import audit
+from clientcentric.engines import metrics
+from clientcentric.registry.models import Service
+
+from . import selectors
+from .instrument import SCALE_CODES, current_instrument
+from .models import QuarterReport
+
+NO_SERVICE = 0
+
+
+def canonical_json(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def integrity_hash(payload: dict) -> str:
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+def _public_cell(figures: dict, hidden: bool) -> dict:
+    if hidden:
+        return {"status": "suppressed"}
+    cell = {
+        "status": "published",
+        "n": figures["n"],
+        "offered": figures["offered"],
+        "response_rate": figures["response_rate"],
+    }
+    for code in SCALE_CODES:
+        item = figures[code]
+        distribution = {str(level): count for level, count in item["distribution"].items()}
+        hidden_levels = metrics.suppress(distribution, groups=[list(distribution)])
+        public_item = {
+            "answered": item["answered"],
+            "distribution": {
+                level: (None if level in hidden_levels else count) for level, count in distribution.items()
+            },
+            "status": item["status"] if item["answered"] >= metrics.MIN_CELL else "suppressed",
+        }
+        if public_item["status"] == "published":
+            public_item.update(
+                positive=round(item["positive"], 4),
+                low=round(item["low"], 4),
+                high=round(item["high"], 4),
+                mean=round(item["mean"], 3),
+            )
+        cell[code] = public_item
+    cell["status"] = cell["satisfaction"]["status"]
+    return cell
+
+
+def build(quarter: str) -> dict:
+    """The figures of a quarter as they would be published; reads only the pre-aggregated counts."""
+    months = selectors.quarter_months(quarter)
+    instrument = current_instrument()
+    by_service = selectors.cells(months, ("agency_id", "service_id"), instrument=instrument)
+    by_agency = selectors.cells(months, ("agency_id",), instrument=instrument)
+    services = Service.objects.in_bulk([s for _a, s in by_service if s])
+    agencies = Agency.objects.in_bulk([a for (a,) in by_agency if a])
+
+    counts = {key: cell["answered"] for key, cell in by_service.items()}
+    groups, unpublished = {}, set()
+    for agency_id, service_id in by_service:
+        groups.setdefault(agency_id, []).append((agency_id, service_id))
+        if not service_id or service_id not in services:
+            unpublished.add((agency_id, service_id))  # appeals, calls, office visits without a service
+    hidden = metrics.suppress(counts, groups.values(), unpublished=unpublished)
+    hidden_agencies = metrics.suppress({key: cell["answered"] for key, cell in by_agency.items()})
+
+    service_rows = []
+    for key in sorted(by_service, key=lambda k: services[k[1]].name if k[1] in services else ""):
+        agency_id, service_id = key
+        if key in unpublished:
+            continue
+        service = services[service_id]
+        row = {
+            "code": service.code,
+            "name": service.name,
+            "agency": agencies[agency_id].code if agency_id in agencies else "",
+        }
+        row.update(_public_cell(selectors.figures(by_service[key]), key in hidden))
+        service_rows.append(row)
+    agency_rows = []
+    for key in sorted(by_agency, key=lambda k: agencies[k[0]].name if k[0] in agencies else ""):
+        if key[0] not in agencies:
+            continue
+        agency = agencies[key[0]]
+        row = {"code": agency.code, "name": agency.name}
+        row.update(_public_cell(selectors.figures(by_agency[key]), key in hidden_agencies))
+        agency_rows.append(row)
+    return {
+        "quarter": quarter,
+        "instrument": instrument.version,
+        "questions": [
+            {
+                "code": q.code,
+                "text": q.text,
+                "kind": q.kind,
+                "scale_min": q.scale_min,
+                "scale_max": q.scale_max,
+                "positive_from": q.positive_from,
+                "options": q.options,
+            }
+            for q in instrument.questions.all()
+        ],
+        "rules": {
+            "min_cell": metrics.MIN_CELL,
+            "min_publishable": metrics.MIN_PUBLISHABLE,
+            "max_half_width": metrics.MAX_HALF_WIDTH,
+            "confidence": 0.95,
+        },
+        "services": service_rows,
+        "agencies": agency_rows,
+    }
+
+
+def report_for(quarter: str) -> QuarterReport:
+    """The published report, or a draft computed now (not stored) for a quarter not yet published."""
+    selectors.quarter_months(quarter)
+    report = QuarterReport.objects.filter(quarter=quarter).first()
+    if report is not None and report.state == QuarterReport.State.PUBLISHED:
+        return report
+    payload = build(quarter)
+    return QuarterReport(quarter=quarter, payload=payload, integrity_hash=integrity_hash(payload))
+
+
+@transaction.atomic
+def publish(quarter: str, *, actor=None) -> QuarterReport:
+    """Freeze a finished quarter: its figures never change again and carry their SHA-256."""
+    months = selectors.quarter_months(quarter)
+    if months[-1] >= timezone.localdate().replace(day=1):
+        raise ValidationError(_("Quarter %(quarter)s has not ended yet.") % {"quarter": quarter})
+    report, _created = QuarterReport.objects.select_for_update().get_or_create(quarter=quarter)
+    if report.state == QuarterReport.State.PUBLISHED:
+        raise ValidationError(_("Quarter %(quarter)s is already published.") % {"quarter": quarter})
+    report.payload = build(quarter)
+    report.integrity_hash = integrity_hash(report.payload)
+    report.state = QuarterReport.State.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = actor if actor is not None and actor.is_authenticated else None
+    report.save()
+    audit.record(actor, "feedback.quarter_published", report, integrity_hash=report.integrity_hash)
+    return report
+
+
+def verify(report: QuarterReport) -> bool:
+    return integrity_hash(report.payload) == report.integrity_hash
+
+
+DICTIONARY = [
+    ("level", "service or agency"),
+    ("code", "code of the service or agency in the registry"),
+    ("name", "its name"),
+    ("agency", "code of the agency providing the service"),
+    (
+        "status",
+        "published; insufficient (fewer than 30 answers or interval wider than ±15 pp: no share); suppressed (fewer than 10 answers, or hidden so a hidden cell cannot be recovered)",
+    ),
+    ("n", "answers to the instrument (invited, QR and voice menu; unprompted widget ratings excluded)"),
+    ("offered", "invitations sent (QR answers have none)"),
+    ("response_rate", "answers to invitations ÷ invitations"),
+    ("satisfaction_positive", "share answering 4–5 on 1–5 (CSAT top-2 box)"),
+    ("satisfaction_low", "Wilson 95 % interval, lower end"),
+    ("satisfaction_high", "Wilson 95 % interval, upper end"),
+    ("satisfaction_mean", "mean on 1–5"),
+    ("satisfaction_1 … satisfaction_5", "answers per level; empty where fewer than 10 (suppressed)"),
+    ("effort_positive", "share answering 5–7 on 1–7 (CES: easy)"),
+    ("effort_mean", "mean on 1–7 (CES 2.0)"),
+    ("trust_positive", "share answering 4–5 on 1–5"),
+    ("trust_mean", "mean on 1–5"),
+]
+
+
+def csv_rows(payload: dict) -> tuple[list[str], list[list]]:
+    headers = [
+        "quarter",
+        "instrument",
+        "level",
+        "code",
+        "name",
+        "agency",
+        "status",
+        "n",
+        "offered",
+        "response_rate",
+    ]
+    for code in SCALE_CODES:
+        headers += [f"{code}_positive", f"{code}_low", f"{code}_high", f"{code}_mean"]
+    headers += [f"satisfaction_{level}" for level in range(1, 6)]
+    rows = []
+    for level, items in (("service", payload["services"]), ("agency", payload["agencies"])):
+        for item in items:
+            row = [
+                payload["quarter"],
+                payload["instrument"],
+                level,
+                item["code"],
+                item["name"],
+                item.get("agency", ""),
+                item["status"],
+            ]
+            row += [item.get("n"), item.get("offered"), item.get("response_rate")]
+            for code in SCALE_CODES:
+                scale = item.get(code, {})
+                row += [scale.get("positive"), scale.get("low"), scale.get("high"), scale.get("mean")]
+            distribution = item.get("satisfaction", {}).get("distribution", {})
+            row += [distribution.get(str(level)) for level in range(1, 6)]
+            rows.append(row)
+    return headers, rows

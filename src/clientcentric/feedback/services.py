@@ -1,0 +1,354 @@
+"""Every write to feedback: invitations, answers from every source, follow-ups of unhappy answers."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts.models import Agency
+from clientcentric.core import audit
+
+from .instrument import DRIVER_CODES, current_instrument
+from .models import Answer, EndPoint, FollowUp, Invitation, Response, Source
+
+TOKEN_SALT = "clientcentric.feedback.invitation"
+MAX_COMMENT = 2000
+
+
+class InvitationRefused(ValidationError):
+    """A link that cannot be used; `code` says why: forged, expired, used or not_yours."""
+
+
+@dataclass
+class Rating:
+    """What a client answered; every field but satisfaction may be skipped."""
+
+    satisfaction: int | None = None
+    effort: int | None = None
+    trust: int | None = None
+    need_met: bool | None = None
+    went_well: list[str] = field(default_factory=list)
+    got_in_way: list[str] = field(default_factory=list)
+    comment: str = ""
+
+
+def _check_rating(rating: Rating) -> None:
+    problems = {}
+    for name, low, high in (("satisfaction", 1, 5), ("effort", 1, 7), ("trust", 1, 5)):
+        value = getattr(rating, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems[name] = _("Choose a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    if rating.satisfaction is None:
+        problems.setdefault("satisfaction", _("Rate how satisfied you are, from 1 to 5."))
+    for name in ("went_well", "got_in_way"):
+        unknown = [code for code in getattr(rating, name) if code not in DRIVER_CODES]
+        if unknown:
+            problems[name] = _("Unknown options: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+    if len(rating.comment) > MAX_COMMENT:
+        problems["comment"] = _("The comment is longer than %(max)s characters.") % {"max": MAX_COMMENT}
+    if problems:
+        raise ValidationError(problems)
+
+
+def token_for(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=TOKEN_SALT, compress=True)
+
+
+def link_for(invitation: Invitation) -> str:
+    return settings.CLIENTCENTRIC_SITE_URL + reverse("feedback:rate", args=[token_for(invitation)])
+
+
+@transaction.atomic
+def invite(
+    *,
+    end_point: str,
+    transaction_kind: str,
+    transaction_ref: str,
+    touchpoint: str,
+    agency: Agency | None = None,
+    service=None,
+    segment=None,
+    life_situation=None,
+    person=None,
+    appeal=None,
+    email: str = "",
+    now=None,
+) -> Invitation:
+    """Offer the instrument for one finished transaction and send the link on the client's channel.
+
+    Calling it again for the same transaction end returns the first invitation (channels retry).
+    """
+    if end_point not in EndPoint.values or end_point == EndPoint.PAGE:
+        raise ValidationError({"end_point": _("Unknown end point “%(value)s”.") % {"value": end_point}})
+    if not transaction_ref or not transaction_kind:
+        raise ValidationError(_("An invitation needs the kind and the reference of the transaction."))
+    existing = Invitation.objects.filter(
+        end_point=end_point, transaction_kind=transaction_kind, transaction_ref=transaction_ref
+    ).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    agency = agency or (service.agency if service is not None else None)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                instrument=current_instrument(),
+                end_point=end_point,
+                touchpoint=touchpoint,
+                transaction_kind=transaction_kind,
+                transaction_ref=transaction_ref,
+                agency=agency,
+                service=service,
+                segment=segment,
+                life_situation=life_situation,
+                person=person if person is not None and person.is_authenticated else None,
+                appeal=appeal,
+                created_at=now,
+                expires_at=now + timedelta(days=settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS),
+            )
+    except IntegrityError:
+        return Invitation.objects.get(
+            end_point=end_point, transaction_kind=transaction_kind, transaction_ref=transaction_ref
+        )
+    address = email or (person.email if person is not None else "")
+    if address:
+        from clientcentric.core.notifications import notify_email
+
+        notify_email(
+            address,
+            _("How did we do? Rate it in 30 seconds"),
+            _("Please rate how your request %(ref)s was handled: %(link)s\nThe link works for %(days)s days.")
+            % {
+                "ref": transaction_ref,
+                "link": link_for(invitation),
+                "days": settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS,
+            },
+            about=invitation,
+        )
+    audit.record(None, "feedback.invited", invitation, end_point=end_point, touchpoint=touchpoint)
+    return invitation
+
+
+def invite_for_answered_appeal(appeal_id: int) -> Invitation | None:
+    """Called by appeals after an answer commits; a failure here must never undo the answer."""
+    from clientcentric.appeals.models import Appeal
+
+    appeal = Appeal.objects.select_related("author", "executor", "need").filter(pk=appeal_id).first()
+    if appeal is None or appeal.answered_at is None:
+        return None
+    life_situation = appeal.need.life_situations.first() if appeal.need_id else None
+    return invite(
+        end_point=EndPoint.APPEAL_ANSWERED,
+        transaction_kind="appeal",
+        # A reopened appeal answered again is a new transaction end: the answer time tells them apart.
+        transaction_ref=f"{appeal.number}@{appeal.answered_at:%Y%m%d%H%M%S}",
+        touchpoint=_TOUCHPOINT_OF_CHANNEL.get(appeal.channel, "portal"),
+        agency=appeal.executor,
+        life_situation=life_situation,
+        person=appeal.author,
+        appeal=appeal,
+        email=appeal.contact_email or (appeal.author.email if appeal.author_id else ""),
+    )
+
+
+_TOUCHPOINT_OF_CHANNEL = {
+    "portal": "portal",
+    "api": "portal",
+    "email": "email",
+    "phone": "call_centre",
+    "in_person": "in_person",
+    "social": "social",
+    "chatbot": "chatbot",
+}
+
+
+def open_invitation(token: str, *, user=None, now=None) -> Invitation:
+    """The invitation behind a link, or InvitationRefused with a message the client understands."""
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        raise InvitationRefused(
+            _("This link is not valid: it may have been copied with a mistake."), code="forged"
+        ) from None
+    invitation = Invitation.objects.select_related("agency", "service", "appeal").filter(pk=pk).first()
+    if invitation is None:
+        raise InvitationRefused(
+            _("This link is not valid: it may have been copied with a mistake."), code="forged"
+        )
+    if invitation.used_at is not None:
+        raise InvitationRefused(_("This rating has already been given. Thank you!"), code="used")
+    if invitation.expires_at < (now or timezone.now()):
+        raise InvitationRefused(
+            _("This link has expired: ratings are accepted for %(days)s days.")
+            % {"days": settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS},
+            code="expired",
+        )
+    if (
+        user is not None
+        and user.is_authenticated
+        and invitation.person_id is not None
+        and invitation.person_id != user.pk
+    ):
+        raise InvitationRefused(
+            _("This link was sent to another person: you cannot rate their request."), code="not_yours"
+        )
+    return invitation
+
+
+def _store(rating: Rating, now=None, **fields) -> Response:
+    instrument = fields.pop("instrument", None) or current_instrument()
+    questions = {q.code: q for q in instrument.questions.all()}
+    response = Response.objects.create(
+        instrument=instrument, comment=rating.comment.strip(), submitted_at=now or timezone.now(), **fields
+    )
+    rows = []
+    for code in ("satisfaction", "effort", "trust"):
+        value = getattr(rating, code)
+        if value is not None and code in questions:
+            rows.append(Answer(response=response, question=questions[code], value=value))
+    if rating.need_met is not None and "need_met" in questions:
+        rows.append(Answer(response=response, question=questions["need_met"], value=int(rating.need_met)))
+    for code in ("went_well", "got_in_way"):
+        chosen = list(dict.fromkeys(getattr(rating, code)))
+        if chosen and code in questions:
+            rows.append(Answer(response=response, question=questions[code], choices=chosen))
+    Answer.objects.bulk_create(rows)
+    _follow_up_if_unhappy(response, rating)
+    audit.record(fields.get("person"), "feedback.answered", response, source=response.source)
+    return response
+
+
+def is_unhappy(rating: Rating) -> bool:
+    limit = settings.CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION
+    low = rating.satisfaction is not None and rating.satisfaction <= limit
+    unmet = settings.CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET and rating.need_met is False
+    return low or unmet
+
+
+def _follow_up_if_unhappy(response: Response, rating: Rating) -> None:
+    if response.source == Source.WIDGET or response.agency_id is None:
+        return
+    if is_unhappy(rating) and rating.comment.strip():
+        FollowUp.objects.create(response=response, agency_id=response.agency_id)
+
+
+@transaction.atomic
+def answer_invitation(token: str, rating: Rating, *, user=None, now=None) -> Response:
+    """`now` is for loading past answers (demo data, imports); the link is checked at that moment."""
+    now = now or timezone.now()
+    invitation = open_invitation(token, user=user, now=now)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None:  # a double click that raced the first one
+        raise InvitationRefused(_("This rating has already been given. Thank you!"), code="used")
+    _check_rating(rating)
+    invitation.used_at = now
+    invitation.save(update_fields=["used_at"])
+    return _store(
+        rating,
+        now=now,
+        instrument=invitation.instrument,
+        source=Source.INVITATION,
+        invitation=invitation,
+        end_point=invitation.end_point,
+        touchpoint=invitation.touchpoint,
+        agency_id=invitation.agency_id,
+        service_id=invitation.service_id,
+        segment_id=invitation.segment_id,
+        life_situation_id=invitation.life_situation_id,
+        appeal_id=invitation.appeal_id,
+        person=invitation.person,
+    )
+
+
+@transaction.atomic
+def answer_at_office(agency: Agency, rating: Rating, *, service=None, now=None) -> Response:
+    """A rating left through the QR code at an office window: solicited, but anonymous."""
+    _check_rating(rating)
+    if service is not None and service.agency_id != agency.pk:
+        raise ValidationError({"service": _("This office does not provide that service.")})
+    return _store(
+        rating,
+        now=now,
+        source=Source.QR,
+        end_point=EndPoint.OFFICE_VISIT,
+        touchpoint="one_stop_centre" if agency.kind == Agency.Kind.ONE_STOP_CENTRE else "in_person",
+        agency=agency,
+        service=service,
+    )
+
+
+@transaction.atomic
+def answer_by_phone(
+    *, call_id: str, agency: Agency | None, rating: Rating, service=None, now=None
+) -> Response:
+    """Keypad digits from the call centre's voice menu after a call; one rating per call."""
+    _check_rating(rating)
+    invitation = invite(
+        end_point=EndPoint.CALL_ENDED,
+        transaction_kind="call",
+        transaction_ref=call_id,
+        touchpoint="call_centre",
+        agency=agency,
+        service=service,
+        now=now,
+    )
+    if invitation.used_at is not None:
+        raise InvitationRefused(_("This call has already been rated."), code="used")
+    invitation.used_at = now or timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return _store(
+        rating,
+        now=now,
+        instrument=invitation.instrument,
+        source=Source.IVR,
+        invitation=invitation,
+        end_point=EndPoint.CALL_ENDED,
+        touchpoint="call_centre",
+        agency=invitation.agency,
+        service=invitation.service,
+    )
+
+
+@transaction.atomic
+def answer_unprompted(rating: Rating, *, page: str, user=None, appeal=None) -> Response:
+    """The widget on any page; kept apart from invited answers and never opens a follow-up."""
+    _check_rating(rating)
+    person = user if user is not None and user.is_authenticated else None
+    if appeal is not None and (person is None or appeal.author_id != person.pk):
+        raise ValidationError({"appeal": _("You can rate only your own appeal.")})
+    return _store(
+        rating,
+        source=Source.WIDGET,
+        end_point=EndPoint.PAGE,
+        touchpoint="portal",
+        agency=appeal.executor if appeal is not None else None,
+        appeal=appeal,
+        person=person,
+        page=page[:300],
+    )
+
+
+@transaction.atomic
+def close_follow_up(follow_up: FollowUp, *, operator, outcome: str) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if not operator.is_superuser and follow_up.agency_id != operator.agency_id:
+        raise ValidationError(_("This follow-up belongs to another agency."))
+    if follow_up.state == FollowUp.State.CLOSED:
+        raise ValidationError(_("This follow-up is already closed."))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Say what was done for the client.")})
+    follow_up.state = FollowUp.State.CLOSED
+    follow_up.closed_at = timezone.now()
+    follow_up.closed_by = operator
+    follow_up.outcome = outcome.strip()
+    follow_up.save()
+    audit.record(operator, "feedback.follow_up_closed", follow_up)
+    return follow_up

@@ -1,0 +1,365 @@
+"""Feedback pages: the rating form behind a link or a QR code, the page widget, the operators' follow-ups,
+the public dashboard with open data, charts and PDF, and the analyst's table with exports."""
+
+import segno
+import tablib
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientcentric.accounts.models import Agency
+from clientcentric.accounts.roles import Role
+from clientcentric.appeals.models import Appeal
+from clientcentric.core.access import public, require_roles
+from clientcentric.registry.models import Service
+
+from . import analytics, charts, publication, selectors, services
+from .forms import CloseFollowUpForm, RatingForm, WidgetForm
+from .models import FollowUp, QuarterReport
+
+OPERATORS = (Role.OPERATOR, Role.ADMIN)
+ANALYSTS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
+REFUSAL_STATUS = {"forged": 400, "expired": 410, "used": 410, "not_yours": 403}
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+    else:
+        for problem in error.messages:
+            form.add_error(None, problem)
+
+
+def _thanks(request, response, rating):
+    appeal = response.appeal
+    offer_reopen = (
+        appeal is not None
+        and services.is_unhappy(rating)
+        and appeal.status == "answered"
+        and appeal.author_id is not None
+    )
+    return render(
+        request,
+        "feedback/thanks.html",
+        {"response": response, "appeal": appeal, "offer_reopen": offer_reopen},
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def rate(request, token):
+    try:
+        invitation = services.open_invitation(token, user=request.user)
+    except services.InvitationRefused as refusal:
+        return render(
+            request,
+            "feedback/refused.html",
+            {"message": refusal.messages[0]},
+            status=REFUSAL_STATUS[refusal.code],
+        )
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rating = form.rating()
+        try:
+            response = services.answer_invitation(token, rating, user=request.user)
+        except services.InvitationRefused as refusal:
+            return render(
+                request,
+                "feedback/refused.html",
+                {"message": refusal.messages[0]},
+                status=REFUSAL_STATUS[refusal.code],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return _thanks(request, response, rating)
+    return render(
+        request,
+        "feedback/rate.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def office(request, agency_code):
+    agency = get_object_or_404(Agency, code=agency_code, is_active=True)
+    service = Service.objects.filter(code=request.GET.get("service", ""), agency=agency).first()
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rating = form.rating()
+        try:
+            response = services.answer_at_office(agency, rating, service=service)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return _thanks(request, response, rating)
+    return render(
+        request,
+        "feedback/rate.html",
+        {"form": form, "office": agency, "service": service},
+        status=400 if form.errors else 200,
+    )
+
+
+@public
+@require_GET
+def office_qr(request, agency_code):
+    """The QR code to print at the office window; it links to the office-scoped form."""
+    agency = get_object_or_404(Agency, code=agency_code, is_active=True)
+    url = request.build_absolute_uri(reverse("feedback:office", args=[agency.code]))
+    service = request.GET.get("service", "")
+    if Service.objects.filter(code=service, agency=agency).exists():
+        url += f"?service={service}"
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=8, title=_("Rate our service: %(agency)s") % {"agency": agency.name})
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@public
+@require_POST
+def widget(request):
+    form = WidgetForm(request.POST)
+    page = request.POST.get("page", "/")
+    if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+        page = "/"
+    answer_text = _("Thank you: your rating is saved.")
+    if form.is_valid():
+        appeal = None
+        number = request.POST.get("appeal", "")
+        if number:
+            appeal = Appeal.objects.filter(number=number).first()
+        try:
+            services.answer_unprompted(
+                services.Rating(
+                    satisfaction=form.cleaned_data["satisfaction"], comment=form.cleaned_data["comment"]
+                ),
+                page=page,
+                user=request.user,
+                appeal=appeal,
+            )
+        except ValidationError as error:
+            answer_text = " ".join(error.messages)
+    else:
+        answer_text = " ".join(m for ms in form.errors.values() for m in ms)
+    if request.htmx:
+        return HttpResponse(format_html('<p class="widget-answer" role="status">{}</p>', answer_text))
+    messages.info(request, answer_text)
+    return redirect(page)
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def follow_ups(request):
+    agency = request.user.agency
+    query = FollowUp.objects.select_related("response", "response__appeal", "response__service", "agency")
+    if not request.user.is_superuser:
+        query = query.filter(agency=agency)
+    if request.method == "POST":
+        follow_up = get_object_or_404(query, pk=request.POST.get("follow_up", 0))
+        form = CloseFollowUpForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Say what was done for the client."))
+            services.close_follow_up(follow_up, operator=request.user, outcome=form.cleaned_data["outcome"])
+            messages.success(request, _("The follow-up is closed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("feedback:follow_ups")
+    state = request.GET.get("state", "open")
+    state = state if state in FollowUp.State.values else "open"
+    return render(
+        request,
+        "feedback/follow_ups.html",
+        {"follow_ups": query.filter(state=state)[:200], "state": state, "form": CloseFollowUpForm()},
+    )
+
+
+def _quarter(request_value: str | None) -> str | None:
+    published = list(
+        QuarterReport.objects.filter(state=QuarterReport.State.PUBLISHED).values_list("quarter", flat=True)
+    )
+    if request_value:
+        return request_value if request_value in published else None
+    return published[0] if published else ""
+
+
+@public
+@require_GET
+def dashboard(request):
+    quarter = _quarter(request.GET.get("quarter"))
+    if quarter is None:
+        raise Http404
+    published = QuarterReport.objects.filter(state=QuarterReport.State.PUBLISHED).values_list(
+        "quarter", flat=True
+    )
+    report = QuarterReport.objects.filter(quarter=quarter).first() if quarter else None
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {
+            "report": report,
+            "payload": report.payload if report else None,
+            "quarters": list(published),
+            "chart_text": charts.satisfaction_text(report.payload) if report else "",
+        },
+    )
+
+
+def _published(quarter: str) -> QuarterReport:
+    report = QuarterReport.objects.filter(quarter=quarter, state=QuarterReport.State.PUBLISHED).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@public
+@require_GET
+def chart(request, quarter):
+    report = _published(quarter)
+    response = HttpResponse(charts.satisfaction_svg(report.payload), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@public
+@require_GET
+def open_data(request, quarter, fmt):
+    report = _published(quarter)
+    if fmt == "json":
+        body = {
+            "quarter": quarter,
+            "integrity_hash": report.integrity_hash,
+            "hash_of": "SHA-256 of `figures` as canonical JSON (keys sorted, no spaces, UTF-8)",
+            "published_at": report.published_at.isoformat(),
+            "figures": report.payload,
+            "dictionary": dict(publication.DICTIONARY),
+        }
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    else:
+        headers, rows = publication.csv_rows(report.payload)
+        data = tablib.Dataset(*rows, headers=headers)
+        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="satisfaction-{quarter}.{fmt}"'
+    return response
+
+
+@public
+@require_GET
+def dictionary(request):
+    from .instrument import current_instrument
+
+    instrument = current_instrument()
+    return JsonResponse(
+        {
+            "columns": dict(publication.DICTIONARY),
+            "instrument": instrument.version,
+            "questions": [
+                {
+                    "code": q.code,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "scale": [q.scale_min, q.scale_max],
+                    "options": q.options,
+                }
+                for q in instrument.questions.all()
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@public
+@require_GET
+def report_pdf(request, quarter):
+    import weasyprint
+
+    report = _published(quarter)
+    html = render_to_string(
+        "feedback/report_pdf.html",
+        {
+            "report": report,
+            "payload": report.payload,
+            "chart_svg": charts.satisfaction_svg(report.payload),
+            "chart_text": charts.satisfaction_text(report.payload),
+        },
+        request=request,
+    )
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="satisfaction-{quarter}.pdf"'
+    return response
+
+
+@require_roles(*ANALYSTS)
+@require_GET
+def analyst(request):
+    months = selectors.months_with_data()
+    kind = request.GET.get("period", "quarter")
+    kind = kind if kind in ("month", "quarter") else "quarter"
+    options = [f"{m:%Y-%m}" for m in reversed(months)] if kind == "month" else selectors.quarters_with_data()
+    value = request.GET.get("value") or (options[0] if options else "")
+    group_by = tuple(d for d in request.GET.getlist("by") if d in analytics.DIMENSION_LABELS) or (
+        "service_id",
+    )
+    sample = "widget" if request.GET.get("sample") == "widget" else "solicited"
+    rows, chosen = [], None
+    if value in options:
+        chosen = analytics.period(kind, value)
+        rows = analytics.table(group_by, chosen, sample=sample)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and chosen is not None:
+        data = tablib.Dataset(*analytics.export_rows(rows, chosen), headers=analytics.EXPORT_HEADERS)
+        content_type = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(data.export(fmt), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="satisfaction-{chosen.label}.{fmt}"'
+        return response
+    quarters = selectors.quarters_with_data()
+    states = dict(QuarterReport.objects.values_list("quarter", "state"))
+    return render(
+        request,
+        "feedback/analyst.html",
+        {
+            "rows": rows,
+            "chosen": chosen,
+            "kind": kind,
+            "options": options,
+            "value": value,
+            "group_by": group_by,
+            "dimensions": analytics.DIMENSION_LABELS,
+            "sample": sample,
+            "quarters": [(q, states.get(q, "draft")) for q in quarters],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_roles(*ANALYSTS)
+@require_POST
+def publish(request):
+    quarter = request.POST.get("quarter", "")
+    try:
+        report = publication.publish(quarter, actor=request.user)
+    except (ValidationError, ValueError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request,
+            _("Quarter %(quarter)s is published; SHA-256 %(hash)s.")
+            % {"quarter": quarter, "hash": report.integrity_hash},
+        )
+    return redirect("feedback:analyst")
