@@ -68,6 +68,22 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("kb:search", "/kb/?q=пенсия+раньше", "get", EVERYONE_200),
+    ("kb:article", "/kb/{article}/", "get", EVERYONE_200),
+    ("kb:chat", "/chat/", "get", EVERYONE_200),
+    ("kb:chat_log", "/chat/log/", "get", answers(302)),
+    ("kb:chat_send", "/chat/send/", "get", answers(405)),
+    ("kb:chat_handover", "/chat/handover/", "get", answers(405)),
+    ("kb:chat_rate", "/chat/rate/", "get", answers(405)),
+    ("kb:chat_end", "/chat/end/", "get", answers(405)),
+    ("kb:chat_new", "/chat/new/", "get", answers(405)),
+    ("kb:operator_panel", "/operator/appeals/{number}/kb/?q=пенсия", "get", OPERATOR_AND_ADMIN),
+    (
+        "kb:operator_insert",
+        "/operator/appeals/{number}/kb/insert/?article={article}",
+        "get",
+        OPERATOR_AND_ADMIN,
+    ),
 ]
 
 BACK_OFFICE = [
@@ -87,6 +103,10 @@ BACK_OFFICE = [
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("knowledge.article", "/admin/knowledge/article/", APPEALS_BACK_OFFICE),
+    ("knowledge.overduearticle", "/admin/knowledge/overduearticle/", APPEALS_BACK_OFFICE),
+    ("knowledge.answertemplate", "/admin/knowledge/answertemplate/", APPEALS_BACK_OFFICE),
+    ("knowledge.conversation", "/admin/knowledge/conversation/", APPEALS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -95,6 +115,8 @@ BACK_OFFICE_WRITES = [
     ),
     ("/admin/accounts/user/add/", ADMIN_ONLY),
     ("/admin/accounts/agency/add/", ADMIN_ONLY),
+    ("/admin/knowledge/article/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/knowledge/answertemplate/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -113,6 +135,8 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/kb/search", "/api/v1/kb/search?q=пенсия", EVERYONE_200),
+    ("/kb/articles/{article_id}", "/api/v1/kb/articles/{article}", EVERYONE_200),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
@@ -171,12 +195,22 @@ def appeal(registry, agency):
     return services.receive_appeal(data, registered_at=datetime(2026, 5, 5, 10, tzinfo=UTC)).appeal
 
 
+@pytest.fixture
+def article(registry):
+    """Article {article}: the registry's FAQ entry of a need that cannot be met, synced into the knowledge base."""
+    from clientcentric.knowledge.models import Article
+    from clientcentric.knowledge.services import sync_registry_faq
+
+    sync_registry_faq()
+    return Article.objects.get(faq_entry=registry["faq"])
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_expected(client, registry, appeal, people, role):
+def test_every_route_answers_each_role_as_expected(client, registry, appeal, article, people, role):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
-        path = template.replace("{number}", appeal.number)
+        path = template.replace("{number}", appeal.number).replace("{article}", str(article.pk))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")

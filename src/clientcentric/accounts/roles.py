@@ -20,8 +20,9 @@ BACK_OFFICE_PERMISSIONS = {
         "registry": ("view", "add", "change", "delete"),
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
+        "knowledge": ("view", "add", "change"),
     },
-    Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
-    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
+    Role.ANALYST: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",)},
+    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

@@ -308,6 +308,14 @@ class Answer(models.Model):
     text = models.TextField(_("answer"))
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    template_version = models.ForeignKey(
+        "knowledge.AnswerTemplateVersion",
+        verbose_name=_("answer template version"),
+        null=True,
+        blank=True,
+        related_name="answers",
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

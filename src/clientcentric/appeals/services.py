@@ -359,14 +359,22 @@ def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
 
 
 @transaction.atomic
-def answer(appeal: Appeal, *, operator, text: str) -> Answer:
+def answer(appeal: Appeal, *, operator, text: str, template_version=None) -> Answer:
+    """Send the answer; `template_version` is the answer template version the operator started from, if any."""
     if not text.strip():
         raise ValidationError({"text": _("The answer is empty.")})
     change_status(appeal, Status.ANSWERED, actor=operator, note=_("Answer sent."))
     # After a public reply on a social network the conversation continues in private messages.
     private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
-    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=not private)
-    audit.record(operator, "appeals.answered", appeal)
+    reply = Answer.objects.create(
+        appeal=appeal, author=operator, text=text, is_public=not private, template_version=template_version
+    )
+    audit.record(
+        operator,
+        "appeals.answered",
+        appeal,
+        template_version=template_version.pk if template_version is not None else None,
+    )
     return reply
 
 

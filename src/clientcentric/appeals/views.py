@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.knowledge.views import template_version_from
 
 from . import selectors, services
 from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
@@ -58,7 +59,9 @@ def public_detail(request, number):
 @public
 @require_http_methods(["GET", "POST"])
 def new(request):
-    form = PortalAppealForm(request.POST or None, request.FILES or None)
+    # The chat-bot sends a client here with what they already wrote.
+    initial = {"text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]}
+    form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         photos = [(f.name, f.content_type, f.read()) for f in form.cleaned_data["photos"]]
@@ -179,7 +182,12 @@ def work(request, number):
             elif action == "public_reply" and form.is_valid():
                 services.public_reply(appeal, operator=request.user, text=form.cleaned_data["text"])
             elif action == "answer" and form.is_valid():
-                services.answer(appeal, operator=request.user, text=form.cleaned_data["text"])
+                services.answer(
+                    appeal,
+                    operator=request.user,
+                    text=form.cleaned_data["text"],
+                    template_version=template_version_from(request),
+                )
             else:
                 return render(request, "appeals/work.html", {"appeal": appeal, "form": form}, status=400)
         except (ValidationError, ValueError) as error:

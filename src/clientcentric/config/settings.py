@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "clientcentric.accounts",
     "clientcentric.registry",
     "clientcentric.appeals",
+    "clientcentric.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,9 @@ CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", defau
 # Below this classifier confidence an appeal waits for a human router.
 CLIENTCENTRIC_ROUTING_THRESHOLD = env.float("CLIENTCENTRIC_ROUTING_THRESHOLD", default=0.5)
 CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
+# Knowledge base: how long an article holds before its review, and how sure the chat-bot must be to answer alone.
+CLIENTCENTRIC_KB_REVIEW_DAYS = env.int("CLIENTCENTRIC_KB_REVIEW_DAYS", default=365)
+CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE", default=0.6)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")

@@ -1,0 +1,155 @@
+"""Knowledge-base ranking: BM25F over lemmas, questions weighing more than answers, typo-tolerant.
+
+Okapi BM25 (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009) with the
+field weighting of BM25F: a term's frequency is the weighted sum of its frequencies in the question (the
+title) and the answer (the body), normalised by the weighted document length. A question typed by a client
+is short and phrased like the articles' questions, so a match in the question counts `title_boost` times.
+
+A query word the vocabulary does not know (a typo: «монетезация») is replaced by its closest known lemmas
+(rapidfuzz's normalised Indel similarity), each weighted by how close it is.
+
+The index takes lemmas, not text: the caller stores each article's lemmas once (lemmatising 10,000 articles
+on every start would take seconds) and lemmatises only the query, with `engines.text.lemmas`.
+"""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .lemmas import lemmas
+
+K1 = 1.6
+B = 0.75
+TITLE_BOOST = 3.0
+FUZZY_CUTOFF = 80.0
+FUZZY_CHOICES = 2
+MIN_FUZZY_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Document:
+    key: object
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+
+
+def stored_lemmas(question: str, answer: str) -> str:
+    """What a caller stores per article: «question lemmas | answer lemmas»."""
+    return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
+
+
+def document(key, stored: str) -> Document:
+    title, _bar, body = stored.partition(" | ")
+    return Document(key, tuple(title.split()), tuple(body.split()))
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: object
+    score: float
+    coverage: float  # share of the query's weight (idf) that this document matches, 0…1
+
+
+@dataclass
+class _Posting:
+    doc: int
+    title_tf: int
+    body_tf: int
+
+
+@dataclass
+class KbIndex:
+    keys: list = field(default_factory=list)
+    terms: list[frozenset] = field(default_factory=list)
+    positions: dict = field(default_factory=dict)
+    lengths: list[float] = field(default_factory=list)
+    postings: dict[str, list[_Posting]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    average_length: float = 1.0
+    title_boost: float = TITLE_BOOST
+
+    @classmethod
+    def build(cls, documents, *, title_boost: float = TITLE_BOOST) -> "KbIndex":
+        index = cls(title_boost=title_boost)
+        postings: dict[str, list[_Posting]] = defaultdict(list)
+        for position, document in enumerate(documents):
+            index.positions[document.key] = len(index.keys)
+            index.keys.append(document.key)
+            titles, bodies = Counter(document.title), Counter(document.body)
+            index.lengths.append(title_boost * len(document.title) + len(document.body))
+            index.terms.append(frozenset(titles.keys() | bodies.keys()))
+            for term in titles.keys() | bodies.keys():
+                postings[term].append(_Posting(position, titles.get(term, 0), bodies.get(term, 0)))
+        count = len(index.keys)
+        index.postings = dict(postings)
+        index.idf = {
+            term: math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
+            for term, found in postings.items()
+        }
+        index.vocabulary = sorted(postings)
+        index.average_length = (sum(index.lengths) / count) if count else 1.0
+        return index
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _neighbours(self, term: str) -> dict[str, float]:
+        if term in self.postings:
+            return {term: 1.0}
+        if len(term) < MIN_FUZZY_LENGTH or not self.vocabulary:
+            return {}
+        found = process.extract(
+            term, self.vocabulary, scorer=fuzz.ratio, limit=FUZZY_CHOICES, score_cutoff=FUZZY_CUTOFF
+        )
+        return {candidate: similarity / 100.0 for candidate, similarity, _position in found}
+
+    def expand(self, terms) -> dict[str, float]:
+        """Query lemmas → known lemmas with a weight: 1 for a known lemma, the similarity for a typo's neighbours."""
+        expanded: dict[str, float] = {}
+        for term in dict.fromkeys(terms):
+            for candidate, weight in self._neighbours(term).items():
+                expanded[candidate] = max(expanded.get(candidate, 0.0), weight)
+        return expanded
+
+    def search(self, terms, top: int = 3) -> list[Hit]:
+        """The `top` best documents for the query lemmas, best first; ties go to the earlier document."""
+        if top <= 0:
+            return []
+        groups = [group for term in dict.fromkeys(terms) if (group := self._neighbours(term))]
+        if not groups:
+            return []
+        weights: dict[str, float] = {}
+        for group in groups:
+            for candidate, weight in group.items():
+                weights[candidate] = max(weights.get(candidate, 0.0), weight)
+        # A query word counts once in the coverage however many neighbours its typo has.
+        total_weight = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            idf = self.idf[term]
+            for posting in self.postings[term]:
+                tf = self.title_boost * posting.title_tf + posting.body_tf
+                norm = K1 * (1 - B + B * self.lengths[posting.doc] / self.average_length)
+                scores[posting.doc] += weight * idf * tf * (K1 + 1) / (tf + norm)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:top]
+        return [Hit(self.keys[doc], score, self._coverage(doc, groups, total_weight)) for doc, score in best]
+
+    def coverage(self, terms, key) -> float:
+        """The coverage `search` would report for the document `key` (0 for a key not in the index)."""
+        if key not in self.positions:
+            return 0.0
+        groups = [group for term in dict.fromkeys(terms) if (group := self._neighbours(term))]
+        total_weight = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
+        return self._coverage(self.positions[key], groups, total_weight)
+
+    def _coverage(self, doc: int, groups, total_weight: float) -> float:
+        if not total_weight:
+            return 0.0
+        matched = 0.0
+        for group in groups:
+            present = [w * self.idf[c] for c, w in group.items() if c in self.terms[doc]]
+            matched += max(present, default=0.0)
+        return min(1.0, matched / total_weight)
