@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clientcentric.core import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
@@ -24,13 +25,13 @@ from .models import (
 
 # What a template may say about the appeal it answers; anything else is refused at save.
 TEMPLATE_VARIABLES = {
-    "author_name": _("the author's name"),
-    "appeal_number": _("the appeal number"),
-    "appeal_date": _("the date the appeal was registered"),
-    "appeal_topic": _("the appeal topic"),
-    "answer_due": _("the answer deadline"),
-    "operator_name": _("the operator's name"),
-    "agency_name": _("the executor agency"),
+    "author_name": gettext_lazy("the author's name"),
+    "appeal_number": gettext_lazy("the appeal number"),
+    "appeal_date": gettext_lazy("the date the appeal was registered"),
+    "appeal_topic": gettext_lazy("the appeal topic"),
+    "answer_due": gettext_lazy("the answer deadline"),
+    "operator_name": gettext_lazy("the operator's name"),
+    "agency_name": gettext_lazy("the executor agency"),
 }
 _VARIABLE = re.compile(r"{{\s*([^{}]*?)\s*}}")
 _BRACES = re.compile(r"{{|}}")

@@ -8,7 +8,9 @@ matches no rule is a question for the knowledge base. Every rule can be read and
 import re
 from dataclasses import dataclass
 
-from .lemmas import lemmas
+from razdel import tokenize
+
+from .lemmas import _analyzer
 
 HANDOVER = "handover"
 APPEAL_STATUS = "appeal_status"
@@ -55,6 +57,16 @@ class Intent:
     appeal_number: str = ""
 
 
+def _words(text: str) -> list[str]:
+    # Unlike search, intents need the interjections and particles: «спасибо», «здравствуйте», «пока».
+    analyzer = _analyzer()
+    return [
+        analyzer.parse(token.text.lower())[0].normal_form.replace("ё", "е")
+        for token in tokenize(text or "")
+        if any(ch.isalpha() for ch in token.text)
+    ]
+
+
 def _fires(name: str, found: set[str], size: int) -> bool:
     if name in (GOODBYE, GREETING) and size > _SHORT:
         return False
@@ -69,7 +81,7 @@ def detect(text: str) -> Intent:
     number = APPEAL_NUMBER.search(text or "")
     if number:
         return Intent(APPEAL_STATUS, number.group(1))
-    words = lemmas(text)
+    words = _words(text)
     found = set(words)
     for name in INTENT_ORDER:
         if _fires(name, found, len(words)):

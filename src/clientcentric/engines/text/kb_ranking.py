@@ -13,9 +13,11 @@ on every start would take seconds) and lemmatises only the query, with `engines.
 """
 
 import math
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .lemmas import lemmas
@@ -53,44 +55,41 @@ class Hit:
 
 
 @dataclass
-class _Posting:
-    doc: int
-    title_tf: int
-    body_tf: int
-
-
-@dataclass
 class KbIndex:
     keys: list = field(default_factory=list)
     terms: list[frozenset] = field(default_factory=list)
     positions: dict = field(default_factory=dict)
-    lengths: list[float] = field(default_factory=list)
-    postings: dict[str, list[_Posting]] = field(default_factory=dict)
+    # term → (documents holding it, their BM25F term score before the query weight), computed once at build.
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
-    average_length: float = 1.0
+    typical_idf: float = 0.0
     title_boost: float = TITLE_BOOST
 
     @classmethod
     def build(cls, documents, *, title_boost: float = TITLE_BOOST) -> "KbIndex":
         index = cls(title_boost=title_boost)
-        postings: dict[str, list[_Posting]] = defaultdict(list)
+        raw: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = []
         for position, document in enumerate(documents):
             index.positions[document.key] = len(index.keys)
             index.keys.append(document.key)
             titles, bodies = Counter(document.title), Counter(document.body)
-            index.lengths.append(title_boost * len(document.title) + len(document.body))
+            lengths.append(title_boost * len(document.title) + len(document.body))
             index.terms.append(frozenset(titles.keys() | bodies.keys()))
-            for term in titles.keys() | bodies.keys():
-                postings[term].append(_Posting(position, titles.get(term, 0), bodies.get(term, 0)))
+            for term in index.terms[-1]:
+                raw[term].append((position, title_boost * titles.get(term, 0) + bodies.get(term, 0)))
         count = len(index.keys)
-        index.postings = dict(postings)
-        index.idf = {
-            term: math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
-            for term, found in postings.items()
-        }
-        index.vocabulary = sorted(postings)
-        index.average_length = (sum(index.lengths) / count) if count else 1.0
+        average = (sum(lengths) / count) if count else 1.0
+        for term, found in raw.items():
+            idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
+            index.idf[term] = idf
+            docs = np.fromiter((doc for doc, _tf in found), dtype=np.int64, count=len(found))
+            tf = np.fromiter((tf for _doc, tf in found), dtype=np.float64, count=len(found))
+            norm = K1 * (1 - B + B * np.asarray(lengths, dtype=np.float64)[docs] / average)
+            index.postings[term] = (docs, idf * tf * (K1 + 1) / (tf + norm))
+        index.vocabulary = sorted(raw)
+        index.typical_idf = statistics.median(index.idf.values()) if index.idf else 0.0
         return index
 
     def __len__(self) -> int:
@@ -118,32 +117,51 @@ class KbIndex:
         """The `top` best documents for the query lemmas, best first; ties go to the earlier document."""
         if top <= 0:
             return []
-        groups = [group for term in dict.fromkeys(terms) if (group := self._neighbours(term))]
+        groups, unknown = self._groups(terms)
         if not groups:
             return []
         weights: dict[str, float] = {}
         for group in groups:
             for candidate, weight in group.items():
                 weights[candidate] = max(weights.get(candidate, 0.0), weight)
-        # A query word counts once in the coverage however many neighbours its typo has.
-        total_weight = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
-        scores: dict[int, float] = defaultdict(float)
+        total_weight = self._total_weight(groups, unknown)
+        scores = np.zeros(len(self.keys))
         for term, weight in weights.items():
-            idf = self.idf[term]
-            for posting in self.postings[term]:
-                tf = self.title_boost * posting.title_tf + posting.body_tf
-                norm = K1 * (1 - B + B * self.lengths[posting.doc] / self.average_length)
-                scores[posting.doc] += weight * idf * tf * (K1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:top]
-        return [Hit(self.keys[doc], score, self._coverage(doc, groups, total_weight)) for doc, score in best]
+            docs, partial = self.postings[term]
+            scores[docs] += weight * partial  # a term's documents are distinct: plain fancy-index addition
+        candidates = np.flatnonzero(scores)
+        if len(candidates) > top:
+            cut = np.argpartition(-scores[candidates], top - 1)[:top]
+            floor = scores[candidates[cut]].min()
+            candidates = candidates[scores[candidates] >= floor]  # keep ties at the cut for a stable order
+        best = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))[:top]
+        return [
+            Hit(self.keys[doc], float(scores[doc]), self._coverage(doc, groups, total_weight)) for doc in best
+        ]
 
     def coverage(self, terms, key) -> float:
         """The coverage `search` would report for the document `key` (0 for a key not in the index)."""
         if key not in self.positions:
             return 0.0
-        groups = [group for term in dict.fromkeys(terms) if (group := self._neighbours(term))]
-        total_weight = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
-        return self._coverage(self.positions[key], groups, total_weight)
+        groups, unknown = self._groups(terms)
+        return self._coverage(self.positions[key], groups, self._total_weight(groups, unknown))
+
+    def _groups(self, terms) -> tuple[list[dict[str, float]], int]:
+        """Each query word's known neighbours, and how many words the base does not know at all."""
+        groups, unknown = [], 0
+        for term in dict.fromkeys(terms):
+            group = self._neighbours(term)
+            if group:
+                groups.append(group)
+            else:
+                unknown += 1
+        return groups, unknown
+
+    def _total_weight(self, groups, unknown: int) -> float:
+        # A query word counts once however many neighbours its typo has; a word the base never uses
+        # counts as a typical word, so «удалить погоду» is not fully covered by an article on deleting.
+        known = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
+        return known + unknown * self.typical_idf
 
     def _coverage(self, doc: int, groups, total_weight: float) -> float:
         if not total_weight:
