@@ -61,8 +61,8 @@ def test_a_template_with_an_unknown_variable_is_refused_naming_it(db):
     with pytest.raises(ValidationError) as error:
         services.save_template(name="Ответ", body="Уважаемый {{ author_name }}! Ваш {{ passport }} принят.")
     message = " ".join(error.value.message_dict["body"])
-    assert "passport" in message
-    assert "author_name" not in message.split("Known")[0].split("“")[1]
+    assert "{{ passport }}" in message
+    assert "{{ author_name }}" not in message  # a known variable is not reported
 
 
 def test_unknown_variable_message_is_in_russian(db):

@@ -125,6 +125,7 @@ CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE",
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
+CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 
 # E-mail: smtp://user:password@host:587/?tls=True in production; printed to the console by default.

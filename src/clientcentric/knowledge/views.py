@@ -52,6 +52,7 @@ def _conversation(request, *, create: bool = True) -> Conversation | None:
 
 
 def _chat_response(request, conversation, *, error: str = ""):
+    conversation.refresh_from_db()  # the service worked on its own locked copy
     context = {
         "conversation": conversation,
         "chat_messages": conversation.messages.all(),
