@@ -2,7 +2,7 @@
 
 Search has two back ends with one contract — a ranked list of published articles for a Russian query:
 - on PostgreSQL, the `russian` text-search configuration over the GIN-indexed `search_vector` (question
-  weighted A, answer B), ranked by ts_rank_cd; the query words are first corrected for typos against the
+  weighted A, answer B), ranked by ts_rank; the query words are first corrected for typos against the
   knowledge base's own lemma vocabulary, so «манетизация» still finds «монетизация»;
 - everywhere else (SQLite), the engine `engines.text.kb_ranking` (BM25F over stored lemmas) does both.
 The in-memory index is rebuilt when an article changes (the newest `updated_at` and the count tell).
@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Value
 
 from clientcentric.engines.text.kb_ranking import KbIndex, document
 from clientcentric.engines.text.lemmas import lemmas
@@ -72,14 +72,16 @@ def search(query: str, top: int = 3) -> list[SearchHit]:
 def _search_postgres(index: KbIndex, terms: list[str], top: int) -> list[SearchHit]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    words = index.expand(terms)
-    if not words:
-        return []
+    # The query's own lemmas (PostgreSQL's stemmer may match what the lemma index does not) and, for typos,
+    # their closest known lemmas.
+    words = dict.fromkeys([*terms, *index.expand(terms)])
     tsquery = None
     for word in words:
         part = SearchQuery(word, config="russian", search_type="plain")
         tsquery = part if tsquery is None else tsquery | part
-    rank = SearchRank("search_vector", tsquery, cover_density=True, weights=[0.1, 0.2, 0.4, 1.0])
+    # ts_rank with length normalisation 1 (rank / (1 + log length)): on the real questions it beats
+    # ts_rank_cd and the other normalisations (docs/knowledge-base.md has the figures).
+    rank = SearchRank("search_vector", tsquery, weights=[0.1, 0.2, 0.4, 1.0], normalization=Value(1))
     found = list(
         published_articles().filter(search_vector=tsquery).annotate(rank=rank).order_by("-rank", "pk")[:top]
     )
