@@ -4,6 +4,9 @@ clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo r
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric kb import FILE [--question-column Q] …     import knowledge-base articles (CSV/XLSX)
+clientcentric kb export [--format csv|xlsx]               export the knowledge base
+clientcentric kb search "…" [--top 3] [--json]           search it (or --input Q.csv --column C --output OUT.csv)
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
