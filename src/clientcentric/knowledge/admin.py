@@ -48,6 +48,8 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "question" not in self.fields:  # a registry FAQ article: its text is read-only here
+            return data
         problems = services.check_article(
             services.ArticleInput(
                 data.get("question") or "",
@@ -66,6 +68,15 @@ class ServiceSavedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         pass
+
+    def save_related(self, request, form, formsets, change):
+        self.save_through_service(request, form)
+        # The version inlines are read-only: saving them writes nothing but completes the admin's change log.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_through_service(self, request, form):
+        raise NotImplementedError
 
     def delete_model(self, request, obj):
         raise ValidationError(_("Unpublish instead of deleting: the history of versions is kept."))
@@ -90,7 +101,7 @@ class ArticleAdmin(ServiceSavedAdmin):
             return ("question", "answer", "topic", "status", "review_by")
         return ()
 
-    def save_related(self, request, form, formsets, change):
+    def save_through_service(self, request, form):
         data = form.cleaned_data
         article = form.instance
         if article.source != ArticleSource.REGISTRY:
@@ -176,7 +187,7 @@ class AnswerTemplateAdmin(ServiceSavedAdmin):
     search_fields = ("name", "body", "topic")
     inlines = [TemplateVersionInline]
 
-    def save_related(self, request, form, formsets, change):
+    def save_through_service(self, request, form):
         data = form.cleaned_data
         template, _changed = services.save_template(
             name=data["name"],
