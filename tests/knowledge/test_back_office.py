@@ -87,3 +87,12 @@ def test_a_registry_faq_article_is_linked_here_but_edited_in_the_registry(client
     article.refresh_from_db()
     assert article.question == registry["faq"].question
     assert list(article.life_situations.all()) == [registry["pension"]]
+
+
+def test_templates_past_their_review_date_are_filtered(client, people):
+    past = timezone.localdate() - timezone.timedelta(days=1)
+    services.save_template(name="Старый шаблон", body="Текст", review_by=past)
+    services.save_template(name="Свежий шаблон", body="Текст")
+    client.force_login(people["methodologist"])
+    page = client.get("/admin/knowledge/answertemplate/", {"review": "overdue"}).content.decode()
+    assert "Старый шаблон" in page and "Свежий шаблон" not in page

@@ -34,6 +34,22 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("overdue")), ("due_30", _("due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(review_by__lt=today)
+        if self.value() == "due_30":
+            return queryset.filter(review_by__gte=today, review_by__lte=today + timezone.timedelta(days=30))
+        return queryset
+
+
 class ArticleVersionInline(ReadOnlyInline):
     model = ArticleVersion
     fields = ("number", "created_at", "created_by", "status", "question", "answer", "review_by", "note")
@@ -89,7 +105,7 @@ class ServiceSavedAdmin(admin.ModelAdmin):
 class ArticleAdmin(ServiceSavedAdmin):
     form = ArticleForm
     list_display = ("question", "topic", "status", "review_by", "source", "updated_at")
-    list_filter = ("status", "source", "topic")
+    list_filter = (ReviewFilter, "status", "source", "topic")
     search_fields = ("question", "answer", "topic")
     date_hierarchy = "review_by"
     filter_horizontal = ("needs", "life_situations")
@@ -183,7 +199,7 @@ class AnswerTemplateForm(forms.ModelForm):
 class AnswerTemplateAdmin(ServiceSavedAdmin):
     form = AnswerTemplateForm
     list_display = ("name", "topic", "appeal_status", "is_active", "review_by", "current_version")
-    list_filter = ("is_active", "appeal_status", "topic")
+    list_filter = (ReviewFilter, "is_active", "appeal_status", "topic")
     search_fields = ("name", "body", "topic")
     inlines = [TemplateVersionInline]
 
