@@ -20,8 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from clientcentric.engines.text.kb_ranking import KbIndex, document, stored_lemmas  # noqa: E402
-from clientcentric.engines.text.lemmas import lemmas  # noqa: E402
+from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms, stored_lemmas  # noqa: E402
 
 # ../shared beside the project (or beside the folder of worktrees the project may sit in).
 DATA = next(
@@ -75,7 +74,7 @@ def main() -> int:
     questions = read("real_questions_dev.csv")
     first = top3 = alone = alone_right = 0
     for row in questions:
-        found = index.search(lemmas(row["Вопрос пользователя"]), 3)
+        found = index.search(query_terms(row["Вопрос пользователя"]), 3)
         hits = [articles[h.key][0] for h in found]
         target = row["Вопрос из БЗ"].strip()
         first += bool(hits) and hits[0] == target
@@ -116,7 +115,7 @@ def main() -> int:
     for _round in range(3):
         for text in queries:
             started = time.perf_counter()
-            big.search(lemmas(text), 3)
+            big.search(query_terms(text), 3)
             timings.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(timings, n=20)[18]
     ok &= line(

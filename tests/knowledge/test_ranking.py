@@ -57,3 +57,12 @@ def test_top_limits_the_answer_and_scores_descend():
 
 def test_the_ranking_is_deterministic():
     assert top("видео") == top("видео")
+
+
+def test_politeness_and_pronouns_are_not_searched_for():
+    from clientcentric.engines.text.kb_ranking import query_terms
+
+    assert query_terms("Добрый день! Подскажите, пожалуйста, как мне удалить мой канал?") == [
+        "удалить",
+        "канал",
+    ]

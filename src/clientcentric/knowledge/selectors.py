@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Value
 
-from clientcentric.engines.text.kb_ranking import KbIndex, document
-from clientcentric.engines.text.lemmas import lemmas
+from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms
 
 from .models import AnswerTemplate, Article, ArticleStatus
 
@@ -58,7 +57,7 @@ def published_articles() -> QuerySet[Article]:
 def search(query: str, top: int = 3) -> list[SearchHit]:
     query = (query or "")[:MAX_QUERY]
     top = max(1, min(int(top), MAX_TOP))
-    terms = lemmas(query)
+    terms = query_terms(query)
     if not terms:
         return []
     index = published_index()

@@ -37,6 +37,22 @@ class Document:
     body: tuple[str, ...]
 
 
+# Politeness formulae and pronouns: a client's message is full of them («Добрый день! Подскажите, пожалуйста, у меня
+# вопрос…») and they only match articles by accident. Dropped from the query, kept in the articles.
+CHATTER = frozenset(
+    {
+        "добрый", "день", "вечер", "утро", "здравствовать", "привет", "уважаемый", "подсказать", "пожалуйста",
+        "спасибо", "заранее", "помочь", "вопрос",
+        "я", "мы", "вы", "он", "она", "они", "мой", "наш", "ваш", "это", "этот", "который", "такой",
+    }
+)  # fmt: skip
+
+
+def query_terms(text: str) -> list[str]:
+    """The lemmas of a client's question that can tell one article from another."""
+    return [term for term in lemmas(text) if term not in CHATTER]
+
+
 def stored_lemmas(question: str, answer: str) -> str:
     """What a caller stores per article: «question lemmas | answer lemmas»."""
     return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
