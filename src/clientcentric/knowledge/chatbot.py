@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clientcentric.appeals import services as appeal_services
 from clientcentric.appeals.models import Appeal, Channel, Status
@@ -163,7 +164,11 @@ def _appeal_status(conversation: Conversation, number: str, user) -> Message:
 def transcript(conversation: Conversation) -> str:
     lines = []
     for message in conversation.messages.all():
-        who = _("Client") if message.sender == Message.Sender.CLIENT else _("Chat-bot")
+        who = (
+            pgettext("chat-bot transcript", "Client")
+            if message.sender == Message.Sender.CLIENT
+            else _("Chat-bot")
+        )
         lines.append(f"[{timezone.localtime(message.created_at):%d.%m.%Y %H:%M}] {who}: {message.text}")
     return "\n".join(lines)
 

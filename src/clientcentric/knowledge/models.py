@@ -13,9 +13,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clientcentric.appeals.models import Status as AppealStatus
 from clientcentric.core.models import AppendOnlyError
+
+# Context of the generic words below («version», «draft»…), which other apps translate in their own way.
+KB = "knowledge base"
 
 
 def next_review_date():
@@ -24,8 +28,8 @@ def next_review_date():
 
 
 class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    PUBLISHED = "published", _("published")
+    DRAFT = "draft", pgettext_lazy(KB, "draft")
+    PUBLISHED = "published", pgettext_lazy(KB, "published")
 
 
 class ArticleSource(models.TextChoices):
@@ -56,7 +60,10 @@ class Article(models.Model):
     )
     review_by = models.DateField(_("review by"), default=next_review_date)
     source = models.CharField(
-        _("source"), max_length=20, choices=ArticleSource.choices, default=ArticleSource.MANUAL
+        pgettext_lazy(KB, "source"),
+        max_length=20,
+        choices=ArticleSource.choices,
+        default=ArticleSource.MANUAL,
     )
     faq_entry = models.OneToOneField(
         "registry.FaqEntry",
@@ -80,7 +87,7 @@ class Article(models.Model):
         related_name="+",
         on_delete=models.PROTECT,
     )
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(pgettext_lazy(KB, "updated at"), default=timezone.now, db_index=True)
     # Lemmas of the question and of the answer, «question | answer»: the ranking engine's input.
     search_document = models.TextField(editable=False, blank=True, default="")
     # Filled on PostgreSQL only (to_tsvector('russian', …)); stays empty on SQLite.
@@ -111,7 +118,7 @@ class OverdueArticle(Article):
 
 class ArticleVersion(AppendOnly):
     article = models.ForeignKey(Article, related_name="versions", on_delete=models.CASCADE)
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(pgettext_lazy(KB, "version"))
     question = models.CharField(_("question"), max_length=500)
     answer = models.TextField(_("answer"))
     topic = models.CharField(_("topic"), max_length=200, blank=True)
@@ -121,7 +128,7 @@ class ArticleVersion(AppendOnly):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.PROTECT
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(pgettext_lazy(KB, "note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("article version")
@@ -168,7 +175,7 @@ class AnswerTemplate(models.Model):
 
 class AnswerTemplateVersion(AppendOnly):
     template = models.ForeignKey(AnswerTemplate, related_name="versions", on_delete=models.CASCADE)
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(pgettext_lazy(KB, "version"))
     name = models.CharField(_("name"), max_length=200)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -200,7 +207,7 @@ class Conversation(models.Model):
         related_name="conversations",
         on_delete=models.SET_NULL,
     )
-    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(pgettext_lazy(KB, "started at"), default=timezone.now, db_index=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
