@@ -56,3 +56,37 @@ def test_citizen_searches_the_knowledge_base_and_talks_to_the_chatbot(page, know
     assert "Как удалить канал?" in appeal.text and appeal.contact_email == "anna@example.ru"
     assert Conversation.objects.get(appeal=appeal).rating == 5
     page.goto(knowledge_site + "/chat/")
+
+
+def test_operator_inserts_a_template_and_the_answer_records_its_version(page, demo_site):
+    from clientcentric.accounts.models import User
+    from clientcentric.appeals import services
+    from clientcentric.appeals.models import Answer, RoutingRule
+    from clientcentric.knowledge.models import AnswerTemplate
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    operator = User.objects.get(username="operator")
+    services.save_routing_rule(
+        RoutingRule(
+            position=1, name="Невский район", conditions={"district": "Невский"}, executor=operator.agency
+        )
+    )
+    appeal = services.receive_appeal(
+        services.AppealInput(
+            channel="portal", text="В парадной не горит свет", district="Невский", contact_email="a@b.ru"
+        )
+    ).appeal
+    services.take(appeal, operator=operator)
+    template = AnswerTemplate.objects.get(name="Нужны подробности")
+
+    page.goto(demo_site + "/account/login/")
+    page.locator("#id_username").fill("operator")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.goto(demo_site + f"/operator/appeals/{appeal.number}/")
+    panel = page.locator("#kb-operator-panel")
+    panel.locator("li", has_text="Нужны подробности").get_by_role("button").click()
+    expect(page.locator("#id_text")).to_have_value(re.compile(f"№ {appeal.number}"))
+    page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()
+    expect(page.locator("main")).to_contain_text(re.compile("дан ответ|answered", re.I))
+    assert Answer.objects.get(appeal=appeal).template_version == template.current_version
