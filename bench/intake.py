@@ -567,6 +567,7 @@ class Run:
 
     @property
     def consistent(self) -> bool:
+        # Each 2xx answer is exactly one stored appeal carrying the run's key, and nothing else was stored.
         return self.stored == self.load.ok == self.stored_with_run_keys
 
     def meets(self) -> bool:
@@ -581,13 +582,24 @@ def background_load(seconds: float = 2.0) -> float:
     return 100.0 * (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(1, total1 - total0))
 
 
+def settled_count(db_url: str) -> int:
+    """Rows in appeals_appeal once the warm-up's last requests (answered after wrk stopped waiting) are in."""
+    count = count_appeals(db_url)
+    while True:
+        time.sleep(0.5)
+        again = count_appeals(db_url)
+        if again == count:
+            return count
+        count = again
+
+
 def measure(args, env: dict, db_url: str, token: str, workers: int, threads: int, workdir: Path) -> Run:
     background = background_load()
     server = start_gunicorn(env, workers, threads, workdir)
     try:
         run_load(args, server.url, token, f"warm{uuid.uuid4().hex[:8]}", WARMUP_SECONDS)
         run_id = f"r{uuid.uuid4().hex[:10]}"
-        rows_before = count_appeals(db_url)
+        rows_before = settled_count(db_url)
         meter = CpuMeter(server.process.pid)
         before = meter.snapshot()
         load = run_load(args, server.url, token, run_id, args.seconds)

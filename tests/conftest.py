@@ -3,6 +3,7 @@ import pytest
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
 from clientcentric.accounts.roles import STAFF_ROLES, Role
+from clientcentric.core import process_cache
 from clientcentric.registry import services
 from clientcentric.registry.models import (
     EffortClass,
@@ -17,6 +18,14 @@ from clientcentric.registry.models import (
 )
 
 PASSWORD = "test-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Rows cached by one test are rolled back after it; the next test must not see them."""
+    process_cache.clear_all()
+    yield
+    process_cache.clear_all()
 
 
 @pytest.fixture

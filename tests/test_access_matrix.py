@@ -84,6 +84,18 @@ PAGES = [
         "get",
         OPERATOR_AND_ADMIN,
     ),
+    (
+        "appeals:plain_check",
+        "/operator/plain-check/",
+        "get",
+        answers(403, anonymous=302, operator=405, admin=405),
+    ),
+    (
+        "appeals:plain_check",
+        "/operator/plain-check/",
+        "post",
+        answers(403, anonymous=302, operator=200, admin=200),
+    ),
 ]
 
 BACK_OFFICE = [
@@ -101,6 +113,7 @@ BACK_OFFICE = [
     ("core.notification", "/admin/core/notification/", ADMIN_ONLY),
     ("appeals.deadlinepolicy", "/admin/appeals/deadlinepolicy/", APPEALS_BACK_OFFICE),
     ("appeals.routingrule", "/admin/appeals/routingrule/", APPEALS_BACK_OFFICE),
+    ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
     ("knowledge.article", "/admin/knowledge/article/", APPEALS_BACK_OFFICE),
@@ -137,6 +150,7 @@ API_ROUTES = [
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
     ("/kb/search", "/api/v1/kb/search?q=пенсия", EVERYONE_200),
     ("/kb/articles/{article_id}", "/api/v1/kb/articles/{article}", EVERYONE_200),
+    ("/text/readability", "/api/v1/text/readability", answers(405)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

@@ -7,6 +7,7 @@ clientcentric registry export --format csv|xlsx|json     export the registry
 clientcentric kb import FILE [--question-column Q] …     import knowledge-base articles (CSV/XLSX)
 clientcentric kb export [--format csv|xlsx]               export the knowledge base
 clientcentric kb search "…" [--top 3] [--json]           search it (or --input Q.csv --column C --output OUT.csv)
+clientcentric text readability FILE [--json]             plain-Russian check of a text file (- for stdin)
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
@@ -63,7 +64,7 @@ def demo(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", appeals=60)
+    call_command("load_demo", appeals=60, train=True)
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clientcentric.appeals import services
-from clientcentric.appeals.models import Appeal, AppealEvent, DeadlinePolicy, Status
+from clientcentric.appeals.models import Appeal, AppealEvent, DeadlinePolicy, NeedTopic, Status
 from clientcentric.core.models import AuditEvent
+from clientcentric.registry.models import Need
 
 from .conftest import written
 
@@ -112,3 +113,28 @@ def test_numbers_are_unique_increasing_and_carry_the_year(lift_rule):
     b = services.receive_appeal(written(district="Невский", contact_email="a@example.ru")).appeal
     assert a.number.startswith(f"{a.registered_at.year}-")
     assert int(b.number.split("-")[1]) > int(a.number.split("-")[1])
+
+
+def test_the_topic_gives_the_appeal_its_need_and_life_situation(lift_rule, housing, registry, client):
+    need = Need.objects.get(code="early-pension")
+    services.save_need_topic(NeedTopic(topic="  Неисправный   лифт ", need=need))
+    appeal = services.receive_appeal(
+        written(district="Невский", contact_email="a@example.ru", topic="Неисправный лифт")
+    ).appeal
+    assert appeal.need == need
+    assert appeal.life_situation == need.life_situations.order_by("sort_order", "name").first()
+    other = services.receive_appeal(
+        written(district="Невский", contact_email="a@example.ru", topic="Снег")
+    ).appeal
+    assert other.need is None and other.life_situation is None
+    shown = client.get(f"/api/v1/appeals/{appeal.number}").json()
+    assert shown["need"] == need.code and shown["life_situation"] == appeal.life_situation.code
+
+
+def test_a_topic_differing_only_in_case_spaces_and_yo_finds_the_same_need(lift_rule, registry):
+    need = Need.objects.first()
+    services.save_need_topic(NeedTopic(topic="Неубранный снег на тротуаре", need=need))
+    appeal = services.receive_appeal(
+        written(district="Невский", contact_email="a@example.ru", topic="неубранный  снег на тротуаре")
+    ).appeal
+    assert appeal.need == need

@@ -89,3 +89,15 @@ def test_portal_appeal_with_photos_keeps_them_and_refuses_other_files(
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and appeal.author == people["client"]
     assert appeal.attachments.get().name == "скамейка.jpg"
+
+
+def test_an_appeal_waiting_for_routing_is_seen_by_its_author_only(client, people):
+    author = people["client"]
+    appeal = services.receive_appeal(written(), author=author).appeal
+    assert appeal.status == Status.NEEDS_ROUTING
+    assert client.get(f"/appeals/{appeal.number}/").status_code == 404
+    client.force_login(people["business_representative"])
+    assert client.get(f"/appeals/{appeal.number}/").status_code == 404
+    client.force_login(author)
+    page = client.get(f"/appeals/{appeal.number}/")
+    assert page.status_code == 200 and appeal.text in page.content.decode()

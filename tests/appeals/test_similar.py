@@ -1,4 +1,4 @@
-from clientcentric.appeals import selectors, services
+from clientcentric.appeals import classification, selectors, services
 from clientcentric.appeals.models import Status
 
 from .conftest import written
@@ -27,3 +27,35 @@ def test_the_similar_fragment_offers_to_join(client, lift_rule):
     page = client.get("/appeals/similar/", {"text": TEXT, "district": "Невский"}).content.decode()
     assert appeal.get_absolute_url() in page
     assert client.get("/appeals/similar/", {"text": "коротко"}).content.decode().strip() == ""
+
+
+def test_an_open_appeal_on_the_same_topic_close_by_is_offered(lift_rule, monkeypatch):
+    near = services.receive_appeal(
+        written(
+            "Светофор на перекрёстке мигает жёлтым",
+            district="Невский",
+            contact_email="a@example.ru",
+            topic="Неисправный светофор",
+            latitude=59.90000,
+            longitude=30.40000,
+        )
+    ).appeal
+    services.receive_appeal(
+        written(
+            "Светофор у метро не переключается",
+            district="Невский",
+            contact_email="b@example.ru",
+            topic="Неисправный светофор",
+            latitude=59.92000,  # about 2 km north
+            longitude=30.40000,
+        )
+    )
+    monkeypatch.setattr(
+        classification,
+        "classify",
+        lambda text, district="", k=3: classification.Prediction("Неисправный светофор"),
+    )
+    typed = "Не работает светофор, пешеходы не могут перейти дорогу"
+    found = selectors.similar_open_appeals(typed, latitude=59.90150, longitude=30.40100)  # ~180 m away
+    assert [appeal.pk for appeal, _score in found] == [near.pk]
+    assert selectors.similar_open_appeals(typed) == []  # without a point, the texts are too different

@@ -7,9 +7,10 @@ from django.utils import timezone
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals import services
-from clientcentric.appeals.models import AppealEvent, DeadlinePolicy, Status, TrainingExample
+from clientcentric.appeals.models import AppealEvent, DeadlinePolicy, NeedTopic, Status, TrainingExample
 from clientcentric.appeals.workflow import TransitionNotAllowed
 from clientcentric.core.models import AppendOnlyError
+from clientcentric.registry.models import Need
 
 from .conftest import written
 
@@ -136,3 +137,15 @@ def test_public_reply_is_only_for_social_networks(appeal, housing_operator):
     services.take(appeal, operator=housing_operator)
     with pytest.raises(ValidationError):
         services.public_reply(appeal, operator=housing_operator, text="Коротко")
+
+
+def test_manual_routing_sets_the_need_of_the_corrected_topic(db, housing, people, registry):
+    need = Need.objects.get(code="early-pension")
+    services.save_need_topic(NeedTopic(topic="Неисправное освещение", need=need))
+    appeal = services.receive_appeal(written(contact_email="a@example.ru")).appeal
+    assert appeal.need is None
+    services.route_manually(
+        appeal, executor=housing, topic="Неисправное освещение", router=people["operator"]
+    )
+    appeal.refresh_from_db()
+    assert appeal.need == need and appeal.life_situation is not None

@@ -44,6 +44,12 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _local_map_tiles(settings):
+    """No network beyond loopback: every map tile is a small image the live server itself serves."""
+    settings.CLIENTCENTRIC_MAP_TILES = "/static/vendor/leaflet/images/layers.png?{z}/{x}/{y}"
+
+
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     from django.core.management import call_command

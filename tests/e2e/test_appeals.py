@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import SCREENSHOTS
+
 
 def sign_in(page, site, username, password):
     page.goto(site + "/account/login/")
@@ -81,3 +83,27 @@ def test_citizen_finds_a_similar_appeal_and_supports_it(page, demo_site):
     page.get_by_role("button", name=re.compile(r"\+1")).click()
     expect(page.locator(".messages")).to_be_visible()
     expect(page.locator("main")).to_contain_text(re.compile(r"(Поддержали|Supporters)[^0-9]*1"))
+
+
+def test_citizen_points_at_the_place_on_the_map(page, demo_site):
+    from clientcentric.appeals.models import Appeal
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    sign_in(page, demo_site, "client", DEMO_PASSWORD)
+    page.goto(demo_site + "/appeals/new/")
+    page.get_by_label(re.compile("проблем|problem", re.I)).fill(
+        "На перекрёстке у сквера сломан светофор, машины едут на красный"
+    )
+    area = page.locator("#appeal-map")
+    expect(area.locator(".leaflet-tile").first).to_be_attached()
+    area.click(position={"x": 200, "y": 120})
+    expect(area.locator(".leaflet-marker-icon")).to_be_visible()
+    latitude = float(page.locator("#id_latitude").input_value())
+    longitude = float(page.locator("#id_longitude").input_value())
+    assert 59.7 < latitude < 60.2 and 30.0 < longitude < 30.6  # the demo map opens on St Petersburg
+    page.screenshot(path=str(SCREENSHOTS / "appeal-map-picked.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("Отправить|Send")).click()
+    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
+    appeal = Appeal.objects.get(number=page.url.rstrip("/").split("/")[-1])
+    assert float(appeal.latitude) == latitude and float(appeal.longitude) == longitude
+    expect(page.locator("#appeal-map .leaflet-marker-icon")).to_be_visible()

@@ -201,3 +201,29 @@ def test_evaluate_reports_the_figures_and_beats_chance():
     assert {"macro_f1", "accuracy", "top3_accuracy", "n_train", "n_test", "n_labels"} <= figures.keys()
     assert figures["n_train"] == 120 and figures["n_test"] == 40 and figures["n_labels"] == 4
     assert figures["macro_f1"] >= 0.9 and figures["top3_accuracy"] >= figures["accuracy"]
+
+
+def test_single_text_path_gives_the_same_probabilities_as_the_model():
+    texts, topics = synthetic(20, seed=5)
+    extra = [{"district": ["Невский", "Выборгский", "Центральный"][i % 3]} for i in range(len(texts))]
+    model = train_classifier(texts, topics, extra)
+    assert len(model.labels) > 2  # the multinomial model takes the fast path
+    samples = synthetic(3, seed=6)[0] + [
+        "Совсем новые слова, которых не было",
+        "",
+        "Мусор мусор мусор во дворе",
+    ]
+    for i, text in enumerate(samples):
+        place = {"district": ["Невский", "Купчино", ""][i % 3]}
+        expected = model.predict_proba([text], [place])[0]
+        assert model.single_text.proba(text, place) == pytest.approx(expected, abs=1e-5)
+        assert [label for label, _ in model.single_text.top(text, place, k=3)] == [
+            label for label, _ in model.predict_top([text], [place], k=3)[0]
+        ]
+
+
+def test_single_text_path_falls_back_to_the_model_for_two_labels():
+    texts, _ = synthetic(10, seed=7)
+    labels = ["А" if i % 2 else "Б" for i in range(len(texts))]
+    model = train_classifier(texts, labels)
+    assert model.single_text.proba(texts[0]) == pytest.approx(model.predict_proba([texts[0]])[0])

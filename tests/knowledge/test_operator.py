@@ -75,7 +75,7 @@ def test_an_answer_without_a_template_records_none(client, people, appeal):
 def test_the_work_page_carries_the_panel(client, people, appeal):
     client.force_login(people["operator"])
     page = client.get(f"/operator/appeals/{appeal.number}/").content.decode()
-    assert f"/operator/appeals/{appeal.number}/kb/" in page and 'id="answer-box"' in page
+    assert f"/operator/appeals/{appeal.number}/kb/" in page and 'id="id_template_version"' in page
 
 
 def test_another_agency_operator_cannot_use_the_panel(client, appeal, db):

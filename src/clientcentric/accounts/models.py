@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,27 @@ class Agency(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The plain-Russian check (docs/plain-russian.md): an answer past either limit needs a stated reason.
+    plain_min_reading_ease = models.FloatField(
+        _("lowest Flesch reading ease of an answer"),
+        default=30.0,
+        validators=[MinValueValidator(-100), MaxValueValidator(121)],
+        help_text=_(
+            "Oborneva's scale: 100 is very easy, below 30 very hard. Real official answers score about 10."
+        ),
+    )
+    plain_max_grade = models.FloatField(
+        _("highest Flesch–Kincaid grade of an answer"),
+        default=12.0,
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+        help_text=_("School years needed to read the answer; 12 means a school leaver can read it."),
+    )
+    plain_long_sentence_words = models.PositiveSmallIntegerField(
+        _("words in a long sentence"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_("The plain-Russian check marks sentences longer than this."),
+    )
 
     class Meta:
         verbose_name = _("agency")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import Appeal, DeadlinePolicy, RoutingRule
+from .models import Answer, Appeal, DeadlinePolicy, NeedTopic, RoutingRule
 from .routing import unknown_condition_keys
 
 
@@ -63,15 +63,51 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         services.save_routing_rule(obj, actor=request.user)
 
 
+@admin.register(NeedTopic)
+class NeedTopicAdmin(admin.ModelAdmin):
+    """Which typical need each appeal topic is evidence of: intake sets the appeal's need and life situation."""
+
+    list_display = ("topic", "need")
+    search_fields = ("topic", "need__name")
+    autocomplete_fields = ("need",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_need_topic(obj, actor=request.user)
+
+
+class AnswerInline(admin.TabularInline):
+    """Answers with their plain-Russian figures, so that overridden limits can be reviewed."""
+
+    model = Answer
+    fields = (
+        "created_at",
+        "author",
+        "is_public",
+        "text",
+        "reading_ease",
+        "reading_grade",
+        "plain_override_reason",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
     """Read-only overview; work on appeals happens in the operator's queue."""
+
+    inlines = [AnswerInline]
 
     list_display = (
         "number",
         "channel",
         "kind",
         "topic",
+        "need",
         "executor",
         "status",
         "registered_at",
@@ -82,7 +118,7 @@ class AppealAdmin(admin.ModelAdmin):
     date_hierarchy = "registered_at"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("executor")
+        queryset = super().get_queryset(request).select_related("executor", "need")
         return queryset if request.user.is_superuser else queryset.filter(executor=request.user.agency)
 
     def has_add_permission(self, request):

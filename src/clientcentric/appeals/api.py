@@ -9,6 +9,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as StatusReply
 from ninja.security import HttpBearer, django_auth
 
+from clientcentric.core.process_cache import KeyedProcessCache
+
 from . import selectors, services
 from .models import Channel, IntegrationClient, Kind, Status
 
@@ -19,11 +21,21 @@ KindCode = Literal[tuple(Kind.values)]
 StatusCode = Literal[tuple(Status.values)]
 
 
+def _active_client(token_hash: str) -> IntegrationClient | None:
+    return (
+        IntegrationClient.objects.filter(token_hash=token_hash, is_active=True)
+        .select_related("agency")
+        .first()
+    )
+
+
+# A deactivated token stops working in every process within the cache's few seconds (docs/appeals.md).
+_clients_by_token = KeyedProcessCache(_active_client).invalidate_on(IntegrationClient)
+
+
 class IntegrationToken(HttpBearer):
     def authenticate(self, request, token):
-        client = IntegrationClient.objects.filter(
-            token_hash=services.hash_token(token), is_active=True
-        ).first()
+        client = _clients_by_token.get(services.hash_token(token))
         if client is not None:
             request.integration_client = client
         return client
@@ -64,6 +76,8 @@ class AppealPublicOut(Schema):
     district: str
     text: str
     executor: str | None
+    need: str | None = Field(None, description="code of the registry's typical need the topic is evidence of")
+    life_situation: str | None = Field(None, description="code of the need's life situation")
     registered_at: datetime
     deadline_at: datetime
     answered_at: datetime | None
@@ -72,6 +86,14 @@ class AppealPublicOut(Schema):
     @staticmethod
     def resolve_executor(obj):
         return obj.executor.name if obj.executor else None
+
+    @staticmethod
+    def resolve_need(obj):
+        return obj.need.code if obj.need_id else None
+
+    @staticmethod
+    def resolve_life_situation(obj):
+        return obj.life_situation.code if obj.life_situation_id else None
 
 
 class AppealDetailOut(AppealPublicOut):

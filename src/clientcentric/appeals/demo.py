@@ -7,6 +7,7 @@ the last days, routed by district rules; about half already answered with the po
 import csv
 import gzip
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from clientcentric.accounts.models import Agency, User
+from clientcentric.registry.models import Need
 
-from . import services
-from .models import Appeal, RoutingRule, Status
+from . import services, training
+from .models import Appeal, ClassifierModel, NeedTopic, RoutingRule, Status, TrainingExample
 
 DISTRICT_EXECUTORS = {"Невский": "ja-nevsky", "Выборгский": "ja-vyborgsky", "Центральный": "ja-centralny"}
+FREQUENT_TOPICS = "Частые темы сообщений"
 DATA_FILE = Path("data") / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
 
 
@@ -46,6 +49,17 @@ def ensure_routing_rules() -> None:
             )
 
 
+def ensure_need_topics() -> int:
+    """Map the real appeal topics that the demo needs name as frequent («…») to those needs. Returns how many new."""
+    created = 0
+    for need in Need.objects.filter(description__contains=FREQUENT_TOPICS):
+        for topic in re.findall(r"«([^»]+)»", need.description.split(FREQUENT_TOPICS, 1)[1]):
+            if not NeedTopic.objects.filter(topic=" ".join(topic.split())).exists():
+                services.save_need_topic(NeedTopic(topic=topic, need=need))
+                created += 1
+    return created
+
+
 def _rows(path: Path, count: int) -> list[dict]:
     csv.field_size_limit(50 * 1024 * 1024)
     with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -63,6 +77,7 @@ def _rows(path: Path, count: int) -> list[dict]:
 def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = None) -> int:
     """Create the demo appeals once (re-running finds them by their source id). Returns how many are new."""
     ensure_routing_rules()
+    ensure_need_topics()
     now = timezone.now()
     created = 0
     for index, row in enumerate(_rows(path, count)):
@@ -83,10 +98,31 @@ def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = No
         appeal = intake.appeal
         if operator is not None and answers and index % 2 == 0 and appeal.executor_id == operator.agency_id:
             services.take(appeal, operator=operator)
-            services.answer(appeal, operator=operator, text=answers[-1].strip())
+            # Real answers from the portal's archive, sent as they were: most fail the plain-Russian check.
+            services.answer(
+                appeal,
+                operator=operator,
+                text=answers[-1].strip(),
+                override_reason="Ответ из архива портала «Наш Санкт-Петербург», отправлен без правки.",
+            )
         elif operator is not None and index % 3 == 0 and appeal.executor_id == operator.agency_id:
             services.take(appeal, operator=operator)
     return created
+
+
+def train_demo_classifier(path: Path) -> dict | None:
+    """Teach the demo region's classifier the real topics and executors, once; None when a model is there.
+
+    The real file names its columns `reason` (topic) and `executor_org`; every labelled row is imported (rows the
+    portal left unlabelled are skipped), then both models are trained and measured on a time-ordered hold-out.
+    """
+    if ClassifierModel.objects.filter(is_active=True).exists():
+        return None
+    if not TrainingExample.objects.filter(source=path.name[:40]).exists():
+        training.import_examples(
+            path, category_column="reason", executor_column="executor_org", skip_invalid=True
+        )
+    return training.train_models()
 
 
 def demo_counts() -> dict[str, int]:

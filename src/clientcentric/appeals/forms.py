@@ -50,6 +50,13 @@ class PortalAppealForm(forms.Form):
 
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}))
+    override_reason = forms.CharField(
+        label=_("Why the answer cannot be simpler"),
+        required=False,
+        max_length=1000,
+        help_text=_("Needed only when the answer is harder to read than your agency allows."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReopenForm(forms.Form):

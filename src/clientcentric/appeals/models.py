@@ -196,6 +196,14 @@ class Appeal(models.Model):
         related_name="appeals",
         on_delete=models.SET_NULL,
     )
+    life_situation = models.ForeignKey(
+        "registry.LifeSituation",
+        verbose_name=_("life situation"),
+        null=True,
+        blank=True,
+        related_name="appeals",
+        on_delete=models.SET_NULL,
+    )
     executor = models.ForeignKey(
         Agency,
         verbose_name=_("executor"),
@@ -308,6 +316,10 @@ class Answer(models.Model):
     text = models.TextField(_("answer"))
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The plain-Russian check as it stood when the answer was sent, and why the operator sent it anyway.
+    reading_ease = models.FloatField(_("Flesch reading ease"), null=True, blank=True)
+    reading_grade = models.FloatField(_("Flesch–Kincaid grade"), null=True, blank=True)
+    plain_override_reason = models.TextField(_("why the answer is not simpler"), blank=True)
     template_version = models.ForeignKey(
         "knowledge.AnswerTemplateVersion",
         verbose_name=_("answer template version"),
@@ -386,3 +398,20 @@ class ClassifierModel(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.trained_at:%Y-%m-%d %H:%M}"
+
+
+class NeedTopic(models.Model):
+    """An appeal topic and the typical need it is evidence of (the need's life situation follows from it)."""
+
+    topic = models.CharField(_("appeal topic"), max_length=300, unique=True)
+    need = models.ForeignKey(
+        "registry.Need", verbose_name=_("need"), related_name="appeal_topics", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = _("appeal topic of a need")
+        verbose_name_plural = _("appeal topics of needs")
+        ordering = ["topic"]
+
+    def __str__(self):
+        return f"{self.topic} → {self.need_id}"

@@ -4,8 +4,8 @@ from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, Value, When
 
+from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.worktime import (
     ClockKind,
     ProductionCalendar,
@@ -59,28 +59,33 @@ def ensure_default_policies() -> None:
         DeadlinePolicy.objects.create(**values)
 
 
+def _specificity(policy: DeadlinePolicy) -> int:
+    return (2 if policy.category else 0) + (1 if policy.channel else 0)
+
+
+# Every policy, newest first: a handful of rows that each intake consults.
+_policies = ProcessCache(lambda: list(DeadlinePolicy.objects.order_by("-created_at", "-id"))).invalidate_on(
+    DeadlinePolicy
+)
+
+
 def policy_for(*, channel: str, kind: str, category: str = "") -> DeadlinePolicy:
     """The newest policy for the most specific match: category beats any, channel beats any."""
-    candidates = (
-        DeadlinePolicy.objects.filter(kind=kind)
-        .filter(Q(channel=channel) | Q(channel=""))
-        .filter(Q(category=category) | Q(category=""))
+    everything = _policies.get()
+    candidates = [
+        policy
+        for policy in everything
+        if policy.kind == kind and policy.channel in (channel, "") and policy.category in (category, "")
+    ]
+    if candidates:
+        # max() keeps the first of equals, and the list is newest first.
+        return max(candidates, key=_specificity)
+    fallback = next(
+        (p for p in everything if p.kind == Kind.WRITTEN and not p.channel and not p.category), None
     )
-    specificity = Case(
-        When(category="", then=Value(0)), default=Value(2), output_field=IntegerField()
-    ) + Case(When(channel="", then=Value(0)), default=Value(1), output_field=IntegerField())
-    policy = (
-        candidates.annotate(specificity=specificity).order_by("-specificity", "-created_at", "-id").first()
-    )
-    if policy is None:
-        policy = (
-            DeadlinePolicy.objects.filter(kind=Kind.WRITTEN, channel="", category="")
-            .order_by("-created_at")
-            .first()
-        )
-    if policy is None:
+    if fallback is None:
         raise LookupError(f"no deadline policy for {channel}/{kind}")
-    return policy
+    return fallback
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,8 @@
 """Ordered routing rules: the first active rule whose conditions all hold names the executor."""
 
+from clientcentric.accounts.models import Agency
+from clientcentric.core.process_cache import ProcessCache
+
 from .models import RoutingRule
 
 # Condition keys a rule may use, and how each compares with the appeal.
@@ -26,9 +29,15 @@ def rule_matches(conditions: dict, fields: dict) -> bool:
     )
 
 
+# The active rules in their order, as every intake consults them.
+_active_rules = ProcessCache(
+    lambda: list(RoutingRule.objects.filter(is_active=True).select_related("executor"))
+).invalidate_on(RoutingRule, Agency)
+
+
 def route(fields: dict):
     """(rule, executor) of the first matching rule, or (None, None)."""
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("executor"):
+    for rule in _active_rules.get():
         if rule_matches(rule.conditions, fields):
             return rule, rule.executor
     return None, None

@@ -1,5 +1,6 @@
 """Reads of appeals: the public tracker, the operator's queue, similar open appeals."""
 
+import math
 import threading
 from datetime import timedelta
 
@@ -12,9 +13,24 @@ from .workflow import OPEN_STATUSES
 SIMILAR_WINDOW = timedelta(days=30)
 
 
+def tracked_appeal(number: str, user) -> Appeal | None:
+    """The tracker page of one appeal: public once routed; before that only its author sees it."""
+    appeal = (
+        Appeal.objects.select_related("executor", "policy", "need", "life_situation")
+        .prefetch_related("events", "answers")
+        .filter(number=number)
+        .first()
+    )
+    if appeal is None:
+        return None
+    if appeal.status == Status.NEEDS_ROUTING and not (user.is_authenticated and appeal.author_id == user.pk):
+        return None
+    return appeal
+
+
 def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal]:
     queryset = (
-        Appeal.objects.select_related("executor", "policy")
+        Appeal.objects.select_related("executor", "policy", "need", "life_situation")
         .exclude(status=Status.NEEDS_ROUTING)
         .order_by("-registered_at")
     )
@@ -81,11 +97,55 @@ MAX_INDEXED = 20_000
 _open_index = _OpenAppealIndex()
 
 
-def similar_open_appeals(text: str, *, district: str = "", limit: int = 5) -> list[tuple[Appeal, float]]:
-    """Open appeals of the last 30 days whose text is near-identical, in the same district when one is given."""
+def similar_open_appeals(
+    text: str,
+    *,
+    district: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    limit: int = 5,
+) -> list[tuple[Appeal, float]]:
+    """Open appeals of the last 30 days that look like the same problem, best first.
+
+    Near-identical text (in the same district when one is given, and within a kilometre when both have a point),
+    then — when the author has pointed at the map — open appeals on the same topic within about 300 m.
+    """
     hits = _open_index.similar(text, limit=limit * 4)
     appeals = Appeal.objects.in_bulk([pk for pk, _score in hits])
     found = [(appeals[pk], score) for pk, score in hits if pk in appeals]
     if district:
         found = [(appeal, score) for appeal, score in found if appeal.district in ("", district)]
+    if latitude is not None and longitude is not None:
+        found = [(a, s) for a, s in found if a.latitude is None or _metres(a, latitude, longitude) <= 1000]
+        seen = {appeal.pk for appeal, _score in found}
+        found += [
+            (appeal, 0.0) for appeal in _same_topic_nearby(text, latitude, longitude) if appeal.pk not in seen
+        ]
     return found[:limit]
+
+
+NEARBY_METRES = 300
+
+
+def _metres(appeal: Appeal, latitude: float, longitude: float) -> float:
+    # An equirectangular approximation: exact enough within a city, and no GIS extension needed.
+    dy = (float(appeal.latitude) - latitude) * 111_320
+    dx = (float(appeal.longitude) - longitude) * 111_320 * math.cos(math.radians(latitude))
+    return math.hypot(dx, dy)
+
+
+def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[Appeal]:
+    from .classification import classify
+
+    topic = classify(text).category
+    if not topic:
+        return []
+    box = NEARBY_METRES / 111_320
+    candidates = Appeal.objects.filter(
+        status__in=OPEN_STATUSES - {Status.NEEDS_ROUTING},
+        topic=topic,
+        registered_at__gte=timezone.now() - SIMILAR_WINDOW,
+        latitude__range=(latitude - box, latitude + box),
+        longitude__range=(longitude - box * 2, longitude + box * 2),
+    ).order_by("-registered_at")[:20]
+    return [appeal for appeal in candidates if _metres(appeal, latitude, longitude) <= NEARBY_METRES]

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
+from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, policies, routing
+from . import classification, needs, plain_russian, policies, routing
 from .models import (
     Answer,
     Appeal,
@@ -27,6 +28,7 @@ from .models import (
     Channel,
     IntegrationClient,
     Kind,
+    NeedTopic,
     SocialAccount,
     Status,
     Support,
@@ -93,6 +95,17 @@ def _validate(data: AppealInput, author) -> None:
         raise ValidationError(problems)
 
 
+_FROM_THE_AUTHOR = {
+    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "latitude", "longitude",
+    "topic", "idempotency_key", "external_id",
+}  # fmt: skip
+_COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
+
+_agencies_by_name = KeyedProcessCache(lambda name: Agency.objects.filter(name=name).first()).invalidate_on(
+    Agency
+)
+
+
 def _public_number(appeal: Appeal) -> str:
     # Derived from the primary key, so concurrent intakes can never draw the same number.
     return f"{timezone.localtime(appeal.registered_at):%Y}-{appeal.pk:06d}"
@@ -117,10 +130,8 @@ def receive_appeal(
         replayed = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if replayed is not None:
             return Intake(replayed, created=False)
-    if idempotency_key:
-        existing = _by_key(source, author, idempotency_key)
-        if existing is not None:
-            return Intake(existing, created=False)
+    # A retry with a used Idempotency-Key is found by the unique constraint (the IntegrityError branch below),
+    # so a first-time appeal costs no lookup.
     _validate(data, author)
     try:
         with transaction.atomic():
@@ -183,12 +194,13 @@ def _register(
     )
     confident = prediction.confidence >= settings.CLIENTCENTRIC_ROUTING_THRESHOLD
     if executor is None and prediction.executor and confident:
-        executor = Agency.objects.filter(name=prediction.executor).first()
+        executor = _agencies_by_name.get(prediction.executor)
     if executor is None and source is not None and source.agency_id:
         executor = source.agency
     if executor is None and default_executor is not None:
         executor = default_executor
     status = Status.REGISTERED if executor is not None else Status.NEEDS_ROUTING
+    need_id, life_situation_id = needs.for_topic(topic)
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
     appeal = Appeal(
@@ -205,6 +217,8 @@ def _register(
         latitude=_coordinate(data.latitude),
         longitude=_coordinate(data.longitude),
         topic=topic,
+        need_id=need_id,
+        life_situation_id=life_situation_id,
         executor=executor,
         status=status,
         registered_at=now,
@@ -216,13 +230,9 @@ def _register(
         idempotency_key=idempotency_key,
         external_id=data.external_id,
     )
-    # Related rows were just read and uniqueness is the database's job (the IntegrityError branch above):
-    # checking them again here costs eight queries per appeal.
-    appeal.full_clean(
-        exclude=["number", "policy", "deadline_at", "executor", "source", "routing_rule", "author", "need"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the
+    # rest was computed here, related rows were just read, and uniqueness is the database's job.
+    appeal.clean_fields(exclude=_COMPUTED_FIELDS)
     appeal.save()
     appeal.number = _public_number(appeal)
     appeal.save(update_fields=["number"])
@@ -296,7 +306,10 @@ def take(appeal: Appeal, *, operator) -> Appeal:
 @transaction.atomic
 def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> Appeal:
     """A human router's decision; it also becomes a training example for the classifier."""
-    Appeal.objects.filter(pk=appeal.pk).update(executor=executor, topic=topic)
+    need_id, life_situation_id = needs.for_topic(topic)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        executor=executor, topic=topic, need_id=need_id, life_situation_id=life_situation_id
+    )
     appeal.refresh_from_db()
     TrainingExample.objects.create(
         text=appeal.text,
@@ -341,8 +354,37 @@ def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> A
 PUBLIC_REPLY_MAX = 500
 
 
+def _checked_answer(
+    appeal: Appeal, *, operator, text: str, override_reason: str, is_public: bool, template_version=None
+) -> Answer:
+    """Every answer text the platform sends passes the plain-Russian check under the executor's limits."""
+    override_reason = override_reason.strip()
+    result = plain_russian.require_plain(text, appeal.executor, override_reason)
+    over = plain_russian.is_over_limit(result)
+    reply = Answer.objects.create(
+        appeal=appeal,
+        author=operator,
+        text=text,
+        is_public=is_public,
+        reading_ease=round(result.flesch_reading_ease, 2),
+        reading_grade=round(result.fk_grade, 2),
+        plain_override_reason=override_reason if over else "",
+        template_version=template_version,
+    )
+    if over:
+        audit.record(
+            operator,
+            "appeals.plain_check_overridden",
+            appeal,
+            reading_ease=reply.reading_ease,
+            reading_grade=reply.reading_grade,
+            reason=override_reason,
+        )
+    return reply
+
+
 @transaction.atomic
-def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
+def public_reply(appeal: Appeal, *, operator, text: str, override_reason: str = "") -> Answer:
     """On a social network: a short public reply under the post first; the full answer follows in private."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.channel != Channel.SOCIAL:
@@ -353,21 +395,31 @@ def public_reply(appeal: Appeal, *, operator, text: str) -> Answer:
         raise ValidationError(
             {"text": _("A public reply is 1 to %(max)s characters.") % {"max": PUBLIC_REPLY_MAX}}
         )
-    reply = Answer.objects.create(appeal=appeal, author=operator, text=text, is_public=True)
+    reply = _checked_answer(
+        appeal, operator=operator, text=text, override_reason=override_reason, is_public=True
+    )
     audit.record(operator, "appeals.public_reply", appeal)
     return reply
 
 
 @transaction.atomic
-def answer(appeal: Appeal, *, operator, text: str, template_version=None) -> Answer:
+def answer(
+    appeal: Appeal, *, operator, text: str, override_reason: str = "", template_version=None
+) -> Answer:
     """Send the answer; `template_version` is the answer template version the operator started from, if any."""
     if not text.strip():
         raise ValidationError({"text": _("The answer is empty.")})
+    # A refused answer raises inside this transaction, so the status change below is rolled back with it.
     change_status(appeal, Status.ANSWERED, actor=operator, note=_("Answer sent."))
     # After a public reply on a social network the conversation continues in private messages.
     private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
-    reply = Answer.objects.create(
-        appeal=appeal, author=operator, text=text, is_public=not private, template_version=template_version
+    reply = _checked_answer(
+        appeal,
+        operator=operator,
+        text=text,
+        override_reason=override_reason,
+        is_public=not private,
+        template_version=template_version,
     )
     audit.record(
         operator,
@@ -450,6 +502,15 @@ def save_routing_rule(rule, *, actor=None):
     rule.save()
     audit.record(actor, "appeals.routing_rule_saved", rule)
     return rule
+
+
+def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
+    """Say which need an appeal topic is evidence of; appeals registered from now on carry that need."""
+    need_topic.topic = " ".join(need_topic.topic.split())
+    need_topic.full_clean()
+    need_topic.save()
+    audit.record(actor, "appeals.need_topic_saved", need_topic, topic=need_topic.topic)
+    return need_topic
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("operator/", views.queue, name="queue"),
     path("operator/new/", views.record, name="record"),
     path("operator/routing/", views.routing_desk, name="routing"),
+    path("operator/plain-check/", views.plain_check, name="plain_check"),
     path("operator/appeals/<str:number>/", views.work, name="work"),
 ]

@@ -1,8 +1,12 @@
 """Appeal pages: the public tracker, filing on the portal with +1, and the operator's queue."""
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +15,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 from clientcentric.knowledge.views import template_version_from
 
-from . import selectors, services
+from . import plain_russian, selectors, services
 from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
 from .models import Appeal, Status
 
@@ -19,6 +23,10 @@ OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
 
 def _form_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
     for field, messages_ in error.message_dict.items():
         for message in messages_:
             form.add_error(field if field in form.fields else None, message)
@@ -34,12 +42,30 @@ def public_list(request):
     return render(request, "appeals/public_list.html", {"page": page, "filters": filters, "statuses": Status})
 
 
+def _map(*, appeal=None, pick=False) -> dict:
+    """What appeals/_map.html needs: the tile server, and the appeal's point or the form's fields to fill."""
+    # The public page shows the place to about 100 m: enough to see the problem, not to find the author's door.
+    point = (
+        f"{appeal.latitude:.3f},{appeal.longitude:.3f}"
+        if appeal is not None and appeal.latitude is not None
+        else ""
+    )
+    return {
+        "map_tiles": settings.CLIENTCENTRIC_MAP_TILES if (pick or point) else "",
+        "map_attribution": settings.CLIENTCENTRIC_MAP_ATTRIBUTION,
+        "map_center": settings.CLIENTCENTRIC_MAP_CENTER,
+        "map_point": point,
+        "map_pick": pick,
+        "map_id": "appeal-map",
+    }
+
+
 @public
 @require_GET
 def public_detail(request, number):
-    appeal = get_object_or_404(
-        selectors.public_appeals().prefetch_related("events", "answers"), number=number
-    )
+    appeal = selectors.tracked_appeal(number, request.user)
+    if appeal is None:
+        raise Http404
     is_author = request.user.is_authenticated and appeal.author_id == request.user.pk
     supported = request.user.is_authenticated and appeal.supports.filter(person=request.user).exists()
     return render(
@@ -52,6 +78,7 @@ def public_detail(request, number):
             "reopen_form": ReopenForm(),
             "events": [e for e in appeal.events.all() if e.is_public],
             "answers": [a for a in appeal.answers.all() if a.is_public],
+            **_map(appeal=appeal),
         },
     )
 
@@ -80,7 +107,15 @@ def new(request):
                 _("Your appeal is registered under number %(number)s.") % {"number": intake.appeal.number},
             )
             return redirect(intake.appeal.get_absolute_url())
-    return render(request, "appeals/new.html", {"form": form})
+    return render(request, "appeals/new.html", {"form": form, **_map(pick=True)})
+
+
+def _coordinate(value: str | None, limit: float) -> float | None:
+    try:
+        number = float((value or "").replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= limit else None
 
 
 @public
@@ -89,7 +124,12 @@ def similar(request):
     """Similar open appeals for the text being typed (htmx fragment)."""
     text = request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]
     found = (
-        selectors.similar_open_appeals(text, district=request.GET.get("district", ""))
+        selectors.similar_open_appeals(
+            text,
+            district=request.GET.get("district", ""),
+            latitude=_coordinate(request.GET.get("latitude"), 90),
+            longitude=_coordinate(request.GET.get("longitude"), 180),
+        )
         if len(text) >= 20
         else []
     )
@@ -146,7 +186,9 @@ def queue(request):
 
 
 def _operator_appeal(request, number) -> Appeal:
-    appeal = get_object_or_404(Appeal.objects.select_related("executor", "policy", "author"), number=number)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation"), number=number
+    )
     if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
         raise PermissionDenied
     return appeal
@@ -179,20 +221,25 @@ def work(request, number):
                     note=request.POST.get("note", ""),
                 )
                 return redirect("appeals:queue")
-            elif action == "public_reply" and form.is_valid():
-                services.public_reply(appeal, operator=request.user, text=form.cleaned_data["text"])
-            elif action == "answer" and form.is_valid():
-                services.answer(
-                    appeal,
-                    operator=request.user,
-                    text=form.cleaned_data["text"],
-                    template_version=template_version_from(request),
-                )
+            elif action in ("public_reply", "answer") and form.is_valid():
+                send = services.public_reply if action == "public_reply" else services.answer
+                # The answer template version the operator started from (knowledge base panel), if any.
+                extra = {"template_version": template_version_from(request)} if action == "answer" else {}
+                try:
+                    send(appeal, operator=request.user, **form.cleaned_data, **extra)
+                except ValidationError as error:
+                    # The operator's text stays in the form next to the reason it was refused.
+                    _form_errors(form, error)
+                    return _work_page(request, appeal, form, status=400)
             else:
-                return render(request, "appeals/work.html", {"appeal": appeal, "form": form}, status=400)
+                return _work_page(request, appeal, form, status=400)
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("appeals:work", number=appeal.number)
+    return _work_page(request, appeal, form)
+
+
+def _work_page(request, appeal, form, status=200):
     return render(
         request,
         "appeals/work.html",
@@ -203,7 +250,35 @@ def work(request, number):
             "route_form": RouteForm(),
             "attachments": appeal.attachments.all(),
         },
+        status=status,
     )
+
+
+@require_roles(*OPERATORS)
+@require_POST
+def plain_check(request):
+    """The plain-Russian check of the answer being typed (htmx fragment under the answer form)."""
+    text = request.POST.get("text", "")
+    # The limits of the appeal's executor, which the answer will be sent under; else the operator's agency.
+    number = request.POST.get("appeal", "")
+    agency = _operator_appeal(request, number).executor if number else request.user.agency
+    context = {"text": text}
+    if text.strip():
+        try:
+            result = plain_russian.check(text, agency)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+        else:
+            limits = plain_russian.limits_for(agency)
+            context.update(
+                result=result,
+                limits=limits,
+                over_limit=plain_russian.is_over_limit(result),
+                pieces=plain_russian.highlighted(text, result),
+                long_sentences=plain_russian.long_sentence_excerpts(text, result),
+                problems=plain_russian.problem_messages(result),
+            )
+    return render(request, "appeals/_plain_check.html", context)
 
 
 @require_roles(*OPERATORS)

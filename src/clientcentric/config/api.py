@@ -5,6 +5,7 @@ from ninja.security import django_auth
 from clientcentric import __version__
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
+from clientcentric.appeals.text_api import router as text_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.knowledge.api import router as kb_router
 from clientcentric.registry.api import router as registry_router
@@ -30,3 +31,4 @@ api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
 api.add_router("/kb", kb_router)
+api.add_router("/text", text_router)

@@ -127,6 +127,12 @@ CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", d
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
 CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
+# The map where a citizen points at the place of a problem: any XYZ tile server (empty: no map, coordinates typed).
+CLIENTCENTRIC_MAP_TILES = env.str(
+    "CLIENTCENTRIC_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+CLIENTCENTRIC_MAP_ATTRIBUTION = env.str("CLIENTCENTRIC_MAP_ATTRIBUTION", default="© участники OpenStreetMap")
+CLIENTCENTRIC_MAP_CENTER = env.list("CLIENTCENTRIC_MAP_CENTER", cast=float, default=[59.9386, 30.3141, 11])
 
 # E-mail: smtp://user:password@host:587/?tls=True in production; printed to the console by default.
 vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL", default="consolemail://"))

@@ -1,6 +1,6 @@
 """The API's one error shape (DESIGN.md §6): {"error": code, "message": text, "details": [...]}."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -50,6 +50,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return api.create_response(request, error_body("forbidden", "Not allowed."), status=403)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        return api.create_response(
+            request,
+            error_body("too_large", "The request body is too large.", [{"message": str(exc)}]),
+            status=413,
+        )
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from clientcentric.appeals.forms import AnswerForm
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 
@@ -179,7 +178,7 @@ def operator_panel(request, number):
 @require_roles(*OPERATORS)
 @require_GET
 def operator_insert(request, number):
-    """The answer box with a template (filled in for this appeal) or an article appended to what is typed."""
+    """The answer text with a template (filled in for this appeal) or an article appended to what is typed."""
     appeal = _operator_appeal(request, number)
     typed = request.GET.get("text", "")
     # The template version stays with the answer when an article is appended after the template.
@@ -193,8 +192,7 @@ def operator_insert(request, number):
             selectors.published_articles(), pk=request.GET.get("article") or 0
         ).answer
     text = f"{typed.rstrip()}\n\n{addition}" if typed.strip() else addition
-    form = AnswerForm(initial={"text": text})
-    return render(request, "knowledge/_answer_box.html", {"form": form, "version": version})
+    return render(request, "knowledge/_answer_box.html", {"text": text, "version": version})
 
 
 def _template_version(value: str):

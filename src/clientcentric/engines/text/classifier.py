@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import repeat
 from typing import Any, Literal
 
@@ -51,6 +51,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
+from .single_text import SingleTextPredictor
 
 __all__ = [
     "FORMAT_VERSION",
@@ -362,6 +363,11 @@ class TrainedClassifier:
         top = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         labels = self.labels
         return [[(labels[j], float(row[j])) for j in idx] for row, idx in zip(proba, top, strict=True)]
+
+    @cached_property
+    def single_text(self) -> SingleTextPredictor:
+        """The same probabilities for one text at a time, without scikit-learn's per-call overhead."""
+        return SingleTextPredictor(self)
 
     def predict(self, texts: Sequence[str], extra: Extra = None) -> list[str]:
         return [top[0][0] for top in self.predict_top(texts, extra, k=1)]

@@ -13,6 +13,11 @@ class Command(BaseCommand):
             default=0,
             help="Also create this many live appeals from the real data in ../shared/data.",
         )
+        parser.add_argument(
+            "--train",
+            action="store_true",
+            help="Train the appeals classifier on the real appeals in ../shared/data first (about a minute).",
+        )
 
     def handle(self, *args, **options):
         report = demo.load_registry()
@@ -40,6 +45,8 @@ class Command(BaseCommand):
             if path is None:
                 self.stdout.write("Real appeals data not found (../shared/data/appeals): no demo appeals.")
                 return
+            if options["train"]:
+                self._train(appeals_demo, path)
             created = appeals_demo.load_demo_appeals(
                 path, count=options["appeals"], operator=User.objects.get(username="operator")
             )
@@ -62,3 +69,15 @@ class Command(BaseCommand):
                 f"Demo knowledge base: {report.created} new, {report.unchanged} unchanged articles"
             )
         self.stdout.write(f"Demo answer templates: {knowledge_demo.load_templates()} new")
+
+    def _train(self, appeals_demo, path):
+        self.stdout.write(f"Training the appeals classifier on {path.name} (about a minute)…")
+        report = appeals_demo.train_demo_classifier(path)
+        if report is None:
+            self.stdout.write("  a trained classifier is already active: kept")
+            return
+        for target, metrics in report.items():
+            figures = ", ".join(
+                f"{name} {value:.3f}" for name, value in metrics.items() if isinstance(value, float)
+            )
+            self.stdout.write(f"  {target}: {figures or metrics}")
