@@ -87,6 +87,8 @@ def test_operator_inserts_a_template_and_the_answer_records_its_version(page, de
     panel = page.locator("#kb-operator-panel")
     panel.locator("li", has_text="Нужны подробности").get_by_role("button").click()
     expect(page.locator("#id_text")).to_have_value(re.compile(f"№ {appeal.number}"))
+    expect(page.locator("#plain-check")).to_contain_text(re.compile("Флеш|Flesch|чтени", re.I))
+    page.screenshot(path=str(SCREENSHOTS / "operator_template_inserted.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()
     expect(page.locator("main")).to_contain_text(re.compile("дан ответ|answered", re.I))
     assert Answer.objects.get(appeal=appeal).template_version == template.current_version
