@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py || status=1; \
 	$(BIN)/python bench/classify.py || status=1; \
 	$(BIN)/python bench/intake.py || status=1; \
+	$(BIN)/python bench/kb.py || status=1; \
 	$(BIN)/python bench/readability.py || status=1; \
 	$(BIN)/python bench/notify.py || status=1; \
 	$(BIN)/python bench/feedback.py || status=1; \

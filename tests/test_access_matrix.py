@@ -72,6 +72,22 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("kb:search", "/kb/?q=пенсия+раньше", "get", EVERYONE_200),
+    ("kb:article", "/kb/{article}/", "get", EVERYONE_200),
+    ("kb:chat", "/chat/", "get", EVERYONE_200),
+    ("kb:chat_log", "/chat/log/", "get", answers(302)),
+    ("kb:chat_send", "/chat/send/", "get", answers(405)),
+    ("kb:chat_handover", "/chat/handover/", "get", answers(405)),
+    ("kb:chat_rate", "/chat/rate/", "get", answers(405)),
+    ("kb:chat_end", "/chat/end/", "get", answers(405)),
+    ("kb:chat_new", "/chat/new/", "get", answers(405)),
+    ("kb:operator_panel", "/operator/appeals/{number}/kb/?q=пенсия", "get", OPERATOR_AND_ADMIN),
+    (
+        "kb:operator_insert",
+        "/operator/appeals/{number}/kb/insert/?article={article}",
+        "get",
+        OPERATOR_AND_ADMIN,
+    ),
     (
         "appeals:plain_check",
         "/operator/plain-check/",
@@ -131,6 +147,10 @@ BACK_OFFICE = [
     ("feedback.response", "/admin/feedback/response/", FEEDBACK_BACK_OFFICE),
     ("feedback.followup", "/admin/feedback/followup/", FEEDBACK_BACK_OFFICE),
     ("feedback.quarterreport", "/admin/feedback/quarterreport/", FEEDBACK_BACK_OFFICE),
+    ("knowledge.article", "/admin/knowledge/article/", APPEALS_BACK_OFFICE),
+    ("knowledge.overduearticle", "/admin/knowledge/overduearticle/", APPEALS_BACK_OFFICE),
+    ("knowledge.answertemplate", "/admin/knowledge/answertemplate/", APPEALS_BACK_OFFICE),
+    ("knowledge.conversation", "/admin/knowledge/conversation/", APPEALS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -140,6 +160,8 @@ BACK_OFFICE_WRITES = [
     ("/admin/accounts/user/add/", ADMIN_ONLY),
     ("/admin/accounts/agency/add/", ADMIN_ONLY),
     ("/admin/core/notificationtemplate/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/knowledge/article/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/knowledge/answertemplate/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -158,6 +180,8 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/kb/search", "/api/v1/kb/search?q=пенсия", EVERYONE_200),
+    ("/kb/articles/{article_id}", "/api/v1/kb/articles/{article}", EVERYONE_200),
     ("/text/readability", "/api/v1/text/readability", answers(405)),
     ("/subscriptions", "/api/v1/subscriptions", answers(200, anonymous=401)),
     ("/feedback/ivr", "/api/v1/feedback/ivr", answers(405)),
@@ -220,12 +244,22 @@ def appeal(registry, agency):
     return services.receive_appeal(data, registered_at=datetime(2026, 5, 5, 10, tzinfo=UTC)).appeal
 
 
+@pytest.fixture
+def article(registry):
+    """Article {article}: the registry's FAQ entry of a need that cannot be met, synced into the knowledge base."""
+    from clientcentric.knowledge.models import Article
+    from clientcentric.knowledge.services import sync_registry_faq
+
+    sync_registry_faq()
+    return Article.objects.get(faq_entry=registry["faq"])
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_expected(client, registry, appeal, people, role):
+def test_every_route_answers_each_role_as_expected(client, registry, appeal, article, people, role):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
-        path = template.replace("{number}", appeal.number)
+        path = template.replace("{number}", appeal.number).replace("{article}", str(article.pk))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")

@@ -4,6 +4,9 @@ clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo r
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric kb import FILE [--question-column Q] …     import knowledge-base articles (CSV/XLSX)
+clientcentric kb export [--format csv|xlsx]               export the knowledge base
+clientcentric kb search "…" [--top 3] [--json]           search it (or --input Q.csv --column C --output OUT.csv)
 clientcentric text readability FILE [--json]             plain-Russian check of a text file (- for stdin)
 clientcentric notifications send-due                      send due notifications (retries, kept mail)
 clientcentric notifications digest --frequency daily|weekly  send digests of held notifications

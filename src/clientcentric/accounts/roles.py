@@ -21,8 +21,14 @@ BACK_OFFICE_PERMISSIONS = {
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
         "feedback": ("view",),
+        "knowledge": ("view", "add", "change"),
     },
-    Role.ANALYST: {"registry": ("view",), "appeals": ("view",), "feedback": ("view",)},
-    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
+    Role.ANALYST: {
+        "registry": ("view",),
+        "appeals": ("view",),
+        "feedback": ("view",),
+        "knowledge": ("view",),
+    },
+    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

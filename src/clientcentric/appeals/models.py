@@ -320,6 +320,14 @@ class Answer(models.Model):
     reading_ease = models.FloatField(_("Flesch reading ease"), null=True, blank=True)
     reading_grade = models.FloatField(_("Flesch–Kincaid grade"), null=True, blank=True)
     plain_override_reason = models.TextField(_("why the answer is not simpler"), blank=True)
+    template_version = models.ForeignKey(
+        "knowledge.AnswerTemplateVersion",
+        verbose_name=_("answer template version"),
+        null=True,
+        blank=True,
+        related_name="answers",
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

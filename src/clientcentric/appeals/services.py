@@ -339,7 +339,9 @@ def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> A
 PUBLIC_REPLY_MAX = 500
 
 
-def _checked_answer(appeal: Appeal, *, operator, text: str, override_reason: str, is_public: bool) -> Answer:
+def _checked_answer(
+    appeal: Appeal, *, operator, text: str, override_reason: str, is_public: bool, template_version=None
+) -> Answer:
     """Every answer text the platform sends passes the plain-Russian check under the executor's limits."""
     override_reason = override_reason.strip()
     result = plain_russian.require_plain(text, appeal.executor, override_reason)
@@ -352,6 +354,7 @@ def _checked_answer(appeal: Appeal, *, operator, text: str, override_reason: str
         reading_ease=round(result.flesch_reading_ease, 2),
         reading_grade=round(result.fk_grade, 2),
         plain_override_reason=override_reason if over else "",
+        template_version=template_version,
     )
     if over:
         audit.record(
@@ -385,7 +388,10 @@ def public_reply(appeal: Appeal, *, operator, text: str, override_reason: str = 
 
 
 @transaction.atomic
-def answer(appeal: Appeal, *, operator, text: str, override_reason: str = "") -> Answer:
+def answer(
+    appeal: Appeal, *, operator, text: str, override_reason: str = "", template_version=None
+) -> Answer:
+    """Send the answer; `template_version` is the answer template version the operator started from, if any."""
     if not text.strip():
         raise ValidationError({"text": _("The answer is empty.")})
     # A refused answer raises inside this transaction, so the status change below is rolled back with it.
@@ -393,9 +399,19 @@ def answer(appeal: Appeal, *, operator, text: str, override_reason: str = "") ->
     # After a public reply on a social network the conversation continues in private messages.
     private = appeal.channel == Channel.SOCIAL and appeal.answers.filter(is_public=True).exists()
     reply = _checked_answer(
-        appeal, operator=operator, text=text, override_reason=override_reason, is_public=not private
+        appeal,
+        operator=operator,
+        text=text,
+        override_reason=override_reason,
+        is_public=not private,
+        template_version=template_version,
     )
-    audit.record(operator, "appeals.answered", appeal)
+    audit.record(
+        operator,
+        "appeals.answered",
+        appeal,
+        template_version=template_version.pk if template_version is not None else None,
+    )
     transaction.on_commit(lambda: _ask_for_feedback(appeal.pk))
     return reply
 

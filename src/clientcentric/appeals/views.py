@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.knowledge.views import template_version_from
 
 from . import plain_russian, selectors, services
 from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
@@ -85,7 +86,9 @@ def public_detail(request, number):
 @public
 @require_http_methods(["GET", "POST"])
 def new(request):
-    form = PortalAppealForm(request.POST or None, request.FILES or None)
+    # The chat-bot sends a client here with what they already wrote.
+    initial = {"text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]}
+    form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         photos = [(f.name, f.content_type, f.read()) for f in form.cleaned_data["photos"]]
@@ -220,8 +223,10 @@ def work(request, number):
                 return redirect("appeals:queue")
             elif action in ("public_reply", "answer") and form.is_valid():
                 send = services.public_reply if action == "public_reply" else services.answer
+                # The answer template version the operator started from (knowledge base panel), if any.
+                extra = {"template_version": template_version_from(request)} if action == "answer" else {}
                 try:
-                    send(appeal, operator=request.user, **form.cleaned_data)
+                    send(appeal, operator=request.user, **form.cleaned_data, **extra)
                 except ValidationError as error:
                     # The operator's text stays in the form next to the reason it was refused.
                     _form_errors(form, error)

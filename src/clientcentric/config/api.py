@@ -8,6 +8,7 @@ from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.feedback.api import router as feedback_router
+from clientcentric.knowledge.api import router as kb_router
 from clientcentric.registry.api import router as registry_router
 from clientcentric.subscriptions.api import router as subscriptions_router
 
@@ -31,6 +32,7 @@ install_error_handlers(api)
 api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
+api.add_router("/kb", kb_router)
 api.add_router("/text", text_router)
 api.add_router("/subscriptions", subscriptions_router)
 api.add_router("/feedback", feedback_router)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "clientcentric.appeals",
     "clientcentric.subscriptions",
     "clientcentric.feedback",
+    "clientcentric.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -146,9 +147,13 @@ CLIENTCENTRIC_FEEDBACK_UNHAPPY_SATISFACTION = env.int(
 CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET = env.bool(
     "CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET", default=True
 )
+# Knowledge base: how long an article holds before its review, and how sure the chat-bot must be to answer alone.
+CLIENTCENTRIC_KB_REVIEW_DAYS = env.int("CLIENTCENTRIC_KB_REVIEW_DAYS", default=365)
+CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE", default=0.6)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
+CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 # The map where a citizen points at the place of a problem: any XYZ tile server (empty: no map, coordinates typed).
 CLIENTCENTRIC_MAP_TILES = env.str(

@@ -26,6 +26,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("", include("clientcentric.knowledge.urls")),
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.feedback.urls")),
     path("", include("clientcentric.registry.urls")),

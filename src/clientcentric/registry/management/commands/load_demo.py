@@ -35,6 +35,8 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.role:<24} {account.username}")
 
+        self._load_knowledge_base()
+
         if options["appeals"]:
             from clientcentric.accounts.models import User
             from clientcentric.appeals import demo as appeals_demo
@@ -51,6 +53,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo appeals from {path.name}: {created} new, by status {appeals_demo.demo_counts()}"
             )
+
+    def _load_knowledge_base(self):
+        from clientcentric.knowledge import demo as knowledge_demo
+
+        report = knowledge_demo.load_knowledge_base()
+        if report is None:
+            self.stdout.write("Real knowledge base not found (../shared/data/faq): only the registry FAQ.")
+        elif not report.ok:
+            raise CommandError(
+                "The demo knowledge base does not import: " + "; ".join(map(str, report.problems[:10]))
+            )
+        else:
+            self.stdout.write(
+                f"Demo knowledge base: {report.created} new, {report.unchanged} unchanged articles"
+            )
+        self.stdout.write(f"Demo answer templates: {knowledge_demo.load_templates()} new")
 
     def _train(self, appeals_demo, path):
         self.stdout.write(f"Training the appeals classifier on {path.name} (about a minute)…")

@@ -1,0 +1,89 @@
+"""What a client wants from the chat-bot, told from their message by explicit lemma rules.
+
+A handful of intents, each with the lemmas (and lemma pairs) that signal it; the first rule that fires
+wins, in the order of INTENT_ORDER, so «позовите оператора, статус не меняется» goes to a person. Whatever
+matches no rule is a question for the knowledge base. Every rule can be read and tested; nothing is learnt.
+"""
+
+import re
+from dataclasses import dataclass
+
+from razdel import tokenize
+
+from .lemmas import _analyzer
+
+HANDOVER = "handover"
+APPEAL_STATUS = "appeal_status"
+START_APPEAL = "start_appeal"
+GOODBYE = "goodbye"
+GREETING = "greeting"
+QUESTION = "question"
+
+APPEAL_NUMBER = re.compile(r"\b(\d{4}-\d{6})\b")
+
+# Single lemmas that are enough on their own.
+_WORDS = {
+    HANDOVER: {"оператор", "сотрудник", "специалист", "консультант"},
+    GOODBYE: {"спасибо", "благодарить", "пока", "свидание", "хватит"},
+    GREETING: {"здравствуйте", "привет", "добрый", "здравствовать"},
+}
+# Pairs of lemmas that must both be present.
+_PAIRS = {
+    # «человек» alone is common in questions («сколько человек…»): it asks for a person only when called for.
+    HANDOVER: [
+        ({"позвать", "соединить", "переключить", "связаться", "живой", "хотеть", "нужный"}, {"человек"})
+    ],
+    APPEAL_STATUS: [
+        ({"статус", "состояние", "ход"}, {"обращение", "заявление", "жалоба", "заявка", "запрос"}),
+        ({"где", "что"}, {"обращение", "заявление", "жалоба", "заявка"}),
+        ({"мой"}, {"обращение", "заявление", "жалоба", "заявка"}),
+    ],
+    START_APPEAL: [
+        (
+            {"подать", "написать", "отправить", "оставить", "создать", "направить"},
+            {"обращение", "жалоба", "заявление"},
+        ),
+        ({"пожаловаться"}, set()),
+    ],
+}
+INTENT_ORDER = (HANDOVER, APPEAL_STATUS, START_APPEAL, GOODBYE, GREETING)
+# Greetings and thanks only count when the message says little else: «Здравствуйте, как загрузить видео?» is a question.
+_SHORT = 4
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    appeal_number: str = ""
+
+
+def _words(text: str) -> list[str]:
+    # Unlike search, intents need the interjections and particles: «спасибо», «здравствуйте», «пока».
+    analyzer = _analyzer()
+    return [
+        analyzer.parse(token.text.lower())[0].normal_form.replace("ё", "е")
+        for token in tokenize(text or "")
+        if any(ch.isalpha() for ch in token.text)
+    ]
+
+
+def _fires(name: str, found: set[str], size: int) -> bool:
+    if name in (GOODBYE, GREETING) and size > _SHORT:
+        return False
+    if name == HANDOVER and size <= 2 and "человек" in found:
+        return True
+    if found & _WORDS.get(name, set()):
+        return True
+    return any(found & first and (not second or found & second) for first, second in _PAIRS.get(name, []))
+
+
+def detect(text: str) -> Intent:
+    number = APPEAL_NUMBER.search(text or "")
+    if number:
+        return Intent(APPEAL_STATUS, number.group(1))
+    words = _words(text)
+    found = set(words)
+    for name in INTENT_ORDER:
+        if _fires(name, found, len(words)):
+            return Intent(name)
+    return Intent(QUESTION)

@@ -1,0 +1,189 @@
+"""Knowledge-base ranking: BM25F over lemmas, questions weighing more than answers, typo-tolerant.
+
+Okapi BM25 (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009) with the
+field weighting of BM25F: a term's frequency is the weighted sum of its frequencies in the question (the
+title) and the answer (the body), normalised by the weighted document length. A question typed by a client
+is short and phrased like the articles' questions, so a match in the question counts `title_boost` times.
+
+A query word the vocabulary does not know (a typo: «монетезация») is replaced by its closest known lemmas
+(rapidfuzz's normalised Indel similarity), each weighted by how close it is.
+
+The index takes lemmas, not text: the caller stores each article's lemmas once (lemmatising 10,000 articles
+on every start would take seconds) and lemmatises only the query, with `engines.text.lemmas`.
+"""
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .lemmas import lemmas
+
+K1 = 1.6
+B = 0.75
+TITLE_BOOST = 3.0
+FUZZY_CUTOFF = 80.0
+FUZZY_CHOICES = 2
+MIN_FUZZY_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Document:
+    key: object
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+
+
+# Politeness formulae and pronouns: a client's message is full of them («Добрый день! Подскажите, пожалуйста, у меня
+# вопрос…») and they only match articles by accident. Dropped from the query, kept in the articles.
+CHATTER = frozenset(
+    {
+        "добрый", "день", "вечер", "утро", "здравствовать", "привет", "уважаемый", "подсказать", "пожалуйста",
+        "спасибо", "заранее", "помочь", "вопрос",
+        "я", "мы", "вы", "он", "она", "они", "мой", "наш", "ваш", "это", "этот", "который", "такой",
+    }
+)  # fmt: skip
+
+
+def query_terms(text: str) -> list[str]:
+    """The lemmas of a client's question that can tell one article from another."""
+    return [term for term in lemmas(text) if term not in CHATTER]
+
+
+def stored_lemmas(question: str, answer: str) -> str:
+    """What a caller stores per article: «question lemmas | answer lemmas»."""
+    return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
+
+
+def document(key, stored: str) -> Document:
+    title, _bar, body = stored.partition(" | ")
+    return Document(key, tuple(title.split()), tuple(body.split()))
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: object
+    score: float
+    coverage: float  # share of the query's weight (idf) that this document matches, 0…1
+
+
+@dataclass
+class KbIndex:
+    keys: list = field(default_factory=list)
+    terms: list[frozenset] = field(default_factory=list)
+    positions: dict = field(default_factory=dict)
+    # term → (documents holding it, their BM25F term score before the query weight), computed once at build.
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    typical_idf: float = 0.0
+    title_boost: float = TITLE_BOOST
+
+    @classmethod
+    def build(cls, documents, *, title_boost: float = TITLE_BOOST) -> "KbIndex":
+        index = cls(title_boost=title_boost)
+        raw: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = []
+        for position, document in enumerate(documents):
+            index.positions[document.key] = len(index.keys)
+            index.keys.append(document.key)
+            titles, bodies = Counter(document.title), Counter(document.body)
+            lengths.append(title_boost * len(document.title) + len(document.body))
+            index.terms.append(frozenset(titles.keys() | bodies.keys()))
+            for term in index.terms[-1]:
+                raw[term].append((position, title_boost * titles.get(term, 0) + bodies.get(term, 0)))
+        count = len(index.keys)
+        average = (sum(lengths) / count) if count else 1.0
+        for term, found in raw.items():
+            idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
+            index.idf[term] = idf
+            docs = np.fromiter((doc for doc, _tf in found), dtype=np.int64, count=len(found))
+            tf = np.fromiter((tf for _doc, tf in found), dtype=np.float64, count=len(found))
+            norm = K1 * (1 - B + B * np.asarray(lengths, dtype=np.float64)[docs] / average)
+            index.postings[term] = (docs, idf * tf * (K1 + 1) / (tf + norm))
+        index.vocabulary = sorted(raw)
+        index.typical_idf = statistics.median(index.idf.values()) if index.idf else 0.0
+        return index
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _neighbours(self, term: str) -> dict[str, float]:
+        if term in self.postings:
+            return {term: 1.0}
+        if len(term) < MIN_FUZZY_LENGTH or not self.vocabulary:
+            return {}
+        found = process.extract(
+            term, self.vocabulary, scorer=fuzz.ratio, limit=FUZZY_CHOICES, score_cutoff=FUZZY_CUTOFF
+        )
+        return {candidate: similarity / 100.0 for candidate, similarity, _position in found}
+
+    def expand(self, terms) -> dict[str, float]:
+        """Query lemmas → known lemmas with a weight: 1 for a known lemma, the similarity for a typo's neighbours."""
+        expanded: dict[str, float] = {}
+        for term in dict.fromkeys(terms):
+            for candidate, weight in self._neighbours(term).items():
+                expanded[candidate] = max(expanded.get(candidate, 0.0), weight)
+        return expanded
+
+    def search(self, terms, top: int = 3) -> list[Hit]:
+        """The `top` best documents for the query lemmas, best first; ties go to the earlier document."""
+        if top <= 0:
+            return []
+        groups, unknown = self._groups(terms)
+        if not groups:
+            return []
+        weights: dict[str, float] = {}
+        for group in groups:
+            for candidate, weight in group.items():
+                weights[candidate] = max(weights.get(candidate, 0.0), weight)
+        total_weight = self._total_weight(groups, unknown)
+        scores = np.zeros(len(self.keys))
+        for term, weight in weights.items():
+            docs, partial = self.postings[term]
+            scores[docs] += weight * partial  # a term's documents are distinct: plain fancy-index addition
+        candidates = np.flatnonzero(scores)
+        if len(candidates) > top:
+            cut = np.argpartition(-scores[candidates], top - 1)[:top]
+            floor = scores[candidates[cut]].min()
+            candidates = candidates[scores[candidates] >= floor]  # keep ties at the cut for a stable order
+        best = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))[:top]
+        return [
+            Hit(self.keys[doc], float(scores[doc]), self._coverage(doc, groups, total_weight)) for doc in best
+        ]
+
+    def coverage(self, terms, key) -> float:
+        """The coverage `search` would report for the document `key` (0 for a key not in the index)."""
+        if key not in self.positions:
+            return 0.0
+        groups, unknown = self._groups(terms)
+        return self._coverage(self.positions[key], groups, self._total_weight(groups, unknown))
+
+    def _groups(self, terms) -> tuple[list[dict[str, float]], int]:
+        """Each query word's known neighbours, and how many words the base does not know at all."""
+        groups, unknown = [], 0
+        for term in dict.fromkeys(terms):
+            group = self._neighbours(term)
+            if group:
+                groups.append(group)
+            else:
+                unknown += 1
+        return groups, unknown
+
+    def _total_weight(self, groups, unknown: int) -> float:
+        # A query word counts once however many neighbours its typo has; a word the base never uses
+        # counts as a typical word, so «удалить погоду» is not fully covered by an article on deleting.
+        known = sum(max(w * self.idf[c] for c, w in group.items()) for group in groups)
+        return known + unknown * self.typical_idf
+
+    def _coverage(self, doc: int, groups, total_weight: float) -> float:
+        if not total_weight:
+            return 0.0
+        matched = 0.0
+        for group in groups:
+            present = [w * self.idf[c] for c, w in group.items() if c in self.terms[doc]]
+            matched += max(present, default=0.0)
+        return min(1.0, matched / total_weight)

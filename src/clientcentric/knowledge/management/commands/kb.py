@@ -1,0 +1,161 @@
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.table import Table
+
+from clientcentric.knowledge import selectors, services
+from clientcentric.knowledge.tabular import FORMATS, export_articles, import_articles, read_rows
+
+
+class Command(BaseCommand):
+    help = "The knowledge base: import, export, search (one query or a whole file), registry FAQ sync."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="Import articles from CSV/XLSX; nothing is written if any row fails."
+        )
+        imp.add_argument("file")
+        imp.add_argument("--question-column", default="question")
+        imp.add_argument("--answer-column", default="answer")
+        imp.add_argument("--topic-column", default="topic")
+        imp.add_argument("--dry-run", action="store_true", help="Check everything, write nothing.")
+        imp.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        exp = sub.add_parser("export", help="Export every article.")
+        exp.add_argument("--format", choices=FORMATS, default="csv")
+        exp.add_argument(
+            "--output", "-o", help="File to write (default: knowledge_base.<ext>; - for stdout)."
+        )
+        find = sub.add_parser("search", help="Search published articles.")
+        find.add_argument("query", nargs="?", help="The question, in Russian.")
+        find.add_argument("--top", type=int, default=3)
+        find.add_argument("--json", action="store_true")
+        find.add_argument("--input", help="CSV file of questions to search in batch.")
+        find.add_argument("--column", help="The column of --input holding the questions.")
+        find.add_argument("--output", "-o", help="CSV to write: the input columns plus hit1…hitN.")
+        sub.add_parser(
+            "sync-registry", help="Bring the registry's FAQ of needs that cannot be met into the base."
+        )
+
+    def handle(self, *args, action, **options):
+        return getattr(self, "_" + action.replace("-", "_"))(options)
+
+    def _import(self, options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        report = import_articles(
+            path.read_bytes(),
+            path.name,
+            question_column=options["question_column"],
+            answer_column=options["answer_column"],
+            topic_column=options["topic_column"],
+            dry_run=options["dry_run"],
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self._print_report(report, options["dry_run"])
+        if not report.ok:
+            sys.exit(1)
+
+    def _print_report(self, report, dry_run):
+        console = Console(file=self.stdout, width=140)
+        if report.ok:
+            title = (
+                _("The file is correct; nothing was written (check only).")
+                if dry_run
+                else _("The file was imported.")
+            )
+            table = Table(title=title)
+            for column in (_("Rows"), _("New"), _("Updated"), _("Unchanged"), _("Repeated rows")):
+                table.add_column(column)
+            table.add_row(
+                *map(str, (report.rows, report.created, report.updated, report.unchanged, report.duplicates))
+            )
+            console.print(table)
+            return
+        table = Table(
+            title=_("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
+        )
+        for column in (_("Row"), _("Column"), _("Problem")):
+            table.add_column(column)
+        for problem in report.problems:
+            table.add_row("" if problem.row is None else str(problem.row), problem.column, problem.message)
+        console.print(table)
+
+    def _export(self, options):
+        data = export_articles(options["format"])
+        target = options["output"] or f"knowledge_base.{options['format']}"
+        if target == "-":
+            sys.stdout.buffer.write(data)
+            return
+        Path(target).write_bytes(data)
+        self.stdout.write(_("Written: %(path)s") % {"path": target})
+
+    def _search(self, options):
+        if options["top"] < 1 or options["top"] > selectors.MAX_TOP:
+            raise CommandError(_("--top must be from 1 to %(max)s.") % {"max": selectors.MAX_TOP})
+        if options["input"]:
+            return self._search_file(options)
+        if not options["query"]:
+            raise CommandError(_("Give a question, or --input FILE --column C --output OUT.csv."))
+        hits = selectors.search(options["query"], options["top"])
+        if options["json"]:
+            rows = [
+                {
+                    "id": hit.article.pk,
+                    "question": hit.article.question,
+                    "topic": hit.article.topic,
+                    "answer": hit.article.answer,
+                    "score": round(hit.score, 4),
+                    "coverage": round(hit.coverage, 3),
+                }
+                for hit in hits
+            ]
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        if not hits:
+            self.stdout.write(_("Nothing found."))
+        for rank, hit in enumerate(hits, start=1):
+            self.stdout.write(f"{rank}. [{hit.score:.2f}] {hit.article.question} ({hit.article.topic})")
+
+    def _search_file(self, options):
+        if not options["column"] or not options["output"]:
+            raise CommandError(_("Batch search needs --column and --output."))
+        path = Path(options["input"])
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            headers, rows = read_rows(path.read_bytes(), path.name)
+        except Exception as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
+        if options["column"] not in headers:
+            raise CommandError(
+                _("No column “%(column)s”; the file has: %(found)s.")
+                % {"column": options["column"], "found": ", ".join(headers)}
+            )
+        position, top = headers.index(options["column"]), options["top"]
+        hit_columns = [f"hit{n}" for n in range(1, top + 1)]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers + hit_columns)
+        for row in rows:
+            row = row + [""] * (len(headers) - len(row))
+            found = [hit.article.question for hit in selectors.search(row[position], top)]
+            writer.writerow(row[: len(headers)] + found + [""] * (top - len(found)))
+        Path(options["output"]).write_text(out.getvalue(), encoding="utf-8")
+        self.stdout.write(
+            _("%(count)s questions searched; written: %(path)s")
+            % {"count": len(rows), "path": options["output"]}
+        )
+
+    def _sync_registry(self, options):
+        counts = services.sync_registry_faq()
+        self.stdout.write(json.dumps(counts, ensure_ascii=False))

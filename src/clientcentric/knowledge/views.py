@@ -1,0 +1,204 @@
+"""Public knowledge-base pages, the chat-bot widget, and the operator's template and article panel."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from clientcentric.appeals.models import Appeal
+from clientcentric.core.access import public, require_roles
+
+from . import chatbot, selectors, services
+from .models import AnswerTemplateVersion, Article, ArticleStatus, Conversation
+
+OPERATORS = ("operator", "admin")
+SESSION_KEY = "chat_conversation"
+
+
+@public
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
+    hits = selectors.search(query, 10) if query else []
+    context = {"query": query, "hits": hits}
+    if request.htmx:
+        return render(request, "knowledge/_results.html", context)
+    return render(request, "knowledge/search.html", context)
+
+
+@public
+@require_GET
+def article(request, pk):
+    found = get_object_or_404(
+        Article.objects.filter(status=ArticleStatus.PUBLISHED).prefetch_related("needs", "life_situations"),
+        pk=pk,
+    )
+    return render(request, "knowledge/article.html", {"article": found})
+
+
+# The chat-bot. The conversation lives in the session, so an anonymous visitor keeps theirs between pages.
+
+
+def _conversation(request, *, create: bool = True) -> Conversation | None:
+    pk = request.session.get(SESSION_KEY)
+    found = Conversation.objects.filter(pk=pk).first() if pk else None
+    if found is not None and found.client_id and found.client_id != getattr(request.user, "pk", None):
+        found = None
+    if found is None and create:
+        found = chatbot.start(client=request.user)
+        request.session[SESSION_KEY] = str(found.pk)
+    return found
+
+
+def _chat_response(request, conversation, *, error: str = ""):
+    conversation.refresh_from_db()  # the service worked on its own locked copy
+    context = {
+        "conversation": conversation,
+        "chat_messages": conversation.messages.all(),
+        "signed_in": request.user.is_authenticated,
+        "appeal_url": chatbot.appeal_form_url(conversation),
+        "error": error,
+    }
+    if request.htmx:
+        return render(request, "knowledge/_chat_log.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("kb:chat")
+
+
+@public
+@require_GET
+def chat(request):
+    conversation = _conversation(request)
+    return render(
+        request,
+        "knowledge/chat.html",
+        {
+            "conversation": conversation,
+            "chat_messages": conversation.messages.all(),
+            "signed_in": request.user.is_authenticated,
+            "appeal_url": chatbot.appeal_form_url(conversation),
+            "on_chat_page": True,
+        },
+    )
+
+
+@public
+@require_GET
+def chat_log(request):
+    if not request.htmx:
+        return redirect("kb:chat")
+    return _chat_response(request, _conversation(request))
+
+
+@public
+@require_POST
+def chat_send(request):
+    conversation = _conversation(request)
+    if conversation.ended_at is not None:
+        conversation = _restart(request)
+    try:
+        chatbot.receive(conversation, request.POST.get("text", ""), user=request.user)
+    except ValidationError as error:
+        return _chat_response(request, conversation, error=" ".join(error.messages))
+    return _chat_response(request, conversation)
+
+
+def _restart(request) -> Conversation:
+    conversation = chatbot.start(client=request.user)
+    request.session[SESSION_KEY] = str(conversation.pk)
+    return conversation
+
+
+@public
+@require_POST
+def chat_handover(request):
+    conversation = _conversation(request)
+    try:
+        chatbot.hand_over(
+            conversation,
+            user=request.user,
+            contact_email=request.POST.get("contact_email", "")[:254],
+            contact_phone=request.POST.get("contact_phone", "")[:30],
+        )
+    except ValidationError as error:
+        return _chat_response(request, conversation, error=" ".join(error.messages))
+    return _chat_response(request, conversation)
+
+
+@public
+@require_POST
+def chat_rate(request):
+    conversation = _conversation(request)
+    try:
+        chatbot.rate(conversation, request.POST.get("rating"))
+    except ValidationError as error:
+        return _chat_response(request, conversation, error=" ".join(error.messages))
+    return _chat_response(request, conversation)
+
+
+@public
+@require_POST
+def chat_end(request):
+    conversation = _conversation(request)
+    if conversation.ended_at is None:
+        chatbot.end(conversation)
+    return _chat_response(request, conversation)
+
+
+@public
+@require_POST
+def chat_new(request):
+    return _chat_response(request, _restart(request))
+
+
+# The operator's panel beside the answer form.
+
+
+def _operator_appeal(request, number) -> Appeal:
+    appeal = get_object_or_404(Appeal.objects.select_related("executor", "policy", "author"), number=number)
+    if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
+        raise PermissionDenied
+    return appeal
+
+
+@require_roles(*OPERATORS)
+@require_GET
+def operator_panel(request, number):
+    appeal = _operator_appeal(request, number)
+    query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
+    hits = selectors.search(query or appeal.text[:500], 5)
+    return render(
+        request,
+        "knowledge/_operator_panel.html",
+        {"appeal": appeal, "templates": selectors.templates_for(appeal), "hits": hits, "query": query},
+    )
+
+
+@require_roles(*OPERATORS)
+@require_GET
+def operator_insert(request, number):
+    """The answer text with a template (filled in for this appeal) or an article appended to what is typed."""
+    appeal = _operator_appeal(request, number)
+    typed = request.GET.get("text", "")
+    # The template version stays with the answer when an article is appended after the template.
+    version = _template_version(request.GET.get("template_version", ""))
+    if request.GET.get("template"):
+        template = get_object_or_404(selectors.templates_for(appeal), pk=request.GET["template"])
+        version = template.current_version
+        addition = services.render_template(version.body, services.template_context(appeal, request.user))
+    else:
+        addition = get_object_or_404(
+            selectors.published_articles(), pk=request.GET.get("article") or 0
+        ).answer
+    text = f"{typed.rstrip()}\n\n{addition}" if typed.strip() else addition
+    return render(request, "knowledge/_answer_box.html", {"text": text, "version": version})
+
+
+def _template_version(value: str):
+    return AnswerTemplateVersion.objects.filter(pk=value).first() if value.isdigit() else None
+
+
+def template_version_from(request):
+    """The template version an answer form carries, if it is a real one (for appeals.views.work)."""
+    return _template_version(request.POST.get("template_version", ""))
