@@ -65,22 +65,6 @@ HOUSEHOLD_COLUMNS = {
 # -- per client ---------------------------------------------------------------------------------------------
 
 
-def _kopecks(value) -> int | None:
-    return None if value is None else math.floor(float(value) * 100 + 0.5)
-
-
-def _age(birth, on: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _count(values: Sequence, test) -> int | None:
-    if any(v is None for v in values):
-        return None
-    return sum(1 for v in values if test(v))
-
-
 def client_facts(
     person: Mapping[str, Any],
     on: dt.date,
@@ -89,48 +73,87 @@ def client_facts(
 ) -> dict[str, Any]:
     """Facts of one person on `on`. `members` is everyone in the household, the person included (defaults to
     the person alone); `household` holds the household columns of the extract (None: all unknown)."""
-    members = list(members) if members is not None else [person]
-    own_k = _income_k(person)
-    ages = [_age(m.get("birth"), on) for m in members]
-    roles = [m.get("role") for m in members]
-    incomes = [_income_k(m) for m in members]
-    household_k = None if any(k is None for k in incomes) else sum(incomes)
-    household_income = None if household_k is None else household_k / 100
-    role = person.get("role")
-    facts = {
-        "age": _age(person.get("birth"), on),
+    # One pass over the members, no helper calls: this runs on every life event, inside a 30 µs budget.
+    if members is None:
+        members = (person,)
+    oy, omd = on.year, (on.month, on.day)
+    floor = math.floor
+    n = adults = children = over = disabled = u1 = u3 = u6 = u18 = k_sum = 0
+    age_gap = role_gap = disability_gap = money_gap = False
+    for member in members:
+        n += 1
+        get = member.get
+        birth = get("birth")
+        if birth is None:
+            age_gap = True
+        else:
+            a = oy - birth.year - (omd < (birth.month, birth.day))
+            if a < 18:
+                u18 += 1
+                if a < 6:
+                    u6 += 1
+                    if a < 3:
+                        u3 += 1
+                        if a < 1:
+                            u1 += 1
+            elif a >= OLD_AGE:
+                over += 1
+        role = get("role")
+        if role is None:
+            role_gap = True
+        elif role == "adult":
+            adults += 1
+        elif role == "child":
+            children += 1
+        disability = get("disability")
+        if disability is None:
+            disability_gap = True
+        elif disability:
+            disabled += 1
+        salary, capital = get("salary"), get("capital_returns")
+        if salary is None or capital is None:
+            money_gap = True
+        elif not money_gap:
+            k_sum += floor(float(salary) * 100 + 0.5) + floor(float(capital) * 100 + 0.5)
+    get = person.get
+    birth, role, salary, capital = get("birth"), get("role"), get("salary"), get("capital_returns")
+    household_income = None if money_gap else k_sum / 100
+    household = household or _EMPTY
+    hget = household.get
+    rent, size, region = hget("rent"), hget("accommodation_size"), hget("region")
+    return {
+        "age": None if birth is None else oy - birth.year - (omd < (birth.month, birth.day)),
         "is_adult": None if role is None else role == "adult",
-        "birth": person.get("birth"),
-        "salary": _float_or_none(person.get("salary")),
-        "capital_returns": _float_or_none(person.get("capital_returns")),
-        "income": None if own_k is None else own_k / 100,
-        "disability": person.get("disability"),
-        "unemployed": person.get("unemployed"),
-        "student": person.get("student"),
+        "birth": birth,
+        "salary": None if salary is None else float(salary),
+        "capital_returns": None if capital is None else float(capital),
+        "income": None
+        if salary is None or capital is None
+        else (floor(float(salary) * 100 + 0.5) + floor(float(capital) * 100 + 0.5)) / 100,
+        "disability": get("disability"),
+        "unemployed": get("unemployed"),
+        "student": get("student"),
         "household_income": household_income,
-        "n_persons": len(members),
-        "n_adults": _count(roles, lambda r: r == "adult"),
-        "n_children": _count(roles, lambda r: r == "child"),
-        "n_over_65": _count(ages, lambda a: a >= OLD_AGE),
-        "n_disabled": _count([m.get("disability") for m in members], bool),
-        "income_pc": None if household_income is None else household_income / len(members),
+        "n_persons": n,
+        "n_adults": None if role_gap else adults,
+        "n_children": None if role_gap else children,
+        "n_over_65": None if age_gap else over,
+        "n_disabled": None if disability_gap else disabled,
+        "income_pc": None if household_income is None else household_income / n,
+        "n_under_1": None if age_gap else u1,
+        "n_under_3": None if age_gap else u3,
+        "n_under_6": None if age_gap else u6,
+        "n_under_18": None if age_gap else u18,
+        "occupancy": hget("housing_occupancy_status"),
+        "rent": None if rent is None else float(rent),
+        "accommodation_size": None if size is None else float(size),
+        "postal_code": hget("postal_code"),
+        "region": None if region is None else str(region),
+        "months_since_move": hget("months_since_move"),
     }
-    for fact, limit in UNDER.items():
-        facts[fact] = _count(ages, lambda a, limit=limit: a < limit)
-    household = household or {}
-    for fact, column in HOUSEHOLD_COLUMNS.items():
-        value = household.get(column)
-        facts[fact] = _float_or_none(value) if PERSON_SCHEMA[fact] == FactType.DECIMAL else value
-    return facts
 
 
-def _float_or_none(value):
-    return None if value is None else float(value)
-
-
-def _income_k(person: Mapping[str, Any]) -> int | None:
-    salary, capital = _kopecks(person.get("salary")), _kopecks(person.get("capital_returns"))
-    return None if salary is None or capital is None else salary + capital
+_EMPTY: dict[str, Any] = {}
 
 
 # -- population (Polars) -----------------------------------------------------------------------------------
@@ -144,46 +167,67 @@ def population_facts(persons, households, on: dt.date, needed: set[str] | frozen
 
     needed = set(PERSON_SCHEMA) if needed is None else set(needed)
     kop = lambda c: (pl.col(c).cast(pl.Float64) * 100 + 0.5).floor().cast(pl.Int64)  # noqa: E731
+    age = pl.col("_age")
     p = persons.lazy().with_columns(
-        _age=age_expr(pl.col("birth"), on),
-        _k=kop("salary") + kop("capital_returns"),
+        _age=age_expr(pl.col("birth"), on), _k=kop("salary") + kop("capital_returns")
     )
-    aggs = {
-        "n_persons": pl.len().cast(pl.Int64),
-        "_k_sum": pl.col("_k").sum(),
-        "_k_null": pl.col("_k").null_count(),
-        "_age_null": pl.col("_age").null_count(),
-        "_role_null": pl.col("role").null_count(),
-        "_dis_null": pl.col("disability").null_count(),
-        "_adults": (pl.col("role") == "adult").sum(),
-        "_children": (pl.col("role") == "child").sum(),
-        "_over": (pl.col("_age") >= OLD_AGE).sum(),
-        "_disabled": pl.col("disability").sum(),
-        **{f"_{fact}": (pl.col("_age") < limit).sum() for fact, limit in UNDER.items()},
+    # Household aggregates: (the per-member flag or value, the input whose gap makes the count unknown).
+    counted = {
+        "n_adults": (pl.col("role") == "adult", "role"),
+        "n_children": (pl.col("role") == "child", "role"),
+        "n_over_65": (age >= OLD_AGE, "_age"),
+        "n_disabled": (pl.col("disability"), "disability"),
+        **{fact: (age < limit, "_age") for fact, limit in UNDER.items()},
     }
-    none = pl.lit(None, pl.Int64)
-
-    def known_if(null_col, value):
-        return pl.when(pl.col(null_col) > 0).then(none).otherwise(value.cast(pl.Int64))
-
-    household_income = (
-        pl.when(pl.col("_k_null") > 0)
-        .then(pl.lit(None, pl.Float64))
-        .otherwise(divide_by_constant(pl.col("_k_sum"), 100.0))
-    )
-    derived = {
-        "household_income": household_income,
-        "n_persons": pl.col("n_persons"),
-        "n_adults": known_if("_role_null", pl.col("_adults")),
-        "n_children": known_if("_role_null", pl.col("_children")),
-        "n_over_65": known_if("_age_null", pl.col("_over")),
-        "n_disabled": known_if("_dis_null", pl.col("_disabled")),
-        "income_pc": household_income / pl.col("n_persons").cast(pl.Float64),
-        **{fact: known_if("_age_null", pl.col(f"_{fact}")) for fact in UNDER},
-    }
-    wanted_aggregates = [f for f in derived if f in needed]
+    wanted_counts = [f for f in counted if f in needed]
+    money = bool(needed & {"household_income", "income_pc"})
+    aggregates = wanted_counts + [f for f in ("household_income", "n_persons", "income_pc") if f in needed]
+    wanted_household = {f: c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed}
+    household_level = None
+    if aggregates:
+        gaps = sorted({counted[f][1] for f in wanted_counts} | ({"_k"} if money else set()))
+        flags = p.select(
+            "household_id",
+            *(counted[f][0].alias(f) for f in wanted_counts),
+            *(pl.col(c).is_null().alias(f"_gap{c}") for c in gaps),
+            *([pl.col("_k")] if money else []),
+        )
+        aggs = [pl.len().cast(pl.Int64).alias("n_persons")]
+        aggs += [pl.col(f).sum().cast(pl.Int64) for f in wanted_counts]
+        aggs += [pl.col(f"_gap{c}").any().alias(f"_gap{c}") for c in gaps]
+        if money:
+            aggs.append(pl.col("_k").sum().alias("_k_sum"))
+        grouped = flags.group_by("household_id").agg(aggs)
+        none = pl.lit(None, pl.Int64)
+        derived = [pl.col("n_persons")]
+        derived += [
+            pl.when(pl.col(f"_gap{counted[f][1]}")).then(none).otherwise(pl.col(f)).alias(f)
+            for f in wanted_counts
+        ]
+        if money:
+            income = (
+                pl.when(pl.col("_gap_k"))
+                .then(pl.lit(None, pl.Float64))
+                .otherwise(divide_by_constant(pl.col("_k_sum"), 100.0))
+            )
+            derived.append(income.alias("household_income"))
+        household_level = grouped.select("household_id", *derived)
+        if "income_pc" in needed:
+            household_level = household_level.with_columns(
+                income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
+            )
+    if wanted_household:
+        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.String}
+        h = households.lazy().select(
+            "household_id",
+            *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
+        )
+        # Households are joined to their aggregates first: one join at household level, one back to persons.
+        household_level = (
+            h if household_level is None else household_level.join(h, on="household_id", how="left")
+        )
     person_cols = {
-        "age": pl.col("_age"),
+        "age": age,
         "is_adult": pl.col("role") == "adult",
         "birth": pl.col("birth"),
         "salary": pl.col("salary").cast(pl.Float64),
@@ -193,25 +237,14 @@ def population_facts(persons, households, on: dt.date, needed: set[str] | frozen
         "unemployed": pl.col("unemployed"),
         "student": pl.col("student"),
     }
-    out = p
-    if wanted_aggregates:
-        agg = (
-            p.group_by("household_id")
-            .agg(**aggs)
-            .select("household_id", *(derived[f].alias(f) for f in wanted_aggregates))
-        )
-        out = out.join(agg, on="household_id", how="left", maintain_order="left")
-    wanted_household = {f: c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed}
-    if wanted_household:
-        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.String}
-        h = households.lazy().select(
-            "household_id",
-            *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
-        )
-        out = out.join(h, on="household_id", how="left", maintain_order="left")
+    out = p.select(
+        "person_id", "household_id", *(person_cols[f].alias(f) for f in PERSON_FACTS if f in needed)
+    )
+    if household_level is not None:
+        out = out.join(household_level, on="household_id", how="left", maintain_order="left")
     return out.select(
         "person_id",
-        *(person_cols[f].alias(f) for f in PERSON_FACTS if f in needed),
-        *(pl.col(f) for f in wanted_aggregates),
-        *(pl.col(f) for f in wanted_household),
+        *(f for f in PERSON_FACTS if f in needed),
+        *(f for f in aggregates),
+        *(f for f in wanted_household),
     )

@@ -268,7 +268,8 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
         if not isinstance(item, dict):
             problem("structure", "An example needs 'on', 'facts' and 'expect'.", where)
             continue
-        on = _date(item.get("on"))
+        # YAML 1.1 reads a bare `on:` key as the boolean true; accept both spellings.
+        on = _date(item.get("on", item.get(True)))
         facts = item.get("facts") or {}
         try:
             expect = Outcome(item.get("expect"))
@@ -279,6 +280,9 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
             problem("structure", "An example needs 'on: YYYY-MM-DD' and a 'facts' mapping.", where)
             continue
         facts = _strip(facts)
+        unknown_keys = set(item) - {"on", True, "facts", "expect", LINE}
+        if unknown_keys:
+            problem("structure", f"Unknown example field(s): {', '.join(map(str, unknown_keys))}.", where)
         for name in sorted(set(facts) - set(schema)):
             problem("unknown_fact", f"Unknown fact '{name}' in the example.", where, details={"name": name})
         examples.append(Example(on, facts, expect))
