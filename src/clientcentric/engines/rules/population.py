@@ -77,9 +77,14 @@ def plan(
     on: dt.date,
     parameters: Parameters,
     not_in_force: frozenset[str] = frozenset(),
+    sorted_by_household: bool = False,
 ) -> pl.LazyFrame:
     """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
-    `on` gives false for everyone."""
+    `on` gives false for everyone. `sorted_by_household` (both extracts ordered by household_id, as registry
+    extracts usually are) lets Polars group and join without hashing."""
+    if sorted_by_household:
+        persons = persons.lazy().with_columns(pl.col("household_id").set_sorted())
+        households = households.lazy().with_columns(pl.col("household_id").set_sorted())
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
     facts = population_facts(persons, households, on, needed)
     columns = [
@@ -113,11 +118,14 @@ def evaluate_files(
         check_extract(persons, PERSON_COLUMNS, str(persons_path))
         check_extract(households, HOUSEHOLD_COLUMNS, str(households_path))
         nulls = persons.select(
-            pl.col("person_id").null_count(), pl.col("household_id").null_count()
+            pl.col("person_id").null_count(),
+            pl.col("household_id").null_count(),
+            (pl.col("household_id").diff() >= 0).all().alias("sorted"),
         ).collect()
+        households_sorted = households.select((pl.col("household_id").diff() >= 0).all()).collect().item()
     except pl.exceptions.PolarsError as exc:
         raise RuleError("extract", f"Cannot read the extract: {exc}.") from None
-    if nulls.row(0) != (0, 0):
+    if nulls.row(0)[:2] != (0, 0):
         raise RuleError(
             "extract",
             f"{persons_path}: person_id and household_id must be filled in every row "
@@ -125,9 +133,18 @@ def evaluate_files(
         )
     rules = {r.id: r.compiled for r in rule_file.rules}
     off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
-    lazy = plan(persons, households, rules, on, rule_file.parameters, off)
+    lazy = plan(
+        persons,
+        households,
+        rules,
+        on,
+        rule_file.parameters,
+        off,
+        bool(nulls.item(0, 2) and households_sorted),
+    )
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    lazy.sink_parquet(output)
+    # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
+    lazy.collect(engine="in-memory").write_parquet(output)
     if not summary:
         return None
     counted = (

@@ -102,7 +102,7 @@ class RuleFile:
         return RuleSet([(r.id, r.compiled) for r in self.rules])
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML that remembers the line of every mapping, for problems that say where to look."""
 
 
