@@ -167,7 +167,7 @@ def ours(persons: Path, households: Path, output: Path) -> tuple[float, float, i
         "--no-summary",
     ]
     wall, peak, stdout = run_measured(command)
-    inner = float(re.search(r"([\d.]+) s", stdout).group(1))
+    inner = float(re.search(r"(\d+\.\d+) [sс]\.", stdout).group(1))
     return wall, inner, peak
 
 
