@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,34 @@ def plan(
     return facts.select("person_id", *columns)
 
 
+# Persons per slice: large enough that per-slice overhead is small, small enough to keep memory flat.
+CHUNK_PERSONS = 2_000_000
+
+
+def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
+    """household_id values that cut an ordered extract into slices of about `size` persons, never inside
+    a household; the last bound is past the end."""
+    ids = persons.select("household_id").collect(engine="in-memory")["household_id"]
+    if len(ids) <= size:
+        return []
+    cuts = ids.gather(list(range(0, len(ids), size))).unique(maintain_order=True).to_list()
+    return [*cuts, ids[-1] + 1]
+
+
+def _evaluate_in_chunks(persons, households, rules, on, parameters, off, bounds, output: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="eligibility-", dir=output.parent) as folder:
+        parts = []
+        for index, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            slice_ = pl.col("household_id").is_between(low, high, closed="left")
+            part = Path(folder) / f"part-{index:05}.parquet"
+            plan(persons.filter(slice_), households.filter(slice_), rules, on, parameters, off, True).collect(
+                engine="in-memory"
+            ).write_parquet(part)
+            parts.append(part)
+        # Streaming the parts into one file keeps only a row group at a time in memory.
+        pl.scan_parquet(parts).sink_parquet(output)
+
+
 @dataclass
 class Summary:
     persons: int
@@ -107,8 +136,12 @@ def evaluate_files(
     on: dt.date,
     output: str | os.PathLike,
     summary: bool = True,
+    chunk_persons: int = CHUNK_PERSONS,
 ) -> Summary | None:
-    """The `eligibility evaluate` contract: Parquet in, Parquet out (person_id + a column per rule id)."""
+    """The `eligibility evaluate` contract: Parquet in, Parquet out (person_id + a column per rule id).
+
+    An extract ordered by household_id is processed in slices of about `chunk_persons` persons (whole
+    households), so memory stays flat however large the population is."""
     for path in (persons_path, households_path):
         if not Path(path).exists():
             raise RuleError("extract", f"File not found: {path}.", details={"path": str(path)})
@@ -133,18 +166,16 @@ def evaluate_files(
         )
     rules = {r.id: r.compiled for r in rule_file.rules}
     off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
-    lazy = plan(
-        persons,
-        households,
-        rules,
-        on,
-        rule_file.parameters,
-        off,
-        bool(nulls.item(0, 2) and households_sorted),
-    )
+    ordered = bool(nulls.item(0, 2) and households_sorted)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
-    lazy.collect(engine="in-memory").write_parquet(output)
+    bounds = _chunk_bounds(persons, chunk_persons) if ordered else []
+    if len(bounds) <= 2:
+        # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
+        plan(persons, households, rules, on, rule_file.parameters, off, ordered).collect(
+            engine="in-memory"
+        ).write_parquet(output)
+    else:
+        _evaluate_in_chunks(persons, households, rules, on, rule_file.parameters, off, bounds, Path(output))
     if not summary:
         return None
     counted = (
