@@ -81,13 +81,10 @@ def plan(
     sorted_by_household: bool = False,
 ) -> pl.LazyFrame:
     """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
-    `on` gives false for everyone. `sorted_by_household` (both extracts ordered by household_id, as registry
-    extracts usually are) lets Polars group and join without hashing."""
-    if sorted_by_household:
-        persons = persons.lazy().with_columns(pl.col("household_id").set_sorted())
-        households = households.lazy().with_columns(pl.col("household_id").set_sorted())
+    `on` gives false for everyone. Rows come out in household order; `sorted_by_household` (both extracts
+    already ordered by household_id, as registry extracts usually are) saves sorting them first."""
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
-    facts = population_facts(persons, households, on, needed)
+    facts = population_facts(persons, households, on, needed, sorted_by_household)
     columns = [
         (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
         for rule_id, rule in rules.items()
