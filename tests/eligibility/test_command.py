@@ -169,3 +169,17 @@ def test_check_reports_the_shipped_benchmark_rules_valid():
     out = StringIO()
     call_command("eligibility", "check", str(ROOT / "bench" / "rules50.yaml"), stdout=out)
     assert "50" in out.getvalue()
+
+
+def test_large_ordered_extracts_are_evaluated_in_slices_with_the_same_result(extract):
+    from clientcentric.engines.rules.population import evaluate_files
+    from clientcentric.engines.rules.rulefile import load_rules
+
+    rule_file = load_rules(extract / "rules.yaml")
+    on = dt.date(2016, 11, 1)
+    args = (extract / "persons.parquet", extract / "households.parquet", rule_file, on)
+    whole = evaluate_files(*args, extract / "whole.parquet")
+    sliced = evaluate_files(*args, extract / "sliced.parquet", chunk_persons=2)
+    assert pl.read_parquet(extract / "sliced.parquet").equals(pl.read_parquet(extract / "whole.parquet"))
+    assert sliced == whole
+    assert not [p for p in extract.iterdir() if p.name.startswith("eligibility-")]  # slices cleaned up

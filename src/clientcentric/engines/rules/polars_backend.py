@@ -186,6 +186,9 @@ class _Compiler:
                 dtype = pl.Int64
         else:
             dtype = DTYPES[subject.type]
+        if 0 < len(values) <= 16:
+            # A few equalities are several times faster than is_in over a literal list, with the same nulls.
+            return reduce(lambda a, b: a | b, (value == pl.lit(v, dtype) for v in values))
         return value.is_in(pl.Series(values, dtype=dtype).implode())
 
     def x_in_set(self, node):
