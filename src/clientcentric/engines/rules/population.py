@@ -114,10 +114,10 @@ def _evaluate_in_chunks(persons, households, rules, on, parameters, off, bounds,
             part = Path(folder) / f"part-{index:05}.parquet"
             plan(persons.filter(slice_), households.filter(slice_), rules, on, parameters, off, True).collect(
                 engine="in-memory"
-            ).write_parquet(part)
+            ).write_parquet(part, compression="zstd", compression_level=1)
             parts.append(part)
         # Streaming the parts into one file keeps only a row group at a time in memory.
-        pl.scan_parquet(parts).sink_parquet(output)
+        pl.scan_parquet(parts).sink_parquet(output, compression="zstd", compression_level=1)
 
 
 @dataclass
@@ -170,7 +170,7 @@ def evaluate_files(
         # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
         plan(persons, households, rules, on, rule_file.parameters, off, ordered).collect(
             engine="in-memory"
-        ).write_parquet(output)
+        ).write_parquet(output, compression="zstd", compression_level=1)
     else:
         _evaluate_in_chunks(persons, households, rules, on, rule_file.parameters, off, bounds, Path(output))
     if not summary:
