@@ -240,7 +240,7 @@ def population_facts(
                 income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
             )
     if wanted_household:
-        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.String}
+        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
         h = households.lazy().select(
             "household_id",
             *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
