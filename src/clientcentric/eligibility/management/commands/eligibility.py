@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.eligibility.messages import describe_error, describe_problem
 from clientcentric.engines.rules import RuleError
+from clientcentric.engines.rules.population import evaluate_files
 from clientcentric.engines.rules.rulefile import RuleFileError, load_rules
 
 
@@ -60,8 +61,6 @@ class Command(BaseCommand):
         )
 
     def _evaluate(self, options):
-        from clientcentric.engines.rules.population import evaluate_files
-
         on = _date(options["on"])
         started = time.perf_counter()
         rule_file = self._load(options["rules"])
