@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "clientcentric.subscriptions",
     "clientcentric.feedback",
     "clientcentric.knowledge",
+    "clientcentric.eligibility",
 ]
 
 MIDDLEWARE = [
