@@ -20,8 +20,9 @@ BACK_OFFICE_PERMISSIONS = {
         "registry": ("view", "add", "change", "delete"),
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
+        "delivery": ("view", "add", "change", "delete"),
     },
     Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
-    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
+    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "delivery": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

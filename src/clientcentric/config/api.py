@@ -6,6 +6,8 @@ from clientcentric import __version__
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.core.api_errors import install_error_handlers
+from clientcentric.delivery.api import events_router as life_events_router
+from clientcentric.delivery.api import me_router as delivery_me_router
 from clientcentric.registry.api import router as registry_router
 
 
@@ -28,3 +30,5 @@ install_error_handlers(api)
 api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
+api.add_router("/life-events", life_events_router)
+api.add_router("/me", delivery_me_router)

@@ -1,0 +1,160 @@
+"""Eligibility of a client for a service: the rule engine (engines.rules) over the client's declared facts."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from clientcentric.engines.rules import Outcome, Parameters, RuleError, compile_rule
+
+from .facts import QUESTIONS, SCHEMA
+from .models import EligibilityRule, RuleParameter
+
+# Engine error codes in words a methodologist reads; an unlisted code falls back to the engine's English text.
+ERROR_MESSAGES = {
+    "unknown_fact": "unknown fact «%(name)s»",
+    "unknown_parameter": "unknown parameter «P.%(name)s»",
+    "unknown_function": "unknown function «%(name)s»",
+    "type_error": "the types do not match (%(left)s %(operator)s %(right)s)",
+    "syntax": "the rule cannot be read",
+    "none_in_list": "None is not allowed inside an in (…) list",
+    "not_allowed": "this construct is not allowed in a rule",
+    "parameter_cycle": "parameters refer to each other in a cycle",
+    "division_by_zero": "division by zero",
+}
+
+
+def load_parameters() -> Parameters:
+    series: dict[str, list] = {}
+    for row in RuleParameter.objects.order_by("name", "valid_from"):
+        series.setdefault(row.name, []).append((row.valid_from, Decimal(row.value)))
+    return Parameters(series)
+
+
+def parameter_names() -> frozenset[str]:
+    return frozenset(RuleParameter.objects.values_list("name", flat=True).distinct())
+
+
+def rule_error_message(error: RuleError) -> str:
+    what = ERROR_MESSAGES.get(error.code)
+    try:
+        what = _(what) % error.details if what else error.message
+    except (KeyError, TypeError, ValueError):
+        what = _("the types do not match") if error.code == "type_error" else error.message
+    if error.line:
+        return _("Line %(line)s, column %(column)s: %(what)s.") % {
+            "line": error.line,
+            "column": error.column,
+            "what": what,
+        }
+    return _("%(what)s.") % {"what": what}
+
+
+_compiled: dict = {}
+
+
+def compiled(text: str, names: frozenset[str]):
+    key = (text, names)
+    if key not in _compiled:
+        if len(_compiled) > 2000:
+            _compiled.clear()
+        _compiled[key] = compile_rule(text, SCHEMA, names)
+    return _compiled[key]
+
+
+def check_text(text: str, names: frozenset[str] | None = None):
+    """Compile `text`; a RuleError becomes a Russian ValidationError on the `text` field with its position."""
+    try:
+        return compiled(text, parameter_names() if names is None else names)
+    except RuleError as error:
+        raise ValidationError({"text": rule_error_message(error)}, code=error.code) from error
+
+
+def check_examples(text: str, examples: list, parameters: Parameters | None = None, names=None) -> list[str]:
+    """Every example evaluated; returns the problems (an empty list means all pass)."""
+    from .facts import FactValueError, parse_fact
+
+    rule = check_text(text, names)
+    parameters = parameters or load_parameters()
+    problems = []
+    for number, example in enumerate(examples or [], start=1):
+        try:
+            on = example["on"] if isinstance(example["on"], date) else date.fromisoformat(str(example["on"]))
+            facts = {name: parse_fact(name, value) for name, value in (example.get("facts") or {}).items()}
+            expect = Outcome(example["expect"])
+        except (KeyError, TypeError, ValueError, FactValueError) as error:
+            problems.append(_("Example %(n)s is malformed (%(error)s).") % {"n": number, "error": error})
+            continue
+        unknown = set(facts) - set(SCHEMA)
+        if unknown:
+            problems.append(
+                _("Example %(n)s names unknown facts: %(facts)s.") % {"n": number, "facts": ", ".join(sorted(unknown))}
+            )
+            continue
+        got = rule.evaluate(facts, on, parameters).outcome
+        if got != expect:
+            problems.append(
+                _("Example %(n)s: expected %(expected)s, the rule gives %(got)s.")
+                % {"n": number, "expected": expect.value, "got": got.value}
+            )
+    return problems
+
+
+def rules_in_force(on: date, services=None):
+    """The newest published version of each rule in force on `on`, with its service."""
+    rows = EligibilityRule.objects.filter(status=EligibilityRule.Status.PUBLISHED, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    )
+    if services is not None:
+        rows = rows.filter(service__in=services)
+    newest = {}
+    for rule in rows.select_related("service").order_by("rule_id", "-version"):
+        newest.setdefault(rule.rule_id, rule)
+    return list(newest.values())
+
+
+@dataclass
+class Verdict:
+    outcome: Outcome
+    missing: tuple[str, ...] = ()
+    because: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return self.outcome == Outcome.ELIGIBLE
+
+
+def evaluate(rule: EligibilityRule, facts: dict, on: date, parameters: Parameters, names=None) -> Verdict:
+    result = compiled(rule.text, parameter_names() if names is None else names).evaluate(facts, on, parameters)
+    because = [f"{_reason_text(r)} = {_reason_value(r)}" for r in (result.reasons or [])]
+    return Verdict(outcome=result.outcome, missing=tuple(result.missing), because=because)
+
+
+def _reason_text(reason):
+    return getattr(reason, "text", None) or (reason[0] if isinstance(reason, tuple) else str(reason))
+
+
+def _reason_value(reason):
+    value = getattr(reason, "value", None) if not isinstance(reason, tuple) else reason[1]
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if value is None:
+        return _("unknown")
+    return value
+
+
+def explain(rule: EligibilityRule, verdict: Verdict) -> str:
+    """The result in plain words: "you qualify because …", "you do not qualify because …", "we need … to decide"."""
+    if verdict.outcome == Outcome.UNKNOWN:
+        asked = "; ".join(_(QUESTIONS.get(name, name)).rstrip("?").lower() for name in verdict.missing)
+        return _("We need a little more information to decide: %(facts)s.") % {"facts": asked}
+    if verdict.eligible:
+        lead = rule.explain_yes or _("You qualify for this service.")
+    else:
+        lead = rule.explain_no or _("You do not qualify for this service.")
+    return lead
