@@ -35,6 +35,11 @@ ADMIN_ONLY = answers(403, anonymous=302, client=302, business_representative=302
 METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
 )
+DELIVERY_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, operator=200, methodologist=200, admin=200
+)
+POST_ONLY_SIGNED_IN = answers(405, anonymous=302)
+SOMEONE_ELSES = answers(404, anonymous=302)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -68,6 +73,20 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("delivery:cabinet", "/me/", "get", SIGNED_IN),
+    ("delivery:profile", "/me/profile/", "get", SIGNED_IN),
+    ("delivery:household_add", "/me/household/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:household_remove", "/me/household/999999/remove/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:consents", "/me/consents/", "get", SIGNED_IN),
+    ("delivery:consent_revoke", "/me/consents/999999/revoke/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:consent_receipt", "/me/consents/999999/receipt.json", "get", SOMEONE_ELSES),
+    ("delivery:offer", "/me/offers/999999/", "get", SOMEONE_ELSES),
+    ("delivery:request", "/me/requests/999999/", "get", SOMEONE_ELSES),
+    ("delivery:appointments", "/me/appointments/", "get", SIGNED_IN),
+    ("delivery:appointment_cancel", "/me/appointments/999999/cancel/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:appointment_reschedule", "/me/appointments/999999/reschedule/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
+    ("delivery:decide", "/operator/requests/999999/", "get", answers(403, anonymous=302, operator=404, admin=404)),
 ]
 
 BACK_OFFICE = [
@@ -88,6 +107,17 @@ BACK_OFFICE = [
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("delivery.eligibilityrule", "/admin/delivery/eligibilityrule/", DELIVERY_BACK_OFFICE),
+    ("delivery.ruleparameter", "/admin/delivery/ruleparameter/", DELIVERY_BACK_OFFICE),
+    ("delivery.consenttext", "/admin/delivery/consenttext/", DELIVERY_BACK_OFFICE),
+    ("delivery.consent", "/admin/delivery/consent/", DELIVERY_BACK_OFFICE),
+    ("delivery.clientprofile", "/admin/delivery/clientprofile/", DELIVERY_BACK_OFFICE),
+    ("delivery.lifeevent", "/admin/delivery/lifeevent/", DELIVERY_BACK_OFFICE),
+    ("delivery.offer", "/admin/delivery/offer/", DELIVERY_BACK_OFFICE),
+    ("delivery.servicerequest", "/admin/delivery/servicerequest/", DELIVERY_BACK_OFFICE),
+    ("delivery.refusalreason", "/admin/delivery/refusalreason/", DELIVERY_BACK_OFFICE),
+    ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
+    ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -96,6 +126,9 @@ BACK_OFFICE_WRITES = [
     ),
     ("/admin/accounts/user/add/", ADMIN_ONLY),
     ("/admin/accounts/agency/add/", ADMIN_ONLY),
+    ("/admin/delivery/eligibilityrule/import/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/delivery/eligibilityrule/export/", DELIVERY_BACK_OFFICE),
+    ("/admin/delivery/eligibilityrule/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -114,6 +147,8 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/life-events", "/api/v1/life-events", answers(405)),
+    ("/me/offers", "/api/v1/me/offers", answers(200, anonymous=401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

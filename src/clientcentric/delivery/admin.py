@@ -168,7 +168,8 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A text someone has consented to is the evidence of what they agreed to: never edited.
-        return obj is None or not obj.consent_set.exists()
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.consent_set.exists())
 
 
 @admin.register(Consent)
