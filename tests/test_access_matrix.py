@@ -86,7 +86,12 @@ PAGES = [
     ("delivery:appointment_cancel", "/me/appointments/999999/cancel/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:appointment_reschedule", "/me/appointments/999999/reschedule/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
-    ("delivery:decide", "/operator/requests/999999/", "get", answers(403, anonymous=302, operator=404, admin=404)),
+    (
+        "delivery:decide",
+        "/operator/requests/999999/",
+        "get",
+        answers(403, anonymous=302, operator=404, admin=404),
+    ),
 ]
 
 BACK_OFFICE = [

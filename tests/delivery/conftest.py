@@ -19,13 +19,17 @@ def make_snils(number: int) -> str:
 @pytest.fixture
 def consent_text(db):
     return ConsentText.objects.create(
-        version=1, text="Я согласен на проверку права на услуги и их предложение.", valid_from=date(2020, 1, 1)
+        version=1,
+        text="Я согласен на проверку права на услуги и их предложение.",
+        valid_from=date(2020, 1, 1),
     )
 
 
 @pytest.fixture
 def low_income(db):
-    return RuleParameter.objects.create(name="low_income", valid_from=date(2016, 1, 1), value=Decimal("20000"))
+    return RuleParameter.objects.create(
+        name="low_income", valid_from=date(2016, 1, 1), value=Decimal("20000")
+    )
 
 
 @pytest.fixture
@@ -49,7 +53,11 @@ def pension_rule(registry, low_income):
 
 def make_client(username, *, snils_number, birth, email=None, **profile_fields):
     user = accounts_services.create_person(
-        username=username, password="test-pass-2026", role=Role.CLIENT, last_name="Иванова", first_name="Мария"
+        username=username,
+        password="test-pass-2026",
+        role=Role.CLIENT,
+        last_name="Иванова",
+        first_name="Мария",
     )
     user.email = email or f"{username}@example.ru"
     user.save(update_fields=["email"])

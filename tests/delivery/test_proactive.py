@@ -116,8 +116,9 @@ def test_out_of_order_event_is_held_until_the_earlier_one_arrives(pensioner, reg
     services.give_consent(pensioner, life_situation=registry["pension"])
     snils = pensioner.client_profile.snils
     second, _ = events.receive_life_event(
-        event_input(snils, kind="job_lost", event_id="e-2", sequence=2,
-                    when=timezone.make_aware(datetime(2026, 3, 5)))
+        event_input(
+            snils, kind="job_lost", event_id="e-2", sequence=2, when=timezone.make_aware(datetime(2026, 3, 5))
+        )
     )
     assert second.state == LifeEvent.State.HELD
     first, _ = events.receive_life_event(event_input(snils, event_id="e-1", sequence=1))
@@ -145,8 +146,11 @@ def test_invalid_snils_is_refused_with_the_field(db):
 def test_birth_event_adds_the_child_to_the_household(db, consent_text, registry):
     mother = make_client("mother", snils_number=423456789, birth=date(1994, 5, 5))
     events.receive_life_event(
-        event_input(mother.client_profile.snils, kind="birth_registered",
-                    data={"child": {"name": "Анна", "birth_date": "2026-03-01"}})
+        event_input(
+            mother.client_profile.snils,
+            kind="birth_registered",
+            data={"child": {"name": "Анна", "birth_date": "2026-03-01"}},
+        )
     )
     assert list(mother.client_profile.household.values_list("name", "relation")) == [("Анна", "child")]
 
@@ -162,8 +166,12 @@ def test_death_withdraws_offers_and_informs_relatives(db, consent_text, registry
     events.receive_life_event(event_input(father.client_profile.snils, event_id="p"))
     assert Offer.objects.filter(client=father, status="open").exists()
     events.receive_life_event(
-        event_input(father.client_profile.snils, kind="death_registered", event_id="d",
-                    concerns=[son.client_profile.snils])
+        event_input(
+            father.client_profile.snils,
+            kind="death_registered",
+            event_id="d",
+            concerns=[son.client_profile.snils],
+        )
     )
     assert not Offer.objects.filter(client=father, status="open").exists()
     assert ClientLifeSituation.objects.filter(client=son, life_situation__code="death").exists()

@@ -10,8 +10,13 @@ from clientcentric.delivery.models import EligibilityRule, RuleParameter
 
 
 def _rule(registry, text, examples=()):
-    return EligibilityRule(rule_id="r", service=registry["service"], text=text, valid_from=date(2020, 1, 1),
-                           examples=list(examples))
+    return EligibilityRule(
+        rule_id="r",
+        service=registry["service"],
+        text=text,
+        valid_from=date(2020, 1, 1),
+        examples=list(examples),
+    )
 
 
 def test_rule_with_an_unknown_fact_is_refused_with_its_position(registry, low_income):
@@ -29,17 +34,25 @@ def test_bad_rules_are_refused_on_save(registry, low_income, text):
 
 
 def test_a_rule_is_published_only_when_every_example_passes(registry, low_income):
-    rule = services.save_rule(_rule(registry, "income_pc < P.low_income", [
-        {"on": "2026-01-01", "facts": {"income_pc": 10000}, "expect": "eligible"},
-        {"on": "2026-01-01", "facts": {"income_pc": 30000}, "expect": "eligible"},
-    ]))
+    rule = services.save_rule(
+        _rule(
+            registry,
+            "income_pc < P.low_income",
+            [
+                {"on": "2026-01-01", "facts": {"income_pc": 10000}, "expect": "eligible"},
+                {"on": "2026-01-01", "facts": {"income_pc": 30000}, "expect": "eligible"},
+            ],
+        )
+    )
     with pytest.raises(ValidationError) as error:
         services.publish_rule(rule)
     assert "2" in " ".join(error.value.messages)
     rule.refresh_from_db()
     assert rule.status == EligibilityRule.Status.DRAFT
     without_examples = services.save_rule(
-        EligibilityRule(rule_id="no-examples", service=registry["service"], text="age > 1", valid_from=date(2020, 1, 1))
+        EligibilityRule(
+            rule_id="no-examples", service=registry["service"], text="age > 1", valid_from=date(2020, 1, 1)
+        )
     )
     with pytest.raises(ValidationError):
         services.publish_rule(without_examples)
@@ -56,10 +69,17 @@ def test_unknown_is_never_eligible(registry, low_income):
 
 def test_admin_form_shows_the_engine_error_in_russian_next_to_the_text(client, people, registry, low_income):
     client.force_login(people["methodologist"])
-    response = client.post("/admin/delivery/eligibilityrule/add/", {
-        "rule_id": "x", "version": 1, "service": registry["service"].pk, "text": "agee > 3",
-        "valid_from": "2026-01-01", "examples": "[]",
-    })
+    response = client.post(
+        "/admin/delivery/eligibilityrule/add/",
+        {
+            "rule_id": "x",
+            "version": 1,
+            "service": registry["service"].pk,
+            "text": "agee > 3",
+            "valid_from": "2026-01-01",
+            "examples": "[]",
+        },
+    )
     assert response.status_code == 200
     assert "Строка 1, столбец 1" in response.content.decode()
     assert not EligibilityRule.objects.exists()
@@ -95,11 +115,15 @@ def test_rulebook_imports_and_exports_round_trip(registry):
     exported = rulebook.export_rulebook()
     assert "single_parent_low_income" in exported and "low_income" in exported
     again = rulebook.import_rulebook(exported)
-    assert again.ok and again.unchanged == ["single_parent_low_income"] and EligibilityRule.objects.count() == 1
+    assert (
+        again.ok and again.unchanged == ["single_parent_low_income"] and EligibilityRule.objects.count() == 1
+    )
 
 
 def test_a_bad_rulebook_imports_nothing_and_says_where(registry):
-    bad = RULEBOOK + """
+    bad = (
+        RULEBOOK
+        + """
   - id: broken
     service: pension-assign
     text: n_adults == 1 and salry < 5
@@ -111,6 +135,7 @@ def test_a_bad_rulebook_imports_nothing_and_says_where(registry):
     valid_from: 2016-01-01
     examples: [{on: 2016-01-01, facts: {age: 2}, expect: eligible}]
 """
+    )
     report = rulebook.import_rulebook(bad)
     assert not report.ok
     wheres = [p.where for p in report.problems]
@@ -126,7 +151,8 @@ def test_dry_run_writes_nothing(registry):
 def test_new_version_ends_the_previous_one(registry):
     rulebook.import_rulebook(RULEBOOK)
     changed = RULEBOOK.replace("valid_from: 2016-01-01", "valid_from: 2027-01-01").replace(
-        "household_income < 2 *", "household_income < 3 *")
+        "household_income < 2 *", "household_income < 3 *"
+    )
     report = rulebook.import_rulebook(changed)
     assert report.ok, report.problems
     old, new = EligibilityRule.objects.order_by("version")

@@ -18,8 +18,8 @@ from .models import (
     EligibilityRule,
     HouseholdMember,
     LifeEvent,
-    Office,
     Offer,
+    Office,
     RefusalReason,
     RuleParameter,
     ServiceRequest,
@@ -32,8 +32,17 @@ class EligibilityRuleForm(forms.ModelForm):
     class Meta:
         model = EligibilityRule
         fields = (
-            "rule_id", "version", "service", "text", "valid_from", "valid_to", "legal_reference",
-            "explain_yes", "explain_no", "examples", "inform_without_consent",
+            "rule_id",
+            "version",
+            "service",
+            "text",
+            "valid_from",
+            "valid_to",
+            "legal_reference",
+            "explain_yes",
+            "explain_no",
+            "examples",
+            "inform_without_consent",
         )
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "cols": 100, "class": "vLargeTextField"})}
 
@@ -62,7 +71,15 @@ class EligibilityRuleForm(forms.ModelForm):
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(admin.ModelAdmin):
     form = EligibilityRuleForm
-    list_display = ("rule_id", "version", "service", "status", "valid_from", "valid_to", "inform_without_consent")
+    list_display = (
+        "rule_id",
+        "version",
+        "service",
+        "status",
+        "valid_from",
+        "valid_to",
+        "inform_without_consent",
+    )
     list_filter = ("status", "inform_without_consent")
     search_fields = ("rule_id", "text", "service__name", "service__code")
     autocomplete_fields = ("service",)
@@ -86,7 +103,11 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="delivery_rulebook_import"),
             path("export/", self.admin_site.admin_view(self.export_view), name="delivery_rulebook_export"),
-            path("<int:pk>/explain/", self.admin_site.admin_view(self.explain_view), name="delivery_rule_explain"),
+            path(
+                "<int:pk>/explain/",
+                self.admin_site.admin_view(self.explain_view),
+                name="delivery_rule_explain",
+            ),
         ]
         return own + super().get_urls()
 
@@ -98,10 +119,17 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
             report = rulebook.import_rulebook(
                 form.cleaned_data["file"].read(), actor=request.user, dry_run=form.cleaned_data["dry_run"]
             )
-        return render(request, "admin/delivery/rulebook_import.html", {
-            **self.admin_site.each_context(request), "form": form, "report": report,
-            "title": _("Import and export of eligibility rules"), "opts": self.model._meta,
-        })
+        return render(
+            request,
+            "admin/delivery/rulebook_import.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "report": report,
+                "title": _("Import and export of eligibility rules"),
+                "opts": self.model._meta,
+            },
+        )
 
     def export_view(self, request):
         if not request.user.has_perm("delivery.view_eligibilityrule"):
@@ -120,12 +148,23 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         verdict = explanation = None
         if request.method == "POST" and form.is_valid():
             facts = {name: form.cleaned_data[name] for name in used}
-            verdict = eligibility.evaluate(rule, facts, form.cleaned_data["on"], eligibility.load_parameters())
+            verdict = eligibility.evaluate(
+                rule, facts, form.cleaned_data["on"], eligibility.load_parameters()
+            )
             explanation = eligibility.explain(rule, verdict)
-        return render(request, "admin/delivery/rule_explain.html", {
-            **self.admin_site.each_context(request), "form": form, "rule": rule, "verdict": verdict,
-            "explanation": explanation, "title": _("Try the rule %(rule)s") % {"rule": rule}, "opts": self.model._meta,
-        })
+        return render(
+            request,
+            "admin/delivery/rule_explain.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "rule": rule,
+                "verdict": verdict,
+                "explanation": explanation,
+                "title": _("Try the rule %(rule)s") % {"rule": rule},
+                "opts": self.model._meta,
+            },
+        )
 
 
 class RulebookImportForm(forms.Form):
@@ -143,7 +182,9 @@ class FactField(forms.CharField):
         try:
             return parse_fact(self.fact, value)
         except FactValueError:
-            raise ValidationError(_("This answer is not understood; enter a number, a date or yes/no as asked.")) from None
+            raise ValidationError(
+                _("This answer is not understood; enter a number, a date or yes/no as asked.")
+            ) from None
 
 
 class ExplainForm(forms.Form):
@@ -152,8 +193,9 @@ class ExplainForm(forms.Form):
     def __init__(self, *args, facts=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name in facts:
-            self.fields[name] = FactField(name, label=f"{name} ({SCHEMA[name].value})",
-                                          help_text=_("Leave empty for unknown."))
+            self.fields[name] = FactField(
+                name, label=f"{name} ({SCHEMA[name].value})", help_text=_("Leave empty for unknown.")
+            )
 
 
 @admin.register(RuleParameter)

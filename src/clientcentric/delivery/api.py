@@ -19,15 +19,23 @@ KindCode = Literal[tuple(LifeEvent.Kind.values)]
 
 
 class LifeEventIn(Schema):
-    event_id: str = Field(min_length=1, max_length=120, description="the source's id; a replay is answered, not reapplied")
+    event_id: str = Field(
+        min_length=1, max_length=120, description="the source's id; a replay is answered, not reapplied"
+    )
     kind: KindCode
     snils: str = Field(max_length=20, description="SNILS of the person the event is about")
     occurred_at: datetime
     sequence: int | None = Field(
-        None, ge=1, description="per-person order number from the source; a gap holds later events until it is filled"
+        None,
+        ge=1,
+        description="per-person order number from the source; a gap holds later events until it is filled",
     )
-    concerns: list[str] = Field(default_factory=list, max_length=20, description="SNILS of other people it concerns")
-    data: dict = Field(default_factory=dict, description="kind-specific data, e.g. {child: {name, birth_date}}")
+    concerns: list[str] = Field(
+        default_factory=list, max_length=20, description="SNILS of other people it concerns"
+    )
+    data: dict = Field(
+        default_factory=dict, description="kind-specific data, e.g. {child: {name, birth_date}}"
+    )
 
 
 class LifeEventOut(Schema):

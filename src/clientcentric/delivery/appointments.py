@@ -19,8 +19,11 @@ def free_slots(*, needs=(), language: str = "", days: int = 14):
     """Free future slots in offices that meet every accessibility need (and offer the interpreter asked for)."""
     now = timezone.now()
     offices = Office.objects.filter(is_active=True)
-    chosen = [o.pk for o in offices if set(needs) <= set(o.accessibility)
-              and (not language or language in o.interpreter_languages)]
+    chosen = [
+        o.pk
+        for o in offices
+        if set(needs) <= set(o.accessibility) and (not language or language in o.interpreter_languages)
+    ]
     return (
         Slot.objects.filter(office_id__in=chosen, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
         .exclude(appointments__status=Appointment.Status.BOOKED)
@@ -37,8 +40,9 @@ def _check_slot(slot: Slot) -> None:
 
 
 @transaction.atomic
-def book(client, slot: Slot, *, service=None, interpreter_language: str = "", accessibility_needs=(),
-         actor=None) -> Appointment:
+def book(
+    client, slot: Slot, *, service=None, interpreter_language: str = "", accessibility_needs=(), actor=None
+) -> Appointment:
     slot = Slot.objects.select_for_update().select_related("office").get(pk=slot.pk)
     _check_slot(slot)
     try:
@@ -108,7 +112,8 @@ def send_due_reminders(now=None) -> int:
             slot = appointment.slot
             notify_email(
                 appointment.client.email,
-                _("Reminder: reception on %(when)s") % {"when": timezone.localtime(slot.starts_at).strftime("%d.%m.%Y %H:%M")},
+                _("Reminder: reception on %(when)s")
+                % {"when": timezone.localtime(slot.starts_at).strftime("%d.%m.%Y %H:%M")},
                 _("%(office)s, %(address)s") % {"office": slot.office.name, "address": slot.office.address},
                 about=locked,
             )

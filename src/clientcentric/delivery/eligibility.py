@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clientcentric.engines.rules import Outcome, Parameters, RuleError, compile_rule
 
@@ -15,15 +16,15 @@ from .models import EligibilityRule, RuleParameter
 
 # Engine error codes in words a methodologist reads; an unlisted code falls back to the engine's English text.
 ERROR_MESSAGES = {
-    "unknown_fact": "unknown fact «%(name)s»",
-    "unknown_parameter": "unknown parameter «P.%(name)s»",
-    "unknown_function": "unknown function «%(name)s»",
-    "type_error": "the types do not match (%(left)s %(operator)s %(right)s)",
-    "syntax": "the rule cannot be read",
-    "none_in_list": "None is not allowed inside an in (…) list",
-    "not_allowed": "this construct is not allowed in a rule",
-    "parameter_cycle": "parameters refer to each other in a cycle",
-    "division_by_zero": "division by zero",
+    "unknown_fact": gettext_noop("unknown fact «%(name)s»"),
+    "unknown_parameter": gettext_noop("unknown parameter «P.%(name)s»"),
+    "unknown_function": gettext_noop("unknown function «%(name)s»"),
+    "type_error": gettext_noop("the types do not match (%(left)s %(operator)s %(right)s)"),
+    "syntax": gettext_noop("the rule cannot be read"),
+    "none_in_list": gettext_noop("None is not allowed inside an in (…) list"),
+    "not_allowed": gettext_noop("this construct is not allowed in a rule"),
+    "parameter_cycle": gettext_noop("parameters refer to each other in a cycle"),
+    "division_by_zero": gettext_noop("division by zero"),
 }
 
 
@@ -82,7 +83,8 @@ def check_examples(text: str, examples: list, parameters: Parameters | None = No
     problems = []
     for number, example in enumerate(examples or [], start=1):
         try:
-            on = example["on"] if isinstance(example["on"], date) else date.fromisoformat(str(example["on"]))
+            raw_on = example_date(example)
+            on = raw_on if isinstance(raw_on, date) else date.fromisoformat(str(raw_on))
             facts = {name: parse_fact(name, value) for name, value in (example.get("facts") or {}).items()}
             expect = Outcome(example["expect"])
         except (KeyError, TypeError, ValueError, FactValueError) as error:
@@ -91,7 +93,8 @@ def check_examples(text: str, examples: list, parameters: Parameters | None = No
         unknown = set(facts) - set(SCHEMA)
         if unknown:
             problems.append(
-                _("Example %(n)s names unknown facts: %(facts)s.") % {"n": number, "facts": ", ".join(sorted(unknown))}
+                _("Example %(n)s names unknown facts: %(facts)s.")
+                % {"n": number, "facts": ", ".join(sorted(unknown))}
             )
             continue
         got = rule.evaluate(facts, on, parameters).outcome
@@ -101,6 +104,11 @@ def check_examples(text: str, examples: list, parameters: Parameters | None = No
                 % {"n": number, "expected": expect.value, "got": got.value}
             )
     return problems
+
+
+def example_date(example: dict):
+    """YAML 1.1 reads a bare `on:` key as the boolean True; both spellings mean the evaluation date."""
+    return example["on"] if "on" in example else example[True]
 
 
 def rules_in_force(on: date, services=None):
@@ -128,7 +136,9 @@ class Verdict:
 
 
 def evaluate(rule: EligibilityRule, facts: dict, on: date, parameters: Parameters, names=None) -> Verdict:
-    result = compiled(rule.text, parameter_names() if names is None else names).evaluate(facts, on, parameters)
+    result = compiled(rule.text, parameter_names() if names is None else names).evaluate(
+        facts, on, parameters
+    )
     because = [f"{_reason_text(r)} = {_reason_value(r)}" for r in (result.reasons or [])]
     return Verdict(outcome=result.outcome, missing=tuple(result.missing), because=because)
 

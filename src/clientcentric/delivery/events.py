@@ -50,7 +50,9 @@ def _validate(data: EventInput) -> tuple[str, list[str]]:
     for position, raw in enumerate(data.concerns):
         other = normalise_snils(raw)
         if not is_valid_snils(other):
-            errors[f"concerns.{position}"] = _("SNILS must be 11 digits (XXX-XXX-XXX YY) with a valid checksum.")
+            errors[f"concerns.{position}"] = _(
+                "SNILS must be 11 digits (XXX-XXX-XXX YY) with a valid checksum."
+            )
         concerns.append(other)
     if data.sequence is not None and data.sequence < 1:
         errors["sequence"] = _("Sequence numbers start at 1.")
@@ -81,7 +83,9 @@ def receive_life_event(data: EventInput, *, source=None) -> tuple[LifeEvent, boo
         # The same id arriving twice at once: the other request stored it.
         existing = LifeEvent.objects.filter(event_id=data.event_id).first()
         if existing is None:
-            raise ValidationError({"sequence": _("Another event of this person has this sequence number.")}) from None
+            raise ValidationError(
+                {"sequence": _("Another event of this person has this sequence number.")}
+            ) from None
         return existing, False
     apply_ready(snils)
     event.refresh_from_db()
@@ -92,7 +96,9 @@ def receive_life_event(data: EventInput, *, source=None) -> tuple[LifeEvent, boo
 def apply_ready(snils: str) -> int:
     """Apply the person's held events that may go now: unnumbered ones by time, numbered ones without gaps."""
     held = list(
-        LifeEvent.objects.select_for_update().filter(snils=snils, state=LifeEvent.State.HELD).order_by("occurred_at", "id")
+        LifeEvent.objects.select_for_update()
+        .filter(snils=snils, state=LifeEvent.State.HELD)
+        .order_by("occurred_at", "id")
     )
     last = (
         LifeEvent.objects.filter(snils=snils, sequence__isnull=False)
@@ -141,7 +147,9 @@ def apply_event(event: LifeEvent) -> LifeEvent:
     profiles = _profiles([event.snils, *concerns])
     subject = profiles.get(event.snils)
     subject_is_client = subject is not None
-    affected = [p for s, p in profiles.items() if s != event.snils or event.kind != LifeEvent.Kind.DEATH_REGISTERED]
+    affected = [
+        p for s, p in profiles.items() if s != event.snils or event.kind != LifeEvent.Kind.DEATH_REGISTERED
+    ]
     kind = event.kind
     if subject is not None:
         if kind == LifeEvent.Kind.JOB_LOST:

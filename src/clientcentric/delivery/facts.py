@@ -6,6 +6,8 @@ A fact the platform does not know is None, so a rule that needs it answers "unkn
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_noop
+
 from clientcentric.engines.rules import FactType
 
 SCHEMA = {
@@ -33,26 +35,26 @@ SCHEMA = {
 
 # What the short form asks when a rule needs a fact the platform lacks (Russian via the .po file).
 QUESTIONS = {
-    "age": "Your age, full years",
-    "birth": "Your birth date",
-    "is_adult": "Are you 18 or older?",
-    "citizenship": "Your citizenship",
-    "disability": "Is a disability established for you?",
-    "unemployed": "Are you registered as unemployed?",
-    "student": "Are you a full-time student?",
-    "salary": "Your monthly income, roubles",
-    "household_income": "Monthly income of your whole family, roubles",
-    "income_pc": "Monthly family income per person, roubles",
-    "n_persons": "How many people live in your family?",
-    "n_adults": "How many adults live in your family?",
-    "n_children": "How many children live in your family?",
-    "n_under_1": "How many children under 1 year old?",
-    "n_under_3": "How many children under 3 years old?",
-    "n_under_6": "How many children under 6 years old?",
-    "n_under_18": "How many children under 18?",
-    "n_over_65": "How many family members are over 65?",
-    "n_disabled": "How many family members have a disability?",
-    "occupancy": "Do you rent, own, live free of charge, or have no home?",
+    "age": gettext_noop("Your age, full years"),
+    "birth": gettext_noop("Your birth date"),
+    "is_adult": gettext_noop("Are you 18 or older?"),
+    "citizenship": gettext_noop("Your citizenship"),
+    "disability": gettext_noop("Is a disability established for you?"),
+    "unemployed": gettext_noop("Are you registered as unemployed?"),
+    "student": gettext_noop("Are you a full-time student?"),
+    "salary": gettext_noop("Your monthly income, roubles"),
+    "household_income": gettext_noop("Monthly income of your whole family, roubles"),
+    "income_pc": gettext_noop("Monthly family income per person, roubles"),
+    "n_persons": gettext_noop("How many people live in your family?"),
+    "n_adults": gettext_noop("How many adults live in your family?"),
+    "n_children": gettext_noop("How many children live in your family?"),
+    "n_under_1": gettext_noop("How many children under 1 year old?"),
+    "n_under_3": gettext_noop("How many children under 3 years old?"),
+    "n_under_6": gettext_noop("How many children under 6 years old?"),
+    "n_under_18": gettext_noop("How many children under 18?"),
+    "n_over_65": gettext_noop("How many family members are over 65?"),
+    "n_disabled": gettext_noop("How many family members have a disability?"),
+    "occupancy": gettext_noop("Do you rent, own, live free of charge, or have no home?"),
 }
 
 

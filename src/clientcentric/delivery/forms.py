@@ -11,21 +11,37 @@ from .validators import normalise_snils, validate_snils
 
 class ProfileForm(forms.ModelForm):
     snils = forms.CharField(label=_("SNILS"), required=False, help_text=_("11 digits, e.g. 112-233-445 95"))
-    languages = forms.CharField(label=_("Languages you speak"), required=False, help_text=_("Comma-separated"))
+    languages = forms.CharField(
+        label=_("Languages you speak"), required=False, help_text=_("Comma-separated")
+    )
     accessibility_needs = forms.MultipleChoiceField(
-        label=_("Accessibility needs"), choices=Accessibility.choices, required=False,
+        label=_("Accessibility needs"),
+        choices=Accessibility.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     preferred_touchpoints = forms.ModelMultipleChoiceField(
-        label=_("Preferred touchpoints"), queryset=Touchpoint.objects.all(), required=False,
+        label=_("Preferred touchpoints"),
+        queryset=Touchpoint.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = ClientProfile
         fields = (
-            "citizenship", "birth_date", "snils", "languages", "interpreter_language", "accessibility_needs",
-            "preferred_touchpoints", "income_monthly", "disability", "unemployed", "student", "occupancy",
+            "citizenship",
+            "birth_date",
+            "snils",
+            "languages",
+            "interpreter_language",
+            "accessibility_needs",
+            "preferred_touchpoints",
+            "income_monthly",
+            "disability",
+            "unemployed",
+            "student",
+            "occupancy",
             "postal_code",
         )
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
@@ -61,7 +77,9 @@ class ConsentForm(forms.Form):
     life_situation = forms.ModelChoiceField(
         label=_("All services of a life situation"), queryset=LifeSituation.objects.all(), required=False
     )
-    service = forms.ModelChoiceField(label=_("Or one service"), queryset=Service.objects.all(), required=False)
+    service = forms.ModelChoiceField(
+        label=_("Or one service"), queryset=Service.objects.all(), required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -96,7 +114,9 @@ class MissingFactsForm(forms.Form):
                 try:
                     parse_fact(name, cleaned[name])
                 except FactValueError:
-                    self.add_error(name, _t("This answer is not understood; enter a number, a date or yes/no as asked."))
+                    self.add_error(
+                        name, _t("This answer is not understood; enter a number, a date or yes/no as asked.")
+                    )
         return cleaned
 
 
@@ -113,13 +133,19 @@ class BookingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=(("approve", _("approve")), ("refuse", _("refuse"))), widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=(("approve", _("approve")), ("refuse", _("refuse"))),
+        widget=forms.RadioSelect,
     )
-    reason = forms.ModelChoiceField(label=_("Refusal reason"), queryset=RefusalReason.objects.all(), required=False)
-    explanation = forms.CharField(label=_("Explanation in plain words"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  required=False)
-    next_steps = forms.CharField(label=_("What the client can do next"), widget=forms.Textarea(attrs={"rows": 2}),
-                                 required=False)
+    reason = forms.ModelChoiceField(
+        label=_("Refusal reason"), queryset=RefusalReason.objects.all(), required=False
+    )
+    explanation = forms.CharField(
+        label=_("Explanation in plain words"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    next_steps = forms.CharField(
+        label=_("What the client can do next"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def clean(self):
         cleaned = super().clean()

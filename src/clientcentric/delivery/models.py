@@ -253,7 +253,9 @@ class LifeEvent(models.Model):
     source = models.ForeignKey(
         IntegrationClient, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
-    client = models.ForeignKey(USER, null=True, blank=True, related_name="life_events", on_delete=models.SET_NULL)
+    client = models.ForeignKey(
+        USER, null=True, blank=True, related_name="life_events", on_delete=models.SET_NULL
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.HELD)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
@@ -264,7 +266,9 @@ class LifeEvent(models.Model):
         ordering = ["-occurred_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["snils", "sequence"], condition=Q(sequence__isnull=False), name="life_event_sequence_once"
+                fields=["snils", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="life_event_sequence_once",
             )
         ]
 
@@ -276,7 +280,9 @@ class ClientLifeSituation(models.Model):
     """A life situation a client is in: opened by a life event or by the client."""
 
     client = models.ForeignKey(USER, related_name="life_situations", on_delete=models.CASCADE)
-    life_situation = models.ForeignKey(LifeSituation, verbose_name=_("life situation"), on_delete=models.PROTECT)
+    life_situation = models.ForeignKey(
+        LifeSituation, verbose_name=_("life situation"), on_delete=models.PROTECT
+    )
     opened_at = models.DateTimeField(_("opened at"))
     event = models.ForeignKey(LifeEvent, null=True, blank=True, on_delete=models.SET_NULL)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -288,6 +294,9 @@ class ClientLifeSituation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "life_situation"], name="client_situation_once")
         ]
+
+    def __str__(self):
+        return f"{self.client} — {self.life_situation}"
 
 
 class Offer(models.Model):
@@ -308,8 +317,12 @@ class Offer(models.Model):
     missing = models.JSONField(_("missing facts"), default=list, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     rule = models.ForeignKey(EligibilityRule, null=True, blank=True, on_delete=models.PROTECT)
-    consent = models.ForeignKey(Consent, null=True, blank=True, related_name="offers", on_delete=models.PROTECT)
-    life_event = models.ForeignKey(LifeEvent, null=True, blank=True, related_name="offers", on_delete=models.SET_NULL)
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, related_name="offers", on_delete=models.PROTECT
+    )
+    life_event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, related_name="offers", on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -360,7 +373,9 @@ class ServiceRequest(models.Model):
 
     client = models.ForeignKey(USER, related_name="service_requests", on_delete=models.CASCADE)
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT)
-    offer = models.OneToOneField(Offer, null=True, blank=True, related_name="request", on_delete=models.PROTECT)
+    offer = models.OneToOneField(
+        Offer, null=True, blank=True, related_name="request", on_delete=models.PROTECT
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     data = models.JSONField(_("request data"), default=dict)
     prefilled = models.JSONField(_("prefilled fields"), default=list)
@@ -403,6 +418,9 @@ class UnmetNeedEvidence(models.Model):
         verbose_name = _("evidence of an unmet need")
         verbose_name_plural = _("evidence of unmet needs")
         ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"{self.need} ({self.recorded_at:%Y-%m-%d})"
 
 
 class Office(models.Model):

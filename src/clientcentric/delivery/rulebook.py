@@ -62,7 +62,9 @@ def _parameters(document, report) -> dict[str, list[tuple[date, Decimal]]]:
                 series.setdefault(str(name), {})[_date(item["from"])] = Decimal(str(item["value"]))
             except (KeyError, TypeError, ValueError, InvalidOperation):
                 report.problems.append(
-                    Problem(f"parameters.{name}[{position}]", _("needs «from» (a date) and «value» (a number)"))
+                    Problem(
+                        f"parameters.{name}[{position}]", _("needs «from» (a date) and «value» (a number)")
+                    )
                 )
     return {name: sorted(values.items()) for name, values in series.items()}
 
@@ -87,7 +89,9 @@ def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) 
             for name, values in (document.get("parameters") or {}).items() if not report.problems else ():
                 for item in values or []:
                     _row, created = RuleParameter.objects.update_or_create(
-                        name=name, valid_from=_date(item["from"]), defaults={"value": Decimal(str(item["value"]))}
+                        name=name,
+                        valid_from=_date(item["from"]),
+                        defaults={"value": Decimal(str(item["value"]))},
                     )
                     report.parameters += 1
             for position, item in enumerate(document.get("rules") or [], start=1):
@@ -108,7 +112,9 @@ def _import_rule(item, position, services, parameters, names, report) -> None:
     where = f"{where} ({item['id']})"
     service = services.get(str(item.get("service", "")))
     if service is None:
-        report.problems.append(Problem(where, _("unknown service «%(code)s»") % {"code": item.get("service")}))
+        report.problems.append(
+            Problem(where, _("unknown service «%(code)s»") % {"code": item.get("service")})
+        )
         return
     text = str(item.get("text", "")).strip()
     try:
@@ -118,7 +124,9 @@ def _import_rule(item, position, services, parameters, names, report) -> None:
         return
     examples = item.get("examples") or []
     if not examples:
-        report.problems.append(Problem(where, _("add at least one example; a rule is published only with them")))
+        report.problems.append(
+            Problem(where, _("add at least one example; a rule is published only with them"))
+        )
         return
     for problem in eligibility.check_examples(text, examples, parameters, names):
         report.problems.append(Problem(where, problem))
@@ -171,7 +179,11 @@ def _json_examples(examples) -> list:
         return value
 
     return [
-        {"on": plain(e.get("on")), "facts": {k: plain(v) for k, v in (e.get("facts") or {}).items()}, "expect": e.get("expect")}
+        {
+            "on": plain(eligibility.example_date(e)),
+            "facts": {k: plain(v) for k, v in (e.get("facts") or {}).items()},
+            "expect": e.get("expect"),
+        }
         for e in examples
     ]
 
@@ -182,7 +194,9 @@ def export_rulebook() -> str:
         parameters.setdefault(row.name, []).append({"from": row.valid_from, "value": float(row.value)})
     rules = []
     for rule in eligibility.rules_in_force(timezone.localdate()) + list(
-        EligibilityRule.objects.filter(status=EligibilityRule.Status.PUBLISHED, valid_from__gt=timezone.localdate())
+        EligibilityRule.objects.filter(
+            status=EligibilityRule.Status.PUBLISHED, valid_from__gt=timezone.localdate()
+        )
     ):
         entry = {
             "id": rule.rule_id,

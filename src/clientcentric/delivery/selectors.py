@@ -39,9 +39,13 @@ def personal_scenario(client) -> list[SituationView]:
         )
     )
     offers = {}
-    for offer in Offer.objects.filter(client=client).exclude(status=Offer.Status.WITHDRAWN).order_by("created_at"):
+    for offer in (
+        Offer.objects.filter(client=client).exclude(status=Offer.Status.WITHDRAWN).order_by("created_at")
+    ):
         offers[offer.service_id] = offer
-    requests = {r.service_id: r for r in ServiceRequest.objects.filter(client=client).order_by("submitted_at")}
+    requests = {
+        r.service_id: r for r in ServiceRequest.objects.filter(client=client).order_by("submitted_at")
+    }
     consents = list(Consent.objects.filter(client=client, revoked_at__isnull=True).select_related("text"))
     by_situation = {c.life_situation_id: c for c in consents if c.life_situation_id}
     by_service = {c.service_id for c in consents if c.service_id}
@@ -55,10 +59,24 @@ def personal_scenario(client) -> list[SituationView]:
                 if service.pk in seen:
                     continue
                 seen.add(service.pk)
-                steps.append(_step(service, offers.get(service.pk), requests.get(service.pk),
-                                   consent is not None or service.pk in by_service))
-        order = ["done", "waiting_decision", "waiting_answers", "ready", "informed", "refused", "needs_consent",
-                 "not_offered"]
+                steps.append(
+                    _step(
+                        service,
+                        offers.get(service.pk),
+                        requests.get(service.pk),
+                        consent is not None or service.pk in by_service,
+                    )
+                )
+        order = [
+            "done",
+            "waiting_decision",
+            "waiting_answers",
+            "ready",
+            "informed",
+            "refused",
+            "needs_consent",
+            "not_offered",
+        ]
         steps.sort(key=lambda s: order.index(s.state))
         views.append(SituationView(opened=opened, needs=needs, steps=steps, consent=consent))
     return views

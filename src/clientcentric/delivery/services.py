@@ -30,7 +30,6 @@ from .models import (
 )
 from .validators import normalise_snils
 
-
 # --- profile -----------------------------------------------------------------------------------------------
 
 
@@ -186,7 +185,14 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
         "language": "ru",
         "piiPrincipalId": (profile.snils if profile and profile.snils else client.username),
         "piiControllers": [
-            {"piiController": controller, "contact": "", "address": "", "email": "", "phone": "", "piiControllerUrl": site_url}
+            {
+                "piiController": controller,
+                "contact": "",
+                "address": "",
+                "email": "",
+                "phone": "",
+                "piiControllerUrl": site_url,
+            }
         ],
         "policyUrl": f"{site_url}/me/consents/",
         "services": [
@@ -264,7 +270,9 @@ def make_offers(client, services, *, on: date, event=None, parameters=None, name
                     kind=Offer.Kind.INFORMATION,
                     rule=rule,
                     life_event=event,
-                    explanation=_("You may be entitled to this service. Give consent and we will check it for you."),
+                    explanation=_(
+                        "You may be entitled to this service. Give consent and we will check it for you."
+                    ),
                 )
                 _notify(client, offer)
                 counts["information"] += 1
@@ -344,7 +352,12 @@ def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=Non
         verdict = eligibility.evaluate(offer.rule, facts, today, eligibility.load_parameters())
         data["eligibility"] = {
             "outcome": verdict.outcome.value,
-            "facts": {k: to_json(facts.get(k)) for k in sorted(eligibility.compiled(offer.rule.text, eligibility.parameter_names()).facts_used)},
+            "facts": {
+                k: to_json(facts.get(k))
+                for k in sorted(
+                    eligibility.compiled(offer.rule.text, eligibility.parameter_names()).facts_used
+                )
+            },
         }
     request = ServiceRequest.objects.create(
         client=offer.client,
@@ -364,9 +377,18 @@ def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=Non
 
 
 @transaction.atomic
-def decide(request: ServiceRequest, *, approve: bool, actor, reason: RefusalReason | None = None,
-           explanation: str = "", next_steps: str = "") -> ServiceRequest:
-    request = ServiceRequest.objects.select_for_update().select_related("service", "client").get(pk=request.pk)
+def decide(
+    request: ServiceRequest,
+    *,
+    approve: bool,
+    actor,
+    reason: RefusalReason | None = None,
+    explanation: str = "",
+    next_steps: str = "",
+) -> ServiceRequest:
+    request = (
+        ServiceRequest.objects.select_for_update().select_related("service", "client").get(pk=request.pk)
+    )
     if request.status != ServiceRequest.Status.SUBMITTED:
         raise ValidationError(_("This request is already decided."))
     if approve:
@@ -384,8 +406,13 @@ def decide(request: ServiceRequest, *, approve: bool, actor, reason: RefusalReas
                 UnmetNeedEvidence.objects.create(need=need, request=request, reason=reason)
     request.decided_at, request.decided_by = timezone.now(), actor
     request.save()
-    audit.record(actor, "delivery.request_decided", request, status=request.status,
-                 reason=reason.code if reason else "")
+    audit.record(
+        actor,
+        "delivery.request_decided",
+        request,
+        status=request.status,
+        reason=reason.code if reason else "",
+    )
     if request.status == ServiceRequest.Status.APPROVED:
         subject = _("Approved: %(service)s") % {"service": request.service.name}
         body = request.explanation or _("Your request is approved.")

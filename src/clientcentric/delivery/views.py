@@ -54,13 +54,17 @@ def cabinet(request):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         return redirect("delivery:cabinet")
-    return render(request, "delivery/cabinet.html", {
-        "profile": profile,
-        "scenario": selectors.personal_scenario(request.user),
-        "offers": selectors.open_offers(request.user),
-        "appointments": selectors.upcoming_appointments(request.user),
-        "situation_form": situation_form,
-    })
+    return render(
+        request,
+        "delivery/cabinet.html",
+        {
+            "profile": profile,
+            "scenario": selectors.personal_scenario(request.user),
+            "offers": selectors.open_offers(request.user),
+            "appointments": selectors.upcoming_appointments(request.user),
+            "situation_form": situation_form,
+        },
+    )
 
 
 @require_roles()
@@ -71,13 +75,18 @@ def profile(request):
     member_form = HouseholdMemberForm(prefix="member")
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_profile(form.save(commit=False), actor=request.user,
-                                  touchpoints=form.cleaned_data["preferred_touchpoints"])
+            services.save_profile(
+                form.save(commit=False),
+                actor=request.user,
+                touchpoints=form.cleaned_data["preferred_touchpoints"],
+            )
             messages.success(request, _("Your profile is saved."))
             return redirect("delivery:profile")
         except ValidationError as error:
             _apply_errors(form, error)
-    return render(request, "delivery/profile.html", {"form": form, "member_form": member_form, "profile": profile})
+    return render(
+        request, "delivery/profile.html", {"form": form, "member_form": member_form, "profile": profile}
+    )
 
 
 @require_roles()
@@ -91,8 +100,12 @@ def household_add(request):
         services.save_household_member(member, actor=request.user)
         messages.success(request, _("Household member added."))
         return redirect("delivery:profile")
-    return render(request, "delivery/profile.html", {
-        "form": ProfileForm(instance=profile), "member_form": form, "profile": profile}, status=422)
+    return render(
+        request,
+        "delivery/profile.html",
+        {"form": ProfileForm(instance=profile), "member_form": form, "profile": profile},
+        status=422,
+    )
 
 
 @require_roles()
@@ -135,11 +148,15 @@ def consent_revoke(request, pk):
 @require_roles()
 @require_GET
 def consent_receipt(request, pk):
-    consent = get_object_or_404(Consent.objects.select_related("text", "life_situation", "service"),
-                                pk=pk, client=request.user)
-    receipt = services.consent_receipt(consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME)
-    response = HttpResponse(json.dumps(receipt, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    consent = get_object_or_404(
+        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
+    )
+    receipt = services.consent_receipt(
+        consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
+    )
+    response = HttpResponse(
+        json.dumps(receipt, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="consent-{consent.receipt_id}.json"'
     return response
 
@@ -153,22 +170,27 @@ def offer(request, pk):
         started = form.cleaned_data.get("started") or time.time()
         answers = {k: v for k, v in form.cleaned_data.items() if k != "started"}
         try:
-            created = services.accept_offer(offer, answers, seconds=min(max(time.time() - started, 0), 86400),
-                                            actor=request.user)
+            created = services.accept_offer(
+                offer, answers, seconds=min(max(time.time() - started, 0), 86400), actor=request.user
+            )
             messages.success(request, _("Your request is sent. We will tell you the decision."))
             return redirect("delivery:request", pk=created.pk)
         except ValidationError as error:
             _apply_errors(form, error)
     profile = services.profile_of(request.user)
-    return render(request, "delivery/offer.html", {
-        "offer": offer, "form": form, "prefill": services.prefill(profile, None)})
+    return render(
+        request,
+        "delivery/offer.html",
+        {"offer": offer, "form": form, "prefill": services.prefill(profile, None)},
+    )
 
 
 @require_roles()
 @require_GET
 def service_request(request, pk):
-    obj = get_object_or_404(ServiceRequest.objects.select_related("service", "refusal_reason"),
-                            pk=pk, client=request.user)
+    obj = get_object_or_404(
+        ServiceRequest.objects.select_related("service", "refusal_reason"), pk=pk, client=request.user
+    )
     return render(request, "delivery/request.html", {"req": obj})
 
 
@@ -182,7 +204,9 @@ def appointments_page(request):
     if request.method == "POST" and form.is_valid():
         try:
             appointments.book(
-                request.user, form.cleaned_data["slot"], service=form.cleaned_data["service"],
+                request.user,
+                form.cleaned_data["slot"],
+                service=form.cleaned_data["service"],
                 interpreter_language=form.cleaned_data["interpreter_language"],
                 accessibility_needs=profile.accessibility_needs,
             )
@@ -190,9 +214,17 @@ def appointments_page(request):
             return redirect("delivery:appointments")
         except ValidationError as error:
             _apply_errors(form, error)
-    return render(request, "delivery/appointments.html", {
-        "form": form, "slots": slots[:50], "booked": selectors.upcoming_appointments(request.user),
-        "profile": profile, "language": language})
+    return render(
+        request,
+        "delivery/appointments.html",
+        {
+            "form": form,
+            "slots": slots[:50],
+            "booked": selectors.upcoming_appointments(request.user),
+            "profile": profile,
+            "language": language,
+        },
+    )
 
 
 @require_roles()
@@ -239,8 +271,14 @@ def decide(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.decide(obj, approve=data["decision"] == "approve", actor=request.user, reason=data["reason"],
-                            explanation=data["explanation"], next_steps=data["next_steps"])
+            services.decide(
+                obj,
+                approve=data["decision"] == "approve",
+                actor=request.user,
+                reason=data["reason"],
+                explanation=data["explanation"],
+                next_steps=data["next_steps"],
+            )
             messages.success(request, _("The decision is recorded and the client is told."))
             return redirect("delivery:decisions")
         except ValidationError as error:
