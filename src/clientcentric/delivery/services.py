@@ -231,7 +231,10 @@ def _offer_notice(offer: Offer) -> tuple[str, str]:
         subject = _("A service you may need: %(service)s") % {"service": offer.service.name}
     else:
         subject = _("A service is ready for you: %(service)s") % {"service": offer.service.name}
-    return subject, f"{offer.explanation}\n\n{_('Open your personal cabinet: /me/')}"
+    from django.conf import settings
+
+    link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
+    return subject, f"{offer.explanation}\n\n{link}"
 
 
 def make_offers(client, services, *, on: date, event=None, parameters=None, names=None) -> dict:
