@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "clientcentric.accounts",
     "clientcentric.registry",
     "clientcentric.appeals",
+    "clientcentric.eligibility",
     "clientcentric.delivery",
 ]
 

@@ -101,6 +101,14 @@ class Parameters:
     def names(self) -> frozenset[str]:
         return frozenset(self._values)
 
+    def periods(self, name: str) -> list[tuple[dt.date, Decimal | str]]:
+        """(from, value) pairs as declared; a formula comes back as its text."""
+        self.defined_from(name)
+        return [
+            (start, value.text if isinstance(value, Node) else value)
+            for start, value in zip(self._starts[name], self._values[name], strict=True)
+        ]
+
     def defined_from(self, name: str) -> dt.date:
         if name not in self._starts:
             raise RuleError("unknown_parameter", f"Unknown parameter '{name}'.", details={"name": name})

@@ -1,0 +1,319 @@
+"""Eligibility benchmark: `clientcentric eligibility evaluate` against OpenFisca-core, in the same run.
+
+    python bench/eligibility.py                      # 1 M persons
+    python bench/eligibility.py --sizes 1000000,10000000
+
+For each population size: wall time and peak memory (RSS of the process) of the command over Parquet
+extracts, facts + the 50 rules of bench/rules50.yaml; then OpenFisca-core 46 (bench/.venv-openfisca, set up on
+first use) on the same persons and rules of the same meaning (each rule's tree translated to numpy), timed
+from building its simulation. Then one client (a household of three), 50 rules, in process.
+Targets (issue 6): ≥ 4× faster than OpenFisca at 10 M with ≤ 0.6× its peak memory; one client ≤ 30 µs and
+≥ 100× faster than OpenFisca's one-household simulation.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "src"))
+
+from population import write  # noqa: E402
+
+from clientcentric.engines.rules import Parameters  # noqa: E402
+from clientcentric.engines.rules.compiled import RuleSet  # noqa: E402
+from clientcentric.engines.rules.facts import client_facts  # noqa: E402
+from clientcentric.engines.rules.rulefile import load_rules  # noqa: E402
+
+ON = dt.date(2024, 3, 1)
+RULES = BENCH / "rules50.yaml"
+DATA = BENCH / "data"
+OPENFISCA_VENV = BENCH / ".venv-openfisca"
+OPENFISCA_PYTHON = OPENFISCA_VENV / "bin" / "python"
+
+
+# -- rules → numpy, for OpenFisca ------------------------------------------------------------------------------
+
+
+def to_numpy(node, params: dict[str, float]) -> str:
+    kind = node.kind
+    if kind == "lit":
+        return repr(node.value)
+    if kind == "fact":
+        return f"v({node.value!r})"
+    if kind == "param":
+        return repr(params[node.value])
+    args = [to_numpy(a, params) for a in node.args]
+    if kind == "and":
+        return "(" + " & ".join(args) + ")"
+    if kind == "or":
+        return "(" + " | ".join(args) + ")"
+    if kind == "not":
+        return f"(~{args[0]})"
+    if kind == "neg":
+        return f"(-{args[0]})"
+    if kind == "is_known":
+        return "True"  # OpenFisca has no unknown: every value is "known", defaults included
+    if kind == "cmp":
+        left, right = node.args
+        if left.kind == "fact" and left.value == "occupancy":
+            return f"({args[0]} {node.value} E.{right.value})"
+        return f"({args[0]} {node.value} {args[1]})"
+    if kind == "in_list":
+        subject = node.args[0]
+        if subject.kind == "fact" and subject.value == "occupancy":
+            return "(" + " | ".join(f"({args[0]} == E.{value})" for value in node.value) + ")"
+        return f"np.isin({args[0]}, {list(node.value)!r})"
+    if kind == "arith":
+        if node.value == "/":
+            # The OpenFisca idiom: a zero denominator gives 0 (it has no "unknown").
+            return f"np.divide({args[0]}, {args[1]}, out=np.zeros(np.shape({args[0]})), where={args[1]} != 0)"
+        return f"({args[0]} {node.value} {args[1]})"
+    raise ValueError(f"no numpy translation for {kind}")
+
+
+def openfisca_rules(rule_file) -> list[dict]:
+    params = rule_file.parameters.resolved(ON)
+    return [{"id": r.id, "numpy": to_numpy(r.compiled.tree, params)} for r in rule_file.rules]
+
+
+def openfisca_inputs(persons_path: Path, households_path: Path, out: Path) -> None:
+    """The extract as OpenFisca's arrays: nulls replaced by the defaults OpenFisca would use."""
+    if out.exists():
+        return
+    persons = pl.read_parquet(persons_path)
+    households = pl.read_parquet(households_path).sort("household_id")
+    index = households.select("household_id").with_row_index("i")
+    persons = persons.join(index, on="household_id", how="left", maintain_order="left")
+    np.savez(
+        out,
+        household_index=persons["i"].cast(pl.Int64).to_numpy(),
+        role=persons["role"].fill_null("adult").to_numpy().astype("U5"),
+        birth=persons["birth"].fill_null(dt.date(1970, 1, 1)).to_numpy().astype("datetime64[D]"),
+        salary=persons["salary"].fill_null(0).cast(pl.Float32).to_numpy(),
+        capital_returns=persons["capital_returns"].fill_null(0).cast(pl.Float32).to_numpy(),
+        disability=persons["disability"].fill_null(False).to_numpy(),
+        unemployed=persons["unemployed"].fill_null(False).to_numpy(),
+        student=persons["student"].fill_null(False).to_numpy(),
+        rent=households["rent"].fill_null(0).cast(pl.Float32).to_numpy(),
+        accommodation_size=households["accommodation_size"].fill_null(0).cast(pl.Float32).to_numpy(),
+        occupancy=households["housing_occupancy_status"].fill_null("tenant").to_numpy().astype("U11"),
+        postal_code=households["postal_code"].fill_null("").to_numpy().astype("U6"),
+        region=households["region"].fill_null("").to_numpy().astype("U3"),
+        months_since_move=households["months_since_move"].fill_null(0).to_numpy(),
+    )
+
+
+def ensure_openfisca() -> bool:
+    if OPENFISCA_PYTHON.exists():
+        return True
+    print("Installing openfisca-core into bench/.venv-openfisca …", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(OPENFISCA_VENV)], check=True)
+        subprocess.run(
+            [str(OPENFISCA_PYTHON), "-m", "pip", "install", "--quiet", "openfisca-core"], check=True
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"OpenFisca-core could not be installed ({exc}); its side of the comparison is skipped.")
+        return False
+    return True
+
+
+# -- running and measuring --------------------------------------------------------------------------------------
+
+
+def run_measured(command: list[str]) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS bytes of that very process, stdout), via wait4 on the child."""
+    started = time.perf_counter()
+    out_path = DATA / f"stdout-{os.getpid()}.txt"
+    with open(out_path, "w") as out, open(os.devnull, "w") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    stdout = out_path.read_text()
+    out_path.unlink()
+    if status != 0:
+        raise RuntimeError(f"{' '.join(command)} failed (status {status}); stdout:\n{stdout[-2000:]}")
+    return elapsed, usage.ru_maxrss * 1024, stdout
+
+
+def ours(persons: Path, households: Path, output: Path) -> tuple[float, float, int]:
+    command = [
+        str(Path(sys.executable).parent / "clientcentric"),
+        "eligibility",
+        "evaluate",
+        "--persons",
+        str(persons),
+        "--households",
+        str(households),
+        "--rules",
+        str(RULES),
+        "--on",
+        ON.isoformat(),
+        "--output",
+        str(output),
+        "--no-summary",
+    ]
+    wall, peak, stdout = run_measured(command)
+    inner = float(re.search(r"([\d.]+) s", stdout).group(1))
+    return wall, inner, peak
+
+
+def one_client_us(rule_file, repeat: int = 20000) -> float:
+    ruleset = RuleSet([(r.id, r.compiled) for r in rule_file.rules])
+    params: Parameters = rule_file.parameters
+    members = [
+        {
+            "role": "adult",
+            "birth": dt.date(1985, 4, 2),
+            "salary": 900.0,
+            "capital_returns": 0.0,
+            "disability": False,
+            "unemployed": False,
+            "student": False,
+        },
+        {
+            "role": "adult",
+            "birth": dt.date(1987, 11, 30),
+            "salary": 400.0,
+            "capital_returns": 12.5,
+            "disability": False,
+            "unemployed": True,
+            "student": False,
+        },
+        {
+            "role": "child",
+            "birth": dt.date(2022, 6, 15),
+            "salary": 0.0,
+            "capital_returns": 0.0,
+            "disability": True,
+            "unemployed": False,
+            "student": False,
+        },
+    ]
+    household = {
+        "rent": 350.0,
+        "accommodation_size": 42.0,
+        "housing_occupancy_status": "tenant",
+        "postal_code": "101000",
+        "region": "77",
+        "months_since_move": 14,
+    }
+    person = members[1]
+
+    def once():
+        return ruleset.values(client_facts(person, ON, household, members), ON, params)
+
+    once()
+    samples = []
+    for _ in range(7):
+        started = time.perf_counter()
+        for _ in range(repeat):
+            once()
+        samples.append((time.perf_counter() - started) / repeat * 1e6)
+    return statistics.median(samples)
+
+
+def gb(n: int) -> str:
+    return f"{n / 1e9:.2f} GB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000000", help="comma-separated population sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (the median is shown)")
+    parser.add_argument("--no-openfisca", action="store_true")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    rule_file = load_rules(RULES)
+    have_openfisca = not args.no_openfisca and ensure_openfisca()
+    rules_json = DATA / "rules50.openfisca.json"
+    rules_json.write_text(json.dumps(openfisca_rules(rule_file)), encoding="utf-8")
+    ok = True
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"Eligibility: {len(rule_file.rules)} rules, reference date {ON}, medians of {args.repeat} run(s)")
+    for size in sizes:
+        folder = DATA / f"p{size}"
+        persons, households = write(size, folder)
+        walls, inners, peaks = [], [], []
+        for _ in range(args.repeat):
+            wall, inner, peak = ours(persons, households, folder / "eligibility.parquet")
+            walls.append(wall)
+            inners.append(inner)
+            peaks.append(peak)
+        wall, inner, peak = statistics.median(walls), statistics.median(inners), max(peaks)
+        line = (
+            f"{size:>11,} persons  clientcentric: {wall:6.2f} s command ({inner:.2f} s after start-up), "
+            f"peak {gb(peak)}"
+        )
+        if have_openfisca:
+            npz = folder / "openfisca-inputs.npz"
+            openfisca_inputs(persons, households, npz)
+            of_times, of_peaks = [], []
+            for _ in range(args.repeat):
+                _, of_peak, stdout = run_measured(
+                    [
+                        str(OPENFISCA_PYTHON),
+                        str(BENCH / "openfisca_runner.py"),
+                        "population",
+                        "--inputs",
+                        str(npz),
+                        "--rules",
+                        str(rules_json),
+                        "--on",
+                        ON.isoformat(),
+                    ]
+                )
+                of_times.append(json.loads(stdout)["seconds"])
+                of_peaks.append(of_peak)
+            of_time, of_peak = statistics.median(of_times), max(of_peaks)
+            speed, memory = of_time / wall, peak / of_peak
+            line += f" | OpenFisca: {of_time:6.2f} s, peak {gb(of_peak)} | {speed:.1f}× faster, {memory:.2f}× memory"
+            if size >= 10_000_000:
+                hit = speed >= 4 and memory <= 0.6
+                ok &= hit
+                line += f"  (target ≥ 4× and ≤ 0.6×: {'met' if hit else 'MISSED'})"
+        print(line, flush=True)
+    client = one_client_us(rule_file)
+    line = f"One client, household of 3, facts + 50 rules: {client:.1f} µs (target ≤ 30 µs)"
+    ok &= client <= 30
+    if have_openfisca:
+        _, _, stdout = run_measured(
+            [
+                str(OPENFISCA_PYTHON),
+                str(BENCH / "openfisca_runner.py"),
+                "client",
+                "--rules",
+                str(rules_json),
+                "--on",
+                ON.isoformat(),
+                "--repeat",
+                "100",
+            ]
+        )
+        of_client = json.loads(stdout)["client_us"]
+        ratio = of_client / client
+        ok &= ratio >= 100
+        line += f" | OpenFisca one-household simulation: {of_client:,.0f} µs | {ratio:,.0f}× (target ≥ 100×)"
+    print(line)
+    if max(sizes) < 10_000_000:
+        print("The 10 M target is checked only with --sizes …,10000000.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

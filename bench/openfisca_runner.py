@@ -1,0 +1,237 @@
+"""The OpenFisca-core side of bench/eligibility.py; runs inside bench/.venv-openfisca (not a project dependency).
+
+It builds a tax-benefit system with the same facts layer as engines/rules/facts.py (age, household counts,
+incomes…) written the OpenFisca way, and one variable per rule whose formula bench/eligibility.py translated
+from the rule's typed tree into numpy. OpenFisca has no "unknown": the extract's nulls are replaced by its
+defaults before the run (birth 1970-01-01, money 0, flags False), as OpenFisca itself would.
+
+    python bench/openfisca_runner.py population --inputs X.npz --rules R.json --on 2024-03-01
+    python bench/openfisca_runner.py client --rules R.json --on 2024-03-01 --repeat 200
+Prints one JSON line with the figures.
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import time
+
+import numpy as np
+from openfisca_core.entities import build_entity
+from openfisca_core.indexed_enums import Enum
+from openfisca_core.periods import ETERNITY, MONTH
+from openfisca_core.simulations import SimulationBuilder
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+from openfisca_core.variables import Variable
+
+Household = build_entity(
+    key="household",
+    plural="households",
+    label="Household",
+    roles=[
+        {"key": "adult", "plural": "adults", "label": "Adult"},
+        {"key": "child", "plural": "children", "label": "Child"},
+    ],
+)
+Person = build_entity(key="person", plural="persons", label="Person", is_person=True)
+
+
+class HousingOccupancyStatus(Enum):
+    tenant = "Tenant"
+    owner = "Owner"
+    free_lodger = "Free lodger"
+    homeless = "Homeless"
+
+
+class birth(Variable):
+    value_type = __import__("datetime").date
+    entity = Person
+    definition_period = ETERNITY
+    label = "Birth date"
+
+
+class age(Variable):
+    value_type = int
+    entity = Person
+    definition_period = MONTH
+    label = "Age in whole years"
+
+    def formula(person, period, parameters):
+        born = person("birth", period)
+        year = born.astype("datetime64[Y]").astype(int) + 1970
+        month = born.astype("datetime64[M]").astype(int) % 12 + 1
+        day = (born - born.astype("datetime64[M]") + 1).astype(int)
+        start = period.start
+        past = (month < start.month) + (month == start.month) * (day <= start.day)
+        return (start.year - year) - np.where(past, 0, 1)
+
+
+def _simple(name, entity, value_type, formula=None, **extra):
+    attrs = {"value_type": value_type, "entity": entity, "definition_period": MONTH, "label": name, **extra}
+    if formula is not None:
+        attrs["formula"] = formula
+    return type(name, (Variable,), attrs)
+
+
+def _count(test):
+    def formula(household, period, parameters):
+        return household.sum(test(household, period))
+
+    return formula
+
+
+def _under(limit):
+    return _count(lambda h, p: h.members("age", p) < limit)
+
+
+VARIABLES = [
+    birth,
+    age,
+    _simple("salary", Person, float),
+    _simple("capital_returns", Person, float),
+    _simple("disability", Person, bool),
+    _simple("unemployed", Person, bool),
+    _simple("student", Person, bool),
+    _simple("rent", Household, float),
+    _simple("accommodation_size", Household, float),
+    _simple(
+        "occupancy",
+        Household,
+        Enum,
+        possible_values=HousingOccupancyStatus,
+        default_value=HousingOccupancyStatus.tenant,
+    ),
+    _simple("postal_code", Household, str, max_length=6),
+    _simple("region", Household, str, max_length=3),
+    _simple("months_since_move", Household, int),
+    _simple("is_adult", Person, bool, lambda p, per, par: p.has_role(Household.ADULT)),
+    _simple("income", Person, float, lambda p, per, par: p("salary", per) + p("capital_returns", per)),
+    _simple(
+        "household_income",
+        Household,
+        float,
+        lambda h, per, par: h.sum(h.members("salary", per) + h.members("capital_returns", per)),
+    ),
+    _simple("n_persons", Household, int, lambda h, per, par: h.nb_persons()),
+    _simple("n_adults", Household, int, lambda h, per, par: h.nb_persons(Household.ADULT)),
+    _simple("n_children", Household, int, lambda h, per, par: h.nb_persons(Household.CHILD)),
+    _simple("n_under_1", Household, int, _under(1)),
+    _simple("n_under_3", Household, int, _under(3)),
+    _simple("n_under_6", Household, int, _under(6)),
+    _simple("n_under_18", Household, int, _under(18)),
+    _simple("n_over_65", Household, int, _count(lambda h, p: h.members("age", p) >= 65)),
+    _simple("n_disabled", Household, int, _count(lambda h, p: h.members("disability", p))),
+    _simple(
+        "income_pc",
+        Household,
+        float,
+        lambda h, per, par: h("household_income", per) / h("n_persons", per),
+    ),
+]
+PERSON_LEVEL = {
+    "age",
+    "is_adult",
+    "salary",
+    "capital_returns",
+    "income",
+    "disability",
+    "unemployed",
+    "student",
+}
+
+
+def _rule_variable(rule_id, code):
+    compiled = compile(code, f"<{rule_id}>", "eval")
+
+    def formula(person, period, parameters):
+        def v(name):
+            if name in PERSON_LEVEL:
+                return person(name, period)
+            return person.household(name, period)
+
+        return eval(compiled, {"np": np, "v": v, "E": HousingOccupancyStatus})  # noqa: S307 — our own translation
+
+    return _simple(rule_id, Person, bool, formula)
+
+
+def system(rules):
+    tbs = TaxBenefitSystem([Person, Household])
+    for variable in VARIABLES:
+        tbs.add_variable(variable)
+    for rule in rules:
+        tbs.add_variable(_rule_variable(rule["id"], rule["numpy"]))
+    return tbs
+
+
+def simulate(tbs, data, rules, period):
+    builder = SimulationBuilder()
+    builder.create_entities(tbs)
+    n_persons = len(data["household_index"])
+    n_households = len(data["rent"])
+    builder.declare_person_entity("person", np.arange(n_persons))
+    households = builder.declare_entity("household", np.arange(n_households))
+    builder.join_with_persons(households, data["household_index"], data["role"])
+    sim = builder.build(tbs)
+    sim.set_input("birth", "ETERNITY", data["birth"])
+    for name in ("salary", "capital_returns", "disability", "unemployed", "student"):
+        sim.set_input(name, period, data[name])
+    for name in ("rent", "accommodation_size", "postal_code", "region", "months_since_move"):
+        sim.set_input(name, period, data[name])
+    sim.set_input("occupancy", period, data["occupancy"])
+    return {rule["id"]: sim.calculate(rule["id"], period) for rule in rules}
+
+
+def one_household():
+    return {
+        "household_index": np.array([0, 0, 0]),
+        "role": np.array(["adult", "adult", "child"]),
+        "birth": np.array(["1985-04-02", "1987-11-30", "2022-06-15"], dtype="datetime64[D]"),
+        "salary": np.array([900.0, 400.0, 0.0], dtype=np.float32),
+        "capital_returns": np.array([0.0, 12.5, 0.0], dtype=np.float32),
+        "disability": np.array([False, False, True]),
+        "unemployed": np.array([False, True, False]),
+        "student": np.array([False, False, False]),
+        "rent": np.array([350.0], dtype=np.float32),
+        "accommodation_size": np.array([42.0], dtype=np.float32),
+        "occupancy": np.array(["tenant"]),
+        "postal_code": np.array(["101000"]),
+        "region": np.array(["77"]),
+        "months_since_move": np.array([14]),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["population", "client"])
+    parser.add_argument("--inputs")
+    parser.add_argument("--rules", required=True)
+    parser.add_argument("--on", required=True)
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+    rules = json.loads(open(args.rules, encoding="utf-8").read())
+    period = args.on[:7]
+    tbs = system(rules)
+    if args.mode == "client":
+        data = one_household()
+        data["occupancy"] = HousingOccupancyStatus.encode(data["occupancy"])
+        simulate(tbs, data, rules, period)
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            simulate(tbs, data, rules, period)
+            times.append(time.perf_counter() - started)
+        print(json.dumps({"client_us": statistics.median(times) * 1e6}))
+        return
+    loaded = np.load(args.inputs)
+    data = {name: loaded[name] for name in loaded.files}
+    data["occupancy"] = HousingOccupancyStatus.encode(data["occupancy"])
+    started = time.perf_counter()
+    results = simulate(tbs, data, rules, period)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    eligible = {rule_id: int(values.sum()) for rule_id, values in results.items()}
+    print(json.dumps({"seconds": elapsed, "peak_bytes": peak, "eligible": eligible}))
+
+
+if __name__ == "__main__":
+    main()

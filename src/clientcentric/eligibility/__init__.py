@@ -1,0 +1,1 @@
+"""Eligibility of clients: the Django side of the rule language (engines/rules)."""

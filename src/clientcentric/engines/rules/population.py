@@ -1,0 +1,148 @@
+"""Whole-population evaluation over Parquet extracts: facts + every rule in one lazy Polars plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from .compiled import CompiledRule
+from .facts import population_facts
+from .parameters import Parameters
+from .rulefile import RuleFile
+from .types import RuleError
+
+# Accepted column kinds of the extract (docs/rules.md); integers of any width, floats or integers for money.
+_INT = ("int",)
+_NUM = ("int", "float", "decimal")
+PERSON_COLUMNS = {
+    "person_id": _INT,
+    "household_id": _INT,
+    "role": ("str",),
+    "birth": ("date",),
+    "salary": _NUM,
+    "capital_returns": _NUM,
+    "disability": ("bool",),
+    "unemployed": ("bool",),
+    "student": ("bool",),
+}
+HOUSEHOLD_COLUMNS = {
+    "household_id": _INT,
+    "rent": _NUM,
+    "accommodation_size": _NUM,
+    "housing_occupancy_status": ("str",),
+    "postal_code": ("str",),
+    "region": ("str", "int"),
+    "months_since_move": _INT,
+}
+
+
+def _kind(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "int"
+    if dtype.is_float():
+        return "float"
+    if dtype.is_decimal():
+        return "decimal"
+    if dtype == pl.Boolean:
+        return "bool"
+    if dtype == pl.Date:
+        return "date"
+    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
+        return "str"
+    return str(dtype)
+
+
+def check_extract(frame: pl.LazyFrame, columns: Mapping[str, tuple[str, ...]], label: str) -> None:
+    """Refuse an extract with missing or mistyped columns, naming each one."""
+    schema = frame.collect_schema()
+    problems = []
+    for name, kinds in columns.items():
+        if name not in schema:
+            problems.append(f"{label}: column '{name}' is missing")
+        elif _kind(schema[name]) not in kinds:
+            problems.append(f"{label}: column '{name}' is {schema[name]}, expected {' or '.join(kinds)}")
+    if problems:
+        raise RuleError("extract", "; ".join(problems) + ".", details={"problems": problems})
+
+
+def plan(
+    persons: pl.LazyFrame | pl.DataFrame,
+    households: pl.LazyFrame | pl.DataFrame,
+    rules: Mapping[str, CompiledRule],
+    on: dt.date,
+    parameters: Parameters,
+    not_in_force: frozenset[str] = frozenset(),
+) -> pl.LazyFrame:
+    """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
+    `on` gives false for everyone."""
+    needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
+    facts = population_facts(persons, households, on, needed)
+    columns = [
+        (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
+        for rule_id, rule in rules.items()
+    ]
+    return facts.select("person_id", *columns)
+
+
+@dataclass
+class Summary:
+    persons: int
+    counts: dict[str, tuple[int, int, int]]  # rule id → (eligible, not eligible, unknown)
+
+
+def evaluate_files(
+    persons_path: str | os.PathLike,
+    households_path: str | os.PathLike,
+    rule_file: RuleFile,
+    on: dt.date,
+    output: str | os.PathLike,
+    summary: bool = True,
+) -> Summary | None:
+    """The `eligibility evaluate` contract: Parquet in, Parquet out (person_id + a column per rule id)."""
+    for path in (persons_path, households_path):
+        if not Path(path).exists():
+            raise RuleError("extract", f"File not found: {path}.", details={"path": str(path)})
+    try:
+        persons = pl.scan_parquet(persons_path)
+        households = pl.scan_parquet(households_path)
+        check_extract(persons, PERSON_COLUMNS, str(persons_path))
+        check_extract(households, HOUSEHOLD_COLUMNS, str(households_path))
+        nulls = persons.select(
+            pl.col("person_id").null_count(), pl.col("household_id").null_count()
+        ).collect()
+    except pl.exceptions.PolarsError as exc:
+        raise RuleError("extract", f"Cannot read the extract: {exc}.") from None
+    if nulls.row(0) != (0, 0):
+        raise RuleError(
+            "extract",
+            f"{persons_path}: person_id and household_id must be filled in every row "
+            f"({nulls.item(0, 0)} and {nulls.item(0, 1)} empty).",
+        )
+    rules = {r.id: r.compiled for r in rule_file.rules}
+    off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
+    lazy = plan(persons, households, rules, on, rule_file.parameters, off)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    lazy.sink_parquet(output)
+    if not summary:
+        return None
+    counted = (
+        pl.scan_parquet(output)
+        .select(
+            pl.len().alias("__n"),
+            *(pl.col(r).sum().alias(f"{r}__yes") for r in rules),
+            *(pl.col(r).null_count().alias(f"{r}__unknown") for r in rules),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    n = counted["__n"]
+    counts = {}
+    for r in rules:
+        yes, unknown = counted[f"{r}__yes"] or 0, counted[f"{r}__unknown"]
+        counts[r] = (yes, n - yes - unknown, unknown)
+    return Summary(n, counts)
