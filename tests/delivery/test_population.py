@@ -28,3 +28,29 @@ def test_population_run_offers_only_to_consenting_eligible_clients(db, consent_t
     assert not Offer.objects.filter(client=silent).exists()
     again = population.run_population(date(2026, 3, 1))
     assert again.offers == 0 and Offer.objects.count() == 2
+
+
+def test_population_run_informs_without_consent_only_within_open_situations(
+    db, consent_text, registry, pension_rule
+):
+    pension_rule.inform_without_consent = True
+    pension_rule.save(update_fields=["inform_without_consent"])
+    outside = make_client("e", snils_number=111222337, birth=date(1950, 1, 1))
+    inside = make_client("f", snils_number=111222338, birth=date(1950, 1, 1))
+    services.open_life_situation(inside, registry["pension"])
+    report = population.run_population(date(2026, 3, 1))
+    assert report.information == 1
+    assert Offer.objects.get().client == inside and not Offer.objects.filter(client=outside).exists()
+
+
+def test_eligibility_run_command_prints_the_counts(db, consent_text, registry, pension_rule):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    person = make_client("g", snils_number=111222339, birth=date(1950, 1, 1))
+    services.give_consent(person, service=registry["service"])
+    out = StringIO()
+    call_command("eligibility", "run", "--on", "2026-03-01", "--in-process", stdout=out)
+    assert "1 offer(s)" in out.getvalue()
+    assert Offer.objects.filter(client=person, kind="offer").count() == 1

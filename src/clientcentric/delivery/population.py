@@ -19,7 +19,7 @@ from clientcentric.registry.models import Need
 
 from . import eligibility
 from .facts import profile_facts
-from .models import ClientProfile, Consent, HouseholdMember, Offer, ServiceRequest
+from .models import ClientLifeSituation, ClientProfile, Consent, HouseholdMember, Offer, ServiceRequest
 from .services import _offer_notice
 
 CHUNK = 500
@@ -79,6 +79,12 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
     consents = defaultdict(list)
     for consent in Consent.objects.filter(client_id__in=ids, revoked_at__isnull=True):
         consents[consent.client_id].append(consent)
+    # Without consent a client is told only about services of the situations they are already in.
+    open_situations = defaultdict(set)
+    for client_id, situation_id in ClientLifeSituation.objects.filter(
+        client_id__in=ids, closed_at__isnull=True
+    ).values_list("client_id", "life_situation_id"):
+        open_situations[client_id].add(situation_id)
     busy = defaultdict(set)
     for client_id, service_id in Offer.objects.filter(
         client_id__in=ids, status=Offer.Status.OPEN
@@ -109,7 +115,9 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
                 None,
             )
             if consent is None:
-                if rule.inform_without_consent:
+                if rule.inform_without_consent and open_situations[profile.user_id] & situations.get(
+                    service_id, set()
+                ):
                     new_offers.append(
                         Offer(
                             client_id=profile.user_id,
