@@ -21,7 +21,8 @@ def test_life_event_with_consent_opens_situation_and_makes_an_offer(pensioner, r
     offer = Offer.objects.get(client=pensioner)
     assert (offer.kind, offer.outcome, offer.service) == ("offer", "eligible", registry["service"])
     assert "60 лет" in offer.explanation
-    assert Notification.objects.filter(object_type="delivery.offer", object_id=str(offer.pk)).count() == 1
+    notice = Notification.objects.get(object_type="delivery.consent", object_id=str(offer.consent_id))
+    assert registry["service"].name in notice.body and "/me/" in notice.body
     assert event.result["offers"] == 1
 
 
@@ -77,7 +78,7 @@ def test_revoked_consent_stops_every_pending_offer_in_its_scope(pensioner, regis
     consent = services.give_consent(pensioner, life_situation=registry["pension"])
     events.receive_life_event(event_input(pensioner.client_profile.snils))
     offer = Offer.objects.get(client=pensioner)
-    notice = Notification.objects.get(object_id=str(offer.pk))
+    notice = Notification.objects.get(object_type="delivery.consent", object_id=str(consent.pk))
     notice.state = Notification.State.PENDING
     notice.save(update_fields=["state"])
     stopped = services.revoke_consent(consent, actor=pensioner)

@@ -149,7 +149,7 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             facts = {name: form.cleaned_data[name] for name in used}
             verdict = eligibility.evaluate(
-                rule, facts, form.cleaned_data["on"], eligibility.load_parameters()
+                rule, facts, form.cleaned_data["on"], eligibility.load_parameters(), reasons=True
             )
             explanation = eligibility.explain(rule, verdict)
         return render(

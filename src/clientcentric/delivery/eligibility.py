@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clientcentric.core.process_cache import KeyedProcessCache, ProcessCache
 from clientcentric.engines.rules import Outcome, Parameters, RuleError, compile_rule
+from clientcentric.registry.models import Service
 
 from .facts import QUESTIONS, SCHEMA
 from .models import EligibilityRule, RuleParameter
@@ -111,17 +113,35 @@ def example_date(example: dict):
     return example["on"] if "on" in example else example[True]
 
 
-def rules_in_force(on: date, services=None):
-    """The newest published version of each rule in force on `on`, with its service."""
+def _load_rules_in_force(on_iso: str) -> list[EligibilityRule]:
+    on = date.fromisoformat(on_iso)
     rows = EligibilityRule.objects.filter(status=EligibilityRule.Status.PUBLISHED, valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=on)
     )
-    if services is not None:
-        rows = rows.filter(service__in=services)
     newest = {}
     for rule in rows.select_related("service").order_by("rule_id", "-version"):
         newest.setdefault(rule.rule_id, rule)
     return list(newest.values())
+
+
+# Every life event reads the same rules; a published rule or a service change reloads them in this process at once
+# (and in other processes within the cache's few seconds).
+_rules_by_date = KeyedProcessCache(_load_rules_in_force, max_keys=32).invalidate_on(EligibilityRule, Service)
+_parameters = ProcessCache(lambda: (load_parameters(), parameter_names())).invalidate_on(RuleParameter)
+
+
+def cached_parameters():
+    """(Parameters, names) of this process, reloaded when a parameter changes."""
+    return _parameters.get()
+
+
+def rules_in_force(on: date, services=None) -> list[EligibilityRule]:
+    """The newest published version of each rule in force on `on`, with its service."""
+    rules = _rules_by_date.get(on.isoformat()) or []
+    if services is None:
+        return list(rules)
+    wanted = {s if isinstance(s, int) else s.pk for s in services}
+    return [rule for rule in rules if rule.service_id in wanted]
 
 
 @dataclass
@@ -135,11 +155,14 @@ class Verdict:
         return self.outcome == Outcome.ELIGIBLE
 
 
-def evaluate(rule: EligibilityRule, facts: dict, on: date, parameters: Parameters, names=None) -> Verdict:
+def evaluate(
+    rule: EligibilityRule, facts: dict, on: date, parameters: Parameters, names=None, *, reasons: bool = False
+) -> Verdict:
+    """The verdict; the sub-expression values ("because …") are worked out only when `reasons` is asked for."""
     result = compiled(rule.text, parameter_names() if names is None else names).evaluate(
         facts, on, parameters
     )
-    because = [f"{_reason_text(r)} = {_reason_value(r)}" for r in (result.reasons or [])]
+    because = [f"{_reason_text(r)} = {_reason_value(r)}" for r in result.reasons] if reasons else []
     return Verdict(outcome=result.outcome, missing=tuple(result.missing), because=because)
 
 

@@ -168,7 +168,7 @@ def apply_event(event: LifeEvent) -> LifeEvent:
         for profile in affected:
             _add_child(profile, event.payload.get("child") or {}, on)
     situations = list(LifeSituation.objects.filter(code__in=SITUATIONS.get(kind, ())))
-    offered = Service.objects.filter(needs__life_situations__in=situations).distinct()
+    offered = set(Service.objects.filter(needs__life_situations__in=situations).values_list("pk", flat=True))
     result = {"clients": 0, "offers": 0, "information": 0, "not_eligible": 0, "no_consent": 0}
     for profile in affected:
         for situation in situations:

@@ -11,18 +11,20 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from clientcentric.core import audit
-from clientcentric.core.notifications import notify_email
 from clientcentric.engines.rules import RuleSet
-from clientcentric.registry.models import Need
 
 from . import eligibility
 from .facts import profile_facts
 from .models import ClientLifeSituation, ClientProfile, Consent, HouseholdMember, Offer, ServiceRequest
-from .services import _offer_notice
+from .services import consent_for, notify_offers, situations_by_service
 
 CHUNK = 500
+INFORMATION_TEXT = gettext_lazy(
+    "You may be entitled to this service. Give consent and we will check it for you."
+)
 
 
 @dataclass
@@ -55,16 +57,6 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _situations_by_service(service_ids) -> dict[int, set[int]]:
-    mapping = defaultdict(set)
-    for service_id, situation_id in Need.services.through.objects.filter(
-        service_id__in=service_ids
-    ).values_list("service_id", "need__life_situations"):
-        if situation_id is not None:
-            mapping[service_id].add(situation_id)
-    return mapping
-
-
 def run_chunk(ids: list[int], on: date) -> RunReport:
     rules = eligibility.rules_in_force(on)
     report = RunReport()
@@ -73,7 +65,7 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
     names = eligibility.parameter_names()
     parameters = eligibility.load_parameters()
     ruleset = RuleSet([(rule.rule_id, eligibility.compiled(rule.text, names)) for rule in rules])
-    situations = _situations_by_service([rule.service_id for rule in rules])
+    situations = situations_by_service([rule.service_id for rule in rules])
     profiles = ClientProfile.objects.filter(user_id__in=ids, deceased_on__isnull=True).select_related("user")
     profiles = profiles.prefetch_related(Prefetch("household", queryset=HouseholdMember.objects.all()))
     consents = defaultdict(list)
@@ -106,14 +98,7 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
             service_id = rule.service_id
             if service_id in busy[profile.user_id]:
                 continue
-            consent = next(
-                (
-                    c
-                    for c in own
-                    if c.service_id == service_id or c.life_situation_id in situations.get(service_id, ())
-                ),
-                None,
-            )
+            consent = consent_for(service_id, own, situations)
             if consent is None:
                 if rule.inform_without_consent and open_situations[profile.user_id] & situations.get(
                     service_id, set()
@@ -124,6 +109,7 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
                             service=rule.service,
                             kind=Offer.Kind.INFORMATION,
                             rule=rule,
+                            explanation=INFORMATION_TEXT,
                         )
                     )
                     report.information += 1
@@ -150,11 +136,11 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
     with transaction.atomic():
         created = Offer.objects.bulk_create(new_offers, batch_size=500)
         emails = dict(ClientProfile.objects.filter(user_id__in=ids).values_list("user_id", "user__email"))
+        by_client = defaultdict(list)
         for offer in created:
-            if offer.kind == Offer.Kind.INFORMATION:
-                offer.explanation = offer.explanation or ""
-            subject, body = _offer_notice(offer)
-            notify_email(emails.get(offer.client_id, ""), subject, body, about=offer)
+            by_client[offer.client_id].append(offer)
+        for client_id, offers in by_client.items():
+            notify_offers(None, offers, email=emails.get(client_id, ""))
     return report
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
-from clientcentric.core.models import Notification
+from clientcentric.core.models import AuditEvent, Notification
 from clientcentric.core.notifications import notify_email
 from clientcentric.registry.models import LifeSituation, Need, Service
 
@@ -159,8 +159,8 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
         offer.save(update_fields=["status", "closed_at"])
         stopped.append(offer.pk)
     Notification.objects.filter(
-        object_type="delivery.offer",
-        object_id__in=[str(pk) for pk in stopped],
+        Q(object_type="delivery.offer", object_id__in=[str(pk) for pk in stopped])
+        | Q(object_type="delivery.consent", object_id=str(consent.pk)),
         state=Notification.State.PENDING,
     ).update(state=Notification.State.FAILED, last_error="consent revoked")
     audit.record(actor or consent.client, "delivery.consent_revoked", consent, offers_stopped=len(stopped))
@@ -226,15 +226,51 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
 # --- offers (DEL-2, DEL-3) -----------------------------------------------------------------------------------
 
 
-def _offer_notice(offer: Offer) -> tuple[str, str]:
-    if offer.kind == Offer.Kind.INFORMATION:
-        subject = _("A service you may need: %(service)s") % {"service": offer.service.name}
-    else:
-        subject = _("A service is ready for you: %(service)s") % {"service": offer.service.name}
+def situations_by_service(service_ids) -> dict[int, set[int]]:
+    """Which life situations each service serves (through the registry's needs), in one query."""
+    mapping: dict[int, set[int]] = {}
+    rows = Need.services.through.objects.filter(service_id__in=list(service_ids)).values_list(
+        "service_id", "need__life_situations"
+    )
+    for service_id, situation_id in rows:
+        if situation_id is not None:
+            mapping.setdefault(service_id, set()).add(situation_id)
+    return mapping
+
+
+def consent_for(service_id: int, consents, situations: dict[int, set[int]]) -> Consent | None:
+    for consent in consents:
+        if consent.service_id == service_id:
+            return consent
+    served = situations.get(service_id, ())
+    for consent in consents:
+        if consent.life_situation_id in served:
+            return consent
+    return None
+
+
+def notify_offers(client, offers: list[Offer], *, email: str | None = None) -> None:
+    """One message per consent (and one for information notices), not one per offer: a family's birth can
+    open a dozen services at once. Revoking a consent cancels its unsent message."""
     from django.conf import settings
 
+    groups: dict = {}
+    for offer in offers:
+        groups.setdefault(offer.consent_id, []).append(offer)
     link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
-    return subject, f"{offer.explanation}\n\n{link}"
+    for consent_id, group in groups.items():
+        if consent_id is None:
+            subject = _("Services you may need: %(count)s") % {"count": len(group)}
+        else:
+            subject = _("Services are ready for you: %(count)s") % {"count": len(group)}
+        lines = [f"— {offer.service.name}: {offer.explanation}" for offer in group]
+        about = group[0].consent if consent_id is not None else group[0].life_event or group[0]
+        notify_email(
+            email if email is not None else client.email,
+            subject,
+            "\n".join(lines) + f"\n\n{link}",
+            about=about,
+        )
 
 
 def make_offers(client, services, *, on: date, event=None, parameters=None, names=None) -> dict:
@@ -242,68 +278,83 @@ def make_offers(client, services, *, on: date, event=None, parameters=None, name
 
     Without consent nothing is evaluated; where the law allows (the rule's flag) the client is only informed.
     """
+    counts = {"offers": 0, "information": 0, "not_eligible": 0, "no_consent": 0}
     profile = profile_of(client)
     if profile.deceased_on is not None:
-        return {"offers": 0, "information": 0, "not_eligible": 0, "no_consent": 0}
-    consents = list(active_consents(client).select_related("text"))
+        return counts
     rules = eligibility.rules_in_force(on, services)
-    facts = profile_facts(profile, on) if rules else {}
-    parameters = parameters if parameters is not None else eligibility.load_parameters()
-    names = names if names is not None else eligibility.parameter_names()
-    open_services = set(
+    if not rules:
+        return counts
+    consents = list(active_consents(client))
+    situations = situations_by_service(rule.service_id for rule in rules)
+    facts = profile_facts(profile, on)
+    if parameters is None or names is None:
+        parameters, names = eligibility.cached_parameters()
+    busy = set(
         Offer.objects.filter(client=client, status=Offer.Status.OPEN).values_list("service_id", flat=True)
     )
-    served = set(
+    busy |= set(
         ServiceRequest.objects.filter(client=client)
         .exclude(status=ServiceRequest.Status.REFUSED)
         .values_list("service_id", flat=True)
     )
-    counts = {"offers": 0, "information": 0, "not_eligible": 0, "no_consent": 0}
+    offers = []
     for rule in rules:
-        service = rule.service
-        if service.pk in open_services or service.pk in served:
+        if rule.service_id in busy:
             continue
-        consent = covering_consent(client, service, consents)
+        busy.add(rule.service_id)
+        consent = consent_for(rule.service_id, consents, situations)
         if consent is None:
             counts["no_consent"] += 1
             if rule.inform_without_consent:
-                offer = Offer.objects.create(
-                    client=client,
-                    service=service,
-                    kind=Offer.Kind.INFORMATION,
-                    rule=rule,
-                    life_event=event,
-                    explanation=_(
-                        "You may be entitled to this service. Give consent and we will check it for you."
-                    ),
+                offers.append(
+                    Offer(
+                        client=client,
+                        service=rule.service,
+                        kind=Offer.Kind.INFORMATION,
+                        rule=rule,
+                        life_event=event,
+                        explanation=_(
+                            "You may be entitled to this service. Give consent and we will check it for you."
+                        ),
+                    )
                 )
-                _notify(client, offer)
                 counts["information"] += 1
             continue
         verdict = eligibility.evaluate(rule, facts, on, parameters, names)
         if verdict.outcome.value == "not_eligible":
             counts["not_eligible"] += 1
             continue
-        offer = Offer.objects.create(
-            client=client,
-            service=service,
-            kind=Offer.Kind.OFFER,
-            rule=rule,
-            consent=consent,
-            life_event=event,
-            outcome=verdict.outcome.value,
-            missing=list(verdict.missing),
-            explanation=eligibility.explain(rule, verdict),
+        offers.append(
+            Offer(
+                client=client,
+                service=rule.service,
+                kind=Offer.Kind.OFFER,
+                rule=rule,
+                consent=consent,
+                life_event=event,
+                outcome=verdict.outcome.value,
+                missing=list(verdict.missing),
+                explanation=eligibility.explain(rule, verdict),
+            )
         )
-        audit.record(None, "delivery.offer_made", offer, outcome=offer.outcome, service=service.code)
-        _notify(client, offer)
         counts["offers"] += 1
+    if offers:
+        created = Offer.objects.bulk_create(offers)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    action="delivery.offer_made",
+                    object_type="delivery.offer",
+                    object_id=str(offer.pk),
+                    summary=str(offer),
+                    data={"kind": offer.kind, "outcome": offer.outcome, "service": offer.service.code},
+                )
+                for offer in created
+            ]
+        )
+        notify_offers(client, created)
     return counts
-
-
-def _notify(client, offer: Offer) -> None:
-    subject, body = _offer_notice(offer)
-    notify_email(client.email, subject, body, about=offer)
 
 
 # --- one-click request (DEL-4) -------------------------------------------------------------------------------
