@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,17 +184,13 @@ def _setup():
                     service=service,
                     text=text,
                     valid_from=date(2016, 1, 1),
-                    examples=[{"on": "2026-01-01", "facts": {}, "expect": _expect_empty(text)}],
+                    # With no facts at all a rule must answer unknown, never eligible on missing data.
+                    examples=[{"on": "2026-01-01", "facts": {}, "expect": "unknown"}],
                 )
             )
             rule = services.publish_rule(rule)
         rules.append(rule)
     return rules, situation
-
-
-def _expect_empty(text: str) -> str:
-    # With no facts at all every template is unknown: no rule may answer "eligible" on missing data.
-    return "unknown"  # noqa: ARG001
 
 
 def _client(number: int):
