@@ -268,3 +268,15 @@ def test_my_offers_api(client, pensioner, registry, pension_rule):
 
 def test_snils_in_events_is_normalised(db):
     assert make_snils(123456789).isdigit()
+
+
+def test_delivery_remind_command_sends_due_reminders(people, office):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    slot = office.slots.order_by("starts_at").first()
+    appointments.book(people["client"], slot)
+    out = StringIO()
+    call_command("delivery", "remind", stdout=out)
+    assert "0" in out.getvalue()  # 30 hours ahead: not due yet

@@ -142,12 +142,13 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
         in_scope = Q(service_id=consent.service_id)
     else:
         in_scope = Q(service__needs__life_situations=consent.life_situation_id)
-    pending = (
-        Offer.objects.select_for_update()
-        .filter(client=consent.client, kind=Offer.Kind.OFFER, status=Offer.Status.OPEN)
+    in_scope_ids = (
+        Offer.objects.filter(client=consent.client, kind=Offer.Kind.OFFER, status=Offer.Status.OPEN)
         .filter(Q(consent=consent) | in_scope)
+        .values_list("pk", flat=True)
         .distinct()
     )
+    pending = Offer.objects.select_for_update(of=("self",)).filter(pk__in=list(in_scope_ids))
     stopped = []
     for offer in pending.select_related("service"):
         other = covering_consent(consent.client, offer.service, remaining)
@@ -378,7 +379,7 @@ def prefill(profile: ClientProfile, on: date) -> dict:
 @transaction.atomic
 def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=None) -> ServiceRequest:
     """The one-click request: prefilled from the profile; only the facts the rule lacked are asked for."""
-    offer = Offer.objects.select_for_update().select_related("service", "rule").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("service", "rule").get(pk=offer.pk)
     if offer.kind != Offer.Kind.OFFER or offer.status != Offer.Status.OPEN:
         raise ValidationError(_("This offer is no longer open."))
     errors, stated = {}, {}
@@ -475,6 +476,11 @@ def decide(
         body = f"{request.explanation}\n\n{_('What you can do next:')} {request.next_steps}"
     notify_email(request.client.email, subject, body, about=request)
     return request
+
+
+def note_staff_read(actor, request: ServiceRequest) -> None:
+    """A member of staff opened a client's personal data (DESIGN.md §6: every such read is audited)."""
+    audit.record(actor, "delivery.request_read", request, client=request.client_id)
 
 
 def unmet_counts() -> dict[str, int]:

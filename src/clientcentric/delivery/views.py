@@ -283,5 +283,7 @@ def decide(request, pk):
             return redirect("delivery:decisions")
         except ValidationError as error:
             _apply_errors(form, error)
+    if request.method == "GET":
+        services.note_staff_read(request.user, obj)
     needs = Need.objects.filter(services=obj.service)
     return render(request, "delivery/decide.html", {"req": obj, "form": form, "needs": needs})
