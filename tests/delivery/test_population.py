@@ -54,3 +54,13 @@ def test_eligibility_run_command_prints_the_counts(db, consent_text, registry, p
     call_command("eligibility", "run", "--on", "2026-03-01", "--in-process", stdout=out)
     assert "1 offer(s)" in out.getvalue()
     assert Offer.objects.filter(client=person, kind="offer").count() == 1
+
+
+def test_population_run_in_celery_chunks_sums_the_same_counts(db, consent_text, registry, pension_rule):
+    for number in range(5):
+        person = make_client(f"p{number}", snils_number=311222330 + number, birth=date(1950, 1, 1))
+        services.give_consent(person, life_situation=registry["pension"])
+    seen = []
+    report = population.run_population(date(2026, 3, 1), chunk_size=2, parallel=True, progress=seen.append)
+    assert (report.clients, report.offers, sum(seen)) == (5, 5, 5)
+    assert report.per_rule == {"old_age_pension": 5}
