@@ -361,7 +361,8 @@ def make_offers(client, services, *, on: date, event=None, parameters=None, name
 # --- one-click request (DEL-4) -------------------------------------------------------------------------------
 
 
-def prefill(profile: ClientProfile, on: date) -> dict:
+def prefill(profile: ClientProfile) -> dict:
+    """What the request carries without the client typing anything: from the profile and the registries."""
     user = profile.user
     return {
         "full_name": user.full_name,
@@ -401,7 +402,7 @@ def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=Non
         profile.stated_facts = {**profile.stated_facts, **stated}
         profile.save(update_fields=["stated_facts", "updated_at"])
     today = timezone.localdate()
-    data = prefill(profile, today)
+    data = prefill(profile)
     if offer.rule_id:
         facts = profile_facts(profile, today)
         verdict = eligibility.evaluate(offer.rule, facts, today, eligibility.load_parameters())

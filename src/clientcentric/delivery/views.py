@@ -181,7 +181,7 @@ def offer(request, pk):
     return render(
         request,
         "delivery/offer.html",
-        {"offer": offer, "form": form, "prefill": services.prefill(profile, None)},
+        {"offer": offer, "form": form, "prefill": services.prefill(profile)},
     )
 
 
