@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify.py || status=1; \
 	$(BIN)/python bench/intake.py || status=1; \
 	$(BIN)/python bench/delivery.py || status=1; \
+	$(BIN)/python bench/eligibility.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)

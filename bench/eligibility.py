@@ -167,7 +167,7 @@ def ours(persons: Path, households: Path, output: Path) -> tuple[float, float, i
         "--no-summary",
     ]
     wall, peak, stdout = run_measured(command)
-    inner = float(re.search(r"([\d.]+) s", stdout).group(1))
+    inner = float(re.search(r"(\d+\.\d+) [sс]\.", stdout).group(1))
     return wall, inner, peak
 
 
@@ -257,7 +257,7 @@ def main() -> int:
             peaks.append(peak)
         wall, inner, peak = statistics.median(walls), statistics.median(inners), max(peaks)
         line = (
-            f"{size:>11,} persons  clientcentric: {wall:6.2f} s command ({inner:.2f} s after start-up), "
+            f"{size:>11,} persons  clientcentric: {inner:6.2f} s (command {wall:.2f} s with start-up), "
             f"peak {gb(peak)}"
         )
         if have_openfisca:
@@ -281,7 +281,9 @@ def main() -> int:
                 of_times.append(json.loads(stdout)["seconds"])
                 of_peaks.append(of_peak)
             of_time, of_peak = statistics.median(of_times), max(of_peaks)
-            speed, memory = of_time / wall, peak / of_peak
+            # Engine against engine: ours from reading the Parquet extract to the written result, OpenFisca from
+            # building its simulation to the results in memory; neither counts interpreter start-up and imports.
+            speed, memory = of_time / inner, peak / of_peak
             line += f" | OpenFisca: {of_time:6.2f} s, peak {gb(of_peak)} | {speed:.1f}× faster, {memory:.2f}× memory"
             if size >= 10_000_000:
                 hit = speed >= 4 and memory <= 0.6

@@ -37,9 +37,34 @@ def _ymd(expr: pl.Expr | dt.date):
 
 def age_expr(birth: pl.Expr, on: pl.Expr | dt.date) -> pl.Expr:
     """Whole years on `on`; the birthday counts, 29 February counts on 1 March in common years."""
+    if isinstance(on, dt.date):
+        return _age_on_date(birth, on)
     by, bmd, _ = _ymd(birth)
     oy, omd, _ = _ymd(on)
     return oy - by - (omd < bmd).cast(pl.Int64)
+
+
+def _turned(on: dt.date, years: int) -> int:
+    """Day number (since 1970-01-01) of the latest birth date that is `years` old on `on`."""
+    year = on.year - years
+    try:
+        day = on.replace(year=year)
+    except ValueError:  # 29 February in a common year: born on the 28th is old enough, the 1 March is not
+        day = dt.date(year, 2, 28)
+    return (day - _EPOCH).days
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _age_on_date(birth: pl.Expr, on: dt.date) -> pl.Expr:
+    # For a fixed date, age is a step function of the birth day number: a binary search over the day each age
+    # is reached replaces three calendar decompositions per person (several times faster on millions).
+    ages = range(on.year - 9999, on.year)  # every birth year Python can represent, 1 … 9999
+    thresholds = pl.Series([_turned(on, k) for k in reversed(ages)], dtype=pl.Int32)
+    days = birth.cast(pl.Int32)
+    reached = len(thresholds) - pl.lit(thresholds).search_sorted(days, side="left").cast(pl.Int64)
+    return pl.when(days.is_null()).then(pl.lit(None, pl.Int64)).otherwise(ages.start - 1 + reached)
 
 
 def divide_by_constant(numerator: pl.Expr, divisor: float) -> pl.Expr:
@@ -161,6 +186,9 @@ class _Compiler:
                 dtype = pl.Int64
         else:
             dtype = DTYPES[subject.type]
+        if 0 < len(values) <= 16:
+            # A few equalities are several times faster than is_in over a literal list, with the same nulls.
+            return reduce(lambda a, b: a | b, (value == pl.lit(v, dtype) for v in values))
         return value.is_in(pl.Series(values, dtype=dtype).implode())
 
     def x_in_set(self, node):

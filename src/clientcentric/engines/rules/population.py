@@ -77,16 +77,46 @@ def plan(
     on: dt.date,
     parameters: Parameters,
     not_in_force: frozenset[str] = frozenset(),
+    sorted_by_household: bool = False,
 ) -> pl.LazyFrame:
     """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
-    `on` gives false for everyone."""
+    `on` gives false for everyone. Rows come out in household order; `sorted_by_household` (both extracts
+    already ordered by household_id, as registry extracts usually are) saves sorting them first."""
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
-    facts = population_facts(persons, households, on, needed)
+    facts = population_facts(persons, households, on, needed, sorted_by_household)
     columns = [
         (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
         for rule_id, rule in rules.items()
     ]
     return facts.select("person_id", *columns)
+
+
+# Persons per slice: large enough that per-slice overhead is small, small enough to keep memory flat.
+CHUNK_PERSONS = 2_000_000
+
+
+def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
+    """household_id values that cut an ordered extract into slices of about `size` persons, never inside
+    a household; the last bound is past the end."""
+    ids = persons.select("household_id").collect(engine="in-memory")["household_id"]
+    if len(ids) <= size:
+        return []
+    cuts = ids.gather(list(range(0, len(ids), size))).unique(maintain_order=True).to_list()
+    return [*cuts, ids[-1] + 1]
+
+
+def _evaluate_in_chunks(persons, households, rules, on, parameters, off, bounds, output: Path) -> None:
+    # Only the answers of each slice are kept (bit-packed booleans: ~30 MB per million persons for 50 rules);
+    # the facts of a slice are dropped before the next one, and the file is written once.
+    parts = []
+    for low, high in zip(bounds, bounds[1:], strict=False):
+        slice_ = pl.col("household_id").is_between(low, high, closed="left")
+        parts.append(
+            plan(persons.filter(slice_), households.filter(slice_), rules, on, parameters, off, True).collect(
+                engine="in-memory"
+            )
+        )
+    pl.concat(parts, rechunk=False).write_parquet(output, compression="zstd", compression_level=1)
 
 
 @dataclass
@@ -102,8 +132,12 @@ def evaluate_files(
     on: dt.date,
     output: str | os.PathLike,
     summary: bool = True,
+    chunk_persons: int = CHUNK_PERSONS,
 ) -> Summary | None:
-    """The `eligibility evaluate` contract: Parquet in, Parquet out (person_id + a column per rule id)."""
+    """The `eligibility evaluate` contract: Parquet in, Parquet out (person_id + a column per rule id).
+
+    An extract ordered by household_id is processed in slices of about `chunk_persons` persons (whole
+    households), so memory stays flat however large the population is."""
     for path in (persons_path, households_path):
         if not Path(path).exists():
             raise RuleError("extract", f"File not found: {path}.", details={"path": str(path)})
@@ -113,11 +147,14 @@ def evaluate_files(
         check_extract(persons, PERSON_COLUMNS, str(persons_path))
         check_extract(households, HOUSEHOLD_COLUMNS, str(households_path))
         nulls = persons.select(
-            pl.col("person_id").null_count(), pl.col("household_id").null_count()
+            pl.col("person_id").null_count(),
+            pl.col("household_id").null_count(),
+            (pl.col("household_id").diff() >= 0).all().alias("sorted"),
         ).collect()
+        households_sorted = households.select((pl.col("household_id").diff() >= 0).all()).collect().item()
     except pl.exceptions.PolarsError as exc:
         raise RuleError("extract", f"Cannot read the extract: {exc}.") from None
-    if nulls.row(0) != (0, 0):
+    if nulls.row(0)[:2] != (0, 0):
         raise RuleError(
             "extract",
             f"{persons_path}: person_id and household_id must be filled in every row "
@@ -125,9 +162,16 @@ def evaluate_files(
         )
     rules = {r.id: r.compiled for r in rule_file.rules}
     off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
-    lazy = plan(persons, households, rules, on, rule_file.parameters, off)
+    ordered = bool(nulls.item(0, 2) and households_sorted)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    lazy.sink_parquet(output)
+    bounds = _chunk_bounds(persons, chunk_persons) if ordered else []
+    if len(bounds) <= 2:
+        # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
+        plan(persons, households, rules, on, rule_file.parameters, off, ordered).collect(
+            engine="in-memory"
+        ).write_parquet(output, compression="zstd", compression_level=1)
+    else:
+        _evaluate_in_chunks(persons, households, rules, on, rule_file.parameters, off, bounds, Path(output))
     if not summary:
         return None
     counted = (

@@ -102,7 +102,7 @@ class RuleFile:
         return RuleSet([(r.id, r.compiled) for r in self.rules])
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML that remembers the line of every mapping, for problems that say where to look."""
 
 
@@ -112,7 +112,16 @@ def _mapping_with_line(loader, node):
     return mapping
 
 
+def _lenient_timestamp(loader, node):
+    # An impossible date such as 2016-13-01 stays text, so the validator can say which field holds it.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 
 
 def _date(value) -> dt.date | None:
@@ -249,8 +258,8 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
         compiled = compile_rule(text, schema, parameters.names)
     except RuleError as exc:
         problem(exc.code, exc.message, "text", line=exc.line, column=exc.column, details=exc.details)
-        return None
-    if valid_from is not None:
+        compiled = None  # keep checking the rest of the rule: every problem in one report
+    if valid_from is not None and compiled is not None:
         for name in sorted(compiled.parameters_used):
             if parameters.defined_from(name) > valid_from:
                 problem(
@@ -286,7 +295,7 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
         for name in sorted(set(facts) - set(schema)):
             problem("unknown_fact", f"Unknown fact '{name}' in the example.", where, details={"name": name})
         examples.append(Example(on, facts, expect))
-    if valid_from is None:
+    if valid_from is None or compiled is None:
         return None
     return RuleSpec(
         id=rule_id,

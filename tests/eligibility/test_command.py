@@ -1,0 +1,185 @@
+"""`clientcentric eligibility evaluate` and `eligibility check`: the Parquet contract and clear refusals."""
+
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+import polars as pl
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RULES = """
+parameters:
+  low_income: [{from: 2016-01-01, value: 800.0}]
+rules:
+  - id: single_parent_low_income
+    service: SOC-SP-001
+    text: n_adults == 1 and n_under_18 >= 1 and household_income < 2 * P.low_income
+    valid_from: 2016-01-01
+    legal_reference: "Закон субъекта (пример)"
+    explain_yes: "Вы одиноко воспитываете ребёнка, и доход семьи ниже порога."
+    explain_no: "Условие не выполнено."
+    examples:
+      - on: 2016-11-01
+        facts: {n_adults: 1, n_under_18: 2, household_income: 1200.0}
+        expect: eligible
+      - on: 2016-11-01
+        facts: {n_adults: 1, household_income: 1200.0}
+        expect: unknown
+  - id: tenant
+    service: SOC-HOUSE-001
+    text: occupancy in ('tenant', 'homeless')
+    valid_from: 2016-01-01
+  - id: future_rule
+    text: age >= 18
+    valid_from: 2030-01-01
+"""
+
+
+@pytest.fixture
+def extract(tmp_path):
+    persons = pl.DataFrame(
+        {
+            "person_id": [1, 2, 3, 4, 5],
+            "household_id": [10, 10, 20, 20, 30],
+            "role": ["adult", "child", "adult", "adult", "adult"],
+            "birth": [
+                dt.date(1980, 1, 1),
+                dt.date(2010, 5, 5),
+                dt.date(1970, 1, 1),
+                None,
+                dt.date(1990, 2, 2),
+            ],
+            "salary": [1000.0, 0.0, 500.0, 300.0, None],
+            "capital_returns": [0.0, 0.0, 0.0, 0.0, 0.0],
+            "disability": [False, False, False, False, True],
+            "unemployed": [False, False, False, False, True],
+            "student": [False, True, False, False, False],
+        }
+    )
+    households = pl.DataFrame(
+        {
+            "household_id": [10, 20, 30],
+            "rent": [300.0, 0.0, None],
+            "accommodation_size": [40.0, 60.0, 20.0],
+            "housing_occupancy_status": ["tenant", "owner", None],
+            "postal_code": ["101000", "190000", "620000"],
+            "region": ["77", "78", "66"],
+            "months_since_move": [3, 100, None],
+        }
+    )
+    persons_path, households_path, rules_path = (
+        tmp_path / "persons.parquet",
+        tmp_path / "households.parquet",
+        tmp_path / "rules.yaml",
+    )
+    persons.write_parquet(persons_path)
+    households.write_parquet(households_path)
+    rules_path.write_text(RULES, encoding="utf-8")
+    return tmp_path
+
+
+def evaluate(folder, **overrides):
+    args = {
+        "persons": str(folder / "persons.parquet"),
+        "households": str(folder / "households.parquet"),
+        "rules": str(folder / "rules.yaml"),
+        "on": "2016-11-01",
+        "output": str(folder / "out.parquet"),
+    }
+    args.update(overrides)
+    out = StringIO()
+    with translation.override("ru"):
+        call_command("eligibility", "evaluate", *(f"--{k}={v}" for k, v in args.items()), stdout=out)
+    return out.getvalue()
+
+
+def test_evaluate_writes_a_nullable_boolean_column_per_rule(extract):
+    report = evaluate(extract)
+    result = pl.read_parquet(extract / "out.parquet")
+    assert result.columns == ["person_id", "single_parent_low_income", "tenant", "future_rule"]
+    assert result.schema["tenant"] == pl.Boolean
+    rows = {row["person_id"]: row for row in result.to_dicts()}
+    # Household 10: one adult, one child, income 1000 < 1600 → both members eligible.
+    assert rows[1]["single_parent_low_income"] is True and rows[2]["single_parent_low_income"] is True
+    # Household 20: two adults → not eligible (even though one birth date is unknown: n_adults decides).
+    assert rows[3]["single_parent_low_income"] is False
+    # Household 30: salary unknown, no children → not eligible (False and unknown = False).
+    assert rows[5]["single_parent_low_income"] is False
+    assert [rows[i]["tenant"] for i in (1, 3, 5)] == [True, False, None]  # null status = unknown
+    assert all(row["future_rule"] is False for row in rows.values())  # not in force on that date
+    assert "single_parent_low_income" in report and "5" in report
+
+
+def test_unknown_household_income_stays_unknown(extract):
+    persons = pl.read_parquet(extract / "persons.parquet").with_columns(
+        salary=pl.when(pl.col("person_id") == 2).then(None).otherwise(pl.col("salary"))
+    )
+    persons.write_parquet(extract / "persons.parquet")
+    evaluate(extract)
+    result = pl.read_parquet(extract / "out.parquet")
+    assert result.filter(pl.col("person_id") == 1)["single_parent_low_income"].to_list() == [None]
+
+
+def test_a_bad_rule_is_refused_with_rule_line_and_column_in_russian(extract):
+    (extract / "rules.yaml").write_text(
+        RULES.replace("occupancy in ('tenant', 'homeless')", "occupancy in ('tenant', None)").replace(
+            "text: age >= 18", "text: age >= 18 and salry > 5"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as caught:
+        evaluate(extract)
+    message = str(caught.value)
+    assert "2" in message  # two problems
+    assert "tenant" in message and "строка 1, столбец 25" in message
+    assert "future_rule" in message and "salry" in message and "Неизвестный факт" in message
+    assert not (extract / "out.parquet").exists()
+
+
+def test_a_failing_example_blocks_the_file(extract):
+    (extract / "rules.yaml").write_text(
+        RULES.replace("expect: unknown", "expect: eligible"), encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as caught:
+        evaluate(extract)
+    assert "examples[2]" in str(caught.value)
+
+
+def test_missing_or_mistyped_columns_are_named(extract):
+    pl.read_parquet(extract / "persons.parquet").drop("birth").with_columns(
+        pl.col("salary").cast(pl.String)
+    ).write_parquet(extract / "persons.parquet")
+    with pytest.raises(CommandError) as caught:
+        evaluate(extract)
+    assert "birth" in str(caught.value) and "salary" in str(caught.value)
+
+
+def test_bad_date_and_missing_file(extract):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        evaluate(extract, on="01.11.2016")
+    with pytest.raises(CommandError, match="nope.parquet"):
+        evaluate(extract, persons=str(extract / "nope.parquet"))
+
+
+def test_check_reports_the_shipped_benchmark_rules_valid():
+    out = StringIO()
+    call_command("eligibility", "check", str(ROOT / "bench" / "rules50.yaml"), stdout=out)
+    assert "50" in out.getvalue()
+
+
+def test_large_ordered_extracts_are_evaluated_in_slices_with_the_same_result(extract):
+    from clientcentric.engines.rules.population import evaluate_files
+    from clientcentric.engines.rules.rulefile import load_rules
+
+    rule_file = load_rules(extract / "rules.yaml")
+    on = dt.date(2016, 11, 1)
+    args = (extract / "persons.parquet", extract / "households.parquet", rule_file, on)
+    whole = evaluate_files(*args, extract / "whole.parquet")
+    sliced = evaluate_files(*args, extract / "sliced.parquet", chunk_persons=2)
+    assert pl.read_parquet(extract / "sliced.parquet").equals(pl.read_parquet(extract / "whole.parquet"))
+    assert sliced == whole
+    assert not [p for p in extract.iterdir() if p.name.startswith("eligibility-")]  # slices cleaned up
