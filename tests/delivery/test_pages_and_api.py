@@ -147,6 +147,10 @@ def test_refusal_carries_a_reason_explanation_and_next_steps_and_counts_the_unme
     operator = people["operator"]
     client.force_login(operator)
     assert client.get("/operator/requests/").status_code == 200
+    assert client.get(f"/operator/requests/{request.pk}/").status_code == 200
+    from clientcentric.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="delivery.request_read", actor=operator).exists()
     missing_reason = client.post(f"/operator/requests/{request.pk}/", {"decision": "refuse"})
     assert missing_reason.status_code == 200
     assert (
