@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/readability.py || status=1; \
 	$(BIN)/python bench/notify.py || status=1; \
 	$(BIN)/python bench/feedback.py || status=1; \
+	$(BIN)/python bench/delivery.py || status=1; \
 	$(BIN)/python bench/eligibility.py || status=1; \
 	exit $$status
 

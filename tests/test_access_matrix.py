@@ -39,6 +39,11 @@ ANALYSTS = answers(403, anonymous=302, analyst=200, methodologist=200, admin=200
 FEEDBACK_BACK_OFFICE = answers(
     403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
 )
+DELIVERY_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, operator=200, methodologist=200, admin=200
+)
+POST_ONLY_SIGNED_IN = answers(405, anonymous=302)
+SOMEONE_ELSES = answers(404, anonymous=302)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -121,6 +126,25 @@ PAGES = [
         "get",
         answers(403, anonymous=302, analyst=405, methodologist=405, admin=405),
     ),
+    ("delivery:cabinet", "/me/", "get", SIGNED_IN),
+    ("delivery:profile", "/me/profile/", "get", SIGNED_IN),
+    ("delivery:household_add", "/me/household/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:household_remove", "/me/household/999999/remove/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:consents", "/me/consents/", "get", SIGNED_IN),
+    ("delivery:consent_revoke", "/me/consents/999999/revoke/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:consent_receipt", "/me/consents/999999/receipt.json", "get", SOMEONE_ELSES),
+    ("delivery:offer", "/me/offers/999999/", "get", SOMEONE_ELSES),
+    ("delivery:request", "/me/requests/999999/", "get", SOMEONE_ELSES),
+    ("delivery:appointments", "/me/appointments/", "get", SIGNED_IN),
+    ("delivery:appointment_cancel", "/me/appointments/999999/cancel/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:appointment_reschedule", "/me/appointments/999999/reschedule/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
+    (
+        "delivery:decide",
+        "/operator/requests/999999/",
+        "get",
+        answers(403, anonymous=302, operator=404, admin=404),
+    ),
 ]
 
 BACK_OFFICE = [
@@ -151,6 +175,17 @@ BACK_OFFICE = [
     ("knowledge.overduearticle", "/admin/knowledge/overduearticle/", APPEALS_BACK_OFFICE),
     ("knowledge.answertemplate", "/admin/knowledge/answertemplate/", APPEALS_BACK_OFFICE),
     ("knowledge.conversation", "/admin/knowledge/conversation/", APPEALS_BACK_OFFICE),
+    ("delivery.eligibilityrule", "/admin/delivery/eligibilityrule/", DELIVERY_BACK_OFFICE),
+    ("delivery.ruleparameter", "/admin/delivery/ruleparameter/", DELIVERY_BACK_OFFICE),
+    ("delivery.consenttext", "/admin/delivery/consenttext/", DELIVERY_BACK_OFFICE),
+    ("delivery.consent", "/admin/delivery/consent/", DELIVERY_BACK_OFFICE),
+    ("delivery.clientprofile", "/admin/delivery/clientprofile/", DELIVERY_BACK_OFFICE),
+    ("delivery.lifeevent", "/admin/delivery/lifeevent/", DELIVERY_BACK_OFFICE),
+    ("delivery.offer", "/admin/delivery/offer/", DELIVERY_BACK_OFFICE),
+    ("delivery.servicerequest", "/admin/delivery/servicerequest/", DELIVERY_BACK_OFFICE),
+    ("delivery.refusalreason", "/admin/delivery/refusalreason/", DELIVERY_BACK_OFFICE),
+    ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
+    ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -162,6 +197,9 @@ BACK_OFFICE_WRITES = [
     ("/admin/core/notificationtemplate/add/", METHODOLOGIST_AND_ADMIN),
     ("/admin/knowledge/article/add/", METHODOLOGIST_AND_ADMIN),
     ("/admin/knowledge/answertemplate/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/delivery/eligibilityrule/import/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/delivery/eligibilityrule/export/", DELIVERY_BACK_OFFICE),
+    ("/admin/delivery/eligibilityrule/add/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -186,6 +224,8 @@ API_ROUTES = [
     ("/subscriptions", "/api/v1/subscriptions", answers(200, anonymous=401)),
     ("/feedback/ivr", "/api/v1/feedback/ivr", answers(405)),
     ("/feedback/invitations", "/api/v1/feedback/invitations", answers(405)),
+    ("/life-events", "/api/v1/life-events", answers(405)),
+    ("/me/offers", "/api/v1/me/offers", answers(200, anonymous=401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

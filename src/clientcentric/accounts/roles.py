@@ -22,6 +22,7 @@ BACK_OFFICE_PERMISSIONS = {
         "appeals": ("view", "add", "change"),
         "feedback": ("view",),
         "knowledge": ("view", "add", "change"),
+        "delivery": ("view", "add", "change", "delete"),
     },
     Role.ANALYST: {
         "registry": ("view",),
@@ -29,6 +30,6 @@ BACK_OFFICE_PERMISSIONS = {
         "feedback": ("view",),
         "knowledge": ("view",),
     },
-    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",)},
+    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",), "delivery": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

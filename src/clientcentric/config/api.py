@@ -9,6 +9,8 @@ from clientcentric.appeals.text_api import router as text_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.feedback.api import router as feedback_router
 from clientcentric.knowledge.api import router as kb_router
+from clientcentric.delivery.api import events_router as life_events_router
+from clientcentric.delivery.api import me_router as delivery_me_router
 from clientcentric.registry.api import router as registry_router
 from clientcentric.subscriptions.api import router as subscriptions_router
 
@@ -36,3 +38,5 @@ api.add_router("/kb", kb_router)
 api.add_router("/text", text_router)
 api.add_router("/subscriptions", subscriptions_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/life-events", life_events_router)
+api.add_router("/me", delivery_me_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "clientcentric.feedback",
     "clientcentric.knowledge",
     "clientcentric.eligibility",
+    "clientcentric.delivery",
 ]
 
 MIDDLEWARE = [

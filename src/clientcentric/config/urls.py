@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("clientcentric.knowledge.urls")),
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.feedback.urls")),
+    path("", include("clientcentric.delivery.urls")),
     path("", include("clientcentric.registry.urls")),
 ]

@@ -35,6 +35,9 @@ class Command(BaseCommand):
         ev.add_argument("--no-summary", action="store_true", help="Skip the per-rule counts.")
         check = sub.add_parser("check", help="Validate a rule file and run every rule's examples.")
         check.add_argument("rules")
+        from clientcentric.delivery.population_command import add_run_arguments
+
+        add_run_arguments(sub)
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action.replace('-', '_')}")(options)
@@ -51,6 +54,11 @@ class Command(BaseCommand):
                 + "\n  "
                 + "\n  ".join(lines)
             ) from None
+
+    def _run(self, options):
+        from clientcentric.delivery.population_command import run
+
+        run(self, options)
 
     def _check(self, options):
         rule_file = self._load(options["rules"])

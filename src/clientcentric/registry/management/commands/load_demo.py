@@ -34,6 +34,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for each: {demo.DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.role:<24} {account.username}")
+        from clientcentric.delivery.demo import load_delivery_demo
+
+        delivery = load_delivery_demo(demo.DEMO_PASSWORD)
+        self.stdout.write(
+            "Proactive delivery demo (clients client, pensioner, newcomer): "
+            + "; ".join(f"{name}: {result}" for name, result in delivery.items())
+        )
 
         self._load_knowledge_base()
 

@@ -1,0 +1,304 @@
+"""Back office: rules (checked on save, published only when their examples pass), catalogues, offices, events."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import eligibility, events, rulebook, services
+from .facts import SCHEMA, FactValueError, parse_fact
+from .models import (
+    ClientProfile,
+    Consent,
+    ConsentText,
+    EligibilityRule,
+    HouseholdMember,
+    LifeEvent,
+    Offer,
+    Office,
+    RefusalReason,
+    RuleParameter,
+    ServiceRequest,
+    Slot,
+    UnmetNeedEvidence,
+)
+
+
+class EligibilityRuleForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = (
+            "rule_id",
+            "version",
+            "service",
+            "text",
+            "valid_from",
+            "valid_to",
+            "legal_reference",
+            "explain_yes",
+            "explain_no",
+            "examples",
+            "inform_without_consent",
+        )
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "cols": 100, "class": "vLargeTextField"})}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        try:
+            eligibility.check_text(text)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["text"]) from error
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status != EligibilityRule.Status.DRAFT:
+            raise ValidationError(_("A published rule is never edited; add a new version instead."))
+        examples = cleaned.get("examples")
+        if "text" in cleaned and examples:
+            if not isinstance(examples, list):
+                self.add_error("examples", _("Examples are a list of {on, facts, expect}."))
+            else:
+                for problem in eligibility.check_examples(cleaned["text"], examples):
+                    self.add_error("examples", problem)
+        return cleaned
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(admin.ModelAdmin):
+    form = EligibilityRuleForm
+    list_display = (
+        "rule_id",
+        "version",
+        "service",
+        "status",
+        "valid_from",
+        "valid_to",
+        "inform_without_consent",
+    )
+    list_filter = ("status", "inform_without_consent")
+    search_fields = ("rule_id", "text", "service__name", "service__code")
+    autocomplete_fields = ("service",)
+    actions = ("publish",)
+    change_list_template = "admin/delivery/eligibilityrule/change_list.html"
+    change_form_template = "admin/delivery/eligibilityrule/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        services.save_rule(obj, actor=request.user)
+
+    @admin.action(description=_("Publish (every example must pass)"))
+    def publish(self, request, queryset):
+        for rule in queryset.filter(status=EligibilityRule.Status.DRAFT):
+            try:
+                services.publish_rule(rule, actor=request.user)
+                self.message_user(request, _("%(rule)s is published.") % {"rule": rule})
+            except ValidationError as error:
+                self.message_user(request, f"{rule}: {' '.join(error.messages)}", messages.ERROR)
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="delivery_rulebook_import"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="delivery_rulebook_export"),
+            path(
+                "<int:pk>/explain/",
+                self.admin_site.admin_view(self.explain_view),
+                name="delivery_rule_explain",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not request.user.has_perm("delivery.add_eligibilityrule"):
+            raise PermissionDenied
+        report, form = None, RulebookImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = rulebook.import_rulebook(
+                form.cleaned_data["file"].read(), actor=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+        return render(
+            request,
+            "admin/delivery/rulebook_import.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "report": report,
+                "title": _("Import and export of eligibility rules"),
+                "opts": self.model._meta,
+            },
+        )
+
+    def export_view(self, request):
+        if not request.user.has_perm("delivery.view_eligibilityrule"):
+            raise PermissionDenied
+        response = HttpResponse(rulebook.export_rulebook(), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rules-{timezone.localdate():%Y-%m-%d}.yaml"'
+        return response
+
+    def explain_view(self, request, pk):
+        """Try the rule on facts typed by the methodologist and read its answer in plain words."""
+        if not request.user.has_perm("delivery.view_eligibilityrule"):
+            raise PermissionDenied
+        rule = get_object_or_404(EligibilityRule, pk=pk)
+        used = sorted(eligibility.check_text(rule.text).facts_used)
+        form = ExplainForm(request.POST or None, facts=used)
+        verdict = explanation = None
+        if request.method == "POST" and form.is_valid():
+            facts = {name: form.cleaned_data[name] for name in used}
+            verdict = eligibility.evaluate(
+                rule, facts, form.cleaned_data["on"], eligibility.load_parameters(), reasons=True
+            )
+            explanation = eligibility.explain(rule, verdict)
+        return render(
+            request,
+            "admin/delivery/rule_explain.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "rule": rule,
+                "verdict": verdict,
+                "explanation": explanation,
+                "title": _("Try the rule %(rule)s") % {"rule": rule},
+                "opts": self.model._meta,
+            },
+        )
+
+
+class RulebookImportForm(forms.Form):
+    file = forms.FileField(label=_("Rule file (YAML)"))
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+
+
+class FactField(forms.CharField):
+    def __init__(self, name, **kwargs):
+        self.fact = name
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_fact(self.fact, value)
+        except FactValueError:
+            raise ValidationError(
+                _("This answer is not understood; enter a number, a date or yes/no as asked.")
+            ) from None
+
+
+class ExplainForm(forms.Form):
+    on = forms.DateField(label=_("On the date"), initial=timezone.localdate)
+
+    def __init__(self, *args, facts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in facts:
+            self.fields[name] = FactField(
+                name, label=f"{name} ({SCHEMA[name].value})", help_text=_("Leave empty for unknown.")
+            )
+
+
+@admin.register(RuleParameter)
+class RuleParameterAdmin(admin.ModelAdmin):
+    list_display = ("name", "valid_from", "value", "note")
+    search_fields = ("name",)
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ("version", "valid_from", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        # A text someone has consented to is the evidence of what they agreed to: never edited.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.consent_set.exists())
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("client", "life_situation", "service", "text", "given_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = [f.name for f in Consent._meta.fields] + ["receipt_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class HouseholdInline(admin.TabularInline):
+    model = HouseholdMember
+    extra = 0
+
+
+@admin.register(ClientProfile)
+class ClientProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "citizenship", "birth_date", "personal_manager")
+    search_fields = ("user__last_name", "user__username", "snils")
+    autocomplete_fields = ("personal_manager",)
+    inlines = (HouseholdInline,)
+    filter_horizontal = ("preferred_touchpoints",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_profile(obj, actor=request.user)
+
+
+@admin.register(LifeEvent)
+class LifeEventAdmin(admin.ModelAdmin):
+    list_display = ("event_id", "kind", "snils", "sequence", "occurred_at", "state", "applied_at")
+    list_filter = ("kind", "state")
+    search_fields = ("event_id", "snils")
+    readonly_fields = [f.name for f in LifeEvent._meta.fields]
+    actions = ("release",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Apply now without waiting for earlier events"))
+    def release(self, request, queryset):
+        applied = sum(events.release_held(event, actor=request.user) for event in queryset)
+        self.message_user(request, _("Applied: %(n)s.") % {"n": applied})
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("service", "client", "kind", "status", "outcome", "created_at")
+    list_filter = ("kind", "status", "outcome")
+    readonly_fields = [f.name for f in Offer._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(admin.ModelAdmin):
+    list_display = ("service", "client", "status", "submitted_at", "fields_typed", "steps", "seconds")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RefusalReason)
+class RefusalReasonAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "need_cannot_be_met")
+    search_fields = ("code", "title")
+
+
+@admin.register(UnmetNeedEvidence)
+class UnmetNeedEvidenceAdmin(admin.ModelAdmin):
+    list_display = ("need", "reason", "recorded_at")
+    list_filter = ("need",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+class SlotInline(admin.TabularInline):
+    model = Slot
+    extra = 3
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("name", "agency", "address", "is_active")
+    inlines = (SlotInline,)

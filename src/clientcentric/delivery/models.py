@@ -1,0 +1,481 @@
+"""Proactive delivery (DEL-1…DEL-6): client profiles, consents, rules, life events, offers, requests, appointments."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clientcentric.appeals.models import IntegrationClient
+from clientcentric.registry.models import LifeSituation, Need, Service, Touchpoint
+
+from .validators import format_snils, validate_snils
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Citizenship(models.TextChoices):
+    RF = "rf", _("citizen of the Russian Federation")
+    FOREIGN = "foreign", _("foreign citizen")
+    DUAL = "dual", _("dual citizen")
+    STATELESS = "stateless", _("stateless person")
+
+
+class Accessibility(models.TextChoices):
+    WHEELCHAIR = "wheelchair", _("moves in a wheelchair")
+    VISION = "vision", _("low vision or blind")
+    HEARING = "hearing", _("hard of hearing or deaf")
+    COGNITIVE = "cognitive", _("needs plain language and extra time")
+
+
+class Occupancy(models.TextChoices):
+    TENANT = "tenant", _("tenant")
+    OWNER = "owner", _("owner")
+    FREE_LODGER = "free_lodger", _("lives free of charge")
+    HOMELESS = "homeless", _("no home")
+
+
+class ClientProfile(models.Model):
+    """What the platform knows of a person as a client; kept apart from the sign-in account."""
+
+    user = models.OneToOneField(USER, related_name="client_profile", on_delete=models.CASCADE)
+    citizenship = models.CharField(
+        _("citizenship"), max_length=12, choices=Citizenship.choices, default=Citizenship.RF
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    snils = models.CharField(
+        _("SNILS"), max_length=11, unique=True, null=True, blank=True, validators=[validate_snils]
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=40, blank=True)
+    accessibility_needs = models.JSONField(_("accessibility needs"), default=list, blank=True)
+    preferred_touchpoints = models.ManyToManyField(
+        Touchpoint, verbose_name=_("preferred touchpoints"), blank=True, related_name="+"
+    )
+    income_monthly = models.DecimalField(
+        _("own monthly income, roubles"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    disability = models.BooleanField(_("disability established"), null=True, blank=True)
+    unemployed = models.BooleanField(_("unemployed"), null=True, blank=True)
+    student = models.BooleanField(_("full-time student"), null=True, blank=True)
+    occupancy = models.CharField(_("housing"), max_length=20, choices=Occupancy.choices, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    # Facts the client typed in answer to "we need … to decide"; they win over derived facts.
+    stated_facts = models.JSONField(_("facts stated by the client"), default=dict, blank=True)
+    personal_manager = models.ForeignKey(
+        USER,
+        verbose_name=_("personal manager"),
+        null=True,
+        blank=True,
+        related_name="managed_clients",
+        on_delete=models.SET_NULL,
+    )
+    deceased_on = models.DateField(_("date of death"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profiles")
+
+    def __str__(self):
+        return self.user.full_name
+
+    @property
+    def snils_display(self) -> str:
+        return format_snils(self.snils or "")
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("spouse")
+        CHILD = "child", _("child")
+        PARENT = "parent", _("parent")
+        OTHER = "other", _("other relative")
+
+    profile = models.ForeignKey(ClientProfile, related_name="household", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    income_monthly = models.DecimalField(
+        _("monthly income, roubles"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    disability = models.BooleanField(_("disability established"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["profile", "birth_date", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConsentText(models.Model):
+    """A version of the consent wording; a given consent keeps the version the client saw."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"))
+    valid_from = models.DateField(_("valid from"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+
+class Consent(models.Model):
+    client = models.ForeignKey(USER, related_name="consents", on_delete=models.CASCADE)
+    life_situation = models.ForeignKey(
+        LifeSituation, verbose_name=_("life situation"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    text = models.ForeignKey(ConsentText, verbose_name=_("consent text"), on_delete=models.PROTECT)
+    receipt_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    given_at = models.DateTimeField(_("given at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(life_situation__isnull=False, service__isnull=True)
+                | Q(life_situation__isnull=True, service__isnull=False),
+                name="consent_scope_exactly_one",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.client} → {self.life_situation or self.service}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def scope(self):
+        return self.life_situation or self.service
+
+
+class RuleParameter(models.Model):
+    """A dated parameter value (`P.name` in rules): the newest value whose date has come applies."""
+
+    name = models.SlugField(_("name"), max_length=80)
+    valid_from = models.DateField(_("valid from"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rule parameter")
+        verbose_name_plural = _("rule parameters")
+        ordering = ["name", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["name", "valid_from"], name="parameter_dated_once")]
+
+    def __str__(self):
+        return f"P.{self.name} = {self.value} ({self.valid_from})"
+
+
+class EligibilityRule(models.Model):
+    """One version of the eligibility rule of one service; published versions are never edited."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        RETIRED = "retired", _("retired")
+
+    rule_id = models.SlugField(_("rule id"), max_length=80)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), related_name="eligibility_rules", on_delete=models.PROTECT
+    )
+    text = models.TextField(_("rule"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_reference = models.CharField(_("legal reference"), max_length=300, blank=True)
+    explain_yes = models.TextField(_("explanation when eligible"), blank=True)
+    explain_no = models.TextField(_("explanation when not eligible"), blank=True)
+    examples = models.JSONField(_("examples"), default=list, blank=True)
+    inform_without_consent = models.BooleanField(
+        _("inform without consent"),
+        default=False,
+        help_text=_("The law allows telling a client about this service without their consent."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        ordering = ["rule_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_id", "version"], name="rule_version_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="rule_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule_id} v{self.version}"
+
+
+class LifeEvent(models.Model):
+    class Kind(models.TextChoices):
+        BIRTH_REGISTERED = "birth_registered", _("birth registered")
+        CHILD_REACHED_AGE = "child_reached_age", _("child reached an age")
+        PENSION_AGE_REACHED = "pension_age_reached", _("pension age reached")
+        ADDRESS_CHANGED = "address_changed", _("address changed")
+        JOB_LOST = "job_lost", _("job lost")
+        DISABILITY_ESTABLISHED = "disability_established", _("disability established")
+        BUSINESS_REGISTERED = "business_registered", _("business registered")
+        DEATH_REGISTERED = "death_registered", _("death registered")
+
+    class State(models.TextChoices):
+        HELD = "held", _("held until earlier events arrive")
+        APPLIED = "applied", _("applied")
+        NO_CLIENT = "no_client", _("no client with this SNILS")
+
+    event_id = models.CharField(_("event id"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    snils = models.CharField(_("SNILS"), max_length=11, db_index=True)
+    sequence = models.PositiveIntegerField(_("sequence number for the person"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    payload = models.JSONField(_("data"), default=dict, blank=True)
+    source = models.ForeignKey(
+        IntegrationClient, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    client = models.ForeignKey(
+        USER, null=True, blank=True, related_name="life_events", on_delete=models.SET_NULL
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.HELD)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snils", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="life_event_sequence_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.kind}"
+
+
+class ClientLifeSituation(models.Model):
+    """A life situation a client is in: opened by a life event or by the client."""
+
+    client = models.ForeignKey(USER, related_name="life_situations", on_delete=models.CASCADE)
+    life_situation = models.ForeignKey(
+        LifeSituation, verbose_name=_("life situation"), on_delete=models.PROTECT
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    event = models.ForeignKey(LifeEvent, null=True, blank=True, on_delete=models.SET_NULL)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client's life situation")
+        verbose_name_plural = _("clients' life situations")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "life_situation"], name="client_situation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.client} — {self.life_situation}"
+
+
+class Offer(models.Model):
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("proactive offer")
+        INFORMATION = "information", _("information only")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for the client")
+        ACCEPTED = "accepted", _("accepted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    client = models.ForeignKey(USER, related_name="offers", on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OFFER)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(_("eligibility"), max_length=12, blank=True)
+    missing = models.JSONField(_("missing facts"), default=list, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    rule = models.ForeignKey(EligibilityRule, null=True, blank=True, on_delete=models.PROTECT)
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, related_name="offers", on_delete=models.PROTECT
+    )
+    life_event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, related_name="offers", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "service"], condition=Q(status="open"), name="offer_open_once_per_service"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="offer") | Q(consent__isnull=False), name="offer_needs_consent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} → {self.client}"
+
+
+class RefusalReason(models.Model):
+    """The catalogue of refusal reasons: every refusal names one and says what the client can do next."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    explanation = models.TextField(_("plain explanation"))
+    next_steps = models.TextField(_("what the client can do next"))
+    need_cannot_be_met = models.BooleanField(
+        _("the need cannot be met"),
+        default=False,
+        help_text=_("A refusal for this reason is counted as evidence on the service's needs."),
+    )
+
+    class Meta:
+        verbose_name = _("refusal reason")
+        verbose_name_plural = _("refusal reasons")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.title
+
+
+class ServiceRequest(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    client = models.ForeignKey(USER, related_name="service_requests", on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT)
+    offer = models.OneToOneField(
+        Offer, null=True, blank=True, related_name="request", on_delete=models.PROTECT
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    data = models.JSONField(_("request data"), default=dict)
+    prefilled = models.JSONField(_("prefilled fields"), default=list)
+    fields_typed = models.PositiveSmallIntegerField(_("fields typed"), default=0)
+    steps = models.PositiveSmallIntegerField(_("steps"), default=1)
+    seconds = models.FloatField(_("time spent, seconds"), default=0)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.PROTECT)
+    refusal_reason = models.ForeignKey(
+        RefusalReason, verbose_name=_("refusal reason"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    next_steps = models.TextField(_("what the client can do next"), blank=True)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="refused") | (Q(refusal_reason__isnull=False) & ~Q(explanation="")),
+                name="refusal_has_reason_and_explanation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_status_display()})"
+
+
+class UnmetNeedEvidence(models.Model):
+    """A client whose need could not be met: counted on the registry's need (NEED-4, DEL-4)."""
+
+    need = models.ForeignKey(Need, related_name="unmet_evidence", on_delete=models.CASCADE)
+    request = models.ForeignKey(ServiceRequest, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.ForeignKey(RefusalReason, null=True, blank=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence of an unmet need")
+        verbose_name_plural = _("evidence of unmet needs")
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"{self.need} ({self.recorded_at:%Y-%m-%d})"
+
+
+class Office(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=300)
+    accessibility = models.JSONField(_("accessibility features"), default=list, blank=True)
+    interpreter_languages = models.JSONField(_("interpreter languages"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Slot(models.Model):
+    office = models.ForeignKey(Office, related_name="slots", on_delete=models.CASCADE)
+    starts_at = models.DateTimeField(_("starts at"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=20)
+
+    class Meta:
+        verbose_name = _("reception slot")
+        verbose_name_plural = _("reception slots")
+        ordering = ["starts_at"]
+        constraints = [models.UniqueConstraint(fields=["office", "starts_at"], name="slot_once")]
+
+    def __str__(self):
+        return f"{self.office} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        CANCELLED = "cancelled", _("cancelled")
+
+    client = models.ForeignKey(USER, related_name="appointments", on_delete=models.CASCADE)
+    slot = models.ForeignKey(Slot, related_name="appointments", on_delete=models.PROTECT)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=40, blank=True)
+    accessibility_needs = models.JSONField(_("accessibility needs"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot__starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot"], condition=Q(status="booked"), name="slot_booked_once")
+        ]
+
+    def __str__(self):
+        return f"{self.client} @ {self.slot}"

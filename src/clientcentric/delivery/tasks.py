@@ -1,0 +1,40 @@
+"""Celery tasks: they only call services."""
+
+from datetime import date
+
+from celery import shared_task
+
+from . import appointments, population
+
+
+@shared_task
+def eligibility_chunk(ids: list[int], on: str) -> dict:
+    report = population.run_chunk(ids, date.fromisoformat(on))
+    return {
+        "clients": report.clients,
+        "offers": report.offers,
+        "information": report.information,
+        "not_eligible": report.not_eligible,
+        "unknown": report.unknown,
+        "per_rule": dict(report.per_rule),
+    }
+
+
+@shared_task
+def send_appointment_reminders() -> int:
+    return appointments.send_due_reminders()
+
+
+@shared_task
+def receive_life_event(payload: dict, source_id: int | None = None) -> str:
+    """For registries that deliver events through the queue instead of the API."""
+    from datetime import datetime
+
+    from clientcentric.appeals.models import IntegrationClient
+
+    from .events import EventInput, receive_life_event
+
+    payload = {**payload, "occurred_at": datetime.fromisoformat(payload["occurred_at"])}
+    source = IntegrationClient.objects.filter(pk=source_id).first() if source_id else None
+    event, _created = receive_life_event(EventInput(**payload), source=source)
+    return event.state

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path("me/", views.cabinet, name="cabinet"),
+    path("me/profile/", views.profile, name="profile"),
+    path("me/household/", views.household_add, name="household_add"),
+    path("me/household/<int:pk>/remove/", views.household_remove, name="household_remove"),
+    path("me/consents/", views.consents, name="consents"),
+    path("me/consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("me/consents/<int:pk>/receipt.json", views.consent_receipt, name="consent_receipt"),
+    path("me/offers/<int:pk>/", views.offer, name="offer"),
+    path("me/requests/<int:pk>/", views.service_request, name="request"),
+    path("me/appointments/", views.appointments_page, name="appointments"),
+    path("me/appointments/<int:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path("me/appointments/<int:pk>/reschedule/", views.appointment_reschedule, name="appointment_reschedule"),
+    path("operator/requests/", views.decisions, name="decisions"),
+    path("operator/requests/<int:pk>/", views.decide, name="decide"),
+]

@@ -1,0 +1,289 @@
+"""The personal cabinet (/me/) and the operator's decision desk. Thin: services do the work."""
+
+import json
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientcentric.accounts.roles import Role
+from clientcentric.core.access import require_roles
+from clientcentric.registry.models import Need
+
+from . import appointments, selectors, services
+from .forms import (
+    BookingForm,
+    ConsentForm,
+    DecisionForm,
+    HouseholdMemberForm,
+    MissingFactsForm,
+    ProfileForm,
+    SituationForm,
+)
+from .models import Appointment, Consent, HouseholdMember, Offer, ServiceRequest, Slot
+
+OPERATORS = (Role.OPERATOR, Role.ADMIN)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, texts in error.message_dict.items():
+            for text in texts:
+                form.add_error(field if field in form.fields else None, text)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def cabinet(request):
+    profile = services.profile_of(request.user)
+    situation_form = SituationForm(request.POST or None)
+    if request.method == "POST" and situation_form.is_valid():
+        situation = situation_form.cleaned_data["life_situation"]
+        services.open_life_situation(request.user, situation, actor=request.user)
+        if situation_form.cleaned_data["consent"]:
+            try:
+                services.give_consent(request.user, life_situation=situation)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        return redirect("delivery:cabinet")
+    return render(
+        request,
+        "delivery/cabinet.html",
+        {
+            "profile": profile,
+            "scenario": selectors.personal_scenario(request.user),
+            "offers": selectors.open_offers(request.user),
+            "appointments": selectors.upcoming_appointments(request.user),
+            "situation_form": situation_form,
+        },
+    )
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    profile = services.profile_of(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    member_form = HouseholdMemberForm(prefix="member")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_profile(
+                form.save(commit=False),
+                actor=request.user,
+                touchpoints=form.cleaned_data["preferred_touchpoints"],
+            )
+            messages.success(request, _("Your profile is saved."))
+            return redirect("delivery:profile")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return render(
+        request, "delivery/profile.html", {"form": form, "member_form": member_form, "profile": profile}
+    )
+
+
+@require_roles()
+@require_POST
+def household_add(request):
+    profile = services.profile_of(request.user)
+    form = HouseholdMemberForm(request.POST, prefix="member")
+    if form.is_valid():
+        member = form.save(commit=False)
+        member.profile = profile
+        services.save_household_member(member, actor=request.user)
+        messages.success(request, _("Household member added."))
+        return redirect("delivery:profile")
+    return render(
+        request,
+        "delivery/profile.html",
+        {"form": ProfileForm(instance=profile), "member_form": form, "profile": profile},
+        status=422,
+    )
+
+
+@require_roles()
+@require_POST
+def household_remove(request, pk):
+    member = get_object_or_404(HouseholdMember, pk=pk, profile__user=request.user)
+    services.remove_household_member(member, actor=request.user)
+    return redirect("delivery:profile")
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def consents(request):
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_consent(request.user, **form.cleaned_data)
+            messages.success(request, _("Thank you: we will check what you are entitled to and offer it."))
+            return redirect("delivery:consents")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    own = Consent.objects.filter(client=request.user).select_related("life_situation", "service", "text")
+    text = None
+    try:
+        text = services.current_consent_text()
+    except ValidationError:
+        pass
+    return render(request, "delivery/consents.html", {"form": form, "consents": own, "text": text})
+
+
+@require_roles()
+@require_POST
+def consent_revoke(request, pk):
+    consent = get_object_or_404(Consent, pk=pk, client=request.user)
+    stopped = services.revoke_consent(consent, actor=request.user)
+    messages.success(request, _("Consent revoked. Offers stopped: %(n)s.") % {"n": stopped})
+    return redirect("delivery:consents")
+
+
+@require_roles()
+@require_GET
+def consent_receipt(request, pk):
+    consent = get_object_or_404(
+        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
+    )
+    receipt = services.consent_receipt(
+        consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
+    )
+    response = HttpResponse(
+        json.dumps(receipt, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="consent-{consent.receipt_id}.json"'
+    return response
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def offer(request, pk):
+    offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=request.user)
+    form = MissingFactsForm(request.POST or None, missing=offer.missing, initial={"started": time.time()})
+    if request.method == "POST" and form.is_valid():
+        started = form.cleaned_data.get("started") or time.time()
+        answers = {k: v for k, v in form.cleaned_data.items() if k != "started"}
+        try:
+            created = services.accept_offer(
+                offer, answers, seconds=min(max(time.time() - started, 0), 86400), actor=request.user
+            )
+            messages.success(request, _("Your request is sent. We will tell you the decision."))
+            return redirect("delivery:request", pk=created.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    profile = services.profile_of(request.user)
+    return render(
+        request,
+        "delivery/offer.html",
+        {"offer": offer, "form": form, "prefill": services.prefill(profile)},
+    )
+
+
+@require_roles()
+@require_GET
+def service_request(request, pk):
+    obj = get_object_or_404(
+        ServiceRequest.objects.select_related("service", "refusal_reason"), pk=pk, client=request.user
+    )
+    return render(request, "delivery/request.html", {"req": obj})
+
+
+@require_roles()
+@require_http_methods(["GET", "POST"])
+def appointments_page(request):
+    profile = services.profile_of(request.user)
+    language = request.GET.get("language", profile.interpreter_language).strip()[:40]
+    slots = appointments.free_slots(needs=profile.accessibility_needs, language=language)
+    form = BookingForm(request.POST or None, slots=slots, initial={"interpreter_language": language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointments.book(
+                request.user,
+                form.cleaned_data["slot"],
+                service=form.cleaned_data["service"],
+                interpreter_language=form.cleaned_data["interpreter_language"],
+                accessibility_needs=profile.accessibility_needs,
+            )
+            messages.success(request, _("You are booked. We will remind you a day before."))
+            return redirect("delivery:appointments")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return render(
+        request,
+        "delivery/appointments.html",
+        {
+            "form": form,
+            "slots": slots[:50],
+            "booked": selectors.upcoming_appointments(request.user),
+            "profile": profile,
+            "language": language,
+        },
+    )
+
+
+@require_roles()
+@require_POST
+def appointment_cancel(request, pk):
+    appointment = get_object_or_404(Appointment, pk=pk, client=request.user)
+    try:
+        appointments.cancel(appointment)
+        messages.success(request, _("The appointment is cancelled."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("delivery:appointments")
+
+
+@require_roles()
+@require_POST
+def appointment_reschedule(request, pk):
+    appointment = get_object_or_404(Appointment, pk=pk, client=request.user)
+    slot = get_object_or_404(Slot, pk=request.POST.get("slot") or 0)
+    try:
+        appointments.reschedule(appointment, slot)
+        messages.success(request, _("The appointment is moved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("delivery:appointments")
+
+
+def _agency_requests(user):
+    queue = selectors.decision_queue()
+    return queue if user.role == Role.ADMIN else queue.filter(service__agency=user.agency_id)
+
+
+@require_roles(*OPERATORS)
+@require_GET
+def decisions(request):
+    return render(request, "delivery/decisions.html", {"queue": _agency_requests(request.user)[:200]})
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    obj = get_object_or_404(_agency_requests(request.user), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                obj,
+                approve=data["decision"] == "approve",
+                actor=request.user,
+                reason=data["reason"],
+                explanation=data["explanation"],
+                next_steps=data["next_steps"],
+            )
+            messages.success(request, _("The decision is recorded and the client is told."))
+            return redirect("delivery:decisions")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    if request.method == "GET":
+        services.note_staff_read(request.user, obj)
+    needs = Need.objects.filter(services=obj.service)
+    return render(request, "delivery/decide.html", {"req": obj, "form": form, "needs": needs})

@@ -1,0 +1,286 @@
+"""The personal cabinet, consents and their receipts, decisions, appointments and the life-event API."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clientcentric.appeals import services as appeals_services
+from clientcentric.core.models import Notification
+from clientcentric.delivery import appointments, events, services
+from clientcentric.delivery.models import (
+    Appointment,
+    Offer,
+    Office,
+    RefusalReason,
+    ServiceRequest,
+    Slot,
+    UnmetNeedEvidence,
+)
+from clientcentric.delivery.validators import is_valid_snils, normalise_snils
+
+from .conftest import event_input, make_snils
+
+
+def test_snils_checksum():
+    assert is_valid_snils("112-233-445 95")
+    assert not is_valid_snils("112-233-445 96")
+    assert not is_valid_snils("112-233-44")
+    assert normalise_snils(" 112-233-445 95 ") == "11223344595"
+
+
+def test_profile_page_refuses_a_bad_snils_and_keeps_the_rest(client, people):
+    client.force_login(people["client"])
+    response = client.post(
+        "/me/profile/", {"citizenship": "stateless", "snils": "112-233-445 96", "birth_date": "1980-01-02"}
+    )
+    assert response.status_code == 200
+    assert "контрольн" in response.content.decode()  # the checksum error, in Russian
+    response = client.post(
+        "/me/profile/",
+        {
+            "citizenship": "stateless",
+            "snils": "112-233-445 95",
+            "birth_date": "1980-01-02",
+            "languages": "русский, english",
+            "accessibility_needs": ["wheelchair"],
+        },
+    )
+    assert response.status_code == 302
+    profile = services.profile_of(people["client"])
+    assert (profile.snils, profile.citizenship, profile.languages) == (
+        "11223344595",
+        "stateless",
+        ["русский", "english"],
+    )
+
+
+def test_household_is_counted_in_the_facts(people):
+    from clientcentric.delivery.facts import profile_facts
+    from clientcentric.delivery.models import HouseholdMember
+
+    profile = services.profile_of(people["client"])
+    profile.birth_date, profile.income_monthly = date(1990, 2, 28), 30000
+    services.save_profile(profile)
+    services.save_household_member(
+        HouseholdMember(profile=profile, name="Сын", relation="child", birth_date=date(2024, 6, 1))
+    )
+    facts = profile_facts(profile, date(2026, 1, 1))
+    assert (facts["age"], facts["n_persons"], facts["n_under_3"], facts["n_adults"]) == (35, 2, 1, 1)
+    assert facts["household_income"] == 30000 and facts["income_pc"] == 15000
+    services.save_household_member(
+        HouseholdMember(profile=profile, name="Муж", relation="spouse", birth_date=date(1989, 1, 1))
+    )
+    assert profile_facts(profile, date(2026, 1, 1))["household_income"] is None  # his income is unknown
+
+
+def test_consent_receipt_has_the_kantara_fields(client, people, registry, consent_text):
+    consent = services.give_consent(people["client"], life_situation=registry["pension"])
+    client.force_login(people["client"])
+    response = client.get(f"/me/consents/{consent.pk}/receipt.json")
+    receipt = json.loads(response.content)
+    for field in (
+        "version",
+        "jurisdiction",
+        "consentTimestamp",
+        "collectionMethod",
+        "consentReceiptID",
+        "language",
+        "piiPrincipalId",
+        "piiControllers",
+        "policyUrl",
+        "services",
+        "sensitive",
+        "spiCat",
+    ):
+        assert field in receipt
+    assert receipt["consentReceiptID"] == str(consent.receipt_id)
+    assert receipt["services"][0]["service"] == registry["service"].name
+    client.force_login(people["operator"])
+    assert client.get(f"/me/consents/{consent.pk}/receipt.json").status_code == 404
+
+
+def test_client_gives_and_revokes_consent_on_the_page(client, people, registry, consent_text):
+    client.force_login(people["client"])
+    assert client.post("/me/consents/", {"life_situation": registry["pension"].pk}).status_code == 302
+    consent = people["client"].consents.get()
+    assert client.post(f"/me/consents/{consent.pk}/revoke/").status_code == 302
+    consent.refresh_from_db()
+    assert consent.revoked_at is not None
+    both = client.post(
+        "/me/consents/", {"life_situation": registry["pension"].pk, "service": registry["service"].pk}
+    )
+    assert both.status_code == 200 and people["client"].consents.count() == 1
+
+
+def _offered(pensioner, registry):
+    services.give_consent(pensioner, life_situation=registry["pension"])
+    events.receive_life_event(event_input(pensioner.client_profile.snils))
+    return Offer.objects.get(client=pensioner)
+
+
+def test_cabinet_shows_the_offer_and_one_click_submits_it(client, pensioner, registry, pension_rule):
+    offer = _offered(pensioner, registry)
+    client.force_login(pensioner)
+    page = client.get("/me/").content.decode()
+    assert registry["service"].name in page and registry["pension"].name in page
+    response = client.post(f"/me/offers/{offer.pk}/", {"started": "0"})
+    assert response.status_code == 302
+    request = ServiceRequest.objects.get(client=pensioner)
+    assert client.get(f"/me/requests/{request.pk}/").status_code == 200
+
+
+def test_refusal_carries_a_reason_explanation_and_next_steps_and_counts_the_unmet_need(
+    client, people, pensioner, registry, pension_rule
+):
+    offer = _offered(pensioner, registry)
+    request = services.accept_offer(offer, {})
+    reason = RefusalReason.objects.create(
+        code="no-service-yet",
+        title="Услуга пока не оказывается",
+        explanation="Такой услуги пока нет.",
+        next_steps="Обратитесь в МФЦ за консультацией.",
+        need_cannot_be_met=True,
+    )
+    operator = people["operator"]
+    client.force_login(operator)
+    assert client.get("/operator/requests/").status_code == 200
+    assert client.get(f"/operator/requests/{request.pk}/").status_code == 200
+    from clientcentric.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="delivery.request_read", actor=operator).exists()
+    missing_reason = client.post(f"/operator/requests/{request.pk}/", {"decision": "refuse"})
+    assert missing_reason.status_code == 200
+    assert (
+        client.post(
+            f"/operator/requests/{request.pk}/", {"decision": "refuse", "reason": reason.pk}
+        ).status_code
+        == 302
+    )
+    request.refresh_from_db()
+    assert request.status == "refused" and request.next_steps == reason.next_steps
+    assert UnmetNeedEvidence.objects.filter(need=registry["met"], request=request).count() == 1
+    assert Notification.objects.filter(object_type="delivery.servicerequest").exists()
+    client.force_login(pensioner)
+    assert "Обратитесь в МФЦ" in client.get(f"/me/requests/{request.pk}/").content.decode()
+
+
+def test_operator_of_another_agency_does_not_see_the_request(
+    client, people, pensioner, registry, pension_rule
+):
+    from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.models import Agency
+
+    request = services.accept_offer(_offered(pensioner, registry), {})
+    other = accounts_services.save_agency(
+        Agency(code="other", name="Другой", level="regional", kind="executive")
+    )
+    stranger = accounts_services.create_person(
+        username="stranger", password="x-pass-2026", role="operator", agency=other
+    )
+    client.force_login(stranger)
+    assert client.get(f"/operator/requests/{request.pk}/").status_code == 404
+
+
+@pytest.fixture
+def office(agency):
+    office = Office.objects.create(
+        name="МФЦ Центральный",
+        agency=agency,
+        address="Невский пр., 1",
+        accessibility=["wheelchair", "hearing"],
+        interpreter_languages=["tg"],
+    )
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=30)
+    for hour in range(3):
+        Slot.objects.create(office=office, starts_at=start + timedelta(hours=hour))
+    return office
+
+
+def test_booking_rescheduling_cancelling_and_a_single_reminder(people, office):
+    person = people["client"]
+    first, second, third = office.slots.all()
+    appointment = appointments.book(person, first, interpreter_language="tg")
+    with pytest.raises(ValidationError):
+        appointments.book(people["business_representative"], first)
+    moved = appointments.reschedule(appointment, second)
+    assert Appointment.objects.get(pk=appointment.pk).status == "cancelled" and moved.slot == second
+    assert moved.interpreter_language == "tg"
+    assert appointments.send_due_reminders(now=second.starts_at - timedelta(hours=2)) == 1
+    assert appointments.send_due_reminders(now=second.starts_at - timedelta(hours=1)) == 0
+    appointments.cancel(moved)
+    assert first in appointments.free_slots(needs=["wheelchair"]) and second in appointments.free_slots()
+
+
+def test_offices_that_do_not_meet_the_needs_are_not_offered(people, office):
+    assert not appointments.free_slots(needs=["vision"]).exists()
+    assert not appointments.free_slots(language="uz").exists()
+
+
+def test_appointments_page_books(client, people, office):
+    client.force_login(people["client"])
+    slot = office.slots.first()
+    assert client.get("/me/appointments/").status_code == 200
+    assert client.post("/me/appointments/", {"slot": slot.pk, "interpreter_language": ""}).status_code == 302
+    assert Appointment.objects.filter(client=people["client"], slot=slot, status="booked").exists()
+
+
+@pytest.fixture
+def token(agency):
+    _client, token = appeals_services.create_integration_client(name="ЗАГС", agency=agency)
+    return token
+
+
+def test_api_accepts_a_life_event_once(client, pensioner, registry, pension_rule, token):
+    body = {
+        "event_id": "zags-1",
+        "kind": "pension_age_reached",
+        "snils": pensioner.client_profile.snils_display,
+        "occurred_at": "2026-03-02T10:00:00+03:00",
+    }
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    first = client.post("/api/v1/life-events", body, content_type="application/json", **auth)
+    assert first.status_code == 201 and first.json()["state"] == "applied"
+    again = client.post("/api/v1/life-events", body, content_type="application/json", **auth)
+    assert again.status_code == 200
+
+
+def test_api_refuses_without_a_token_and_names_the_bad_field(client, db, token):
+    body = {"event_id": "x", "kind": "job_lost", "snils": "123", "occurred_at": "2026-03-02T10:00:00Z"}
+    assert client.post("/api/v1/life-events", body, content_type="application/json").status_code == 401
+    bad = client.post(
+        "/api/v1/life-events", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "snils"
+    wrong_kind = client.post(
+        "/api/v1/life-events",
+        {**body, "kind": "wedding"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert wrong_kind.status_code == 422 and wrong_kind.json()["error"] == "invalid_request"
+
+
+def test_my_offers_api(client, pensioner, registry, pension_rule):
+    _offered(pensioner, registry)
+    client.force_login(pensioner)
+    data = client.get("/api/v1/me/offers").json()
+    assert data[0]["service"] == registry["service"].code and data[0]["outcome"] == "eligible"
+
+
+def test_snils_in_events_is_normalised(db):
+    assert make_snils(123456789).isdigit()
+
+
+def test_delivery_remind_command_sends_due_reminders(people, office):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    slot = office.slots.order_by("starts_at").first()
+    appointments.book(people["client"], slot)
+    out = StringIO()
+    call_command("delivery", "remind", stdout=out)
+    assert "0" in out.getvalue()  # 30 hours ahead: not due yet

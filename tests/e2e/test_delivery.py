@@ -1,0 +1,66 @@
+"""A client consents, a registry reports a life event, the offer appears in the cabinet, one click applies."""
+
+import json
+import re
+import urllib.request
+from datetime import date
+
+from playwright.sync_api import expect
+
+from .conftest import SCREENSHOTS
+from .test_appeals import sign_in
+
+
+def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_click(page, demo_site):
+    from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.roles import Role
+    from clientcentric.appeals import services as appeals_services
+    from clientcentric.delivery import services
+    from clientcentric.delivery.demo import demo_snils
+    from clientcentric.delivery.models import ServiceRequest
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    person = accounts_services.create_person(
+        username="orlov", password=DEMO_PASSWORD, role=Role.CLIENT, last_name="Орлов", first_name="Виктор"
+    )
+    profile = services.profile_of(person)
+    profile.birth_date, profile.snils, profile.income_monthly = date(1961, 5, 5), demo_snils(246813579), 14000
+    services.save_profile(profile)
+    _source, token = appeals_services.create_integration_client(name="Социальный фонд (e2e)")
+
+    sign_in(page, demo_site, "orlov", DEMO_PASSWORD)
+    page.goto(demo_site + "/me/consents/")
+    page.get_by_label(re.compile("Все услуги жизненной ситуации")).select_option(label="Выход на пенсию")
+    page.get_by_role("button", name="Даю согласие").click()
+    expect(page.locator("table")).to_contain_text("Выход на пенсию")
+
+    body = json.dumps(
+        {
+            "event_id": "sfr-e2e-1",
+            "kind": "pension_age_reached",
+            "snils": profile.snils,
+            "occurred_at": "2026-11-20T09:00:00+03:00",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        demo_site + "/api/v1/life-events",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 201
+
+    page.goto(demo_site + "/me/")
+    offers = page.locator("#offers")
+    expect(offers).to_contain_text("Назначение страховой пенсии по старости")
+    expect(offers).to_contain_text("Федеральная социальная доплата")
+    page.screenshot(path=str(SCREENSHOTS / "delivery_cabinet_offers.png"), full_page=True)
+    offers.get_by_role("link", name=re.compile("Назначение страховой пенсии")).click()
+    expect(page.locator("main")).to_contain_text("246-813-579")
+    page.get_by_role("button", name="Подать заявление в один клик").click()
+    expect(page.locator(".request-submitted")).to_be_visible()
+    submitted = ServiceRequest.objects.get(client=person)
+    assert submitted.fields_typed == 0 and submitted.steps == 1
+    page.goto(demo_site + "/me/")
+    expect(page.locator("main")).to_contain_text("ждёт решения")
