@@ -20,8 +20,15 @@ BACK_OFFICE_PERMISSIONS = {
         "registry": ("view", "add", "change", "delete"),
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
+        "research": ("view", "add", "change", "delete"),
+        "design": ("view", "add", "change"),
     },
-    Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
+    Role.ANALYST: {
+        "registry": ("view",),
+        "appeals": ("view",),
+        "research": ("view", "add", "change", "delete"),
+        "design": ("view", "add", "change"),
+    },
     Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
     Role.INSPECTOR: {"registry": ("view",)},
 }

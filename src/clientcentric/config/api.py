@@ -6,7 +6,9 @@ from clientcentric import __version__
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.core.api_errors import install_error_handlers
+from clientcentric.design.api import router as design_router
 from clientcentric.registry.api import router as registry_router
+from clientcentric.research.api import router as research_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -28,3 +30,5 @@ install_error_handlers(api)
 api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
+api.add_router("/research", research_router)
+api.add_router("/design", design_router)

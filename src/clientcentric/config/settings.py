@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "clientcentric.accounts",
     "clientcentric.registry",
     "clientcentric.appeals",
+    "clientcentric.research",
+    "clientcentric.design",
 ]
 
 MIDDLEWARE = [

@@ -26,5 +26,7 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("clientcentric.appeals.urls")),
+    path("", include("clientcentric.research.urls")),
+    path("", include("clientcentric.design.urls")),
     path("", include("clientcentric.registry.urls")),
 ]
