@@ -35,7 +35,7 @@ class EvidenceDataset(models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    mapping = models.JSONField(_("column mapping"), default=dict)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
