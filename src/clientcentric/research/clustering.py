@@ -57,7 +57,10 @@ def cluster_appeals(*, max_clusters: int = 8, min_size: int = 5, seed: int = 0) 
         }
         for topic, district, channel, registered_at in rows
     ]
-    matrix = DictVectorizer(sparse=True).fit_transform(features)
+    matrix = DictVectorizer(sparse=True).fit_transform(features).tocsr()
+    # Some scipy builds hand out 64-bit indices that k-means refuses; the matrix is far below 2**31 entries.
+    matrix.indices = matrix.indices.astype("int32")
+    matrix.indptr = matrix.indptr.astype("int32")
     clusters = min(max_clusters, max(2, len(rows) // (min_size * 2)))
     labels = KMeans(n_clusters=clusters, n_init=4, random_state=seed).fit_predict(matrix)
     groups: dict[int, list[dict]] = {}

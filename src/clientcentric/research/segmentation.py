@@ -19,8 +19,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractHour, ExtractIsoWeekDay, NullIf
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,11 +168,12 @@ def apply(conditions: list[dict], queryset: QuerySet | None = None) -> QuerySet:
 def size(conditions: list[dict]) -> dict:
     """How many appeals and how many distinct clients the definition covers (a guest counts once per contact)."""
     matching = apply(conditions)
-    person = Coalesce(
-        Concat(Value("u"), Cast("author_id", CharField())),
-        Concat(Value("e"), NullIf("contact_email", Value(""))),
-        Concat(Value("p"), NullIf("contact_phone", Value(""))),
-        Concat(Value("a"), Cast("id", CharField())),
+    # Concat turns NULL into "" on some databases, so the person key is chosen explicitly, not by Coalesce.
+    person = Case(
+        When(author__isnull=False, then=Concat(Value("u"), Cast("author_id", CharField()))),
+        When(~Q(contact_email=""), then=Concat(Value("e"), "contact_email")),
+        When(~Q(contact_phone=""), then=Concat(Value("p"), "contact_phone")),
+        default=Concat(Value("a"), Cast("id", CharField())),
         output_field=CharField(),
     )
     totals = matching.aggregate(appeals=Count("id"), clients=Count(person, distinct=True))
