@@ -49,7 +49,7 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
         raise UsabilityError("no_participants", "a rate needs at least one attempt")
     if not 0 <= successes <= n:
         raise UsabilityError("successes_range", "successes must lie between 0 and the number of attempts")
-    z = norm.ppf(1 - (1 - confidence) / 2)
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
     p = successes / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
@@ -66,7 +66,7 @@ def t_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
         # One value says nothing about spread: the interval is unbounded, not zero-width.
         return Interval(mean, -math.inf, math.inf, 1)
     variance = sum((value - mean) ** 2 for value in values) / (n - 1)
-    half = t.ppf(1 - (1 - confidence) / 2, n - 1) * math.sqrt(variance / n)
+    half = float(t.ppf(1 - (1 - confidence) / 2, n - 1)) * math.sqrt(variance / n)
     return Interval(mean, mean - half, mean + half, n)
 
 
@@ -156,7 +156,7 @@ def summarize(results: Sequence[ParticipantResult], criteria: Criteria, confiden
     def check(measure, target, observed, met_when):
         # A criterion whose measure was not collected is not met: absence of data is not success.
         summary.checks.append(
-            CriterionCheck(measure, target, observed, observed is not None and met_when(observed))
+            CriterionCheck(measure, target, observed, bool(observed is not None and met_when(observed)))
         )
 
     if criteria.min_success_rate is not None:
