@@ -35,6 +35,11 @@ ADMIN_ONLY = answers(403, anonymous=302, client=302, business_representative=302
 METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
 )
+RESEARCHERS = answers(403, anonymous=302, analyst=200, methodologist=200, admin=200)
+RESEARCH_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
+)
+RESEARCH_API = answers(403, anonymous=401, analyst=200, methodologist=200, admin=200)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -68,6 +73,20 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("research:home", "/research/", "get", RESEARCHERS),
+    ("research:evidence_appeals", "/research/evidence/appeals/?life_situation=retirement", "get", RESEARCHERS),
+    ("research:import_upload", "/research/evidence/import/", "get", RESEARCHERS),
+    ("research:import_map", "/research/evidence/import/{upload}/", "get", RESEARCHERS),
+    ("research:segments", "/research/segments/", "get", RESEARCHERS),
+    ("research:journey_map", "/research/maps/{map}/", "get", RESEARCHERS),
+    ("research:journey_map_image", "/research/maps/{map}.svg", "get", RESEARCHERS),
+    ("research:need", "/research/needs/get-pension/", "get", RESEARCHERS),
+    ("research:studies", "/studies/", "get", EVERYONE_200),
+    ("research:study", "/studies/{study}/", "get", EVERYONE_200),
+    ("design:projects", "/design/", "get", RESEARCHERS),
+    ("design:project", "/design/projects/{project}/", "get", RESEARCHERS),
+    ("design:test", "/design/tests/{test}/", "get", RESEARCHERS),
+    ("design:panel", "/research-panel/", "get", SIGNED_IN),
 ]
 
 BACK_OFFICE = [
@@ -88,6 +107,14 @@ BACK_OFFICE = [
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
+    ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
+    ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),
+    ("research.evidencedataset", "/admin/research/evidencedataset/", RESEARCH_BACK_OFFICE),
+    ("research.needrecommendation", "/admin/research/needrecommendation/", RESEARCH_BACK_OFFICE),
+    ("design.designproject", "/admin/design/designproject/", RESEARCH_BACK_OFFICE),
+    ("design.audiencetest", "/admin/design/audiencetest/", RESEARCH_BACK_OFFICE),
+    ("design.panelmember", "/admin/design/panelmember/", RESEARCH_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -114,6 +141,14 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/research/evidence", "/api/v1/research/evidence?by=month", RESEARCH_API),
+    ("/research/segments", "/api/v1/research/segments", RESEARCH_API),
+    ("/research/journey-maps/{map_id}", "/api/v1/research/journey-maps/{map}", RESEARCH_API),
+    ("/research/studies", "/api/v1/research/studies", EVERYONE_200),
+    ("/design/projects", "/api/v1/design/projects", RESEARCH_API),
+    ("/design/projects/{project_id}", "/api/v1/design/projects/{project}", RESEARCH_API),
+    ("/design/projects/{project_id}/stage", "/api/v1/design/projects/{project}/stage", answers(405)),
+    ("/design/tests/{test_id}/summary", "/api/v1/design/tests/{test}/summary", RESEARCH_API),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
@@ -172,12 +207,53 @@ def appeal(registry, agency):
     return services.receive_appeal(data, registered_at=datetime(2026, 5, 5, 10, tzinfo=UTC)).appeal
 
 
+@pytest.fixture
+def research_objects(registry, people):
+    """{upload}, {map}, {study}, {project} and {test}: one of each, built through the services."""
+    from clientcentric.design import services as design
+    from clientcentric.design.models import AudienceTest, DesignProject
+    from clientcentric.research import importing
+    from clientcentric.research import services as research
+    from clientcentric.research.models import JourneyMap, Study
+
+    upload = importing.upload("Тема;Число\nПенсия;3\n".encode(), "stats.csv", actor=people["analyst"])
+    journey = research.save_journey_map(
+        JourneyMap(title="Выход на пенсию", segment=registry["segment"], life_situation=registry["pension"]),
+        stages=[{"name": "Узнал о праве", "emotion": 1}, {"name": "Подал заявление", "emotion": -1}],
+    )
+    study = research.save_study(
+        Study(
+            slug="pension-interviews",
+            title="Интервью о выходе на пенсию",
+            method="interview",
+            hypothesis="Будущие пенсионеры не знают, что пенсия назначается без заявления",
+            participants_count=12,
+            findings="9 из 12 не знали",
+            verdict="confirmed",
+            public_summary="Многие не знают о беззаявительном назначении.",
+            what_changes="Разошлём уведомления за полгода до пенсии.",
+            is_published=True,
+        )
+    )
+    project = design.save_project(DesignProject(name="Уведомления", kind="new", segment=registry["segment"]))
+    test = design.save_test(
+        AudienceTest(project=project, phase="alpha", segment=registry["segment"], title="Альфа", min_sus=60),
+        tasks=["Найти уведомление"],
+    )
+    member = design.join_panel(people["client"], segments=[registry["segment"]])
+    participation = design.add_participant(test, member)
+    design.record_results(participation, results=[(test.tasks.get(), True, 30.0, 0)], sus_answers=[4, 2] * 5)
+    return {"upload": upload.pk, "map": journey.pk, "study": study.slug, "project": project.pk, "test": test.pk}
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_expected(client, registry, appeal, people, role):
+def test_every_route_answers_each_role_as_expected(client, registry, appeal, research_objects, people, role):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
         path = template.replace("{number}", appeal.number)
+        for key, value in research_objects.items():
+            path = path.replace("{" + key + "}", str(value))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")
