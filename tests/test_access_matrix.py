@@ -74,7 +74,12 @@ PAGES = [
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
     ("research:home", "/research/", "get", RESEARCHERS),
-    ("research:evidence_appeals", "/research/evidence/appeals/?life_situation=retirement", "get", RESEARCHERS),
+    (
+        "research:evidence_appeals",
+        "/research/evidence/appeals/?life_situation=retirement",
+        "get",
+        RESEARCHERS,
+    ),
     ("research:import_upload", "/research/evidence/import/", "get", RESEARCHERS),
     ("research:import_map", "/research/evidence/import/{upload}/", "get", RESEARCHERS),
     ("research:segments", "/research/segments/", "get", RESEARCHERS),
@@ -243,7 +248,13 @@ def research_objects(registry, people):
     member = design.join_panel(people["client"], segments=[registry["segment"]])
     participation = design.add_participant(test, member)
     design.record_results(participation, results=[(test.tasks.get(), True, 30.0, 0)], sus_answers=[4, 2] * 5)
-    return {"upload": upload.pk, "map": journey.pk, "study": study.slug, "project": project.pk, "test": test.pk}
+    return {
+        "upload": upload.pk,
+        "map": journey.pk,
+        "study": study.slug,
+        "project": project.pk,
+        "test": test.pk,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

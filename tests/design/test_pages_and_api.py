@@ -19,7 +19,9 @@ def test_the_api_refuses_a_closed_gate_with_the_error_shape(client, people, proj
 def test_clients_cannot_move_projects_through_the_api(client, people, project):
     client.force_login(people["client"])
     response = client.post(
-        f"/api/v1/design/projects/{project.pk}/stage", json.dumps({"stage": "beta"}), content_type="application/json"
+        f"/api/v1/design/projects/{project.pk}/stage",
+        json.dumps({"stage": "beta"}),
+        content_type="application/json",
     )
     assert response.status_code == 403
 
@@ -47,7 +49,13 @@ def test_test_page_records_results_and_summarises_with_intervals(client, people,
     assert response.status_code == 302
     participation = test.participations.get(member=panel[1])
     task = test.tasks.first()
-    form = {"action": "results", "participation": participation.pk, f"success-{task.pk}": "on", f"seconds-{task.pk}": "35", "effort": "3"}
+    form = {
+        "action": "results",
+        "participation": participation.pk,
+        f"success-{task.pk}": "on",
+        f"seconds-{task.pk}": "35",
+        "effort": "3",
+    }
     form.update({f"sus-{i}": "4" if i % 2 else "2" for i in range(1, 11)})
     assert client.post(f"/design/tests/{test.pk}/", form).status_code == 302
     bad = client.post(f"/design/tests/{test.pk}/", {**form, "sus-1": "9"})

@@ -31,7 +31,9 @@ def test_an_existing_service_skips_alpha_and_a_new_one_cannot(project, registry)
         services.advance(new, Stage.BETA)
 
 
-def test_pilot_stays_shut_until_a_beta_test_on_the_target_segment_meets_its_criteria(project, panel, registry):
+def test_pilot_stays_shut_until_a_beta_test_on_the_target_segment_meets_its_criteria(
+    project, panel, registry
+):
     _walk_to_refinement(project, panel)
     failed = run_test(project, panel, success=False)
     assert failed.criteria_met is False
@@ -69,7 +71,8 @@ def test_saving_a_project_cannot_move_its_stage(project):
 
 def test_a_test_without_participants_or_criteria_cannot_complete(project, registry):
     test = services.save_test(
-        AudienceTest(project=project, phase="beta", segment=registry["segment"], title="t", min_sus=70), tasks=["a"]
+        AudienceTest(project=project, phase="beta", segment=registry["segment"], title="t", min_sus=70),
+        tasks=["a"],
     )
     with pytest.raises(ValidationError) as error:
         services.complete_test(test)
@@ -82,7 +85,8 @@ def test_a_test_without_participants_or_criteria_cannot_complete(project, regist
 
 def test_only_clients_who_agreed_can_be_recruited(project, panel, registry):
     test = services.save_test(
-        AudienceTest(project=project, phase="beta", segment=registry["segment"], title="t", min_sus=70), tasks=["a"]
+        AudienceTest(project=project, phase="beta", segment=registry["segment"], title="t", min_sus=70),
+        tasks=["a"],
     )
     services.withdraw_from_panel(panel[0].person)
     panel[0].refresh_from_db()

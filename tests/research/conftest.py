@@ -26,16 +26,27 @@ STAGES = [
 def yard(db):
     """A house-and-yard life situation with appeals: frequent lift complaints, overdue ones, a reopened one."""
     agency = accounts_services.save_agency(
-        Agency(code="ja-nevsky", name="Жилищное агентство Невского района", level="municipal", kind="institution")
+        Agency(
+            code="ja-nevsky", name="Жилищное агентство Невского района", level="municipal", kind="institution"
+        )
     )
     operator = accounts_services.create_person(
         username="yard-operator", password="x" * 12, role=Role.OPERATOR, agency=agency
     )
     author = accounts_services.create_person(username="resident", password="x" * 12, role=Role.CLIENT)
-    situation = registry.save_life_situation(LifeSituation(code="home-and-yard", name="Проблема в доме или во дворе"))
-    segment = registry.save_segment(Segment(code="seg-1-1", name="Долго решали проблему"), life_situations=[situation])
+    situation = registry.save_life_situation(
+        LifeSituation(code="home-and-yard", name="Проблема в доме или во дворе")
+    )
+    segment = registry.save_segment(
+        Segment(code="seg-1-1", name="Долго решали проблему"), life_situations=[situation]
+    )
     need = registry.save_need(
-        Need(code="hy-lift", name="Исправный лифт", status=NeedStatus.IN_PROGRESS, status_reason="Ремонт лифтов идёт"),
+        Need(
+            code="hy-lift",
+            name="Исправный лифт",
+            status=NeedStatus.IN_PROGRESS,
+            status_reason="Ремонт лифтов идёт",
+        ),
         life_situations=[situation],
     )
     appeals.save_need_topic(NeedTopic(topic="Неисправный лифт", need=need))
@@ -56,19 +67,27 @@ def yard(db):
         created.append(appeals.receive_appeal(data, registered_at=start + timedelta(days=index)).appeal)
     guest = appeals.receive_appeal(
         appeals.AppealInput(
-            channel="portal", text="Мусор во дворе дома 7 не вывозят неделю", topic="Мусор во дворе", contact_phone="+79990001122"
+            channel="portal",
+            text="Мусор во дворе дома 7 не вывозят неделю",
+            topic="Мусор во дворе",
+            contact_phone="+79990001122",
         ),
         registered_at=start,
     ).appeal
     mine = appeals.receive_appeal(
         appeals.AppealInput(
-            channel="portal", text="Во дворе дома 9 мусор не вывозят", topic="Мусор во дворе", district="Невский"
+            channel="portal",
+            text="Во дворе дома 9 мусор не вывозят",
+            topic="Мусор во дворе",
+            district="Невский",
         ),
         author=author,
         registered_at=start,
     ).appeal
     appeals.receive_appeal(
-        appeals.AppealInput(channel="portal", text="Снова мусор во дворе дома 9", topic="Мусор во дворе", district="Невский"),
+        appeals.AppealInput(
+            channel="portal", text="Снова мусор во дворе дома 9", topic="Мусор во дворе", district="Невский"
+        ),
         author=author,
         registered_at=start + timedelta(days=1),
     )
@@ -93,7 +112,12 @@ def yard_map(yard):
     return services.save_journey_map(
         JourneyMap(title="Проблема во дворе", segment=yard["segment"], life_situation=yard["situation"]),
         stages=[
-            {"name": name, "emotion": emotion, "evidence_signal": signal, "problems": f"Проблема этапа {name}"}
+            {
+                "name": name,
+                "emotion": emotion,
+                "evidence_signal": signal,
+                "problems": f"Проблема этапа {name}",
+            }
             for name, emotion, signal in STAGES
         ],
     )

@@ -24,7 +24,9 @@ def _upload(people, text=CSV, name="stats.csv"):
 
 
 def test_a_mapped_csv_imports_every_row(people, yard):
-    report = importing.import_upload(_upload(people), MAPPING, title="Опрос", kind="statistics", actor=people["analyst"])
+    report = importing.import_upload(
+        _upload(people), MAPPING, title="Опрос", kind="statistics", actor=people["analyst"]
+    )
     assert report.ok and report.imported == 2
     first, second = EvidenceRecord.objects.order_by("id")
     assert first.satisfied is True and first.response_hours == 48 and first.extra == {"Комментарий": "первое"}
@@ -60,7 +62,9 @@ def test_xlsx_is_read(people, yard):
     book = tablib.Dataset(headers=["Тема", "Количество"])
     book.append(["Неисправный лифт", 12])
     saved = importing.upload(book.export("xlsx"), "complaints.xlsx", actor=people["analyst"])
-    report = importing.import_upload(saved, {"Тема": "topic", "Количество": "count"}, title="Жалобы", kind="complaints")
+    report = importing.import_upload(
+        saved, {"Тема": "topic", "Количество": "count"}, title="Жалобы", kind="complaints"
+    )
     assert report.ok and EvidenceRecord.objects.get().count == 12
 
 
@@ -85,9 +89,13 @@ def test_the_upload_page_maps_previews_and_imports(client, people, yard):
     page = client.get(response["Location"]).content.decode()
     assert "Часы до ответа" in page
     form = {f"map-{i}": MAPPING[h] for i, h in enumerate(saved.headers)}
-    preview = client.post(response["Location"], {**form, "action": "preview", "title": "Опрос", "kind": "statistics"})
+    preview = client.post(
+        response["Location"], {**form, "action": "preview", "title": "Опрос", "kind": "statistics"}
+    )
     assert "Неисправный лифт" in preview.content.decode() and not EvidenceRecord.objects.exists()
     unmapped = client.post(response["Location"], {"action": "import", "title": "Опрос", "kind": "statistics"})
     assert "Комментарий" in unmapped.content.decode() and not EvidenceRecord.objects.exists()
-    done = client.post(response["Location"], {**form, "action": "import", "title": "Опрос", "kind": "statistics"})
+    done = client.post(
+        response["Location"], {**form, "action": "import", "title": "Опрос", "kind": "statistics"}
+    )
     assert done.status_code == 302 and EvidenceRecord.objects.count() == 2

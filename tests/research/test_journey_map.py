@@ -31,7 +31,10 @@ def test_low_imported_satisfaction_becomes_a_pain_point(yard, yard_map):
     from clientcentric.research import importing
     from clientcentric.research.models import EvidenceRecord
 
-    records = [EvidenceRecord(topic="Неисправный лифт", need=yard["need"], satisfied=i < 3, count=1) for i in range(10)]
+    records = [
+        EvidenceRecord(topic="Неисправный лифт", need=yard["need"], satisfied=i < 3, count=1)
+        for i in range(10)
+    ]
     importing.import_records("Опрос жителей", "anonymised", records)
     evidence, points = selectors.journey_map_evidence(yard_map)
     assert evidence.satisfaction.rated == 10 and evidence.satisfaction.satisfied == 3
@@ -65,7 +68,9 @@ def test_svg_png_and_pdf_downloads(client, people, yard_map):
 
 def test_evidence_link_lists_the_appeals_behind_a_pain_point(client, people, yard, yard_map):
     client.force_login(people["analyst"])
-    page = client.get("/research/evidence/appeals/?life_situation=home-and-yard&signal=repeated").content.decode()
+    page = client.get(
+        "/research/evidence/appeals/?life_situation=home-and-yard&signal=repeated"
+    ).content.decode()
     assert yard["mine"].number in page
     assert yard["appeals"][1].number not in page
 

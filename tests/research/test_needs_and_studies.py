@@ -13,7 +13,11 @@ def test_a_status_change_from_evidence_keeps_its_public_reason(client, people, y
     assert "Исправный лифт" in page
     response = client.post(
         "/research/needs/hy-lift/",
-        {"status": "in_progress", "reason": "Лифты в Невском районе заменят до конца года", "evidence_note": "6 жалоб"},
+        {
+            "status": "in_progress",
+            "reason": "Лифты в Невском районе заменят до конца года",
+            "evidence_note": "6 жалоб",
+        },
     )
     assert response.status_code == 302
     need = Need.objects.get(code="hy-lift")
@@ -39,7 +43,10 @@ def test_a_recommendation_links_a_design_project(client, people, yard, registry)
 
     project = design.save_project(DesignProject(name="Диспетчер лифтов", kind="new", segment=yard["segment"]))
     client.force_login(people["analyst"])
-    client.post("/research/needs/hy-lift/", {"action": "recommend", "text": "Единый номер диспетчера", "project": project.pk})
+    client.post(
+        "/research/needs/hy-lift/",
+        {"action": "recommend", "text": "Единый номер диспетчера", "project": project.pk},
+    )
     assert project.recommendations.get().need.code == "hy-lift"
     assert "hy-lift" in client.get(f"/design/projects/{project.pk}/").content.decode()
 

@@ -64,7 +64,11 @@ def test_the_segments_page_saves_a_suggestion(client, people, yard):
     assert "seg-2-2" in page
     response = client.post(
         "/research/segments/",
-        {"name": "Звонят", "conditions": '[{"field": "channel", "op": "in", "value": ["phone"]}]', "segment": "seg-1-1"},
+        {
+            "name": "Звонят",
+            "conditions": '[{"field": "channel", "op": "in", "value": ["phone"]}]',
+            "segment": "seg-1-1",
+        },
     )
     assert response.status_code == 302
     assert "Звонят" in client.get("/research/segments/").content.decode()

@@ -68,7 +68,9 @@ class Variant(models.Model):
     project = models.ForeignKey(DesignProject, related_name="variants", on_delete=models.CASCADE)
     name = models.CharField(_("variant"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    scores = models.JSONField(_("scores"), default=dict, blank=True, help_text=_("criterion name → score 1…5"))
+    scores = models.JSONField(
+        _("scores"), default=dict, blank=True, help_text=_("criterion name → score 1…5")
+    )
     is_chosen = models.BooleanField(_("chosen"), default=False)
 
     class Meta:

@@ -66,7 +66,10 @@ def _satisfied(final_status: str) -> bool | None:
 
 
 def build_records(path: Path) -> tuple[list[EvidenceRecord], Figures]:
-    needs = {" ".join(t.lower().replace("ё", "е").split()): n for t, n in NeedTopic.objects.values_list("topic", "need")}
+    needs = {
+        " ".join(t.lower().replace("ё", "е").split()): n
+        for t, n in NeedTopic.objects.values_list("topic", "need")
+    }
     need_objects = {n.pk: n for n in Need.objects.filter(pk__in=set(needs.values()))}
     csv.field_size_limit(50 * 1024 * 1024)
     records, waits, solved, interim, auto, topics = [], [], 0, 0, 0, {}
@@ -209,7 +212,10 @@ HYPOTHESES = [
     (
         "Гости: без учётной записи и без района",
         "seg-2-4",
-        [{"field": "has_account", "op": "is", "value": False}, {"field": "district", "op": "in", "value": [""]}],
+        [
+            {"field": "has_account", "op": "is", "value": False},
+            {"field": "district", "op": "in", "value": [""]},
+        ],
     ),
 ]
 
@@ -249,7 +255,9 @@ def _journey_maps(situation, segment, figures, actor) -> dict:
     if JourneyMap.objects.filter(title=title, version=JourneyMap.Version.AS_IS).exists():
         return {}
     as_is = services.save_journey_map(
-        JourneyMap(title=title, segment=segment, life_situation=situation), stages=_stages(figures), actor=actor
+        JourneyMap(title=title, segment=segment, life_situation=situation),
+        stages=_stages(figures),
+        actor=actor,
     )
     to_be = services.start_to_be(as_is, actor=actor)
     stages = []
@@ -298,7 +306,13 @@ def _study(situation, figures, actor) -> dict:
     return {"studies": 1}
 
 
-PANEL = [("Ирина", "Соколова"), ("Павел", "Орлов"), ("Нина", "Лебедева"), ("Олег", "Ковалёв"), ("Вера", "Морозова")]
+PANEL = [
+    ("Ирина", "Соколова"),
+    ("Павел", "Орлов"),
+    ("Нина", "Лебедева"),
+    ("Олег", "Ковалёв"),
+    ("Вера", "Морозова"),
+]
 
 
 def _design_project(situation, segment, actor) -> dict:
@@ -341,11 +355,21 @@ def _design_project(situation, segment, actor) -> dict:
         actor=actor,
     )
     for variant_name, scores, chosen in (
-        ("SMS со ссылкой на трекер", {"Польза для жителей": 5, "Скорость внедрения": 4, "Стоимость": 4}, True),
+        (
+            "SMS со ссылкой на трекер",
+            {"Польза для жителей": 5, "Скорость внедрения": 4, "Стоимость": 4},
+            True,
+        ),
         ("Голосовой помощник", {"Польза для жителей": 4, "Скорость внедрения": 2, "Стоимость": 2}, False),
-        ("Обратный звонок после решения", {"Польза для жителей": 3, "Скорость внедрения": 4, "Стоимость": 3}, False),
+        (
+            "Обратный звонок после решения",
+            {"Польза для жителей": 3, "Скорость внедрения": 4, "Стоимость": 3},
+            False,
+        ),
     ):
-        design.save_variant(Variant(project=project, name=variant_name, scores=scores, is_chosen=chosen), actor=actor)
+        design.save_variant(
+            Variant(project=project, name=variant_name, scores=scores, is_chosen=chosen), actor=actor
+        )
     design.advance(project, Stage.BETA, actor=actor, note="Вариант с SMS выбран по матрице оценки")
     design.advance(project, Stage.BETA_TEST, actor=actor, note="Бета-версия у двух диспетчеров")
     test = design.save_test(
@@ -366,7 +390,11 @@ def _design_project(situation, segment, actor) -> dict:
         actor=actor,
     )
     tasks = list(test.tasks.all())
-    sus_sets = [[4, 2, 5, 1, 4, 2, 5, 2, 4, 1], [5, 1, 4, 2, 4, 1, 5, 1, 5, 2], [4, 2, 4, 2, 3, 2, 4, 2, 4, 2]]
+    sus_sets = [
+        [4, 2, 5, 1, 4, 2, 5, 2, 4, 1],
+        [5, 1, 4, 2, 4, 1, 5, 1, 5, 2],
+        [4, 2, 4, 2, 3, 2, 4, 2, 4, 2],
+    ]
     for index, (first, last) in enumerate(PANEL):
         username = f"panel-{index + 1}"
         person = User.objects.filter(username=username).first() or accounts_services.create_person(
@@ -378,7 +406,12 @@ def _design_project(situation, segment, actor) -> dict:
             design.record_results(
                 participation,
                 results=[
-                    (task, not (index == 2 and position == 1), 45.0 + 20 * position + 7 * index, int(index == 2))
+                    (
+                        task,
+                        not (index == 2 and position == 1),
+                        45.0 + 20 * position + 7 * index,
+                        int(index == 2),
+                    )
                     for position, task in enumerate(tasks)
                 ],
                 sus_answers=sus_sets[index],

@@ -81,14 +81,6 @@ def _label(by: str, value) -> str:
     return str(value)
 
 
-def _base_appeals(journey_map: JourneyMap) -> QuerySet:
-    appeals = Appeal.objects.filter(life_situation=journey_map.life_situation)
-    hypothesis = journey_map.segment.hypotheses.order_by("id").first()
-    if hypothesis is not None:
-        appeals = segmentation.apply(hypothesis.conditions, appeals)
-    return appeals
-
-
 @dataclass
 class LifeSituationEvidence:
     appeals: int
@@ -239,7 +231,9 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
 
 
 def journey_map_evidence(journey_map: JourneyMap) -> tuple[LifeSituationEvidence, list[PainPoint]]:
-    evidence = life_situation_evidence(journey_map.life_situation, _base_appeals(journey_map))
+    # The whole life situation's evidence, not only the segment's: a segment hypothesis such as «waited too long»
+    # would otherwise hide the very appeals that show where the journey hurts.
+    evidence = life_situation_evidence(journey_map.life_situation)
     return evidence, suggest_pain_points(journey_map, evidence)
 
 
