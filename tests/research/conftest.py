@@ -22,6 +22,12 @@ STAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_evidence(settings):
+    """Ids repeat between rolled-back tests: evidence cached by one test must not answer the next."""
+    settings.CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def yard(db):
     """A house-and-yard life situation with appeals: frequent lift complaints, overdue ones, a reopened one."""

@@ -123,6 +123,8 @@ CLIENTCENTRIC_REOPEN_DAYS = env.int("CLIENTCENTRIC_REOPEN_DAYS", default=30)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
+# How long a journey map's evidence (aggregates over all appeals) is reused before it is computed again.
+CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS = env.int("CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", default=300)
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 # The map where a citizen points at the place of a problem: any XYZ tile server (empty: no map, coordinates typed).
 CLIENTCENTRIC_MAP_TILES = env.str(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -231,10 +233,22 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
 
 
 def journey_map_evidence(journey_map: JourneyMap) -> tuple[LifeSituationEvidence, list[PainPoint]]:
+    """The map's evidence and pain points. The aggregates over all appeals are cached for a few minutes
+    (CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS): a page must not rescan a million appeals on every visit."""
+    seconds = getattr(settings, "CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", 300)
+    key = f"research:evidence:{journey_map.life_situation_id}"
+    evidence = cache.get(key) if seconds else None
+    if evidence is None:
+        evidence = _journey_map_evidence(journey_map)
+        if seconds:
+            cache.set(key, evidence, seconds)
+    return evidence, suggest_pain_points(journey_map, evidence)
+
+
+def _journey_map_evidence(journey_map: JourneyMap) -> LifeSituationEvidence:
     # The whole life situation's evidence, not only the segment's: a segment hypothesis such as «waited too long»
     # would otherwise hide the very appeals that show where the journey hurts.
-    evidence = life_situation_evidence(journey_map.life_situation)
-    return evidence, suggest_pain_points(journey_map, evidence)
+    return life_situation_evidence(journey_map.life_situation)
 
 
 def evidence_appeals(params, *, limit: int = 200) -> QuerySet:
