@@ -16,7 +16,6 @@ CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS), printing p50/p95 against the targets. Exi
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
