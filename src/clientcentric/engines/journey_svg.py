@@ -18,6 +18,7 @@ LINE_HEIGHT = 15
 FONT_SIZE = 12
 CHARS_PER_LINE = 24  # DejaVu Sans at 12 px: about 7.3 px per Cyrillic letter, 184 px of a 200 px column
 PADDING = 8
+LABEL_CHARS = 19  # lane names in the 170 px label column, bold
 EMOTION_HEIGHT = 130
 MAX_LINES = 12
 EMOTION_COLOURS = {-2: "#c0392b", -1: "#e67e22", 0: "#95a5a6", 1: "#7cb342", 2: "#2e7d32"}
@@ -31,14 +32,14 @@ class Stage:
     pain_points: int = 0  # evidence-backed problems suggested for this stage
 
 
-def _wrap(text: str) -> list[str]:
+def _wrap(text: str, width: int = CHARS_PER_LINE) -> list[str]:
     lines: list[str] = []
     for paragraph in (text or "").splitlines():
-        lines.extend(textwrap.wrap(paragraph, CHARS_PER_LINE, break_long_words=True) or [""])
+        lines.extend(textwrap.wrap(paragraph, width, break_long_words=True) or [""])
     while lines and not lines[-1]:
         lines.pop()
     if len(lines) > MAX_LINES:
-        lines = lines[: MAX_LINES - 1] + [lines[MAX_LINES - 1][: CHARS_PER_LINE - 1] + "…"]
+        lines = lines[: MAX_LINES - 1] + [lines[MAX_LINES - 1][: width - 1] + "…"]
     return lines
 
 
@@ -79,10 +80,11 @@ def render(
             break
         key, label = rows[row_index]
         cells = [_wrap(stage.lanes.get(key, "")) for stage in stages]
-        height = max([len(cell) for cell in cells] + [len(_wrap(label)), 1]) * LINE_HEIGHT + 2 * PADDING
+        label_lines = _wrap(label, LABEL_CHARS)
+        height = max([len(cell) for cell in cells] + [len(label_lines), 1]) * LINE_HEIGHT + 2 * PADDING
         shade = "#f4f6f8" if row_index % 2 == 0 else "#ffffff"
         parts.append(f'<rect x="0" y="{y}" width="{width}" height="{height}" fill="{shade}"/>')
-        parts.append(_text(PADDING, y + PADDING + FONT_SIZE, _wrap(label), weight="bold"))
+        parts.append(_text(PADDING, y + PADDING + FONT_SIZE, label_lines, weight="bold"))
         for index, cell in enumerate(cells):
             x = LABEL_WIDTH + index * STAGE_WIDTH + PADDING
             parts.append(_text(x, y + PADDING + FONT_SIZE, cell))
@@ -102,7 +104,7 @@ def render(
 
 def _emotion_row(parts, stages, y, width, label, pain_label) -> float:
     parts.append(f'<rect x="0" y="{y}" width="{width}" height="{EMOTION_HEIGHT}" fill="#fffdf5"/>')
-    parts.append(_text(PADDING, y + PADDING + FONT_SIZE, _wrap(label), weight="bold"))
+    parts.append(_text(PADDING, y + PADDING + FONT_SIZE, _wrap(label, LABEL_CHARS), weight="bold"))
     top, bottom = y + 20, y + EMOTION_HEIGHT - 20
     middle = (top + bottom) / 2
     for level in (2, 0, -2):
