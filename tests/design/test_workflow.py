@@ -115,3 +115,28 @@ def test_scores_must_be_on_the_criteria_and_one_to_five(project):
         services.save_variant(Variant(project=project, name="x", scores={"Скорость": 3}))
     with pytest.raises(ValidationError):
         services.save_variant(Variant(project=project, name="x", scores={"Стоимость": 9}))
+
+
+def test_monitoring_compares_satisfaction_before_and_after_launch(project, registry):
+    from datetime import date
+
+    from clientcentric.design import selectors
+    from clientcentric.research import importing
+    from clientcentric.research.models import EvidenceRecord
+
+    assert selectors.monitoring(project) is None  # not launched yet
+    need = registry["met"]
+    project.needs.add(need)
+    DesignProject.objects.filter(pk=project.pk).update(launched_on=date(2026, 6, 1))
+    project.refresh_from_db()
+    records = [
+        EvidenceRecord(need=need, occurred_on=date(2026, 5, 1), satisfied=i < 48, count=1) for i in range(80)
+    ]
+    records += [
+        EvidenceRecord(need=need, occurred_on=date(2026, 7, 1), satisfied=i < 56, count=1) for i in range(70)
+    ]
+    importing.import_records("Опрос", "anonymised", records)
+    result = selectors.monitoring(project)
+    assert (result.before.rated, result.after.rated) == (80, 70)
+    assert result.difference.estimate == pytest.approx(0.2)
+    assert result.difference.low > 0  # the improvement is more than noise

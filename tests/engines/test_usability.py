@@ -63,3 +63,11 @@ def test_no_participants_and_no_criteria_are_errors():
     with pytest.raises(u.UsabilityError) as error:
         u.summarize([_participant()], u.Criteria())
     assert error.value.code == "no_criteria"
+
+
+def test_difference_of_proportions_newcombe():
+    # Newcombe 1998, table II example: 56/70 vs 48/80 → difference 0.2, interval 0.0524 … 0.3339.
+    interval = u.proportion_difference(48, 80, 56, 70)
+    assert interval.estimate == pytest.approx(0.2)
+    assert interval.low == pytest.approx(0.0524, abs=1e-3)
+    assert interval.high == pytest.approx(0.3339, abs=1e-3)

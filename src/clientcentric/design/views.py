@@ -10,7 +10,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
 from clientcentric.registry.models import Segment
 
-from . import services, workflow
+from . import selectors, services, workflow
 from .models import AudienceTest, DesignProject, PanelMember, Participation, Stage
 
 DESIGNERS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
@@ -64,6 +64,7 @@ def project(request, pk):
             "tests": project_.tests.select_related("segment"),
             "history": project_.stage_changes.select_related("actor"),
             "recommendations": project_.recommendations.select_related("need"),
+            "monitoring": selectors.monitoring(project_),
             "problems": problems,
         },
     )

@@ -185,3 +185,16 @@ def summarize(results: Sequence[ParticipantResult], criteria: Criteria, confiden
     if criteria.max_effort is not None:
         check("effort", criteria.max_effort, effort and effort.estimate, lambda v: v <= criteria.max_effort)
     return summary
+
+
+def proportion_difference(
+    successes_before: int, n_before: int, successes_after: int, n_after: int, confidence: float = 0.95
+) -> Interval:
+    """after − before for two independent proportions, with Newcombe's hybrid score interval (Newcombe 1998,
+    method 10), built from the two Wilson intervals; it behaves at 0 % and 100 % where the Wald interval fails."""
+    before = wilson(successes_before, n_before, confidence)
+    after = wilson(successes_after, n_after, confidence)
+    difference = after.estimate - before.estimate
+    low = difference - math.sqrt((after.estimate - after.low) ** 2 + (before.high - before.estimate) ** 2)
+    high = difference + math.sqrt((after.high - after.estimate) ** 2 + (before.estimate - before.low) ** 2)
+    return Interval(difference, max(-1.0, low), min(1.0, high), n_before + n_after)

@@ -37,3 +37,18 @@ def live_satisfaction(*, life_situation_code: str) -> Satisfaction | None:
     if result is None:
         return None
     return Satisfaction(satisfied=result["satisfied"], rated=result["rated"], source="feedback")
+
+
+def live_satisfaction_for_needs(need_codes: list[str], *, since=None, until=None) -> Satisfaction | None:
+    """Platform ratings about these needs in [since, until); None while no feedback app provides them."""
+    if not apps.is_installed("clientcentric.feedback"):
+        return None
+    try:
+        from clientcentric.feedback import selectors  # noqa: PLC0415 - optional app
+    except ImportError:
+        return None
+    reader = getattr(selectors, "satisfaction_for_needs", None)
+    result = reader(need_codes, since=since, until=until) if reader is not None else None
+    if result is None:
+        return None
+    return Satisfaction(satisfied=result["satisfied"], rated=result["rated"], source="feedback")
