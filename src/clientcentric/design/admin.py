@@ -1,7 +1,9 @@
 """Back office for design projects and audience tests. The stage and a completed test's result are read-only
 here: they change only through design.services (the workflow and its gates), never by editing a field."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from . import services
 from .models import AudienceTest, DesignProject, PanelMember, TestTask, Variant
@@ -13,8 +15,25 @@ class VariantInline(admin.TabularInline):
     fields = ("name", "description", "scores", "is_chosen")
 
 
+class DesignProjectForm(forms.ModelForm):
+    def clean_criteria(self):
+        criteria = self.cleaned_data.get("criteria")
+        try:
+            services._check_criteria(criteria)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["criteria"]) from None
+        return criteria
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "reengineering" and not cleaned.get("service"):
+            self.add_error("service", services.reengineering_needs_service_message())
+        return cleaned
+
+
 @admin.register(DesignProject)
 class DesignProjectAdmin(admin.ModelAdmin):
+    form = DesignProjectForm
     list_display = ("name", "kind", "segment", "stage", "created_at")
     list_filter = ("kind", "stage")
     readonly_fields = ("stage", "launched_on", "created_by")

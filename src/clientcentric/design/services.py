@@ -40,7 +40,7 @@ def save_project(project: DesignProject, *, needs: Iterable = (), actor=None) ->
     elif project.stage != Stage.PREPARATION:
         raise ValidationError({"stage": _("A new design project starts at preparation.")})
     if project.kind == ProjectKind.REENGINEERING and project.service_id is None:
-        raise ValidationError({"service": _("Re-engineering needs the existing service it changes.")})
+        raise ValidationError({"service": reengineering_needs_service_message()})
     _check_criteria(project.criteria)
     if created and project.created_by_id is None and actor is not None and actor.is_authenticated:
         project.created_by = actor
@@ -49,6 +49,10 @@ def save_project(project: DesignProject, *, needs: Iterable = (), actor=None) ->
     project.needs.set(list(needs))
     audit.record(actor, "design.project_saved" if not created else "design.project_created", project)
     return project
+
+
+def reengineering_needs_service_message() -> str:
+    return _("Re-engineering needs the existing service it changes.")
 
 
 def _check_criteria(criteria) -> None:

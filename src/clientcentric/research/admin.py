@@ -1,8 +1,11 @@
 """Back office for the CX team: studies, journey maps (stages inline), hypotheses, data sets, recommendations."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
-from . import services
+from . import segmentation, services
 from .models import EvidenceDataset, JourneyMap, JourneyStage, NeedRecommendation, SegmentHypothesis, Study
 
 
@@ -21,8 +24,19 @@ class ServiceSaveAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
 
+class StudyForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The instance gets the form's values only after clean(); check those values, not the stored ones.
+        candidate = construct_instance(self, self.instance)
+        for field, message in services.study_problems(candidate).items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 @admin.register(Study)
 class StudyAdmin(ServiceSaveAdmin):
+    form = StudyForm
     list_display = ("title", "method", "verdict", "is_published", "started_on")
     list_filter = ("method", "verdict", "is_published")
     search_fields = ("title", "hypothesis", "findings")
@@ -52,8 +66,17 @@ class JourneyMapAdmin(ServiceSaveAdmin):
         services.save_journey_map(form.instance, actor=request.user)
 
 
+class SegmentHypothesisForm(forms.ModelForm):
+    def clean_conditions(self):
+        try:
+            return segmentation.validate(self.cleaned_data.get("conditions"))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["conditions"]) from None
+
+
 @admin.register(SegmentHypothesis)
 class SegmentHypothesisAdmin(ServiceSaveAdmin):
+    form = SegmentHypothesisForm
     list_display = ("name", "origin", "segment", "created_at")
     list_filter = ("origin",)
     readonly_fields = ("created_by",)

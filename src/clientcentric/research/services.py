@@ -30,8 +30,8 @@ def save_hypothesis(hypothesis: SegmentHypothesis, *, actor=None) -> SegmentHypo
     return hypothesis
 
 
-@transaction.atomic
-def save_study(study: Study, *, needs=(), actor=None) -> Study:
+def study_problems(study: Study) -> dict[str, str]:
+    """What keeps a study from being saved as it is, by field."""
     problems = {}
     if study.verdict != Verdict.PENDING and not study.findings.strip():
         problems["findings"] = _("A verdict needs the findings it rests on.")
@@ -41,6 +41,12 @@ def save_study(study: Study, *, needs=(), actor=None) -> Study:
         problems["is_published"] = _(
             "Before publishing, say in plain words what was learned and what will change."
         )
+    return problems
+
+
+@transaction.atomic
+def save_study(study: Study, *, needs=(), actor=None) -> Study:
+    problems = study_problems(study)
     if problems:
         raise ValidationError(problems)
     created = study.pk is None
