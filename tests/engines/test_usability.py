@@ -71,3 +71,9 @@ def test_difference_of_proportions_newcombe():
     assert interval.estimate == pytest.approx(0.2)
     assert interval.low == pytest.approx(0.0524, abs=1e-3)
     assert interval.high == pytest.approx(0.3339, abs=1e-3)
+
+
+def test_intervals_stay_on_their_scale_and_unrecorded_people_do_not_count():
+    results = [_participant(sus=(5, 1) * 5), _participant(sus=(3,) * 10), u.ParticipantResult(None, None, [])]
+    summary = u.summarize(results, u.Criteria(min_sus=60))
+    assert summary.sus.high <= 100 and summary.participants == 2

@@ -57,17 +57,20 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
     return Interval(p, max(0.0, centre - half), min(1.0, centre + half), n)
 
 
-def t_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
+def t_interval(
+    values: Sequence[float], confidence: float = 0.95, bounds: tuple[float, float] = (-math.inf, math.inf)
+) -> Interval:
+    """Student t interval for the mean, cut to the scale's `bounds` (a SUS mean cannot exceed 100)."""
     n = len(values)
     if n == 0:
         raise UsabilityError("no_participants", "a mean needs at least one value")
     mean = sum(values) / n
     if n == 1:
         # One value says nothing about spread: the interval is unbounded, not zero-width.
-        return Interval(mean, -math.inf, math.inf, 1)
+        return Interval(mean, bounds[0], bounds[1], 1)
     variance = sum((value - mean) ** 2 for value in values) / (n - 1)
     half = float(t.ppf(1 - (1 - confidence) / 2, n - 1)) * math.sqrt(variance / n)
-    return Interval(mean, mean - half, mean + half, n)
+    return Interval(mean, max(bounds[0], mean - half), min(bounds[1], mean + half), n)
 
 
 @dataclass(frozen=True)
@@ -131,17 +134,20 @@ def summarize(results: Sequence[ParticipantResult], criteria: Criteria, confiden
         raise UsabilityError("no_criteria", "the test has no success criteria")
     attempts = [attempt for result in results for attempt in result.attempts]
     success = wilson(sum(a.success for a in attempts), len(attempts), confidence) if attempts else None
-    time_seconds = t_interval([a.seconds for a in attempts], confidence) if attempts else None
+    time_seconds = (
+        t_interval([a.seconds for a in attempts], confidence, (0.0, math.inf)) if attempts else None
+    )
     errors = sum(a.errors for a in attempts) / len(attempts) if attempts else None
     sus_values = [sus_score(r.sus_answers) for r in results if r.sus_answers]
-    sus = t_interval(sus_values, confidence) if sus_values else None
+    sus = t_interval(sus_values, confidence, (0.0, 100.0)) if sus_values else None
     efforts = [float(r.effort) for r in results if r.effort is not None]
-    effort = t_interval(efforts, confidence) if efforts else None
+    effort = t_interval(efforts, confidence, (1.0, 7.0)) if efforts else None
     per_task: dict[str, list[TaskAttempt]] = {}
     for attempt in attempts:
         per_task.setdefault(attempt.task, []).append(attempt)
     summary = Summary(
-        participants=len(results),
+        # Recruited people who have not done the test yet are not participants of its results.
+        participants=sum(1 for r in results if r.attempts or r.sus_answers or r.effort is not None),
         success=success,
         time_seconds=time_seconds,
         errors_per_task=errors,
