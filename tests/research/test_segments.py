@@ -74,3 +74,16 @@ def test_the_segments_page_saves_a_suggestion(client, people, yard):
     assert "Звонят" in client.get("/research/segments/").content.decode()
     bad = client.post("/research/segments/", {"name": "x", "conditions": "[{"})
     assert bad.status_code == 200 and SegmentHypothesis.objects.count() == 1
+
+
+def test_definitions_read_in_words(yard):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        words = segmentation.describe(
+            [
+                {"field": "channel", "op": "in", "value": ["phone"]},
+                {"field": "district", "op": "in", "value": [""]},
+            ]
+        )
+    assert "телефон" in words.lower() and "(не указано)" in words

@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, Concat, ExtractHour, ExtractIsoWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals.models import Appeal, Status
+from clientcentric.appeals.models import Appeal, Channel, Status
 
 LIST_FIELDS = {
     "channel": "channel",
@@ -210,8 +210,16 @@ def describe(conditions: list[dict]) -> str:
         if isinstance(value, bool):
             shown = _("yes") if value else _("no")
         elif isinstance(value, list):
-            shown = ("…" if c["op"] == "between" else ", ").join(str(v) for v in value)
+            shown = ("…" if c["op"] == "between" else ", ").join(_shown(c["field"], v) for v in value)
         else:
             shown = str(value)
         parts.append(f"{labels[c['field']]} {words[c['op']]} {shown}")
     return "; ".join(parts)
+
+
+def _shown(field: str, value) -> str:
+    if value == "":
+        return str(_("(not given)"))
+    if field == "channel" and value in Channel.values:
+        return str(Channel(value).label)
+    return str(value)
