@@ -36,7 +36,7 @@ def save_project(project: DesignProject, *, needs: Iterable = (), actor=None) ->
     if not created:
         # The stage moves only through `advance`: a form, the admin or the API cannot set it directly.
         stored = DesignProject.objects.select_for_update().get(pk=project.pk)
-        project.stage = stored.stage
+        project.stage, project.launched_on = stored.stage, stored.launched_on
     elif project.stage != Stage.PREPARATION:
         raise ValidationError({"stage": _("A new design project starts at preparation.")})
     if project.kind == ProjectKind.REENGINEERING and project.service_id is None:
