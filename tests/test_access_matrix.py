@@ -44,6 +44,11 @@ DELIVERY_BACK_OFFICE = answers(
 )
 POST_ONLY_SIGNED_IN = answers(405, anonymous=302)
 SOMEONE_ELSES = answers(404, anonymous=302)
+RESEARCHERS = answers(403, anonymous=302, analyst=200, methodologist=200, admin=200)
+RESEARCH_BACK_OFFICE = answers(
+    403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
+)
+RESEARCH_API = answers(403, anonymous=401, analyst=200, methodologist=200, admin=200)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -145,6 +150,25 @@ PAGES = [
         "get",
         answers(403, anonymous=302, operator=404, admin=404),
     ),
+    ("research:home", "/research/", "get", RESEARCHERS),
+    (
+        "research:evidence_appeals",
+        "/research/evidence/appeals/?life_situation=retirement",
+        "get",
+        RESEARCHERS,
+    ),
+    ("research:import_upload", "/research/evidence/import/", "get", RESEARCHERS),
+    ("research:import_map", "/research/evidence/import/{upload}/", "get", RESEARCHERS),
+    ("research:segments", "/research/segments/", "get", RESEARCHERS),
+    ("research:journey_map", "/research/maps/{map}/", "get", RESEARCHERS),
+    ("research:journey_map_image", "/research/maps/{map}.svg", "get", RESEARCHERS),
+    ("research:need", "/research/needs/get-pension/", "get", RESEARCHERS),
+    ("research:studies", "/studies/", "get", EVERYONE_200),
+    ("research:study", "/studies/{study}/", "get", EVERYONE_200),
+    ("design:projects", "/design/", "get", RESEARCHERS),
+    ("design:project", "/design/projects/{project}/", "get", RESEARCHERS),
+    ("design:test", "/design/tests/{test}/", "get", RESEARCHERS),
+    ("design:panel", "/research-panel/", "get", SIGNED_IN),
 ]
 
 BACK_OFFICE = [
@@ -186,6 +210,14 @@ BACK_OFFICE = [
     ("delivery.refusalreason", "/admin/delivery/refusalreason/", DELIVERY_BACK_OFFICE),
     ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
     ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
+    ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
+    ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
+    ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),
+    ("research.evidencedataset", "/admin/research/evidencedataset/", RESEARCH_BACK_OFFICE),
+    ("research.needrecommendation", "/admin/research/needrecommendation/", RESEARCH_BACK_OFFICE),
+    ("design.designproject", "/admin/design/designproject/", RESEARCH_BACK_OFFICE),
+    ("design.audiencetest", "/admin/design/audiencetest/", RESEARCH_BACK_OFFICE),
+    ("design.panelmember", "/admin/design/panelmember/", RESEARCH_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -226,6 +258,14 @@ API_ROUTES = [
     ("/feedback/invitations", "/api/v1/feedback/invitations", answers(405)),
     ("/life-events", "/api/v1/life-events", answers(405)),
     ("/me/offers", "/api/v1/me/offers", answers(200, anonymous=401)),
+    ("/research/evidence", "/api/v1/research/evidence?by=month", RESEARCH_API),
+    ("/research/segments", "/api/v1/research/segments", RESEARCH_API),
+    ("/research/journey-maps/{map_id}", "/api/v1/research/journey-maps/{map}", RESEARCH_API),
+    ("/research/studies", "/api/v1/research/studies", EVERYONE_200),
+    ("/design/projects", "/api/v1/design/projects", RESEARCH_API),
+    ("/design/projects/{project_id}", "/api/v1/design/projects/{project}", RESEARCH_API),
+    ("/design/projects/{project_id}/stage", "/api/v1/design/projects/{project}/stage", answers(405)),
+    ("/design/tests/{test_id}/summary", "/api/v1/design/tests/{test}/summary", RESEARCH_API),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
@@ -294,12 +334,61 @@ def article(registry):
     return Article.objects.get(faq_entry=registry["faq"])
 
 
+@pytest.fixture
+def research_objects(registry, people):
+    """{upload}, {map}, {study}, {project} and {test}: one of each, built through the services."""
+    from clientcentric.design import services as design
+    from clientcentric.design.models import AudienceTest, DesignProject
+    from clientcentric.research import importing
+    from clientcentric.research import services as research
+    from clientcentric.research.models import JourneyMap, Study
+
+    upload = importing.upload("Тема;Число\nПенсия;3\n".encode(), "stats.csv", actor=people["analyst"])
+    journey = research.save_journey_map(
+        JourneyMap(title="Выход на пенсию", segment=registry["segment"], life_situation=registry["pension"]),
+        stages=[{"name": "Узнал о праве", "emotion": 1}, {"name": "Подал заявление", "emotion": -1}],
+    )
+    study = research.save_study(
+        Study(
+            slug="pension-interviews",
+            title="Интервью о выходе на пенсию",
+            method="interview",
+            hypothesis="Будущие пенсионеры не знают, что пенсия назначается без заявления",
+            participants_count=12,
+            findings="9 из 12 не знали",
+            verdict="confirmed",
+            public_summary="Многие не знают о беззаявительном назначении.",
+            what_changes="Разошлём уведомления за полгода до пенсии.",
+            is_published=True,
+        )
+    )
+    project = design.save_project(DesignProject(name="Уведомления", kind="new", segment=registry["segment"]))
+    test = design.save_test(
+        AudienceTest(project=project, phase="alpha", segment=registry["segment"], title="Альфа", min_sus=60),
+        tasks=["Найти уведомление"],
+    )
+    member = design.join_panel(people["client"], segments=[registry["segment"]])
+    participation = design.add_participant(test, member)
+    design.record_results(participation, results=[(test.tasks.get(), True, 30.0, 0)], sus_answers=[4, 2] * 5)
+    return {
+        "upload": upload.pk,
+        "map": journey.pk,
+        "study": study.slug,
+        "project": project.pk,
+        "test": test.pk,
+    }
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_expected(client, registry, appeal, article, people, role):
+def test_every_route_answers_each_role_as_expected(
+    client, registry, appeal, article, research_objects, people, role
+):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
         path = template.replace("{number}", appeal.number).replace("{article}", str(article.pk))
+        for key, value in research_objects.items():
+            path = path.replace("{" + key + "}", str(value))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")

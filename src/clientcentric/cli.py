@@ -72,6 +72,7 @@ def demo(argv: list[str]) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo", appeals=60, train=True)
     call_command("feedback", "demo")
+    call_command("load_research_demo")
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

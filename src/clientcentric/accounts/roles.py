@@ -23,13 +23,22 @@ BACK_OFFICE_PERMISSIONS = {
         "feedback": ("view",),
         "knowledge": ("view", "add", "change"),
         "delivery": ("view", "add", "change", "delete"),
+        "research": ("view", "add", "change", "delete"),
+        "design": ("view", "add", "change"),
     },
     Role.ANALYST: {
         "registry": ("view",),
         "appeals": ("view",),
         "feedback": ("view",),
         "knowledge": ("view",),
+        "research": ("view", "add", "change", "delete"),
+        "design": ("view", "add", "change"),
     },
-    Role.OPERATOR: {"registry": ("view",), "appeals": ("view",), "knowledge": ("view",), "delivery": ("view",)},
+    Role.OPERATOR: {
+        "registry": ("view",),
+        "appeals": ("view",),
+        "knowledge": ("view",),
+        "delivery": ("view",),
+    },
     Role.INSPECTOR: {"registry": ("view",)},
 }

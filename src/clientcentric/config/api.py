@@ -7,11 +7,13 @@ from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
 from clientcentric.core.api_errors import install_error_handlers
-from clientcentric.feedback.api import router as feedback_router
-from clientcentric.knowledge.api import router as kb_router
 from clientcentric.delivery.api import events_router as life_events_router
 from clientcentric.delivery.api import me_router as delivery_me_router
+from clientcentric.design.api import router as design_router
+from clientcentric.feedback.api import router as feedback_router
+from clientcentric.knowledge.api import router as kb_router
 from clientcentric.registry.api import router as registry_router
+from clientcentric.research.api import router as research_router
 from clientcentric.subscriptions.api import router as subscriptions_router
 
 
@@ -40,3 +42,5 @@ api.add_router("/subscriptions", subscriptions_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/life-events", life_events_router)
 api.add_router("/me", delivery_me_router)
+api.add_router("/research", research_router)
+api.add_router("/design", design_router)

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "clientcentric.knowledge",
     "clientcentric.eligibility",
     "clientcentric.delivery",
+    "clientcentric.research",
+    "clientcentric.design",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,8 @@ CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE",
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
 CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
+# How long a journey map's evidence (aggregates over all appeals) is reused before it is computed again.
+CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS = env.int("CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", default=300)
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 # The map where a citizen points at the place of a problem: any XYZ tile server (empty: no map, coordinates typed).
 CLIENTCENTRIC_MAP_TILES = env.str(

@@ -30,5 +30,7 @@ urlpatterns = [
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.feedback.urls")),
     path("", include("clientcentric.delivery.urls")),
+    path("", include("clientcentric.research.urls")),
+    path("", include("clientcentric.design.urls")),
     path("", include("clientcentric.registry.urls")),
 ]

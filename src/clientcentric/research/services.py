@@ -1,0 +1,164 @@
+"""Every write of the research app: hypotheses, studies, journey maps, needs statuses and recommendations."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clientcentric.core import audit
+from clientcentric.registry import services as registry_services
+from clientcentric.registry.models import FaqEntry, Need, NeedStatus
+
+from . import segmentation
+from .models import JourneyMap, JourneyStage, NeedRecommendation, SegmentHypothesis, Study, Verdict
+
+LANES = ("needs", "actions", "touchpoints", "positives", "problems", "opportunities")
+
+
+@transaction.atomic
+def save_hypothesis(hypothesis: SegmentHypothesis, *, actor=None) -> SegmentHypothesis:
+    created = hypothesis.pk is None
+    hypothesis.conditions = segmentation.validate(hypothesis.conditions)
+    if created and actor is not None and getattr(actor, "is_authenticated", False):
+        hypothesis.created_by = actor
+    hypothesis.full_clean()
+    hypothesis.save()
+    audit.record(
+        actor, "research.hypothesis_created" if created else "research.hypothesis_changed", hypothesis
+    )
+    return hypothesis
+
+
+def study_problems(study: Study) -> dict[str, str]:
+    """What keeps a study from being saved as it is, by field."""
+    problems = {}
+    if study.verdict != Verdict.PENDING and not study.findings.strip():
+        problems["findings"] = _("A verdict needs the findings it rests on.")
+    if study.verdict != Verdict.PENDING and study.participants_count == 0 and study.method != "analytics":
+        problems["participants_count"] = _("A study with people in it needs its participants counted.")
+    if study.is_published and not (study.public_summary.strip() and study.what_changes.strip()):
+        problems["is_published"] = _(
+            "Before publishing, say in plain words what was learned and what will change."
+        )
+    return problems
+
+
+@transaction.atomic
+def save_study(study: Study, *, needs=(), actor=None) -> Study:
+    problems = study_problems(study)
+    if problems:
+        raise ValidationError(problems)
+    created = study.pk is None
+    study.full_clean()
+    study.save()
+    study.needs.set(list(needs))
+    audit.record(actor, "research.study_created" if created else "research.study_changed", study)
+    return study
+
+
+@transaction.atomic
+def save_journey_map(journey_map: JourneyMap, *, stages: list[dict] | None = None, actor=None) -> JourneyMap:
+    """Save a map and, when given, replace its stages (each a dict of name, emotion, lanes and evidence_signal)."""
+    if journey_map.version == JourneyMap.Version.TO_BE and journey_map.as_is_id is None:
+        raise ValidationError({"as_is": _("A TO BE map names the AS IS map it improves.")})
+    if journey_map.as_is_id is not None and journey_map.as_is.version != JourneyMap.Version.AS_IS:
+        raise ValidationError({"as_is": _("The map it improves must be an AS IS map.")})
+    created = journey_map.pk is None
+    journey_map.full_clean()
+    journey_map.save()
+    if stages is not None:
+        if not stages:
+            raise ValidationError({"stages": _("A journey map needs at least one stage.")})
+        journey_map.stages.all().delete()
+        for position, data in enumerate(stages, start=1):
+            stage = JourneyStage(journey_map=journey_map, position=position, **data)
+            try:
+                stage.full_clean(exclude=["journey_map"])
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "stages": _("Stage %(n)s: %(errors)s")
+                        % {"n": position, "errors": "; ".join(error.messages)}
+                    }
+                ) from None
+            stage.save()
+    audit.record(
+        actor, "research.journey_map_created" if created else "research.journey_map_changed", journey_map
+    )
+    return journey_map
+
+
+@transaction.atomic
+def start_to_be(as_is: JourneyMap, *, actor=None) -> JourneyMap:
+    """A TO BE draft that starts as a copy of the AS IS map, to be improved stage by stage."""
+    existing = JourneyMap.objects.filter(as_is=as_is).first()
+    if existing is not None:
+        return existing
+    to_be = JourneyMap(
+        title=as_is.title,
+        segment=as_is.segment,
+        life_situation=as_is.life_situation,
+        version=JourneyMap.Version.TO_BE,
+        as_is=as_is,
+    )
+    stages = [
+        {
+            "name": s.name,
+            "emotion": s.emotion,
+            "evidence_signal": s.evidence_signal,
+            **{k: getattr(s, k) for k in LANES},
+        }
+        for s in as_is.stages.all()
+    ]
+    return save_journey_map(to_be, stages=stages, actor=actor)
+
+
+@transaction.atomic
+def change_need_status(
+    need: Need, *, status: str, reason: str, faq: FaqEntry | None = None, evidence_note: str = "", actor=None
+) -> Need:
+    """A status change from evidence, with its public reason; the registry's status rule decides if it holds."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if status not in NeedStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if not reason.strip():
+        raise ValidationError({"status_reason": _("Every status change needs a public reason.")})
+    need.status = status
+    need.status_reason = reason.strip()
+    if faq is not None:
+        need.faq = faq
+    registry_services.save_need(
+        need,
+        life_situations=need.life_situations.all(),
+        segments=need.segments.all(),
+        services=need.services.all(),
+        actor=actor,
+    )
+    audit.record(actor, "research.need_status_from_evidence", need, status=status, evidence=evidence_note)
+    return need
+
+
+@transaction.atomic
+def add_recommendation(
+    need: Need, text: str, *, study=None, design_project=None, actor=None
+) -> NeedRecommendation:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the recommendation.")})
+    recommendation = NeedRecommendation(
+        need=need, text=text.strip(), study=study, design_project=design_project
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    audit.record(actor, "research.recommendation_added", recommendation, need=need.code)
+    return recommendation
+
+
+@transaction.atomic
+def link_recommendation(
+    recommendation: NeedRecommendation, design_project, *, actor=None
+) -> NeedRecommendation:
+    recommendation.design_project = design_project
+    recommendation.save(update_fields=["design_project"])
+    audit.record(actor, "research.recommendation_linked", recommendation, project=design_project.pk)
+    return recommendation
