@@ -20,8 +20,9 @@ BACK_OFFICE_PERMISSIONS = {
         "registry": ("view", "add", "change", "delete"),
         "accounts": ("view",),
         "appeals": ("view", "add", "change"),
+        "business": ("view", "add", "change", "delete"),
     },
-    Role.ANALYST: {"registry": ("view",), "appeals": ("view",)},
+    Role.ANALYST: {"registry": ("view",), "appeals": ("view",), "business": ("view",)},
     Role.OPERATOR: {"registry": ("view",), "appeals": ("view",)},
-    Role.INSPECTOR: {"registry": ("view",)},
+    Role.INSPECTOR: {"registry": ("view",), "business": ("view",)},
 }

@@ -5,6 +5,7 @@ from ninja.security import django_auth
 from clientcentric import __version__
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
+from clientcentric.business.api import router as business_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.registry.api import router as registry_router
 
@@ -28,3 +29,4 @@ install_error_handlers(api)
 api.add_router("/registry", registry_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/social", social_router)
+api.add_router("/business", business_router)

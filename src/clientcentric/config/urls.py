@@ -27,4 +27,5 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.registry.urls")),
+    path("", include("clientcentric.business.urls")),
 ]

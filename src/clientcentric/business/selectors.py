@@ -1,0 +1,404 @@
+"""Reads of the business app: whose business a user acts for, the personal list, costs, summaries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts.models import Representative
+from clientcentric.engines.requirements import cost as scm
+from clientcentric.engines.requirements import personal_list as plist
+
+from . import facts as business_facts
+from . import rules
+from .models import Act, Assessment, BusinessProfile, CandidateLink, Draft, Requirement
+
+REQUIREMENT_FIELDS = (
+    "id",
+    "act_id",
+    "item_no",
+    "chapter",
+    "text",
+    "applicability_rule",
+    "rule_explanation",
+    "effective_from",
+    "cost_activity",
+    "cost_hours",
+    "cost_out_of_pocket",
+    "cost_frequency",
+)
+
+
+def profile_for(user, on: date | None = None) -> BusinessProfile | None:
+    """The profile of the business this user represents today (the first, if several)."""
+    if not user.is_authenticated:
+        return None
+    on = on or timezone.localdate()
+    rep = (
+        Representative.objects.filter(person=user, business__isnull=False, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("business__profile")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if rep is None:
+        return None
+    return getattr(rep.business, "profile", None)
+
+
+def business_facts_of(profile: BusinessProfile) -> dict:
+    return business_facts.derive(profile, list(profile.objects.all()))
+
+
+def _value_words(value) -> str:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, frozenset | set | list | tuple):
+        return ", ".join(sorted(map(str, value))) or "—"
+    return str(value)
+
+
+def explain(text: str, fact_values: dict) -> list[tuple[str, str]]:
+    """The facts a rule read, as (label, value) pairs in plain words."""
+    if not text:
+        return []
+    used = sorted(rules.compiled(text).facts_used)
+    return [
+        (
+            business_facts.label(name),
+            _value_words(fact_values[name]) if name in fact_values else _("not given"),
+        )
+        for name in used
+    ]
+
+
+@dataclass
+class ListEntry:
+    requirement: dict
+    act: Act
+    status: str
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    explanation: str = ""
+    missing: list[str] = field(default_factory=list)
+    assessment: Assessment | None = None
+
+    @property
+    def in_force_from(self):
+        return self.requirement["effective_from"] or self.act.effective_from
+
+
+@dataclass
+class PersonalList:
+    on: date
+    facts: dict
+    applies: list[ListEntry]
+    unknown: list[ListEntry]
+    not_applicable_count: int
+    missing_facts: list[tuple[str, str, int]]  # (fact, label, how many requirements wait for it)
+
+    @property
+    def unknown_by_act(self) -> list[tuple[Act, list[ListEntry]]]:
+        return self.by_act(self.unknown)
+
+    def by_act(self, entries=None) -> list[tuple[Act, list[ListEntry]]]:
+        groups: dict[int, tuple[Act, list]] = {}
+        for entry in self.applies if entries is None else entries:
+            groups.setdefault(entry.act.pk, (entry.act, []))[1].append(entry)
+        return list(groups.values())
+
+
+def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalList:
+    on = on or timezone.localdate()
+    fact_values = business_facts_of(profile)
+    acts = {a.pk: a for a in Act.objects.select_related("developer")}
+    in_force = Q(act__effective_to__isnull=True) | Q(act__effective_to__gte=on)
+    rows = list(
+        Requirement.objects.filter(in_force).order_by("act__code", "position").values(*REQUIREMENT_FIELDS)
+    )
+
+    def value(text):
+        result = rules.evaluate(text, fact_values, on)
+        return {"eligible": True, "not_eligible": False}.get(result.outcome.value)
+
+    statuses = plist.build(
+        ((r["id"], (acts[r["act_id"]].scope_rule, r["applicability_rule"])) for r in rows), value
+    )
+    assessments = {a.requirement_id: a for a in profile.assessments.select_related("flagged_with__act")}
+    applies, unknown, waiting = [], [], defaultdict(int)
+    missing_memo: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        status = statuses[row["id"]]
+        if status == plist.NOT_APPLICABLE:
+            continue
+        act = acts[row["act_id"]]
+        texts = [t for t in (act.scope_rule, row["applicability_rule"]) if t]
+        entry = ListEntry(
+            requirement=row,
+            act=act,
+            status=status,
+            explanation=row["rule_explanation"] or act.scope_explanation,
+            reasons=[pair for text in texts for pair in explain(text, fact_values)],
+            assessment=assessments.get(row["id"]),
+        )
+        if status == plist.UNKNOWN:
+            for text in texts:
+                if text not in missing_memo:
+                    missing_memo[text] = rules.evaluate(text, fact_values, on).missing
+                entry.missing.extend(m for m in missing_memo[text] if m not in entry.missing)
+            for name in entry.missing:
+                waiting[name] += 1
+            unknown.append(entry)
+        else:
+            applies.append(entry)
+    missing = sorted(
+        ((name, business_facts.label(name), count) for name, count in waiting.items()), key=lambda t: -t[2]
+    )
+    return PersonalList(on, fact_values, applies, unknown, len(rows) - len(applies) - len(unknown), missing)
+
+
+def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.CostReport:
+    """SCM over the requirements that apply; the business's own figures replace the registry's defaults."""
+    activities = []
+    for entry in entries:
+        r, a = entry.requirement, entry.assessment
+        if a is not None and a.applies == Assessment.Applies.DISPUTED:
+            continue
+
+        def own(name, a=a, r=r):
+            mine = getattr(a, name) if a is not None else None
+            return r[name] if mine is None else mine
+
+        if own("cost_frequency") == 0:
+            continue
+        activities.append(
+            scm.Activity(
+                requirement=r["id"],
+                act=entry.act.code,
+                hours=own("cost_hours"),
+                out_of_pocket=own("cost_out_of_pocket"),
+                frequency=own("cost_frequency"),
+            )
+        )
+    return scm.yearly_cost(activities, profile.hourly_rate)
+
+
+def candidates_for(requirement: Requirement) -> list[tuple[CandidateLink, Requirement]]:
+    links = CandidateLink.objects.filter(Q(first=requirement) | Q(second=requirement)).select_related(
+        "first__act", "second__act"
+    )
+    pairs = [(link, link.second if link.first_id == requirement.pk else link.first) for link in links]
+    return sorted(pairs, key=lambda p: (p[0].kind != "contradiction", -p[0].score))
+
+
+def drafts_for(profile: BusinessProfile, on: date | None = None) -> list[tuple[Draft, str]]:
+    """Drafts whose consultation is open or coming and that touch this business (rule true or unknown)."""
+    on = on or timezone.localdate()
+    fact_values = business_facts_of(profile)
+    feed = []
+    for draft in Draft.objects.filter(closes_on__gte=on).select_related("developer").order_by("closes_on"):
+        result = rules.evaluate(draft.scope_rule, fact_values, on)
+        outcome = "eligible" if result is None else result.outcome.value
+        if outcome != "not_eligible":
+            feed.append((draft, outcome))
+    return feed
+
+
+def min_cell() -> int:
+    return settings.CLIENTCENTRIC_MIN_CELL
+
+
+def act_results(act_ids=None) -> list[dict]:
+    """Per act and item: how many businesses rated it, mean clarity and feasibility, disputes, flags.
+
+    A cell rated by fewer businesses than the minimum shows its count only.
+    """
+    qs = Assessment.objects.select_related("requirement__act")
+    if act_ids is not None:
+        qs = qs.filter(requirement__act_id__in=act_ids)
+    per_item: dict[int, dict] = {}
+    for a in qs:
+        r = a.requirement
+        cell = per_item.setdefault(
+            r.pk,
+            {
+                "act": r.act.code,
+                "item_no": r.item_no,
+                "requirement_id": r.pk,
+                "businesses": set(),
+                "clarity": [],
+                "feasibility": [],
+                "confirmed": 0,
+                "disputed": 0,
+                "duplicate": 0,
+                "contradiction": 0,
+            },
+        )
+        cell["businesses"].add(a.profile_id)
+        if a.clarity:
+            cell["clarity"].append(a.clarity)
+        if a.feasibility:
+            cell["feasibility"].append(a.feasibility)
+        if a.applies:
+            cell[a.applies] += 1
+        if a.flag:
+            cell[a.flag] += 1
+    out = []
+    for cell in per_item.values():
+        n = len(cell.pop("businesses"))
+        clarity, feasibility = cell.pop("clarity"), cell.pop("feasibility")
+        shown = n >= min_cell()
+        out.append(
+            {
+                **cell,
+                "businesses": n,
+                "suppressed": not shown,
+                "clarity_mean": round(sum(clarity) / len(clarity), 2) if shown and clarity else None,
+                "feasibility_mean": round(sum(feasibility) / len(feasibility), 2)
+                if shown and feasibility
+                else None,
+                **(
+                    {}
+                    if shown
+                    else {k: None for k in ("confirmed", "disputed", "duplicate", "contradiction")}
+                ),
+            }
+        )
+    return sorted(out, key=lambda c: (c["act"], c["requirement_id"]))
+
+
+def summary_by_act() -> list[dict]:
+    """Clarity, feasibility and flags per act over all businesses (small groups suppressed)."""
+    rows = defaultdict(lambda: {"businesses": set(), "clarity": [], "feasibility": [], "flags": 0})
+    for a in Assessment.objects.select_related("requirement__act").only(
+        "profile_id", "clarity", "feasibility", "flag", "requirement__act__code", "requirement__act__title"
+    ):
+        row = rows[a.requirement.act]
+        row["businesses"].add(a.profile_id)
+        if a.clarity:
+            row["clarity"].append(a.clarity)
+        if a.feasibility:
+            row["feasibility"].append(a.feasibility)
+        row["flags"] += bool(a.flag)
+    out = []
+    for act, row in sorted(rows.items(), key=lambda kv: kv[0].code):
+        n = len(row["businesses"])
+        shown = n >= min_cell()
+
+        def mean(values, shown=shown):
+            return round(sum(values) / len(values), 2) if shown and values else None
+
+        out.append(
+            {
+                "act": act,
+                "businesses": n,
+                "suppressed": not shown,
+                "clarity": mean(row["clarity"]),
+                "feasibility": mean(row["feasibility"]),
+                "flags": row["flags"] if shown else None,
+            }
+        )
+    return out
+
+
+def cost_burden(on: date | None = None) -> list[dict]:
+    """Mean yearly cost per business by act and size category, over every business with a profile."""
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for profile in BusinessProfile.objects.select_related("business"):
+        report = cost_report(profile, personal_list(profile, on).applies)
+        for act, value in report.by_act.items():
+            totals[(act, profile.size)].append(value)
+    out = []
+    for (act, size), values in sorted(totals.items()):
+        shown = len(values) >= min_cell()
+        out.append(
+            {
+                "act": act,
+                "size": size,
+                "businesses": len(values),
+                "suppressed": not shown,
+                "mean_cost": (sum(values) / len(values)).quantize(Decimal("1")) if shown else None,
+            }
+        )
+    return out
+
+
+def flagged_pairs(limit: int = 50) -> list[dict]:
+    """Pairs businesses flagged as duplicates or contradictions, most flagged first."""
+    counts = defaultdict(lambda: {"businesses": 0})
+    for a in Assessment.objects.exclude(flag="").select_related("requirement__act", "flagged_with__act"):
+        if a.flagged_with is None:
+            continue
+        key = (a.flag, *sorted((a.requirement_id, a.flagged_with_id)))
+        cell = counts[key]
+        cell.update({"kind": a.flag, "a": a.requirement, "b": a.flagged_with})
+        cell["businesses"] += 1
+    return sorted(counts.values(), key=lambda c: -c["businesses"])[:limit]
+
+
+def draft_summary(draft: Draft) -> dict:
+    """For the draft's developer: how many businesses commented, the spread of ratings, every comment."""
+    comments = list(draft.comments.select_related("profile__business").order_by("-created_at"))
+    spread = {i: 0 for i in range(1, 6)}
+    for c in comments:
+        spread[c.rating] += 1
+    n = len(comments)
+    return {
+        "comments": comments,
+        "count": n,
+        "spread": spread,
+        "mean": round(sum(c.rating for c in comments) / n, 2) if n else None,
+        "by_size": _count_by(comments, lambda c: c.profile.get_size_display()),
+    }
+
+
+def _count_by(rows, key) -> list[tuple[str, int]]:
+    counts = defaultdict(int)
+    for row in rows:
+        counts[key(row)] += 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def anonymised_dataset(act_ids) -> list[dict]:
+    """One row per (act, item, size category) with at least the minimum of businesses; no business ids."""
+    cells = defaultdict(lambda: {"businesses": set(), "clarity": [], "feasibility": [], "disputed": 0})
+    qs = Assessment.objects.filter(requirement__act_id__in=act_ids).select_related(
+        "requirement__act", "profile"
+    )
+    for a in qs:
+        cell = cells[(a.requirement.act.code, a.requirement.item_no, a.profile.size)]
+        cell["businesses"].add(a.profile_id)
+        if a.clarity:
+            cell["clarity"].append(a.clarity)
+        if a.feasibility:
+            cell["feasibility"].append(a.feasibility)
+        cell["disputed"] += a.applies == Assessment.Applies.DISPUTED
+    rows = []
+    for (act, item_no, size), cell in sorted(cells.items()):
+        n = len(cell["businesses"])
+        if n < min_cell():
+            continue
+        rows.append(
+            {
+                "act": act,
+                "item_no": item_no,
+                "size": size,
+                "businesses": n,
+                "clarity_mean": round(sum(cell["clarity"]) / len(cell["clarity"]), 2)
+                if cell["clarity"]
+                else None,
+                "feasibility_mean": round(sum(cell["feasibility"]) / len(cell["feasibility"]), 2)
+                if cell["feasibility"]
+                else None,
+                "disputed_share": round(cell["disputed"] / n, 3),
+            }
+        )
+    return rows
