@@ -4,6 +4,9 @@ clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo r
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
+clientcentric business import-requirements FILE…         import acts and items of mandatory requirements
+clientcentric business find-candidates                   recompute duplicate/contradiction candidates
+clientcentric business issue-token AGENCY                API token for a developer of requirements
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
@@ -60,7 +63,7 @@ def demo(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", appeals=60, train=True)
+    call_command("load_demo", appeals=60, train=True, business=True)
     if not args.no_serve:
         print(
             f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"

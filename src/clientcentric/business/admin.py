@@ -29,7 +29,21 @@ class ActForm(ServiceValidatedForm):
 
     class Meta:
         model = Act
-        fields = "__all__"
+        fields = [
+            "code",
+            "title",
+            "developer",
+            "supervisory_body",
+            "control_type",
+            "assessment_forms",
+            "scope_rule",
+            "scope_explanation",
+            "published_on",
+            "effective_from",
+            "effective_to",
+            "date_exception",
+            "date_exception_reason",
+        ]
 
 
 class RequirementForm(ServiceValidatedForm):
@@ -37,7 +51,20 @@ class RequirementForm(ServiceValidatedForm):
 
     class Meta:
         model = Requirement
-        fields = "__all__"
+        fields = [
+            "act",
+            "item_no",
+            "position",
+            "chapter",
+            "text",
+            "applicability_rule",
+            "rule_explanation",
+            "effective_from",
+            "cost_activity",
+            "cost_hours",
+            "cost_out_of_pocket",
+            "cost_frequency",
+        ]
 
 
 @admin.register(Act)
@@ -82,7 +109,17 @@ class DraftForm(ServiceValidatedForm):
 
     class Meta:
         model = Draft
-        fields = "__all__"
+        fields = [
+            "title",
+            "developer",
+            "procedure",
+            "degree",
+            "summary",
+            "scope_rule",
+            "scope_explanation",
+            "opens_on",
+            "closes_on",
+        ]
 
 
 @admin.register(Draft)

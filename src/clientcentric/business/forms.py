@@ -76,8 +76,7 @@ class AssessmentForm(forms.ModelForm):
             choices=[("", _("not said"))] + list(Assessment.Applies.choices)
         )
         self.fields["flagged_with"].widget = forms.Select(
-            choices=[("", "—")]
-            + [(other.pk, f"{other.act.code}, п. {other.item_no}") for _link, other in candidates]
+            choices=[("", "—")] + [(other.pk, str(other)) for _link, other in candidates]
         )
         self.fields["flagged_with"].required = False
         self.fields["other_item"] = forms.CharField(

@@ -213,7 +213,7 @@ class _Import:
             self.acts[code] = values if ok else {}
 
     def _items(self, rows, name):
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[tuple[str, str, str], int] = {}
         position = Counter()
         for number, row in enumerate(rows, start=2):
             act, item_no, text = (row.get(c, "") for c in ITEM_COLUMNS)
@@ -225,22 +225,21 @@ class _Import:
             if not text:
                 self.problem(_("A requirement must have text."), name, number, "text")
                 ok = False
-            if (act, item_no) in seen:
+            chapter = " ".join(p for p in (row.get("chapter_num", ""), row.get("chapter_name", "")) if p)
+            if (act, chapter, item_no) in seen:
                 self.problem(
                     _("Item %(item)s of %(act)s is already on row %(row)s.")
-                    % {"item": item_no, "act": act, "row": seen[(act, item_no)]},
+                    % {"item": item_no, "act": act, "row": seen[(act, chapter, item_no)]},
                     name,
                     number,
                     "item_no",
                 )
                 ok = False
-            seen[(act, item_no)] = number
+            seen[(act, chapter, item_no)] = number
             position[act] += 1
             values = {
                 "position": position[act],
-                "chapter": " ".join(
-                    p for p in (row.get("chapter_num", ""), row.get("chapter_name", "")) if p
-                ),
+                "chapter": chapter,
                 "text": text,
                 "applicability_rule": row.get("applicability_rule", "").strip(),
                 "rule_explanation": row.get("rule_explanation", ""),
@@ -269,7 +268,7 @@ class _Import:
     def write(self, actor):
         existing = {a.code: a for a in Act.objects.all()}
         acts = {}
-        for code in dict.fromkeys([*self.acts, *(a for a, _ in self.items)]):
+        for code in dict.fromkeys([*self.acts, *(code for code, _values in self.items)]):
             values = self.acts.get(code)
             act = existing.get(code)
             if act is None:
@@ -283,13 +282,13 @@ class _Import:
                 self.report.acts_updated += 1
             acts[code] = act
         current = {
-            (r.act_id, r.item_no): r
+            (r.act_id, r.chapter, r.item_no): r
             for r in Requirement.objects.filter(act__in=[a.pk for a in acts.values()])
         }
         new, changed = [], []
         for code, values in self.items:
             act = acts[code]
-            requirement = current.get((act.pk, values["item_no"]))
+            requirement = current.get((act.pk, values["chapter"], values["item_no"]))
             if requirement is None:
                 new.append(Requirement(act=act, **values))
             else:

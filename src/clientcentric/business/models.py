@@ -66,6 +66,14 @@ class Act(models.Model):
         return self.title if self.title != self.code else self.code
 
 
+def item_label(chapter: str, item_no: str) -> str:
+    """«п. 5», or «Статья 2, п. 1» where the act numbers items anew in each article or appendix."""
+    head = (chapter or "").split(".")[0].strip()
+    if head.startswith(("Статья", "Приложение")):
+        return f"{head}, п. {item_no}"
+    return f"п. {item_no}"
+
+
 class Requirement(models.Model):
     """One numbered item of an act: a mandatory requirement with its applicability and cost parameters."""
 
@@ -95,7 +103,9 @@ class Requirement(models.Model):
         verbose_name_plural = _("mandatory requirements")
         ordering = ["act__code", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["act", "item_no"], name="requirement_item_unique_in_act"),
+            models.UniqueConstraint(
+                fields=["act", "chapter", "item_no"], name="requirement_item_unique_in_act"
+            ),
             models.CheckConstraint(
                 condition=Q(cost_hours__gte=0) & Q(cost_out_of_pocket__gte=0) & Q(cost_frequency__gte=0),
                 name="requirement_cost_not_negative",
@@ -103,7 +113,11 @@ class Requirement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.act.code}, п. {self.item_no}"
+        return f"{self.act.code}, {self.label}"
+
+    @property
+    def label(self) -> str:
+        return item_label(self.chapter, self.item_no)
 
     @property
     def in_force_from(self):
@@ -164,7 +178,7 @@ class ControlObject(models.Model):
         PUBLIC = "public", _("public assembly")
 
     profile = models.ForeignKey(
-        BusinessProfile, verbose_name=_("business"), related_name="objects", on_delete=models.CASCADE
+        BusinessProfile, verbose_name=_("business"), related_name="control_objects", on_delete=models.CASCADE
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=300)
@@ -252,6 +266,9 @@ class Assessment(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.profile} — {self.requirement}"
+
 
 class CandidateLink(models.Model):
     """A suggested duplicate or contradiction between two requirements of different acts (computed)."""
@@ -273,6 +290,9 @@ class CandidateLink(models.Model):
             models.UniqueConstraint(fields=["kind", "first", "second"], name="candidate_link_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.first} ↔ {self.second}"
+
 
 class AgencyToken(models.Model):
     """An API token for a developer of requirements: it reads the results for its own acts."""
@@ -286,6 +306,9 @@ class AgencyToken(models.Model):
     class Meta:
         verbose_name = _("agency API token")
         verbose_name_plural = _("agency API tokens")
+
+    def __str__(self):
+        return f"{self.agency}: {self.name}"
 
 
 class Draft(models.Model):
@@ -345,3 +368,6 @@ class DraftComment(models.Model):
             models.UniqueConstraint(fields=["draft", "profile"], name="draft_comment_once_per_business"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="draft_rating_1_5"),
         ]
+
+    def __str__(self):
+        return f"{self.profile} — {self.draft}"

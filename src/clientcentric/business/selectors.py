@@ -18,7 +18,7 @@ from clientcentric.engines.requirements import personal_list as plist
 
 from . import facts as business_facts
 from . import rules
-from .models import Act, Assessment, BusinessProfile, CandidateLink, Draft, Requirement
+from .models import Act, Assessment, BusinessProfile, CandidateLink, Draft, Requirement, item_label
 
 REQUIREMENT_FIELDS = (
     "id",
@@ -54,7 +54,7 @@ def profile_for(user, on: date | None = None) -> BusinessProfile | None:
 
 
 def business_facts_of(profile: BusinessProfile) -> dict:
-    return business_facts.derive(profile, list(profile.objects.all()))
+    return business_facts.derive(profile, list(profile.control_objects.all()))
 
 
 def _value_words(value) -> str:
@@ -94,6 +94,14 @@ class ListEntry:
     @property
     def in_force_from(self):
         return self.requirement["effective_from"] or self.act.effective_from
+
+    @property
+    def label(self) -> str:
+        return item_label(self.requirement["chapter"], self.requirement["item_no"])
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [business_facts.label(name) for name in self.missing]
 
 
 @dataclass
@@ -135,6 +143,13 @@ def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalL
     assessments = {a.requirement_id: a for a in profile.assessments.select_related("flagged_with__act")}
     applies, unknown, waiting = [], [], defaultdict(int)
     missing_memo: dict[str, tuple[str, ...]] = {}
+    explain_memo: dict[str, list] = {}
+
+    def explained(text):
+        if text not in explain_memo:
+            explain_memo[text] = explain(text, fact_values)
+        return explain_memo[text]
+
     for row in rows:
         status = statuses[row["id"]]
         if status == plist.NOT_APPLICABLE:
@@ -146,7 +161,7 @@ def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalL
             act=act,
             status=status,
             explanation=row["rule_explanation"] or act.scope_explanation,
-            reasons=[pair for text in texts for pair in explain(text, fact_values)],
+            reasons=[pair for text in texts for pair in explained(text)],
             assessment=assessments.get(row["id"]),
         )
         if status == plist.UNKNOWN:

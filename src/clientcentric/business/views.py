@@ -74,7 +74,7 @@ def profile(request):
         else:
             messages.success(request, _("The profile is saved; your list is rebuilt from it."))
             return redirect("business:profile")
-    objects = current.objects.all() if current else []
+    objects = current.control_objects.all() if current else []
     return render(
         request,
         "business/profile.html",
@@ -111,7 +111,7 @@ def object_add(request):
         {
             "form": ProfileForm(initial=ProfileForm.initial_from(profile)),
             "profile": profile,
-            "objects": profile.objects.all(),
+            "objects": profile.control_objects.all(),
             "object_form": form,
         },
         status=422,
