@@ -36,6 +36,11 @@ METHODOLOGIST_AND_ADMIN = answers(
     403, anonymous=302, client=302, business_representative=302, methodologist=200, admin=200
 )
 
+BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
+BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
+BUSINESS_BACK_OFFICE = answers(200, anonymous=302, client=302, business_representative=302, operator=403)
+REQUIREMENT_DEVELOPERS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=404)
+
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
     ("registry:home", "/", "get", EVERYONE_200),
@@ -68,6 +73,21 @@ PAGES = [
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
+    ("business:home", "/business/", "get", BUSINESS_ONLY),
+    (
+        "business:profile",
+        "/business/profile/",
+        "get",
+        answers(403, anonymous=302, business_representative=200),
+    ),
+    ("business:object_add", "/business/objects/", "get", BUSINESS_POST_ONLY),
+    ("business:object_delete", "/business/objects/1/delete/", "get", BUSINESS_POST_ONLY),
+    ("business:requirement", "/business/requirements/999999/", "get", BUSINESS_ONLY),
+    ("business:cost", "/business/cost/", "get", BUSINESS_ONLY),
+    ("business:consultations", "/business/consultations/", "get", BUSINESS_ONLY),
+    ("business:draft", "/business/consultations/999999/", "get", BUSINESS_ONLY),
+    ("business:draft_summary", "/business/consultations/999999/summary/", "get", REQUIREMENT_DEVELOPERS),
+    ("business:summary", "/business/summary/", "get", EVERYONE_200),
 ]
 
 BACK_OFFICE = [
@@ -88,6 +108,11 @@ BACK_OFFICE = [
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("business.act", "/admin/business/act/", BUSINESS_BACK_OFFICE),
+    ("business.requirement", "/admin/business/requirement/", BUSINESS_BACK_OFFICE),
+    ("business.businessprofile", "/admin/business/businessprofile/", BUSINESS_BACK_OFFICE),
+    ("business.draft", "/admin/business/draft/", BUSINESS_BACK_OFFICE),
+    ("business.agencytoken", "/admin/business/agencytoken/", BUSINESS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -114,6 +139,9 @@ API_ROUTES = [
     ("/appeals/{number}", "/api/v1/appeals/{number}", EVERYONE_200),
     ("/social/vk/{account_id}", "/api/v1/social/vk/1", answers(405)),
     ("/social/telegram/{account_id}", "/api/v1/social/telegram/1", answers(405)),
+    ("/business/results", "/api/v1/business/results", answers(401)),
+    ("/business/dataset", "/api/v1/business/dataset", answers(401)),
+    ("/business/drafts/{draft_id}/summary", "/api/v1/business/drafts/1/summary", answers(401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

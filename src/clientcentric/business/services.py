@@ -79,8 +79,8 @@ def validate_act(act: Act) -> None:
 @transaction.atomic
 def save_act(act: Act, *, actor=None) -> Act:
     act.scope_rule = (act.scope_rule or "").strip()
-    act.full_clean()
     validate_act(act)
+    act.full_clean()
     created = act.pk is None
     act.save()
     audit.record(actor, f"business.act_{'created' if created else 'changed'}", act, code=act.code)

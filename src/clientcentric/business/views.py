@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +42,22 @@ def home(request):
         return redirect("business:profile")
     result = selectors.personal_list(profile)
     report = selectors.cost_report(profile, result.applies)
-    return render(request, "business/home.html", {"profile": profile, "list": result, "cost": report})
+    groups = result.by_act()
+    # One act's items at a time: a full list runs to a thousand rows.
+    chosen = request.GET.get("act", "")
+    shown = next((act.pk for act, _e in groups if str(act.pk) == chosen), groups[0][0].pk if groups else None)
+    return render(
+        request,
+        "business/home.html",
+        {
+            "profile": profile,
+            "list": result,
+            "cost": report,
+            "groups": groups,
+            "shown": shown,
+            "show_unknown": request.GET.get("unknown") == "1",
+        },
+    )
 
 
 @require_roles(BUSINESS)
@@ -51,7 +65,7 @@ def home(request):
 def profile(request):
     current = _profile_or_none(request)
     if current is None and not request.user.represents.filter(business__isnull=False).exists():
-        raise Http404(_("You do not represent a business yet."))
+        return render(request, "business/no_business.html")
     initial = ProfileForm.initial_from(current) if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -49,8 +49,10 @@ _UNIT_PATTERNS = [
     (unit, re.compile(rf"(?<![\d.,]){_NUMBER}\s?(?:{'|'.join(re.escape(s) for s in spellings)})(?![а-яa-z])"))
     for unit, spellings in _UNITS.items()
 ]
-_OBLIGATION = re.compile(r"\b(обязан\w*|должн\w*|необходимо|следует|требуется)\b")
-_PROHIBITION = re.compile(r"\b(не допускается|запрещается|не разрешается|не должн\w*|не следует|запрещено)\b")
+_OBLIGATION = re.compile(r"\b(обязан\w*|долж(?:ен|на|но|ны)|необходимо|следует|требуется)\b")
+_PROHIBITION = re.compile(
+    r"\b(не допускается|запрещается|не разрешается|не долж(?:ен|на|но|ны)|не следует|запрещено)\b"
+)
 
 
 @dataclass(frozen=True)
