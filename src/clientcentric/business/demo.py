@@ -22,7 +22,7 @@ from django.utils import timezone
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, BusinessClient, Representative, User
 
-from . import services
+from . import selectors, services
 from .candidates import refresh_candidates
 from .importer import import_requirements
 from .models import Assessment, BusinessProfile, ControlObject, Draft, Requirement
@@ -163,6 +163,7 @@ def load_requirements(directory: Path) -> dict:
             ],
             batch_size=500,
         )
+    selectors.rule_index.clear()
     counts = refresh_candidates()
     return {"items": report.items_created + report.items_updated, "annotated": len(annotated), **counts}
 

@@ -25,7 +25,7 @@ from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
 from clientcentric.registry.tabular import Problem
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import Act, DateException, Requirement
 
 ITEM_COLUMNS = ("act", "item_no", "text")
@@ -312,6 +312,7 @@ class _Import:
                 batch_size=500,
             )
         self.report.items_created, self.report.items_updated = len(new), len(changed)
+        selectors.rule_index.clear()
         audit.record(
             actor,
             "business.requirements_imported",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Representative
+from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.requirements import cost as scm
 from clientcentric.engines.requirements import personal_list as plist
 
@@ -124,22 +125,53 @@ class PersonalList:
         return list(groups.values())
 
 
+def _load_rule_index() -> tuple[tuple, dict]:
+    """(requirement id, act id, (act scope rule, item rule)) for every item, and each act's end date."""
+    acts = {a["pk"]: a for a in Act.objects.values("pk", "scope_rule", "effective_to")}
+    items = tuple(
+        (rid, act_id, (acts[act_id]["scope_rule"], rule))
+        for rid, act_id, rule in Requirement.objects.values_list("id", "act_id", "applicability_rule")
+    )
+    return items, {pk: a["effective_to"] for pk, a in acts.items()}
+
+
+# The rules of 50,000 items are read once a minute at most, and at once after a save in this process;
+# bulk imports clear it themselves (they send no signals).
+rule_index = ProcessCache(_load_rule_index, ttl=60).invalidate_on(Act, Requirement)
+
+
+def _truth(fact_values: dict, on: date):
+    from clientcentric.engines.rules import Outcome
+
+    params = rules.parameters()
+
+    def value(text):
+        outcome = rules.compiled(text).evaluate(fact_values, on, params).outcome
+        return True if outcome is Outcome.ELIGIBLE else (None if outcome is Outcome.UNKNOWN else False)
+
+    return value
+
+
+def statuses(fact_values: dict, on: date) -> dict[int, str]:
+    """Requirement id → applies / not_applicable / unknown for one business's facts on a date."""
+    items, ends = rule_index.get()
+    return plist.build(
+        ((rid, texts) for rid, act_id, texts in items if ends[act_id] is None or ends[act_id] >= on),
+        _truth(fact_values, on),
+    )
+
+
 def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalList:
     on = on or timezone.localdate()
     fact_values = business_facts_of(profile)
     acts = {a.pk: a for a in Act.objects.select_related("developer")}
-    in_force = Q(act__effective_to__isnull=True) | Q(act__effective_to__gte=on)
-    rows = list(
-        Requirement.objects.filter(in_force).order_by("act__code", "position").values(*REQUIREMENT_FIELDS)
-    )
-
-    def value(text):
-        result = rules.evaluate(text, fact_values, on)
-        return {"eligible": True, "not_eligible": False}.get(result.outcome.value)
-
-    statuses = plist.build(
-        ((r["id"], (acts[r["act_id"]].scope_rule, r["applicability_rule"])) for r in rows), value
-    )
+    decided = statuses(fact_values, on)
+    rows = [
+        r
+        for r in Requirement.objects.order_by("act__code", "position").values(*REQUIREMENT_FIELDS)
+        if decided.get(r["id"], plist.NOT_APPLICABLE) != plist.NOT_APPLICABLE
+    ]
+    not_applicable = sum(1 for status in decided.values() if status == plist.NOT_APPLICABLE)
     assessments = {a.requirement_id: a for a in profile.assessments.select_related("flagged_with__act")}
     applies, unknown, waiting = [], [], defaultdict(int)
     missing_memo: dict[str, tuple[str, ...]] = {}
@@ -151,9 +183,7 @@ def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalL
         return explain_memo[text]
 
     for row in rows:
-        status = statuses[row["id"]]
-        if status == plist.NOT_APPLICABLE:
-            continue
+        status = decided[row["id"]]
         act = acts[row["act_id"]]
         texts = [t for t in (act.scope_rule, row["applicability_rule"]) if t]
         entry = ListEntry(
@@ -177,7 +207,7 @@ def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalL
     missing = sorted(
         ((name, business_facts.label(name), count) for name, count in waiting.items()), key=lambda t: -t[2]
     )
-    return PersonalList(on, fact_values, applies, unknown, len(rows) - len(applies) - len(unknown), missing)
+    return PersonalList(on, fact_values, applies, unknown, not_applicable, missing)
 
 
 def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.CostReport:
