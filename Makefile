@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py || status=1; \
 	$(BIN)/python bench/classify.py || status=1; \
 	$(BIN)/python bench/intake.py || status=1; \
+	$(BIN)/python bench/business.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)

@@ -141,10 +141,10 @@ def requirements_dir() -> Path | None:
     return next((p for p in candidates if p.is_dir() and any(p.glob("*_items.csv"))), None)
 
 
-def load_requirements(directory: Path) -> dict:
+def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
     _ensure_agencies()
     files = [(ACTS_FILE.read_bytes(), ACTS_FILE.name)] + [
-        (path.read_bytes(), path.name) for path in sorted(directory.glob("*_items.csv"))
+        (path.read_bytes(), path.name) for path in sorted(directory.glob(pattern))
     ]
     report = import_requirements(files)
     if not report.ok:
