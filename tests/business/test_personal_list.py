@@ -46,7 +46,7 @@ def test_an_electrical_installation_brings_its_act_in(acts, business_profile):
     result = selectors.personal_list(business_profile, ON)
     assert acts["power_check"].pk in _ids(result.applies)
     entry = next(e for e in result.applies if e.requirement["id"] == acts["power_check"].pk)
-    assert ("whether the business has electrical installations", "yes") in entry.reasons
+    assert ("есть ли электроустановки", "да") in entry.reasons
 
 
 def test_a_warehouse_brings_the_warehouse_item_in_with_its_reason(acts, business_profile):
