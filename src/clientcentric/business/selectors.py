@@ -145,13 +145,12 @@ rule_index = ProcessCache(_load_rule_index, ttl=60).invalidate_on(Act, Requireme
 
 
 def _truth(fact_values: dict, on: date):
-    from clientcentric.engines.rules import Outcome
-
     params = rules.parameters()
 
     def value(text):
-        outcome = rules.compiled(text).evaluate(fact_values, on, params).outcome
-        return True if outcome is Outcome.ELIGIBLE else (None if outcome is Outcome.UNKNOWN else False)
+        # value() answers True / False / None without building a Result with its reasons: the list needs only
+        # the answer, and reasons are asked for the few lines shown.
+        return rules.compiled(text).value(fact_values, on, params)
 
     return value
 
