@@ -156,6 +156,8 @@ def test_the_profile_page_shows_errors_next_to_fields(client, people, business_p
     response = client.post("/business/profile/", data)
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"ogrn", "okved"}
+    data_bad_inn = {**data, "inn": "7707083894"}
+    assert "inn" in client.post("/business/profile/", data_bad_inn).context["form"].errors
     data.update(ogrn="1027700132195", okved="56.10, 47.11", employees="12")
     assert client.post("/business/profile/", data).status_code == 302
     assert BusinessProfile.objects.get(pk=business_profile.pk).okved == ["56.10", "47.11"]

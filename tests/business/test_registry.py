@@ -127,3 +127,44 @@ def test_the_cli_import_exits_nonzero_on_a_bad_file(db, tmp_path):
         call_command("business", "import-requirements", str(path))
     assert exited.value.code == 1
     assert not Requirement.objects.exists()
+
+
+def test_the_back_office_refuses_a_bad_rule_next_to_its_field(client, people, acts):
+    client.force_login(people["methodologist"])
+    response = client.post(
+        "/admin/business/requirement/add/",
+        {
+            "act": acts["fire"].pk,
+            "item_no": "77",
+            "position": "77",
+            "chapter": "",
+            "text": "Требование",
+            "applicability_rule": "has_premises and floors > 3",
+            "rule_explanation": "",
+            "cost_activity": "",
+            "cost_hours": "0",
+            "cost_out_of_pocket": "0",
+            "cost_frequency": "0",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "floors" in errors["applicability_rule"][0]
+    assert not Requirement.objects.filter(item_no="77").exists()
+
+
+def test_the_back_office_refuses_a_247_fz_date(client, people):
+    client.force_login(people["methodologist"])
+    response = client.post(
+        "/admin/business/act/add/",
+        {
+            "code": "Z",
+            "title": "Z",
+            "published_on": "2026-01-15",
+            "effective_from": "2026-04-01",
+            "date_exception": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "effective_from" in response.context["adminform"].form.errors
+    assert not Act.objects.filter(code="Z").exists()
