@@ -178,3 +178,30 @@ def test_cost_burden_by_act_and_size_is_suppressed_below_ten(acts, n, shown):
     rows = selectors.cost_burden(date(2026, 6, 1))
     assert [(r["act"], r["size"], r["businesses"]) for r in rows] == [("ППР", "small", n)]
     assert rows[0]["mean_cost"] == (Decimal("5000") if shown else None)
+
+
+def test_the_cli_issues_a_token_that_opens_the_api(client, developer_agency):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("business", "issue-token", "mchs", stdout=out)
+    plain = out.getvalue().strip()
+    assert client.get("/api/v1/business/results", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 200
+    assert client.get("/api/v1/business/results", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    with pytest.raises(CommandError):
+        call_command("business", "issue-token", "nobody")
+
+
+def test_find_candidates_stores_pairs_across_acts(acts):
+    from clientcentric.business.candidates import refresh_candidates
+    from clientcentric.business.models import CandidateLink, Requirement
+
+    text = "Наряды-допуски, работы по которым полностью закончены, должны храниться в течение {} после чего они могут быть уничтожены."
+    services.save_requirement(Requirement(act=acts["fire"], item_no="50", text=text.format("30 суток,")))
+    services.save_requirement(Requirement(act=acts["power"], item_no="50", text=text.format("1 года,")))
+    assert refresh_candidates() == {"duplicate": 0, "contradiction": 1}
+    link = CandidateLink.objects.get()
+    assert {link.first.item_no, link.second.item_no} == {"50"}
