@@ -19,8 +19,18 @@ from clientcentric.engines.requirements import personal_list as plist
 
 from . import facts as business_facts
 from . import rules
-from .models import Act, Assessment, BusinessProfile, CandidateLink, Draft, Requirement, item_label
+from .models import (
+    Act,
+    Assessment,
+    BusinessProfile,
+    CandidateLink,
+    Draft,
+    Requirement,
+    SizeCategory,
+    item_label,
+)
 
+COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
 REQUIREMENT_FIELDS = (
     "id",
     "act_id",
@@ -365,11 +375,43 @@ def summary_by_act() -> list[dict]:
 
 def cost_burden(on: date | None = None) -> list[dict]:
     """Mean yearly cost per business by act and size category, over every business with a profile."""
+    on = on or timezone.localdate()
+    rows = {
+        r["id"]: r
+        for r in Requirement.objects.filter(cost_frequency__gt=0).values(
+            "id", "act__code", "cost_hours", "cost_out_of_pocket", "cost_frequency"
+        )
+    }
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for profile in BusinessProfile.objects.select_related("business"):
-        report = cost_report(profile, personal_list(profile, on).applies)
-        for act, value in report.by_act.items():
+    profiles = BusinessProfile.objects.select_related("business").prefetch_related(
+        "control_objects", "assessments"
+    )
+    for profile in profiles:
+        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
+        own = {a.requirement_id: a for a in profile.assessments.all()}
+        activities = []
+        for rid, row in rows.items():
+            a = own.get(rid)
+            if decided.get(rid) != plist.APPLIES or (
+                a is not None and a.applies == Assessment.Applies.DISPUTED
+            ):
+                continue
+            pick = {
+                n: (getattr(a, n) if a is not None and getattr(a, n) is not None else row[n])
+                for n in COST_FIELDS
+            }
+            activities.append(
+                scm.Activity(
+                    rid,
+                    row["act__code"],
+                    pick["cost_hours"],
+                    pick["cost_out_of_pocket"],
+                    pick["cost_frequency"],
+                )
+            )
+        for act, value in scm.yearly_cost(activities, profile.hourly_rate).by_act.items():
             totals[(act, profile.size)].append(value)
+            totals[(act, "")].append(value)
     out = []
     for (act, size), values in sorted(totals.items()):
         shown = len(values) >= min_cell()
@@ -377,12 +419,19 @@ def cost_burden(on: date | None = None) -> list[dict]:
             {
                 "act": act,
                 "size": size,
+                "size_label": SizeCategory(size).label if size else _("all sizes"),
                 "businesses": len(values),
                 "suppressed": not shown,
                 "mean_cost": (sum(values) / len(values)).quantize(Decimal("1")) if shown else None,
             }
         )
     return out
+
+
+def hardest_items(limit: int = 15) -> list[dict]:
+    """Items rated by enough businesses, least clear first: where rewording would help most."""
+    shown = [row for row in act_results() if not row["suppressed"] and row["clarity_mean"] is not None]
+    return sorted(shown, key=lambda row: (row["clarity_mean"], row["feasibility_mean"] or 5))[:limit]
 
 
 def flagged_pairs(limit: int = 50) -> list[dict]:

@@ -257,6 +257,7 @@ def summary(request):
             "acts": selectors.summary_by_act(),
             "flagged": selectors.flagged_pairs(),
             "burden": selectors.cost_burden(),
+            "hardest": selectors.hardest_items(),
             "min_cell": selectors.min_cell(),
         },
     )
