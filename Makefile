@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/delivery.py || status=1; \
 	$(BIN)/python bench/eligibility.py || status=1; \
 	$(BIN)/python bench/journey_map.py || status=1; \
+	$(BIN)/python bench/business.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)

@@ -50,6 +50,11 @@ RESEARCH_BACK_OFFICE = answers(
 )
 RESEARCH_API = answers(403, anonymous=401, analyst=200, methodologist=200, admin=200)
 
+BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
+BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
+BUSINESS_BACK_OFFICE = answers(200, anonymous=302, client=302, business_representative=302, operator=403)
+REQUIREMENT_DEVELOPERS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=404)
+
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
     ("registry:home", "/", "get", EVERYONE_200),
@@ -169,6 +174,21 @@ PAGES = [
     ("design:project", "/design/projects/{project}/", "get", RESEARCHERS),
     ("design:test", "/design/tests/{test}/", "get", RESEARCHERS),
     ("design:panel", "/research-panel/", "get", SIGNED_IN),
+    ("business:home", "/business/", "get", BUSINESS_ONLY),
+    (
+        "business:profile",
+        "/business/profile/",
+        "get",
+        answers(403, anonymous=302, business_representative=200),
+    ),
+    ("business:object_add", "/business/objects/", "get", BUSINESS_POST_ONLY),
+    ("business:object_delete", "/business/objects/1/delete/", "get", BUSINESS_POST_ONLY),
+    ("business:requirement", "/business/requirements/999999/", "get", BUSINESS_ONLY),
+    ("business:cost", "/business/cost/", "get", BUSINESS_ONLY),
+    ("business:consultations", "/business/consultations/", "get", BUSINESS_ONLY),
+    ("business:draft", "/business/consultations/999999/", "get", BUSINESS_ONLY),
+    ("business:draft_summary", "/business/consultations/999999/summary/", "get", REQUIREMENT_DEVELOPERS),
+    ("business:summary", "/business/summary/", "get", EVERYONE_200),
 ]
 
 BACK_OFFICE = [
@@ -218,6 +238,11 @@ BACK_OFFICE = [
     ("design.designproject", "/admin/design/designproject/", RESEARCH_BACK_OFFICE),
     ("design.audiencetest", "/admin/design/audiencetest/", RESEARCH_BACK_OFFICE),
     ("design.panelmember", "/admin/design/panelmember/", RESEARCH_BACK_OFFICE),
+    ("business.act", "/admin/business/act/", BUSINESS_BACK_OFFICE),
+    ("business.requirement", "/admin/business/requirement/", BUSINESS_BACK_OFFICE),
+    ("business.businessprofile", "/admin/business/businessprofile/", BUSINESS_BACK_OFFICE),
+    ("business.draft", "/admin/business/draft/", BUSINESS_BACK_OFFICE),
+    ("business.agencytoken", "/admin/business/agencytoken/", BUSINESS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -266,6 +291,9 @@ API_ROUTES = [
     ("/design/projects/{project_id}", "/api/v1/design/projects/{project}", RESEARCH_API),
     ("/design/projects/{project_id}/stage", "/api/v1/design/projects/{project}/stage", answers(405)),
     ("/design/tests/{test_id}/summary", "/api/v1/design/tests/{test}/summary", RESEARCH_API),
+    ("/business/results", "/api/v1/business/results", answers(401)),
+    ("/business/dataset", "/api/v1/business/dataset", answers(401)),
+    ("/business/drafts/{draft_id}/summary", "/api/v1/business/drafts/1/summary", answers(401)),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

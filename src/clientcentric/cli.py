@@ -14,6 +14,9 @@ clientcentric notifications publish EVENT --topic T [--var NAME=VALUE …]  tell
 clientcentric feedback aggregate [--full]                 refresh the satisfaction counts (beat does it every 10 min)
 clientcentric feedback publish|verify QUARTER             freeze a quarter with its SHA-256 / check it
 clientcentric feedback qr AGENCY [--service S] [--out F]  QR code for an office window
+clientcentric business import-requirements FILE…         import acts and items of mandatory requirements
+clientcentric business find-candidates                   recompute duplicate/contradiction candidates
+clientcentric business issue-token AGENCY                API token for a developer of requirements
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 
@@ -70,7 +73,7 @@ def demo(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", appeals=60, train=True)
+    call_command("load_demo", appeals=60, train=True, business=True)
     call_command("feedback", "demo")
     call_command("load_research_demo")
     if not args.no_serve:

@@ -25,6 +25,7 @@ BACK_OFFICE_PERMISSIONS = {
         "delivery": ("view", "add", "change", "delete"),
         "research": ("view", "add", "change", "delete"),
         "design": ("view", "add", "change"),
+        "business": ("view", "add", "change", "delete"),
     },
     Role.ANALYST: {
         "registry": ("view",),
@@ -33,6 +34,7 @@ BACK_OFFICE_PERMISSIONS = {
         "knowledge": ("view",),
         "research": ("view", "add", "change", "delete"),
         "design": ("view", "add", "change"),
+        "business": ("view",),
     },
     Role.OPERATOR: {
         "registry": ("view",),
@@ -40,5 +42,5 @@ BACK_OFFICE_PERMISSIONS = {
         "knowledge": ("view",),
         "delivery": ("view",),
     },
-    Role.INSPECTOR: {"registry": ("view",)},
+    Role.INSPECTOR: {"registry": ("view",), "business": ("view",)},
 }

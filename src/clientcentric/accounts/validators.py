@@ -23,3 +23,29 @@ def is_valid_inn(value: str) -> bool:
 def validate_inn(value: str) -> None:
     if not is_valid_inn(value):
         raise ValidationError(_("INN must be 10 or 12 digits with a valid checksum."), code="invalid_inn")
+
+
+def is_valid_ogrn(value: str) -> bool:
+    """OGRN of an organisation: 13 digits, the last is (the first 12 as a number mod 11) mod 10."""
+    if not value.isdigit() or len(value) != 13 or value[0] not in "1259":
+        return False
+    return int(value[:12]) % 11 % 10 == int(value[12])
+
+
+def is_valid_ogrnip(value: str) -> bool:
+    """OGRNIP of a sole proprietor: 15 digits starting with 3, the last is (the first 14 mod 13) mod 10."""
+    if not value.isdigit() or len(value) != 15 or value[0] != "3":
+        return False
+    return int(value[:14]) % 13 % 10 == int(value[14])
+
+
+def validate_ogrn(value: str) -> None:
+    if not is_valid_ogrn(value):
+        raise ValidationError(_("OGRN must be 13 digits with a valid check digit."), code="invalid_ogrn")
+
+
+def validate_ogrnip(value: str) -> None:
+    if not is_valid_ogrnip(value):
+        raise ValidationError(
+            _("OGRNIP must be 15 digits starting with 3, with a valid check digit."), code="invalid_ogrnip"
+        )

@@ -6,6 +6,7 @@ from clientcentric import __version__
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
+from clientcentric.business.api import router as business_router
 from clientcentric.core.api_errors import install_error_handlers
 from clientcentric.delivery.api import events_router as life_events_router
 from clientcentric.delivery.api import me_router as delivery_me_router
@@ -44,3 +45,4 @@ api.add_router("/life-events", life_events_router)
 api.add_router("/me", delivery_me_router)
 api.add_router("/research", research_router)
 api.add_router("/design", design_router)
+api.add_router("/business", business_router)

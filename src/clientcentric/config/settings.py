@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "clientcentric.delivery",
     "clientcentric.research",
     "clientcentric.design",
+    "clientcentric.business",
 ]
 
 MIDDLEWARE = [
@@ -224,3 +225,14 @@ LOGGING = {
 }
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# «Государство для бизнеса»: public consultation windows in calendar days (ORV-3 regional example; AKE ≥ 7 days),
+# and the smallest group an anonymised data set may show (DESIGN.md §6).
+CLIENTCENTRIC_CONSULTATION_DAYS = {
+    "high": env.int("CLIENTCENTRIC_RIA_DAYS_HIGH", default=20),
+    "medium": env.int("CLIENTCENTRIC_RIA_DAYS_MEDIUM", default=15),
+    "low": env.int("CLIENTCENTRIC_RIA_DAYS_LOW", default=10),
+    "anti_corruption": env.int("CLIENTCENTRIC_ANTI_CORRUPTION_DAYS", default=7),
+    "max": env.int("CLIENTCENTRIC_CONSULTATION_DAYS_MAX", default=45),
+}
+CLIENTCENTRIC_MIN_CELL = env.int("CLIENTCENTRIC_MIN_CELL", default=10)

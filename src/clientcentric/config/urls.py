@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("clientcentric.research.urls")),
     path("", include("clientcentric.design.urls")),
     path("", include("clientcentric.registry.urls")),
+    path("", include("clientcentric.business.urls")),
 ]

@@ -18,6 +18,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Train the appeals classifier on the real appeals in ../shared/data first (about a minute).",
         )
+        parser.add_argument(
+            "--business",
+            action="store_true",
+            help="Also load the real acts with mandatory requirements and the demo businesses (about a minute).",
+        )
 
     def handle(self, *args, **options):
         report = demo.load_registry()
@@ -43,6 +48,11 @@ class Command(BaseCommand):
         )
 
         self._load_knowledge_base()
+
+        if options["business"]:
+            from clientcentric.business import demo as business_demo
+
+            self.stdout.write(business_demo.load())
 
         if options["appeals"]:
             from clientcentric.accounts.models import User

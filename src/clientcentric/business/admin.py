@@ -1,0 +1,146 @@
+"""Back office for methodologists: acts, items, drafts under consultation, agency tokens.
+
+Forms validate through the services (rules compiled, 247-ФЗ dates, consultation windows) so that an error
+shows next to its field; saves go through the services too.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Act, AgencyToken, BusinessProfile, ControlObject, Draft, Requirement
+
+
+class ServiceValidatedForm(forms.ModelForm):
+    validator = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            type(self).validator(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ActForm(ServiceValidatedForm):
+    validator = staticmethod(services.validate_act)
+
+    class Meta:
+        model = Act
+        fields = [
+            "code",
+            "title",
+            "developer",
+            "supervisory_body",
+            "control_type",
+            "assessment_forms",
+            "scope_rule",
+            "scope_explanation",
+            "published_on",
+            "effective_from",
+            "effective_to",
+            "date_exception",
+            "date_exception_reason",
+        ]
+
+
+class RequirementForm(ServiceValidatedForm):
+    validator = staticmethod(services.validate_requirement)
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "act",
+            "item_no",
+            "position",
+            "chapter",
+            "text",
+            "applicability_rule",
+            "rule_explanation",
+            "effective_from",
+            "cost_activity",
+            "cost_hours",
+            "cost_out_of_pocket",
+            "cost_frequency",
+        ]
+
+
+@admin.register(Act)
+class ActAdmin(admin.ModelAdmin):
+    form = ActForm
+    list_display = ("code", "title", "supervisory_body", "effective_from", "date_exception")
+    search_fields = ("code", "title")
+
+    def save_model(self, request, obj, form, change):
+        services.save_act(obj, actor=request.user)
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    form = RequirementForm
+    list_display = ("__str__", "chapter", "applicability_rule", "cost_frequency")
+    list_filter = ("act",)
+    search_fields = ("item_no", "text", "applicability_rule")
+    list_select_related = ("act",)
+
+    def save_model(self, request, obj, form, change):
+        services.save_requirement(obj, actor=request.user)
+
+
+class ControlObjectInline(admin.TabularInline):
+    model = ControlObject
+    extra = 0
+
+
+@admin.register(BusinessProfile)
+class BusinessProfileAdmin(admin.ModelAdmin):
+    list_display = ("business", "ogrn", "size", "region", "employees")
+    search_fields = ("business__name", "business__inn", "ogrn")
+    inlines = [ControlObjectInline]
+
+    def save_model(self, request, obj, form, change):
+        services.save_profile(obj, actor=request.user)
+
+
+class DraftForm(ServiceValidatedForm):
+    validator = staticmethod(services.validate_draft)
+
+    class Meta:
+        model = Draft
+        fields = [
+            "title",
+            "developer",
+            "procedure",
+            "degree",
+            "summary",
+            "scope_rule",
+            "scope_explanation",
+            "opens_on",
+            "closes_on",
+        ]
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    form = DraftForm
+    list_display = ("title", "procedure", "degree", "developer", "opens_on", "closes_on")
+    list_filter = ("procedure", "degree")
+
+    def save_model(self, request, obj, form, change):
+        services.save_draft(obj, actor=request.user)
+
+
+@admin.register(AgencyToken)
+class AgencyTokenAdmin(admin.ModelAdmin):
+    list_display = ("agency", "name", "created_at", "revoked")
+    fields = ("agency", "name", "revoked")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        token, plain = services.issue_agency_token(obj.agency, obj.name, actor=request.user)
+        obj.pk = token.pk
+        messages.warning(request, _("The token, shown only now — copy it: %(token)s") % {"token": plain})

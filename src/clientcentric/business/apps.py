@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessConfig(AppConfig):
+    name = "clientcentric.business"
+    label = "business"
+    verbose_name = _("State for Business: mandatory requirements")
+    default_auto_field = "django.db.models.BigAutoField"

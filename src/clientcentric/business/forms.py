@@ -1,0 +1,119 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clientcentric.accounts.models import BusinessClient
+
+from .models import Assessment, BusinessProfile, ControlObject, SizeCategory
+
+RATING_CHOICES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BusinessClient.Kind.choices)
+    inn = forms.CharField(label=_("INN"), max_length=12)
+    ogrn = forms.CharField(label=_("OGRN / OGRNIP"), max_length=15)
+    okved = forms.CharField(label=_("OKVED codes"), help_text=_("Separated by commas, e.g. 56.10, 47.11"))
+    size = forms.ChoiceField(label=_("Size category"), choices=SizeCategory.choices)
+    region = forms.CharField(label=_("Region code"), max_length=2, help_text=_("Two digits, e.g. 78"))
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
+    works_at_height = forms.NullBooleanField(
+        label=_("Staff work at height (1.8 m and more)"),
+        widget=forms.Select(choices=[("unknown", _("not said")), ("true", _("yes")), ("false", _("no"))]),
+        required=False,
+    )
+    objects_complete = forms.BooleanField(label=_("Our list of objects below is complete"), required=False)
+
+    @classmethod
+    def initial_from(cls, profile: BusinessProfile):
+        b = profile.business
+        return {
+            "name": b.name,
+            "kind": b.kind,
+            "inn": b.inn,
+            "ogrn": profile.ogrn,
+            "okved": ", ".join(profile.okved),
+            "size": profile.size,
+            "region": profile.region,
+            "employees": profile.employees,
+            "works_at_height": profile.works_at_height,
+            "objects_complete": profile.objects_complete,
+        }
+
+
+class ObjectForm(forms.ModelForm):
+    class Meta:
+        model = ControlObject
+        fields = ["kind", "name", "area", "purpose", "voltage_kv", "hazard_class"]
+
+
+class AssessmentForm(forms.ModelForm):
+    clarity = forms.TypedChoiceField(
+        label=_("Clarity (1–5)"), choices=RATING_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    feasibility = forms.TypedChoiceField(
+        label=_("Feasibility (1–5)"), choices=RATING_CHOICES, coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "applies",
+            "clarity",
+            "feasibility",
+            "comment",
+            "flag",
+            "flagged_with",
+            "cost_hours",
+            "cost_out_of_pocket",
+            "cost_frequency",
+        ]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3}), "flagged_with": forms.HiddenInput()}
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applies"].widget = forms.RadioSelect(
+            choices=[("", _("not said"))] + list(Assessment.Applies.choices)
+        )
+        self.fields["flagged_with"].widget = forms.Select(
+            choices=[("", "—")] + [(other.pk, str(other)) for _link, other in candidates]
+        )
+        self.fields["flagged_with"].required = False
+        self.fields["other_item"] = forms.CharField(
+            label=_("…or another item: act code and item number"),
+            help_text=_("For example: ПОТЭУ_903н 6.5"),
+            required=False,
+        )
+
+    def clean(self):
+        data = super().clean()
+        other = (data.get("other_item") or "").strip()
+        if other:
+            from .models import Requirement
+
+            code, _sep, item_no = other.rpartition(" ")
+            found = Requirement.objects.filter(
+                act__code=code.strip().rstrip(","), item_no=item_no.strip()
+            ).first()
+            if found is None:
+                self.add_error(
+                    "other_item", _("No such item: write the act code, a space and the item number.")
+                )
+            else:
+                data["flagged_with"] = found
+        return data
+
+
+class HourlyRateForm(forms.Form):
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate of staff time, ₽"), min_value=0, max_digits=10, decimal_places=2
+    )
+
+
+class DraftCommentForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Do you support the draft? (1 — no, 5 — fully)"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+    )
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))

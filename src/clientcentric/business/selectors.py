@@ -1,0 +1,507 @@
+"""Reads of the business app: whose business a user acts for, the personal list, costs, summaries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientcentric.accounts.models import Representative
+from clientcentric.core.process_cache import ProcessCache
+from clientcentric.engines.requirements import cost as scm
+from clientcentric.engines.requirements import personal_list as plist
+
+from . import facts as business_facts
+from . import rules
+from .models import (
+    Act,
+    Assessment,
+    BusinessProfile,
+    CandidateLink,
+    Draft,
+    Requirement,
+    SizeCategory,
+    item_label,
+)
+
+COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
+REQUIREMENT_FIELDS = (
+    "id",
+    "act_id",
+    "item_no",
+    "chapter",
+    "text",
+    "applicability_rule",
+    "rule_explanation",
+    "effective_from",
+    "cost_activity",
+    "cost_hours",
+    "cost_out_of_pocket",
+    "cost_frequency",
+)
+
+
+def profile_for(user, on: date | None = None) -> BusinessProfile | None:
+    """The profile of the business this user represents today (the first, if several)."""
+    if not user.is_authenticated:
+        return None
+    on = on or timezone.localdate()
+    rep = (
+        Representative.objects.filter(person=user, business__isnull=False, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("business__profile")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if rep is None:
+        return None
+    return getattr(rep.business, "profile", None)
+
+
+def business_facts_of(profile: BusinessProfile) -> dict:
+    return business_facts.derive(profile, list(profile.control_objects.all()))
+
+
+def _value_words(value) -> str:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, frozenset | set | list | tuple):
+        return ", ".join(sorted(map(str, value))) or "—"
+    return str(value)
+
+
+def explain(text: str, fact_values: dict) -> list[tuple[str, str]]:
+    """The facts a rule read, as (label, value) pairs in plain words."""
+    if not text:
+        return []
+    used = sorted(rules.compiled(text).facts_used)
+    return [
+        (
+            business_facts.label(name),
+            _value_words(fact_values[name]) if name in fact_values else _("not given"),
+        )
+        for name in used
+    ]
+
+
+@dataclass
+class ListEntry:
+    requirement: dict
+    act: Act
+    status: str
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    explanation: str = ""
+    missing: list[str] = field(default_factory=list)
+    assessment: Assessment | None = None
+
+    @property
+    def in_force_from(self):
+        return self.requirement["effective_from"] or self.act.effective_from
+
+    @property
+    def label(self) -> str:
+        return item_label(self.requirement["chapter"], self.requirement["item_no"])
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [business_facts.label(name) for name in self.missing]
+
+
+@dataclass
+class PersonalList:
+    on: date
+    facts: dict
+    applies: list[ListEntry]
+    unknown: list[ListEntry]
+    not_applicable_count: int
+    missing_facts: list[tuple[str, str, int]]  # (fact, label, how many requirements wait for it)
+
+    @property
+    def unknown_by_act(self) -> list[tuple[Act, list[ListEntry]]]:
+        return self.by_act(self.unknown)
+
+    def by_act(self, entries=None) -> list[tuple[Act, list[ListEntry]]]:
+        groups: dict[int, tuple[Act, list]] = {}
+        for entry in self.applies if entries is None else entries:
+            groups.setdefault(entry.act.pk, (entry.act, []))[1].append(entry)
+        return list(groups.values())
+
+
+def _load_rule_index() -> tuple[list, dict]:
+    """Items grouped by their rules: [(act id, (act scope rule, item rule), (requirement ids…))], and each
+    act's end date. 50,000 items carry a few thousand distinct rule pairs: deciding per pair, then fanning
+    the answer out to the ids, keeps the per-item work inside C (dict.fromkeys)."""
+    acts = {a["pk"]: a for a in Act.objects.values("pk", "scope_rule", "effective_to")}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for rid, act_id, rule in Requirement.objects.values_list("id", "act_id", "applicability_rule"):
+        groups[(act_id, rule)].append(rid)
+    index = [
+        (act_id, (acts[act_id]["scope_rule"], rule), tuple(ids)) for (act_id, rule), ids in groups.items()
+    ]
+    return index, {pk: a["effective_to"] for pk, a in acts.items()}
+
+
+# The rules of 50,000 items are read once a minute at most, and at once after a save in this process;
+# bulk imports clear it themselves (they send no signals).
+rule_index = ProcessCache(_load_rule_index, ttl=60).invalidate_on(Act, Requirement)
+
+
+def _truth(fact_values: dict, on: date):
+    params = rules.parameters()
+
+    def value(text):
+        # value() answers True / False / None without building a Result with its reasons: the list needs only
+        # the answer, and reasons are asked for the few lines shown.
+        return rules.compiled(text).value(fact_values, on, params)
+
+    return value
+
+
+def statuses(fact_values: dict, on: date) -> dict[int, str]:
+    """Requirement id → applies / not_applicable / unknown for one business's facts on a date."""
+    index, ends = rule_index.get()
+    live = [
+        (n, texts)
+        for n, (act_id, texts, _ids) in enumerate(index)
+        if ends[act_id] is None or ends[act_id] >= on
+    ]
+    by_group = plist.build(live, _truth(fact_values, on))
+    decided: dict[int, str] = {}
+    for n, status in by_group.items():
+        decided.update(dict.fromkeys(index[n][2], status))
+    return decided
+
+
+def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalList:
+    on = on or timezone.localdate()
+    fact_values = business_facts_of(profile)
+    acts = {a.pk: a for a in Act.objects.select_related("developer")}
+    decided = statuses(fact_values, on)
+    rows = [
+        r
+        for r in Requirement.objects.order_by("act__code", "position").values(*REQUIREMENT_FIELDS)
+        if decided.get(r["id"], plist.NOT_APPLICABLE) != plist.NOT_APPLICABLE
+    ]
+    not_applicable = sum(1 for status in decided.values() if status == plist.NOT_APPLICABLE)
+    assessments = {a.requirement_id: a for a in profile.assessments.select_related("flagged_with__act")}
+    applies, unknown, waiting = [], [], defaultdict(int)
+    missing_memo: dict[str, tuple[str, ...]] = {}
+    explain_memo: dict[str, list] = {}
+
+    def explained(text):
+        if text not in explain_memo:
+            explain_memo[text] = explain(text, fact_values)
+        return explain_memo[text]
+
+    for row in rows:
+        status = decided[row["id"]]
+        act = acts[row["act_id"]]
+        texts = [t for t in (act.scope_rule, row["applicability_rule"]) if t]
+        entry = ListEntry(
+            requirement=row,
+            act=act,
+            status=status,
+            explanation=row["rule_explanation"] or act.scope_explanation,
+            reasons=[pair for text in texts for pair in explained(text)],
+            assessment=assessments.get(row["id"]),
+        )
+        if status == plist.UNKNOWN:
+            for text in texts:
+                if text not in missing_memo:
+                    missing_memo[text] = rules.evaluate(text, fact_values, on).missing
+                entry.missing.extend(m for m in missing_memo[text] if m not in entry.missing)
+            for name in entry.missing:
+                waiting[name] += 1
+            unknown.append(entry)
+        else:
+            applies.append(entry)
+    missing = sorted(
+        ((name, business_facts.label(name), count) for name, count in waiting.items()), key=lambda t: -t[2]
+    )
+    return PersonalList(on, fact_values, applies, unknown, not_applicable, missing)
+
+
+def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.CostReport:
+    """SCM over the requirements that apply; the business's own figures replace the registry's defaults."""
+    activities = []
+    for entry in entries:
+        r, a = entry.requirement, entry.assessment
+        if a is not None and a.applies == Assessment.Applies.DISPUTED:
+            continue
+
+        def own(name, a=a, r=r):
+            mine = getattr(a, name) if a is not None else None
+            return r[name] if mine is None else mine
+
+        if own("cost_frequency") == 0:
+            continue
+        activities.append(
+            scm.Activity(
+                requirement=r["id"],
+                act=entry.act.code,
+                hours=own("cost_hours"),
+                out_of_pocket=own("cost_out_of_pocket"),
+                frequency=own("cost_frequency"),
+            )
+        )
+    return scm.yearly_cost(activities, profile.hourly_rate)
+
+
+def candidates_for(requirement: Requirement) -> list[tuple[CandidateLink, Requirement]]:
+    links = CandidateLink.objects.filter(Q(first=requirement) | Q(second=requirement)).select_related(
+        "first__act", "second__act"
+    )
+    pairs = [(link, link.second if link.first_id == requirement.pk else link.first) for link in links]
+    return sorted(pairs, key=lambda p: (p[0].kind != "contradiction", -p[0].score))
+
+
+def drafts_for(profile: BusinessProfile, on: date | None = None) -> list[tuple[Draft, str]]:
+    """Drafts whose consultation is open or coming and that touch this business (rule true or unknown)."""
+    on = on or timezone.localdate()
+    fact_values = business_facts_of(profile)
+    feed = []
+    for draft in Draft.objects.filter(closes_on__gte=on).select_related("developer").order_by("closes_on"):
+        result = rules.evaluate(draft.scope_rule, fact_values, on)
+        outcome = "eligible" if result is None else result.outcome.value
+        if outcome != "not_eligible":
+            feed.append((draft, outcome))
+    return feed
+
+
+def min_cell() -> int:
+    return settings.CLIENTCENTRIC_MIN_CELL
+
+
+def act_results(act_ids=None) -> list[dict]:
+    """Per act and item: how many businesses rated it, mean clarity and feasibility, disputes, flags.
+
+    A cell rated by fewer businesses than the minimum shows its count only.
+    """
+    qs = Assessment.objects.select_related("requirement__act")
+    if act_ids is not None:
+        qs = qs.filter(requirement__act_id__in=act_ids)
+    per_item: dict[int, dict] = {}
+    for a in qs:
+        r = a.requirement
+        cell = per_item.setdefault(
+            r.pk,
+            {
+                "act": r.act.code,
+                "item_no": r.item_no,
+                "requirement_id": r.pk,
+                "businesses": set(),
+                "clarity": [],
+                "feasibility": [],
+                "confirmed": 0,
+                "disputed": 0,
+                "duplicate": 0,
+                "contradiction": 0,
+            },
+        )
+        cell["businesses"].add(a.profile_id)
+        if a.clarity:
+            cell["clarity"].append(a.clarity)
+        if a.feasibility:
+            cell["feasibility"].append(a.feasibility)
+        if a.applies:
+            cell[a.applies] += 1
+        if a.flag:
+            cell[a.flag] += 1
+    out = []
+    for cell in per_item.values():
+        n = len(cell.pop("businesses"))
+        clarity, feasibility = cell.pop("clarity"), cell.pop("feasibility")
+        shown = n >= min_cell()
+        out.append(
+            {
+                **cell,
+                "businesses": n,
+                "suppressed": not shown,
+                "clarity_mean": round(sum(clarity) / len(clarity), 2) if shown and clarity else None,
+                "feasibility_mean": round(sum(feasibility) / len(feasibility), 2)
+                if shown and feasibility
+                else None,
+                **(
+                    {}
+                    if shown
+                    else {k: None for k in ("confirmed", "disputed", "duplicate", "contradiction")}
+                ),
+            }
+        )
+    return sorted(out, key=lambda c: (c["act"], c["requirement_id"]))
+
+
+def summary_by_act() -> list[dict]:
+    """Clarity, feasibility and flags per act over all businesses (small groups suppressed)."""
+    rows = defaultdict(lambda: {"businesses": set(), "clarity": [], "feasibility": [], "flags": 0})
+    for a in Assessment.objects.select_related("requirement__act").only(
+        "profile_id", "clarity", "feasibility", "flag", "requirement__act__code", "requirement__act__title"
+    ):
+        row = rows[a.requirement.act]
+        row["businesses"].add(a.profile_id)
+        if a.clarity:
+            row["clarity"].append(a.clarity)
+        if a.feasibility:
+            row["feasibility"].append(a.feasibility)
+        row["flags"] += bool(a.flag)
+    out = []
+    for act, row in sorted(rows.items(), key=lambda kv: kv[0].code):
+        n = len(row["businesses"])
+        shown = n >= min_cell()
+
+        def mean(values, shown=shown):
+            return round(sum(values) / len(values), 2) if shown and values else None
+
+        out.append(
+            {
+                "act": act,
+                "businesses": n,
+                "suppressed": not shown,
+                "clarity": mean(row["clarity"]),
+                "feasibility": mean(row["feasibility"]),
+                "flags": row["flags"] if shown else None,
+            }
+        )
+    return out
+
+
+def cost_burden(on: date | None = None) -> list[dict]:
+    """Mean yearly cost per business by act and size category, over every business with a profile."""
+    on = on or timezone.localdate()
+    rows = {
+        r["id"]: r
+        for r in Requirement.objects.filter(cost_frequency__gt=0).values(
+            "id", "act__code", "cost_hours", "cost_out_of_pocket", "cost_frequency"
+        )
+    }
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    profiles = BusinessProfile.objects.select_related("business").prefetch_related(
+        "control_objects", "assessments"
+    )
+    for profile in profiles:
+        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
+        own = {a.requirement_id: a for a in profile.assessments.all()}
+        activities = []
+        for rid, row in rows.items():
+            a = own.get(rid)
+            if decided.get(rid) != plist.APPLIES or (
+                a is not None and a.applies == Assessment.Applies.DISPUTED
+            ):
+                continue
+            pick = {
+                n: (getattr(a, n) if a is not None and getattr(a, n) is not None else row[n])
+                for n in COST_FIELDS
+            }
+            activities.append(
+                scm.Activity(
+                    rid,
+                    row["act__code"],
+                    pick["cost_hours"],
+                    pick["cost_out_of_pocket"],
+                    pick["cost_frequency"],
+                )
+            )
+        for act, value in scm.yearly_cost(activities, profile.hourly_rate).by_act.items():
+            totals[(act, profile.size)].append(value)
+            totals[(act, "")].append(value)
+    out = []
+    for (act, size), values in sorted(totals.items()):
+        shown = len(values) >= min_cell()
+        out.append(
+            {
+                "act": act,
+                "size": size,
+                "size_label": SizeCategory(size).label if size else _("all sizes"),
+                "businesses": len(values),
+                "suppressed": not shown,
+                "mean_cost": (sum(values) / len(values)).quantize(Decimal("1")) if shown else None,
+            }
+        )
+    return out
+
+
+def hardest_items(limit: int = 15) -> list[dict]:
+    """Items rated by enough businesses, least clear first: where rewording would help most."""
+    shown = [row for row in act_results() if not row["suppressed"] and row["clarity_mean"] is not None]
+    return sorted(shown, key=lambda row: (row["clarity_mean"], row["feasibility_mean"] or 5))[:limit]
+
+
+def flagged_pairs(limit: int = 50) -> list[dict]:
+    """Pairs businesses flagged as duplicates or contradictions, most flagged first."""
+    counts = defaultdict(lambda: {"businesses": 0})
+    for a in Assessment.objects.exclude(flag="").select_related("requirement__act", "flagged_with__act"):
+        if a.flagged_with is None:
+            continue
+        key = (a.flag, *sorted((a.requirement_id, a.flagged_with_id)))
+        cell = counts[key]
+        cell.update({"kind": a.flag, "a": a.requirement, "b": a.flagged_with})
+        cell["businesses"] += 1
+    return sorted(counts.values(), key=lambda c: -c["businesses"])[:limit]
+
+
+def draft_summary(draft: Draft) -> dict:
+    """For the draft's developer: how many businesses commented, the spread of ratings, every comment."""
+    comments = list(draft.comments.select_related("profile__business").order_by("-created_at"))
+    spread = {i: 0 for i in range(1, 6)}
+    for c in comments:
+        spread[c.rating] += 1
+    n = len(comments)
+    return {
+        "comments": comments,
+        "count": n,
+        "spread": spread,
+        "mean": round(sum(c.rating for c in comments) / n, 2) if n else None,
+        "by_size": _count_by(comments, lambda c: c.profile.get_size_display()),
+    }
+
+
+def _count_by(rows, key) -> list[tuple[str, int]]:
+    counts = defaultdict(int)
+    for row in rows:
+        counts[key(row)] += 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def anonymised_dataset(act_ids) -> list[dict]:
+    """One row per (act, item, size category) with at least the minimum of businesses; no business ids."""
+    cells = defaultdict(lambda: {"businesses": set(), "clarity": [], "feasibility": [], "disputed": 0})
+    qs = Assessment.objects.filter(requirement__act_id__in=act_ids).select_related(
+        "requirement__act", "profile"
+    )
+    for a in qs:
+        cell = cells[(a.requirement.act.code, a.requirement.item_no, a.profile.size)]
+        cell["businesses"].add(a.profile_id)
+        if a.clarity:
+            cell["clarity"].append(a.clarity)
+        if a.feasibility:
+            cell["feasibility"].append(a.feasibility)
+        cell["disputed"] += a.applies == Assessment.Applies.DISPUTED
+    rows = []
+    for (act, item_no, size), cell in sorted(cells.items()):
+        n = len(cell["businesses"])
+        if n < min_cell():
+            continue
+        rows.append(
+            {
+                "act": act,
+                "item_no": item_no,
+                "size": size,
+                "businesses": n,
+                "clarity_mean": round(sum(cell["clarity"]) / len(cell["clarity"]), 2)
+                if cell["clarity"]
+                else None,
+                "feasibility_mean": round(sum(cell["feasibility"]) / len(cell["feasibility"]), 2)
+                if cell["feasibility"]
+                else None,
+                "disputed_share": round(cell["disputed"] / n, 3),
+            }
+        )
+    return rows
