@@ -284,3 +284,24 @@ def test_delivery_remind_command_sends_due_reminders(people, office):
     out = StringIO()
     call_command("delivery", "remind", stdout=out)
     assert "0" in out.getvalue()  # 30 hours ahead: not due yet
+
+
+def test_the_chat_bot_tells_a_client_their_open_offers_and_requests(pensioner, registry, pension_rule):
+    from clientcentric.knowledge import chatbot
+
+    offer = _offered(pensioner, registry)
+    conversation = chatbot.start(client=pensioner)
+    [reply] = chatbot.receive(conversation, "какой статус моего заявления?", user=pensioner)
+    assert reply.payload["offers"] == [
+        {"service": registry["service"].name, "url": f"/me/offers/{offer.pk}/"}
+    ]
+    request = services.accept_offer(offer, {})
+    [reply] = chatbot.receive(conversation, "статус заявления", user=pensioner)
+    assert reply.payload["requests"] == [
+        {
+            "service": registry["service"].name,
+            "status": request.get_status_display(),
+            "url": f"/me/requests/{request.pk}/",
+        }
+    ]
+    assert reply.payload["offers"] == []

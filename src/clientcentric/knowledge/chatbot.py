@@ -156,9 +156,42 @@ def _appeal_status(conversation: Conversation, number: str, user) -> Message:
             actions=["sign_in"],
         )
     own = list(Appeal.objects.select_related("policy").filter(author=user).order_by("-registered_at")[:5])
-    if not own:
-        return _bot(conversation, _("You have no appeals yet."), "status", actions=["start_appeal"])
-    return _bot(conversation, _("Your latest appeals:"), "status", appeals=[_status_line(a) for a in own])
+    requests, offers = _requests_and_offers(user)
+    if not (own or requests or offers):
+        return _bot(
+            conversation, _("You have no appeals or requests yet."), "status", actions=["start_appeal"]
+        )
+    return _bot(
+        conversation,
+        _("Your latest appeals and requests:"),
+        "status",
+        appeals=[_status_line(a) for a in own],
+        requests=requests,
+        offers=offers,
+    )
+
+
+def _requests_and_offers(user) -> tuple[list[dict], list[dict]]:
+    """The client's latest service requests with their status, and open offers to apply for in one click."""
+    from clientcentric.delivery.models import Offer, ServiceRequest
+
+    requests = [
+        {
+            "service": request.service.name,
+            "status": request.get_status_display(),
+            "url": reverse("delivery:request", args=[request.pk]),
+        }
+        for request in ServiceRequest.objects.select_related("service")
+        .filter(client=user)
+        .order_by("-submitted_at")[:5]
+    ]
+    offers = [
+        {"service": offer.service.name, "url": reverse("delivery:offer", args=[offer.pk])}
+        for offer in Offer.objects.select_related("service")
+        .filter(client=user, status=Offer.Status.OPEN, kind=Offer.Kind.OFFER)
+        .order_by("-created_at")[:5]
+    ]
+    return requests, offers
 
 
 def transcript(conversation: Conversation) -> str:
