@@ -80,9 +80,12 @@ def invite(
     person=None,
     appeal=None,
     email: str = "",
+    shown_as: str = "",
     now=None,
 ) -> Invitation:
     """Offer the instrument for one finished transaction and send the link on the client's channel.
+
+    `shown_as` is how the client knows the transaction (an appeal's number); the reference stays internal.
 
     Calling it again for the same transaction end returns the first invitation (channels retry).
     """
@@ -127,7 +130,7 @@ def invite(
             _("How did we do? Rate it in 30 seconds"),
             _("Please rate how your request %(ref)s was handled: %(link)s\nThe link works for %(days)s days.")
             % {
-                "ref": transaction_ref,
+                "ref": shown_as or transaction_ref,
                 "link": link_for(invitation),
                 "days": settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS,
             },
@@ -141,15 +144,22 @@ def invite_for_answered_appeal(appeal_id: int) -> Invitation | None:
     """Called by appeals after an answer commits; a failure here must never undo the answer."""
     from clientcentric.appeals.models import Appeal
 
-    appeal = Appeal.objects.select_related("author", "executor", "need").filter(pk=appeal_id).first()
+    appeal = (
+        Appeal.objects.select_related("author", "executor", "need", "life_situation")
+        .filter(pk=appeal_id)
+        .first()
+    )
     if appeal is None or appeal.answered_at is None:
         return None
-    life_situation = appeal.need.life_situations.first() if appeal.need_id else None
+    life_situation = appeal.life_situation or (
+        appeal.need.life_situations.first() if appeal.need_id else None
+    )
     return invite(
         end_point=EndPoint.APPEAL_ANSWERED,
         transaction_kind="appeal",
         # A reopened appeal answered again is a new transaction end: the answer time tells them apart.
         transaction_ref=f"{appeal.number}@{appeal.answered_at:%Y%m%d%H%M%S}",
+        shown_as=appeal.number,
         touchpoint=_TOUCHPOINT_OF_CHANNEL.get(appeal.channel, "portal"),
         agency=appeal.executor,
         life_situation=life_situation,
