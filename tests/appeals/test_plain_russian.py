@@ -334,3 +334,18 @@ def test_cli_uses_an_agencys_limits(tmp_path, capsys, housing):
     assert len(data["long_sentences"]) == 2 and data["verdict"] == "needs_work"
     with pytest.raises(CommandError):
         call_command("text", "readability", str(path), "--agency", "no-such-agency")
+
+
+def test_a_refusal_is_checked_as_the_operator_types_its_explanation_and_next_steps(operator_client):
+    response = operator_client.post(
+        "/operator/plain-check/",
+        {
+            "fields": "explanation,next_steps",
+            "explanation": "В соответствии с регламентом в предоставлении услуги отказано.",
+            "next_steps": "Вы можете обратиться в МФЦ.",
+        },
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    page = response.content.decode()
+    assert "<mark" in page and "В соответствии с" in page  # the explanation is checked
+    assert 'data-check="next-step">✔' in page  # and the next steps count as the clear next step

@@ -258,7 +258,10 @@ def _work_page(request, appeal, form, status=200):
 @require_POST
 def plain_check(request):
     """The plain-Russian check of the answer being typed (htmx fragment under the answer form)."""
-    text = request.POST.get("text", "")
+    # Any form can ask for it: `fields` names the fields whose text is checked together (a refusal's explanation
+    # and next steps), `text` by default.
+    fields = [name for name in request.POST.get("fields", "text").split(",") if name][:5]
+    text = "\n\n".join(request.POST.get(name, "") for name in fields).strip()
     # The limits of the appeal's executor, which the answer will be sent under; else the operator's agency.
     number = request.POST.get("appeal", "")
     agency = _operator_appeal(request, number).executor if number else request.user.agency
