@@ -39,7 +39,7 @@ def test_business_sees_its_list_and_rates_a_requirement(page, business_site):
     page.get_by_label(re.compile("применяется к нам", re.I)).check()
     page.get_by_label(re.compile("Ясность")).select_option("2")
     page.get_by_label(re.compile("Исполнимость")).select_option("4")
-    page.get_by_label(re.compile("Комментарий")).fill(
+    page.locator("main").get_by_label(re.compile("Комментарий")).fill(
         "Непонятно, кого назначать ответственным в малой пекарне."
     )
     page.get_by_role("button", name=re.compile("Сохранить оценку")).click()
