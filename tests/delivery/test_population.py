@@ -56,7 +56,13 @@ def test_eligibility_run_command_prints_the_counts(db, consent_text, registry, p
     assert Offer.objects.filter(client=person, kind="offer").count() == 1
 
 
-def test_population_run_in_celery_chunks_sums_the_same_counts(db, consent_text, registry, pension_rule):
+def test_population_run_in_celery_chunks_sums_the_same_counts(
+    db, consent_text, registry, pension_rule, monkeypatch
+):
+    from clientcentric.config.celery import app
+
+    # No worker runs beside the tests: the chunks run in-process, also when Redis is configured.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     for number in range(5):
         person = make_client(f"p{number}", snils_number=311222330 + number, birth=date(1950, 1, 1))
         services.give_consent(person, life_situation=registry["pension"])
