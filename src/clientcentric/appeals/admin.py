@@ -114,8 +114,14 @@ class AppealAdmin(admin.ModelAdmin):
         "deadline_at",
     )
     list_filter = ("status", "channel", "kind", "executor")
-    search_fields = ("number", "topic", "district")
+    search_fields = ("topic", "district")
     date_hierarchy = "registered_at"
+
+    def get_search_results(self, request, queryset, search_term):
+        # The public number is derived from the key, so it is searched by parsing it, not as a column.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_number = queryset.with_number(search_term)
+        return (found | by_number) if search_term else found, may_have_duplicates
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("executor", "need")

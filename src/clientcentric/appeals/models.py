@@ -1,11 +1,13 @@
 """Appeals from every touchpoint, their deadlines, routing and history (standard §4.6, 59-ФЗ)."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency
@@ -167,8 +169,20 @@ class SocialAccount(models.Model):
         return f"{self.get_network_display()}: {self.name}"
 
 
+_NUMBER = re.compile(r"\s*№?\s*(\d{4})-(\d{6,})\s*")
+
+
+class AppealQuerySet(models.QuerySet):
+    def with_number(self, number: str):
+        """The appeal a public number names (``with_number("2026-000123")``); none for anything else."""
+        match = _NUMBER.fullmatch(number or "")
+        if match is None:
+            return self.none()
+        year, key = match.groups()
+        return self.filter(pk=int(key), registered_at__year=int(year))
+
+
 class Appeal(models.Model):
-    number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WRITTEN)
     text = models.TextField(_("text"))
@@ -270,8 +284,21 @@ class Appeal(models.Model):
         indexes = [models.Index(fields=["executor", "status", "deadline_at"])]
         permissions = [("route_appeal", _("Can route appeals that wait for a human router"))]
 
+    objects = AppealQuerySet.as_manager()
+
     def __str__(self):
         return f"№ {self.number}"
+
+    @property
+    def number(self) -> str:
+        """The public number: the registration year (in the platform's time zone) and the key.
+
+        Derived, not stored, so registering an appeal is one INSERT and two concurrent intakes can never draw the
+        same number.
+        """
+        if self.pk is None or self.registered_at is None:
+            return ""
+        return f"{timezone.localtime(self.registered_at):%Y}-{self.pk:06d}"
 
     def get_absolute_url(self):
         return reverse("appeals:public_detail", args=[self.number])

@@ -18,7 +18,7 @@ def tracked_appeal(number: str, user) -> Appeal | None:
     appeal = (
         Appeal.objects.select_related("executor", "policy", "need", "life_situation")
         .prefetch_related("events", "answers")
-        .filter(number=number)
+        .with_number(number)
         .first()
     )
     if appeal is None:

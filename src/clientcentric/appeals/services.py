@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -106,11 +105,6 @@ _agencies_by_name = KeyedProcessCache(lambda name: Agency.objects.filter(name=na
 )
 
 
-def _public_number(appeal: Appeal) -> str:
-    # Derived from the primary key, so concurrent intakes can never draw the same number.
-    return f"{timezone.localtime(appeal.registered_at):%Y}-{appeal.pk:06d}"
-
-
 def receive_appeal(
     data: AppealInput,
     *,
@@ -204,7 +198,6 @@ def _register(
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
     appeal = Appeal(
-        number=f"new-{uuid.uuid4().hex[:16]}",
         channel=data.channel,
         kind=data.kind,
         text=data.text,
@@ -234,8 +227,6 @@ def _register(
     # rest was computed here, related rows were just read, and uniqueness is the database's job.
     appeal.clean_fields(exclude=_COMPUTED_FIELDS)
     appeal.save()
-    appeal.number = _public_number(appeal)
-    appeal.save(update_fields=["number"])
     AppealEvent.objects.create(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered."))
     audit.record(
         actor,

@@ -139,7 +139,7 @@ def similar(request):
 @require_roles()
 @require_POST
 def support(request, number):
-    appeal = get_object_or_404(Appeal, number=number)
+    appeal = get_object_or_404(Appeal.objects.with_number(number))
     try:
         created = services.support(appeal, person=request.user)
     except ValidationError as error:
@@ -157,7 +157,7 @@ def support(request, number):
 @require_roles()
 @require_POST
 def reopen(request, number):
-    appeal = get_object_or_404(Appeal, number=number)
+    appeal = get_object_or_404(Appeal.objects.with_number(number))
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -187,7 +187,7 @@ def queue(request):
 
 def _operator_appeal(request, number) -> Appeal:
     appeal = get_object_or_404(
-        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation"), number=number
+        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation").with_number(number)
     )
     if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
         raise PermissionDenied
@@ -312,7 +312,9 @@ def routing_desk(request):
     if not request.user.has_perm("appeals.route_appeal"):
         raise PermissionDenied
     if request.method == "POST":
-        appeal = get_object_or_404(Appeal, number=request.POST.get("number", ""), status=Status.NEEDS_ROUTING)
+        appeal = get_object_or_404(
+            Appeal.objects.with_number(request.POST.get("number", "")), status=Status.NEEDS_ROUTING
+        )
         form = RouteForm(request.POST)
         if form.is_valid():
             services.route_manually(

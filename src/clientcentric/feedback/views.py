@@ -138,7 +138,7 @@ def widget(request):
         appeal = None
         number = request.POST.get("appeal", "")
         if number:
-            appeal = Appeal.objects.filter(number=number).first()
+            appeal = Appeal.objects.with_number(number).first()
         try:
             services.answer_unprompted(
                 services.Rating(

@@ -133,7 +133,7 @@ def _appeal_status(conversation: Conversation, number: str, user) -> Message:
     if number:
         appeal = (
             Appeal.objects.select_related("policy")
-            .filter(number=number)
+            .with_number(number)
             .exclude(status=Status.NEEDS_ROUTING)
             .first()
         )

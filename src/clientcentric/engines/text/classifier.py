@@ -141,9 +141,23 @@ def lemma_text(text: str | None) -> str:
     return _lemma_text_cached(normalise(text))
 
 
+def _text_views(text: str, char_input: str) -> tuple[str, str]:
+    """The lemma run (for the word block) and the text as the char block sees it, normalising once."""
+    normalised = normalise(text)
+    lemmas = _lemma_text_cached(normalised)
+    if char_input == "words":
+        return lemmas, _SPACE.sub(" ", _NON_WORD.sub(" ", normalised)).strip()
+    return lemmas, normalised
+
+
+# Intake puts one text through two models (topic, executor): the second one finds its views here.
+single_text_views = lru_cache(maxsize=256)(_text_views)
+
+
 def clear_caches(*, tokens: bool = True) -> None:
     """Forget lemmatised texts (and, with ``tokens``, every per-token lemma): for cold-cache measurement."""
     _lemma_text_cached.cache_clear()
+    single_text_views.cache_clear()
     if tokens:
         lemma.cache_clear()
         _LEXICON.clear()
@@ -203,13 +217,8 @@ class _CharNgrams:
         return self.tfidf.transform(self.counts(texts))
 
     def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        cache = self._cache
-        if len(cache) > self._CACHE_LIMIT:
-            cache = self._cache = {}  # a new dict, not clear(): another thread may be reading the old one
         split = [text.split() for text in texts]
-        missing = {word for words in split for word in words if word not in cache}
-        if missing:
-            self._learn_words(missing, cache)
+        cache = self._words_cached(split)
         chunks = [cache[word] for words in split for word in words]
         lengths = np.fromiter((len(ids) for ids in chunks), dtype=np.int64, count=len(chunks))
         ends = np.cumsum(lengths)
@@ -223,6 +232,23 @@ class _CharNgrams:
         )
         matrix.sum_duplicates()
         return matrix
+
+    def counts_of_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's n-gram columns and counts — the row :meth:`counts` gives, without building a matrix."""
+        words = text.split()
+        cache = self._words_cached([words])
+        if not words:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate([cache[word] for word in words]), return_counts=True)
+
+    def _words_cached(self, split: list[list[str]]) -> dict[str, np.ndarray]:
+        cache = self._cache
+        if len(cache) > self._CACHE_LIMIT:
+            cache = self._cache = {}  # a new dict, not clear(): another thread may be reading the old one
+        missing = {word for words in split for word in words if word not in cache}
+        if missing:
+            self._learn_words(missing, cache)
+        return cache
 
     def _learn_words(self, words: Iterable[str], cache: dict[str, np.ndarray]) -> None:
         """Cut every new word into its n-grams (as scikit-learn's ``_char_wb_ngrams``) and look them up at once."""
@@ -299,12 +325,9 @@ class _Features:
         return features, sparse.hstack(blocks, format="csr", dtype=features.dtype)
 
     def _views(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
-        """The lemma run (for the word block) and the text as the char block sees it, normalising once."""
-        normalised = [normalise(t) for t in texts]
-        lemma_texts = [_lemma_text_cached(n) for n in normalised]
-        if self.char_input == "words":
-            return lemma_texts, [_SPACE.sub(" ", _NON_WORD.sub(" ", n)).strip() for n in normalised]
-        return lemma_texts, normalised
+        """The lemma runs (for the word block) and the texts as the char block sees them."""
+        views = [_text_views(text, self.char_input) for text in texts]
+        return [lemmas for lemmas, _ in views], [chars for _, chars in views]
 
     @property
     def dtype(self) -> type:

@@ -44,11 +44,11 @@ class SingleTextPredictor:
         """Probabilities per label in ``trained.labels`` order, as ``predict_proba`` would give them."""
         if not self._fast:
             return self._trained.predict_proba([text], [extra or {}])[0]
-        from .classifier import _extra_features
+        from .classifier import _extra_features, single_text_views
 
-        lemma_text, char_text = self._trained.features._views([text])
-        word_counts = self._word_counts(lemma_text[0])
-        char_counts = self._char.counts(char_text)  # one row, indices already unique
+        lemma_text, char_text = single_text_views(text, self._trained.features.char_input)
+        word_counts = self._word_counts(lemma_text)
+        char_columns, char_counts = self._char.counts_of_one(char_text)
         blocks = [
             self._tfidf(
                 np.fromiter(word_counts.keys(), dtype=np.int64, count=len(word_counts)),
@@ -58,8 +58,8 @@ class SingleTextPredictor:
                 self._weights["word"],
             ),
             self._tfidf(
-                char_counts.indices.astype(np.int64),
-                char_counts.data.astype(np.float64),
+                char_columns.astype(np.int64),
+                char_counts.astype(np.float64),
                 self._char_idf,
                 self._char_offset,
                 self._weights["char"],
