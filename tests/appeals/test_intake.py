@@ -115,6 +115,20 @@ def test_numbers_are_unique_increasing_and_carry_the_year(lift_rule):
     assert int(b.number.split("-")[1]) > int(a.number.split("-")[1])
 
 
+def test_an_appeal_is_found_by_its_number_and_only_by_its_own(lift_rule):
+    # New Year's Eve 22:30 UTC is already 1 January in Moscow: the number carries the platform's year.
+    registered = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)
+    appeal = services.receive_appeal(
+        written(district="Невский", contact_email="a@example.ru"), registered_at=registered
+    ).appeal
+    assert appeal.number == f"2027-{appeal.pk:06d}"
+    assert list(Appeal.objects.with_number(appeal.number)) == [appeal]
+    assert list(Appeal.objects.with_number(f"№ {appeal.number}")) == [appeal]
+    assert not Appeal.objects.with_number(f"2026-{appeal.pk:06d}").exists()  # the right key, another year
+    for wrong in ("", "2027-", f"2027-{appeal.pk}x", "abc", f"{appeal.pk}"):
+        assert not Appeal.objects.with_number(wrong).exists()
+
+
 def test_the_topic_gives_the_appeal_its_need_and_life_situation(lift_rule, housing, registry, client):
     need = Need.objects.get(code="early-pension")
     services.save_need_topic(NeedTopic(topic="  Неисправный   лифт ", need=need))
