@@ -149,3 +149,22 @@ def test_population_casts_compatible_columns_and_keeps_rows(model):
     assert out["criteria_met"].to_list() == [["big", "repeat"], [], []]
     assert out["indicators_fired"].to_list() == [["market"], [], []]
     assert out["needs_data"].to_list() == [[], [], ["big", "repeat"]]
+
+
+def test_models_with_more_criteria_than_a_mask_holds_give_the_same_answers(model, monkeypatch):
+    from clientcentric.engines.risk import assessment as assess_module
+
+    frame = pl.DataFrame(
+        {
+            "object_id": [1, 2, 3, 4],
+            "area": [2000.0, 5.0, None, 1.0],
+            "violations": [2, 0, None, 3],
+            "declared": [False, None, None, False],
+            "kind": ["рынок", None, "офис", None],
+        }
+    )
+    packed = assess_population(model, frame, on=ON)
+    monkeypatch.setattr(assess_module, "WORD_BITS", 1)
+    wide = assess_population(model, frame, on=ON)
+    assert wide.to_dicts() == packed.to_dicts()
+    assert packed["criteria_met"].to_list() == [["big", "repeat"], [], [], ["repeat"]]

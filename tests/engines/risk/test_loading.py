@@ -120,7 +120,7 @@ def test_wrong_type_in_a_quoted_condition():
     text = MODEL.replace("condition: kind == 'рынок'", 'condition: "kind == 5 and declared"')
     error = refuse(text)
     assert error.code == "type_error" and error.field == "indicators[1].condition"
-    assert at(text, error) == "kind == 5 and declared\""
+    assert at(text, error) == 'kind == 5 and declared"'
 
 
 def test_unknown_fact_type_names_the_fact():

@@ -7,7 +7,7 @@ Pure Python + Polars; nothing here imports Django. See docs/supervision.md, "Ris
 
 from pathlib import Path
 
-from .assess import (
+from .assessment import (
     CriterionResult,
     IndicatorResult,
     NeedsData,
@@ -17,7 +17,7 @@ from .assess import (
     assess_population,
     category_values,
     describe_facts,
-    population_plan,
+    flags_plan,
 )
 from .loader import load_risk_model
 from .model import LOW, Category, Criterion, Fact, Indicator, RiskModel, RiskModelError
@@ -48,5 +48,5 @@ __all__ = [
     "describe_facts",
     "load_risk_model",
     "load_risk_model_file",
-    "population_plan",
+    "flags_plan",
 ]
