@@ -168,3 +168,24 @@ def test_models_with_more_criteria_than_a_mask_holds_give_the_same_answers(model
     wide = assess_population(model, frame, on=ON)
     assert wide.to_dicts() == packed.to_dicts()
     assert packed["criteria_met"].to_list() == [["big", "repeat"], [], [], ["repeat"]]
+
+
+def test_an_assessment_as_plain_data_survives_json(demo_models):
+    import json
+
+    landscaping = demo_models["landscaping"]
+    facts = {"object_kind": "кафе", "okved": {"56.10"}, "territory_m2": 420.0, "complaints_12m": 3}
+    data = json.loads(json.dumps(assess(landscaping, facts, on=ON).as_dict(), ensure_ascii=False))
+    assert data["category"] == {"code": "medium", "title": "Средний риск"}
+    assert data["category_if_lowered"]["code"] == "low"
+    met = {item["code"]: item for item in data["criteria_met"]}
+    assert met["food_and_retail_territory"]["facts_used"] == {"okved": ["56.10"], "territory_m2": 420.0}
+    assert (
+        "Площадь закреплённой (прилегающей) территории — 420 м²"
+        in met["food_and_retail_territory"]["explanation"]
+    )
+    assert [n["code"] for n in data["needs_data"] if n["could_raise"]] == [
+        "repeated_violations",
+        "open_earthworks",
+    ]
+    assert len(data["how_to_lower"]) == 2

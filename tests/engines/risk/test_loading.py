@@ -208,3 +208,38 @@ def test_fact_names_that_clash_with_the_language_are_refused():
     error = refuse(MODEL.replace("  kind: str\n", "  on: str\n  object_id: int\n"))
     assert {p.field for p in error.problems} >= {"facts.object_id"}
     assert all(p.code in ("bad_fact_name", "unknown_fact") for p in error.problems)
+
+
+EXAMPLE = """\
+examples:
+  - title: Рынок на 2000 м²
+    on: 2025-03-01
+    facts: {area: 2000, violations: 0, kind: рынок}
+    category: high
+    criteria_met: [big]
+    indicators_fired: [market]
+"""
+
+
+def test_worked_examples_are_checked_on_load():
+    model = load_risk_model(MODEL + EXAMPLE)
+    (example,) = model.examples
+    assert example.category == "high" and example.criteria_met == ("big",)
+    assert str(example.on) == "2025-03-01"
+
+
+def test_a_failing_example_refuses_the_model_and_says_what_it_gave():
+    text = MODEL + EXAMPLE.replace("category: high", "category: medium")
+    error = refuse(text)
+    assert error.code == "example_failed" and error.field == "examples[1]" and error.line == 32
+    assert "category high, expected medium" in error.message
+
+
+def test_example_with_unknown_fact_or_wrong_value_type():
+    unknown = refuse(MODEL + EXAMPLE.replace("violations: 0", "violatons: 0"))
+    assert unknown.code == "unknown_fact" and unknown.field == "examples[1].facts.violatons"
+    wrong = refuse(MODEL + EXAMPLE.replace("area: 2000", "area: много"))
+    assert wrong.code == "fact_value" and wrong.field == "examples[1].facts.area"
+    assert wrong.line == 34
+    codes = refuse(MODEL + EXAMPLE.replace("criteria_met: [big]", "criteria_met: [bigg]"))
+    assert codes.code == "unknown_code" and codes.field == "examples[1].criteria_met"

@@ -20,7 +20,7 @@ from .assessment import (
     flags_plan,
 )
 from .loader import load_risk_model
-from .model import LOW, Category, Criterion, Fact, Indicator, RiskModel, RiskModelError
+from .model import LOW, Category, Criterion, Example, Fact, Indicator, RiskModel, RiskModelError
 
 
 def load_risk_model_file(path: str | Path) -> RiskModel:
@@ -34,6 +34,7 @@ __all__ = [
     "Category",
     "Criterion",
     "CriterionResult",
+    "Example",
     "Fact",
     "Indicator",
     "IndicatorResult",

@@ -67,6 +67,9 @@ class RiskAssessment:
         """The criteria met at the object's own category: meeting none of them would lower it."""
         return tuple(r for r in self.criteria_met if r.criterion.category == self.category)
 
+    def as_dict(self) -> dict[str, Any]:
+        return as_dict(self)
+
     def explain(self) -> list[str]:
         """Plain lines «criterion title: fact title — value; …» for each criterion met (titles come from the
         model, so they are in the model's language)."""
@@ -76,6 +79,61 @@ class RiskAssessment:
             else r.criterion.title
             for r in self.criteria_met
         ]
+
+
+def _plain(value: Any) -> Any:
+    """A fact value as JSON can hold it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted(str(v) for v in value)
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
+def as_dict(result: RiskAssessment) -> dict[str, Any]:
+    """The assessment as plain JSON-ready data (codes, titles, facts), to store or to send through an API."""
+
+    def category(c: Category | None):
+        return None if c is None else {"code": c.code, "title": c.title}
+
+    return {
+        "model": result.model.code,
+        "on": result.on.isoformat(),
+        "category": category(result.category),
+        "category_if_lowered": category(result.category_if_lowered),
+        "criteria_met": [
+            {
+                "code": r.criterion.code,
+                "title": r.criterion.title,
+                "category": r.criterion.category.code,
+                "source": r.criterion.source,
+                "facts_used": {k: _plain(v) for k, v in r.facts_used.items()},
+                "explanation": describe_facts(result.model, r.facts_used),
+            }
+            for r in result.criteria_met
+        ],
+        "needs_data": [
+            {
+                "code": n.criterion.code,
+                "title": n.criterion.title,
+                "missing": list(n.missing),
+                "could_raise": n.could_raise,
+            }
+            for n in result.needs_data
+        ],
+        "indicators_fired": [
+            {
+                "code": r.indicator.code,
+                "title": r.indicator.title,
+                "action": r.indicator.action,
+                "facts_used": {k: _plain(v) for k, v in r.facts_used.items()},
+            }
+            for r in result.indicators_fired
+        ],
+        "how_to_lower": list(result.how_to_lower),
+    }
 
 
 def describe_facts(model: RiskModel, facts_used: Mapping[str, Any]) -> str:
