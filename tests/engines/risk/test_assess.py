@@ -174,12 +174,22 @@ def test_an_assessment_as_plain_data_survives_json(demo_models):
     import json
 
     landscaping = demo_models["landscaping"]
-    facts = {"object_kind": "кафе", "okved": {"56.10"}, "territory_m2": 420.0, "complaints_12m": 3}
+    facts = {
+        "object_kind": "кафе",
+        "okved": {"56.10"},
+        "territory_m2": 420.0,
+        "complaints_12m": 3,
+        "declaration_in_force": False,
+    }
     data = json.loads(json.dumps(assess(landscaping, facts, on=ON).as_dict(), ensure_ascii=False))
     assert data["category"] == {"code": "medium", "title": "Средний риск"}
     assert data["category_if_lowered"]["code"] == "low"
     met = {item["code"]: item for item in data["criteria_met"]}
-    assert met["food_and_retail_territory"]["facts_used"] == {"okved": ["56.10"], "territory_m2": 420.0}
+    assert met["food_and_retail_territory"]["facts_used"] == {
+        "okved": ["56.10"],
+        "territory_m2": 420.0,
+        "declaration_in_force": False,
+    }
     assert (
         "Площадь закреплённой (прилегающей) территории — 420 м²"
         in met["food_and_retail_territory"]["explanation"]

@@ -243,3 +243,12 @@ def test_example_with_unknown_fact_or_wrong_value_type():
     assert wrong.line == 34
     codes = refuse(MODEL + EXAMPLE.replace("criteria_met: [big]", "criteria_met: [bigg]"))
     assert codes.code == "unknown_code" and codes.field == "examples[1].criteria_met"
+
+
+@pytest.mark.parametrize("path", DEMO_FILES, ids=lambda p: p.stem)
+def test_how_to_lower_of_every_demo_criterion_passes_the_plain_russian_check(path):
+    from clientcentric.engines.text.readability import analyse
+
+    model = load_risk_model(path.read_text(encoding="utf-8"))
+    verdicts = {c.code: analyse(c.how_to_lower).verdict for c in model.criteria}
+    assert verdicts == {code: "plain" for code in verdicts}
