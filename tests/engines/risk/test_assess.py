@@ -199,3 +199,29 @@ def test_an_assessment_as_plain_data_survives_json(demo_models):
         "open_earthworks",
     ]
     assert len(data["how_to_lower"]) == 2
+
+
+def test_population_of_no_objects_and_a_lazy_frame(model):
+    schema = {"object_id": pl.Int64, "area": pl.Float64, "violations": pl.Int64, "declared": pl.Boolean}
+    empty = assess_population(model, pl.DataFrame(schema=schema | {"kind": pl.String}), on=ON)
+    assert empty.height == 0
+    assert empty.columns == ["object_id", "category", "criteria_met", "indicators_fired", "needs_data"]
+    lazy = pl.LazyFrame(
+        {
+            "object_id": [1],
+            "area": [1000.0],
+            "violations": [None],
+            "declared": [None],
+            "kind": ["рынок"],
+            "unrelated": ["ignored"],
+        },
+        schema_overrides={"violations": pl.Int64, "declared": pl.Boolean},
+    )
+    row = assess_population(model, lazy, on=ON).row(0, named=True)
+    assert row == {
+        "object_id": 1,
+        "category": "high",
+        "criteria_met": ["big"],
+        "indicators_fired": ["market"],
+        "needs_data": ["repeat"],
+    }
