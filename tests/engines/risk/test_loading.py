@@ -252,3 +252,17 @@ def test_how_to_lower_of_every_demo_criterion_passes_the_plain_russian_check(pat
     model = load_risk_model(path.read_text(encoding="utf-8"))
     verdicts = {c.code: analyse(c.how_to_lower).verdict for c in model.criteria}
     assert verdicts == {code: "plain" for code in verdicts}
+
+
+def test_a_directory_of_models_by_code_refuses_a_code_used_twice(tmp_path):
+    from clientcentric.engines.risk import load_risk_model_dir
+
+    from .conftest import MODELS_DIR
+
+    assert list(load_risk_model_dir(MODELS_DIR)) == ["fire_safety", "labour", "landscaping"]
+    (tmp_path / "a.yaml").write_text(MODEL, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(MODEL, encoding="utf-8")
+    with pytest.raises(RiskModelError) as caught:
+        load_risk_model_dir(tmp_path)
+    assert caught.value.code == "duplicate_code" and caught.value.source == "b.yaml"
+    assert "a.yaml" in caught.value.message
