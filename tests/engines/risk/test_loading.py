@@ -266,3 +266,21 @@ def test_a_directory_of_models_by_code_refuses_a_code_used_twice(tmp_path):
         load_risk_model_dir(tmp_path)
     assert caught.value.code == "duplicate_code" and caught.value.source == "b.yaml"
     assert "a.yaml" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "condition: area >= 1000 or aera > 5\n",
+        "condition: 'area >= 1000 or aera > 5'\n",
+        "condition: >-\n      area >= 1000\n      or aera > 5\n",
+        "condition: area >= 1000\n      or aera > 5\n",
+        "condition: |\n      area >= 1000\n        or (\n          aera > 5)\n",
+    ],
+    ids=["plain", "single-quoted", "folded", "plain-multiline", "literal"],
+)
+def test_the_position_of_an_unknown_fact_in_every_yaml_style(condition):
+    text = MODEL.replace("condition: area >= 1000\n", condition)
+    error = refuse(text)
+    assert error.code == "unknown_fact" and error.field == "criteria[1].condition"
+    assert at(text, error).startswith("aera > 5")
