@@ -77,7 +77,10 @@ def test_a_business_comments_through_the_page(client, people, developer_agency, 
         ).status_code
         == 302
     )
+    # The draft's developer reads the comment; a methodologist of another agency is not told it exists.
     client.force_login(people["methodologist"])
+    assert client.get(f"/business/consultations/{draft.pk}/summary/").status_code == 404
+    client.force_login(people["admin"])
     page = client.get(f"/business/consultations/{draft.pk}/summary/").content.decode()
     assert "Поддерживаем" in page
 
