@@ -272,6 +272,7 @@ BACK_OFFICE_WRITES = [
     ("/admin/delivery/eligibilityrule/import/", METHODOLOGIST_AND_ADMIN),
     ("/admin/delivery/eligibilityrule/export/", DELIVERY_BACK_OFFICE),
     ("/admin/delivery/eligibilityrule/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/business/act/import/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
