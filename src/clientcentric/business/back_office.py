@@ -88,7 +88,7 @@ def _stage(files: list[tuple[bytes, str]]) -> str:
     key = uuid.uuid4().hex
     directory = root / key
     directory.mkdir()
-    for number, (content, name) in enumerate(files):
+    for number, (content, _name) in enumerate(files):
         (directory / f"{number:03d}.bin").write_bytes(content)
     (directory / "names.json").write_text(json.dumps([name for _c, name in files]), encoding="utf-8")
     return key
