@@ -17,6 +17,18 @@ BLUE, GREEN, GREY = "#2a6ebb", "#3a9a5b", "#5b6b7f"
 LABEL_LIMIT = 320
 
 
+def _styled(chart):
+    """Type large enough to read at the page's size, the page's font."""
+    return (
+        chart.configure_axis(
+            labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif"
+        )
+        .configure_title(fontSize=15, font="sans-serif", anchor="start")
+        .configure_legend(labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif")
+        .configure_view(strokeWidth=0)
+    )
+
+
 def _fmt(value, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}".replace(".", ",")
 
@@ -48,7 +60,7 @@ def _scores_chart(rows: list[dict], title: str, category_title: str):
                 legend=alt.Legend(orient="bottom"),
             ),
         )
-        .properties(width=420, height=max(60, 34 * len(rows)), title=title)
+        .properties(width=520, height=max(70, 44 * len(rows)), title=title)
     )
 
 
@@ -71,7 +83,7 @@ def acts_scores_svg(acts: list[dict]) -> str | None:
         return None
     title = "Ясность и исполнимость требований по актам"
     return render_svg(
-        _scores_chart(rows, title, "Акт"),
+        _styled(_scores_chart(rows, title, "Акт")),
         title=title,
         description="Средние оценки бизнеса от 1 до 5. " + _scores_text(rows) + ".",
     )
@@ -82,7 +94,7 @@ def burden_svg(burden: list[dict]) -> str | None:
     rows = [
         {"act": row["act"], "size": str(row["size_label"]), "cost": float(row["mean_cost"])}
         for row in burden
-        if row["size"] and not row["suppressed"]
+        if not row["suppressed"]
     ]
     if not rows:
         return None
@@ -104,7 +116,7 @@ def burden_svg(burden: list[dict]) -> str | None:
     )
     text = "; ".join(f"{row['act']}, {row['size']}: {_rub(row['cost'])}" for row in rows)
     return render_svg(
-        chart,
+        _styled(chart),
         title="Издержки на соблюдение по актам и размеру бизнеса",
         description="Средние издержки в год на одного бизнеса. " + text + ".",
     )
@@ -122,11 +134,11 @@ def cost_by_act_svg(by_act: dict) -> str | None:
             y=alt.Y("act:N", title="Акт", sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("cost:Q", title="₽ в год"),
         )
-        .properties(width=420, height=max(60, 30 * len(rows)), title="Ваши издержки на соблюдение по актам")
+        .properties(width=520, height=max(70, 36 * len(rows)), title="Ваши издержки на соблюдение по актам")
     )
     text = "; ".join(f"{row['act']}: {_rub(row['cost'])}" for row in sorted(rows, key=lambda r: -r["cost"]))
     return render_svg(
-        chart,
+        _styled(chart),
         title="Ваши издержки на соблюдение по актам",
         description="Издержки в год по стандартной модели издержек. " + text + ".",
     )
@@ -149,10 +161,12 @@ def ratings_svg(spread: dict[int, int], count: int) -> str | None:
             ),
             y=alt.Y("n:Q", title="Бизнесов", axis=alt.Axis(tickMinStep=1, format="d")),
         )
-        .properties(width=320, height=160, title="Оценки проекта")
+        .properties(width=400, height=200, title="Оценки проекта")
     )
     text = ", ".join(f"оценку {row['rating']} — {row['n']}" for row in rows)
-    return render_svg(chart, title="Оценки проекта", description=f"Отзывов: {count}. Поставили {text}.")
+    return render_svg(
+        _styled(chart), title="Оценки проекта", description=f"Отзывов: {count}. Поставили {text}."
+    )
 
 
 def items_scores_svg(items: list[dict], act_code: str) -> str | None:
@@ -170,7 +184,7 @@ def items_scores_svg(items: list[dict], act_code: str) -> str | None:
         return None
     title = f"Ясность и исполнимость пунктов: {act_code}"
     return render_svg(
-        _scores_chart(rows, title, "Пункт"),
+        _styled(_scores_chart(rows, title, "Пункт")),
         title=title,
         description="Средние оценки бизнеса от 1 до 5, сначала наименее ясные. " + _scores_text(rows) + ".",
     )
