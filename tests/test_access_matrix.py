@@ -54,6 +54,9 @@ BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
 BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
 BUSINESS_BACK_OFFICE = answers(200, anonymous=302, client=302, business_representative=302, operator=403)
 REQUIREMENT_DEVELOPERS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=404)
+DEVELOPER_DESK = answers(403, anonymous=302, methodologist=200, analyst=200, admin=200)
+# {act} and {draft} are developed by another agency than the staff's own: only the admin reads them.
+ANOTHER_AGENCYS_RESULTS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=200)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -188,6 +191,18 @@ PAGES = [
     ("business:consultations", "/business/consultations/", "get", BUSINESS_ONLY),
     ("business:draft", "/business/consultations/999999/", "get", BUSINESS_ONLY),
     ("business:draft_summary", "/business/consultations/999999/summary/", "get", REQUIREMENT_DEVELOPERS),
+    ("business:draft_summary", "/business/consultations/{draft}/summary/", "get", ANOTHER_AGENCYS_RESULTS),
+    (
+        "business:draft_summary_export",
+        "/business/consultations/{draft}/summary.csv",
+        "get",
+        ANOTHER_AGENCYS_RESULTS,
+    ),
+    ("business:developer", "/business/developer/", "get", DEVELOPER_DESK),
+    ("business:act_results", "/business/acts/{act}/results/", "get", ANOTHER_AGENCYS_RESULTS),
+    ("business:act_results", "/business/acts/999999/results/", "get", REQUIREMENT_DEVELOPERS),
+    ("business:act_results_export", "/business/acts/{act}/results.csv", "get", ANOTHER_AGENCYS_RESULTS),
+    ("business:act_dataset_export", "/business/acts/{act}/dataset.csv", "get", ANOTHER_AGENCYS_RESULTS),
     ("business:summary", "/business/summary/", "get", EVERYONE_200),
 ]
 
@@ -257,6 +272,7 @@ BACK_OFFICE_WRITES = [
     ("/admin/delivery/eligibilityrule/import/", METHODOLOGIST_AND_ADMIN),
     ("/admin/delivery/eligibilityrule/export/", DELIVERY_BACK_OFFICE),
     ("/admin/delivery/eligibilityrule/add/", METHODOLOGIST_AND_ADMIN),
+    ("/admin/business/act/import/", METHODOLOGIST_AND_ADMIN),
 ]
 
 API_ROUTES = [
@@ -407,15 +423,45 @@ def research_objects(registry, people):
     }
 
 
+@pytest.fixture
+def business_objects(db):
+    """{act} and {draft}: developed by an agency the staff in `people` do not belong to."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.models import Agency
+    from clientcentric.business import services
+    from clientcentric.business.models import Act, Draft
+
+    other = accounts_services.save_agency(
+        Agency(code="mchs", name="МЧС России", level="federal", kind="supervisory")
+    )
+    act = services.save_act(Act(code="ППР", title="Правила противопожарного режима", developer=other))
+    today = timezone.localdate()
+    draft = services.save_draft(
+        Draft(
+            title="Проект",
+            developer=other,
+            procedure=Draft.Procedure.ANTI_CORRUPTION,
+            summary="Что меняется",
+            opens_on=today,
+            closes_on=today + timedelta(days=10),
+        )
+    )
+    return {"act": act.pk, "draft": draft.pk}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_each_role_as_expected(
-    client, registry, appeal, article, research_objects, people, role
+    client, registry, appeal, article, research_objects, business_objects, people, role
 ):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
         path = template.replace("{number}", appeal.number).replace("{article}", str(article.pk))
-        for key, value in research_objects.items():
+        for key, value in {**research_objects, **business_objects}.items():
             path = path.replace("{" + key + "}", str(value))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:

@@ -77,7 +77,10 @@ def test_a_business_comments_through_the_page(client, people, developer_agency, 
         ).status_code
         == 302
     )
+    # The draft's developer reads the comment; a methodologist of another agency is not told it exists.
     client.force_login(people["methodologist"])
+    assert client.get(f"/business/consultations/{draft.pk}/summary/").status_code == 404
+    client.force_login(people["admin"])
     page = client.get(f"/business/consultations/{draft.pk}/summary/").content.decode()
     assert "Поддерживаем" in page
 
@@ -205,3 +208,15 @@ def test_find_candidates_stores_pairs_across_acts(acts):
     assert refresh_candidates() == {"duplicate": 0, "contradiction": 1}
     link = CandidateLink.objects.get()
     assert {link.first.item_no, link.second.item_no} == {"50"}
+
+
+def test_a_comment_without_a_chosen_rating_is_asked_for_one(
+    client, people, developer_agency, business_profile
+):
+    draft = services.save_draft(_draft(developer_agency))
+    client.force_login(people["business_representative"])
+    page = client.get(f"/business/consultations/{draft.pk}/").content.decode()
+    assert '<option value="" selected>—</option>' in page, "no rating is preselected"
+    response = client.post(f"/business/consultations/{draft.pk}/", {"rating": "", "text": "Без оценки"})
+    assert response.status_code == 422 and "Обязательное поле" in response.content.decode()
+    assert not draft.comments.exists()

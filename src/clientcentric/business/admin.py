@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import back_office, services
 from .models import Act, AgencyToken, BusinessProfile, ControlObject, Draft, Requirement
 
 
@@ -73,8 +73,13 @@ class ActAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "supervisory_body", "effective_from", "date_exception")
     search_fields = ("code", "title")
 
+    change_list_template = "admin/business/act/change_list.html"
+
     def save_model(self, request, obj, form, change):
         services.save_act(obj, actor=request.user)
+
+    def get_urls(self):
+        return [back_office.import_url(self), *super().get_urls()]
 
 
 @admin.register(Requirement)

@@ -309,6 +309,38 @@ def _ogrnip(body14: str) -> str:
     return body14 + str(int(body14) % 13 % 10)
 
 
+ITEM_COMMENTS = (
+    "Непонятно, кто должен проводить проверку — мы сами или подрядчик.",
+    "Требование разумное, но срок слишком короткий для малого бизнеса.",
+    "Формулировка длинная: пришлось читать три раза.",
+    "Выполняем без труда.",
+)
+DRAFT_COMMENTS = (
+    (2, "Журнал хранения — лишняя бумага: те же сведения уже есть в складском учёте."),
+    (4, "Поддерживаем, если журнал можно вести в электронном виде."),
+    (1, "Ежеквартальная проверка для маленького склада обойдётся дороже, чем сам склад."),
+    (3, "Нужен образец журнала, иначе каждый инспектор потребует своё."),
+    (5, "Давно пора: порядок хранения станет понятнее."),
+)
+# A methodologist of the agency that develops the fire-safety rules: reads what businesses say about its acts.
+DEVELOPER_ACCOUNT = ("mchs", "Орлова", "Светлана", "mchs")
+
+
+def ensure_developer_account(password: str) -> User:
+    username, last, first, agency = DEVELOPER_ACCOUNT
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = accounts_services.create_person(
+            username=username,
+            password=password,
+            role="methodologist",
+            agency=Agency.objects.get(code=agency),
+            last_name=last,
+            first_name=first,
+        )
+    return user
+
+
 def _assess(profiles, rng) -> None:
     """Every demo business except the main one rates the same ten frequent items, so summaries have cells ≥ 10."""
     common = list(
@@ -326,6 +358,7 @@ def _assess(profiles, rng) -> None:
                 applies=rng.choice(("confirmed", "confirmed", "confirmed", "disputed", "")),
                 clarity=rng.choice((2, 3, 3, 4, 4, 5)),
                 feasibility=rng.choice((2, 3, 4, 4, 5)),
+                comment=rng.choice(ITEM_COMMENTS) if rng.random() < 0.2 else "",
             )
 
 
@@ -371,7 +404,23 @@ def load_drafts() -> int:
         if not Draft.objects.filter(title=draft.title).exists():
             services.save_draft(draft)
             created += 1
+    _comment_drafts()
     return created
+
+
+def _comment_drafts() -> None:
+    """The demo businesses with a warehouse or production comment on the warehouse draft (once each)."""
+    draft = Draft.objects.filter(
+        title__startswith="Проект изменений в Правила противопожарного режима"
+    ).first()
+    if draft is None:
+        return
+    profiles = BusinessProfile.objects.exclude(business__name="ООО «Северный пекарь»").order_by("pk")
+    for number, profile in enumerate(profiles):
+        if draft.comments.filter(profile=profile).exists():
+            continue
+        rating, text = DRAFT_COMMENTS[number % len(DRAFT_COMMENTS)]
+        services.comment_on_draft(draft, profile, rating=rating, text=text)
 
 
 def load() -> str:
@@ -379,11 +428,15 @@ def load() -> str:
     directory = requirements_dir()
     if directory is None:
         return "Real requirements data not found (../shared/data/requirements): no business demo."
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
     counts = load_requirements(directory)
     businesses = load_businesses()
     drafts = load_drafts()
+    ensure_developer_account(DEMO_PASSWORD)
     return (
         f"Mandatory requirements: {counts['items']} items of 5 acts, {counts['annotated']} with demo rules or costs; "
         f"candidates: {counts['duplicate']} duplicates, {counts['contradiction']} contradictions; "
-        f"{businesses} demo businesses; {drafts} new drafts"
+        f"{businesses} demo businesses; {drafts} new drafts; "
+        f"developer account {DEVELOPER_ACCOUNT[0]} (methodologist of МЧС России, password {DEMO_PASSWORD})"
     )

@@ -113,7 +113,8 @@ class HourlyRateForm(forms.Form):
 class DraftCommentForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Do you support the draft? (1 — no, 5 — fully)"),
-        choices=[(i, str(i)) for i in range(1, 6)],
+        # No rating is preselected: a business that skips the question is asked, not counted as «1».
+        choices=RATING_CHOICES,
         coerce=int,
     )
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -20,6 +20,7 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
@@ -52,6 +53,45 @@ ACT_FIELDS = (
     "date_exception_reason",
 )
 COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
+# What each column of the files holds, for the import report of the back office.
+COLUMN_LABELS = {
+    "act": gettext_lazy("act code"),
+    "item_no": gettext_lazy("item number"),
+    "text": gettext_lazy("text of the requirement"),
+    "chapter_num": gettext_lazy("chapter number"),
+    "chapter_name": gettext_lazy("chapter name"),
+    "applicability_rule": gettext_lazy("applicability rule"),
+    "rule_explanation": gettext_lazy("applicability in plain words"),
+    "effective_from": gettext_lazy("in force from"),
+    "cost_activity": gettext_lazy("activity to comply"),
+    "cost_hours": gettext_lazy("hours per occurrence"),
+    "cost_out_of_pocket": gettext_lazy("out-of-pocket per occurrence, ₽"),
+    "cost_frequency": gettext_lazy("occurrences per year"),
+    "code": gettext_lazy("act code"),
+    "title": gettext_lazy("title"),
+    "developer": gettext_lazy("developer (agency)"),
+    "supervisory_body": gettext_lazy("supervisory body"),
+    "control_type": gettext_lazy("type of control"),
+    "assessment_forms": gettext_lazy("how compliance is assessed"),
+    "scope_rule": gettext_lazy("applicability of the whole act (rule)"),
+    "scope_explanation": gettext_lazy("applicability in plain words"),
+    "published_on": gettext_lazy("published on"),
+    "effective_to": gettext_lazy("in force until"),
+    "date_exception": gettext_lazy("247-FZ date exception"),
+    "date_exception_reason": gettext_lazy("reason for the exception"),
+}
+
+
+@dataclass
+class ActPlan:
+    """What an import does to one act: created or updated, and how many of its items are new or changed."""
+
+    code: str
+    title: str
+    new: bool
+    described: bool  # an acts file gives its metadata
+    items_created: int = 0
+    items_updated: int = 0
 
 
 @dataclass
@@ -62,10 +102,15 @@ class RequirementsReport:
     items_created: int = 0
     items_updated: int = 0
     dry_run: bool = False
+    acts: list[ActPlan] = field(default_factory=list)  # per act, in the order the files name them
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def rows_read(self) -> int:
+        return self.items_created + self.items_updated
 
     def as_dict(self) -> dict:
         return {
@@ -76,6 +121,15 @@ class RequirementsReport:
             "items_created": self.items_created,
             "items_updated": self.items_updated,
             "problems": [p.as_dict() for p in self.problems],
+            "acts": [
+                {
+                    "code": a.code,
+                    "new": a.new,
+                    "items_created": a.items_created,
+                    "items_updated": a.items_updated,
+                }
+                for a in self.acts
+            ],
         }
 
 
@@ -264,8 +318,37 @@ class _Import:
             if ok:
                 self.items.append((act, {"item_no": item_no, **values}))
 
+    def plan(self):
+        """Count what `write` would create and update, without writing: the preview of a dry run."""
+        codes = list(dict.fromkeys([*self.acts, *(code for code, _values in self.items)]))
+        existing = {a.code: a for a in Act.objects.filter(code__in=codes)}
+        current = set(
+            Requirement.objects.filter(act__code__in=codes).values_list("act__code", "chapter", "item_no")
+        )
+        plans = {
+            code: ActPlan(
+                code=code,
+                title=(self.acts.get(code) or {}).get("title")
+                or (existing[code].title if code in existing else code),
+                new=code not in existing,
+                described=bool(self.acts.get(code)),
+            )
+            for code in codes
+        }
+        for code, values in self.items:
+            if (code, values["chapter"], values["item_no"]) in current:
+                plans[code].items_updated += 1
+            else:
+                plans[code].items_created += 1
+        self.report.acts = list(plans.values())
+        self.report.acts_created = sum(p.new for p in plans.values())
+        self.report.acts_updated = sum(not p.new and p.described for p in plans.values())
+        self.report.items_created = sum(p.items_created for p in plans.values())
+        self.report.items_updated = sum(p.items_updated for p in plans.values())
+
     @transaction.atomic
     def write(self, actor):
+        self.report.acts_created = self.report.acts_updated = 0  # counted again as written
         existing = {a.code: a for a in Act.objects.all()}
         acts = {}
         for code in dict.fromkeys([*self.acts, *(code for code, _values in self.items)]):
@@ -328,6 +411,8 @@ def import_requirements(
     job = _Import(files)
     job.read()
     job.report.dry_run = dry_run
-    if job.report.ok and not dry_run:
-        job.write(actor)
+    if job.report.ok:
+        job.plan()
+        if not dry_run:
+            job.write(actor)
     return job.report

@@ -505,3 +505,93 @@ def anonymised_dataset(act_ids) -> list[dict]:
             }
         )
     return rows
+
+
+# --- Results for the developer of requirements (BIZ-4), on the platform's own pages -------------------------
+
+DEVELOPER_ROLES = ("methodologist", "analyst")
+
+
+def developer_agency_filter(user) -> dict | None:
+    """Which developers' results `user` may read, as a filter on `developer`: every agency's for an admin
+    ({}), their own agency's for a methodologist or analyst who belongs to one, none (None) otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == "admin":
+        return {}
+    if user.role in DEVELOPER_ROLES and user.agency_id is not None:
+        return {"developer_id": user.agency_id}
+    return None
+
+
+def developer_acts(user):
+    scope = developer_agency_filter(user)
+    if scope is None:
+        return Act.objects.none()
+    return Act.objects.filter(developer__isnull=False, **scope).select_related("developer")
+
+
+def developer_drafts(user):
+    scope = developer_agency_filter(user)
+    if scope is None:
+        return Draft.objects.none()
+    return Draft.objects.filter(**scope).select_related("developer")
+
+
+def act_summary(act: Act) -> dict:
+    """What businesses said about one act, for its developer: per item (small cells hidden), the whole act,
+    the pairs they flagged, and the comments on items with enough businesses."""
+    rows = act_results([act.pk])
+    labels = {
+        r.pk: r.label for r in Requirement.objects.filter(pk__in=[row["requirement_id"] for row in rows])
+    }
+    for row in rows:
+        row["label"] = labels.get(row["requirement_id"], row["item_no"])
+    shown_ids = {row["requirement_id"] for row in rows if not row["suppressed"]}
+    assessments = list(
+        Assessment.objects.filter(requirement__act=act)
+        .select_related("profile")
+        .only(
+            "profile_id",
+            "profile__size",
+            "requirement_id",
+            "clarity",
+            "feasibility",
+            "applies",
+            "comment",
+            "updated_at",
+        )
+    )
+    businesses = {a.profile_id for a in assessments}
+    shown = len(businesses) >= min_cell()
+
+    def mean(values):
+        return round(sum(values) / len(values), 2) if shown and values else None
+
+    comments = sorted(
+        (
+            {
+                "label": labels.get(a.requirement_id, ""),
+                "requirement_id": a.requirement_id,
+                "text": a.comment,
+                "size": a.profile.get_size_display(),
+                "clarity": a.clarity,
+                "feasibility": a.feasibility,
+            }
+            for a in assessments
+            if a.comment.strip() and a.requirement_id in shown_ids
+        ),
+        key=lambda c: (c["requirement_id"], c["text"]),
+    )
+    flagged = [f for f in flagged_pairs(limit=1000) if act.pk in (f["a"].act_id, f["b"].act_id)]
+    return {
+        "items": rows,
+        "businesses": len(businesses),
+        "suppressed": not shown,
+        "clarity": mean([a.clarity for a in assessments if a.clarity]),
+        "feasibility": mean([a.feasibility for a in assessments if a.feasibility]),
+        "disputed": sum(a.applies == Assessment.Applies.DISPUTED for a in assessments) if shown else None,
+        "flagged": flagged,
+        "comments": comments,
+        "dataset": anonymised_dataset([act.pk]),
+    }

@@ -14,5 +14,14 @@ urlpatterns = [
     path("business/consultations/", views.consultations, name="consultations"),
     path("business/consultations/<int:pk>/", views.draft, name="draft"),
     path("business/consultations/<int:pk>/summary/", views.draft_summary, name="draft_summary"),
+    path(
+        "business/consultations/<int:pk>/summary.csv",
+        views.draft_summary_export,
+        name="draft_summary_export",
+    ),
     path("business/summary/", views.summary, name="summary"),
+    path("business/developer/", views.developer, name="developer"),
+    path("business/acts/<int:pk>/results/", views.act_results, name="act_results"),
+    path("business/acts/<int:pk>/results.csv", views.act_results_export, name="act_results_export"),
+    path("business/acts/<int:pk>/dataset.csv", views.act_dataset_export, name="act_dataset_export"),
 ]

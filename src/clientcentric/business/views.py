@@ -1,8 +1,12 @@
 """Pages of «Государство для бизнеса»: the personal list, assessments, costs, consultations, summaries."""
 
+import csv
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
+from clientcentric.core import audit
 from clientcentric.core.access import public, require_roles
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
-from .models import BusinessProfile, ControlObject, Draft, Requirement
+from .models import BusinessProfile, ControlObject, Draft, Requirement, SizeCategory
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 DEVELOPER_STAFF = (Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
@@ -195,7 +200,12 @@ def cost(request):
     return render(
         request,
         "business/cost.html",
-        {"form": form, "report": report, "lines": [(line, entries[line.requirement]) for line in lines]},
+        {
+            "form": form,
+            "report": report,
+            "lines": [(line, entries[line.requirement]) for line in lines],
+            "cost_svg": charts.cost_by_act_svg(report.by_act),
+        },
     )
 
 
@@ -240,24 +250,168 @@ def draft(request, pk):
     )
 
 
+def _developed(model_queryset, pk):
+    """The act or draft `pk` if the person may read its results (its developer's staff, an admin); else 404."""
+    return get_object_or_404(model_queryset, pk=pk)
+
+
+def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """CSV for a spreadsheet: UTF-8 with a byte order mark (Excel reads Cyrillic then), semicolons."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_GET
+def developer(request):
+    """The developer's desk: its acts and drafts with what businesses said about them."""
+    return render(
+        request,
+        "business/developer.html",
+        {
+            "acts": selectors.developer_acts(request.user).order_by("code"),
+            "drafts": selectors.developer_drafts(request.user),
+            "agency": request.user.agency,
+            "is_admin": request.user.role == Role.ADMIN,
+        },
+    )
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_GET
+def act_results(request, pk):
+    act = _developed(selectors.developer_acts(request.user), pk)
+    data = selectors.act_summary(act)
+    return render(
+        request,
+        "business/act_results.html",
+        {"act": act, "min_cell": selectors.min_cell(), **data, **charts.act_charts(act, data)},
+    )
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_GET
+def act_results_export(request, pk):
+    act = _developed(selectors.developer_acts(request.user), pk)
+    rows = selectors.act_summary(act)["items"]
+    audit.record(request.user, "business.act_results_exported", act, rows=len(rows))
+    return _csv_response(
+        f"results-{act.pk}.csv",
+        [
+            _("act"),
+            _("item"),
+            _("businesses"),
+            _("hidden: fewer than the minimum"),
+            _("mean clarity"),
+            _("mean feasibility"),
+            _("confirmed"),
+            _("disputed"),
+            _("flagged as duplicate"),
+            _("flagged as contradiction"),
+        ],
+        (
+            [
+                row["act"],
+                row["label"],
+                row["businesses"],
+                _("yes") if row["suppressed"] else _("no"),
+                _number(row["clarity_mean"]),
+                _number(row["feasibility_mean"]),
+                _number(row["confirmed"]),
+                _number(row["disputed"]),
+                _number(row["duplicate"]),
+                _number(row["contradiction"]),
+            ]
+            for row in rows
+        ),
+    )
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_GET
+def act_dataset_export(request, pk):
+    act = _developed(selectors.developer_acts(request.user), pk)
+    rows = selectors.anonymised_dataset([act.pk])
+    audit.record(request.user, "business.act_dataset_exported", act, rows=len(rows))
+    sizes = dict(SizeCategory.choices)
+    return _csv_response(
+        f"dataset-{act.pk}.csv",
+        [
+            _("act"),
+            _("item"),
+            _("size category"),
+            _("businesses"),
+            _("mean clarity"),
+            _("mean feasibility"),
+            _("share disputing"),
+        ],
+        (
+            [
+                row["act"],
+                row["item_no"],
+                str(sizes.get(row["size"], row["size"])),
+                row["businesses"],
+                _number(row["clarity_mean"]),
+                _number(row["feasibility_mean"]),
+                _number(row["disputed_share"]),
+            ]
+            for row in rows
+        ),
+    )
+
+
 @require_roles(*DEVELOPER_STAFF)
 @require_GET
 def draft_summary(request, pk):
-    item = get_object_or_404(Draft.objects.select_related("developer"), pk=pk)
-    return render(request, "business/draft_summary.html", {"draft": item, **selectors.draft_summary(item)})
+    item = _developed(selectors.developer_drafts(request.user), pk)
+    data = selectors.draft_summary(item)
+    return render(
+        request,
+        "business/draft_summary.html",
+        {"draft": item, **data, **charts.ratings_chart(item, data)},
+    )
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_GET
+def draft_summary_export(request, pk):
+    item = _developed(selectors.developer_drafts(request.user), pk)
+    data = selectors.draft_summary(item)
+    audit.record(request.user, "business.draft_comments_exported", item, rows=data["count"])
+    return _csv_response(
+        f"consultation-{item.pk}.csv",
+        [_("support (1–5)"), _("comment"), _("size category"), _("written")],
+        (
+            [c.rating, c.text, c.profile.get_size_display(), c.created_at.date().isoformat()]
+            for c in data["comments"]
+        ),
+    )
 
 
 @public
 @require_GET
 def summary(request):
+    acts, burden = selectors.summary_by_act(), selectors.cost_burden()
     return render(
         request,
         "business/summary.html",
         {
-            "acts": selectors.summary_by_act(),
+            "acts": acts,
             "flagged": selectors.flagged_pairs(),
-            "burden": selectors.cost_burden(),
+            "burden": burden,
             "hardest": selectors.hardest_items(),
             "min_cell": selectors.min_cell(),
+            "acts_svg": charts.acts_scores_svg(acts),
+            "burden_svg": charts.burden_svg(burden),
         },
     )

@@ -2,8 +2,8 @@
 figures' hash, with a text alternative written from the same figures."""
 
 import altair as alt
-import vl_convert
-from django.core.cache import cache
+
+from clientcentric.core.charts import render_svg
 
 from . import publication
 
@@ -24,10 +24,6 @@ def _published_rows(payload: dict) -> list[dict]:
 
 def satisfaction_svg(payload: dict) -> str:
     """Share satisfied (4–5 of 5) per service with its 95 % interval; services without a share are left out."""
-    key = f"feedback:chart:{publication.integrity_hash(payload)}"
-    svg = cache.get(key)
-    if svg is not None:
-        return svg
     rows = _published_rows(payload)
     if not rows:
         rows = [{"name": "—", "share": 0, "low": 0, "high": 0, "n": 0}]
@@ -44,9 +40,7 @@ def satisfaction_svg(payload: dict) -> str:
     chart = (bars + points).properties(
         width=480, height=max(60, 26 * len(rows)), title=f"Удовлетворённость, {payload['quarter']}"
     )
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    cache.set(key, svg, 24 * 3600)
-    return svg
+    return render_svg(chart, cache_key=f"feedback:{publication.integrity_hash(payload)}")
 
 
 def satisfaction_text(payload: dict) -> str:

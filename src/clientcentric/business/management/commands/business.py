@@ -66,16 +66,23 @@ class Command(BaseCommand):
     def _print(self, report):
         console = Console(file=self.stdout, width=160)
         if report.ok:
-            head = _("The files are correct; nothing was written (check only).") if report.dry_run else ""
+            counts = {
+                "ac": report.acts_created,
+                "au": report.acts_updated,
+                "ic": report.items_created,
+                "iu": report.items_updated,
+            }
+            if report.dry_run:
+                console.print(_("The files are correct; nothing was written (check only)."))
+                console.print(
+                    _(
+                        "The import would give: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated."
+                    )
+                    % counts
+                )
+                return
             console.print(
-                head
-                or _("Imported: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated.")
-                % {
-                    "ac": report.acts_created,
-                    "au": report.acts_updated,
-                    "ic": report.items_created,
-                    "iu": report.items_updated,
-                }
+                _("Imported: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated.") % counts
             )
             return
         table = Table(

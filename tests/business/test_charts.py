@@ -1,0 +1,99 @@
+"""The business pages draw their charts as SVG on the server, each with its text alternative, and show the same
+figures as a table; nothing to show means no chart and words instead."""
+
+import re
+from decimal import Decimal
+
+import altair as alt
+import pytest
+
+from clientcentric.business import services
+from clientcentric.core import charts
+
+from .test_consultations_and_api import _many_businesses
+
+
+def _svg_with_title(html: str, title: str) -> str:
+    """The inline SVG whose <title> is `title`; fails when there is none."""
+    for svg in re.findall(r"<svg\b.*?</svg>", html, re.S):
+        if re.search(rf"<title id=\"[\w-]+\">{re.escape(title)}</title>", svg):
+            return svg
+    raise AssertionError(f"no SVG titled {title!r}")
+
+
+def _accessible(svg: str) -> str:
+    """The SVG's description, after checking the root names it as its accessible description."""
+    root = re.match(r"<svg\b[^>]*>", svg).group(0)
+    assert 'role="img"' in root
+    labelled = re.search(r'aria-labelledby="([^"]+)"', root).group(1).split()
+    assert len(labelled) == 2 and all(f'id="{ref}"' in svg for ref in labelled)
+    return re.search(r"<desc id=\"[\w-]+\">(.*?)</desc>", svg, re.S).group(1)
+
+
+def test_the_public_summary_charts_clarity_and_feasibility_with_words_and_a_table(client, acts):
+    _many_businesses(10, acts)
+    html = client.get("/business/summary/").content.decode()
+    svg = _svg_with_title(html, "Ясность и исполнимость требований по актам")
+    assert "ППР: ясность 4,0, исполнимость 2,0" in _accessible(svg)
+    assert "<text" in svg, "axis labels are drawn as SVG text, no script needed"
+    assert "<script" not in html.split("<main", 1)[1]
+    table = html.split("Ясность и исполнимость требований по актам</title>", 1)[1]
+    assert re.search(r"\(ППР\)</span></td><td>10</td>\s*<td>4,0</td>", table)
+    assert "widthratio" not in html and "background:#2a6ebb" not in html, "the CSS bars are gone"
+
+
+def test_the_public_summary_charts_the_cost_burden_by_size(client, acts):
+    from clientcentric.business.models import ControlObject
+
+    for p in _many_businesses(10, acts):
+        p.employees, p.objects_complete = 60, True
+        services.save_profile(p)
+        services.save_object(
+            ControlObject(profile=p, kind="premises", name="Зал", area=Decimal("80"), purpose="retail")
+        )
+    html = client.get("/business/summary/").content.decode()
+    desc = _accessible(_svg_with_title(html, "Издержки на соблюдение по актам и размеру бизнеса"))
+    assert "ППР, малое предприятие: 5 000 ₽" in desc
+
+
+def test_without_assessments_the_summary_draws_no_chart_and_says_so(client, acts):
+    html = client.get("/business/summary/").content.decode()
+    assert "<svg" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Оценок пока нет." in html
+
+
+def test_the_cost_page_charts_the_business_cost_by_act(client, people, acts, business_profile):
+    business_profile.employees = 60
+    services.save_profile(business_profile)
+    client.force_login(people["business_representative"])
+    html = client.get("/business/cost/").content.decode()
+    desc = _accessible(_svg_with_title(html, "Ваши издержки на соблюдение по актам"))
+    assert "ППР: 5 000 ₽" in desc
+    assert re.search(r"<td>ППР</td><td>5[\s\xa0 ]?000,00</td>", html)
+
+
+def test_the_helper_draws_once_per_figures_and_escapes_the_words(monkeypatch):
+    calls = []
+    real = charts.vl_convert.vegalite_to_svg
+
+    def counting(spec):
+        calls.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counting)
+    chart = alt.Chart(alt.Data(values=[{"a": "x", "n": 3}])).mark_bar().encode(x="n:Q", y="a:N")
+    first = charts.render_svg(chart, title="Доля <всех>", description="x: 3 & больше")
+    second = charts.render_svg(chart, title="Доля <всех>", description="x: 3 & больше")
+    assert first == second and len(calls) == 1
+    assert "<title id=" in first and "Доля &lt;всех&gt;" in first and "x: 3 &amp; больше" in first
+
+
+@pytest.mark.parametrize("count, drawn", [(0, False), (3, True)])
+def test_the_ratings_chart_appears_only_with_ratings(count, drawn):
+    from clientcentric.business.charts import ratings_svg
+
+    spread = {1: 0, 2: count, 3: 0, 4: 0, 5: 0}
+    svg = ratings_svg(spread, count)
+    assert (svg is not None) == drawn
+    if drawn:
+        assert "Отзывов: 3. Поставили оценку 1 — 0, оценку 2 — 3" in _accessible(svg)
