@@ -97,3 +97,11 @@ def test_the_ratings_chart_appears_only_with_ratings(count, drawn):
     assert (svg is not None) == drawn
     if drawn:
         assert "Отзывов: 3. Поставили оценку 1 — 0, оценку 2 — 3" in _accessible(svg)
+
+
+def test_the_public_summary_charts_the_least_clear_items(client, acts):
+    _many_businesses(10, acts)
+    html = client.get("/business/summary/").content.decode()
+    desc = _accessible(_svg_with_title(html, "Наименее ясные пункты"))
+    assert "ППР, п. 1: ясность 4,0, исполнимость 2,0" in desc
+    assert "<td>ППР</td><td>п. 1</td><td>10</td>" in html

@@ -64,7 +64,12 @@ def test_a_bad_file_gets_a_row_level_report_in_russian_and_nothing_is_written(cl
     assert not Act.objects.exists() and not Requirement.objects.exists()
 
 
-def test_a_good_file_is_previewed_then_imported_on_confirmation(client, people, mchs, media):
+def test_a_good_file_is_previewed_then_imported_on_confirmation(
+    client, people, mchs, media, django_capture_on_commit_callbacks, monkeypatch
+):
+    from clientcentric.config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     client.force_login(people["methodologist"])
     preview = _upload(client, ("acts.csv", ACTS), ("items.csv", ITEMS))
     assert preview.status_code == 200
@@ -74,8 +79,10 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(client, people, 
     assert not Act.objects.exists(), "the preview writes nothing"
     key = preview.context["key"]
     assert (media / "business-imports" / key).is_dir()
-    done = client.post(URL, {"confirm": "1", "key": key})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(URL, {"confirm": "1", "key": key})
     assert done.status_code == 302 and done["Location"] == "/admin/business/act/"
+    assert AuditEvent.objects.filter(action="business.candidates_refreshed").count() == 1
     act = Act.objects.get(code="АКТ")
     assert act.developer == mchs and act.requirements.count() == 2
     assert AuditEvent.objects.filter(action="business.requirements_imported").count() == 1

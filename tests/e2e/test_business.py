@@ -46,3 +46,34 @@ def test_business_sees_its_list_and_rates_a_requirement(page, business_site):
     expect(page.locator(".messages")).to_contain_text("оценка сохранена")
     saved = Assessment.objects.filter(profile__business__name="ООО «Северный пекарь»").get()
     assert (saved.applies, saved.clarity, saved.feasibility) == ("confirmed", 2, 4)
+
+
+def test_the_developing_agency_reads_what_businesses_say(page, business_site):
+    from clientcentric.business import demo
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    from .conftest import SCREENSHOTS
+
+    demo.load_drafts()
+    demo.ensure_developer_account(DEMO_PASSWORD)
+    page.goto(business_site + "/account/login/")
+    page.locator("#id_username").fill("mchs")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("Войти|Sign in")).click()
+    page.get_by_role("link", name="Результаты для разработчиков").click()
+    expect(page.locator("main")).to_contain_text("МЧС России")
+    expect(page.locator("main")).not_to_contain_text("Правила по охране труда")  # Минтруд's act, not theirs
+    page.locator("main").get_by_role("link", name=re.compile("^Правила противопожарного режима")).click()
+    chart = page.locator("main figure.chart svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator("desc")).to_contain_text("ясность")
+    page.screenshot(path=str(SCREENSHOTS / "business_developer_act_results.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="результаты по пунктам (CSV)").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    assert text.splitlines()[0].startswith("акт;пункт;бизнесов")
+
+    page.goto(business_site + "/business/developer/")
+    page.get_by_role("link", name=re.compile("хранение пожароопасных веществ")).click()
+    expect(page.locator("main figure.chart svg desc")).to_contain_text("Отзывов: 12")
+    page.screenshot(path=str(SCREENSHOTS / "business_developer_consultation.png"), full_page=True)

@@ -18,10 +18,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import tasks
 from .importer import COLUMN_LABELS, import_requirements
 
 SESSION_KEY = "business_requirements_import"
@@ -129,6 +131,8 @@ def requirements_import(request, model_admin):
         report = import_requirements(files, actor=request.user)
         if report.ok:
             _unstage(request)
+            # New or changed items change the duplicate/contradiction candidates businesses are offered.
+            transaction.on_commit(tasks.refresh_candidates.delay)
             messages.success(
                 request,
                 _("Imported: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated.")
@@ -139,6 +143,7 @@ def requirements_import(request, model_admin):
                     "iu": report.items_updated,
                 },
             )
+            messages.info(request, _("Duplicate and contradiction candidates are being recomputed."))
             return redirect("admin:business_act_changelist")
         # The registry changed since the preview (e.g. an agency was removed): nothing was written.
         _unstage(request)

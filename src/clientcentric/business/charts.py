@@ -190,6 +190,26 @@ def items_scores_svg(items: list[dict], act_code: str) -> str | None:
     )
 
 
+def hardest_items_svg(rows: list[dict]) -> str | None:
+    """Public summary: the least clear items over all acts (items rated by enough businesses)."""
+    named = [{**row, "label": f"{row['act']}, {row['label']}"} for row in rows]
+    rows = sorted(
+        (
+            {"name": row["label"], "clarity": row["clarity_mean"], "feasibility": row["feasibility_mean"]}
+            for row in named
+        ),
+        key=lambda r: r["clarity"],
+    )
+    if not rows:
+        return None
+    title = "Наименее ясные пункты"
+    return render_svg(
+        _styled(_scores_chart(rows, title, "Пункт")),
+        title=title,
+        description="Средние оценки бизнеса от 1 до 5, сначала наименее ясные. " + _scores_text(rows) + ".",
+    )
+
+
 def act_charts(act, data: dict) -> dict:
     return {"items_svg": items_scores_svg(data["items"], act.code)}
 

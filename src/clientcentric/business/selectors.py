@@ -431,7 +431,13 @@ def cost_burden(on: date | None = None) -> list[dict]:
 def hardest_items(limit: int = 15) -> list[dict]:
     """Items rated by enough businesses, least clear first: where rewording would help most."""
     shown = [row for row in act_results() if not row["suppressed"] and row["clarity_mean"] is not None]
-    return sorted(shown, key=lambda row: (row["clarity_mean"], row["feasibility_mean"] or 5))[:limit]
+    rows = sorted(shown, key=lambda row: (row["clarity_mean"], row["feasibility_mean"] or 5))[:limit]
+    labels = {
+        r.pk: r.label for r in Requirement.objects.filter(pk__in=[row["requirement_id"] for row in rows])
+    }
+    for row in rows:
+        row["label"] = labels.get(row["requirement_id"], row["item_no"])
+    return rows
 
 
 def flagged_pairs(limit: int = 50) -> list[dict]:

@@ -401,7 +401,7 @@ def draft_summary_export(request, pk):
 @public
 @require_GET
 def summary(request):
-    acts, burden = selectors.summary_by_act(), selectors.cost_burden()
+    acts, burden, hardest = selectors.summary_by_act(), selectors.cost_burden(), selectors.hardest_items()
     return render(
         request,
         "business/summary.html",
@@ -409,9 +409,10 @@ def summary(request):
             "acts": acts,
             "flagged": selectors.flagged_pairs(),
             "burden": burden,
-            "hardest": selectors.hardest_items(),
+            "hardest": hardest,
             "min_cell": selectors.min_cell(),
             "acts_svg": charts.acts_scores_svg(acts),
+            "hardest_svg": charts.hardest_items_svg(hardest),
             "burden_svg": charts.burden_svg(burden),
         },
     )
