@@ -168,6 +168,13 @@ PAGES = [
     ("research:journey_map", "/research/maps/{map}/", "get", RESEARCHERS),
     ("research:journey_map_image", "/research/maps/{map}.svg", "get", RESEARCHERS),
     ("research:need", "/research/needs/get-pension/", "get", RESEARCHERS),
+    ("research:need_proposals", "/research/need-proposals/", "get", RESEARCHERS),
+    (
+        "research:need_proposal_decide",
+        "/research/need-proposals/999999/",
+        "get",
+        answers(403, anonymous=302, methodologist=405, admin=405),
+    ),
     ("research:studies", "/studies/", "get", EVERYONE_200),
     ("research:study", "/studies/{study}/", "get", EVERYONE_200),
     ("design:projects", "/design/", "get", RESEARCHERS),

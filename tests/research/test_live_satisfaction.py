@@ -78,7 +78,9 @@ def test_touchpoint_with_low_satisfaction_is_a_pain_point_on_the_map(rated_yard,
     assert not any("Портал" in text for text in texts)  # 92 % satisfied is no pain point
     assert all(p.stage_position == 6 for p in points if p.signal == EvidenceSignal.SATISFACTION)
     assert all(
-        p.link.startswith("/analytics/satisfaction/") for p in points if p.signal == EvidenceSignal.SATISFACTION
+        p.link.startswith("/analytics/satisfaction/")
+        for p in points
+        if p.signal == EvidenceSignal.SATISFACTION
     )
 
 

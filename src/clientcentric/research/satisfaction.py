@@ -58,5 +58,7 @@ def live_satisfaction_for_needs(need_codes: list[str], *, since=None, until=None
     selectors = _feedback_selectors()
     result = selectors.satisfaction_for_needs(need_codes, since=since, until=until) if selectors else None
     return Satisfaction(
-        satisfied=result["satisfied"] if result else 0, rated=result["rated"] if result else 0, source="feedback"
+        satisfied=result["satisfied"] if result else 0,
+        rated=result["rated"] if result else 0,
+        source="feedback",
     )
