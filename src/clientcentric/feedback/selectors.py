@@ -130,7 +130,7 @@ def figures(cell: dict) -> dict:
 def _satisfaction_answers(instrument: Instrument | None, since, until):
     from datetime import datetime, time
 
-    from .models import Answer, SOLICITED_SOURCES
+    from .models import SOLICITED_SOURCES, Answer
 
     def moment(value):
         # A date means the start of that day in the platform's time zone (a launch date, a quarter's first day).
