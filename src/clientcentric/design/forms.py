@@ -24,10 +24,10 @@ def put_errors(form: forms.Form, error: ValidationError) -> None:
 
 class ProjectForm(forms.ModelForm):
     needs = forms.ModelMultipleChoiceField(
-        label=_("needs"),
+        label=_("Needs"),
         queryset=Need.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "style": "max-width:100%"}),
     )
 
     class Meta:
@@ -121,7 +121,7 @@ class VariantForm(forms.ModelForm):
 
 class AudienceTestForm(forms.ModelForm):
     tasks = forms.CharField(
-        label=_("tasks, one per line"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=True
+        label=_("Tasks, one per line"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), required=True
     )
 
     class Meta:
