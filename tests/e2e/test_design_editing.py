@@ -57,3 +57,37 @@ def test_methodologist_edits_a_design_project_outside_the_back_office(page, demo
     expect(page).to_have_url(re.compile(r"/design/tests/\d+/$"))
     test = AudienceTest.objects.get(project=project)
     assert test.min_sus == 70 and test.tasks.count() == 2
+
+
+def test_methodologist_accepts_a_need_status_proposal(page, demo_site, settings):
+    from clientcentric.appeals import services as appeals
+    from clientcentric.appeals.models import NeedTopic
+    from clientcentric.registry.demo import DEMO_PASSWORD
+    from clientcentric.registry.models import Need, NeedStatus
+    from clientcentric.research import proposals
+
+    settings.CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = {"appeals": 3}
+    need = Need.objects.filter(status=NeedStatus.MET).exclude(appeals__isnull=False).first()
+    NeedTopic.objects.update_or_create(topic="Проверка предложений", defaults={"need": need})
+    for index in range(3):
+        appeals.receive_appeal(
+            appeals.AppealInput(
+                channel="portal",
+                text=f"Не получается воспользоваться услугой, случай {index + 1}",
+                topic="Проверка предложений",
+                contact_email=f"e2e{index}@example.ru",
+            )
+        )
+    proposals.propose_need_statuses()
+
+    sign_in(page, demo_site, "methodologist", DEMO_PASSWORD)
+    page.goto(demo_site + "/research/need-proposals/")
+    card = page.locator("main section.proposal").filter(has_text=need.name)
+    expect(card).to_contain_text("обращений по этой потребности — 3")
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS + "need_proposals_pending.png", full_page=True)
+    card.get_by_role("button", name="Принять изменение").click()  # the reason is left as drafted
+    expect(page.locator("main")).to_contain_text("Статус потребности и его публичная причина сохранены")
+    page.screenshot(path=SHOTS + "need_proposals_decided.png", full_page=True)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.IN_PROGRESS and "90 дней" in need.status_reason
