@@ -91,15 +91,21 @@ def test_a_touchpoint_with_few_ratings_is_not_a_pain_point(yard, yard_map):
     assert not [p for p in points if "Контакт-центр" in p.text]
 
 
-def test_platform_ratings_replace_imported_satisfaction(rated_yard, yard_map):
+def test_platform_ratings_and_imported_satisfaction_are_kept_apart(rated_yard, yard_map):
     from clientcentric.research import importing
     from clientcentric.research.models import EvidenceRecord
 
     importing.import_records(
         "Опрос", "anonymised", [EvidenceRecord(need=rated_yard["need"], satisfied=True) for _ in range(5)]
     )
-    evidence, _points = selectors.journey_map_evidence(yard_map)
+    evidence, points = selectors.journey_map_evidence(yard_map)
     assert evidence.satisfaction.rated == 24 and evidence.satisfaction.source == "feedback"
+    assert (evidence.imported_satisfaction.satisfied, evidence.imported_satisfaction.rated) == (5, 5)
+    texts = [p.text for p in points if p.signal == EvidenceSignal.SATISFACTION]
+    assert any("оценок: 24" in t for t in texts)  # 58 % on the platform is a pain point …
+    assert not any(
+        "оценок: 5," in t for t in texts
+    )  # … 100 % in the imported survey is not, and never pooled
 
 
 def test_journey_map_page_shows_the_touchpoint_pain_point(client, people, rated_yard, yard_map):

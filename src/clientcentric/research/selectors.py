@@ -101,6 +101,14 @@ class LifeSituationEvidence:
     imported_records: int
     imported_response_hours: float | None
     satisfaction_by_touchpoint: dict[str, Satisfaction] | None = None
+    imported_satisfaction: Satisfaction | None = None
+
+    def satisfaction_sources(self) -> list[Satisfaction]:
+        """Platform ratings and imported evidence, each on its own: they are never added together."""
+        sources = [self.satisfaction] if self.satisfaction is not None else []
+        if self.imported_satisfaction is not None and self.imported_satisfaction is not self.satisfaction:
+            sources.append(self.imported_satisfaction)
+        return sources
 
     @property
     def overdue_share(self) -> float | None:
@@ -149,9 +157,11 @@ def life_situation_evidence(
         hours_total=Sum(F("response_hours") * F("count")),
         timed=Sum("count", filter=Q(response_hours__isnull=False)),
     )
-    satisfaction = live_satisfaction(life_situation_code=life_situation.code)
-    if satisfaction is None and imported["rated"]:
-        satisfaction = Satisfaction(imported["happy"] or 0, imported["rated"], "imported")
+    imported_satisfaction = (
+        Satisfaction(imported["happy"] or 0, imported["rated"], "imported") if imported["rated"] else None
+    )
+    # The headline figure is the platform's own ratings; imported evidence stands in only where there are none.
+    satisfaction = live_satisfaction(life_situation_code=life_situation.code) or imported_satisfaction
     return LifeSituationEvidence(
         satisfaction_by_touchpoint=live_satisfaction_by_touchpoint(life_situation_code=life_situation.code),
         appeals=totals["n"],
@@ -162,6 +172,7 @@ def life_situation_evidence(
         repeat_clients=repeat_clients,
         top_topics=[(row["topic"], row["n"]) for row in top],
         satisfaction=satisfaction,
+        imported_satisfaction=imported_satisfaction,
         imported_records=imported["n"] or 0,
         imported_response_hours=(imported["hours_total"] / imported["timed"]) if imported["timed"] else None,
     )
@@ -214,22 +225,16 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
     satisfaction_link = (
         reverse("feedback:analyst") + "?" + urlencode([("by", "life_situation_id"), ("by", "touchpoint")])
     )
-    if evidence.satisfaction and evidence.satisfaction.share is not None:
-        if evidence.satisfaction.share < SATISFACTION_ALERT:
-            source = (
-                _("platform ratings") if evidence.satisfaction.source == "feedback" else _("imported data")
-            )
+    for rating in evidence.satisfaction_sources():
+        if rating.share is not None and rating.share < SATISFACTION_ALERT:
+            source = _("platform ratings") if rating.source == "feedback" else _("imported data")
             points.append(
                 PainPoint(
                     EvidenceSignal.SATISFACTION,
                     _("Only %(share).0f %% satisfied with the result (%(rated)s rated, %(source)s)")
-                    % {
-                        "share": 100 * evidence.satisfaction.share,
-                        "rated": evidence.satisfaction.rated,
-                        "source": source,
-                    },
+                    % {"share": 100 * rating.share, "rated": rating.rated, "source": source},
                     satisfaction_link
-                    if evidence.satisfaction.source == "feedback"
+                    if rating.source == "feedback"
                     else reverse("research:home")
                     + "?"
                     + urlencode({"by": "topic", "life_situation": situation.code}),
