@@ -49,6 +49,7 @@ RESEARCH_BACK_OFFICE = answers(
     403, anonymous=302, client=302, business_representative=302, analyst=200, methodologist=200, admin=200
 )
 RESEARCH_API = answers(403, anonymous=401, analyst=200, methodologist=200, admin=200)
+DESIGN_EDITORS = answers(403, anonymous=302, methodologist=200, admin=200)
 
 BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
 BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
@@ -171,11 +172,24 @@ PAGES = [
     ("research:journey_map", "/research/maps/{map}/", "get", RESEARCHERS),
     ("research:journey_map_image", "/research/maps/{map}.svg", "get", RESEARCHERS),
     ("research:need", "/research/needs/get-pension/", "get", RESEARCHERS),
+    ("research:need_proposals", "/research/need-proposals/", "get", RESEARCHERS),
+    (
+        "research:need_proposal_decide",
+        "/research/need-proposals/999999/",
+        "get",
+        answers(403, anonymous=302, methodologist=405, admin=405),
+    ),
     ("research:studies", "/studies/", "get", EVERYONE_200),
     ("research:study", "/studies/{study}/", "get", EVERYONE_200),
     ("design:projects", "/design/", "get", RESEARCHERS),
     ("design:project", "/design/projects/{project}/", "get", RESEARCHERS),
     ("design:test", "/design/tests/{test}/", "get", RESEARCHERS),
+    ("design:project_new", "/design/projects/new/", "get", DESIGN_EDITORS),
+    ("design:project_edit", "/design/projects/{project}/edit/", "get", DESIGN_EDITORS),
+    ("design:variant_new", "/design/projects/{project}/variants/new/", "get", DESIGN_EDITORS),
+    ("design:variant_edit", "/design/projects/{project}/variants/{variant}/", "get", DESIGN_EDITORS),
+    ("design:test_new", "/design/projects/{project}/tests/new/", "get", DESIGN_EDITORS),
+    ("design:test_edit", "/design/projects/{project}/tests/{test}/edit/", "get", DESIGN_EDITORS),
     ("design:panel", "/research-panel/", "get", SIGNED_IN),
     ("business:home", "/business/", "get", BUSINESS_ONLY),
     (
@@ -382,7 +396,7 @@ def article(registry):
 def research_objects(registry, people):
     """{upload}, {map}, {study}, {project} and {test}: one of each, built through the services."""
     from clientcentric.design import services as design
-    from clientcentric.design.models import AudienceTest, DesignProject
+    from clientcentric.design.models import AudienceTest, DesignProject, Variant
     from clientcentric.research import importing
     from clientcentric.research import services as research
     from clientcentric.research.models import JourneyMap, Study
@@ -406,7 +420,12 @@ def research_objects(registry, people):
             is_published=True,
         )
     )
-    project = design.save_project(DesignProject(name="Уведомления", kind="new", segment=registry["segment"]))
+    project = design.save_project(
+        DesignProject(
+            name="Уведомления", kind="new", segment=registry["segment"], criteria=[{"name": "Польза", "weight": 2}]
+        )
+    )
+    variant = design.save_variant(Variant(project=project, name="SMS", scores={"Польза": 4}))
     test = design.save_test(
         AudienceTest(project=project, phase="alpha", segment=registry["segment"], title="Альфа", min_sus=60),
         tasks=["Найти уведомление"],
@@ -420,6 +439,7 @@ def research_objects(registry, people):
         "study": study.slug,
         "project": project.pk,
         "test": test.pk,
+        "variant": variant.pk,
     }
 
 

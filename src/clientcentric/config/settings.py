@@ -116,6 +116,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Dashboards read pre-aggregated counts; this keeps them at most ten minutes behind the answers.
     "feedback-aggregate": {"task": "clientcentric.feedback.tasks.aggregate", "schedule": 600.0},
+    # Evidence moves slowly: once a night is enough to draft need-status changes for a methodologist.
+    "research-propose-need-statuses": {
+        "task": "clientcentric.research.tasks.propose_need_statuses",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +166,8 @@ CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
 CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
 # How long a journey map's evidence (aggregates over all appeals) is reused before it is computed again.
 CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS = env.int("CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", default=300)
+# When the evidence about a need suggests a new status (research/proposals.py); see docs/research-and-design.md.
+CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = env.json("CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS", default={})
 CLIENTCENTRIC_REGION_NAME = env.str("CLIENTCENTRIC_REGION_NAME", default="Демонстрационная область")
 # The map where a citizen points at the place of a problem: any XYZ tile server (empty: no map, coordinates typed).
 CLIENTCENTRIC_MAP_TILES = env.str(

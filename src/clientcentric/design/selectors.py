@@ -31,7 +31,8 @@ def _imported(needs, period: Q) -> Satisfaction:
 def monitoring(project: DesignProject) -> Monitoring | None:
     """Satisfaction with the project's needs before and after its launch, and the interval of the difference.
 
-    Platform ratings (the feedback app) when it provides them, else imported evidence with a satisfaction column.
+    Platform ratings (the feedback app's solicited answers, top-2 box, about the project's needs: the rated appeal's
+    need or the rated service's needs) when there are any, else imported evidence with a satisfaction column.
     None until the project is launched.
     """
     if project.launched_on is None:
@@ -40,7 +41,7 @@ def monitoring(project: DesignProject) -> Monitoring | None:
     codes = [need.code for need in needs]
     before = live_satisfaction_for_needs(codes, until=project.launched_on)
     after = live_satisfaction_for_needs(codes, since=project.launched_on)
-    if before is None or after is None:
+    if not (before.rated or after.rated):
         before = _imported(needs, Q(occurred_on__lt=project.launched_on))
         after = _imported(needs, Q(occurred_on__gte=project.launched_on))
     difference = (

@@ -47,8 +47,19 @@ def save_project(project: DesignProject, *, needs: Iterable = (), actor=None) ->
     project.full_clean()
     project.save()
     project.needs.set(list(needs))
+    _drop_scores_of_removed_criteria(project)
     audit.record(actor, "design.project_saved" if not created else "design.project_created", project)
     return project
+
+
+def _drop_scores_of_removed_criteria(project: DesignProject) -> None:
+    # A renamed or removed criterion leaves no score behind that save_variant would later refuse.
+    known = {c["name"] for c in project.criteria or []}
+    for variant in project.variants.all():
+        kept = {name: score for name, score in (variant.scores or {}).items() if name in known}
+        if kept != variant.scores:
+            variant.scores = kept
+            variant.save(update_fields=["scores"])
 
 
 def reengineering_needs_service_message() -> str:
@@ -89,6 +100,12 @@ def save_variant(variant: Variant, *, actor=None) -> Variant:
         project.variants.exclude(pk=variant.pk).update(is_chosen=False)
     audit.record(actor, "design.variant_saved", variant, project=project.pk)
     return variant
+
+
+@transaction.atomic
+def delete_variant(variant: Variant, *, actor=None) -> None:
+    audit.record(actor, "design.variant_deleted", variant, project=variant.project_id, name=variant.name)
+    variant.delete()
 
 
 def assessment_matrix(project: DesignProject) -> list[dict]:
@@ -206,6 +223,13 @@ def save_test(test: AudienceTest, *, tasks: list[str] | None = None, actor=None)
         cleaned = [text.strip() for text in tasks if text.strip()]
         if not cleaned:
             raise ValidationError({"tasks": _("A test needs at least one task.")})
+        if cleaned == list(test.tasks.values_list("text", flat=True)):
+            tasks = None  # unchanged: keep the rows and the results recorded against them
+        elif TaskResult.objects.filter(task__test=test).exists():
+            raise ValidationError(
+                {"tasks": _("The tasks cannot change once results are recorded against them.")}
+            )
+    if tasks is not None:
         test.tasks.all().delete()
         TestTask.objects.bulk_create(
             TestTask(test=test, position=position, text=text) for position, text in enumerate(cleaned, 1)

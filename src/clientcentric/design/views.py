@@ -10,10 +10,16 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
 from clientcentric.registry.models import Segment
 
-from . import selectors, services, workflow
-from .models import AudienceTest, DesignProject, PanelMember, Participation, Stage
+from . import forms, selectors, services, workflow
+from .models import AudienceTest, DesignProject, PanelMember, Participation, Stage, Variant
 
 DESIGNERS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
+# Analysts read projects and record test results; the content of a project is a methodologist's to edit.
+EDITORS = (Role.METHODOLOGIST, Role.ADMIN)
+
+
+def _can_edit(user) -> bool:
+    return user.role in EDITORS or user.is_superuser
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -28,7 +34,11 @@ def projects(request):
     return render(
         request,
         "design/projects.html",
-        {"projects": DesignProject.objects.select_related("segment", "service"), "stages": Stage},
+        {
+            "projects": DesignProject.objects.select_related("segment", "service"),
+            "stages": Stage,
+            "can_edit": _can_edit(request.user),
+        },
     )
 
 
@@ -66,7 +76,102 @@ def project(request, pk):
             "recommendations": project_.recommendations.select_related("need"),
             "monitoring": selectors.monitoring(project_),
             "problems": problems,
+            "can_edit": _can_edit(request.user),
         },
+    )
+
+
+@require_roles(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk=None):
+    """A project's description, scenarios of the preparation stage and assessment criteria (not its stage)."""
+    project_ = get_object_or_404(DesignProject, pk=pk) if pk else DesignProject(created_by=request.user)
+    initial_criteria = project_.criteria or []
+    form = forms.ProjectForm(
+        request.POST or None, instance=project_, initial={"needs": project_.needs.all() if pk else []}
+    )
+    criteria = forms.CriteriaFormSet(
+        request.POST or None,
+        initial=initial_criteria,
+        prefix="criteria",
+        # Every posted row is read, also one equal to its initial value (blank rows are ignored by the form).
+        form_kwargs={"empty_permitted": False},
+    )
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        project_ = form.save(commit=False)
+        project_.criteria = criteria.criteria()
+        try:
+            services.save_project(project_, needs=form.cleaned_data["needs"], actor=request.user)
+        except ValidationError as error:
+            forms.put_errors(form, error)
+        else:
+            messages.success(request, _("The design project is saved."))
+            return redirect("design:project", project_.pk)
+    return render(
+        request,
+        "design/project_form.html",
+        {"form": form, "criteria": criteria, "project": project_ if pk else None},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_roles(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def variant_edit(request, project_pk, pk=None):
+    """A row of the assessment matrix: the variant and its score on each criterion of the project."""
+    project_ = get_object_or_404(DesignProject, pk=project_pk)
+    variant = get_object_or_404(Variant, pk=pk, project=project_) if pk else Variant(project=project_)
+    if request.method == "POST" and request.POST.get("action") == "delete" and variant.pk:
+        services.delete_variant(variant, actor=request.user)
+        messages.success(request, _("The variant is deleted."))
+        return redirect("design:project", project_.pk)
+    form = forms.VariantForm(request.POST or None, instance=variant, project=project_)
+    if request.method == "POST" and form.is_valid():
+        variant = form.save(commit=False)
+        variant.scores = form.scores()
+        try:
+            services.save_variant(variant, actor=request.user)
+        except ValidationError as error:
+            forms.put_errors(form, error)
+        else:
+            messages.success(request, _("The variant is saved."))
+            return redirect("design:project", project_.pk)
+    return render(
+        request,
+        "design/variant_form.html",
+        {"form": form, "project": project_, "variant": variant if variant.pk else None},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_roles(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def test_edit(request, project_pk, pk=None):
+    """An audience test's target segment, success criteria and tasks; a completed test is not edited."""
+    project_ = get_object_or_404(DesignProject, pk=project_pk)
+    test_ = (
+        get_object_or_404(AudienceTest, pk=pk, project=project_)
+        if pk
+        else AudienceTest(project=project_, segment=project_.segment)
+    )
+    if test_.completed_at is not None:
+        messages.error(request, _("A completed test cannot be changed."))
+        return redirect("design:test", test_.pk)
+    form = forms.AudienceTestForm(request.POST or None, instance=test_)
+    if request.method == "POST" and form.is_valid():
+        test_ = form.save(commit=False)
+        try:
+            services.save_test(test_, tasks=form.task_list(), actor=request.user)
+        except ValidationError as error:
+            forms.put_errors(form, error)
+        else:
+            messages.success(request, _("The audience test is saved."))
+            return redirect("design:test", test_.pk)
+    return render(
+        request,
+        "design/test_form.html",
+        {"form": form, "project": project_, "test": test_ if test_.pk else None},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -109,6 +214,7 @@ def test(request, pk):
             "summary_problem": summary_problem,
             "problems": problems,
             "sus_items": range(1, 11),
+            "can_edit": _can_edit(request.user),
         },
     )
 

@@ -118,3 +118,109 @@ def figures(cell: dict) -> dict:
     out["need_met"] = (met.get(1, 0) / met_n) if met_n else None
     out["drivers"] = {code: dict(values) for code, values in cell["drivers"].items()}
     return out
+
+
+# --- Satisfaction as evidence for research and design (issue 7) -------------------------------------------------
+# Read by clientcentric.research.satisfaction. These count raw answers (research pages are for staff and need
+# filters the monthly counts do not carry: the need, an exact launch date). The rules are the feedback app's own:
+# top-2 box of the satisfaction question (value ≥ its `positive_from`), solicited answers only (invitation, QR,
+# voice menu; the widget sample is never pooled with them), one instrument version (the current one by default).
+
+
+def _satisfaction_answers(instrument: Instrument | None, since, until):
+    from datetime import datetime, time
+
+    from .models import SOLICITED_SOURCES, Answer
+
+    def moment(value):
+        # A date means the start of that day in the platform's time zone (a launch date, a quarter's first day).
+        if value is None or isinstance(value, datetime):
+            return value
+        return timezone.make_aware(datetime.combine(value, time.min))
+
+    instrument = instrument or current_instrument()
+    answers = Answer.objects.filter(
+        question__instrument=instrument,
+        question__code="satisfaction",
+        value__isnull=False,
+        response__source__in=SOLICITED_SOURCES,
+    )
+    if since is not None:
+        answers = answers.filter(response__submitted_at__gte=moment(since))
+    if until is not None:
+        answers = answers.filter(response__submitted_at__lt=moment(until))
+    return answers
+
+
+def _top_two_box(answers, *group_by: str):
+    from django.db.models import Count as CountOf
+    from django.db.models import F, Q
+
+    positive = CountOf("id", filter=Q(value__gte=F("question__positive_from")))
+    if not group_by:
+        totals = answers.aggregate(rated=CountOf("id"), satisfied=positive)
+        return {"satisfied": totals["satisfied"], "rated": totals["rated"]}
+    rows = answers.values(*group_by).annotate(rated=CountOf("id"), satisfied=positive).order_by()
+    return {
+        tuple(row[name] for name in group_by) if len(group_by) > 1 else row[group_by[0]]: {
+            "satisfied": row["satisfied"],
+            "rated": row["rated"],
+        }
+        for row in rows
+    }
+
+
+def _of_life_situation(code: str):
+    """Answers about a life situation: the one the answer was given for; else its appeal's; else, for an office or
+    phone rating of a service, the life situation of a need that service meets."""
+    from django.db.models import Q
+
+    return (
+        Q(response__life_situation__code=code)
+        | Q(response__life_situation__isnull=True, response__appeal__life_situation__code=code)
+        | Q(
+            response__life_situation__isnull=True,
+            response__appeal__isnull=True,
+            response__service__needs__life_situations__code=code,
+        )
+    )
+
+
+def _of_needs(codes):
+    """Answers about these needs: through the rated appeal's need, else through the rated service's needs."""
+    from django.db.models import Q
+
+    codes = list(codes)
+    return Q(response__appeal__need__code__in=codes) | Q(
+        response__appeal__isnull=True, response__service__needs__code__in=codes
+    )
+
+
+def satisfaction_for_life_situation(
+    code: str, *, since=None, until=None, instrument: Instrument | None = None
+) -> dict:
+    """{"satisfied", "rated"}: solicited satisfaction answers about a life situation in [since, until)."""
+    answers = _satisfaction_answers(instrument, since, until).filter(_of_life_situation(code))
+    # A service may meet several needs of the same situation: count each answer once.
+    return _top_two_box(_distinct(answers))
+
+
+def satisfaction_by_touchpoint_for_life_situation(
+    code: str, *, since=None, until=None, instrument: Instrument | None = None
+) -> dict[str, dict]:
+    """{touchpoint code: {"satisfied", "rated"}} for the same answers as `satisfaction_for_life_situation`."""
+    answers = _distinct(_satisfaction_answers(instrument, since, until).filter(_of_life_situation(code)))
+    return _top_two_box(answers, "response__touchpoint")
+
+
+def satisfaction_for_needs(codes, *, since=None, until=None, instrument: Instrument | None = None) -> dict:
+    """{"satisfied", "rated"}: solicited satisfaction answers about any of these needs in [since, until)."""
+    answers = _satisfaction_answers(instrument, since, until).filter(_of_needs(codes))
+    return _top_two_box(_distinct(answers))
+
+
+def _distinct(answers):
+    # Joins through service → needs → life situations can repeat an answer; re-select by id to count it once.
+    from .models import Answer
+
+    return Answer.objects.filter(pk__in=answers.values("pk"))

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clientcentric.registry.models import LifeSituation, Need, Segment
+from clientcentric.registry.models import LifeSituation, Need, NeedStatus, Segment
 
 
 class EvidenceKind(models.TextChoices):
@@ -264,3 +264,56 @@ class NeedRecommendation(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class NeedStatusProposal(models.Model):
+    """A status change the evidence suggests (research.proposals); a methodologist accepts or rejects it.
+
+    Accepting goes through the registry's `save_need` (its status rule, history and audit); the proposal keeps the
+    figures it rested on, so the reason for a change can be traced back to the evidence of that day.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn: the evidence no longer supports it")
+
+    need = models.ForeignKey(
+        Need, related_name="status_proposals", on_delete=models.CASCADE, verbose_name=_("need")
+    )
+    from_status = models.CharField(_("status when proposed"), max_length=20)
+    to_status = models.CharField(_("proposed status"), max_length=20)
+    reason = models.TextField(_("drafted public reason"))
+    evidence = models.JSONField(_("evidence"), default=dict)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    refreshed_at = models.DateTimeField(_("evidence refreshed at"), auto_now=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("need status proposal")
+        verbose_name_plural = _("need status proposals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need"], condition=models.Q(state="pending"), name="one_pending_proposal_per_need"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.need}: {self.from_status} → {self.to_status} ({self.state})"
+
+    @property
+    def from_label(self) -> str:
+        return (
+            NeedStatus(self.from_status).label if self.from_status in NeedStatus.values else self.from_status
+        )
+
+    @property
+    def to_label(self) -> str:
+        return NeedStatus(self.to_status).label if self.to_status in NeedStatus.values else self.to_status

@@ -1,7 +1,6 @@
-"""Where satisfaction evidence comes from. The feedback app (issue 5) is built in parallel; until it is merged,
-the live source answers None and only imported evidence (EvidenceRecord.satisfied) speaks to satisfaction.
-
-Point `live_satisfaction` at the feedback app's selector when it lands; nothing else here needs to change.
+"""Where satisfaction evidence comes from: the feedback app's solicited answers to its satisfaction question
+(top-2 box, one instrument version, the widget sample kept apart — see docs/satisfaction.md), read through
+`feedback.selectors`. Imported evidence with a «satisfied» column speaks only where the platform has no ratings.
 """
 
 from __future__ import annotations
@@ -22,33 +21,44 @@ class Satisfaction:
         return self.satisfied / self.rated if self.rated else None
 
 
-def live_satisfaction(*, life_situation_code: str) -> Satisfaction | None:
-    """Ratings given on the platform for appeals of this life situation; None while no feedback app exists."""
+def _feedback_selectors():
+    # The feedback app may be left out of INSTALLED_APPS by a deployment that measures satisfaction elsewhere.
     if not apps.is_installed("clientcentric.feedback"):
         return None
-    try:
-        from clientcentric.feedback import selectors  # noqa: PLC0415 - optional app
-    except ImportError:
-        return None
-    reader = getattr(selectors, "satisfaction_for_life_situation", None)
-    if reader is None:
-        return None
-    result = reader(life_situation_code)
-    if result is None:
+    from clientcentric.feedback import selectors  # noqa: PLC0415 - optional app
+
+    return selectors
+
+
+def _from(result: dict | None) -> Satisfaction | None:
+    if not result or not result["rated"]:
         return None
     return Satisfaction(satisfied=result["satisfied"], rated=result["rated"], source="feedback")
 
 
-def live_satisfaction_for_needs(need_codes: list[str], *, since=None, until=None) -> Satisfaction | None:
-    """Platform ratings about these needs in [since, until); None while no feedback app provides them."""
-    if not apps.is_installed("clientcentric.feedback"):
+def live_satisfaction(*, life_situation_code: str, since=None, until=None) -> Satisfaction | None:
+    """Platform ratings about this life situation; None when there are none."""
+    selectors = _feedback_selectors()
+    if selectors is None:
         return None
-    try:
-        from clientcentric.feedback import selectors  # noqa: PLC0415 - optional app
-    except ImportError:
-        return None
-    reader = getattr(selectors, "satisfaction_for_needs", None)
-    result = reader(need_codes, since=since, until=until) if reader is not None else None
-    if result is None:
-        return None
-    return Satisfaction(satisfied=result["satisfied"], rated=result["rated"], source="feedback")
+    return _from(selectors.satisfaction_for_life_situation(life_situation_code, since=since, until=until))
+
+
+def live_satisfaction_by_touchpoint(*, life_situation_code: str) -> dict[str, Satisfaction]:
+    """Platform ratings about this life situation per touchpoint (portal, call centre, office …)."""
+    selectors = _feedback_selectors()
+    if selectors is None:
+        return {}
+    rows = selectors.satisfaction_by_touchpoint_for_life_situation(life_situation_code)
+    return {touchpoint: s for touchpoint, row in rows.items() if (s := _from(row)) is not None}
+
+
+def live_satisfaction_for_needs(need_codes: list[str], *, since=None, until=None) -> Satisfaction:
+    """Platform ratings about these needs in [since, until); zero rated when there are none."""
+    selectors = _feedback_selectors()
+    result = selectors.satisfaction_for_needs(need_codes, since=since, until=until) if selectors else None
+    return Satisfaction(
+        satisfied=result["satisfied"] if result else 0,
+        rated=result["rated"] if result else 0,
+        source="feedback",
+    )

@@ -18,7 +18,7 @@ from clientcentric.registry.models import LifeSituation, Need
 
 from . import segmentation
 from .models import EvidenceRecord, EvidenceSignal, JourneyMap
-from .satisfaction import Satisfaction, live_satisfaction
+from .satisfaction import Satisfaction, live_satisfaction, live_satisfaction_by_touchpoint
 
 GROUPINGS = {
     "need": ("need__name", "need__name"),
@@ -31,6 +31,11 @@ TOP_TOPICS = 3
 FREQUENT_TOPIC_MIN = 3
 OVERDUE_SHARE_ALERT = 0.05
 SATISFACTION_ALERT = 0.7
+
+
+def satisfaction_min_rated() -> int:
+    # Fewer ratings than this say nothing about a touchpoint (the feedback app hides cells under 10 answers too).
+    return getattr(settings, "CLIENTCENTRIC_PAIN_POINT_MIN_RATINGS", 10)
 
 
 def overdue_q() -> Q:
@@ -95,6 +100,15 @@ class LifeSituationEvidence:
     satisfaction: Satisfaction | None
     imported_records: int
     imported_response_hours: float | None
+    satisfaction_by_touchpoint: dict[str, Satisfaction] | None = None
+    imported_satisfaction: Satisfaction | None = None
+
+    def satisfaction_sources(self) -> list[Satisfaction]:
+        """Platform ratings and imported evidence, each on its own: they are never added together."""
+        sources = [self.satisfaction] if self.satisfaction is not None else []
+        if self.imported_satisfaction is not None and self.imported_satisfaction is not self.satisfaction:
+            sources.append(self.imported_satisfaction)
+        return sources
 
     @property
     def overdue_share(self) -> float | None:
@@ -143,10 +157,13 @@ def life_situation_evidence(
         hours_total=Sum(F("response_hours") * F("count")),
         timed=Sum("count", filter=Q(response_hours__isnull=False)),
     )
-    satisfaction = live_satisfaction(life_situation_code=life_situation.code)
-    if satisfaction is None and imported["rated"]:
-        satisfaction = Satisfaction(imported["happy"] or 0, imported["rated"], "imported")
+    imported_satisfaction = (
+        Satisfaction(imported["happy"] or 0, imported["rated"], "imported") if imported["rated"] else None
+    )
+    # The headline figure is the platform's own ratings; imported evidence stands in only where there are none.
+    satisfaction = live_satisfaction(life_situation_code=life_situation.code) or imported_satisfaction
     return LifeSituationEvidence(
+        satisfaction_by_touchpoint=live_satisfaction_by_touchpoint(life_situation_code=life_situation.code),
         appeals=totals["n"],
         answered=totals["answered"],
         overdue=totals["late"],
@@ -155,6 +172,7 @@ def life_situation_evidence(
         repeat_clients=repeat_clients,
         top_topics=[(row["topic"], row["n"]) for row in top],
         satisfaction=satisfaction,
+        imported_satisfaction=imported_satisfaction,
         imported_records=imported["n"] or 0,
         imported_response_hours=(imported["hours_total"] / imported["timed"]) if imported["timed"] else None,
     )
@@ -204,23 +222,37 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
                 _evidence_link(situation, signal="repeated"),
             )
         )
-    if evidence.satisfaction and evidence.satisfaction.share is not None:
-        if evidence.satisfaction.share < SATISFACTION_ALERT:
-            source = (
-                _("platform ratings") if evidence.satisfaction.source == "feedback" else _("imported data")
-            )
+    satisfaction_link = (
+        reverse("feedback:analyst") + "?" + urlencode([("by", "life_situation_id"), ("by", "touchpoint")])
+    )
+    for rating in evidence.satisfaction_sources():
+        if rating.share is not None and rating.share < SATISFACTION_ALERT:
+            source = _("platform ratings") if rating.source == "feedback" else _("imported data")
             points.append(
                 PainPoint(
                     EvidenceSignal.SATISFACTION,
                     _("Only %(share).0f %% satisfied with the result (%(rated)s rated, %(source)s)")
-                    % {
-                        "share": 100 * evidence.satisfaction.share,
-                        "rated": evidence.satisfaction.rated,
-                        "source": source,
-                    },
-                    reverse("research:home")
+                    % {"share": 100 * rating.share, "rated": rating.rated, "source": source},
+                    satisfaction_link
+                    if rating.source == "feedback"
+                    else reverse("research:home")
                     + "?"
                     + urlencode({"by": "topic", "life_situation": situation.code}),
+                )
+            )
+    names = _touchpoint_names()
+    for touchpoint, rating in sorted((evidence.satisfaction_by_touchpoint or {}).items()):
+        if rating.rated >= satisfaction_min_rated() and rating.share < SATISFACTION_ALERT:
+            points.append(
+                PainPoint(
+                    EvidenceSignal.SATISFACTION,
+                    _("Touchpoint «%(touchpoint)s»: only %(share).0f %% satisfied (%(rated)s rated)")
+                    % {
+                        "touchpoint": names.get(touchpoint, touchpoint),
+                        "share": 100 * rating.share,
+                        "rated": rating.rated,
+                    },
+                    satisfaction_link,
                 )
             )
     stage_by_signal = {}
@@ -230,6 +262,12 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
     for point in points:
         point.stage_position = stage_by_signal.get(point.signal)
     return points
+
+
+def _touchpoint_names() -> dict[str, str]:
+    from clientcentric.registry.models import Touchpoint
+
+    return dict(Touchpoint.objects.values_list("code", "name"))
 
 
 def journey_map_evidence(journey_map: JourneyMap) -> tuple[LifeSituationEvidence, list[PainPoint]]:

@@ -7,14 +7,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus
 
-from . import clustering, importing, rendering, segmentation, selectors, services
-from .models import EvidenceDataset, EvidenceKind, EvidenceUpload, JourneyMap, SegmentHypothesis, Study
+from . import clustering, importing, proposals, rendering, segmentation, selectors, services
+from .models import (
+    EvidenceDataset,
+    EvidenceKind,
+    EvidenceUpload,
+    JourneyMap,
+    NeedStatusProposal,
+    SegmentHypothesis,
+    Study,
+)
 
 RESEARCHERS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
 
@@ -274,10 +282,53 @@ def need(request, code):
             "faqs": FaqEntry.objects.all(),
             "projects": DesignProject.objects.all(),
             "recommendations": need_.recommendations.select_related("design_project", "study"),
+            "proposal": need_.status_proposals.filter(state=NeedStatusProposal.State.PENDING).first(),
             "problems": problems,
             "posted": request.POST,
         },
     )
+
+
+def _proposals_page(request, *, problems=(), failed=None, status=200):
+    pending = NeedStatusProposal.objects.filter(state=NeedStatusProposal.State.PENDING).select_related("need")
+    decided = NeedStatusProposal.objects.exclude(state=NeedStatusProposal.State.PENDING).select_related(
+        "need", "decided_by"
+    )[:30]
+    return render(
+        request,
+        "research/need_proposals.html",
+        {
+            "pending": [(p, proposals.evidence_lines(p.evidence)) for p in pending],
+            "decided": decided,
+            "can_decide": request.user.role in proposals.DECIDERS or request.user.is_superuser,
+            "problems": problems,
+            "failed": failed,
+            "posted": request.POST,
+        },
+        status=status,
+    )
+
+
+@require_roles(*RESEARCHERS)
+@require_GET
+def need_proposals(request):
+    return _proposals_page(request)
+
+
+@require_roles(*proposals.DECIDERS)
+@require_POST
+def need_proposal_decide(request, pk):
+    proposal = get_object_or_404(NeedStatusProposal, pk=pk)
+    try:
+        if request.POST.get("action") == "accept":
+            proposals.accept(proposal, reason=request.POST.get("reason", ""), actor=request.user)
+            messages.success(request, _("The need's status and its public reason are saved."))
+        else:
+            proposals.reject(proposal, note=request.POST.get("note", ""), actor=request.user)
+            messages.success(request, _("The proposal is rejected."))
+    except ValidationError as error:
+        return _proposals_page(request, problems=_errors(error), failed=proposal.pk, status=422)
+    return redirect("research:need_proposals")
 
 
 @public
