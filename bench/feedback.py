@@ -216,7 +216,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--ratings", type=int, default=500_000, help="ratings to generate (10000000 for the issue's figure)")
+    parser.add_argument(
+        "--ratings", type=int, default=500_000, help="ratings to generate (10000000 for the issue's figure)"
+    )
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep-db", action="store_true")

@@ -20,12 +20,18 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.registry.models import Service
 
-from . import analytics, charts, publication, selectors, services
+from . import analytics, charts, objective, publication, selectors, services
 from .forms import CloseFollowUpForm, RatingForm, WidgetForm
 from .models import FollowUp, QuarterReport
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 ANALYSTS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
+
+
+def _objective_labels():
+    return [("one_click", _("one click")), ("five_minutes", _("within 5 minutes"))]
+
+
 REFUSAL_STATUS = {"forged": 400, "expired": 410, "used": 410, "not_yours": 403}
 
 
@@ -212,6 +218,7 @@ def dashboard(request):
             "payload": report.payload if report else None,
             "quarters": list(published),
             "chart_text": charts.satisfaction_text(report.payload) if report else "",
+            "objective_labels": _objective_labels(),
         },
     )
 
@@ -292,6 +299,7 @@ def report_pdf(request, quarter):
             "payload": report.payload,
             "chart_svg": charts.satisfaction_svg(report.payload),
             "chart_text": charts.satisfaction_text(report.payload),
+            "objective_labels": _objective_labels(),
         },
         request=request,
     )
@@ -341,6 +349,7 @@ def analyst(request):
             "value": value,
             "group_by": group_by,
             "dimensions": analytics.DIMENSION_LABELS,
+            "objective": objective.applies_to(group_by),
             "sample": sample,
             "quarters": [(q, states.get(q, "draft")) for q in quarters],
             "query": request.GET.urlencode(),
