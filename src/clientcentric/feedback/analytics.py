@@ -255,3 +255,17 @@ def _objective_columns(row: dict) -> list:
         *_share_columns(completion),
         completion.n if completion else None,
     ]
+
+
+def funnel_for(rows: list[dict]) -> metrics.Funnel:
+    """The table's rows on a funnel plot: share satisfied against answers, limits around the pooled share."""
+    units = {}
+    for row in rows:
+        satisfaction = row["satisfaction"]
+        if satisfaction["answered"]:
+            name = " / ".join(str(label) for label in row["labels"])
+            units[name] = (
+                metrics.positive(satisfaction["distribution"], metrics.CSAT),
+                satisfaction["answered"],
+            )
+    return metrics.funnel(units)

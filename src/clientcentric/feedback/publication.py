@@ -116,9 +116,10 @@ def build(quarter: str) -> dict:
             "agency": agencies[agency_id].code if agency_id in agencies else "",
         }
         row.update(_public_cell(selectors.figures(by_service[key]), key in hidden))
-        effort = efforts.get((service_id,))
-        row["one_click"] = _public_share(effort.one_click if effort else None)
-        row["five_minutes"] = _public_share(effort.five_minutes if effort else None)
+        if key not in hidden:  # a hidden row shows nothing at all, not even what was measured
+            effort = efforts.get((service_id,))
+            row["one_click"] = _public_share(effort.one_click if effort else None)
+            row["five_minutes"] = _public_share(effort.five_minutes if effort else None)
         service_rows.append(row)
     agency_rows = []
     for key in sorted(by_agency, key=lambda k: agencies[k[0]].name if k[0] in agencies else ""):

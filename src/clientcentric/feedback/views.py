@@ -292,6 +292,7 @@ def report_pdf(request, quarter):
     import weasyprint
 
     report = _published(quarter)
+    funnel = charts.published_funnel(report.payload)
     html = render_to_string(
         "feedback/report_pdf.html",
         {
@@ -300,6 +301,12 @@ def report_pdf(request, quarter):
             "chart_svg": charts.satisfaction_svg(report.payload),
             "chart_text": charts.satisfaction_text(report.payload),
             "objective_labels": _objective_labels(),
+            "funnel_svg": charts.funnel_svg(
+                funnel, _("Services compared: satisfied against answers, %(quarter)s") % {"quarter": quarter}
+            )
+            if len(funnel.points) > 1
+            else "",
+            "funnel_text": charts.funnel_text(funnel),
         },
         request=request,
     )
@@ -336,6 +343,7 @@ def analyst(request):
         response = HttpResponse(data.export(fmt), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="satisfaction-{chosen.label}.{fmt}"'
         return response
+    funnel = analytics.funnel_for(rows) if len(rows) > 1 else None
     quarters = selectors.quarters_with_data()
     states = dict(QuarterReport.objects.values_list("quarter", "state"))
     return render(
@@ -350,6 +358,11 @@ def analyst(request):
             "group_by": group_by,
             "dimensions": analytics.DIMENSION_LABELS,
             "objective": objective.applies_to(group_by),
+            "funnel": funnel,
+            "funnel_svg": charts.funnel_svg(funnel, _("Satisfied by %(period)s") % {"period": chosen.label})
+            if funnel
+            else "",
+            "funnel_text": charts.funnel_text(funnel) if funnel else "",
             "sample": sample,
             "quarters": [(q, states.get(q, "draft")) for q in quarters],
             "query": request.GET.urlencode(),

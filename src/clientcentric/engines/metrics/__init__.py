@@ -4,6 +4,7 @@ Formulas and their sources are in ../shared/domain/measurement.md §4 and docs/s
 """
 
 from .funnel import Funnel, funnel
+from .funnel import limits as funnel_limits
 from .intervals import Interval, difference, two_proportion_p_value, wilson, z_for
 from .multiple import benjamini_hochberg
 from .objective import Effort, Share, Transaction, completion, effort, nearest_rank
@@ -36,6 +37,7 @@ __all__ = [
     "completion",
     "effort",
     "funnel",
+    "funnel_limits",
     "nearest_rank",
     "CSAT",
     "MAX_HALF_WIDTH",
