@@ -389,3 +389,18 @@ def close_follow_up(follow_up: FollowUp, *, operator, outcome: str) -> FollowUp:
     follow_up.save()
     audit.record(operator, "feedback.follow_up_closed", follow_up)
     return follow_up
+
+
+def note_comments_read(actor, responses, *, where: str) -> None:
+    """Staff saw clients' free-text comments (they may hold personal data): one audit entry per viewing,
+    naming the responses whose comments were shown (DESIGN.md §6: staff reads of personal data are audited)."""
+    ids = sorted(r.pk for r in responses if r.comment)
+    if not ids:
+        return
+    if len(ids) == 1:
+        only = next(r for r in responses if r.pk == ids[0])
+        audit.record(actor, "feedback.comment_read", only, where=where)
+        return
+    audit.record(
+        actor, "feedback.comments_read", None, summary=f"{len(ids)} comments", where=where, responses=ids
+    )

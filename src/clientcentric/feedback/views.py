@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts.models import Agency
@@ -20,7 +21,7 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.registry.models import Service
 
-from . import analytics, charts, objective, publication, selectors, services
+from . import analytics, charts, objective, publication, selectors, services, throttle
 from .forms import CloseFollowUpForm, RatingForm, WidgetForm
 from .models import FollowUp, QuarterReport
 
@@ -102,20 +103,41 @@ def office(request, agency_code):
     agency = get_object_or_404(Agency, code=agency_code, is_active=True)
     service = Service.objects.filter(code=request.GET.get("service", ""), agency=agency).first()
     form = RatingForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         rating = form.rating()
-        try:
-            response = services.answer_at_office(agency, rating, service=service)
-        except ValidationError as error:
-            _form_errors(form, error)
+        wait = throttle.wait_minutes(request)
+        if wait:
+            # The answers stay in the form: the client sends them again later, nothing is lost.
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many ratings from this device in a short time. Your answers are kept in the form: "
+                    "please send them again in %(minutes)d minute.",
+                    "Too many ratings from this device in a short time. Your answers are kept in the form: "
+                    "please send them again in %(minutes)d minutes.",
+                    wait,
+                )
+                % {"minutes": wait},
+            )
+            status = 429
         else:
-            return _thanks(request, response, rating)
-    return render(
+            try:
+                response = services.answer_at_office(agency, rating, service=service)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                throttle.count(request)
+                return _thanks(request, response, rating)
+    response = render(
         request,
         "feedback/rate.html",
         {"form": form, "office": agency, "service": service},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else (400 if form.errors else 200),
     )
+    if status == 429:
+        response["Retry-After"] = str(wait * 60)
+    return response
 
 
 @public
@@ -184,10 +206,12 @@ def follow_ups(request):
         return redirect("feedback:follow_ups")
     state = request.GET.get("state", "open")
     state = state if state in FollowUp.State.values else "open"
+    shown = list(query.filter(state=state)[:200])
+    services.note_comments_read(request.user, [f.response for f in shown], where="operator_follow_ups")
     return render(
         request,
         "feedback/follow_ups.html",
-        {"follow_ups": query.filter(state=state)[:200], "state": state, "form": CloseFollowUpForm()},
+        {"follow_ups": shown, "state": state, "form": CloseFollowUpForm()},
     )
 
 
