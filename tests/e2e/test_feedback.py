@@ -56,6 +56,12 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
         services.answer_at_office(
             zags, services.Rating(satisfaction=level, effort=6), service=birth, now=when
         )
+    from clientcentric.delivery.models import ServiceRequest
+
+    for seconds, typed, steps in [(40, 0, 1)] * 30 + [(420, 3, 2)] * 10:
+        ServiceRequest.objects.create(
+            client=client, service=birth, seconds=seconds, fields_typed=typed, steps=steps, submitted_at=when
+        )
     aggregation.aggregate_full()
     report = publication.publish("2026Q2")
 
@@ -69,6 +75,9 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
         "alt", re.compile("Государственная регистрация рождения: 86")
     )
     expect(page.locator("main")).not_to_contain_text("второго обращения")
+    expect(row).to_contain_text("в один клик: 75 %")  # 30 of 40 requests, measured not asked
+    expect(row).to_contain_text("за 5 минут: 75 %")
+    page.screenshot(path=str(SCREENSHOTS / "feedback_dashboard.png"), full_page=True)
 
 
 def test_the_analyst_compares_services_on_a_funnel_plot_next_to_objective_measures(page, demo_site):
