@@ -56,6 +56,12 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
         services.answer_at_office(
             zags, services.Rating(satisfaction=level, effort=6), service=birth, now=when
         )
+    from clientcentric.delivery.models import ServiceRequest
+
+    for seconds, typed, steps in [(40, 0, 1)] * 30 + [(420, 3, 2)] * 10:
+        ServiceRequest.objects.create(
+            client=client, service=birth, seconds=seconds, fields_typed=typed, steps=steps, submitted_at=when
+        )
     aggregation.aggregate_full()
     report = publication.publish("2026Q2")
 
@@ -69,3 +75,49 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
         "alt", re.compile("Государственная регистрация рождения: 86")
     )
     expect(page.locator("main")).not_to_contain_text("второго обращения")
+    expect(row).to_contain_text("в один клик: 75 %")  # 30 of 40 requests, measured not asked
+    expect(row).to_contain_text("за 5 минут: 75 %")
+    page.screenshot(path=str(SCREENSHOTS / "feedback_dashboard.png"), full_page=True)
+
+
+def test_the_analyst_compares_services_on_a_funnel_plot_next_to_objective_measures(page, demo_site):
+    from clientcentric.accounts.models import User
+    from clientcentric.delivery.models import ServiceRequest
+    from clientcentric.feedback import aggregation
+    from clientcentric.registry.demo import DEMO_PASSWORD
+    from clientcentric.registry.models import Service
+
+    from .test_subscriptions import sign_in
+
+    birth = Service.objects.get(code="birth-registration")
+    client = User.objects.get(username="client")
+    when = datetime(2026, 5, 14, 10, tzinfo=UTC)
+    for seconds, typed, steps in [(40, 0, 1)] * 6 + [(420, 3, 2)] * 2:
+        ServiceRequest.objects.create(
+            client=client, service=birth, seconds=seconds, fields_typed=typed, steps=steps, submitted_at=when
+        )
+    from clientcentric.feedback import services
+
+    others = list(Service.objects.exclude(pk=birth.pk).select_related("agency").order_by("code")[:2])
+    for service, levels in (
+        (birth, [5] * 26 + [4] * 10 + [3] * 4 + [1] * 2),
+        (others[0], [5] * 10 + [2] * 20),
+        (others[1], [4] * 50 + [3] * 10),
+    ):
+        for level in levels:
+            services.answer_at_office(
+                service.agency, services.Rating(satisfaction=level), service=service, now=when
+            )
+    aggregation.aggregate_full()
+
+    sign_in(page, demo_site, "analyst", DEMO_PASSWORD)
+    page.goto(demo_site + "/analytics/satisfaction/?period=quarter&value=2026Q2&by=service_id")
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name="Воронкообразный график: сравнение строк")).to_be_visible()
+    expect(main.locator("figure.funnel svg")).to_be_visible()
+    expect(main.locator("figure.funnel")).to_have_attribute("aria-label", re.compile("общая доля"))
+    row = main.get_by_role("row", name=re.compile("Государственная регистрация рождения")).first
+    expect(row).to_contain_text("0 мин 40 с")  # median time to submit
+    expect(row).to_contain_text("75 %")  # 6 of 8 requests in one click
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feedback_analyst_funnel.png"), full_page=True)

@@ -52,6 +52,14 @@ class ResponseAdmin(ReadOnly):
     inlines = [AnswerInline]
     date_hierarchy = "submitted_at"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from .services import note_comments_read
+
+        response = Response.objects.filter(pk=object_id).first()
+        if response is not None:
+            note_comments_read(request.user, [response], where="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(FollowUp)
 class FollowUpAdmin(ReadOnly):

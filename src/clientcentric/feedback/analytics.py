@@ -13,7 +13,7 @@ from clientcentric.engines import metrics
 from clientcentric.registry.models import LifeSituation, Segment, Service
 from clientcentric.registry.touchpoints import TOUCHPOINTS
 
-from . import selectors
+from . import objective, selectors
 from .models import EndPoint
 
 DIMENSION_LABELS = {
@@ -124,6 +124,9 @@ def table(group_by: tuple[str, ...], chosen: Period, sample: str = "solicited") 
     previous = selectors.cells(chosen.previous_months, group_by, sample=sample)
     names = _names(group_by, current.keys())
     on_time = on_time_by_agency(chosen.months) if "agency_id" in group_by else {}
+    with_objective = objective.applies_to(group_by)
+    efforts = objective.effort_by(group_by, chosen.months) if with_objective else {}
+    completions = objective.completion_by(group_by, chosen.months) if with_objective else {}
     rows = []
     for key in sorted(current, key=lambda k: [str(names[d][k[i]]) for i, d in enumerate(group_by)]):
         figures = selectors.figures(current[key])
@@ -146,6 +149,9 @@ def table(group_by: tuple[str, ...], chosen: Period, sample: str = "solicited") 
             answered, in_time = on_time.get(key[group_by.index("agency_id")], (0, 0))
             row["on_time"] = metrics.wilson(in_time, answered) if answered else None
             row["appeals_answered"] = answered
+        if with_objective:
+            row["effort_measures"] = efforts.get(key)
+            row["completion"] = completions.get(key)
         rows.append(row)
     tested = [row for row in rows if row["p_value"] is not None]
     rejected, adjusted = metrics.benjamini_hochberg([row["p_value"] for row in tested])
@@ -177,7 +183,27 @@ EXPORT_HEADERS = [
     "bh_significant",
     "appeals_on_time",
     *[f"satisfaction_{level}" for level in range(1, 6)],
+    "requests_submitted",
+    "time_to_submit_median_s",
+    "time_to_submit_p90_s",
+    "one_click_share",
+    "one_click_low",
+    "one_click_high",
+    "five_minutes_share",
+    "five_minutes_low",
+    "five_minutes_high",
+    "five_minutes_timed_requests",
+    "completion_rate",
+    "completion_low",
+    "completion_high",
+    "transactions_started",
 ]
+
+
+def _share_columns(share) -> list:
+    if share is None or share.interval is None:
+        return [None, None, None]
+    return [share.interval.estimate, share.interval.low, share.interval.high]
 
 
 def export_rows(rows: list[dict], chosen: Period) -> list[list]:
@@ -210,6 +236,36 @@ def export_rows(rows: list[dict], chosen: Period) -> list[list]:
                 row.get("significant"),
                 on_time.estimate if on_time else None,
                 *[s["distribution"][level] for level in range(1, 6)],
+                *_objective_columns(row),
             ]
         )
     return out
+
+
+def _objective_columns(row: dict) -> list:
+    """Objective measures (only for breakdowns by service and/or agency; empty otherwise)."""
+    effort, completion = row.get("effort_measures"), row.get("completion")
+    return [
+        effort.requests if effort else None,
+        effort.median_seconds if effort else None,
+        effort.p90_seconds if effort else None,
+        *_share_columns(effort.one_click if effort else None),
+        *_share_columns(effort.five_minutes if effort else None),
+        effort.five_minutes.n if effort else None,
+        *_share_columns(completion),
+        completion.n if completion else None,
+    ]
+
+
+def funnel_for(rows: list[dict]) -> metrics.Funnel:
+    """The table's rows on a funnel plot: share satisfied against answers, limits around the pooled share."""
+    units = {}
+    for row in rows:
+        satisfaction = row["satisfaction"]
+        if satisfaction["answered"]:
+            name = " / ".join(str(label) for label in row["labels"])
+            units[name] = (
+                metrics.positive(satisfaction["distribution"], metrics.CSAT),
+                satisfaction["answered"],
+            )
+    return metrics.funnel(units)

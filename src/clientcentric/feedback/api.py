@@ -51,6 +51,13 @@ class InvitationIn(Schema):
     segment: str = ""
     life_situation: str = ""
     email: str = Field("", max_length=254, description="where to send the link; omit to deliver it yourself")
+    channel: str = Field(
+        "",
+        max_length=20,
+        description="email, sms, messenger or push: send the link there, to `address` (a signed-in client's "
+        "own choice in their subscription settings comes first)",
+    )
+    address: str = Field("", max_length=4096, description="phone, Telegram @username or chat id, push token")
 
 
 class InvitationOut(Schema):
@@ -122,6 +129,8 @@ def create_invitation(request, payload: InvitationIn):
         segment=segment,
         life_situation=situation,
         email=payload.email,
+        channel=payload.channel,
+        address=payload.address,
     )
     body = {"id": invitation.pk, "link": services.link_for(invitation), "expires_at": invitation.expires_at}
     return StatusReply(200 if before else 201, body)

@@ -10,6 +10,8 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import messages  # noqa: F401  registers the invitation's notification event
+
         post_migrate.connect(_ensure_instrument, sender=self)
 
 

@@ -1,9 +1,14 @@
 """Server-drawn SVG charts (Altair → Vega-Lite → vl-convert): readable without JavaScript, cached by the
 figures' hash, with a text alternative written from the same figures."""
 
+import hashlib
+import json
+
 import altair as alt
 
 from clientcentric.core.charts import render_svg
+
+from clientcentric.engines import metrics
 
 from . import publication
 
@@ -53,3 +58,117 @@ def satisfaction_text(payload: dict) -> str:
         for row in sorted(rows, key=lambda r: -r["share"])
     ]
     return "Доля довольных по услугам. " + "; ".join(parts) + "."
+
+
+POSITION_TEXT = {
+    "within": "в пределах",
+    "above_95": "выше 95 % границы",
+    "below_95": "ниже 95 % границы",
+    "above_998": "выше 99,8 % границы",
+    "below_998": "ниже 99,8 % границы",
+}
+
+
+def funnel_of(units: dict[str, tuple[int, int]]) -> metrics.Funnel:
+    """`units`: name → (satisfied, answered). The overall share is pooled over all of them."""
+    return metrics.funnel(units)
+
+
+def funnel_svg(result: metrics.Funnel, title: str) -> str:
+    """Share satisfied against the number of answers, with the 95 % and 99.8 % limits around the overall
+    share (a funnel plot, measurement.md §6.5): units outside the limits differ by more than chance."""
+    payload = {
+        "overall": result.overall,
+        "points": [(str(p.key), p.positive, p.n) for p in result.points],
+        "title": title,
+    }
+    key = "feedback:funnel:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is not None:
+        return svg
+    largest = max((p.n for p in result.points), default=10)
+    smallest = max(2, min((p.n for p in result.points), default=2) // 2)
+    steps = 80
+    sizes = sorted(
+        {round(smallest * (largest * 1.15 / smallest) ** (i / steps)) for i in range(steps + 1)} | {smallest}
+    )
+    curves = []
+    for level, label in ((0.95, "95 %"), (0.998, "99,8 %")):
+        for n, bounds in result.curve(level, sizes):
+            curves.append({"n": n, "low": bounds.low * 100, "high": bounds.high * 100, "level": label})
+    points = [
+        {
+            "name": str(p.key),
+            "n": p.n,
+            "share": p.share * 100,
+            "position": POSITION_TEXT[p.position],
+        }
+        for p in result.points
+    ]
+    x = alt.X("n:Q", title="Число ответов (логарифмическая шкала)", scale=alt.Scale(type="log"))
+    y_scale = alt.Scale(domain=[0, 100])
+    dash = alt.StrokeDash(
+        "level:N",
+        title="Контрольные границы",
+        scale=alt.Scale(domain=["95 %", "99,8 %"], range=[[6, 3], [2, 2]]),
+    )
+    lines = alt.Chart(alt.Data(values=curves))
+    low = lines.mark_line(color="#5b6b7f").encode(
+        x=x, y=alt.Y("low:Q", title="Довольны (4–5 из 5), %", scale=y_scale), strokeDash=dash
+    )
+    high = lines.mark_line(color="#5b6b7f").encode(x=x, y=alt.Y("high:Q", scale=y_scale), strokeDash=dash)
+    centre = (
+        alt.Chart(alt.Data(values=[{"overall": result.overall * 100}]))
+        .mark_rule(color="#0b5cad")
+        .encode(y=alt.Y("overall:Q", scale=y_scale))
+    )
+    dots = (
+        alt.Chart(alt.Data(values=points))
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=x,
+            y=alt.Y("share:Q", scale=y_scale),
+            color=alt.Color(
+                "position:N",
+                title="Положение",
+                scale=alt.Scale(
+                    domain=list(POSITION_TEXT.values()),
+                    range=["#0b5cad", "#2e7d32", "#c62828", "#1b5e20", "#8e0000"],
+                ),
+            ),
+            tooltip=["name:N", "n:Q", "share:Q", "position:N"],
+        )
+    )
+    chart = (low + high + centre + dots).properties(width=480, height=300, title=title)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    cache.set(key, svg, 24 * 3600)
+    return svg
+
+
+def funnel_text(result: metrics.Funnel) -> str:
+    """The funnel plot in words: the overall share and every unit outside the 95 % limits."""
+    if not result.points:
+        return "Нет ответов для сравнения."
+    outside = [p for p in result.points if p.position != "within"]
+    head = (
+        f"Воронкообразный график: доля довольных по {len(result.points)} единицам против числа ответов; "
+        f"общая доля {result.overall * 100:.0f} % ({result.total} ответов)."
+    )
+    if not outside:
+        return head + " Все единицы в пределах 95 % контрольных границ: различия объяснимы случайностью."
+    parts = [
+        f"{p.key}: {p.share * 100:.0f} % из {p.n}, {POSITION_TEXT[p.position]}"
+        for p in sorted(outside, key=lambda p: p.share)
+    ]
+    return head + " За пределами 95 % границ: " + "; ".join(parts) + "."
+
+
+def published_funnel(payload: dict) -> metrics.Funnel:
+    """Services of a published quarter whose share is published (counts recovered from share × answers)."""
+    units = {}
+    for row in payload["services"]:
+        satisfaction = row.get("satisfaction", {})
+        if row.get("status") == "published" and satisfaction.get("status") == "published":
+            answered = satisfaction["answered"]
+            units[row["name"]] = (round(satisfaction["positive"] * answered), answered)
+    return metrics.funnel(units)

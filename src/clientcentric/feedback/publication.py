@@ -19,7 +19,7 @@ from clientcentric.core import audit
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Service
 
-from . import selectors
+from . import objective, selectors
 from .instrument import SCALE_CODES, current_instrument
 from .models import QuarterReport
 
@@ -66,6 +66,25 @@ def _public_cell(figures: dict, hidden: bool) -> dict:
     return cell
 
 
+def _public_share(share: metrics.Share | None) -> dict:
+    """An objective share (one click, 5 minutes) under the same rules as a rating: n < 10 hidden, n < 30 or
+    an interval wider than ±15 pp «недостаточно данных». Only services carry these, so no total reveals
+    a hidden one."""
+    if share is None or not share.n:
+        return {"status": "none", "n": 0}
+    status = metrics.verdict(share.count, share.n).status
+    if status == "suppressed":
+        return {"status": status}
+    item = {"status": status, "n": share.n}
+    if status == "published":
+        item.update(
+            share=round(share.interval.estimate, 4),
+            low=round(share.interval.low, 4),
+            high=round(share.interval.high, 4),
+        )
+    return item
+
+
 def build(quarter: str) -> dict:
     """The figures of a quarter as they would be published; reads only the pre-aggregated counts."""
     months = selectors.quarter_months(quarter)
@@ -83,6 +102,7 @@ def build(quarter: str) -> dict:
             unpublished.add((agency_id, service_id))  # appeals, calls, office visits without a service
     hidden = metrics.suppress(counts, groups.values(), unpublished=unpublished)
     hidden_agencies = metrics.suppress({key: cell["answered"] for key, cell in by_agency.items()})
+    efforts = objective.effort_by(("service_id",), months)
 
     service_rows = []
     for key in sorted(by_service, key=lambda k: services[k[1]].name if k[1] in services else ""):
@@ -96,6 +116,10 @@ def build(quarter: str) -> dict:
             "agency": agencies[agency_id].code if agency_id in agencies else "",
         }
         row.update(_public_cell(selectors.figures(by_service[key]), key in hidden))
+        if key not in hidden:  # a hidden row shows nothing at all, not even what was measured
+            effort = efforts.get((service_id,))
+            row["one_click"] = _public_share(effort.one_click if effort else None)
+            row["five_minutes"] = _public_share(effort.five_minutes if effort else None)
         service_rows.append(row)
     agency_rows = []
     for key in sorted(by_agency, key=lambda k: agencies[k[0]].name if k[0] in agencies else ""):
@@ -185,6 +209,14 @@ DICTIONARY = [
     ("effort_mean", "mean on 1–7 (CES 2.0)"),
     ("trust_positive", "share answering 4–5 on 1–5"),
     ("trust_mean", "mean on 1–5"),
+    (
+        "one_click_share, one_click_low, one_click_high, one_click_n",
+        "services only: share of the service's requests sent in one click (nothing typed, one step), Wilson 95 % interval, number of requests; same suppression rules",
+    ),
+    (
+        "five_minutes_share, five_minutes_low, five_minutes_high, five_minutes_n",
+        "services only: share of timed requests sent within 5 minutes of opening the form, Wilson 95 % interval, number of timed requests",
+    ),
 ]
 
 
@@ -204,6 +236,8 @@ def csv_rows(payload: dict) -> tuple[list[str], list[list]]:
     for code in SCALE_CODES:
         headers += [f"{code}_positive", f"{code}_low", f"{code}_high", f"{code}_mean"]
     headers += [f"satisfaction_{level}" for level in range(1, 6)]
+    for measure in ("one_click", "five_minutes"):
+        headers += [f"{measure}_share", f"{measure}_low", f"{measure}_high", f"{measure}_n"]
     rows = []
     for level, items in (("service", payload["services"]), ("agency", payload["agencies"])):
         for item in items:
@@ -222,5 +256,8 @@ def csv_rows(payload: dict) -> tuple[list[str], list[list]]:
                 row += [scale.get("positive"), scale.get("low"), scale.get("high"), scale.get("mean")]
             distribution = item.get("satisfaction", {}).get("distribution", {})
             row += [distribution.get(str(level)) for level in range(1, 6)]
+            for measure in ("one_click", "five_minutes"):
+                share = item.get(measure, {})
+                row += [share.get("share"), share.get("low"), share.get("high"), share.get("n")]
             rows.append(row)
     return headers, rows

@@ -80,15 +80,22 @@ def invite(
     person=None,
     appeal=None,
     email: str = "",
+    channel: str = "",
+    address: str = "",
     shown_as: str = "",
     now=None,
 ) -> Invitation:
     """Offer the instrument for one finished transaction and send the link on the client's channel.
 
     `shown_as` is how the client knows the transaction (an appeal's number); the reference stays internal.
+    The link goes on the channel the signed-in client chose in their subscription settings (push, messenger,
+    SMS or e-mail); failing that to `channel` + `address` given by the calling system, then to `email`.
+    A bad address is refused before anything is stored.
 
     Calling it again for the same transaction end returns the first invitation (channels retry).
     """
+    if channel or address:
+        address = _checked_address(channel, address)
     if end_point not in EndPoint.values or end_point == EndPoint.PAGE:
         raise ValidationError({"end_point": _("Unknown end point “%(value)s”.") % {"value": end_point}})
     if not transaction_ref or not transaction_kind:
@@ -121,23 +128,43 @@ def invite(
         return Invitation.objects.get(
             end_point=end_point, transaction_kind=transaction_kind, transaction_ref=transaction_ref
         )
-    address = email or (person.email if person is not None else "")
-    if address:
-        from clientcentric.core.notifications import notify_email
+    target = _invitation_target(person, email=email, channel=channel, address=address)
+    if target is not None:
+        from . import messages
 
-        notify_email(
-            address,
-            _("How did we do? Rate it in 30 seconds"),
-            _("Please rate how your request %(ref)s was handled: %(link)s\nThe link works for %(days)s days.")
-            % {
-                "ref": shown_as or transaction_ref,
-                "link": link_for(invitation),
-                "days": settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS,
-            },
-            about=invitation,
+        messages.send_invitation(
+            invitation,
+            link=link_for(invitation),
+            reference=shown_as or transaction_ref,
+            target=target,
+            recipient_name=(person.first_name if person is not None and person.is_authenticated else ""),
         )
     audit.record(None, "feedback.invited", invitation, end_point=end_point, touchpoint=touchpoint)
     return invitation
+
+
+def _checked_address(channel: str, address: str) -> str:
+    from clientcentric.core.models import Channel
+    from clientcentric.subscriptions.services import normalise_address
+
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel or "—"}})
+    try:
+        return normalise_address(channel, address)
+    except ValidationError as error:
+        raise ValidationError({"address": error.messages}) from None
+
+
+def _invitation_target(person, *, email: str, channel: str, address: str) -> tuple[str, str] | None:
+    from . import messages
+
+    chosen = messages.chosen_channel(person)
+    if chosen is not None:
+        return chosen
+    if channel and address:
+        return channel, address
+    fallback = email or (person.email if person is not None and person.is_authenticated else "")
+    return ("email", fallback) if fallback else None
 
 
 def invite_for_answered_appeal(appeal_id: int) -> Invitation | None:
@@ -362,3 +389,18 @@ def close_follow_up(follow_up: FollowUp, *, operator, outcome: str) -> FollowUp:
     follow_up.save()
     audit.record(operator, "feedback.follow_up_closed", follow_up)
     return follow_up
+
+
+def note_comments_read(actor, responses, *, where: str) -> None:
+    """Staff saw clients' free-text comments (they may hold personal data): one audit entry per viewing,
+    naming the responses whose comments were shown (DESIGN.md §6: staff reads of personal data are audited)."""
+    ids = sorted(r.pk for r in responses if r.comment)
+    if not ids:
+        return
+    if len(ids) == 1:
+        only = next(r for r in responses if r.pk == ids[0])
+        audit.record(actor, "feedback.comment_read", only, where=where)
+        return
+    audit.record(
+        actor, "feedback.comments_read", None, summary=f"{len(ids)} comments", where=where, responses=ids
+    )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts.models import Agency
@@ -20,12 +21,18 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.registry.models import Service
 
-from . import analytics, charts, publication, selectors, services
+from . import analytics, charts, objective, publication, selectors, services, throttle
 from .forms import CloseFollowUpForm, RatingForm, WidgetForm
 from .models import FollowUp, QuarterReport
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 ANALYSTS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
+
+
+def _objective_labels():
+    return [("one_click", _("one click")), ("five_minutes", _("within 5 minutes"))]
+
+
 REFUSAL_STATUS = {"forged": 400, "expired": 410, "used": 410, "not_yours": 403}
 
 
@@ -96,20 +103,41 @@ def office(request, agency_code):
     agency = get_object_or_404(Agency, code=agency_code, is_active=True)
     service = Service.objects.filter(code=request.GET.get("service", ""), agency=agency).first()
     form = RatingForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         rating = form.rating()
-        try:
-            response = services.answer_at_office(agency, rating, service=service)
-        except ValidationError as error:
-            _form_errors(form, error)
+        wait = throttle.wait_minutes(request)
+        if wait:
+            # The answers stay in the form: the client sends them again later, nothing is lost.
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many ratings from this device in a short time. Your answers are kept in the form: "
+                    "please send them again in %(minutes)d minute.",
+                    "Too many ratings from this device in a short time. Your answers are kept in the form: "
+                    "please send them again in %(minutes)d minutes.",
+                    wait,
+                )
+                % {"minutes": wait},
+            )
+            status = 429
         else:
-            return _thanks(request, response, rating)
-    return render(
+            try:
+                response = services.answer_at_office(agency, rating, service=service)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                throttle.count(request)
+                return _thanks(request, response, rating)
+    response = render(
         request,
         "feedback/rate.html",
         {"form": form, "office": agency, "service": service},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else (400 if form.errors else 200),
     )
+    if status == 429:
+        response["Retry-After"] = str(wait * 60)
+    return response
 
 
 @public
@@ -178,10 +206,12 @@ def follow_ups(request):
         return redirect("feedback:follow_ups")
     state = request.GET.get("state", "open")
     state = state if state in FollowUp.State.values else "open"
+    shown = list(query.filter(state=state)[:200])
+    services.note_comments_read(request.user, [f.response for f in shown], where="operator_follow_ups")
     return render(
         request,
         "feedback/follow_ups.html",
-        {"follow_ups": query.filter(state=state)[:200], "state": state, "form": CloseFollowUpForm()},
+        {"follow_ups": shown, "state": state, "form": CloseFollowUpForm()},
     )
 
 
@@ -212,6 +242,7 @@ def dashboard(request):
             "payload": report.payload if report else None,
             "quarters": list(published),
             "chart_text": charts.satisfaction_text(report.payload) if report else "",
+            "objective_labels": _objective_labels(),
         },
     )
 
@@ -285,6 +316,7 @@ def report_pdf(request, quarter):
     import weasyprint
 
     report = _published(quarter)
+    funnel = charts.published_funnel(report.payload)
     html = render_to_string(
         "feedback/report_pdf.html",
         {
@@ -292,6 +324,13 @@ def report_pdf(request, quarter):
             "payload": report.payload,
             "chart_svg": charts.satisfaction_svg(report.payload),
             "chart_text": charts.satisfaction_text(report.payload),
+            "objective_labels": _objective_labels(),
+            "funnel_svg": charts.funnel_svg(
+                funnel, _("Services compared: satisfied against answers, %(quarter)s") % {"quarter": quarter}
+            )
+            if len(funnel.points) > 1
+            else "",
+            "funnel_text": charts.funnel_text(funnel),
         },
         request=request,
     )
@@ -328,6 +367,7 @@ def analyst(request):
         response = HttpResponse(data.export(fmt), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="satisfaction-{chosen.label}.{fmt}"'
         return response
+    funnel = analytics.funnel_for(rows) if len(rows) > 1 else None
     quarters = selectors.quarters_with_data()
     states = dict(QuarterReport.objects.values_list("quarter", "state"))
     return render(
@@ -341,6 +381,12 @@ def analyst(request):
             "value": value,
             "group_by": group_by,
             "dimensions": analytics.DIMENSION_LABELS,
+            "objective": objective.applies_to(group_by),
+            "funnel": funnel,
+            "funnel_svg": charts.funnel_svg(funnel, _("Satisfied by %(period)s") % {"period": chosen.label})
+            if funnel
+            else "",
+            "funnel_text": charts.funnel_text(funnel) if funnel else "",
             "sample": sample,
             "quarters": [(q, states.get(q, "draft")) for q in quarters],
             "query": request.GET.urlencode(),

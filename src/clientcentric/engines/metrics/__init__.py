@@ -3,8 +3,11 @@
 Formulas and their sources are in ../shared/domain/measurement.md §4 and docs/satisfaction.md.
 """
 
+from .funnel import Funnel, funnel
+from .funnel import limits as funnel_limits
 from .intervals import Interval, difference, two_proportion_p_value, wilson, z_for
 from .multiple import benjamini_hochberg
+from .objective import Effort, Share, Transaction, completion, effort, nearest_rank
 from .scores import (
     CES,
     CSAT,
@@ -27,6 +30,15 @@ from .weighting import Weighted, effective_n, stratum_weights, weighted_share
 
 __all__ = [
     "CES",
+    "Effort",
+    "Funnel",
+    "Share",
+    "Transaction",
+    "completion",
+    "effort",
+    "funnel",
+    "funnel_limits",
+    "nearest_rank",
     "CSAT",
     "MAX_HALF_WIDTH",
     "MIN_CELL",

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -16,3 +17,12 @@ def get(mapping, key):
     if not mapping:
         return None
     return mapping.get(key, mapping.get(str(key)))
+
+
+@register.filter
+def duration(seconds):
+    """Seconds as minutes and seconds («2 мин 05 с»); an em dash when there is none."""
+    if seconds is None or seconds == "":
+        return "—"
+    minutes, rest = divmod(round(float(seconds)), 60)
+    return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": rest}
