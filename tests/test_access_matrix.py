@@ -422,7 +422,10 @@ def research_objects(registry, people):
     )
     project = design.save_project(
         DesignProject(
-            name="Уведомления", kind="new", segment=registry["segment"], criteria=[{"name": "Польза", "weight": 2}]
+            name="Уведомления",
+            kind="new",
+            segment=registry["segment"],
+            criteria=[{"name": "Польза", "weight": 2}],
         )
     )
     variant = design.save_variant(Variant(project=project, name="SMS", scores={"Польза": 4}))

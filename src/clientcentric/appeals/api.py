@@ -136,4 +136,6 @@ def list_appeals(
 
 @router.get("/{number}", response=AppealDetailOut, auth=None, summary="Public tracker of one appeal")
 def get_appeal(request, number: str):
-    return get_object_or_404(selectors.public_appeals().prefetch_related("events", "answers").with_number(number))
+    return get_object_or_404(
+        selectors.public_appeals().prefetch_related("events", "answers").with_number(number)
+    )

@@ -260,6 +260,8 @@ class Appeal(models.Model):
     )
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
 
+    objects = AppealQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
@@ -284,10 +286,11 @@ class Appeal(models.Model):
         indexes = [models.Index(fields=["executor", "status", "deadline_at"])]
         permissions = [("route_appeal", _("Can route appeals that wait for a human router"))]
 
-    objects = AppealQuerySet.as_manager()
-
     def __str__(self):
         return f"№ {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("appeals:public_detail", args=[self.number])
 
     @property
     def number(self) -> str:
@@ -299,9 +302,6 @@ class Appeal(models.Model):
         if self.pk is None or self.registered_at is None:
             return ""
         return f"{timezone.localtime(self.registered_at):%Y}-{self.pk:06d}"
-
-    def get_absolute_url(self):
-        return reverse("appeals:public_detail", args=[self.number])
 
     @property
     def due_shown(self):

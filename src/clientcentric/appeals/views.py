@@ -187,7 +187,9 @@ def queue(request):
 
 def _operator_appeal(request, number) -> Appeal:
     appeal = get_object_or_404(
-        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation").with_number(number)
+        Appeal.objects.select_related("executor", "policy", "author", "need", "life_situation").with_number(
+            number
+        )
     )
     if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
         raise PermissionDenied

@@ -7,7 +7,6 @@ import json
 import altair as alt
 
 from clientcentric.core.charts import render_svg
-
 from clientcentric.engines import metrics
 
 from . import publication
@@ -83,9 +82,6 @@ def funnel_svg(result: metrics.Funnel, title: str) -> str:
         "title": title,
     }
     key = "feedback:funnel:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is not None:
-        return svg
     largest = max((p.n for p in result.points), default=10)
     smallest = max(2, min((p.n for p in result.points), default=2) // 2)
     steps = 80
@@ -140,9 +136,7 @@ def funnel_svg(result: metrics.Funnel, title: str) -> str:
         )
     )
     chart = (low + high + centre + dots).properties(width=480, height=300, title=title)
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    cache.set(key, svg, 24 * 3600)
-    return svg
+    return render_svg(chart, cache_key=key)
 
 
 def funnel_text(result: metrics.Funnel) -> str:

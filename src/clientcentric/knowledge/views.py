@@ -156,7 +156,9 @@ def chat_new(request):
 
 
 def _operator_appeal(request, number) -> Appeal:
-    appeal = get_object_or_404(Appeal.objects.select_related("executor", "policy", "author").with_number(number))
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("executor", "policy", "author").with_number(number)
+    )
     if not request.user.is_superuser and appeal.executor_id != request.user.agency_id:
         raise PermissionDenied
     return appeal
