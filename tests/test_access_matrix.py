@@ -143,6 +143,7 @@ PAGES = [
     ("delivery:consents", "/me/consents/", "get", SIGNED_IN),
     ("delivery:consent_revoke", "/me/consents/999999/revoke/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:consent_receipt", "/me/consents/999999/receipt.json", "get", SOMEONE_ELSES),
+    ("delivery:consent_receipt_pdf", "/me/consents/999999/receipt.pdf", "get", SOMEONE_ELSES),
     ("delivery:offer", "/me/offers/999999/", "get", SOMEONE_ELSES),
     ("delivery:request", "/me/requests/999999/", "get", SOMEONE_ELSES),
     ("delivery:appointments", "/me/appointments/", "get", SIGNED_IN),

@@ -102,6 +102,43 @@ def test_consent_receipt_has_the_kantara_fields(client, people, registry, consen
     assert client.get(f"/me/consents/{consent.pk}/receipt.json").status_code == 404
 
 
+def _pdf_streams(pdf: bytes) -> list[bytes]:
+    """Every stream of the PDF, inflated where it is compressed (the attached JSON among them)."""
+    import re
+    import zlib
+
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            out.append(match.group(1))
+    return out
+
+
+def test_consent_receipt_as_pdf_carries_the_consent(client, people, registry, consent_text):
+    consent = services.give_consent(people["client"], life_situation=registry["pension"])
+    client.force_login(people["client"])
+    page = client.get("/me/consents/")
+    assert f"/me/consents/{consent.pk}/receipt.pdf" in page.content.decode()
+    response = client.get(f"/me/consents/{consent.pk}/receipt.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"consent-{consent.receipt_id}.pdf" in response["Content-Disposition"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:]
+    streams = _pdf_streams(pdf)
+    # The receipt id is in the document's metadata (keywords) and the attachment's file name…
+    assert sum(str(consent.receipt_id).encode() in s for s in streams) >= 2
+    # …and the attached Kantara JSON holds the consent text and its id.
+    attached = [json.loads(s) for s in streams if s.lstrip().startswith(b"{")]
+    assert len(attached) == 1
+    assert attached[0]["consentReceiptID"] == str(consent.receipt_id)
+    assert attached[0]["consentText"]["text"] == consent.text.text
+    assert attached[0]["collectionMethod"] and attached[0]["language"] == "ru"
+    client.force_login(people["operator"])
+    assert client.get(f"/me/consents/{consent.pk}/receipt.pdf").status_code == 404
+
+
 def test_client_gives_and_revokes_consent_on_the_page(client, people, registry, consent_text):
     client.force_login(people["client"])
     assert client.post("/me/consents/", {"life_situation": registry["pension"].pk}).status_code == 302

@@ -224,6 +224,33 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     }
 
 
+def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
+    """The same receipt as a printable PDF in Russian, with the JSON receipt attached inside the file, so the
+    paper copy and the machine-readable one are one document."""
+    import json
+
+    import weasyprint
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ru"):
+        receipt = consent_receipt(consent, site_url, controller)
+        html = render_to_string(
+            "delivery/consent_receipt_pdf.html",
+            {
+                "consent": consent,
+                "receipt": receipt,
+                "controller": receipt["piiControllers"][0],
+            },
+        )
+    attachment = weasyprint.Attachment(
+        string=json.dumps(receipt, ensure_ascii=False, indent=2),
+        name=f"consent-{consent.receipt_id}.json",
+        description="Kantara Consent Receipt v1.1",
+    )
+    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+
+
 # --- offers (DEL-2, DEL-3) -----------------------------------------------------------------------------------
 
 
