@@ -342,3 +342,52 @@ def test_the_chat_bot_tells_a_client_their_open_offers_and_requests(pensioner, r
         }
     ]
     assert reply.payload["offers"] == []
+
+
+def test_an_open_offer_is_reminded_of_once_a_week_after_and_not_after_revocation(
+    pensioner, registry, pension_rule
+):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from clientcentric.core.models import Notification
+
+    offer = _offered(pensioner, registry)
+    before = Notification.objects.count()
+    assert services.send_offer_reminders(now=timezone.now() + timedelta(days=6)) == 0
+    week_later = timezone.now() + timedelta(days=7, minutes=1)
+    assert services.send_offer_reminders(now=week_later) == 1
+    assert services.send_offer_reminders(now=week_later + timedelta(days=1)) == 0  # once only
+    reminder = Notification.objects.order_by("-id").first()
+    assert Notification.objects.count() == before + 1 and registry["service"].name in reminder.body
+    offer.refresh_from_db()
+    assert offer.reminded_at == week_later
+    # A revoked consent stops the reminder that has not gone out yet.
+    Offer.objects.filter(pk=offer.pk).update(reminded_at=None)
+    services.send_offer_reminders(now=week_later)
+    assert Notification.objects.order_by("-id").first().state == Notification.State.PENDING
+    services.revoke_consent(offer.consent)
+    reminder = Notification.objects.order_by("-id").first()
+    assert reminder.state == Notification.State.FAILED
+    out = StringIO()
+    call_command("delivery", "remind", "--only", "offers", stdout=out)
+    assert out.getvalue().strip() == "Offer reminders sent: 0"
+
+
+def test_reminders_are_on_the_beat_schedule():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "clientcentric.delivery.tasks.send_appointment_reminders",
+        "clientcentric.delivery.tasks.send_offer_reminders",
+    } <= tasks
+    from clientcentric.config.celery import app
+
+    app.loader.import_default_modules()
+    for name in tasks:
+        if name.startswith("clientcentric.delivery."):
+            assert name in app.tasks

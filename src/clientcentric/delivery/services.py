@@ -1,6 +1,6 @@
 """Every write of proactive delivery: profiles, consents, offers, requests and decisions (audit in each)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -275,6 +275,47 @@ def consent_for(service_id: int, consents, situations: dict[int, set[int]]) -> C
         if consent.life_situation_id in served:
             return consent
     return None
+
+
+# An offer still open this long after it was made gets one reminder (the client may have missed the first message).
+OFFER_REMIND_AFTER = timedelta(days=7)
+
+
+def send_offer_reminders(now=None) -> int:
+    """One reminder per open proactive offer, a week after it was made, grouped per client and consent like
+    the first message (so revoking the consent cancels it too); returns how many offers were reminded of."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Offer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                kind=Offer.Kind.OFFER,
+                status=Offer.Status.OPEN,
+                reminded_at__isnull=True,
+                created_at__lte=now - OFFER_REMIND_AFTER,
+                client__client_profile__deceased_on__isnull=True,
+            )
+            .select_related("service", "client", "consent")
+            .order_by("client_id", "consent_id", "created_at")
+        )
+        if not due:
+            return 0
+        Offer.objects.filter(pk__in=[o.pk for o in due]).update(reminded_at=now)
+        groups: dict = {}
+        for offer in due:
+            groups.setdefault((offer.client_id, offer.consent_id), []).append(offer)
+        from django.conf import settings
+
+        link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
+        for group in groups.values():
+            lines = [f"— {offer.service.name}: {offer.explanation}" for offer in group]
+            notify_email(
+                group[0].client.email,
+                _("Reminder: services are still waiting for you: %(count)s") % {"count": len(group)},
+                "\n".join(lines) + f"\n\n{link}",
+                about=group[0].consent,
+            )
+    return len(due)
 
 
 def notify_offers(client, offers: list[Offer], *, email: str | None = None) -> None:
