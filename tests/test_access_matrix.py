@@ -231,6 +231,7 @@ BACK_OFFICE = [
     ("delivery.refusalreason", "/admin/delivery/refusalreason/", DELIVERY_BACK_OFFICE),
     ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
     ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
+    ("delivery.lifeeventsituation", "/admin/delivery/lifeeventsituation/", DELIVERY_BACK_OFFICE),
     ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
     ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
     ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),
