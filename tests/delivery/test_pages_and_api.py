@@ -391,3 +391,59 @@ def test_reminders_are_on_the_beat_schedule():
     for name in tasks:
         if name.startswith("clientcentric.delivery."):
             assert name in app.tasks
+
+
+HARD_TEXT = (
+    "Вследствие неустановления правообладателем надлежащих документальных подтверждений "
+    "соответствующего правоотношения, предусмотренного законодательством, "
+    "предоставление государственной услуги является невозможным."
+)
+
+
+def test_a_refusal_over_the_agency_limits_needs_a_reason_at_send_time(
+    client, people, pensioner, registry, pension_rule
+):
+    from clientcentric.appeals import plain_russian
+    from clientcentric.core.models import AuditEvent
+
+    assert plain_russian.is_over_limit(plain_russian.check(HARD_TEXT, registry["service"].agency))
+    request = services.accept_offer(_offered(pensioner, registry), {})
+    reason = RefusalReason.objects.create(
+        code="docs", title="Нет документов", explanation="Нет документов.", next_steps="Принесите документы."
+    )
+    client.force_login(people["operator"])
+    url = f"/operator/requests/{request.pk}/"
+    form = {
+        "decision": "refuse",
+        "reason": reason.pk,
+        "explanation": HARD_TEXT,
+        "next_steps": "Позвоните нам.",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "труднее" in refused.content.decode()
+    request.refresh_from_db()
+    assert (
+        request.status == "submitted"
+        and not Notification.objects.filter(object_type="delivery.servicerequest").exists()
+    )
+    assert client.post(url, {**form, "override_reason": "Точная формулировка закона."}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "refused" and request.plain_override_reason == "Точная формулировка закона."
+    assert request.reading_ease is not None and request.reading_ease < 30
+    assert AuditEvent.objects.filter(action="delivery.plain_check_overridden").exists()
+
+
+def test_a_plain_refusal_goes_without_a_reason_and_keeps_its_readability(
+    pensioner, registry, pension_rule, people
+):
+    request = services.accept_offer(_offered(pensioner, registry), {})
+    reason = RefusalReason.objects.create(
+        code="age",
+        title="Возраст",
+        explanation="Вам ещё нет нужного возраста.",
+        next_steps="Подайте заявление позже.",
+    )
+    services.decide(request, approve=False, actor=people["operator"], reason=reason)
+    request.refresh_from_db()
+    assert request.status == "refused" and request.plain_override_reason == ""
+    assert request.reading_ease is not None and request.reading_grade is not None

@@ -449,6 +449,10 @@ class ServiceRequest(models.Model):
     )
     explanation = models.TextField(_("explanation"), blank=True)
     next_steps = models.TextField(_("what the client can do next"), blank=True)
+    # The plain-Russian check of what the client is sent, at send time, under the agency's limits.
+    reading_ease = models.FloatField(_("reading ease"), null=True, blank=True)
+    reading_grade = models.FloatField(_("reading grade"), null=True, blank=True)
+    plain_override_reason = models.TextField(_("why the text stays harder than the limit"), blank=True)
 
     class Meta:
         verbose_name = _("service request")

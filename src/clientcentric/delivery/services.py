@@ -509,7 +509,10 @@ def decide(
     reason: RefusalReason | None = None,
     explanation: str = "",
     next_steps: str = "",
+    override_reason: str = "",
 ) -> ServiceRequest:
+    """Approve, or refuse with a catalogue reason; the text the client gets passes the plain-Russian check
+    under the agency's limits, as an operator's answer to an appeal does — past a limit it needs a reason."""
     request = (
         ServiceRequest.objects.select_for_update().select_related("service", "client").get(pk=request.pk)
     )
@@ -528,8 +531,28 @@ def decide(
         if reason.need_cannot_be_met:
             for need in Need.objects.filter(services=request.service):
                 UnmetNeedEvidence.objects.create(need=need, request=request, reason=reason)
+    sent = "\n\n".join(text for text in (request.explanation, request.next_steps) if text)
+    over = False
+    if sent.strip():
+        from clientcentric.appeals import plain_russian
+
+        override_reason = override_reason.strip()
+        result = plain_russian.require_plain(sent, request.service.agency, override_reason)
+        over = plain_russian.is_over_limit(result)
+        request.reading_ease = round(result.flesch_reading_ease, 2)
+        request.reading_grade = round(result.fk_grade, 2)
+        request.plain_override_reason = override_reason if over else ""
     request.decided_at, request.decided_by = timezone.now(), actor
     request.save()
+    if over:
+        audit.record(
+            actor,
+            "delivery.plain_check_overridden",
+            request,
+            reading_ease=request.reading_ease,
+            reading_grade=request.reading_grade,
+            reason=request.plain_override_reason,
+        )
     audit.record(
         actor,
         "delivery.request_decided",

@@ -292,6 +292,7 @@ def decide(request, pk):
                 reason=data["reason"],
                 explanation=data["explanation"],
                 next_steps=data["next_steps"],
+                override_reason=data["override_reason"],
             )
             messages.success(request, _("The decision is recorded and the client is told."))
             return redirect("delivery:decisions")
