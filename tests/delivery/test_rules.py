@@ -205,3 +205,9 @@ def test_profile_facts_are_the_engine_facts(people):
     }
     # 66 years old counts in n_over_65 (65 or older), and a child's income is not family income
     assert facts["n_over_65"] == 1 and facts["household_income"] == 20000 and facts["n_disabled"] == 1
+
+
+def test_rule_ids_may_be_slugs_as_in_the_back_office(registry):
+    report = rulebook.import_rulebook(RULEBOOK.replace("id: single_parent_low_income", "id: single-parent"))
+    assert report.ok, report.problems
+    assert EligibilityRule.objects.get().rule_id == "single-parent"

@@ -85,6 +85,7 @@ def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) 
             extra_fields={"inform_without_consent": bool},
             services=frozenset(services),
             require_examples=True,
+            slug_ids=True,  # rule ids are slugs in the back office (EligibilityRule.rule_id)
         )
     except rulefile.RuleFileError as error:
         report.problems = [_problem(p) for p in error.problems]

@@ -159,6 +159,7 @@ def load_rules(
     extra_fields: Mapping[str, type] | None = None,
     services: set[str] | frozenset[str] | None = None,
     require_examples: bool = False,
+    slug_ids: bool = False,
 ) -> RuleFile:
     """Read a rule file (a path, or YAML text), check everything, run every example; RuleFileError lists all
     problems.
@@ -166,7 +167,8 @@ def load_rules(
     `base_parameters` (name → [(from, value)]) are parameters already known elsewhere (a registry), which the
     file's own values extend or override date by date; `extra_fields` are further rule fields the caller accepts
     (name → type), kept in `RuleSpec.extra`; `services`, when given, are the only service codes allowed;
-    `require_examples` refuses a rule without examples."""
+    `require_examples` refuses a rule without examples; `slug_ids` also allows '-' in rule ids (a registry's
+    slugs) besides letters, digits and '_'."""
     schema = PERSON_SCHEMA if schema is None else schema
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
     if isinstance(text, bytes):
@@ -197,6 +199,7 @@ def load_rules(
         "extra_fields": dict(extra_fields or {}),
         "services": services,
         "require_examples": require_examples,
+        "slug_ids": slug_ids,
     }
     for index, raw in enumerate(data["rules"], start=1):
         spec = _rule(raw, index, schema, parameters, seen, problems, **options)
@@ -256,7 +259,17 @@ def _parameters_of(periods: dict[str, list], problems: list[Problem]) -> Paramet
 
 
 def _rule(
-    raw, index, schema, parameters: Parameters, seen, problems, *, extra_fields, services, require_examples
+    raw,
+    index,
+    schema,
+    parameters: Parameters,
+    seen,
+    problems,
+    *,
+    extra_fields,
+    services,
+    require_examples,
+    slug_ids,
 ) -> RuleSpec | None:
     if not isinstance(raw, dict):
         problems.append(Problem("structure", f"Rule #{index} must be a mapping of fields."))
@@ -269,7 +282,8 @@ def _rule(
             Problem(code, message, rule=str(rule_id or f"#{index}"), field=field, file_line=file_line, **kw)
         )
 
-    if not isinstance(rule_id, str) or not rule_id.isidentifier():
+    plain_id = rule_id.replace("-", "_") if slug_ids and isinstance(rule_id, str) else rule_id
+    if not isinstance(plain_id, str) or not plain_id.isidentifier():
         problem("structure", "Every rule needs an 'id' made of letters, digits and '_'.", "id")
         return None
     if rule_id in seen:
