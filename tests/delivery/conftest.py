@@ -11,6 +11,16 @@ from clientcentric.delivery.models import ConsentText, EligibilityRule, RulePara
 from clientcentric.delivery.validators import snils_checksum
 
 
+@pytest.fixture(autouse=True)
+def _event_situations(request):
+    """Tests with a registry get the shipped life event → life situations table, as a migrated database does."""
+    if "registry" in request.fixturenames:
+        from clientcentric.delivery import event_situations
+
+        request.getfixturevalue("registry")
+        event_situations.seed()
+
+
 def make_snils(number: int) -> str:
     body = f"{number:09d}"
     return body + f"{snils_checksum(body + '00'):02d}"

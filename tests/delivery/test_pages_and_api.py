@@ -102,6 +102,43 @@ def test_consent_receipt_has_the_kantara_fields(client, people, registry, consen
     assert client.get(f"/me/consents/{consent.pk}/receipt.json").status_code == 404
 
 
+def _pdf_streams(pdf: bytes) -> list[bytes]:
+    """Every stream of the PDF, inflated where it is compressed (the attached JSON among them)."""
+    import re
+    import zlib
+
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            out.append(match.group(1))
+    return out
+
+
+def test_consent_receipt_as_pdf_carries_the_consent(client, people, registry, consent_text):
+    consent = services.give_consent(people["client"], life_situation=registry["pension"])
+    client.force_login(people["client"])
+    page = client.get("/me/consents/")
+    assert f"/me/consents/{consent.pk}/receipt.pdf" in page.content.decode()
+    response = client.get(f"/me/consents/{consent.pk}/receipt.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"consent-{consent.receipt_id}.pdf" in response["Content-Disposition"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:]
+    streams = _pdf_streams(pdf)
+    # The receipt id is in the document's metadata (keywords) and the attachment's file name…
+    assert sum(str(consent.receipt_id).encode() in s for s in streams) >= 2
+    # …and the attached Kantara JSON holds the consent text and its id.
+    attached = [json.loads(s) for s in streams if s.lstrip().startswith(b"{")]
+    assert len(attached) == 1
+    assert attached[0]["consentReceiptID"] == str(consent.receipt_id)
+    assert attached[0]["consentText"]["text"] == consent.text.text
+    assert attached[0]["collectionMethod"] and attached[0]["language"] == "ru"
+    client.force_login(people["operator"])
+    assert client.get(f"/me/consents/{consent.pk}/receipt.pdf").status_code == 404
+
+
 def test_client_gives_and_revokes_consent_on_the_page(client, people, registry, consent_text):
     client.force_login(people["client"])
     assert client.post("/me/consents/", {"life_situation": registry["pension"].pk}).status_code == 302
@@ -305,3 +342,108 @@ def test_the_chat_bot_tells_a_client_their_open_offers_and_requests(pensioner, r
         }
     ]
     assert reply.payload["offers"] == []
+
+
+def test_an_open_offer_is_reminded_of_once_a_week_after_and_not_after_revocation(
+    pensioner, registry, pension_rule
+):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from clientcentric.core.models import Notification
+
+    offer = _offered(pensioner, registry)
+    before = Notification.objects.count()
+    assert services.send_offer_reminders(now=timezone.now() + timedelta(days=6)) == 0
+    week_later = timezone.now() + timedelta(days=7, minutes=1)
+    assert services.send_offer_reminders(now=week_later) == 1
+    assert services.send_offer_reminders(now=week_later + timedelta(days=1)) == 0  # once only
+    reminder = Notification.objects.order_by("-id").first()
+    assert Notification.objects.count() == before + 1 and registry["service"].name in reminder.body
+    offer.refresh_from_db()
+    assert offer.reminded_at == week_later
+    # A revoked consent stops the reminder that has not gone out yet.
+    Offer.objects.filter(pk=offer.pk).update(reminded_at=None)
+    services.send_offer_reminders(now=week_later)
+    assert Notification.objects.order_by("-id").first().state == Notification.State.PENDING
+    services.revoke_consent(offer.consent)
+    reminder = Notification.objects.order_by("-id").first()
+    assert reminder.state == Notification.State.FAILED
+    out = StringIO()
+    call_command("delivery", "remind", "--only", "offers", stdout=out)
+    assert out.getvalue().strip() == "Offer reminders sent: 0"
+
+
+def test_reminders_are_on_the_beat_schedule():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "clientcentric.delivery.tasks.send_appointment_reminders",
+        "clientcentric.delivery.tasks.send_offer_reminders",
+    } <= tasks
+    from clientcentric.config.celery import app
+
+    app.loader.import_default_modules()
+    for name in tasks:
+        if name.startswith("clientcentric.delivery."):
+            assert name in app.tasks
+
+
+HARD_TEXT = (
+    "Вследствие неустановления правообладателем надлежащих документальных подтверждений "
+    "соответствующего правоотношения, предусмотренного законодательством, "
+    "предоставление государственной услуги является невозможным."
+)
+
+
+def test_a_refusal_over_the_agency_limits_needs_a_reason_at_send_time(
+    client, people, pensioner, registry, pension_rule
+):
+    from clientcentric.appeals import plain_russian
+    from clientcentric.core.models import AuditEvent
+
+    assert plain_russian.is_over_limit(plain_russian.check(HARD_TEXT, registry["service"].agency))
+    request = services.accept_offer(_offered(pensioner, registry), {})
+    reason = RefusalReason.objects.create(
+        code="docs", title="Нет документов", explanation="Нет документов.", next_steps="Принесите документы."
+    )
+    client.force_login(people["operator"])
+    url = f"/operator/requests/{request.pk}/"
+    form = {
+        "decision": "refuse",
+        "reason": reason.pk,
+        "explanation": HARD_TEXT,
+        "next_steps": "Позвоните нам.",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "труднее" in refused.content.decode()
+    request.refresh_from_db()
+    assert (
+        request.status == "submitted"
+        and not Notification.objects.filter(object_type="delivery.servicerequest").exists()
+    )
+    assert client.post(url, {**form, "override_reason": "Точная формулировка закона."}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "refused" and request.plain_override_reason == "Точная формулировка закона."
+    assert request.reading_ease is not None and request.reading_ease < 30
+    assert AuditEvent.objects.filter(action="delivery.plain_check_overridden").exists()
+
+
+def test_a_plain_refusal_goes_without_a_reason_and_keeps_its_readability(
+    pensioner, registry, pension_rule, people
+):
+    request = services.accept_offer(_offered(pensioner, registry), {})
+    reason = RefusalReason.objects.create(
+        code="age",
+        title="Возраст",
+        explanation="Вам ещё нет нужного возраста.",
+        next_steps="Подайте заявление позже.",
+    )
+    services.decide(request, approve=False, actor=people["operator"], reason=reason)
+    request.refresh_from_db()
+    assert request.status == "refused" and request.plain_override_reason == ""
+    assert request.reading_ease is not None and request.reading_grade is not None

@@ -161,6 +161,9 @@ def test_death_withdraws_offers_and_informs_relatives(db, consent_text, registry
     from clientcentric.registry.models import LifeSituation
 
     registry_services.save_life_situation(LifeSituation(code="death", name="Смерть близкого человека"))
+    from clientcentric.delivery import event_situations
+
+    event_situations.seed()  # the methodologist maps the new situation (the shipped default row)
     father = make_client("father", snils_number=523456789, birth=date(1950, 1, 1))
     son = make_client("son", snils_number=623456789, birth=date(1980, 1, 1))
     services.give_consent(father, life_situation=registry["pension"])
@@ -177,3 +180,40 @@ def test_death_withdraws_offers_and_informs_relatives(db, consent_text, registry
     assert not Offer.objects.filter(client=father, status="open").exists()
     assert ClientLifeSituation.objects.filter(client=son, life_situation__code="death").exists()
     assert not ClientLifeSituation.objects.filter(client=father, life_situation__code="death").exists()
+
+
+def test_which_situations_an_event_opens_is_back_office_data(client, people, registry, pensioner):
+    from clientcentric.delivery.models import LifeEventSituation
+
+    row = LifeEventSituation.objects.get(event_kind="pension_age_reached", life_situation=registry["pension"])
+    url = f"/admin/delivery/lifeeventsituation/{row.pk}/change/"
+    form = {
+        "event_kind": "pension_age_reached",
+        "life_situation": registry["pension"].pk,
+        "min_age": "",
+        "max_age": "",
+        "condition": "agee >= 60",
+        "active": "on",
+        "note": "",
+    }
+    client.force_login(people["methodologist"])
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "Строка 1, столбец 1" in refused.content.decode()
+    # Only from 70 (the pensioner is 66 on the event date): the event opens nothing for him.
+    assert client.post(url, {**form, "condition": "", "min_age": "70"}).status_code == 302
+    events.receive_life_event(event_input(pensioner.client_profile.snils, event_id="a"))
+    assert not ClientLifeSituation.objects.filter(client=pensioner).exists()
+    # A condition over the client's facts, edited again: the handler's per-process copy is reloaded on save.
+    assert client.post(url, {**form, "condition": "age >= 65 and n_persons == 1"}).status_code == 302
+    events.receive_life_event(event_input(pensioner.client_profile.snils, event_id="b"))
+    assert ClientLifeSituation.objects.filter(client=pensioner, life_situation=registry["pension"]).exists()
+
+
+def test_an_event_kind_without_rows_opens_nothing(registry, pensioner):
+    from clientcentric.delivery.models import LifeEventSituation
+
+    LifeEventSituation.objects.filter(event_kind="pension_age_reached").update(active=False)
+    LifeEventSituation.objects.first().save()  # bulk updates send no signal; a save in the back office does
+    event, _created = events.receive_life_event(event_input(pensioner.client_profile.snils))
+    assert event.state == LifeEvent.State.APPLIED and event.result["clients"] == 1
+    assert not ClientLifeSituation.objects.filter(client=pensioner).exists()

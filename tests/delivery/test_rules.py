@@ -157,3 +157,57 @@ def test_new_version_ends_the_previous_one(registry):
     assert report.ok, report.problems
     old, new = EligibilityRule.objects.order_by("version")
     assert old.valid_to == date(2027, 1, 1) and new.version == 2
+
+
+def test_rulebook_problems_come_from_the_engine_loader_in_russian(registry):
+    bad = (
+        RULEBOOK.replace("household_income < 2 *", "household_incme < 2 *")
+        + """
+  - id: lonely
+    service: pension-assign
+    text: age > 1
+    valid_from: 2016-01-01
+"""
+    )
+    report = rulebook.import_rulebook(bad)
+    messages = [str(p) for p in report.problems]
+    assert any("single_parent_low_income" in m and "столбец 39" in m and "incme" in m for m in messages), (
+        messages
+    )
+    assert any("lonely" in m and "пример" in m for m in messages), messages
+    assert not EligibilityRule.objects.exists()
+
+
+def test_profile_facts_are_the_engine_facts(people):
+    from clientcentric.delivery.facts import engine_inputs, profile_facts
+    from clientcentric.delivery.models import HouseholdMember
+    from clientcentric.engines.rules.facts import client_facts
+
+    profile = services.profile_of(people["client"])
+    profile.birth_date, profile.income_monthly, profile.disability = date(1960, 3, 1), 20000, True
+    services.save_profile(profile)
+    services.save_household_member(
+        HouseholdMember(
+            profile=profile,
+            name="Внук",
+            relation="child",
+            birth_date=date(2015, 5, 5),
+            income_monthly=5000,
+            disability=False,
+        )
+    )
+    on = date(2026, 3, 1)
+    facts = profile_facts(profile, on)
+    person, home, members = engine_inputs(profile, on)
+    engine = client_facts(person, on, home, members)
+    assert {k: facts[k] for k in facts if k in engine and k != "salary"} == {
+        k: engine[k] for k in facts if k in engine and k != "salary"
+    }
+    # 66 years old counts in n_over_65 (65 or older), and a child's income is not family income
+    assert facts["n_over_65"] == 1 and facts["household_income"] == 20000 and facts["n_disabled"] == 1
+
+
+def test_rule_ids_may_be_slugs_as_in_the_back_office(registry):
+    report = rulebook.import_rulebook(RULEBOOK.replace("id: single_parent_low_income", "id: single-parent"))
+    assert report.ok, report.problems
+    assert EligibilityRule.objects.get().rule_id == "single-parent"

@@ -33,6 +33,11 @@ def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_cli
     page.get_by_label(re.compile("Все услуги жизненной ситуации")).select_option(label="Выход на пенсию")
     page.get_by_role("button", name="Даю согласие").click()
     expect(page.locator("table")).to_contain_text("Выход на пенсию")
+    pdf_link = page.locator("main").get_by_role("link", name="Квитанция (PDF)")
+    expect(pdf_link).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "delivery_consents_receipts.png"), full_page=True)
+    receipt = page.request.get(demo_site + pdf_link.get_attribute("href"))
+    assert receipt.ok and receipt.headers["content-type"] == "application/pdf" and receipt.body()[:5] == b"%PDF-"
 
     body = json.dumps(
         {

@@ -121,6 +121,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clientcentric.research.tasks.propose_need_statuses",
         "schedule": crontab(hour=5, minute=30),
     },
+    # Reminders of proactive delivery: appointments a day ahead (hourly), offers still open after a week (daily);
+    # each is sent once, so a run twice over does no harm.
+    "delivery-appointment-reminders": {
+        "task": "clientcentric.delivery.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "delivery-offer-reminders": {
+        "task": "clientcentric.delivery.tasks.send_offer_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

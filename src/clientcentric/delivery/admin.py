@@ -18,6 +18,7 @@ from .models import (
     EligibilityRule,
     HouseholdMember,
     LifeEvent,
+    LifeEventSituation,
     Offer,
     Office,
     RefusalReason,
@@ -302,3 +303,16 @@ class SlotInline(admin.TabularInline):
 class OfficeAdmin(admin.ModelAdmin):
     list_display = ("name", "agency", "address", "is_active")
     inlines = (SlotInline,)
+
+
+@admin.register(LifeEventSituation)
+class LifeEventSituationAdmin(admin.ModelAdmin):
+    """Methodologists decide which life situations each kind of event opens (and for whom); the event handler
+    reads this table (kept per process, reloaded on save)."""
+
+    list_display = ("event_kind", "life_situation", "min_age", "max_age", "condition", "active")
+    list_filter = ("event_kind", "active")
+    list_editable = ("active",)
+    search_fields = ("life_situation__name", "life_situation__code", "condition", "note")
+    autocomplete_fields = ()
+    fields = ("event_kind", "life_situation", "min_age", "max_age", "condition", "active", "note")

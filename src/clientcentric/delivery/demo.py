@@ -255,6 +255,9 @@ def load_delivery_demo(password: str) -> dict:
     if not ConsentText.objects.exists():
         ConsentText.objects.create(version=1, text=CONSENT_TEXT, valid_from=date(2025, 1, 1))
     rulebook_text = PARAMETERS + "rules:\n" + "".join(_rule_yaml(*rule) for rule in RULES)
+    from . import event_situations
+
+    event_situations.seed()  # life event → life situations, back-office data (idempotent)
     report = rulebook.import_rulebook(rulebook_text)
     if not report.ok:
         raise ValueError("; ".join(map(str, report.problems)))

@@ -11,21 +11,9 @@ from django.utils.translation import gettext as _
 from clientcentric.core import audit
 from clientcentric.registry.models import LifeSituation, Service
 
-from . import services
+from . import event_situations, services
 from .models import ClientProfile, HouseholdMember, LifeEvent, Offer
 from .validators import is_valid_snils, normalise_snils
-
-# Which life situations each kind of event opens (registry codes; a code the registry lacks is skipped).
-SITUATIONS = {
-    LifeEvent.Kind.BIRTH_REGISTERED: ("birth", "large-family"),
-    LifeEvent.Kind.CHILD_REACHED_AGE: ("birth", "large-family"),
-    LifeEvent.Kind.PENSION_AGE_REACHED: ("retirement",),
-    LifeEvent.Kind.ADDRESS_CHANGED: ("relocation",),
-    LifeEvent.Kind.JOB_LOST: ("job-loss",),
-    LifeEvent.Kind.DISABILITY_ESTABLISHED: ("disability",),
-    LifeEvent.Kind.BUSINESS_REGISTERED: ("business-start",),
-    LifeEvent.Kind.DEATH_REGISTERED: ("death",),
-}
 
 
 @dataclass
@@ -167,12 +155,22 @@ def apply_event(event: LifeEvent) -> LifeEvent:
     if kind == LifeEvent.Kind.BIRTH_REGISTERED:
         for profile in affected:
             _add_child(profile, event.payload.get("child") or {}, on)
-    situations = list(LifeSituation.objects.filter(code__in=SITUATIONS.get(kind, ())))
-    offered = set(Service.objects.filter(needs__life_situations__in=situations).values_list("pk", flat=True))
+    # Which situations the event opens, and for whom, is back-office data (event_situations), read per process.
+    chosen = {profile.pk: event_situations.situations_for(kind, profile, on) for profile in affected}
+    wanted = {pk for ids in chosen.values() for pk in ids}
+    situations = {s.pk: s for s in LifeSituation.objects.filter(pk__in=wanted)}
+    services_of: dict[int, set[int]] = {pk: set() for pk in wanted}
+    for service_id, situation_id in Service.objects.filter(needs__life_situations__in=wanted).values_list(
+        "pk", "needs__life_situations"
+    ):
+        if situation_id in services_of:
+            services_of[situation_id].add(service_id)
     result = {"clients": 0, "offers": 0, "information": 0, "not_eligible": 0, "no_consent": 0}
     for profile in affected:
-        for situation in situations:
-            services.open_life_situation(profile.user, situation, event=event)
+        offered = set()
+        for situation_id in chosen[profile.pk]:
+            services.open_life_situation(profile.user, situations[situation_id], event=event)
+            offered |= services_of[situation_id]
         event.client = event.client or (subject.user if subject_is_client else profile.user)
         counts = services.make_offers(profile.user, offered, on=on, event=event)
         result["clients"] += 1

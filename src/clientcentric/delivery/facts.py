@@ -9,28 +9,36 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_noop
 
 from clientcentric.engines.rules import FactType
+from clientcentric.engines.rules.facts import PERSON_SCHEMA, client_facts
 
+# The facts a rule about a client may use: the engine's person and household facts that a profile can fill
+# (types come from the engine, declared once) plus citizenship, which only the profile knows.
 SCHEMA = {
-    "age": FactType.INT,
-    "birth": FactType.DATE,
-    "is_adult": FactType.BOOL,
+    **{
+        name: PERSON_SCHEMA[name]
+        for name in (
+            "age",
+            "birth",
+            "is_adult",
+            "disability",
+            "unemployed",
+            "student",
+            "salary",
+            "household_income",
+            "income_pc",
+            "n_persons",
+            "n_adults",
+            "n_children",
+            "n_under_1",
+            "n_under_3",
+            "n_under_6",
+            "n_under_18",
+            "n_over_65",
+            "n_disabled",
+            "occupancy",
+        )
+    },
     "citizenship": FactType.STR,
-    "disability": FactType.BOOL,
-    "unemployed": FactType.BOOL,
-    "student": FactType.BOOL,
-    "salary": FactType.DECIMAL,
-    "household_income": FactType.DECIMAL,
-    "income_pc": FactType.DECIMAL,
-    "n_persons": FactType.INT,
-    "n_adults": FactType.INT,
-    "n_children": FactType.INT,
-    "n_under_1": FactType.INT,
-    "n_under_3": FactType.INT,
-    "n_under_6": FactType.INT,
-    "n_under_18": FactType.INT,
-    "n_over_65": FactType.INT,
-    "n_disabled": FactType.INT,
-    "occupancy": FactType.STR,
 }
 
 # What the short form asks when a rule needs a fact the platform lacks (Russian via the .po file).
@@ -58,62 +66,47 @@ QUESTIONS = {
 }
 
 
-def age_on(birth: date | None, on: date) -> int | None:
+def _member(birth: date | None, income, disability, on: date) -> dict:
+    """A profile or household member as the engine's person: the role comes from the age on `on`.
+
+    A child's income is not part of the family's earnings, so it counts as 0; a member whose age is unknown
+    has an unknown role and income, which makes the household counts and income unknown (never a guess)."""
     if birth is None:
-        return None
-    # A 29 February birthday counts on 1 March in a non-leap year (rules.md).
-    had_birthday = (on.month, on.day) >= (birth.month, birth.day)
-    return on.year - birth.year - (0 if had_birthday else 1)
+        role = money = None
+    elif on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)) >= 18:
+        role, money = "adult", income
+    else:
+        role, money = "child", 0
+    return {
+        "role": role,
+        "birth": birth,
+        "salary": money,
+        "capital_returns": None if money is None else 0,
+        "disability": disability,
+    }
 
 
-def _sum_or_none(values) -> Decimal | None:
-    total = Decimal(0)
-    for value in values:
-        if value is None:
-            return None
-        total += value
-    return total
+def engine_inputs(profile, on: date, household=None) -> tuple[dict, dict, list[dict]]:
+    """(person, household, members) in the shape of the engine's population extract, for `client_facts`."""
+    members = list(profile.household.all() if household is None else household)
+    person = _member(profile.birth_date, profile.income_monthly, profile.disability, on)
+    person["unemployed"], person["student"] = profile.unemployed, profile.student
+    others = [_member(m.birth_date, m.income_monthly, m.disability, on) for m in members]
+    home = {
+        "housing_occupancy_status": profile.occupancy or None,
+        "postal_code": profile.postal_code or None,
+    }
+    return person, home, [person, *others]
 
 
 def profile_facts(profile, on: date, household=None) -> dict:
-    """Facts of `profile` on the date `on`; `household` may be passed pre-fetched."""
-    members = list(profile.household.all() if household is None else household)
-    own_age = age_on(profile.birth_date, on)
-    ages = [own_age] + [age_on(m.birth_date, on) for m in members]
-    ages_known = None not in ages
-    adults = [m for m, a in zip(members, ages[1:], strict=True) if a is not None and a >= 18]
-    # A child's income is not part of the family's earnings; an adult's unknown income makes the total unknown.
-    household_income = (
-        _sum_or_none([profile.income_monthly] + [m.income_monthly for m in adults]) if ages_known else None
-    )
-    n_persons = 1 + len(members)
-
-    def count(predicate):
-        return sum(1 for a in ages if predicate(a)) if ages_known else None
-
-    disabilities = [profile.disability] + [m.disability for m in members]
-    facts = {
-        "age": own_age,
-        "birth": profile.birth_date,
-        "is_adult": None if own_age is None else own_age >= 18,
-        "citizenship": profile.citizenship or None,
-        "disability": profile.disability,
-        "unemployed": profile.unemployed,
-        "student": profile.student,
-        "salary": profile.income_monthly,
-        "household_income": household_income,
-        "income_pc": None if household_income is None else household_income / n_persons,
-        "n_persons": n_persons,
-        "n_adults": count(lambda a: a >= 18),
-        "n_children": count(lambda a: a < 18),
-        "n_under_1": count(lambda a: a < 1),
-        "n_under_3": count(lambda a: a < 3),
-        "n_under_6": count(lambda a: a < 6),
-        "n_under_18": count(lambda a: a < 18),
-        "n_over_65": count(lambda a: a > 65),
-        "n_disabled": None if None in disabilities else sum(1 for d in disabilities if d),
-        "occupancy": profile.occupancy or None,
-    }
+    """Facts of `profile` on the date `on` (the engine's facts layer); `household` may be passed pre-fetched."""
+    person, home, members = engine_inputs(profile, on, household)
+    derived = client_facts(person, on, home, members)
+    facts = {name: derived.get(name) for name in SCHEMA}
+    # The client's own income is their salary; as an adult's share of the family it is in household_income.
+    facts["salary"] = None if profile.income_monthly is None else float(profile.income_monthly)
+    facts["citizenship"] = profile.citizenship or None
     for name, raw in (profile.stated_facts or {}).items():
         if name in SCHEMA and facts.get(name) is None:
             facts[name] = parse_fact(name, raw)

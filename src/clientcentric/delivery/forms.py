@@ -146,6 +146,12 @@ class DecisionForm(forms.Form):
     next_steps = forms.CharField(
         label=_("What the client can do next"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    override_reason = forms.CharField(
+        label=_("If the text cannot be simpler, say why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Needed only when the text is harder to read than your agency allows."),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -299,6 +299,64 @@ class ClientLifeSituation(models.Model):
         return f"{self.client} — {self.life_situation}"
 
 
+class LifeEventSituation(models.Model):
+    """Which life situations a kind of life event opens, for whom: back-office data a methodologist edits.
+
+    A row applies to a person the event concerns when their age on the event date is within the bounds (when
+    set) and the condition (rule language over the client's facts, when set) is eligible; unknown never opens.
+    """
+
+    event_kind = models.CharField(_("kind of life event"), max_length=30, choices=LifeEvent.Kind.choices)
+    life_situation = models.ForeignKey(
+        LifeSituation, verbose_name=_("life situation"), related_name="+", on_delete=models.CASCADE
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("from age"), null=True, blank=True, help_text=_("Whole years on the event date, inclusive.")
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("below age"), null=True, blank=True, help_text=_("Whole years on the event date, exclusive.")
+    )
+    condition = models.TextField(
+        _("condition"),
+        blank=True,
+        help_text=_("Optional, in the rule language over the client's facts, e.g. n_under_18 >= 3."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("life event → life situation")
+        verbose_name_plural = _("life events → life situations")
+        ordering = ["event_kind", "life_situation__sort_order", "life_situation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_kind", "life_situation"], name="event_situation_once"),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(min_age__lt=models.F("max_age")),
+                name="event_situation_age_bounds",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_kind_display()} → {self.life_situation}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from . import eligibility
+
+        self.condition = (self.condition or "").strip()
+        if self.condition:
+            try:
+                eligibility.check_text(self.condition)
+            except ValidationError as error:
+                raise ValidationError({"condition": error.message_dict["text"]}) from error
+        if self.min_age is not None and self.max_age is not None and self.min_age >= self.max_age:
+            raise ValidationError({"max_age": _("Must be greater than «from age».")})
+
+
 class Offer(models.Model):
     class Kind(models.TextChoices):
         OFFER = "offer", _("proactive offer")
@@ -325,6 +383,7 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("offer")
@@ -390,6 +449,10 @@ class ServiceRequest(models.Model):
     )
     explanation = models.TextField(_("explanation"), blank=True)
     next_steps = models.TextField(_("what the client can do next"), blank=True)
+    # The plain-Russian check of what the client is sent, at send time, under the agency's limits.
+    reading_ease = models.FloatField(_("reading ease"), null=True, blank=True)
+    reading_grade = models.FloatField(_("reading grade"), null=True, blank=True)
+    plain_override_reason = models.TextField(_("why the text stays harder than the limit"), blank=True)
 
     class Meta:
         verbose_name = _("service request")

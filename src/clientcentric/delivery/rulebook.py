@@ -2,19 +2,19 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import yaml
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
-from clientcentric.engines.rules import Parameters
+from clientcentric.engines.rules import RuleError, rulefile
 from clientcentric.registry.models import Service
 
 from . import eligibility
+from .facts import SCHEMA
 from .models import EligibilityRule, RuleParameter
 
 
@@ -48,55 +48,62 @@ def _date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _parameters(document, report) -> dict[str, list[tuple[date, Decimal]]]:
-    series = {}
-    for row in RuleParameter.objects.order_by("valid_from"):
-        series.setdefault(row.name, {})[row.valid_from] = Decimal(row.value)
-    raw = document.get("parameters") or {}
-    if not isinstance(raw, dict):
-        report.problems.append(Problem("parameters", _("must be a mapping of names to dated values")))
-        return {}
-    for name, values in raw.items():
-        for position, item in enumerate(values or [], start=1):
-            try:
-                series.setdefault(str(name), {})[_date(item["from"])] = Decimal(str(item["value"]))
-            except (KeyError, TypeError, ValueError, InvalidOperation):
-                report.problems.append(
-                    Problem(
-                        f"parameters.{name}[{position}]", _("needs «from» (a date) and «value» (a number)")
-                    )
-                )
-    return {name: sorted(values.items()) for name, values in series.items()}
+def _problem(problem: rulefile.Problem) -> Problem:
+    """An engine problem in the methodologist's words: where (rule, field, file line) and what, in Russian."""
+    where = [_("rule %(n)s") % {"n": problem.rule}] if problem.rule else []
+    if problem.field:
+        where.append(problem.field)
+    if problem.file_line:
+        where.append(_("line %(line)s") % {"line": problem.file_line})
+    if problem.code == "unknown_service":
+        message = _("unknown service «%(code)s»") % problem.details
+    elif problem.code == "no_examples":
+        message = _("add at least one example; a rule is published only with them")
+    elif problem.code == "example_failed":
+        message = _("the example expects %(expected)s, the rule gives %(got)s") % problem.details
+    elif problem.code in eligibility.ERROR_MESSAGES:
+        error = RuleError(problem.code, problem.message, problem.line, problem.column, dict(problem.details))
+        message = eligibility.rule_error_message(error)
+    else:
+        message = problem.message
+    return Problem(", ".join(where) or _("file"), message)
 
 
 def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) -> RulebookReport:
+    """The file checked by the engine's loader (structure, rule texts, parameters, examples); only the
+    database writes are ours, all or nothing."""
     report = RulebookReport(dry_run=dry_run)
-    try:
-        document = yaml.safe_load(content)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = _("line %(line)s") % {"line": mark.line + 1} if mark else _("file")
-        report.problems.append(Problem(where, _("not valid YAML")))
-        return report
-    if not isinstance(document, dict) or not isinstance(document.get("rules", []), list):
-        report.problems.append(Problem(_("file"), _("expected the keys «parameters» and «rules»")))
-        return report
-    series = _parameters(document, report)
-    parameters, names = Parameters(series), frozenset(series)
+    base = {}
+    for row in RuleParameter.objects.order_by("valid_from"):
+        base.setdefault(row.name, []).append((row.valid_from, Decimal(row.value)))
     services = {s.code: s for s in Service.objects.all()}
     try:
+        loaded = rulefile.load_rules(
+            content.decode("utf-8") if isinstance(content, bytes) else content,
+            SCHEMA,
+            base_parameters=base,
+            extra_fields={"inform_without_consent": bool},
+            services=frozenset(services),
+            require_examples=True,
+            slug_ids=True,  # rule ids are slugs in the back office (EligibilityRule.rule_id)
+        )
+    except rulefile.RuleFileError as error:
+        report.problems = [_problem(p) for p in error.problems]
+        return report
+    except UnicodeDecodeError:
+        report.problems = [Problem(_("file"), _("not valid YAML"))]
+        return report
+    try:
         with transaction.atomic():
-            for name, values in (document.get("parameters") or {}).items() if not report.problems else ():
-                for item in values or []:
-                    _row, created = RuleParameter.objects.update_or_create(
-                        name=name,
-                        valid_from=_date(item["from"]),
-                        defaults={"value": Decimal(str(item["value"]))},
+            for name, values in loaded.declared.items():
+                for valid_from, value in values:
+                    RuleParameter.objects.update_or_create(
+                        name=name, valid_from=valid_from, defaults={"value": Decimal(str(value))}
                     )
                     report.parameters += 1
-            for position, item in enumerate(document.get("rules") or [], start=1):
-                _import_rule(item, position, services, parameters, names, report)
-            if report.problems or dry_run:
+            for spec in loaded.rules:
+                _store_rule(spec, services[spec.service], report)
+            if dry_run:
                 raise _Rollback
             audit.record(actor, "delivery.rulebook_imported", None, created=report.created)
     except _Rollback:
@@ -104,65 +111,32 @@ def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) 
     return report
 
 
-def _import_rule(item, position, services, parameters, names, report) -> None:
-    where = _("rule %(n)s") % {"n": position}
-    if not isinstance(item, dict) or not item.get("id"):
-        report.problems.append(Problem(where, _("needs an «id»")))
-        return
-    where = f"{where} ({item['id']})"
-    service = services.get(str(item.get("service", "")))
-    if service is None:
-        report.problems.append(
-            Problem(where, _("unknown service «%(code)s»") % {"code": item.get("service")})
-        )
-        return
-    text = str(item.get("text", "")).strip()
-    try:
-        eligibility.check_text(text, names)
-    except ValidationError as error:
-        report.problems.append(Problem(where, " ".join(error.message_dict.get("text", error.messages))))
-        return
-    examples = item.get("examples") or []
-    if not examples:
-        report.problems.append(
-            Problem(where, _("add at least one example; a rule is published only with them"))
-        )
-        return
-    for problem in eligibility.check_examples(text, examples, parameters, names):
-        report.problems.append(Problem(where, problem))
-    if report.problems:
-        return
-    try:
-        valid_from = _date(item.get("valid_from"))
-        valid_to = _date(item["valid_to"]) if item.get("valid_to") else None
-    except ValueError:
-        report.problems.append(Problem(where, _("«valid_from» and «valid_to» must be dates YYYY-MM-DD")))
-        return
+def _store_rule(spec: rulefile.RuleSpec, service, report) -> None:
     fields = {
         "service": service,
-        "text": text,
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-        "legal_reference": str(item.get("legal_reference") or "")[:300],
-        "explain_yes": str(item.get("explain_yes") or ""),
-        "explain_no": str(item.get("explain_no") or ""),
-        "examples": _json_examples(examples),
-        "inform_without_consent": bool(item.get("inform_without_consent", False)),
+        "text": spec.text.strip(),
+        "valid_from": spec.valid_from,
+        "valid_to": spec.valid_to,
+        "legal_reference": spec.legal_reference[:300],
+        "explain_yes": spec.explain_yes,
+        "explain_no": spec.explain_no,
+        "examples": _json_examples(spec.examples),
+        "inform_without_consent": bool(spec.extra.get("inform_without_consent", False)),
     }
-    latest = EligibilityRule.objects.filter(rule_id=item["id"]).order_by("-version").first()
+    latest = EligibilityRule.objects.filter(rule_id=spec.id).order_by("-version").first()
     if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
-        report.unchanged.append(item["id"])
+        report.unchanged.append(spec.id)
         return
     rule = EligibilityRule.objects.create(
-        rule_id=item["id"],
+        rule_id=spec.id,
         version=(latest.version + 1) if latest else 1,
         status=EligibilityRule.Status.PUBLISHED,
         published_at=timezone.now(),
         **fields,
     )
     if latest is not None and latest.status == EligibilityRule.Status.PUBLISHED and latest.valid_to is None:
-        if latest.valid_from < valid_from:
-            latest.valid_to = valid_from
+        if latest.valid_from < spec.valid_from:
+            latest.valid_to = spec.valid_from
             latest.save(update_fields=["valid_to"])
         else:
             latest.status = EligibilityRule.Status.RETIRED
@@ -179,11 +153,7 @@ def _json_examples(examples) -> list:
         return value
 
     return [
-        {
-            "on": plain(eligibility.example_date(e)),
-            "facts": {k: plain(v) for k, v in (e.get("facts") or {}).items()},
-            "expect": e.get("expect"),
-        }
+        {"on": e.on.isoformat(), "facts": {k: plain(v) for k, v in e.facts.items()}, "expect": e.expect.value}
         for e in examples
     ]
 

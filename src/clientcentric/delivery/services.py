@@ -1,6 +1,6 @@
 """Every write of proactive delivery: profiles, consents, offers, requests and decisions (audit in each)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -224,6 +224,33 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     }
 
 
+def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
+    """The same receipt as a printable PDF in Russian, with the JSON receipt attached inside the file, so the
+    paper copy and the machine-readable one are one document."""
+    import json
+
+    import weasyprint
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ru"):
+        receipt = consent_receipt(consent, site_url, controller)
+        html = render_to_string(
+            "delivery/consent_receipt_pdf.html",
+            {
+                "consent": consent,
+                "receipt": receipt,
+                "controller": receipt["piiControllers"][0],
+            },
+        )
+    attachment = weasyprint.Attachment(
+        string=json.dumps(receipt, ensure_ascii=False, indent=2),
+        name=f"consent-{consent.receipt_id}.json",
+        description="Kantara Consent Receipt v1.1",
+    )
+    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+
+
 # --- offers (DEL-2, DEL-3) -----------------------------------------------------------------------------------
 
 
@@ -248,6 +275,47 @@ def consent_for(service_id: int, consents, situations: dict[int, set[int]]) -> C
         if consent.life_situation_id in served:
             return consent
     return None
+
+
+# An offer still open this long after it was made gets one reminder (the client may have missed the first message).
+OFFER_REMIND_AFTER = timedelta(days=7)
+
+
+def send_offer_reminders(now=None) -> int:
+    """One reminder per open proactive offer, a week after it was made, grouped per client and consent like
+    the first message (so revoking the consent cancels it too); returns how many offers were reminded of."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Offer.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                kind=Offer.Kind.OFFER,
+                status=Offer.Status.OPEN,
+                reminded_at__isnull=True,
+                created_at__lte=now - OFFER_REMIND_AFTER,
+                client__client_profile__deceased_on__isnull=True,
+            )
+            .select_related("service", "client", "consent")
+            .order_by("client_id", "consent_id", "created_at")
+        )
+        if not due:
+            return 0
+        Offer.objects.filter(pk__in=[o.pk for o in due]).update(reminded_at=now)
+        groups: dict = {}
+        for offer in due:
+            groups.setdefault((offer.client_id, offer.consent_id), []).append(offer)
+        from django.conf import settings
+
+        link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
+        for group in groups.values():
+            lines = [f"— {offer.service.name}: {offer.explanation}" for offer in group]
+            notify_email(
+                group[0].client.email,
+                _("Reminder: services are still waiting for you: %(count)s") % {"count": len(group)},
+                "\n".join(lines) + f"\n\n{link}",
+                about=group[0].consent,
+            )
+    return len(due)
 
 
 def notify_offers(client, offers: list[Offer], *, email: str | None = None) -> None:
@@ -441,7 +509,10 @@ def decide(
     reason: RefusalReason | None = None,
     explanation: str = "",
     next_steps: str = "",
+    override_reason: str = "",
 ) -> ServiceRequest:
+    """Approve, or refuse with a catalogue reason; the text the client gets passes the plain-Russian check
+    under the agency's limits, as an operator's answer to an appeal does — past a limit it needs a reason."""
     request = (
         ServiceRequest.objects.select_for_update().select_related("service", "client").get(pk=request.pk)
     )
@@ -460,8 +531,28 @@ def decide(
         if reason.need_cannot_be_met:
             for need in Need.objects.filter(services=request.service):
                 UnmetNeedEvidence.objects.create(need=need, request=request, reason=reason)
+    sent = "\n\n".join(text for text in (request.explanation, request.next_steps) if text)
+    over = False
+    if sent.strip():
+        from clientcentric.appeals import plain_russian
+
+        override_reason = override_reason.strip()
+        result = plain_russian.require_plain(sent, request.service.agency, override_reason)
+        over = plain_russian.is_over_limit(result)
+        request.reading_ease = round(result.flesch_reading_ease, 2)
+        request.reading_grade = round(result.fk_grade, 2)
+        request.plain_override_reason = override_reason if over else ""
     request.decided_at, request.decided_by = timezone.now(), actor
     request.save()
+    if over:
+        audit.record(
+            actor,
+            "delivery.plain_check_overridden",
+            request,
+            reading_ease=request.reading_ease,
+            reading_grade=request.reading_grade,
+            reason=request.plain_override_reason,
+        )
     audit.record(
         actor,
         "delivery.request_decided",

@@ -26,6 +26,13 @@ def send_appointment_reminders() -> int:
 
 
 @shared_task
+def send_offer_reminders() -> int:
+    from . import services
+
+    return services.send_offer_reminders()
+
+
+@shared_task
 def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     """For registries that deliver events through the queue instead of the API."""
     from datetime import datetime

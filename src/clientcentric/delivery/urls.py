@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/consents/", views.consents, name="consents"),
     path("me/consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("me/consents/<int:pk>/receipt.json", views.consent_receipt, name="consent_receipt"),
+    path("me/consents/<int:pk>/receipt.pdf", views.consent_receipt_pdf, name="consent_receipt_pdf"),
     path("me/offers/<int:pk>/", views.offer, name="offer"),
     path("me/requests/<int:pk>/", views.service_request, name="request"),
     path("me/appointments/", views.appointments_page, name="appointments"),

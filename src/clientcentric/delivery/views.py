@@ -162,6 +162,20 @@ def consent_receipt(request, pk):
 
 
 @require_roles()
+@require_GET
+def consent_receipt_pdf(request, pk):
+    consent = get_object_or_404(
+        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
+    )
+    pdf = services.consent_receipt_pdf(
+        consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="consent-{consent.receipt_id}.pdf"'
+    return response
+
+
+@require_roles()
 @require_http_methods(["GET", "POST"])
 def offer(request, pk):
     offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=request.user)
@@ -278,6 +292,7 @@ def decide(request, pk):
                 reason=data["reason"],
                 explanation=data["explanation"],
                 next_steps=data["next_steps"],
+                override_reason=data["override_reason"],
             )
             messages.success(request, _("The decision is recorded and the client is told."))
             return redirect("delivery:decisions")

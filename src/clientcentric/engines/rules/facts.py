@@ -176,13 +176,9 @@ def population_facts(
     kop = lambda c: (pl.col(c).cast(pl.Float64) * 100 + 0.5).floor().cast(pl.Int64)  # noqa: E731
     age = pl.col("_age")
     persons, households = persons.lazy(), households.lazy()
-    if sorted_by_household:
-        persons = persons.with_columns(pl.col("household_id").set_sorted())
-        households = households.with_columns(pl.col("household_id").set_sorted())
-    else:
+    if not sorted_by_household:
         persons = persons.sort("household_id", maintain_order=True)
         households = households.sort("household_id")
-    p = persons.with_columns(_age=age_expr(pl.col("birth"), on), _k=kop("salary") + kop("capital_returns"))
     # Household aggregates: (the per-member flag or value, the input whose gap makes the count unknown).
     counted = {
         "n_adults": (pl.col("role") == "adult", "role"),
@@ -195,62 +191,6 @@ def population_facts(
     money = bool(needed & {"household_income", "income_pc"})
     aggregates = wanted_counts + [f for f in ("household_income", "n_persons", "income_pc") if f in needed]
     wanted_household = {f: c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed}
-    household_level = None
-    if aggregates:
-        gaps = sorted({counted[f][1] for f in wanted_counts} | ({"_k"} if money else set()))
-        # Members of a household are adjacent, so a household's total is the difference of running sums at
-        # its last member and at the previous household's last member: no hash group-by, which spends about
-        # 0.1 s per summed column on a million persons.
-        last = (pl.col("household_id") != pl.col("household_id").shift(-1)).fill_null(True)
-        running = p.select(
-            "household_id",
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("n_persons"),
-            *(counted[f][0].fill_null(False).cast(pl.Int64).cum_sum().alias(f) for f in wanted_counts),
-            *(pl.col(c).is_null().cast(pl.Int64).cum_sum().alias(f"_gap{c}") for c in gaps),
-            *([pl.col("_k").fill_null(0).cum_sum().alias("_k_sum")] if money else []),
-            last.alias("_last"),
-        ).filter(pl.col("_last"))
-
-        def per_household(name):
-            return pl.col(name) - pl.col(name).shift(1, fill_value=0)
-
-        grouped = running.select(
-            pl.col("household_id").set_sorted(),
-            per_household("n_persons"),
-            *(per_household(f) for f in wanted_counts),
-            *((per_household(f"_gap{c}") > 0).alias(f"_gap{c}") for c in gaps),
-            *([per_household("_k_sum")] if money else []),
-        )
-        none = pl.lit(None, pl.Int64)
-        derived = [pl.col("n_persons")]
-        derived += [
-            pl.when(pl.col(f"_gap{counted[f][1]}")).then(none).otherwise(pl.col(f)).alias(f)
-            for f in wanted_counts
-        ]
-        if money:
-            income = (
-                pl.when(pl.col("_gap_k"))
-                .then(pl.lit(None, pl.Float64))
-                .otherwise(divide_by_constant(pl.col("_k_sum"), 100.0))
-            )
-            derived.append(income.alias("household_income"))
-        household_level = grouped.select("household_id", *derived)
-        if "income_pc" in needed:
-            household_level = household_level.with_columns(
-                income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
-            )
-    if wanted_household:
-        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
-        h = households.lazy().select(
-            "household_id",
-            *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
-        )
-        # Households are joined to their aggregates first: one join at household level, one back to persons.
-        household_level = (
-            h
-            if household_level is None
-            else household_level.join(h, on="household_id", how="left", maintain_order="left")
-        )
     person_cols = {
         "age": age,
         "is_adult": pl.col("role") == "adult",
@@ -262,14 +202,90 @@ def population_facts(
         "unemployed": pl.col("unemployed"),
         "student": pl.col("student"),
     }
-    out = p.select(
-        "person_id", "household_id", *(person_cols[f].alias(f) for f in PERSON_FACTS if f in needed)
+    uses_age = "age" in needed or any(counted[f][1] == "_age" for f in wanted_counts)
+    uses_k = money or "income" in needed
+    gaps = sorted({counted[f][1] for f in wanted_counts} | ({"_k"} if money else set()))
+    # One pass over the persons: their own facts, and for the household aggregates a running count of every
+    # flag and gap. Members of a household are adjacent, so a household's total is the difference of the
+    # running sums at its last member and at the previous household's last member — no hash group-by and no
+    # join: the totals go back to the members by position (`_member_of` = the household's ordinal).
+    hid = pl.col("household_id")
+    p = persons.with_columns(
+        *([age_expr(pl.col("birth"), on).alias("_age")] if uses_age else []),
+        *([(kop("salary") + kop("capital_returns")).alias("_k")] if uses_k else []),
     )
-    if household_level is not None:
-        out = out.join(household_level, on="household_id", how="left", maintain_order="left")
-    return out.select(
+    counts_dtype = pl.Int32
+    frame = p.select(
         "person_id",
-        *(f for f in PERSON_FACTS if f in needed),
-        *(f for f in aggregates),
-        *(f for f in wanted_household),
+        hid,
+        *(person_cols[f].alias(f) for f in PERSON_FACTS if f in needed),
+        *(
+            [
+                (hid != hid.shift(1)).fill_null(True).cum_sum().cast(pl.Int64).alias("_member_of"),
+                (hid != hid.shift(-1)).fill_null(True).alias("_last"),
+                pl.int_range(1, pl.len() + 1, dtype=counts_dtype).alias("_n"),
+                *(
+                    counted[f][0].fill_null(False).cast(counts_dtype).cum_sum().alias(f"_c{f}")
+                    for f in wanted_counts
+                ),
+                *(pl.col(c).is_null().cast(counts_dtype).cum_sum().alias(f"_gap{c}") for c in gaps),
+                *([pl.col("_k").fill_null(0).cum_sum().alias("_k_sum")] if money else []),
+            ]
+            if aggregates or wanted_household
+            else []
+        ),
+    ).collect(engine="in-memory")
+    own = frame.select("person_id", *(f for f in PERSON_FACTS if f in needed))
+    if not (aggregates or wanted_household):
+        return own.lazy()
+    ends = frame.filter(pl.col("_last"))
+
+    def per_household(name):
+        return pl.col(name) - pl.col(name).shift(1, fill_value=0)
+
+    none = pl.lit(None, pl.Int64)
+    level = [hid]
+    if aggregates:
+        level.append(per_household("_n").cast(pl.Int64).alias("n_persons"))
+        level += [
+            pl.when(per_household(f"_gap{counted[f][1]}") > 0)
+            .then(none)
+            .otherwise(per_household(f"_c{f}").cast(pl.Int64))
+            .alias(f)
+            for f in wanted_counts
+        ]
+        if money:
+            level.append(
+                pl.when(per_household("_gap_k") > 0)
+                .then(pl.lit(None, pl.Float64))
+                .otherwise(divide_by_constant(per_household("_k_sum"), 100.0))
+                .alias("household_income")
+            )
+    household_level = ends.select(level)
+    if "income_pc" in needed:
+        household_level = household_level.with_columns(
+            income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
+        )
+    if wanted_household:
+        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
+        h = households.select(
+            "household_id",
+            *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
+        ).collect(engine="in-memory")
+        if h["household_id"].equals(household_level["household_id"]):
+            # The usual extract: the same households in both files, in the same order — side by side.
+            household_level = household_level.hstack(h.drop("household_id"))
+        else:
+            household_level = household_level.join(h, on="household_id", how="left", maintain_order="left")
+    # Every member gets its household's row by position (a gather, much cheaper than a join on 10 M keys).
+    broadcast = household_level.drop("household_id")[frame["_member_of"] - 1]
+    return (
+        own.hstack(broadcast)
+        .lazy()
+        .select(
+            "person_id",
+            *(f for f in PERSON_FACTS if f in needed),
+            *(f for f in aggregates),
+            *(f for f in wanted_household),
+        )
     )

@@ -92,7 +92,7 @@ def plan(
 
 
 # Persons per slice: large enough that per-slice overhead is small, small enough to keep memory flat.
-CHUNK_PERSONS = 2_000_000
+CHUNK_PERSONS = 1_000_000
 
 
 def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:

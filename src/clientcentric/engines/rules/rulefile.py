@@ -85,6 +85,9 @@ class RuleSpec:
     explain_no: str = ""
     explain_unknown: str = ""
     examples: list[Example] = dc_field(default_factory=list)
+    extra: dict[str, Any] = dc_field(
+        default_factory=dict
+    )  # the caller's own fields (load_rules(extra_fields=…))
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
@@ -94,6 +97,8 @@ class RuleSpec:
 class RuleFile:
     parameters: Parameters
     rules: list[RuleSpec]
+    # The dated values the file itself declares (name → [(from, value)]), without base_parameters.
+    declared: dict[str, list] = dc_field(default_factory=dict)
 
     def rule(self, rule_id: str) -> RuleSpec:
         return next(r for r in self.rules if r.id == rule_id)
@@ -145,11 +150,29 @@ def _strip(value):
     return value
 
 
-def load_rules(source: str | Path, schema: Schema | None = None, *, run_examples: bool = True) -> RuleFile:
+def load_rules(
+    source: str | Path,
+    schema: Schema | None = None,
+    *,
+    run_examples: bool = True,
+    base_parameters: Mapping[str, list] | None = None,
+    extra_fields: Mapping[str, type] | None = None,
+    services: set[str] | frozenset[str] | None = None,
+    require_examples: bool = False,
+    slug_ids: bool = False,
+) -> RuleFile:
     """Read a rule file (a path, or YAML text), check everything, run every example; RuleFileError lists all
-    problems."""
+    problems.
+
+    `base_parameters` (name → [(from, value)]) are parameters already known elsewhere (a registry), which the
+    file's own values extend or override date by date; `extra_fields` are further rule fields the caller accepts
+    (name → type), kept in `RuleSpec.extra`; `services`, when given, are the only service codes allowed;
+    `require_examples` refuses a rule without examples; `slug_ids` also allows '-' in rule ids (a registry's
+    slugs) besides letters, digits and '_'."""
     schema = PERSON_SCHEMA if schema is None else schema
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
     problems: list[Problem] = []
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
@@ -165,11 +188,21 @@ def load_rules(source: str | Path, schema: Schema | None = None, *, run_examples
     unknown = set(data) - {"parameters", "rules", LINE}
     if unknown:
         problems.append(Problem("structure", f"Unknown top-level keys: {', '.join(sorted(unknown))}."))
-    parameters = _parameters(data.get("parameters") or {}, problems)
+    declared = _declared_parameters(data.get("parameters") or {}, problems)
+    merged = {name: dict(rows) for name, rows in (base_parameters or {}).items()}
+    for name, rows in declared.items():
+        merged.setdefault(name, {}).update(dict(rows))
+    parameters = _parameters_of({name: sorted(rows.items()) for name, rows in merged.items()}, problems)
     rules: list[RuleSpec] = []
     seen: set[str] = set()
+    options = {
+        "extra_fields": dict(extra_fields or {}),
+        "services": services,
+        "require_examples": require_examples,
+        "slug_ids": slug_ids,
+    }
     for index, raw in enumerate(data["rules"], start=1):
-        spec = _rule(raw, index, schema, parameters, seen, problems)
+        spec = _rule(raw, index, schema, parameters, seen, problems, **options)
         if spec is not None:
             rules.append(spec)
     if problems:
@@ -179,13 +212,13 @@ def load_rules(source: str | Path, schema: Schema | None = None, *, run_examples
             problems.extend(check_examples(spec, parameters))
         if problems:
             raise RuleFileError(problems)
-    return RuleFile(parameters, rules)
+    return RuleFile(parameters, rules, declared)
 
 
-def _parameters(raw, problems: list[Problem]) -> Parameters:
+def _declared_parameters(raw, problems: list[Problem]) -> dict[str, list]:
     if not isinstance(raw, dict):
         problems.append(Problem("structure", "'parameters' must map names to lists of {from, value}."))
-        return Parameters({})
+        return {}
     periods: dict[str, list] = {}
     for name, items in raw.items():
         if name == LINE:
@@ -210,6 +243,10 @@ def _parameters(raw, problems: list[Problem]) -> Parameters:
                 continue
             rows.append((start, item["value"]))
         periods[name] = rows
+    return periods
+
+
+def _parameters_of(periods: dict[str, list], problems: list[Problem]) -> Parameters:
     try:
         return Parameters(periods)
     except RuleError as exc:
@@ -221,7 +258,19 @@ def _parameters(raw, problems: list[Problem]) -> Parameters:
         return Parameters({})
 
 
-def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpec | None:
+def _rule(
+    raw,
+    index,
+    schema,
+    parameters: Parameters,
+    seen,
+    problems,
+    *,
+    extra_fields,
+    services,
+    require_examples,
+    slug_ids,
+) -> RuleSpec | None:
     if not isinstance(raw, dict):
         problems.append(Problem("structure", f"Rule #{index} must be a mapping of fields."))
         return None
@@ -233,14 +282,28 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
             Problem(code, message, rule=str(rule_id or f"#{index}"), field=field, file_line=file_line, **kw)
         )
 
-    if not isinstance(rule_id, str) or not rule_id.isidentifier():
+    plain_id = rule_id.replace("-", "_") if slug_ids and isinstance(rule_id, str) else rule_id
+    if not isinstance(plain_id, str) or not plain_id.isidentifier():
         problem("structure", "Every rule needs an 'id' made of letters, digits and '_'.", "id")
         return None
     if rule_id in seen:
         problem("duplicate", f"The id '{rule_id}' is used twice.", "id")
     seen.add(rule_id)
-    for key in sorted(set(raw) - RULE_KEYS - {LINE}):
+    for key in sorted(set(raw) - RULE_KEYS - set(extra_fields) - {LINE}):
         problem("structure", f"Unknown field '{key}'.", key)
+    extra = {}
+    for key, kind in extra_fields.items():
+        if key in raw:
+            if not isinstance(raw[key], kind):
+                problem("structure", f"'{key}' must be {kind.__name__}.", key)
+            extra[key] = raw[key]
+    if services is not None and raw.get("service") not in services:
+        problem(
+            "unknown_service",
+            f"Unknown service '{raw.get('service')}'.",
+            "service",
+            details={"code": raw.get("service")},
+        )
     for key in ("service", "legal_reference", "explain_yes", "explain_no", "explain_unknown"):
         if key in raw and not isinstance(raw[key], str):
             problem("structure", f"'{key}' must be text.", key)
@@ -272,6 +335,8 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
     if not isinstance(raw_examples, list):
         problem("structure", "'examples' must be a list.", "examples")
         raw_examples = []
+    elif require_examples and not raw_examples:
+        problem("no_examples", "Add at least one example: a rule is published only with them.", "examples")
     for number, item in enumerate(raw_examples, start=1):
         where = f"examples[{number}]"
         if not isinstance(item, dict):
@@ -309,6 +374,7 @@ def _rule(raw, index, schema, parameters: Parameters, seen, problems) -> RuleSpe
         explain_no=raw.get("explain_no") or "",
         explain_unknown=raw.get("explain_unknown") or "",
         examples=examples,
+        extra=extra,
     )
 
 
