@@ -1,0 +1,509 @@
+"""Read a risk model from YAML and check all of it, naming the line, column and field of every problem.
+
+The YAML is composed into nodes (not constructed straight into dicts) so that every key and value keeps its
+position; a problem inside a condition is placed on the character of the file where the rule language found
+it, whether the condition is a plain, quoted or block scalar.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from clientcentric.engines.rules import FactType, RuleError, compile_rule
+from clientcentric.engines.rules.syntax import RESERVED
+
+from .model import LOW, Category, Criterion, Fact, Indicator, RiskModel, RiskModelError
+
+CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+TOP_KEYS = {"code", "title", "legal_reference", "facts", "categories", "criteria", "indicators"}
+FACT_KEYS = {"type", "title", "source", "unit"}
+CATEGORY_KEYS = {"code", "title", "planned_events_per_years", "preventive_visits_per_year"}
+CRITERION_KEYS = {"code", "title", "category", "condition", "source", "how_to_lower", "legal_reference"}
+INDICATOR_KEYS = {"code", "title", "condition", "source", "action"}
+TYPES = {t.value: t for t in FactType}
+
+
+@dataclass
+class _Value:
+    """A YAML value with its node (for positions); mappings and lists hold _Values."""
+
+    value: Any
+    node: yaml.Node
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1
+
+    @property
+    def column(self) -> int:
+        return self.node.start_mark.column + 1
+
+
+class _Problems:
+    def __init__(self, source: str):
+        self.source = source
+        self.items: list[RiskModelError] = []
+
+    def add(
+        self,
+        message,
+        where: _Value | yaml.Node | None,
+        field,
+        code="structure",
+        *,
+        line=None,
+        column=None,
+        details=None,
+    ):
+        node = where.node if isinstance(where, _Value) else where
+        if node is not None and line is None:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        self.items.append(
+            RiskModelError(
+                message, line=line, column=column, field=field, code=code, source=self.source, details=details
+            )
+        )
+
+
+def _compose(text: str, source: str) -> _Value:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RiskModelError(
+            f"The file is not valid YAML: {getattr(exc, 'problem', None) or exc}.",
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            code="yaml",
+            source=source,
+        ) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise RiskModelError("The file is empty.", line=1, column=1, code="structure", source=source)
+    return _convert(root, loader, _Problems(source))
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, problems: _Problems) -> _Value:
+    if isinstance(node, yaml.MappingNode):
+        items: dict[Any, tuple[_Value, _Value]] = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loader, problems)
+            if key.value in items:
+                raise RiskModelError(
+                    f"The key '{key.value}' appears twice in one mapping.",
+                    line=key.line,
+                    column=key.column,
+                    code="duplicate_key",
+                    source=problems.source,
+                )
+            items[key.value] = (key, _convert(value_node, loader, problems))
+        return _Value(items, node)
+    if isinstance(node, yaml.SequenceNode):
+        return _Value([_convert(item, loader, problems) for item in node.value], node)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError):
+        value = node.value  # an impossible timestamp and the like stay text; the checks below name the field
+    return _Value(value, node)
+
+
+def _text_position(text: str, node: yaml.ScalarNode, value: str, index: int) -> tuple[int, int]:
+    """The file (line, column) of character `index` of the scalar's value.
+
+    Folding, quotes and escapes make the value differ from the raw text, so the value's non-blank characters
+    are matched in order against the raw text of the node (after a block scalar's header line)."""
+    raw_start, raw_end = node.start_mark.index, node.end_mark.index
+    if node.style in ("|", ">"):
+        newline = text.find("\n", raw_start, raw_end)
+        raw_start = newline + 1 if newline >= 0 else raw_start
+    elif node.style in ("'", '"'):
+        raw_start += 1
+    raw = raw_start
+    for i, char in enumerate(value):
+        if char.isspace():
+            continue
+        while raw < raw_end and text[raw] != char:
+            raw += 1
+        if raw >= raw_end:
+            break
+        if i >= index:
+            break
+        raw += 1
+    raw = min(raw, max(raw_end - 1, 0))
+    line_start = text.rfind("\n", 0, raw) + 1
+    return text.count("\n", 0, raw) + 1, raw - line_start + 1
+
+
+def _rule_position(text: str, item: _Value, exc: RuleError) -> tuple[int, int]:
+    value = item.value
+    stripped = value.strip()
+    lead = len(value) - len(value.lstrip())
+    lines = stripped.split("\n")
+    line = min(max(exc.line or 1, 1), len(lines))
+    index = lead + sum(len(part) + 1 for part in lines[: line - 1]) + (exc.column or 1) - 1
+    return _text_position(text, item.node, value, index)
+
+
+class _Reader:
+    def __init__(self, text: str, source: str):
+        self.text = text
+        self.source = source
+        self.problems = _Problems(source)
+
+    def mapping(self, item: _Value, field: str, allowed: set[str]) -> dict[str, _Value] | None:
+        if not isinstance(item.value, dict):
+            self.problems.add(f"'{field}' must be a mapping of fields.", item, field)
+            return None
+        fields: dict[str, _Value] = {}
+        for key, (key_item, value_item) in item.value.items():
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.problems.add(f"Unknown field '{key}' (known: {known}).", key_item, _join(field, key))
+                continue
+            fields[key] = value_item
+        return fields
+
+    def text_field(self, fields, key, field, owner: _Value, *, required=True) -> str:
+        item = fields.get(key)
+        if item is None or item.value is None or (isinstance(item.value, str) and not item.value.strip()):
+            if required:
+                self.problems.add(
+                    f"'{key}' is required and must be non-empty text.",
+                    item or owner,
+                    _join(field, key),
+                    "missing_field",
+                )
+            return ""
+        if not isinstance(item.value, str):
+            self.problems.add(f"'{key}' must be text.", item, _join(field, key))
+            return ""
+        return item.value.strip() if key != "condition" else item.value
+
+    def code_field(self, fields, field, owner: _Value, seen: dict[str, _Value], kind: str) -> str:
+        item = fields.get("code")
+        if item is None or not isinstance(item.value, str) or not CODE.match(item.value):
+            self.problems.add(
+                "'code' is required: lower-case Latin letters, digits and '_', starting with a letter.",
+                item or owner,
+                _join(field, "code"),
+                "bad_code",
+            )
+            return ""
+        code = item.value
+        if code in seen:
+            self.problems.add(
+                f"The {kind} code '{code}' is used twice (first on line {seen[code].line}).",
+                item,
+                _join(field, "code"),
+                "duplicate_code",
+                details={"code": code},
+            )
+        else:
+            seen[code] = item
+        return code
+
+    def condition(self, fields, field, owner, schema) -> tuple[str, Any]:
+        text = self.text_field(fields, "condition", field, owner)
+        if not text:
+            return "", None
+        item = fields["condition"]
+        try:
+            return text, compile_rule(text, schema, ())
+        except RuleError as exc:
+            line, column = _rule_position(self.text, item, exc)
+            self.problems.add(
+                exc.message,
+                item,
+                _join(field, "condition"),
+                exc.code,
+                line=line,
+                column=column,
+                details={**exc.details, "condition_line": exc.line, "condition_column": exc.column},
+            )
+            return text, None
+
+    def sequence(self, fields, key, owner, *, required=True) -> list[_Value]:
+        item = fields.get(key)
+        if item is None or item.value is None:
+            if required:
+                self.problems.add(f"'{key}' is required: a list.", owner, key, "missing_field")
+            return []
+        if not isinstance(item.value, list):
+            self.problems.add(f"'{key}' must be a list.", item, key)
+            return []
+        return item.value
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key
+
+
+def _facts(reader: _Reader, item: _Value | None, owner: _Value) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    if item is None or not isinstance(item.value, dict) or not item.value:
+        reader.problems.add(
+            "'facts' is required: a mapping of fact name → type.", item or owner, "facts", "missing_field"
+        )
+        return facts
+    known = ", ".join(TYPES)
+    for name, (key, value) in item.value.items():
+        field = f"facts.{name}"
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or name in RESERVED
+            or name.startswith("_")
+            or name == "object_id"
+        ):
+            reader.problems.add(
+                f"'{name}' cannot name a fact: use letters, digits and '_' (not a reserved word, not object_id).",
+                key,
+                field,
+                "bad_fact_name",
+            )
+            continue
+        title = source = unit = ""
+        type_item = value
+        if isinstance(value.value, dict):
+            fields = reader.mapping(value, field, FACT_KEYS)
+            if fields is None:
+                continue
+            title = reader.text_field(fields, "title", field, value, required=False)
+            source = reader.text_field(fields, "source", field, value, required=False)
+            unit = reader.text_field(fields, "unit", field, value, required=False)
+            if "type" not in fields:
+                reader.problems.add(
+                    f"'type' is required (one of: {known}).", value, f"{field}.type", "missing_field"
+                )
+                continue
+            type_item, type_field = fields["type"], f"{field}.type"
+        else:
+            type_item, type_field = value, field
+        type_name = type_item.value
+        if not isinstance(type_name, str) or type_name not in TYPES:
+            reader.problems.add(
+                f"Unknown fact type '{type_name}' (known: {known}).",
+                type_item,
+                type_field,
+                "unknown_type",
+                details={"type": str(type_name)},
+            )
+            continue
+        facts[name] = Fact(name, TYPES[type_name], title, source, unit)
+    return facts
+
+
+def _positive_pair(item: _Value) -> tuple[int, int] | None | str:
+    value = item.value
+    if value is None:
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v.value, int) and not isinstance(v.value, bool) and v.value > 0 for v in value)
+    ):
+        return (value[0].value, value[1].value)
+    return "bad"
+
+
+def _categories(reader: _Reader, items: list[_Value], owner: _Value) -> list[Category]:
+    categories: list[Category] = []
+    seen: dict[str, _Value] = {}
+    for number, item in enumerate(items, start=1):
+        field = f"categories[{number}]"
+        fields = reader.mapping(item, field, CATEGORY_KEYS)
+        if fields is None:
+            continue
+        code = reader.code_field(fields, field, item, seen, "category")
+        title = reader.text_field(fields, "title", field, item)
+        planned = None
+        if "planned_events_per_years" in fields:
+            planned = _positive_pair(fields["planned_events_per_years"])
+            if planned == "bad":
+                reader.problems.add(
+                    "'planned_events_per_years' is [events, years] with whole numbers above zero "
+                    "(e.g. [1, 2]: one planned event every 2 years), or null for no planned events.",
+                    fields["planned_events_per_years"],
+                    _join(field, "planned_events_per_years"),
+                    "bad_frequency",
+                )
+                planned = None
+        visits = 0
+        if "preventive_visits_per_year" in fields:
+            raw = fields["preventive_visits_per_year"].value
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                reader.problems.add(
+                    "'preventive_visits_per_year' must be a whole number, 0 or more.",
+                    fields["preventive_visits_per_year"],
+                    _join(field, "preventive_visits_per_year"),
+                    "bad_frequency",
+                )
+            else:
+                visits = raw
+        if code:
+            categories.append(Category(code, title, planned, visits))
+    if len(items) < 3:
+        reader.problems.add(
+            f"A type of control needs at least 3 risk categories (248-ФЗ art. 23), this model has {len(items)}.",
+            owner,
+            "categories",
+            "too_few_categories",
+        )
+    codes = [c.code for c in categories]
+    if categories and LOW not in codes:
+        reader.problems.add(
+            "The categories must include 'low' (низкий риск), the category of every object no criterion places "
+            "higher.",
+            owner,
+            "categories",
+            "no_low_category",
+        )
+    elif categories and codes[-1] != LOW:
+        position = codes.index(LOW) + 1
+        reader.problems.add(
+            "Categories run from the highest to the lowest: 'low' must be the last one.",
+            items[position - 1],
+            f"categories[{position}]",
+            "low_not_last",
+        )
+    return categories
+
+
+def _entries(reader: _Reader, items: list[_Value], key: str, allowed: set[str], build: Callable) -> list:
+    built = []
+    seen: dict[str, _Value] = {}
+    for number, item in enumerate(items, start=1):
+        field = f"{key}[{number}]"
+        fields = reader.mapping(item, field, allowed)
+        if fields is None:
+            continue
+        code = reader.code_field(fields, field, item, seen, key[:-1] if key == "indicators" else "criterion")
+        entry = build(fields, field, item, code)
+        if entry is not None and code:
+            built.append(entry)
+    return built
+
+
+def load_risk_model(text: str, *, source: str = "") -> RiskModel:
+    """Read and check a risk model (YAML text); RiskModelError names the first problem, `.problems` all of them."""
+    if not isinstance(text, str):
+        raise RiskModelError("A risk model is YAML text.", code="structure", source=source)
+    root = _compose(text, source)
+    reader = _Reader(text, source)
+    top = reader.mapping(root, "", TOP_KEYS)
+    if top is None:
+        raise RiskModelError(
+            "A risk model is a mapping with code, title, facts, categories and criteria.",
+            line=root.line,
+            column=root.column,
+            code="structure",
+            source=source,
+        )
+    code_item = top.get("code")
+    code = ""
+    if code_item is None or not isinstance(code_item.value, str) or not CODE.match(code_item.value):
+        reader.problems.add(
+            "'code' is required: lower-case Latin letters, digits and '_'.",
+            code_item or root,
+            "code",
+            "bad_code",
+        )
+    else:
+        code = code_item.value
+    title = reader.text_field(top, "title", "", root)
+    legal_reference = reader.text_field(top, "legal_reference", "", root, required=False)
+    fact_info = _facts(reader, top.get("facts"), root)
+    schema = {name: fact.type for name, fact in fact_info.items()}
+    categories = _categories(reader, reader.sequence(top, "categories", root), top.get("categories", root))
+    by_code = {c.code: c for c in categories}
+
+    def criterion(fields, field, item, code):
+        title = reader.text_field(fields, "title", field, item)
+        category_item = fields.get("category")
+        category = None
+        if category_item is None or not isinstance(category_item.value, str):
+            reader.problems.add(
+                "'category' is required: the code of a category of this model.",
+                category_item or item,
+                _join(field, "category"),
+                "missing_field",
+            )
+        elif category_item.value not in by_code:
+            known = ", ".join(by_code) or "none"
+            reader.problems.add(
+                f"Unknown category '{category_item.value}' (this model has: {known}).",
+                category_item,
+                _join(field, "category"),
+                "unknown_category",
+                details={"category": category_item.value},
+            )
+        elif category_item.value == LOW:
+            reader.problems.add(
+                "A criterion cannot place an object in 'low': that is where objects no criterion "
+                "fits already are.",
+                category_item,
+                _join(field, "category"),
+                "criterion_for_low",
+            )
+        else:
+            category = by_code[category_item.value]
+        condition, compiled = reader.condition(fields, field, item, schema)
+        data_source = reader.text_field(fields, "source", field, item)
+        how_to_lower = reader.text_field(fields, "how_to_lower", field, item)
+        legal = reader.text_field(fields, "legal_reference", field, item, required=False)
+        if category is None or compiled is None:
+            return None
+        return Criterion(code, title, category, condition.strip(), data_source, how_to_lower, legal, compiled)
+
+    def indicator(fields, field, item, code):
+        title = reader.text_field(fields, "title", field, item)
+        condition, compiled = reader.condition(fields, field, item, schema)
+        data_source = reader.text_field(fields, "source", field, item)
+        action = reader.text_field(fields, "action", field, item)
+        if compiled is None:
+            return None
+        return Indicator(code, title, condition.strip(), data_source, action, compiled)
+
+    criteria_items = reader.sequence(top, "criteria", root)
+    criteria = _entries(reader, criteria_items, "criteria", CRITERION_KEYS, criterion)
+    if "criteria" in top and isinstance(top["criteria"].value, list) and not criteria_items:
+        reader.problems.add(
+            "'criteria' must hold at least one criterion.", top["criteria"], "criteria", "missing_field"
+        )
+    indicators = _entries(
+        reader,
+        reader.sequence(top, "indicators", root, required=False),
+        "indicators",
+        INDICATOR_KEYS,
+        indicator,
+    )
+    if reader.problems.items:
+        first = reader.problems.items[0]
+        raise RiskModelError(
+            first.message,
+            line=first.line,
+            column=first.column,
+            field=first.field,
+            code=first.code,
+            source=source,
+            details=first.details,
+            problems=tuple(reader.problems.items),
+        )
+    return RiskModel(
+        code=code,
+        title=title,
+        categories=tuple(categories),
+        criteria=tuple(criteria),
+        indicators=tuple(indicators),
+        facts=schema,
+        fact_info=fact_info,
+        legal_reference=legal_reference,
+        source=source,
+    )
