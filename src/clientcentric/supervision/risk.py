@@ -66,25 +66,37 @@ def check_model_text(text: str, source: str = "") -> None:
 
 
 def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date) -> dict:
-    """Facts from the body's own records: findings, orders, warnings, declarations."""
+    """Facts from the body's own records: findings of its events, declarations in force, the last inspection."""
     three_years_ago = on - timedelta(days=3 * 365)
     events = ControlEvent.objects.filter(profile=profile, control_type=control_type)
-    return {
-        "violations_last_3_years": events.filter(
-            violations_found=True, act_issued_at__date__gte=three_years_ago
-        ).count(),
-        "control_events_last_3_years": events.filter(starts_on__gte=three_years_ago).count(),
+    facts = {
+        "violations_3y": events.filter(violations_found=True, act_issued_at__date__gte=three_years_ago).count(),
         "overdue_orders": ComplianceOrder.objects.filter(
             event__in=events, complied_at__isnull=True, due_on__lt=on
         ).count(),
-        "warnings_last_year": Warning.objects.filter(
+        "warnings_12m": Warning.objects.filter(
             profile=profile, control_type=control_type, issued_at__date__gte=on - timedelta(days=365)
         ).count(),
-        "has_compliance_declaration": any(
+        "declaration_in_force": any(
             d.in_force(on)
             for d in ComplianceDeclaration.objects.filter(profile=profile, control_type=control_type)
         ),
     }
+    last = (
+        events.filter(planned=True, act_issued_at__isnull=False)
+        .exclude(kind="preventive_visit")
+        .order_by("-starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if last is not None:
+        facts["last_inspection"] = last
+        facts["years_since_inspection"] = (on - last).days // 365
+    return facts
+
+
+# The business app names some facts differently from the risk models: model name -> business fact.
+ALIASES = {"area_m2": "premises_area_total"}
 
 
 def parse_value(kind: FactType, text: str):
@@ -138,7 +150,11 @@ class Facts:
 def facts_for(profile: BusinessProfile, control_type: ControlType, *, on: date, model=None) -> Facts:
     model = model or risk_model(control_type)
     values, sources = {}, {}
-    for name, value in business_facts.derive(profile, list(profile.control_objects.all())).items():
+    derived = business_facts.derive(profile, list(profile.control_objects.all()))
+    for name, other in ALIASES.items():
+        if other in derived:
+            derived[name] = derived[other]
+    for name, value in derived.items():
         values[name], sources[name] = value, SOURCE_PROFILE
     for name, value in _record_facts(profile, control_type, on).items():
         values[name], sources[name] = value, SOURCE_RECORDS
@@ -179,6 +195,7 @@ def _result_rows(model, result, facts: Facts) -> dict:
                 "title": model.fact_title(name),
                 "value": to_json(facts.values.get(name)),
                 "source": facts.sources.get(name, ""),
+                "model_source": getattr(model.fact_info.get(name), "source", ""),
             }
             for name in sorted(names)
         ]

@@ -93,7 +93,9 @@ def declarations_registry(on: date | None = None):
 
 
 def warnings_registry():
-    return Warning.objects.select_related("profile__business", "control_type", "requirement__act").order_by(
+    return Warning.objects.select_related(
+        "profile__business", "control_type", "requirement__act", "objection"
+    ).order_by(
         "-issued_at"
     )
 
