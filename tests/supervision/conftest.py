@@ -56,6 +56,8 @@ def make_business(name, inn, ogrn, person=None, *, area="300"):
 
 @pytest.fixture
 def bakery(people, fire_type):
+    people["business_representative"].email = "owner@bakery.example"
+    people["business_representative"].save(update_fields=["email"])
     return make_business("ООО «Пекарня»", "7707083893", "1027700132195", people["business_representative"])
 
 

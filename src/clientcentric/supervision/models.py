@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from clientcentric.accounts.models import Agency
@@ -398,7 +398,7 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class ControlEvent(models.Model):
+class ControlEvent(FSMModelMixin, models.Model):
     """A control event or a preventive visit. Its status changes only through the transitions below."""
 
     number = models.CharField(_("registration number"), max_length=40, unique=True)
