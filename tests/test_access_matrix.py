@@ -54,6 +54,14 @@ BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
 BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
 BUSINESS_BACK_OFFICE = answers(200, anonymous=302, client=302, business_representative=302, operator=403)
 REQUIREMENT_DEVELOPERS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=404)
+BUSINESS_OWN_404 = answers(403, anonymous=302, business_representative=404)
+SUPERVISION_DESK = answers(403, anonymous=302, inspector=200, methodologist=200, admin=200)
+SUPERVISION_DESK_404 = answers(403, anonymous=302, inspector=404, methodologist=404, admin=404)
+SUPERVISION_DESK_POST = answers(403, anonymous=302, inspector=405, methodologist=405, admin=405)
+SUPERVISION_DASHBOARD = answers(403, anonymous=302, inspector=200, analyst=200, methodologist=200, admin=200)
+SUPERVISION_DOCUMENT = answers(
+    404, anonymous=302, client=403, operator=403
+)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -189,6 +197,23 @@ PAGES = [
     ("business:draft", "/business/consultations/999999/", "get", BUSINESS_ONLY),
     ("business:draft_summary", "/business/consultations/999999/summary/", "get", REQUIREMENT_DEVELOPERS),
     ("business:summary", "/business/summary/", "get", EVERYONE_200),
+    ("supervision:home", "/supervision/", "get", BUSINESS_ONLY),
+    ("supervision:risk", "/supervision/types/fire_safety/", "get", BUSINESS_OWN_404),
+    ("supervision:correct", "/supervision/types/fire_safety/correct/", "get", BUSINESS_POST_ONLY),
+    ("supervision:consult", "/supervision/types/fire_safety/consult/", "get", BUSINESS_POST_ONLY),
+    ("supervision:self_examination", "/supervision/types/fire_safety/self-examination/", "get", BUSINESS_OWN_404),
+    ("supervision:warning", "/supervision/warnings/999999/", "get", BUSINESS_OWN_404),
+    ("supervision:event", "/supervision/events/999999/", "get", BUSINESS_OWN_404),
+    ("supervision:event_action", "/supervision/events/999999/document/", "get", BUSINESS_POST_ONLY),
+    ("supervision:document", "/supervision/documents/999999/", "get", SUPERVISION_DOCUMENT),
+    ("supervision:declarations", "/supervision/declarations/", "get", EVERYONE_200),
+    ("supervision:warnings", "/supervision/warnings/", "get", EVERYONE_200),
+    ("supervision:desk", "/supervision/desk/", "get", SUPERVISION_DESK),
+    ("supervision:desk_event", "/supervision/desk/events/999999/", "get", SUPERVISION_DESK_404),
+    ("supervision:desk_decide", "/supervision/desk/correction/999999/decide/", "get", SUPERVISION_DESK_POST),
+    ("supervision:desk_warning", "/supervision/desk/warnings/new/", "get", SUPERVISION_DESK),
+    ("supervision:plan", "/supervision/plan/", "get", SUPERVISION_DESK),
+    ("supervision:dashboard", "/supervision/dashboard/", "get", SUPERVISION_DASHBOARD),
 ]
 
 BACK_OFFICE = [
@@ -243,6 +268,14 @@ BACK_OFFICE = [
     ("business.businessprofile", "/admin/business/businessprofile/", BUSINESS_BACK_OFFICE),
     ("business.draft", "/admin/business/draft/", BUSINESS_BACK_OFFICE),
     ("business.agencytoken", "/admin/business/agencytoken/", BUSINESS_BACK_OFFICE),
+    ("supervision.controltype", "/admin/supervision/controltype/", BUSINESS_BACK_OFFICE),
+    ("supervision.material", "/admin/supervision/material/", BUSINESS_BACK_OFFICE),
+    ("supervision.compliancealgorithm", "/admin/supervision/compliancealgorithm/", BUSINESS_BACK_OFFICE),
+    ("supervision.controlevent", "/admin/supervision/controlevent/", BUSINESS_BACK_OFFICE),
+    ("supervision.warning", "/admin/supervision/warning/", BUSINESS_BACK_OFFICE),
+    ("supervision.compliancedeclaration", "/admin/supervision/compliancedeclaration/", BUSINESS_BACK_OFFICE),
+    ("supervision.pretrialappeal", "/admin/supervision/pretrialappeal/", BUSINESS_BACK_OFFICE),
+    ("supervision.supervisiontask", "/admin/supervision/supervisiontask/", BUSINESS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (

@@ -218,6 +218,7 @@ def start(event: ControlEvent, *, actor=None) -> ControlEvent:
 @transaction.atomic
 def record_checks(event: ControlEvent, outcomes: dict[int, tuple[str, str]], *, actor=None) -> None:
     """The inspector fills the checklist: requirement id -> (outcome, note)."""
+    event = ControlEvent.objects.select_for_update().get(pk=event.pk)
     if event.status != EventStatus.IN_PROGRESS:
         raise ValidationError(_("The checklist is filled while the event is in progress."))
     valid = set(EventCheck.Outcome.values) | {""}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -297,6 +298,30 @@ def population_frame(control_type: ControlType, profiles, *, on: date):
     return pl.DataFrame(columns, schema=schema)
 
 
+def profiles_under(control_type: ControlType, profiles, *, on: date) -> list[BusinessProfile]:
+    """The businesses a type of control covers: an act of the type applies to them (or may: its scope rule
+    is unknown for their data), or the body already keeps a risk profile for them."""
+    from clientcentric.business import rules as business_rules
+    from clientcentric.business.models import Act
+
+    scopes = list(
+        Act.objects.filter(control_type__iexact=control_type.act_control_type.strip())
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .values_list("scope_rule", flat=True)
+    )
+    kept = set(RiskProfile.objects.filter(control_type=control_type).values_list("profile_id", flat=True))
+    params = business_rules.parameters()
+    out = []
+    for profile in profiles:
+        if profile.pk in kept or "" in scopes:
+            out.append(profile)
+            continue
+        facts = business_facts.derive(profile, list(profile.control_objects.all()))
+        if any(business_rules.compiled(text).value(facts, on, params) is not False for text in scopes):
+            out.append(profile)
+    return out
+
+
 def assess_all(control_type: ControlType | None = None, *, on: date | None = None, progress=None) -> dict:
     """Recompute every business's category under every (or one) type of control with the population path.
 
@@ -310,7 +335,8 @@ def assess_all(control_type: ControlType | None = None, *, on: date | None = Non
     counts = {"types": 0, "assessed": 0, "changed": 0, "by_category": {}}
     for ct in types:
         model = risk_model(ct)
-        frame = assess_population(model, population_frame(ct, profiles, on=on), on=on)
+        covered = profiles_under(ct, profiles, on=on)
+        frame = assess_population(model, population_frame(ct, covered, on=on), on=on)
         current = {
             r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)
         }
