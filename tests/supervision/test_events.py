@@ -154,7 +154,7 @@ def test_a_late_appeal_is_kept_as_a_request_to_restore_the_deadline(bakery, fire
     )
     assert appeal.late and appeal.status == PretrialAppeal.Status.RESTORATION
     assert PretrialAppeal.objects.filter(pk=appeal.pk).exists()
-    assert "filed late" in SupervisionTask.objects.get(kind="appeal").title
+    assert "пропуском срока" in SupervisionTask.objects.get(kind="appeal").title
 
 
 def test_an_appeal_against_an_order_needs_an_order(bakery, fire_type):
@@ -167,7 +167,7 @@ def test_an_appeal_against_an_order_needs_an_order(bakery, fire_type):
 def test_documents_over_the_limit_or_of_a_forbidden_type_are_refused(bakery, fire_type):
     event = _event(bakery, fire_type)
     big = SimpleUploadedFile("акт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf")
-    with pytest.raises(ValidationError, match="10 MB"):
+    with pytest.raises(ValidationError, match="10 МБ"):
         events.add_document(event, big, direction="from_business", actor=None)
     exe = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/x-msdownload")
     with pytest.raises(ValidationError, match="virus.exe"):

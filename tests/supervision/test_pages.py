@@ -50,7 +50,7 @@ def test_the_risk_profile_shows_criteria_needing_data_and_the_correction_form(bu
 def test_a_correction_is_sent_and_a_bad_value_is_shown_next_to_its_field(business_client, bakery):
     url = "/supervision/types/fire_safety/correct/"
     bad = business_client.post(url, {"fact": "people_capacity", "value": "много", "explanation": "паспорт"})
-    assert bad.status_code == 422 and "whole number" in bad.content.decode()
+    assert bad.status_code == 422 and "Введите целое число" in bad.content.decode()
     assert not FactCorrection.objects.exists()
     good = business_client.post(url, {"fact": "people_capacity", "value": "120", "explanation": "паспорт"})
     assert good.status_code == 302 and FactCorrection.objects.get().value == "120"
@@ -72,7 +72,7 @@ def test_an_oversized_document_gets_a_clear_error_and_nothing_is_stored(business
     big = SimpleUploadedFile("отчёт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf")
     response = business_client.post(f"/supervision/events/{event.pk}/document/", {"file": big})
     assert response.status_code == 422
-    assert "отчёт.pdf" in response.content.decode() and "10 MB" in response.content.decode()
+    assert "отчёт.pdf" in response.content.decode() and "10 МБ" in response.content.decode()
     assert event.documents.count() == 0
 
 
@@ -84,7 +84,7 @@ def test_a_late_appeal_from_the_page_is_registered_as_a_restoration_request(busi
         {"subject": "decision", "learned_on": learned, "text": "Не согласны", "restoration_reason": "болезнь"},
         follow=True,
     )
-    assert "request to restore the deadline" in response.content.decode()
+    assert "ходатайство о его восстановлении" in response.content.decode()
     assert event.appeals.get().late
 
 
