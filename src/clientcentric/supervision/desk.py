@@ -60,8 +60,10 @@ def desk(request):
             .exclude(status__in=("closed", "cancelled"))
             .select_related("profile__business", "control_type")
             .order_by("starts_on"),
-            "corrections": FactCorrection.objects.filter(control_type__in=types, status="pending").select_related(
-                "profile__business", "control_type"
+            "corrections": risk.with_fact_titles(
+                FactCorrection.objects.filter(control_type__in=types, status="pending").select_related(
+                    "profile__business", "control_type"
+                )
             ),
             "consultations": Consultation.objects.filter(control_type__in=types, answered_at__isnull=True).select_related(
                 "profile__business", "requirement__act"

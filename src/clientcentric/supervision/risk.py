@@ -419,6 +419,17 @@ def decide_correction(correction: FactCorrection, *, accept: bool, note: str, ac
     return correction
 
 
+def with_fact_titles(corrections) -> list[FactCorrection]:
+    """Corrections with `fact_title`: the model's name of the fact, as people read it."""
+    out = list(corrections)
+    for correction in out:
+        try:
+            correction.fact_title = risk_model(correction.control_type).fact_title(correction.fact)
+        except ValueError:
+            correction.fact_title = correction.fact
+    return out
+
+
 def close_task(control_type, profile, kind, key, actor) -> None:
     SupervisionTask.objects.filter(
         control_type=control_type, profile=profile, kind=kind, key=key, is_open=True

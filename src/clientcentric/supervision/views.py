@@ -87,7 +87,9 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
         "risk": current,
         "model": risk.risk_model(control_type) if control_type.risk_model_text else None,
         "sources": {code: risk.source_words(code) for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS)},
-        "corrections": FactCorrection.objects.filter(profile=profile, control_type=control_type),
+        "corrections": risk.with_fact_titles(
+            FactCorrection.objects.filter(profile=profile, control_type=control_type).select_related("control_type")
+        ),
         "correction_form": correction_form or CorrectionForm(facts=_fact_choices(control_type)),
         "consultation_form": consultation_form or ConsultationForm(requirements=requirements),
         "requirements": requirements,
@@ -223,7 +225,8 @@ def _event_context(event, forms=None):
         "event": event,
         "forms": {name: forms.get(name) or cls() for name, cls in EVENT_FORMS.items()},
         "cost": selectors.event_cost(event),
-        "checks": event.checks.select_related("requirement__act"),
+        "checks": list(event.checks.select_related("requirement__act")),
+        "violated": [c for c in event.checks.select_related("requirement__act") if c.outcome == "violated"],
         "history": event.history.all(),
         "documents": event.documents.all(),
         "appeals": event.appeals.all(),
