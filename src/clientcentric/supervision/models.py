@@ -476,6 +476,26 @@ class ControlEvent(FSMModelMixin, models.Model):
         pass
 
 
+HISTORY_ACTIONS = {
+    "created": _("created"),
+    "notify": _("the business is notified"),
+    "start": _("started"),
+    "checklist": _("checklist filled"),
+    "issue_act": _("act issued"),
+    "issue_order": _("compliance order issued"),
+    "close": _("closed"),
+    "cancel": _("cancelled"),
+    "representative": _("representative appointed"),
+    "reschedule_requested": _("asked to reschedule"),
+    "reschedule_accepted": _("rescheduled"),
+    "reschedule_rejected": _("rescheduling refused"),
+    "document": _("document sent"),
+    "appeal_filed": _("pre-trial appeal filed"),
+    "appeal_decided": _("pre-trial appeal decided"),
+    "ombudsman": _("business ombudsman asked"),
+}
+
+
 class EventHistory(models.Model):
     """Append-only: every status change and every step of the business or the body on an event."""
 
@@ -494,6 +514,18 @@ class EventHistory(models.Model):
 
     def __str__(self):
         return f"{self.event}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(HISTORY_ACTIONS.get(self.action, self.action))
+
+    @property
+    def to_status_label(self) -> str:
+        return str(EventStatus(self.to_status).label) if self.to_status in EventStatus.values else self.to_status
+
+    @property
+    def from_status_label(self) -> str:
+        return str(EventStatus(self.from_status).label) if self.from_status in EventStatus.values else self.from_status
 
 
 class EventCheck(models.Model):
