@@ -7,7 +7,7 @@ Pure Python + Polars; nothing here imports Django. See docs/supervision.md, "Ris
 
 from pathlib import Path
 
-from .assess import (
+from .assessment import (
     CriterionResult,
     IndicatorResult,
     NeedsData,
@@ -17,10 +17,10 @@ from .assess import (
     assess_population,
     category_values,
     describe_facts,
-    population_plan,
+    flags_plan,
 )
 from .loader import load_risk_model
-from .model import LOW, Category, Criterion, Fact, Indicator, RiskModel, RiskModelError
+from .model import LOW, Category, Criterion, Example, Fact, Indicator, RiskModel, RiskModelError
 
 
 def load_risk_model_file(path: str | Path) -> RiskModel:
@@ -29,11 +29,29 @@ def load_risk_model_file(path: str | Path) -> RiskModel:
     return load_risk_model(path.read_text(encoding="utf-8"), source=path.name)
 
 
+def load_risk_model_dir(directory: str | Path) -> dict[str, RiskModel]:
+    """Every `*.yaml` risk model of a directory by its code, in file-name order; two files with one code are
+    refused, naming both."""
+    models: dict[str, RiskModel] = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        model = load_risk_model_file(path)
+        if model.code in models:
+            raise RiskModelError(
+                f"The code '{model.code}' is also used by {models[model.code].source}.",
+                field="code",
+                code="duplicate_code",
+                source=path.name,
+            )
+        models[model.code] = model
+    return models
+
+
 __all__ = [
     "LOW",
     "Category",
     "Criterion",
     "CriterionResult",
+    "Example",
     "Fact",
     "Indicator",
     "IndicatorResult",
@@ -47,6 +65,7 @@ __all__ = [
     "category_values",
     "describe_facts",
     "load_risk_model",
+    "load_risk_model_dir",
     "load_risk_model_file",
-    "population_plan",
+    "flags_plan",
 ]

@@ -1,26 +1,25 @@
 """Read a risk model from YAML and check all of it, naming the line, column and field of every problem.
 
-The YAML is composed into nodes (not constructed straight into dicts) so that every key and value keeps its
-position; a problem inside a condition is placed on the character of the file where the rule language found
-it, whether the condition is a plain, quoted or block scalar.
+The YAML is composed into nodes that keep their positions (positions.py); worked examples are run last
+(examples.py), once the rest of the model is valid.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
-
-import yaml
 
 from clientcentric.engines.rules import FactType, RuleError, compile_rule
 from clientcentric.engines.rules.syntax import RESERVED
 
+from .examples import check_examples
 from .model import LOW, Category, Criterion, Fact, Indicator, RiskModel, RiskModelError
+from .positions import Problems, Value, compose, join_field, rule_position
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-TOP_KEYS = {"code", "title", "legal_reference", "facts", "categories", "criteria", "indicators"}
+TOP_KEYS = {"code", "title", "legal_reference", "facts", "categories", "criteria", "indicators", "examples"}
 FACT_KEYS = {"type", "title", "source", "unit"}
 CATEGORY_KEYS = {"code", "title", "planned_events_per_years", "preventive_visits_per_year"}
 CRITERION_KEYS = {"code", "title", "category", "condition", "source", "how_to_lower", "legal_reference"}
@@ -28,171 +27,50 @@ INDICATOR_KEYS = {"code", "title", "condition", "source", "action"}
 TYPES = {t.value: t for t in FactType}
 
 
-@dataclass
-class _Value:
-    """A YAML value with its node (for positions); mappings and lists hold _Values."""
-
-    value: Any
-    node: yaml.Node
-
-    @property
-    def line(self) -> int:
-        return self.node.start_mark.line + 1
-
-    @property
-    def column(self) -> int:
-        return self.node.start_mark.column + 1
-
-
-class _Problems:
-    def __init__(self, source: str):
-        self.source = source
-        self.items: list[RiskModelError] = []
-
-    def add(
-        self,
-        message,
-        where: _Value | yaml.Node | None,
-        field,
-        code="structure",
-        *,
-        line=None,
-        column=None,
-        details=None,
-    ):
-        node = where.node if isinstance(where, _Value) else where
-        if node is not None and line is None:
-            line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        self.items.append(
-            RiskModelError(
-                message, line=line, column=column, field=field, code=code, source=self.source, details=details
-            )
-        )
-
-
-def _compose(text: str, source: str) -> _Value:
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RiskModelError(
-            f"The file is not valid YAML: {getattr(exc, 'problem', None) or exc}.",
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            code="yaml",
-            source=source,
-        ) from None
-    finally:
-        loader.dispose()
-    if root is None:
-        raise RiskModelError("The file is empty.", line=1, column=1, code="structure", source=source)
-    return _convert(root, loader, _Problems(source))
-
-
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, problems: _Problems) -> _Value:
-    if isinstance(node, yaml.MappingNode):
-        items: dict[Any, tuple[_Value, _Value]] = {}
-        for key_node, value_node in node.value:
-            key = _convert(key_node, loader, problems)
-            if key.value in items:
-                raise RiskModelError(
-                    f"The key '{key.value}' appears twice in one mapping.",
-                    line=key.line,
-                    column=key.column,
-                    code="duplicate_key",
-                    source=problems.source,
-                )
-            items[key.value] = (key, _convert(value_node, loader, problems))
-        return _Value(items, node)
-    if isinstance(node, yaml.SequenceNode):
-        return _Value([_convert(item, loader, problems) for item in node.value], node)
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError):
-        value = node.value  # an impossible timestamp and the like stay text; the checks below name the field
-    return _Value(value, node)
-
-
-def _text_position(text: str, node: yaml.ScalarNode, value: str, index: int) -> tuple[int, int]:
-    """The file (line, column) of character `index` of the scalar's value.
-
-    Folding, quotes and escapes make the value differ from the raw text, so the value's non-blank characters
-    are matched in order against the raw text of the node (after a block scalar's header line)."""
-    raw_start, raw_end = node.start_mark.index, node.end_mark.index
-    if node.style in ("|", ">"):
-        newline = text.find("\n", raw_start, raw_end)
-        raw_start = newline + 1 if newline >= 0 else raw_start
-    elif node.style in ("'", '"'):
-        raw_start += 1
-    raw = raw_start
-    for i, char in enumerate(value):
-        if char.isspace():
-            continue
-        while raw < raw_end and text[raw] != char:
-            raw += 1
-        if raw >= raw_end:
-            break
-        if i >= index:
-            break
-        raw += 1
-    raw = min(raw, max(raw_end - 1, 0))
-    line_start = text.rfind("\n", 0, raw) + 1
-    return text.count("\n", 0, raw) + 1, raw - line_start + 1
-
-
-def _rule_position(text: str, item: _Value, exc: RuleError) -> tuple[int, int]:
-    value = item.value
-    stripped = value.strip()
-    lead = len(value) - len(value.lstrip())
-    lines = stripped.split("\n")
-    line = min(max(exc.line or 1, 1), len(lines))
-    index = lead + sum(len(part) + 1 for part in lines[: line - 1]) + (exc.column or 1) - 1
-    return _text_position(text, item.node, value, index)
-
-
 class _Reader:
     def __init__(self, text: str, source: str):
         self.text = text
         self.source = source
-        self.problems = _Problems(source)
+        self.problems = Problems(source)
 
-    def mapping(self, item: _Value, field: str, allowed: set[str]) -> dict[str, _Value] | None:
+    def mapping(self, item: Value, field: str, allowed: set[str]) -> dict[str, Value] | None:
         if not isinstance(item.value, dict):
             self.problems.add(f"'{field}' must be a mapping of fields.", item, field)
             return None
-        fields: dict[str, _Value] = {}
+        fields: dict[str, Value] = {}
         for key, (key_item, value_item) in item.value.items():
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                self.problems.add(f"Unknown field '{key}' (known: {known}).", key_item, _join(field, key))
+                self.problems.add(
+                    f"Unknown field '{key}' (known: {known}).", key_item, join_field(field, key)
+                )
                 continue
             fields[key] = value_item
         return fields
 
-    def text_field(self, fields, key, field, owner: _Value, *, required=True) -> str:
+    def text_field(self, fields, key, field, owner: Value, *, required=True) -> str:
         item = fields.get(key)
         if item is None or item.value is None or (isinstance(item.value, str) and not item.value.strip()):
             if required:
                 self.problems.add(
                     f"'{key}' is required and must be non-empty text.",
                     item or owner,
-                    _join(field, key),
+                    join_field(field, key),
                     "missing_field",
                 )
             return ""
         if not isinstance(item.value, str):
-            self.problems.add(f"'{key}' must be text.", item, _join(field, key))
+            self.problems.add(f"'{key}' must be text.", item, join_field(field, key))
             return ""
         return item.value.strip() if key != "condition" else item.value
 
-    def code_field(self, fields, field, owner: _Value, seen: dict[str, _Value], kind: str) -> str:
+    def code_field(self, fields, field, owner: Value, seen: dict[str, Value], kind: str) -> str:
         item = fields.get("code")
         if item is None or not isinstance(item.value, str) or not CODE.match(item.value):
             self.problems.add(
                 "'code' is required: lower-case Latin letters, digits and '_', starting with a letter.",
                 item or owner,
-                _join(field, "code"),
+                join_field(field, "code"),
                 "bad_code",
             )
             return ""
@@ -201,7 +79,7 @@ class _Reader:
             self.problems.add(
                 f"The {kind} code '{code}' is used twice (first on line {seen[code].line}).",
                 item,
-                _join(field, "code"),
+                join_field(field, "code"),
                 "duplicate_code",
                 details={"code": code},
             )
@@ -217,11 +95,11 @@ class _Reader:
         try:
             return text, compile_rule(text, schema, ())
         except RuleError as exc:
-            line, column = _rule_position(self.text, item, exc)
+            line, column = rule_position(self.text, item, exc)
             self.problems.add(
                 exc.message,
                 item,
-                _join(field, "condition"),
+                join_field(field, "condition"),
                 exc.code,
                 line=line,
                 column=column,
@@ -229,7 +107,7 @@ class _Reader:
             )
             return text, None
 
-    def sequence(self, fields, key, owner, *, required=True) -> list[_Value]:
+    def sequence(self, fields, key, owner, *, required=True) -> list[Value]:
         item = fields.get(key)
         if item is None or item.value is None:
             if required:
@@ -241,11 +119,7 @@ class _Reader:
         return item.value
 
 
-def _join(field: str, key: str) -> str:
-    return f"{field}.{key}" if field else key
-
-
-def _facts(reader: _Reader, item: _Value | None, owner: _Value) -> dict[str, Fact]:
+def _facts(reader: _Reader, item: Value | None, owner: Value) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     if item is None or not isinstance(item.value, dict) or not item.value:
         reader.problems.add(
@@ -300,7 +174,7 @@ def _facts(reader: _Reader, item: _Value | None, owner: _Value) -> dict[str, Fac
     return facts
 
 
-def _positive_pair(item: _Value) -> tuple[int, int] | None | str:
+def _positive_pair(item: Value) -> tuple[int, int] | None | str:
     value = item.value
     if value is None:
         return None
@@ -313,9 +187,9 @@ def _positive_pair(item: _Value) -> tuple[int, int] | None | str:
     return "bad"
 
 
-def _categories(reader: _Reader, items: list[_Value], owner: _Value) -> list[Category]:
+def _categories(reader: _Reader, items: list[Value], owner: Value) -> list[Category]:
     categories: list[Category] = []
-    seen: dict[str, _Value] = {}
+    seen: dict[str, Value] = {}
     for number, item in enumerate(items, start=1):
         field = f"categories[{number}]"
         fields = reader.mapping(item, field, CATEGORY_KEYS)
@@ -331,7 +205,7 @@ def _categories(reader: _Reader, items: list[_Value], owner: _Value) -> list[Cat
                     "'planned_events_per_years' is [events, years] with whole numbers above zero "
                     "(e.g. [1, 2]: one planned event every 2 years), or null for no planned events.",
                     fields["planned_events_per_years"],
-                    _join(field, "planned_events_per_years"),
+                    join_field(field, "planned_events_per_years"),
                     "bad_frequency",
                 )
                 planned = None
@@ -342,7 +216,7 @@ def _categories(reader: _Reader, items: list[_Value], owner: _Value) -> list[Cat
                 reader.problems.add(
                     "'preventive_visits_per_year' must be a whole number, 0 or more.",
                     fields["preventive_visits_per_year"],
-                    _join(field, "preventive_visits_per_year"),
+                    join_field(field, "preventive_visits_per_year"),
                     "bad_frequency",
                 )
             else:
@@ -376,9 +250,9 @@ def _categories(reader: _Reader, items: list[_Value], owner: _Value) -> list[Cat
     return categories
 
 
-def _entries(reader: _Reader, items: list[_Value], key: str, allowed: set[str], build: Callable) -> list:
+def _entries(reader: _Reader, items: list[Value], key: str, allowed: set[str], build: Callable) -> list:
     built = []
-    seen: dict[str, _Value] = {}
+    seen: dict[str, Value] = {}
     for number, item in enumerate(items, start=1):
         field = f"{key}[{number}]"
         fields = reader.mapping(item, field, allowed)
@@ -395,7 +269,7 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
     """Read and check a risk model (YAML text); RiskModelError names the first problem, `.problems` all of them."""
     if not isinstance(text, str):
         raise RiskModelError("A risk model is YAML text.", code="structure", source=source)
-    root = _compose(text, source)
+    root = compose(text, source)
     reader = _Reader(text, source)
     top = reader.mapping(root, "", TOP_KEYS)
     if top is None:
@@ -432,7 +306,7 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
             reader.problems.add(
                 "'category' is required: the code of a category of this model.",
                 category_item or item,
-                _join(field, "category"),
+                join_field(field, "category"),
                 "missing_field",
             )
         elif category_item.value not in by_code:
@@ -440,7 +314,7 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
             reader.problems.add(
                 f"Unknown category '{category_item.value}' (this model has: {known}).",
                 category_item,
-                _join(field, "category"),
+                join_field(field, "category"),
                 "unknown_category",
                 details={"category": category_item.value},
             )
@@ -449,7 +323,7 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
                 "A criterion cannot place an object in 'low': that is where objects no criterion "
                 "fits already are.",
                 category_item,
-                _join(field, "category"),
+                join_field(field, "category"),
                 "criterion_for_low",
             )
         else:
@@ -496,7 +370,7 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
             details=first.details,
             problems=tuple(reader.problems.items),
         )
-    return RiskModel(
+    model = RiskModel(
         code=code,
         title=title,
         categories=tuple(categories),
@@ -507,3 +381,17 @@ def load_risk_model(text: str, *, source: str = "") -> RiskModel:
         legal_reference=legal_reference,
         source=source,
     )
+    examples = check_examples(reader, model, reader.sequence(top, "examples", root, required=False))
+    if reader.problems.items:
+        first = reader.problems.items[0]
+        raise RiskModelError(
+            first.message,
+            line=first.line,
+            column=first.column,
+            field=first.field,
+            code=first.code,
+            source=source,
+            details=first.details,
+            problems=tuple(reader.problems.items),
+        )
+    return replace(model, examples=tuple(examples))

@@ -6,6 +6,7 @@ language (`clientcentric.engines.rules`), so a risk model has no expression lang
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +126,19 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A worked example of the model, checked on every load: these facts on this date give this category (and,
+    when listed, exactly these criteria and indicators)."""
+
+    title: str
+    on: dt.date
+    facts: Mapping[str, Any]
+    category: str
+    criteria_met: tuple[str, ...] | None = None
+    indicators_fired: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class RiskModel:
     """The risk model of one type of control; `categories` run from the highest to `low`."""
 
@@ -137,6 +151,7 @@ class RiskModel:
     fact_info: Mapping[str, Fact] = field(default_factory=dict, compare=False)
     legal_reference: str = ""
     source: str = ""
+    examples: tuple[Example, ...] = field(default=(), compare=False)
 
     @property
     def low(self) -> Category:

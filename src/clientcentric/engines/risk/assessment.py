@@ -3,7 +3,7 @@
 Semantics (248-ФЗ art. 23–24): an object belongs to the highest category among the criteria it meets; one
 criterion suffices; an object that meets none is `low`. A criterion that cannot be decided because facts are
 unknown (null) is reported as "needs data" and never raises the category. Both paths compile the same typed
-trees of the rule language, so they give the same answers (tests/engines/test_risk_population.py).
+trees of the rule language, so they give the same answers (tests/engines/risk/test_population.py).
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ class RiskAssessment:
         """The criteria met at the object's own category: meeting none of them would lower it."""
         return tuple(r for r in self.criteria_met if r.criterion.category == self.category)
 
+    def as_dict(self) -> dict[str, Any]:
+        return as_dict(self)
+
     def explain(self) -> list[str]:
         """Plain lines «criterion title: fact title — value; …» for each criterion met (titles come from the
         model, so they are in the model's language)."""
@@ -76,6 +79,61 @@ class RiskAssessment:
             else r.criterion.title
             for r in self.criteria_met
         ]
+
+
+def _plain(value: Any) -> Any:
+    """A fact value as JSON can hold it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted(str(v) for v in value)
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
+def as_dict(result: RiskAssessment) -> dict[str, Any]:
+    """The assessment as plain JSON-ready data (codes, titles, facts), to store or to send through an API."""
+
+    def category(c: Category | None):
+        return None if c is None else {"code": c.code, "title": c.title}
+
+    return {
+        "model": result.model.code,
+        "on": result.on.isoformat(),
+        "category": category(result.category),
+        "category_if_lowered": category(result.category_if_lowered),
+        "criteria_met": [
+            {
+                "code": r.criterion.code,
+                "title": r.criterion.title,
+                "category": r.criterion.category.code,
+                "source": r.criterion.source,
+                "facts_used": {k: _plain(v) for k, v in r.facts_used.items()},
+                "explanation": describe_facts(result.model, r.facts_used),
+            }
+            for r in result.criteria_met
+        ],
+        "needs_data": [
+            {
+                "code": n.criterion.code,
+                "title": n.criterion.title,
+                "missing": list(n.missing),
+                "could_raise": n.could_raise,
+            }
+            for n in result.needs_data
+        ],
+        "indicators_fired": [
+            {
+                "code": r.indicator.code,
+                "title": r.indicator.title,
+                "action": r.indicator.action,
+                "facts_used": {k: _plain(v) for k, v in r.facts_used.items()},
+            }
+            for r in result.indicators_fired
+        ],
+        "how_to_lower": list(result.how_to_lower),
+    }
 
 
 def describe_facts(model: RiskModel, facts_used: Mapping[str, Any]) -> str:
@@ -240,24 +298,107 @@ def _checked(model: RiskModel, frame: pl.LazyFrame, needed: frozenset[str]) -> p
     return frame.with_columns(casts) if casts else frame
 
 
-def population_plan(model: RiskModel, frame: pl.LazyFrame | pl.DataFrame, *, on: dt.date) -> pl.LazyFrame:
-    """The lazy plan behind assess_population (to stream, slice or join it further)."""
+def _bits(names: list[str], test) -> pl.Expr:
+    """One unsigned integer per row whose bit i says `test` holds for flag column names[i]."""
+    if not names:
+        return pl.lit(0, pl.UInt64)
+    return pl.sum_horizontal(
+        [
+            test(pl.col(name)).fill_null(False).cast(pl.UInt64) * pl.lit(1 << i, pl.UInt64)
+            for i, name in enumerate(names)
+        ]
+    )
+
+
+WORD_BITS = 63
+
+
+def flags_plan(model: RiskModel, frame: pl.LazyFrame | pl.DataFrame, *, on: dt.date) -> pl.LazyFrame:
+    """`object_id` plus one nullable boolean column per criterion (`c:<code>`) and indicator (`i:<code>`), null
+    = unknown: the Polars side of the engine, for callers that want the raw answers."""
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     needed = frozenset().union(
         *(c.facts_read for c in model.criteria), *(i.facts_read for i in model.indicators)
     )
     lazy = _checked(model, lazy, needed)
-    criteria = [(f"__c{i}", c) for i, c in enumerate(model.criteria)]
-    indicators = [(f"__i{i}", ind) for i, ind in enumerate(model.indicators)]
-    flags = [
-        entry.compiled.polars_expr(on, _NO_PARAMETERS).alias(name) for name, entry in criteria + indicators
-    ]
+    flags = [c.compiled.polars_expr(on, _NO_PARAMETERS).alias(f"c:{c.code}") for c in model.criteria]
+    flags += [i.compiled.polars_expr(on, _NO_PARAMETERS).alias(f"i:{i.code}") for i in model.indicators]
+    return lazy.select("object_id", *flags)
+
+
+def assess_population(model: RiskModel, frame: pl.DataFrame | pl.LazyFrame, *, on: dt.date) -> pl.DataFrame:
+    """One row per object: `object_id`, `category` (code; an Enum ordered highest → low), `criteria_met` and
+    `indicators_fired` (lists of codes, in model order), `needs_data` (criteria left open by unknown facts).
+
+    The frame holds `object_id` and one column per fact the conditions read (null = unknown); integer, float,
+    string, categorical and list columns are cast to the fact types. The answers equal `assess` row by row.
+
+    The conditions run as one Polars plan that packs each row's answers into bit masks; the few distinct masks
+    are then turned into categories and lists of codes once each and joined back, which is far cheaper than
+    building millions of lists element by element."""
+    criteria = [f"c:{c.code}" for c in model.criteria]
+    indicators = [f"i:{i.code}" for i in model.indicators]
     codes = [c.code for c in model.categories]
+    enum = pl.Enum(codes)
+    if len(criteria) > WORD_BITS or len(indicators) > WORD_BITS:
+        return _assess_population_wide(model, frame, on=on)
+    masks = (
+        flags_plan(model, frame, on=on)
+        .select(
+            "object_id",
+            _bits(criteria, lambda col: col).alias("__met"),
+            _bits(criteria, lambda col: col.is_null()).alias("__open"),
+            _bits(indicators, lambda col: col).alias("__fired"),
+        )
+        .collect()
+    )
+    ranks = [model.rank(c.category) for c in model.criteria]
     low_rank = len(codes) - 1
+
+    def table(column: str, entries) -> pl.DataFrame:
+        values = masks[column].unique().to_list()
+        return pl.DataFrame(
+            {
+                column: pl.Series(values, dtype=pl.UInt64),
+                column + "_codes": pl.Series(
+                    [[e.code for i, e in enumerate(entries) if value >> i & 1] for value in values],
+                    dtype=pl.List(pl.String),
+                ),
+            }
+        )
+
+    met = table("__met", model.criteria).with_columns(
+        pl.Series(
+            "__category",
+            [
+                codes[min((ranks[i] for i in range(len(ranks)) if value >> i & 1), default=low_rank)]
+                for value in masks["__met"].unique().to_list()
+            ],
+            dtype=enum,
+        )
+    )
+    return (
+        masks.join(met, on="__met", how="left", maintain_order="left")
+        .join(table("__fired", model.indicators), on="__fired", how="left", maintain_order="left")
+        .join(table("__open", model.criteria), on="__open", how="left", maintain_order="left")
+        .select(
+            "object_id",
+            pl.col("__category").alias("category"),
+            pl.col("__met_codes").alias("criteria_met"),
+            pl.col("__fired_codes").alias("indicators_fired"),
+            pl.col("__open_codes").alias("needs_data"),
+        )
+    )
+
+
+def _assess_population_wide(model: RiskModel, frame, *, on: dt.date) -> pl.DataFrame:
+    """The same answers for a model with more than 63 criteria or indicators, built list by list (slower)."""
+    codes = [c.code for c in model.categories]
+    criteria = [(f"c:{c.code}", c) for c in model.criteria]
+    indicators = [(f"i:{i.code}", i) for i in model.indicators]
     rank = pl.min_horizontal(
         [pl.when(pl.col(name)).then(pl.lit(model.rank(c.category), pl.UInt8)) for name, c in criteria]
-    ).fill_null(pl.lit(low_rank, pl.UInt8))
-    category = rank.replace_strict(list(range(len(codes))), codes, return_dtype=pl.Enum(codes))
+    ).fill_null(pl.lit(len(codes) - 1, pl.UInt8))
 
     def listed(pairs, test):
         if not pairs:
@@ -266,19 +407,16 @@ def population_plan(model: RiskModel, frame: pl.LazyFrame | pl.DataFrame, *, on:
             [pl.when(test(pl.col(name))).then(pl.lit(entry.code)) for name, entry in pairs]
         ).list.drop_nulls()
 
-    return lazy.select("object_id", *flags).select(
-        "object_id",
-        category.alias("category"),
-        listed(criteria, lambda col: col).alias("criteria_met"),
-        listed(indicators, lambda col: col).alias("indicators_fired"),
-        listed(criteria, lambda col: col.is_null()).alias("needs_data"),
+    return (
+        flags_plan(model, frame, on=on)
+        .select(
+            "object_id",
+            rank.replace_strict(list(range(len(codes))), codes, return_dtype=pl.Enum(codes)).alias(
+                "category"
+            ),
+            listed(criteria, lambda col: col).alias("criteria_met"),
+            listed(indicators, lambda col: col).alias("indicators_fired"),
+            listed(criteria, lambda col: col.is_null()).alias("needs_data"),
+        )
+        .collect()
     )
-
-
-def assess_population(model: RiskModel, frame: pl.DataFrame | pl.LazyFrame, *, on: dt.date) -> pl.DataFrame:
-    """One row per object: `object_id`, `category` (code; an Enum ordered highest → low), `criteria_met` and
-    `indicators_fired` (lists of codes, in model order), `needs_data` (criteria left open by unknown facts).
-
-    The frame holds `object_id` and one column per fact the conditions read (null = unknown); integer, float,
-    string, categorical and list columns are cast to the fact types. The answers equal `assess` row by row."""
-    return population_plan(model, frame, on=on).collect()
