@@ -59,6 +59,7 @@ SUPERVISION_DESK = answers(403, anonymous=302, inspector=200, methodologist=200,
 SUPERVISION_DESK_404 = answers(403, anonymous=302, inspector=404, methodologist=404, admin=404)
 SUPERVISION_DESK_POST = answers(403, anonymous=302, inspector=405, methodologist=405, admin=405)
 SUPERVISION_DASHBOARD = answers(403, anonymous=302, inspector=200, analyst=200, methodologist=200, admin=200)
+SUPERVISION_API = answers(403, anonymous=401, business_representative=404)
 SUPERVISION_DOCUMENT = answers(
     404, anonymous=302, client=403, operator=403
 )
@@ -327,6 +328,9 @@ API_ROUTES = [
     ("/business/results", "/api/v1/business/results", answers(401)),
     ("/business/dataset", "/api/v1/business/dataset", answers(401)),
     ("/business/drafts/{draft_id}/summary", "/api/v1/business/drafts/1/summary", answers(401)),
+    ("/supervision/me/risk-profiles", "/api/v1/supervision/me/risk-profiles", SUPERVISION_API),
+    ("/supervision/me/events", "/api/v1/supervision/me/events", SUPERVISION_API),
+    ("/supervision/me/events/{number}", "/api/v1/supervision/me/events/КНМ-1", SUPERVISION_API),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]
