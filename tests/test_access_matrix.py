@@ -60,9 +60,7 @@ SUPERVISION_DESK_404 = answers(403, anonymous=302, inspector=404, methodologist=
 SUPERVISION_DESK_POST = answers(403, anonymous=302, inspector=405, methodologist=405, admin=405)
 SUPERVISION_DASHBOARD = answers(403, anonymous=302, inspector=200, analyst=200, methodologist=200, admin=200)
 SUPERVISION_API = answers(403, anonymous=401, business_representative=404)
-SUPERVISION_DOCUMENT = answers(
-    404, anonymous=302, client=403, operator=403
-)
+SUPERVISION_DOCUMENT = answers(404, anonymous=302, client=403, operator=403)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -202,7 +200,12 @@ PAGES = [
     ("supervision:risk", "/supervision/types/fire_safety/", "get", BUSINESS_OWN_404),
     ("supervision:correct", "/supervision/types/fire_safety/correct/", "get", BUSINESS_POST_ONLY),
     ("supervision:consult", "/supervision/types/fire_safety/consult/", "get", BUSINESS_POST_ONLY),
-    ("supervision:self_examination", "/supervision/types/fire_safety/self-examination/", "get", BUSINESS_OWN_404),
+    (
+        "supervision:self_examination",
+        "/supervision/types/fire_safety/self-examination/",
+        "get",
+        BUSINESS_OWN_404,
+    ),
     ("supervision:warning", "/supervision/warnings/999999/", "get", BUSINESS_OWN_404),
     ("supervision:event", "/supervision/events/999999/", "get", BUSINESS_OWN_404),
     ("supervision:event_action", "/supervision/events/999999/document/", "get", BUSINESS_POST_ONLY),

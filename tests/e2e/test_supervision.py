@@ -68,7 +68,10 @@ def test_business_sees_its_risk_and_event_and_the_inspector_accepts_its_data(pag
     expect(inspector.locator(".messages")).to_contain_text("Готово")
     inspector.screenshot(path=f"{SHOTS}/supervision_desk.png", full_page=True)
     assert not FactCorrection.objects.filter(status="pending").exists()
-    assert RiskProfile.objects.get(profile__business__name="ООО «Северный пекарь»", control_type__code="fire_safety").facts[
-        "fires_3y"
-    ] == 0
+    assert (
+        RiskProfile.objects.get(
+            profile__business__name="ООО «Северный пекарь»", control_type__code="fire_safety"
+        ).facts["fires_3y"]
+        == 0
+    )
     context.close()

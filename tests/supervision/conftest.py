@@ -18,7 +18,9 @@ def fire_act(db):
         Act(code="ППР", title="Правила противопожарного режима", control_type=FIRE, scope_rule="has_premises")
     )
     items = [
-        Requirement(act=act, item_no="1", position=1, text="Назначить ответственного за пожарную безопасность."),
+        Requirement(
+            act=act, item_no="1", position=1, text="Назначить ответственного за пожарную безопасность."
+        ),
         Requirement(act=act, item_no="2", position=2, text="Содержать эвакуационные пути свободными."),
         Requirement(
             act=act,
@@ -36,7 +38,9 @@ def fire_act(db):
 @pytest.fixture
 def fire_type(fire_act, agency):
     """The type of control from the demo risk model, under the agency the staff in `people` belong to."""
-    return risk.sync_control_type(risk.RISK_MODELS_DIR / "fire_safety.yaml", agency=agency, act_control_type=FIRE)
+    return risk.sync_control_type(
+        risk.RISK_MODELS_DIR / "fire_safety.yaml", agency=agency, act_control_type=FIRE
+    )
 
 
 def make_business(name, inn, ogrn, person=None, *, area="300"):
@@ -46,7 +50,9 @@ def make_business(name, inn, ogrn, person=None, *, area="300"):
             person=person, business=business, basis="устав", valid_from=date(2020, 1, 1)
         )
     profile = business_services.save_profile(
-        BusinessProfile(business=business, ogrn=ogrn, okved=["10.71"], size="small", region="78", employees=12)
+        BusinessProfile(
+            business=business, ogrn=ogrn, okved=["10.71"], size="small", region="78", employees=12
+        )
     )
     business_services.save_object(
         ControlObject(profile=profile, kind="premises", name="Цех", area=Decimal(area), purpose="production")

@@ -10,7 +10,12 @@ from clientcentric.supervision import events, risk
 def _event(profile, fire_type):
     today = timezone.localdate()
     return events.create_event(
-        fire_type, profile, kind="documentary", starts_on=today + timedelta(days=5), ends_on=today + timedelta(days=9), basis="решение"
+        fire_type,
+        profile,
+        kind="documentary",
+        starts_on=today + timedelta(days=5),
+        ends_on=today + timedelta(days=9),
+        basis="решение",
     )
 
 

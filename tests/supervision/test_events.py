@@ -1,6 +1,6 @@
 """Control events: the plan by risk category, the workflow and its history, the business's services."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -44,7 +44,9 @@ def _through_act(event, violated: bool, actor=None):
 
 def test_the_plan_follows_the_risk_category_and_its_frequency(bakery, other_business, fire_type):
     risk.assess_profile(bakery, fire_type)  # low: never planned
-    c = risk.submit_correction(other_business, fire_type, fact="hazard_class", value="Ф1.1", explanation="детский сад", actor=None)
+    c = risk.submit_correction(
+        other_business, fire_type, fact="hazard_class", value="Ф1.1", explanation="детский сад", actor=None
+    )
     risk.decide_correction(c, accept=True, note="", actor=None)
     assert RiskProfile.objects.get(profile=other_business).category == "high"  # (1, 2) and 1 visit a year
     planned = []
@@ -52,9 +54,9 @@ def test_the_plan_follows_the_risk_category_and_its_frequency(bakery, other_busi
         events.plan_year(fire_type, year)
         planned.append(
             set(
-                ControlEvent.objects.filter(profile=other_business, planned=True, starts_on__year=year).values_list(
-                    "kind", flat=True
-                )
+                ControlEvent.objects.filter(
+                    profile=other_business, planned=True, starts_on__year=year
+                ).values_list("kind", flat=True)
             )
         )
     # One inspection in one of the two years, a preventive visit in each.
@@ -68,7 +70,9 @@ def test_the_plan_follows_the_risk_category_and_its_frequency(bakery, other_busi
 
 def test_the_checklist_is_built_from_the_business_s_requirements_of_the_type(bakery, fire_type):
     event = _event(bakery, fire_type)
-    assert {c.requirement_id for c in event.checks.all()} == {r.pk for r in selectors.my_requirements(bakery, fire_type)}
+    assert {c.requirement_id for c in event.checks.all()} == {
+        r.pk for r in selectors.my_requirements(bakery, fire_type)
+    }
 
 
 def test_workflow_moves_only_along_its_transitions_and_history_is_appended(bakery, fire_type, people):
@@ -82,7 +86,11 @@ def test_workflow_moves_only_along_its_transitions_and_history_is_appended(baker
     assert event.status == "act_issued" and event.violations_found is False
     with pytest.raises(ValidationError):
         events.issue_order(event, text="x", due_on=timezone.localdate() + timedelta(days=30), actor=None)
-    moves = list(EventHistory.objects.filter(event=event).exclude(from_status="").values_list("from_status", "to_status"))
+    moves = list(
+        EventHistory.objects.filter(event=event)
+        .exclude(from_status="")
+        .values_list("from_status", "to_status")
+    )
     assert moves == [("planned", "notified"), ("notified", "in_progress"), ("in_progress", "act_issued")]
 
 
@@ -99,14 +107,18 @@ def test_an_act_with_violations_annuls_the_declaration_and_an_order_follows(bake
     _through_act(event, violated=True)
     declaration.refresh_from_db()
     assert declaration.annulled_at is not None and event.number in declaration.annulled_reason
-    order = events.issue_order(event, text="Назначить ответственного.", due_on=timezone.localdate() + timedelta(days=30))
+    order = events.issue_order(
+        event, text="Назначить ответственного.", due_on=timezone.localdate() + timedelta(days=30)
+    )
     event.refresh_from_db()
     assert event.status == "order_issued" and order.event == event
     # Violations found within 3 years are a fact of the risk model from the body's own records.
     assert risk.facts_for(bakery, fire_type, on=timezone.localdate()).values["violations_3y"] == 1
 
 
-def test_closing_invites_the_business_to_rate_the_event(bakery, fire_type, people, django_capture_on_commit_callbacks):
+def test_closing_invites_the_business_to_rate_the_event(
+    bakery, fire_type, people, django_capture_on_commit_callbacks
+):
     event = _event(bakery, fire_type)
     _through_act(event, violated=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,7 +130,9 @@ def test_closing_invites_the_business_to_rate_the_event(bakery, fire_type, peopl
 
 
 def test_a_preventive_visit_closes_without_an_act(bakery, fire_type):
-    visit = _event(bakery, fire_type, kind=EventKind.PREVENTIVE_VISIT, ends_on=timezone.localdate() + timedelta(days=10))
+    visit = _event(
+        bakery, fire_type, kind=EventKind.PREVENTIVE_VISIT, ends_on=timezone.localdate() + timedelta(days=10)
+    )
     events.start(visit)
     with pytest.raises(ValidationError):
         events.issue_act(visit, text="акт")
@@ -131,7 +145,9 @@ def test_appeal_within_30_calendar_days_is_reviewed_within_20_working_days(baker
     event = _event(bakery, fire_type)
     _through_act(event, violated=False)
     today = timezone.localdate()
-    appeal = events.file_appeal(event, subject="act", text="Не согласны с актом.", learned_on=today - timedelta(days=5), actor=None)
+    appeal = events.file_appeal(
+        event, subject="act", text="Не согласны с актом.", learned_on=today - timedelta(days=5), actor=None
+    )
     assert appeal.status == "registered" and not appeal.late
     assert appeal.filing_deadline == today - timedelta(days=5) + timedelta(days=30)
     assert appeal.review_due == deadlines.add_working_days(today, 20)
@@ -166,7 +182,9 @@ def test_an_appeal_against_an_order_needs_an_order(bakery, fire_type):
 
 def test_documents_over_the_limit_or_of_a_forbidden_type_are_refused(bakery, fire_type):
     event = _event(bakery, fire_type)
-    big = SimpleUploadedFile("акт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "акт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf"
+    )
     with pytest.raises(ValidationError, match="10 МБ"):
         events.add_document(event, big, direction="from_business", actor=None)
     exe = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/x-msdownload")
@@ -180,9 +198,16 @@ def test_documents_over_the_limit_or_of_a_forbidden_type_are_refused(bakery, fir
 def test_reschedule_needs_a_reason_and_moves_the_event_when_accepted(bakery, fire_type):
     event = _event(bakery, fire_type)
     with pytest.raises(ValidationError) as error:
-        events.request_reschedule(event, reason=" ", proposed_on=event.starts_on + timedelta(days=7), actor=None)
+        events.request_reschedule(
+            event, reason=" ", proposed_on=event.starts_on + timedelta(days=7), actor=None
+        )
     assert "reason" in error.value.message_dict
-    request = events.request_reschedule(event, reason="Руководитель в командировке", proposed_on=event.starts_on + timedelta(days=7), actor=None)
+    request = events.request_reschedule(
+        event,
+        reason="Руководитель в командировке",
+        proposed_on=event.starts_on + timedelta(days=7),
+        actor=None,
+    )
     events.decide_reschedule(request, accept=True, note="Перенесено", actor=None)
     event.refresh_from_db()
     assert event.starts_on == request.proposed_on and (event.ends_on - event.starts_on).days == 10
@@ -191,7 +216,9 @@ def test_reschedule_needs_a_reason_and_moves_the_event_when_accepted(bakery, fir
 def test_representative_and_ombudsman_are_recorded_in_the_history(bakery, fire_type):
     event = _event(bakery, fire_type)
     events.appoint_representative(event, name="Иванов И. И.", basis="доверенность № 5", actor=None)
-    appeal = events.file_appeal(event, subject="decision", text="x", learned_on=timezone.localdate(), actor=None)
+    appeal = events.file_appeal(
+        event, subject="decision", text="x", learned_on=timezone.localdate(), actor=None
+    )
     events.involve_ombudsman(event, text="Прошу принять участие", actor=None)
     appeal.refresh_from_db()
     assert appeal.ombudsman_involved

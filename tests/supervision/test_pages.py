@@ -69,19 +69,28 @@ def test_a_business_never_sees_another_business_s_event(business_client, other_b
 
 def test_an_oversized_document_gets_a_clear_error_and_nothing_is_stored(business_client, bakery, event_of):
     event = event_of(bakery)
-    big = SimpleUploadedFile("отчёт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "отчёт.pdf", b"0" * (events.MAX_DOCUMENT_BYTES + 1), content_type="application/pdf"
+    )
     response = business_client.post(f"/supervision/events/{event.pk}/document/", {"file": big})
     assert response.status_code == 422
     assert "отчёт.pdf" in response.content.decode() and "10 МБ" in response.content.decode()
     assert event.documents.count() == 0
 
 
-def test_a_late_appeal_from_the_page_is_registered_as_a_restoration_request(business_client, bakery, event_of):
+def test_a_late_appeal_from_the_page_is_registered_as_a_restoration_request(
+    business_client, bakery, event_of
+):
     event = event_of(bakery)
     learned = (timezone.localdate() - timedelta(days=40)).isoformat()
     response = business_client.post(
         f"/supervision/events/{event.pk}/appeal/",
-        {"subject": "decision", "learned_on": learned, "text": "Не согласны", "restoration_reason": "болезнь"},
+        {
+            "subject": "decision",
+            "learned_on": learned,
+            "text": "Не согласны",
+            "restoration_reason": "болезнь",
+        },
         follow=True,
     )
     assert "ходатайство о его восстановлении" in response.content.decode()
@@ -92,17 +101,25 @@ def test_the_inspector_accepts_a_correction_from_the_desk(client, people, bakery
     FactCorrection.objects.all().delete()
     from clientcentric.supervision import risk
 
-    correction = risk.submit_correction(bakery, fire_type, fact="fires_3y", value="1", explanation="пожар в 2025", actor=None)
+    correction = risk.submit_correction(
+        bakery, fire_type, fact="fires_3y", value="1", explanation="пожар в 2025", actor=None
+    )
     client.force_login(people["inspector"])
     desk = client.get("/supervision/desk/").content.decode()
     assert "пожар в 2025" in desk
-    client.post(f"/supervision/desk/correction/{correction.pk}/decide/", {"accept": "1", "note": "Подтверждено"})
+    client.post(
+        f"/supervision/desk/correction/{correction.pk}/decide/", {"accept": "1", "note": "Подтверждено"}
+    )
     assert RiskProfile.objects.get(profile=bakery).category == "significant"
 
 
 def test_an_inspector_of_another_agency_does_not_see_the_event(client, bakery, event_of):
-    other = accounts_services.save_agency(Agency(code="gzhi", name="ГЖИ", level="regional", kind="supervisory"))
-    stranger = accounts_services.create_person(username="insp2", password="x-pass-2026", role="inspector", agency=other)
+    other = accounts_services.save_agency(
+        Agency(code="gzhi", name="ГЖИ", level="regional", kind="supervisory")
+    )
+    stranger = accounts_services.create_person(
+        username="insp2", password="x-pass-2026", role="inspector", agency=other
+    )
     event = event_of(bakery)
     client.force_login(stranger)
     assert client.get(f"/supervision/desk/events/{event.pk}/").status_code == 404
@@ -155,4 +172,6 @@ def test_the_plan_page_adds_the_year(client, people, bakery, fire_type):
     client.force_login(people["inspector"])
     response = client.post("/supervision/plan/", {"control_type": fire_type.pk, "year": 2027})
     assert response.status_code == 302
-    assert SupervisionTask.objects.count() == 0 and ControlEvent.objects.count() == 0  # low risk: nothing planned
+    assert (
+        SupervisionTask.objects.count() == 0 and ControlEvent.objects.count() == 0
+    )  # low risk: nothing planned

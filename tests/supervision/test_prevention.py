@@ -25,12 +25,16 @@ def test_the_business_is_under_the_type_of_control_its_requirements_name(bakery,
 
 def test_full_self_examination_gives_a_declaration_for_one_calendar_year(bakery, fire_type, people):
     answers = {r.pk: "yes" for r in _my(bakery, fire_type)}
-    exam, declaration = prevention.self_examine(bakery, fire_type, answers, actor=people["business_representative"])
+    exam, declaration = prevention.self_examine(
+        bakery, fire_type, answers, actor=people["business_representative"]
+    )
     assert exam.score == 100
     today = timezone.localdate()
     assert declaration.valid_from == today
     assert declaration.valid_to == deadlines.one_calendar_year(today)
-    assert declaration.valid_to.year == today.year + 1 and declaration.valid_to < today.replace(year=today.year + 1)
+    assert declaration.valid_to.year == today.year + 1 and declaration.valid_to < today.replace(
+        year=today.year + 1
+    )
     assert declaration.number.startswith("ДС-")
     # The declaration is a fact of the risk model; the profile is re-assessed with it.
     assert bakery.risk_profiles.get().facts["declaration_in_force"] is True
@@ -84,7 +88,12 @@ def test_a_warning_has_the_content_the_law_requires_and_an_objection_window(bake
 
 def test_a_warning_that_demands_documents_is_refused(bakery, fire_type, people):
     with pytest.raises(ValidationError) as error:
-        _warning(bakery, fire_type, people, proposal="Представить в орган копии документов о назначении ответственного.")
+        _warning(
+            bakery,
+            fire_type,
+            people,
+            proposal="Представить в орган копии документов о назначении ответственного.",
+        )
     assert "proposal" in error.value.message_dict
 
 
@@ -98,7 +107,9 @@ def test_objection_within_the_window_opens_a_task_and_after_it_is_refused(bakery
     warning = _warning(bakery, fire_type, people)
     objection = prevention.file_objection(warning, text="Тара убрана в день жалобы.", actor=None)
     assert SupervisionTask.objects.filter(kind="objection", is_open=True).count() == 1
-    prevention.answer_objection(objection, accept=True, answer="Принято, предостережение учтено.", actor=people["inspector"])
+    prevention.answer_objection(
+        objection, accept=True, answer="Принято, предостережение учтено.", actor=people["inspector"]
+    )
     assert not SupervisionTask.objects.filter(kind="objection", is_open=True).exists()
 
     late = _warning(bakery, fire_type, people)
@@ -111,11 +122,15 @@ def test_objection_within_the_window_opens_a_task_and_after_it_is_refused(bakery
 def test_consultation_is_booked_by_requirement_and_answered_in_writing(bakery, fire_type, people):
     requirement = _my(bakery, fire_type)[0]
     slot = timezone.now() + timedelta(days=3)
-    consultation = prevention.book_consultation(bakery, fire_type, requirement, question="Кого назначить?", slot=slot)
+    consultation = prevention.book_consultation(
+        bakery, fire_type, requirement, question="Кого назначить?", slot=slot
+    )
     with pytest.raises(ValidationError) as error:
         prevention.book_consultation(bakery, fire_type, requirement, question="Ещё", slot=slot)
     assert "slot" in error.value.message_dict
-    prevention.answer_consultation(consultation, answer="Приказом руководителя — любого обученного работника.", actor=people["inspector"])
+    prevention.answer_consultation(
+        consultation, answer="Приказом руководителя — любого обученного работника.", actor=people["inspector"]
+    )
     consultation.refresh_from_db()
     assert consultation.answered_at is not None
     assert not SupervisionTask.objects.filter(kind="consultation", is_open=True).exists()
@@ -135,10 +150,15 @@ def test_materials_follow_the_business_s_own_requirements(bakery, fire_type):
 
     mine = _my(bakery, fire_type)[0]
     warehouse = Requirement.objects.get(text__startswith="На складах")
-    Material.objects.create(control_type=fire_type, requirement=mine, title="Как назначить ответственного", body="…")
+    Material.objects.create(
+        control_type=fire_type, requirement=mine, title="Как назначить ответственного", body="…"
+    )
     Material.objects.create(control_type=fire_type, requirement=warehouse, title="Склады", body="…")
     Material.objects.create(control_type=fire_type, title="Общие правила", body="…")
-    assert {m.title for m in selectors.materials_for(bakery)} == {"Как назначить ответственного", "Общие правила"}
+    assert {m.title for m in selectors.materials_for(bakery)} == {
+        "Как назначить ответственного",
+        "Общие правила",
+    }
 
 
 def test_declaration_is_annulled_by_a_later_finding(bakery, fire_type):

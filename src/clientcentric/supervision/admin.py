@@ -24,7 +24,23 @@ from .models import (
 class ControlTypeForm(forms.ModelForm):
     class Meta:
         model = ControlType
-        exclude = []
+        fields = [
+            "code",
+            "title",
+            "agency",
+            "act_control_type",
+            "risk_model_file",
+            "risk_model_text",
+            "warning_objection_working_days",
+            "appeal_filing_days",
+            "order_appeal_working_days",
+            "appeal_review_working_days",
+            "appeal_extension_working_days",
+            "declaration_valid_years",
+            "declaration_min_score",
+            "event_hours",
+            "event_out_of_pocket",
+        ]
 
     def clean_risk_model_text(self):
         text = self.cleaned_data.get("risk_model_text", "")

@@ -92,10 +92,14 @@ def my_risk_profiles(request):
 @router.get("/me/events", response=list[EventOut], auth=django_auth, summary="My control events")
 def my_events(request):
     profile = _profile(request)
-    return [_event_out(e) for e in profile.control_events.select_related("control_type").order_by("-starts_on")]
+    return [
+        _event_out(e) for e in profile.control_events.select_related("control_type").order_by("-starts_on")
+    ]
 
 
 @router.get("/me/events/{number}", response=EventOut, auth=django_auth, summary="One of my control events")
 def my_event(request, number: str):
     profile = _profile(request)
-    return _event_out(get_object_or_404(ControlEvent.objects.select_related("control_type"), number=number, profile=profile))
+    return _event_out(
+        get_object_or_404(ControlEvent.objects.select_related("control_type"), number=number, profile=profile)
+    )

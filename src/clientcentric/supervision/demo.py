@@ -71,7 +71,9 @@ def _types() -> dict[str, ControlType]:
         if path.stem not in TYPES:
             continue
         code, name, short, level, act_type = TYPES[path.stem]
-        out[path.stem] = risk.sync_control_type(path, agency=_agency(code, name, short, level), act_control_type=act_type)
+        out[path.stem] = risk.sync_control_type(
+            path, agency=_agency(code, name, short, level), act_control_type=act_type
+        )
     return out
 
 
@@ -80,7 +82,12 @@ def _inspector(password: str, agency: Agency) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = accounts_services.create_person(
-            username=username, password=password, role=Role.INSPECTOR, agency=agency, last_name=last, first_name=first
+            username=username,
+            password=password,
+            role=Role.INSPECTOR,
+            agency=agency,
+            last_name=last,
+            first_name=first,
         )
     return user
 
@@ -136,7 +143,12 @@ def load(password: str = "demo-2026") -> str:
     if not FactCorrection.objects.filter(profile=profile, control_type=fire).exists():
         for fact, value in (("hazard_class", "Ф3.2"), ("people_capacity", "120")):
             correction = risk.submit_correction(
-                profile, fire, fact=fact, value=value, explanation="Паспорт объекта защиты кафе-магазина", actor=None
+                profile,
+                fire,
+                fact=fact,
+                value=value,
+                explanation="Паспорт объекта защиты кафе-магазина",
+                actor=None,
             )
             risk.decide_correction(correction, accept=True, note="Сведения подтверждены", actor=inspector)
         risk.submit_correction(
@@ -188,7 +200,10 @@ def load(password: str = "demo-2026") -> str:
             actor=inspector,
         )
         events.issue_order(
-            past, text="Назначить ответственного за пожарную безопасность.", due_on=today + timedelta(days=30), actor=inspector
+            past,
+            text="Назначить ответственного за пожарную безопасность.",
+            due_on=today + timedelta(days=30),
+            actor=inspector,
         )
         events.file_appeal(
             past,

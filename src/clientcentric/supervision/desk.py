@@ -65,18 +65,18 @@ def desk(request):
                     "profile__business", "control_type"
                 )
             ),
-            "consultations": Consultation.objects.filter(control_type__in=types, answered_at__isnull=True).select_related(
-                "profile__business", "requirement__act"
-            ),
-            "objections": Objection.objects.filter(warning__control_type__in=types, status="pending").select_related(
-                "warning__profile__business"
-            ),
-            "appeals": PretrialAppeal.objects.filter(event__control_type__in=types, decided_at__isnull=True).select_related(
-                "event__profile__business"
-            ),
-            "reschedules": RescheduleRequest.objects.filter(event__control_type__in=types, status="pending").select_related(
-                "event__profile__business"
-            ),
+            "consultations": Consultation.objects.filter(
+                control_type__in=types, answered_at__isnull=True
+            ).select_related("profile__business", "requirement__act"),
+            "objections": Objection.objects.filter(
+                warning__control_type__in=types, status="pending"
+            ).select_related("warning__profile__business"),
+            "appeals": PretrialAppeal.objects.filter(
+                event__control_type__in=types, decided_at__isnull=True
+            ).select_related("event__profile__business"),
+            "reschedules": RescheduleRequest.objects.filter(
+                event__control_type__in=types, status="pending"
+            ).select_related("event__profile__business"),
         },
     )
 
@@ -98,7 +98,10 @@ def desk_event(request, pk):
         try:
             if step == "checklist":
                 outcomes = {
-                    c.requirement_id: (request.POST.get(f"o{c.requirement_id}", ""), request.POST.get(f"n{c.requirement_id}", ""))
+                    c.requirement_id: (
+                        request.POST.get(f"o{c.requirement_id}", ""),
+                        request.POST.get(f"n{c.requirement_id}", ""),
+                    )
                     for c in item.checks.all()
                 }
                 event_services.record_checks(item, outcomes, actor=request.user)
@@ -109,7 +112,9 @@ def desk_event(request, pk):
                     due_on = date.fromisoformat(request.POST.get("due_on", ""))
                 except ValueError:
                     raise ValidationError({"due_on": _("Enter a date.")}) from None
-                event_services.issue_order(item, text=request.POST.get("text", ""), due_on=due_on, actor=request.user)
+                event_services.issue_order(
+                    item, text=request.POST.get("text", ""), due_on=due_on, actor=request.user
+                )
             elif step == "cancel":
                 event_services.cancel(item, reason=request.POST.get("reason", ""), actor=request.user)
             elif step in ("notify", "start", "close"):
@@ -162,7 +167,9 @@ def desk_decide(request, kind, pk):
             if request.POST.get("status") == "extend":
                 event_services.extend_review(obj, actor=request.user)
             else:
-                event_services.decide_appeal(obj, status=request.POST.get("status", ""), decision=note, actor=request.user)
+                event_services.decide_appeal(
+                    obj, status=request.POST.get("status", ""), decision=note, actor=request.user
+                )
         elif kind == "reschedule":
             obj = get_object_or_404(RescheduleRequest, pk=pk, event__control_type__in=types)
             event_services.decide_reschedule(obj, accept=accept, note=note, actor=request.user)
@@ -207,9 +214,13 @@ def desk_warning(request):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("Warning %(number)s is issued and registered.") % {"number": item.number})
+                messages.success(
+                    request, _("Warning %(number)s is issued and registered.") % {"number": item.number}
+                )
                 return redirect("supervision:desk")
-    return render(request, "supervision/desk_warning.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "supervision/desk_warning.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @require_roles(*DESK)

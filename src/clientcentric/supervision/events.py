@@ -62,7 +62,8 @@ def _move(event: ControlEvent, transition: str, actor, note: str = "") -> Contro
     before = event.status
     if not can_proceed(method):
         raise ValidationError(
-            _("The event is «%(status)s»: this step is not possible now.") % {"status": event.get_status_display()}
+            _("The event is «%(status)s»: this step is not possible now.")
+            % {"status": event.get_status_display()}
         )
     try:
         method()
@@ -106,16 +107,18 @@ def plan_year(control_type: ControlType, year: int, *, actor=None) -> dict:
             control_type=control_type, profile=risk.profile, planned=True, starts_on__year=year
         )
         day = start + timedelta(days=(n * 37) % span)
-        if _due_this_year(category, year, risk.profile_id) and not planned.exclude(
-            kind=EventKind.PREVENTIVE_VISIT
-        ).exists():
+        if (
+            _due_this_year(category, year, risk.profile_id)
+            and not planned.exclude(kind=EventKind.PREVENTIVE_VISIT).exists()
+        ):
             create_event(
                 control_type,
                 risk.profile,
                 kind=EventKind.ON_SITE,
                 starts_on=day,
                 ends_on=day + timedelta(days=9),
-                basis=_("Yearly plan %(year)s: risk category «%(category)s»") % {"year": year, "category": category.title},
+                basis=_("Yearly plan %(year)s: risk category «%(category)s»")
+                % {"year": year, "category": category.title},
                 planned=True,
                 risk_category=category.title,
                 actor=actor,
@@ -246,7 +249,10 @@ def issue_act(event: ControlEvent, *, text: str, actor=None) -> ControlEvent:
     _move(event, "issue_act", actor)
     if event.violations_found:
         annul_declarations(
-            event.profile, event.control_type, reason=_("Violations found by %(number)s") % {"number": event.number}, actor=actor
+            event.profile,
+            event.control_type,
+            reason=_("Violations found by %(number)s") % {"number": event.number},
+            actor=actor,
         )
     _notify_business(
         event.profile,
@@ -268,7 +274,9 @@ def issue_order(event: ControlEvent, *, text: str, due_on: date, actor=None) -> 
     if due_on <= timezone.localdate():
         raise ValidationError({"due_on": _("The date must be in the future.")})
     _move(event, "issue_order", actor)
-    order = ComplianceOrder.objects.create(event=event, text=text.strip(), due_on=due_on, issued_at=timezone.now())
+    order = ComplianceOrder.objects.create(
+        event=event, text=text.strip(), due_on=due_on, issued_at=timezone.now()
+    )
     _notify_business(
         event.profile,
         _("Compliance order after %(number)s") % {"number": event.number},
@@ -303,7 +311,9 @@ def _ask_for_feedback(event_id: int) -> None:
         from clientcentric.feedback.models import EndPoint
         from clientcentric.feedback.services import invite
 
-        event = ControlEvent.objects.select_related("control_type__agency", "profile__business").get(pk=event_id)
+        event = ControlEvent.objects.select_related("control_type__agency", "profile__business").get(
+            pk=event_id
+        )
         rep = event.profile.business.representatives.select_related("person").first()
         invite(
             end_point=EndPoint.SERVICE_COMPLETED,
@@ -322,7 +332,9 @@ def feedback_link(event: ControlEvent) -> str | None:
     from clientcentric.feedback.models import Invitation
     from clientcentric.feedback.services import link_for
 
-    invitation = Invitation.objects.filter(transaction_kind="control_event", transaction_ref=event.number).first()
+    invitation = Invitation.objects.filter(
+        transaction_kind="control_event", transaction_ref=event.number
+    ).first()
     if invitation is None or invitation.used_at is not None:
         return None
     return link_for(invitation)
@@ -412,7 +424,9 @@ def check_document(name: str, content_type: str, size: int) -> None:
     ):
         raise ValidationError(
             {
-                "file": _("«%(name)s»: this type of file is not accepted. Send PDF, JPEG, PNG, DOCX, XLSX, ZIP or a signature (.sig).")
+                "file": _(
+                    "«%(name)s»: this type of file is not accepted. Send PDF, JPEG, PNG, DOCX, XLSX, ZIP or a signature (.sig)."
+                )
                 % {"name": name}
             }
         )
@@ -512,7 +526,11 @@ def extend_review(appeal: PretrialAppeal, *, actor) -> PretrialAppeal:
 def decide_appeal(appeal: PretrialAppeal, *, status: str, decision: str, actor) -> PretrialAppeal:
     if appeal.decided:
         raise ValidationError(_("This appeal is already decided."))
-    if status not in (PretrialAppeal.Status.UPHELD, PretrialAppeal.Status.PARTLY, PretrialAppeal.Status.DISMISSED):
+    if status not in (
+        PretrialAppeal.Status.UPHELD,
+        PretrialAppeal.Status.PARTLY,
+        PretrialAppeal.Status.DISMISSED,
+    ):
         raise ValidationError({"status": _("Choose the decision.")})
     if not decision.strip():
         raise ValidationError({"decision": _("Write the reasoned decision.")})

@@ -7,7 +7,9 @@ from .models import PretrialAppeal
 class CorrectionForm(forms.Form):
     fact = forms.ChoiceField(label=_("Fact"))
     value = forms.CharField(label=_("Correct value"), max_length=300)
-    explanation = forms.CharField(label=_("Where the value comes from"), widget=forms.Textarea(attrs={"rows": 3}))
+    explanation = forms.CharField(
+        label=_("Where the value comes from"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, facts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +28,9 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args, requirements=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].choices = [(r.pk, f"{r.act.code}, {r.label}: {r.text[:90]}") for r in requirements]
+        self.fields["requirement"].choices = [
+            (r.pk, f"{r.act.code}, {r.label}: {r.text[:90]}") for r in requirements
+        ]
 
 
 class ObjectionForm(forms.Form):
@@ -50,7 +54,8 @@ class DocumentForm(forms.Form):
 class AppealForm(forms.Form):
     subject = forms.ChoiceField(label=_("What you appeal"), choices=PretrialAppeal.Subject.choices)
     learned_on = forms.DateField(
-        label=_("When you learned of the violation of your rights"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("When you learned of the violation of your rights"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     text = forms.CharField(label=_("Your appeal"), widget=forms.Textarea(attrs={"rows": 4}))
     restoration_reason = forms.CharField(
@@ -61,14 +66,18 @@ class AppealForm(forms.Form):
 
 
 class OmbudsmanForm(forms.Form):
-    text = forms.CharField(label=_("What the business ombudsman should look at"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What the business ombudsman should look at"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class WarningForm(forms.Form):
     control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
     inn = forms.CharField(label=_("INN of the business"), max_length=12)
     requirement = forms.IntegerField(label=_("Requirement (id)"))
-    information = forms.CharField(label=_("Information the warning is based on"), widget=forms.Textarea(attrs={"rows": 2}))
+    information = forms.CharField(
+        label=_("Information the warning is based on"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     information_received_on = forms.DateField(
         label=_("Information received on"), widget=forms.DateInput(attrs={"type": "date"})
     )

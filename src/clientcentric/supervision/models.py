@@ -163,7 +163,9 @@ class SupervisionTask(models.Model):
     control_type = models.ForeignKey(ControlType, verbose_name=_("type of control"), on_delete=models.CASCADE)
     profile = models.ForeignKey(BusinessProfile, verbose_name=_("business"), on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    key = models.CharField(_("key"), max_length=120, help_text=_("What the task is about, e.g. the indicator."))
+    key = models.CharField(
+        _("key"), max_length=120, help_text=_("What the task is about, e.g. the indicator.")
+    )
     title = models.CharField(_("title"), max_length=500)
     detail = models.TextField(_("detail"), blank=True)
     is_open = models.BooleanField(_("open"), default=True)
@@ -236,7 +238,10 @@ class Consultation(models.Model):
     """Consulting (art. 50) by requirement: booked by the business, answered in writing by the body."""
 
     profile = models.ForeignKey(
-        BusinessProfile, verbose_name=_("business"), related_name="supervision_consultations", on_delete=models.CASCADE
+        BusinessProfile,
+        verbose_name=_("business"),
+        related_name="supervision_consultations",
+        on_delete=models.CASCADE,
     )
     control_type = models.ForeignKey(ControlType, verbose_name=_("type of control"), on_delete=models.CASCADE)
     requirement = models.ForeignKey(Requirement, verbose_name=_("requirement"), on_delete=models.CASCADE)
@@ -272,7 +277,10 @@ class SelfExamination(models.Model):
     """Self-examination (art. 51): the business answers a checklist over its own requirements."""
 
     profile = models.ForeignKey(
-        BusinessProfile, verbose_name=_("business"), related_name="self_examinations", on_delete=models.CASCADE
+        BusinessProfile,
+        verbose_name=_("business"),
+        related_name="self_examinations",
+        on_delete=models.CASCADE,
     )
     control_type = models.ForeignKey(ControlType, verbose_name=_("type of control"), on_delete=models.CASCADE)
     answers = models.JSONField(_("answers"), default=dict)
@@ -308,9 +316,12 @@ class ComplianceDeclaration(models.Model):
         verbose_name_plural = _("compliance declarations")
         ordering = ["-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="declaration_period"),
             models.CheckConstraint(
-                condition=Q(annulled_at__isnull=True) | ~Q(annulled_reason=""), name="declaration_annulled_why"
+                condition=Q(valid_to__gte=models.F("valid_from")), name="declaration_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(annulled_at__isnull=True) | ~Q(annulled_reason=""),
+                name="declaration_annulled_why",
             ),
         ]
 
@@ -450,7 +461,9 @@ class ControlEvent(FSMModelMixin, models.Model):
     def notify(self):
         pass
 
-    @transition(field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.IN_PROGRESS)
+    @transition(
+        field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.IN_PROGRESS
+    )
     def start(self):
         pass
 
@@ -471,7 +484,9 @@ class ControlEvent(FSMModelMixin, models.Model):
     def close(self):
         pass
 
-    @transition(field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.CANCELLED)
+    @transition(
+        field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.CANCELLED
+    )
     def cancel(self):
         pass
 
@@ -521,11 +536,17 @@ class EventHistory(models.Model):
 
     @property
     def to_status_label(self) -> str:
-        return str(EventStatus(self.to_status).label) if self.to_status in EventStatus.values else self.to_status
+        return (
+            str(EventStatus(self.to_status).label) if self.to_status in EventStatus.values else self.to_status
+        )
 
     @property
     def from_status_label(self) -> str:
-        return str(EventStatus(self.from_status).label) if self.from_status in EventStatus.values else self.from_status
+        return (
+            str(EventStatus(self.from_status).label)
+            if self.from_status in EventStatus.values
+            else self.from_status
+        )
 
 
 class EventCheck(models.Model):
@@ -545,6 +566,9 @@ class EventCheck(models.Model):
         verbose_name = _("checklist line")
         verbose_name_plural = _("checklist lines")
         constraints = [models.UniqueConstraint(fields=["event", "requirement"], name="check_once")]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.requirement_id} {self.outcome}"
 
 
 class EventDocument(models.Model):
@@ -581,6 +605,9 @@ class RescheduleRequest(models.Model):
     class Meta:
         verbose_name = _("request to reschedule")
         verbose_name_plural = _("requests to reschedule")
+
+    def __str__(self):
+        return f"{self.event_id} → {self.proposed_on}"
 
 
 class ComplianceOrder(models.Model):
@@ -657,3 +684,6 @@ class OmbudsmanRequest(models.Model):
     class Meta:
         verbose_name = _("request to the business ombudsman")
         verbose_name_plural = _("requests to the business ombudsman")
+
+    def __str__(self):
+        return f"{self.event_id}: {self.text[:60]}"

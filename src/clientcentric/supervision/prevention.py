@@ -16,8 +16,8 @@ from clientcentric.core.notifications import notify_email
 
 from . import deadlines, selectors
 from .models import (
-    ComplianceDeclaration,
     ComplianceAlgorithm,
+    ComplianceDeclaration,
     Consultation,
     ControlType,
     Decision,
@@ -66,7 +66,9 @@ def book_consultation(
     if not question.strip():
         raise ValidationError({"question": _("Write your question.")})
     if requirement.act.control_type.strip().lower() != control_type.act_control_type.strip().lower():
-        raise ValidationError({"requirement": _("This requirement is not checked under this type of control.")})
+        raise ValidationError(
+            {"requirement": _("This requirement is not checked under this type of control.")}
+        )
     if Consultation.objects.filter(control_type=control_type, slot=slot).exists():
         raise ValidationError({"slot": _("This time is already booked; choose another.")})
     consultation = Consultation.objects.create(
@@ -97,9 +99,19 @@ def answer_consultation(consultation: Consultation, *, answer: str, actor) -> Co
         raise ValidationError({"answer": _("Write the answer.")})
     if consultation.answered_at is not None:
         raise ValidationError(_("This consultation is already answered."))
-    consultation.answer, consultation.answered_by, consultation.answered_at = answer.strip(), actor, timezone.now()
+    consultation.answer, consultation.answered_by, consultation.answered_at = (
+        answer.strip(),
+        actor,
+        timezone.now(),
+    )
     consultation.save()
-    close_task(consultation.control_type, consultation.profile, TaskKind.CONSULTATION, f"consultation:{consultation.pk}", actor)
+    close_task(
+        consultation.control_type,
+        consultation.profile,
+        TaskKind.CONSULTATION,
+        f"consultation:{consultation.pk}",
+        actor,
+    )
     _notify_business(
         consultation.profile,
         _("The written answer to your consultation"),
@@ -156,7 +168,9 @@ def self_examine(
 
 
 @transaction.atomic
-def annul_declarations(profile: BusinessProfile, control_type: ControlType, *, reason: str, actor=None) -> int:
+def annul_declarations(
+    profile: BusinessProfile, control_type: ControlType, *, reason: str, actor=None
+) -> int:
     """A later finding of violations or false data annuls the declarations in force."""
     today = timezone.localdate()
     annulled = 0
@@ -187,11 +201,17 @@ def issue_warning(
 ) -> Warning:
     """Issue a warning with the content art. 49 requires; a text that demands documents is refused."""
     problems = {}
-    for field, value in (("information", information), ("risky_actions", risky_actions), ("proposal", proposal)):
+    for field, value in (
+        ("information", information),
+        ("risky_actions", risky_actions),
+        ("proposal", proposal),
+    ):
         if not (value or "").strip():
             problems[field] = _("This part of a warning is required by law.")
         elif DEMANDS_DOCUMENTS.search(value):
-            problems[field] = _("A warning cannot demand documents or information from the business (248-FZ art. 49).")
+            problems[field] = _(
+                "A warning cannot demand documents or information from the business (248-FZ art. 49)."
+            )
     if requirement.act.control_type.strip().lower() != control_type.act_control_type.strip().lower():
         problems["requirement"] = _("This requirement is not checked under this type of control.")
     if information_received_on and information_received_on > timezone.localdate():
@@ -241,11 +261,15 @@ def file_objection(warning: Warning, *, text: str, actor) -> Objection:
     if today > warning.objection_due:
         raise ValidationError(
             {
-                "text": _("The objection could be filed until %(due)s. You can still file a pre-trial appeal.")
+                "text": _(
+                    "The objection could be filed until %(due)s. You can still file a pre-trial appeal."
+                )
                 % {"due": warning.objection_due.strftime("%d.%m.%Y")}
             }
         )
-    objection = Objection.objects.create(warning=warning, text=text.strip(), filed_at=timezone.now(), filed_by=actor)
+    objection = Objection.objects.create(
+        warning=warning, text=text.strip(), filed_at=timezone.now(), filed_by=actor
+    )
     SupervisionTask.objects.create(
         control_type=warning.control_type,
         profile=warning.profile,

@@ -71,7 +71,9 @@ def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date)
     three_years_ago = on - timedelta(days=3 * 365)
     events = ControlEvent.objects.filter(profile=profile, control_type=control_type)
     facts = {
-        "violations_3y": events.filter(violations_found=True, act_issued_at__date__gte=three_years_ago).count(),
+        "violations_3y": events.filter(
+            violations_found=True, act_issued_at__date__gte=three_years_ago
+        ).count(),
         "overdue_orders": ComplianceOrder.objects.filter(
             event__in=events, complied_at__isnull=True, due_on__lt=on
         ).count(),
@@ -337,9 +339,7 @@ def assess_all(control_type: ControlType | None = None, *, on: date | None = Non
         model = risk_model(ct)
         covered = profiles_under(ct, profiles, on=on)
         frame = assess_population(model, population_frame(ct, covered, on=on), on=on)
-        current = {
-            r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)
-        }
+        current = {r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)}
         for row in frame.iter_rows(named=True):
             counts["assessed"] += 1
             key = f"{ct.code}:{row['category']}"
@@ -412,7 +412,9 @@ def decide_correction(correction: FactCorrection, *, accept: bool, note: str, ac
     correction.decided_by, correction.decided_at = actor, timezone.now()
     correction.decision_note = note.strip()
     correction.save()
-    close_task(correction.control_type, correction.profile, TaskKind.CORRECTION, f"correction:{correction.pk}", actor)
+    close_task(
+        correction.control_type, correction.profile, TaskKind.CORRECTION, f"correction:{correction.pk}", actor
+    )
     audit.record(actor, "supervision.correction_decided", correction, accepted=accept)
     if accept:
         assess_profile(correction.profile, correction.control_type, actor=actor)

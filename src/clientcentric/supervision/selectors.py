@@ -12,13 +12,13 @@ from clientcentric.business import selectors as business_selectors
 from clientcentric.business.models import BusinessProfile, Requirement
 
 from .models import (
+    PREVENTIVE_KINDS,
     ComplianceDeclaration,
     Consultation,
     ControlEvent,
     ControlType,
     EventKind,
     Material,
-    PREVENTIVE_KINDS,
     PretrialAppeal,
     RiskProfile,
     Warning,
@@ -36,7 +36,9 @@ def requirement_ids_by_type(profile: BusinessProfile, on: date | None = None) ->
 
 def my_requirements(profile: BusinessProfile, control_type: ControlType) -> list[Requirement]:
     ids = requirement_ids_by_type(profile).get(control_type.act_control_type.strip().lower(), set())
-    return list(Requirement.objects.filter(pk__in=ids).select_related("act").order_by("act__code", "position"))
+    return list(
+        Requirement.objects.filter(pk__in=ids).select_related("act").order_by("act__code", "position")
+    )
 
 
 def type_requirements(control_type: ControlType):
@@ -75,7 +77,9 @@ def materials_for(profile: BusinessProfile) -> list[Material]:
     ids = set().union(*requirement_ids_by_type(profile).values()) if profile else set()
     types = [row.control_type.pk for row in overview(profile)]
     return list(
-        Material.objects.filter(Q(requirement_id__in=ids) | Q(requirement__isnull=True, control_type_id__in=types))
+        Material.objects.filter(
+            Q(requirement_id__in=ids) | Q(requirement__isnull=True, control_type_id__in=types)
+        )
         .select_related("requirement__act", "control_type")
         .order_by("-published_at")
     )
@@ -95,9 +99,7 @@ def declarations_registry(on: date | None = None):
 def warnings_registry():
     return Warning.objects.select_related(
         "profile__business", "control_type", "requirement__act", "objection"
-    ).order_by(
-        "-issued_at"
-    )
+    ).order_by("-issued_at")
 
 
 def dashboard(year: int | None = None) -> dict:
@@ -107,7 +109,9 @@ def dashboard(year: int | None = None) -> dict:
     if year:
         events = events.filter(starts_on__year=year)
     by_type_kind = list(
-        events.values("control_type__title", "kind").annotate(n=Count("pk")).order_by("control_type__title", "kind")
+        events.values("control_type__title", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("control_type__title", "kind")
     )
     kinds = dict(EventKind.choices)
     for row in by_type_kind:
@@ -154,7 +158,12 @@ def event_cost(event: ControlEvent) -> dict:
     from decimal import Decimal
 
     if not event.with_interaction:
-        return {"hours": Decimal(0), "rate": event.profile.hourly_rate, "out_of_pocket": Decimal(0), "total": Decimal(0)}
+        return {
+            "hours": Decimal(0),
+            "rate": event.profile.hourly_rate,
+            "out_of_pocket": Decimal(0),
+            "total": Decimal(0),
+        }
     ct = event.control_type
     hours = Decimal(ct.event_hours)
     if event.kind == EventKind.DOCUMENTARY:

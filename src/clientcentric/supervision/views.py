@@ -63,7 +63,9 @@ def home(request):
             "materials": selectors.materials_for(profile)[:10],
             "warnings": profile.warnings.select_related("control_type", "requirement__act"),
             "events": selectors.events_of(profile),
-            "consultations": profile.supervision_consultations.select_related("requirement__act", "control_type"),
+            "consultations": profile.supervision_consultations.select_related(
+                "requirement__act", "control_type"
+            ),
             "declarations": profile.declarations.select_related("control_type"),
             "today": timezone.localdate(),
         },
@@ -80,15 +82,22 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
     if current is None and control_type.risk_model_text:
         current = risk.assess_profile(profile, control_type, actor=request.user)
     requirements = selectors.my_requirements(profile, control_type)
-    algorithms = ComplianceAlgorithm.objects.filter(requirement__in=requirements).select_related("requirement__act")
+    algorithms = ComplianceAlgorithm.objects.filter(requirement__in=requirements).select_related(
+        "requirement__act"
+    )
     return {
         "profile": profile,
         "control_type": control_type,
         "risk": current,
         "model": risk.risk_model(control_type) if control_type.risk_model_text else None,
-        "sources": {code: risk.source_words(code) for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS)},
+        "sources": {
+            code: risk.source_words(code)
+            for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS)
+        },
         "corrections": risk.with_fact_titles(
-            FactCorrection.objects.filter(profile=profile, control_type=control_type).select_related("control_type")
+            FactCorrection.objects.filter(profile=profile, control_type=control_type).select_related(
+                "control_type"
+            )
         ),
         "correction_form": correction_form or CorrectionForm(facts=_fact_choices(control_type)),
         "consultation_form": consultation_form or ConsultationForm(requirements=requirements),
@@ -117,7 +126,9 @@ def correct(request, code):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("The data are sent to the supervisory body; an inspector will check them."))
+            messages.success(
+                request, _("The data are sent to the supervisory body; an inspector will check them.")
+            )
             return redirect("supervision:risk", code=code)
     context = _risk_context(request, profile, control_type, correction_form=form)
     return render(request, "supervision/risk.html", context, status=422)
@@ -145,7 +156,9 @@ def consult(request, code):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("The consultation is booked; the written answer will be in your account."))
+            messages.success(
+                request, _("The consultation is booked; the written answer will be in your account.")
+            )
             return redirect("supervision:risk", code=code)
     context = _risk_context(request, profile, control_type, consultation_form=form)
     return render(request, "supervision/risk.html", context, status=422)
@@ -169,13 +182,21 @@ def self_examination(request, code):
             if declaration:
                 messages.success(
                     request,
-                    _("Your score is %(score)s%%. Declaration %(number)s is registered and valid until %(to)s.")
-                    % {"score": exam.score, "number": declaration.number, "to": declaration.valid_to.strftime("%d.%m.%Y")},
+                    _(
+                        "Your score is %(score)s%%. Declaration %(number)s is registered and valid until %(to)s."
+                    )
+                    % {
+                        "score": exam.score,
+                        "number": declaration.number,
+                        "to": declaration.valid_to.strftime("%d.%m.%Y"),
+                    },
                 )
             else:
                 messages.success(
                     request,
-                    _("Your score is %(score)s%%. A declaration needs %(min)s%%: the steps to compliance are on the risk profile page.")
+                    _(
+                        "Your score is %(score)s%%. A declaration needs %(min)s%%: the steps to compliance are on the risk profile page."
+                    )
                     % {"score": exam.score, "min": control_type.declaration_min_score},
                 )
             return redirect("supervision:risk", code=code)
@@ -191,7 +212,9 @@ def self_examination(request, code):
 @require_http_methods(["GET", "POST"])
 def warning(request, pk):
     profile = _profile(request)
-    item = get_object_or_404(Warning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile)
+    item = get_object_or_404(
+        Warning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile
+    )
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +266,9 @@ def _event_context(event, forms=None):
 @require_GET
 def event(request, pk):
     profile = _profile(request)
-    item = get_object_or_404(ControlEvent.objects.select_related("control_type", "profile"), pk=pk, profile=profile)
+    item = get_object_or_404(
+        ControlEvent.objects.select_related("control_type", "profile"), pk=pk, profile=profile
+    )
     return render(request, "supervision/event.html", _event_context(item))
 
 
@@ -251,7 +276,9 @@ def event(request, pk):
 @require_POST
 def event_action(request, pk, action):
     profile = _profile(request)
-    item = get_object_or_404(ControlEvent.objects.select_related("control_type", "profile"), pk=pk, profile=profile)
+    item = get_object_or_404(
+        ControlEvent.objects.select_related("control_type", "profile"), pk=pk, profile=profile
+    )
     if action not in EVENT_FORMS:
         raise Http404
     form = EVENT_FORMS[action](request.POST, request.FILES)
@@ -270,7 +297,9 @@ def event_action(request, pk, action):
             elif action == "appeal":
                 appeal = event_services.file_appeal(item, actor=request.user, **data)
                 done = (
-                    _("Appeal %(number)s is filed after the window and registered as a request to restore the deadline.")
+                    _(
+                        "Appeal %(number)s is filed after the window and registered as a request to restore the deadline."
+                    )
                     if appeal.late
                     else _("Appeal %(number)s is registered; the decision is due by %(due)s.")
                 ) % {"number": appeal.number, "due": appeal.review_due.strftime("%d.%m.%Y")}
@@ -288,7 +317,9 @@ def event_action(request, pk, action):
 @require_roles(BUSINESS, *STAFF)
 @require_GET
 def document(request, pk):
-    doc = get_object_or_404(EventDocument.objects.select_related("event__profile", "event__control_type"), pk=pk)
+    doc = get_object_or_404(
+        EventDocument.objects.select_related("event__profile", "event__control_type"), pk=pk
+    )
     if request.user.role == BUSINESS:
         if business_selectors.profile_for(request.user) != doc.event.profile:
             raise Http404

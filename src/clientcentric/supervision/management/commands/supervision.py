@@ -15,7 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         assess = sub.add_parser(
-            "assess", help="Recompute the risk category of every business under every (or one) type of control."
+            "assess",
+            help="Recompute the risk category of every business under every (or one) type of control.",
         )
         assess.add_argument("--control-type", default="", help="Code of one type of control.")
         assess.add_argument("--on", default="", help="Assess as of this date (YYYY-MM-DD); today by default.")
