@@ -58,6 +58,13 @@ REQUIREMENT_DEVELOPERS = answers(403, anonymous=302, methodologist=404, analyst=
 DEVELOPER_DESK = answers(403, anonymous=302, methodologist=200, analyst=200, admin=200)
 # {act} and {draft} are developed by another agency than the staff's own: only the admin reads them.
 ANOTHER_AGENCYS_RESULTS = answers(403, anonymous=302, methodologist=404, analyst=404, admin=200)
+BUSINESS_OWN_404 = answers(403, anonymous=302, business_representative=404)
+SUPERVISION_DESK = answers(403, anonymous=302, inspector=200, methodologist=200, admin=200)
+SUPERVISION_DESK_404 = answers(403, anonymous=302, inspector=404, methodologist=404, admin=404)
+SUPERVISION_DESK_POST = answers(403, anonymous=302, inspector=405, methodologist=405, admin=405)
+SUPERVISION_DASHBOARD = answers(403, anonymous=302, inspector=200, analyst=200, methodologist=200, admin=200)
+SUPERVISION_API = answers(403, anonymous=401, business_representative=404)
+SUPERVISION_DOCUMENT = answers(404, anonymous=302, client=403, operator=403)
 
 # (URL pattern name or API route, example path, method, expected status per role)
 PAGES = [
@@ -219,6 +226,28 @@ PAGES = [
     ("business:act_results_export", "/business/acts/{act}/results.csv", "get", ANOTHER_AGENCYS_RESULTS),
     ("business:act_dataset_export", "/business/acts/{act}/dataset.csv", "get", ANOTHER_AGENCYS_RESULTS),
     ("business:summary", "/business/summary/", "get", EVERYONE_200),
+    ("supervision:home", "/supervision/", "get", BUSINESS_ONLY),
+    ("supervision:risk", "/supervision/types/fire_safety/", "get", BUSINESS_OWN_404),
+    ("supervision:correct", "/supervision/types/fire_safety/correct/", "get", BUSINESS_POST_ONLY),
+    ("supervision:consult", "/supervision/types/fire_safety/consult/", "get", BUSINESS_POST_ONLY),
+    (
+        "supervision:self_examination",
+        "/supervision/types/fire_safety/self-examination/",
+        "get",
+        BUSINESS_OWN_404,
+    ),
+    ("supervision:warning", "/supervision/warnings/999999/", "get", BUSINESS_OWN_404),
+    ("supervision:event", "/supervision/events/999999/", "get", BUSINESS_OWN_404),
+    ("supervision:event_action", "/supervision/events/999999/document/", "get", BUSINESS_POST_ONLY),
+    ("supervision:document", "/supervision/documents/999999/", "get", SUPERVISION_DOCUMENT),
+    ("supervision:declarations", "/supervision/declarations/", "get", EVERYONE_200),
+    ("supervision:warnings", "/supervision/warnings/", "get", EVERYONE_200),
+    ("supervision:desk", "/supervision/desk/", "get", SUPERVISION_DESK),
+    ("supervision:desk_event", "/supervision/desk/events/999999/", "get", SUPERVISION_DESK_404),
+    ("supervision:desk_decide", "/supervision/desk/correction/999999/decide/", "get", SUPERVISION_DESK_POST),
+    ("supervision:desk_warning", "/supervision/desk/warnings/new/", "get", SUPERVISION_DESK),
+    ("supervision:plan", "/supervision/plan/", "get", SUPERVISION_DESK),
+    ("supervision:dashboard", "/supervision/dashboard/", "get", SUPERVISION_DASHBOARD),
 ]
 
 BACK_OFFICE = [
@@ -274,6 +303,14 @@ BACK_OFFICE = [
     ("business.businessprofile", "/admin/business/businessprofile/", BUSINESS_BACK_OFFICE),
     ("business.draft", "/admin/business/draft/", BUSINESS_BACK_OFFICE),
     ("business.agencytoken", "/admin/business/agencytoken/", BUSINESS_BACK_OFFICE),
+    ("supervision.controltype", "/admin/supervision/controltype/", BUSINESS_BACK_OFFICE),
+    ("supervision.material", "/admin/supervision/material/", BUSINESS_BACK_OFFICE),
+    ("supervision.compliancealgorithm", "/admin/supervision/compliancealgorithm/", BUSINESS_BACK_OFFICE),
+    ("supervision.controlevent", "/admin/supervision/controlevent/", BUSINESS_BACK_OFFICE),
+    ("supervision.warning", "/admin/supervision/warning/", BUSINESS_BACK_OFFICE),
+    ("supervision.compliancedeclaration", "/admin/supervision/compliancedeclaration/", BUSINESS_BACK_OFFICE),
+    ("supervision.pretrialappeal", "/admin/supervision/pretrialappeal/", BUSINESS_BACK_OFFICE),
+    ("supervision.supervisiontask", "/admin/supervision/supervisiontask/", BUSINESS_BACK_OFFICE),
 ]
 BACK_OFFICE_WRITES = [
     (
@@ -326,6 +363,9 @@ API_ROUTES = [
     ("/business/results", "/api/v1/business/results", answers(401)),
     ("/business/dataset", "/api/v1/business/dataset", answers(401)),
     ("/business/drafts/{draft_id}/summary", "/api/v1/business/drafts/1/summary", answers(401)),
+    ("/supervision/me/risk-profiles", "/api/v1/supervision/me/risk-profiles", SUPERVISION_API),
+    ("/supervision/me/events", "/api/v1/supervision/me/events", SUPERVISION_API),
+    ("/supervision/me/events/{number}", "/api/v1/supervision/me/events/КНМ-1", SUPERVISION_API),
     ("openapi", "/api/v1/openapi.json", EVERYONE_200),
     ("docs", "/api/v1/docs", EVERYONE_200),
 ]

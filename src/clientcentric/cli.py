@@ -17,6 +17,8 @@ clientcentric feedback qr AGENCY [--service S] [--out F]  QR code for an office 
 clientcentric business import-requirements FILE…         import acts and items of mandatory requirements
 clientcentric business find-candidates                   recompute duplicate/contradiction candidates
 clientcentric business issue-token AGENCY                API token for a developer of requirements
+clientcentric supervision assess [--control-type X]      recompute risk categories (population path)
+clientcentric supervision plan --year Y                  plan the year's control events and preventive visits
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 

@@ -26,6 +26,7 @@ BACK_OFFICE_PERMISSIONS = {
         "research": ("view", "add", "change", "delete"),
         "design": ("view", "add", "change"),
         "business": ("view", "add", "change", "delete"),
+        "supervision": ("view", "add", "change", "delete"),
     },
     Role.ANALYST: {
         "registry": ("view",),
@@ -35,6 +36,7 @@ BACK_OFFICE_PERMISSIONS = {
         "research": ("view", "add", "change", "delete"),
         "design": ("view", "add", "change"),
         "business": ("view",),
+        "supervision": ("view",),
     },
     Role.OPERATOR: {
         "registry": ("view",),
@@ -42,5 +44,9 @@ BACK_OFFICE_PERMISSIONS = {
         "knowledge": ("view",),
         "delivery": ("view",),
     },
-    Role.INSPECTOR: {"registry": ("view",), "business": ("view",)},
+    Role.INSPECTOR: {
+        "registry": ("view",),
+        "business": ("view",),
+        "supervision": ("view", "add", "change"),
+    },
 }

@@ -16,6 +16,7 @@ from clientcentric.knowledge.api import router as kb_router
 from clientcentric.registry.api import router as registry_router
 from clientcentric.research.api import router as research_router
 from clientcentric.subscriptions.api import router as subscriptions_router
+from clientcentric.supervision.api import router as supervision_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -46,3 +47,4 @@ api.add_router("/me", delivery_me_router)
 api.add_router("/research", research_router)
 api.add_router("/design", design_router)
 api.add_router("/business", business_router)
+api.add_router("/supervision", supervision_router)

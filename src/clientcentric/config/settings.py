@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clientcentric.research",
     "clientcentric.design",
     "clientcentric.business",
+    "clientcentric.supervision",
 ]
 
 MIDDLEWARE = [

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("clientcentric.design.urls")),
     path("", include("clientcentric.registry.urls")),
     path("", include("clientcentric.business.urls")),
+    path("", include("clientcentric.supervision.urls")),
 ]

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             from clientcentric.business import demo as business_demo
 
             self.stdout.write(business_demo.load())
+            from clientcentric.supervision import demo as supervision_demo
+
+            self.stdout.write(supervision_demo.load(demo.DEMO_PASSWORD))
 
         if options["appeals"]:
             from clientcentric.accounts.models import User

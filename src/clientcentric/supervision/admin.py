@@ -1,0 +1,113 @@
+"""Back office of supervision: types of control and their risk models, materials, algorithms; read-only registers.
+
+Control events change status only through the inspector's desk (the workflow); here they are read.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import risk
+from .models import (
+    ComplianceAlgorithm,
+    ComplianceDeclaration,
+    ControlEvent,
+    ControlType,
+    Material,
+    PretrialAppeal,
+    SupervisionTask,
+    Warning,
+)
+
+
+class ControlTypeForm(forms.ModelForm):
+    class Meta:
+        model = ControlType
+        fields = [
+            "code",
+            "title",
+            "agency",
+            "act_control_type",
+            "risk_model_file",
+            "risk_model_text",
+            "warning_objection_working_days",
+            "appeal_filing_days",
+            "order_appeal_working_days",
+            "appeal_review_working_days",
+            "appeal_extension_working_days",
+            "declaration_valid_years",
+            "declaration_min_score",
+            "event_hours",
+            "event_out_of_pocket",
+        ]
+
+    def clean_risk_model_text(self):
+        text = self.cleaned_data.get("risk_model_text", "")
+        if text.strip():
+            try:
+                risk.check_model_text(text, self.cleaned_data.get("risk_model_file", "") or "")
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["risk_model_text"]) from None
+        return text
+
+
+@admin.register(ControlType)
+class ControlTypeAdmin(SimpleHistoryAdmin):
+    form = ControlTypeForm
+    list_display = ("title", "code", "agency", "warning_objection_working_days", "appeal_filing_days")
+    search_fields = ("title", "code")
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ("title", "control_type", "requirement", "published_at")
+    list_filter = ("control_type",)
+    raw_id_fields = ("requirement",)
+
+
+@admin.register(ComplianceAlgorithm)
+class ComplianceAlgorithmAdmin(SimpleHistoryAdmin):
+    list_display = ("requirement",)
+    raw_id_fields = ("requirement",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ControlEvent)
+class ControlEventAdmin(ReadOnlyAdmin):
+    list_display = ("number", "profile", "control_type", "kind", "status", "starts_on")
+    list_filter = ("control_type", "kind", "status", "planned")
+    search_fields = ("number", "profile__business__name", "profile__business__inn")
+
+
+@admin.register(Warning)
+class WarningAdmin(ReadOnlyAdmin):
+    list_display = ("number", "profile", "control_type", "issued_at", "objection_due")
+    search_fields = ("number", "profile__business__name")
+
+
+@admin.register(ComplianceDeclaration)
+class ComplianceDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ("number", "profile", "control_type", "valid_from", "valid_to", "annulled_at")
+
+
+@admin.register(PretrialAppeal)
+class PretrialAppealAdmin(ReadOnlyAdmin):
+    list_display = ("number", "event", "subject", "status", "late", "review_due")
+    list_filter = ("status", "late")
+
+
+@admin.register(SupervisionTask)
+class SupervisionTaskAdmin(ReadOnlyAdmin):
+    list_display = ("title", "kind", "control_type", "is_open", "created_at")
+    list_filter = ("kind", "is_open", "control_type")

@@ -1,0 +1,254 @@
+"""The inspector's desk: tasks, events with their checklists and acts, decisions, warnings, the plan, dashboards.
+
+An inspector sees the types of control of their own agency; methodologists, analysts and admins see all.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientcentric.accounts.models import BusinessClient
+from clientcentric.accounts.roles import Role
+from clientcentric.business.models import Requirement
+from clientcentric.core.access import require_roles
+
+from . import events as event_services
+from . import prevention, risk, selectors
+from .forms import PlanForm, WarningForm
+from .models import (
+    Consultation,
+    ControlEvent,
+    ControlType,
+    EventCheck,
+    FactCorrection,
+    Objection,
+    PretrialAppeal,
+    RescheduleRequest,
+    SupervisionTask,
+)
+from .views import _staff_sees, add_errors
+
+DESK = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ADMIN)
+DASHBOARD = (Role.INSPECTOR, Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
+
+
+def _types(user):
+    qs = ControlType.objects.select_related("agency")
+    if user.role == Role.INSPECTOR and user.agency_id is not None:
+        qs = qs.filter(agency_id=user.agency_id)
+    return qs
+
+
+@require_roles(*DESK)
+@require_GET
+def desk(request):
+    types = _types(request.user)
+    return render(
+        request,
+        "supervision/desk.html",
+        {
+            "tasks": SupervisionTask.objects.filter(control_type__in=types, is_open=True).select_related(
+                "profile__business", "control_type"
+            ),
+            "events": ControlEvent.objects.filter(control_type__in=types)
+            .exclude(status__in=("closed", "cancelled"))
+            .select_related("profile__business", "control_type")
+            .order_by("starts_on"),
+            "corrections": risk.with_fact_titles(
+                FactCorrection.objects.filter(control_type__in=types, status="pending").select_related(
+                    "profile__business", "control_type"
+                )
+            ),
+            "consultations": Consultation.objects.filter(
+                control_type__in=types, answered_at__isnull=True
+            ).select_related("profile__business", "requirement__act"),
+            "objections": Objection.objects.filter(
+                warning__control_type__in=types, status="pending"
+            ).select_related("warning__profile__business"),
+            "appeals": PretrialAppeal.objects.filter(
+                event__control_type__in=types, decided_at__isnull=True
+            ).select_related("event__profile__business"),
+            "reschedules": RescheduleRequest.objects.filter(
+                event__control_type__in=types, status="pending"
+            ).select_related("event__profile__business"),
+        },
+    )
+
+
+def _event(request, pk):
+    item = get_object_or_404(ControlEvent.objects.select_related("control_type", "profile__business"), pk=pk)
+    if not _staff_sees(request.user, item.control_type):
+        raise Http404
+    return item
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_event(request, pk):
+    item = _event(request, pk)
+    error = None
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "checklist":
+                outcomes = {
+                    c.requirement_id: (
+                        request.POST.get(f"o{c.requirement_id}", ""),
+                        request.POST.get(f"n{c.requirement_id}", ""),
+                    )
+                    for c in item.checks.all()
+                }
+                event_services.record_checks(item, outcomes, actor=request.user)
+            elif step == "act":
+                event_services.issue_act(item, text=request.POST.get("text", ""), actor=request.user)
+            elif step == "order":
+                try:
+                    due_on = date.fromisoformat(request.POST.get("due_on", ""))
+                except ValueError:
+                    raise ValidationError({"due_on": _("Enter a date.")}) from None
+                event_services.issue_order(
+                    item, text=request.POST.get("text", ""), due_on=due_on, actor=request.user
+                )
+            elif step == "cancel":
+                event_services.cancel(item, reason=request.POST.get("reason", ""), actor=request.user)
+            elif step in ("notify", "start", "close"):
+                getattr(event_services, step)(item, actor=request.user)
+            else:
+                raise ValidationError(_("Unknown step."))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("supervision:desk_event", pk=pk)
+    item.refresh_from_db()
+    return render(
+        request,
+        "supervision/desk_event.html",
+        {
+            "event": item,
+            "error": error,
+            "checks": item.checks.select_related("requirement__act"),
+            "outcomes": EventCheck.Outcome.choices,
+            "history": item.history.select_related("actor"),
+            "documents": item.documents.all(),
+            "order": getattr(item, "order", None),
+            "cost": selectors.event_cost(item),
+        },
+        status=422 if error else 200,
+    )
+
+
+@require_roles(*DESK)
+@require_POST
+def desk_decide(request, kind, pk):
+    """One endpoint for the body's answers to the business: corrections, consultations, objections, appeals,
+    reschedule requests, and closing an indicator task."""
+    accept = request.POST.get("accept") == "1"
+    note = request.POST.get("note", "")
+    types = _types(request.user)
+    try:
+        if kind == "correction":
+            obj = get_object_or_404(FactCorrection, pk=pk, control_type__in=types)
+            risk.decide_correction(obj, accept=accept, note=note, actor=request.user)
+        elif kind == "consultation":
+            obj = get_object_or_404(Consultation, pk=pk, control_type__in=types)
+            prevention.answer_consultation(obj, answer=note, actor=request.user)
+        elif kind == "objection":
+            obj = get_object_or_404(Objection, pk=pk, warning__control_type__in=types)
+            prevention.answer_objection(obj, accept=accept, answer=note, actor=request.user)
+        elif kind == "appeal":
+            obj = get_object_or_404(PretrialAppeal, pk=pk, event__control_type__in=types)
+            if request.POST.get("status") == "extend":
+                event_services.extend_review(obj, actor=request.user)
+            else:
+                event_services.decide_appeal(
+                    obj, status=request.POST.get("status", ""), decision=note, actor=request.user
+                )
+        elif kind == "reschedule":
+            obj = get_object_or_404(RescheduleRequest, pk=pk, event__control_type__in=types)
+            event_services.decide_reschedule(obj, accept=accept, note=note, actor=request.user)
+        elif kind == "task":
+            obj = get_object_or_404(SupervisionTask, pk=pk, control_type__in=types, is_open=True)
+            risk.close_task(obj.control_type, obj.profile, obj.kind, obj.key, request.user)
+        else:
+            raise Http404
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("supervision:desk")
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_warning(request):
+    types = list(_types(request.user))
+    form = WarningForm(request.POST or None, types=types)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        control_type = next(t for t in types if t.pk == data["control_type"])
+        business = BusinessClient.objects.filter(inn=data["inn"].strip()).select_related("profile").first()
+        requirement = Requirement.objects.select_related("act").filter(pk=data["requirement"]).first()
+        if business is None or not hasattr(business, "profile"):
+            form.add_error("inn", _("No business with this INN has a profile."))
+        elif requirement is None:
+            form.add_error("requirement", _("No such requirement."))
+        else:
+            try:
+                item = prevention.issue_warning(
+                    business.profile,
+                    control_type,
+                    requirement,
+                    information=data["information"],
+                    information_received_on=data["information_received_on"],
+                    risky_actions=data["risky_actions"],
+                    proposal=data["proposal"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Warning %(number)s is issued and registered.") % {"number": item.number}
+                )
+                return redirect("supervision:desk")
+    return render(
+        request, "supervision/desk_warning.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def plan(request):
+    types = list(_types(request.user))
+    year = timezone.localdate().year + 1
+    form = PlanForm(request.POST or None, types=types, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        control_type = next(t for t in types if t.pk == form.cleaned_data["control_type"])
+        year = form.cleaned_data["year"]
+        created = event_services.plan_year(control_type, year, actor=request.user)
+        messages.success(
+            request,
+            _("Plan %(year)s: %(events)s control events and %(visits)s preventive visits added.")
+            % {"year": year, **created},
+        )
+        return redirect(f"{request.path}?year={year}")
+    shown = int(request.GET.get("year", year)) if str(request.GET.get("year", year)).isdigit() else year
+    planned = (
+        ControlEvent.objects.filter(control_type__in=types, planned=True, starts_on__year=shown)
+        .select_related("profile__business", "control_type")
+        .order_by("starts_on")
+    )
+    return render(request, "supervision/plan.html", {"form": form, "planned": planned, "year": shown})
+
+
+@require_roles(*DASHBOARD)
+@require_GET
+def dashboard(request):
+    return render(request, "supervision/dashboard.html", {"data": selectors.dashboard()})

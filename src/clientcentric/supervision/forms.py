@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PretrialAppeal
+
+
+class CorrectionForm(forms.Form):
+    fact = forms.ChoiceField(label=_("Fact"))
+    value = forms.CharField(label=_("Correct value"), max_length=300)
+    explanation = forms.CharField(
+        label=_("Where the value comes from"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, facts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = list(facts)
+
+
+class ConsultationForm(forms.Form):
+    requirement = forms.TypedChoiceField(label=_("Requirement"), coerce=int)
+    question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}))
+    slot = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    mode = forms.ChoiceField(
+        label=_("How"), choices=[("video", _("video call")), ("phone", _("phone")), ("visit", _("in person"))]
+    )
+
+    def __init__(self, *args, requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [
+            (r.pk, f"{r.act.code}, {r.label}: {r.text[:90]}") for r in requirements
+        ]
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RepresentativeForm(forms.Form):
+    name = forms.CharField(label=_("Representative's full name"), max_length=300)
+    basis = forms.CharField(label=_("Power of attorney or other authority"), max_length=300)
+
+
+class RescheduleForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_on = forms.DateField(label=_("Proposed start"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"))
+
+
+class AppealForm(forms.Form):
+    subject = forms.ChoiceField(label=_("What you appeal"), choices=PretrialAppeal.Subject.choices)
+    learned_on = forms.DateField(
+        label=_("When you learned of the violation of your rights"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    text = forms.CharField(label=_("Your appeal"), widget=forms.Textarea(attrs={"rows": 4}))
+    restoration_reason = forms.CharField(
+        label=_("If the deadline is missed: why (a request to restore it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OmbudsmanForm(forms.Form):
+    text = forms.CharField(
+        label=_("What the business ombudsman should look at"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WarningForm(forms.Form):
+    control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
+    inn = forms.CharField(label=_("INN of the business"), max_length=12)
+    requirement = forms.IntegerField(label=_("Requirement (id)"))
+    information = forms.CharField(
+        label=_("Information the warning is based on"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    information_received_on = forms.DateField(
+        label=_("Information received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    risky_actions = forms.CharField(
+        label=_("Actions that may violate the requirement"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proposal = forms.CharField(label=_("Proposal to take measures"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_type"].choices = [(t.pk, t.title) for t in types]
+
+
+class PlanForm(forms.Form):
+    control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
+    year = forms.IntegerField(label=_("Year"), min_value=2024, max_value=2100)
+
+    def __init__(self, *args, types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_type"].choices = [(t.pk, t.title) for t in types]

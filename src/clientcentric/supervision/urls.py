@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import desk, views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("supervision/", views.home, name="home"),
+    path("supervision/types/<slug:code>/", views.risk_profile, name="risk"),
+    path("supervision/types/<slug:code>/correct/", views.correct, name="correct"),
+    path("supervision/types/<slug:code>/consult/", views.consult, name="consult"),
+    path("supervision/types/<slug:code>/self-examination/", views.self_examination, name="self_examination"),
+    path("supervision/warnings/<int:pk>/", views.warning, name="warning"),
+    path("supervision/events/<int:pk>/", views.event, name="event"),
+    path("supervision/events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
+    path("supervision/documents/<int:pk>/", views.document, name="document"),
+    path("supervision/declarations/", views.declarations_registry, name="declarations"),
+    path("supervision/warnings/", views.warnings_registry, name="warnings"),
+    path("supervision/desk/", desk.desk, name="desk"),
+    path("supervision/desk/events/<int:pk>/", desk.desk_event, name="desk_event"),
+    path("supervision/desk/<slug:kind>/<int:pk>/decide/", desk.desk_decide, name="desk_decide"),
+    path("supervision/desk/warnings/new/", desk.desk_warning, name="desk_warning"),
+    path("supervision/plan/", desk.plan, name="plan"),
+    path("supervision/dashboard/", desk.dashboard, name="dashboard"),
+]
