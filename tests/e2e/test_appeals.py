@@ -104,6 +104,6 @@ def test_citizen_points_at_the_place_on_the_map(page, demo_site):
     page.screenshot(path=str(SCREENSHOTS / "appeal-map-picked.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Отправить|Send")).click()
     expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
-    appeal = Appeal.objects.get(number=page.url.rstrip("/").split("/")[-1])
+    appeal = Appeal.objects.with_number(page.url.rstrip("/").split("/")[-1]).get()
     assert float(appeal.latitude) == latitude and float(appeal.longitude) == longitude
     expect(page.locator("#appeal-map .leaflet-marker-icon")).to_be_visible()
