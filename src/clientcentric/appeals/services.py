@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
-from clientcentric.core.process_cache import KeyedProcessCache
+from clientcentric.core import audit, rows
+from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
 from . import classification, needs, plain_russian, policies, routing
@@ -100,9 +100,11 @@ _FROM_THE_AUTHOR = {
 }  # fmt: skip
 _COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
 
-_agencies_by_name = KeyedProcessCache(lambda name: Agency.objects.filter(name=name).first()).invalidate_on(
-    Agency
-)
+# Agencies are a short list, read whole: the model predicts names that may name no agency here, and each such
+# miss would otherwise be a query at every intake.
+_agencies_by_name = ProcessCache(
+    lambda: {agency.name: agency for agency in Agency.objects.all()}
+).invalidate_on(Agency)
 
 
 def receive_appeal(
@@ -128,16 +130,16 @@ def receive_appeal(
     # so a first-time appeal costs no lookup.
     _validate(data, author)
     try:
-        with transaction.atomic():
-            appeal = _register(
-                data,
-                author,
-                source,
-                idempotency_key,
-                registered_at or timezone.now(),
-                default_executor,
-                recorded_by or author,
-            )
+        # Atomic by itself: the appeal and its first rows are written together or not at all (core/rows.py).
+        appeal = _register(
+            data,
+            author,
+            source,
+            idempotency_key,
+            registered_at or timezone.now(),
+            default_executor,
+            recorded_by or author,
+        )
     except IntegrityError:
         # A concurrent retry with the same key (or a replayed channel message) won the race: answer with it.
         existing = _by_key(source, author, idempotency_key) if idempotency_key else None
@@ -188,13 +190,13 @@ def _register(
     )
     confident = prediction.confidence >= settings.CLIENTCENTRIC_ROUTING_THRESHOLD
     if executor is None and prediction.executor and confident:
-        executor = _agencies_by_name.get(prediction.executor)
+        executor = _agencies_by_name.get().get(prediction.executor)
     if executor is None and source is not None and source.agency_id:
         executor = source.agency
     if executor is None and default_executor is not None:
         executor = default_executor
     status = Status.REGISTERED if executor is not None else Status.NEEDS_ROUTING
-    need_id, life_situation_id = needs.for_topic(topic)
+    topic_need = needs.for_topic(topic)
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
     appeal = Appeal(
@@ -210,8 +212,8 @@ def _register(
         latitude=_coordinate(data.latitude),
         longitude=_coordinate(data.longitude),
         topic=topic,
-        need_id=need_id,
-        life_situation_id=life_situation_id,
+        need=topic_need.need,
+        life_situation=topic_need.life_situation,
         executor=executor,
         status=status,
         registered_at=now,
@@ -226,16 +228,20 @@ def _register(
     # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the
     # rest was computed here, related rows were just read, and uniqueness is the database's job.
     appeal.clean_fields(exclude=_COMPUTED_FIELDS)
-    appeal.save()
-    AppealEvent.objects.create(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered."))
-    audit.record(
-        actor,
-        "appeals.appeal_received",
+    rows.insert_with_dependents(
         appeal,
-        channel=data.channel,
-        kind=data.kind,
-        executor=executor.code if executor else "",
-        rule=rule.pk if rule else None,
+        lambda appeal: [
+            AppealEvent(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered.")),
+            audit.entry(
+                actor,
+                "appeals.appeal_received",
+                appeal,
+                channel=data.channel,
+                kind=data.kind,
+                executor=executor.code if executor else "",
+                rule=rule.pk if rule else None,
+            ),
+        ],
     )
     return appeal
 
@@ -282,9 +288,9 @@ def take(appeal: Appeal, *, operator) -> Appeal:
 @transaction.atomic
 def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> Appeal:
     """A human router's decision; it also becomes a training example for the classifier."""
-    need_id, life_situation_id = needs.for_topic(topic)
+    topic_need = needs.for_topic(topic)
     Appeal.objects.filter(pk=appeal.pk).update(
-        executor=executor, topic=topic, need_id=need_id, life_situation_id=life_situation_id
+        executor=executor, topic=topic, need=topic_need.need, life_situation=topic_need.life_situation
     )
     appeal.refresh_from_db()
     TrainingExample.objects.create(

@@ -1,0 +1,85 @@
+"""Insert a new row and the rows that point at it as one unit, in as few round trips as the database allows.
+
+Registering an appeal writes three rows (the appeal, its first history event, its audit event). Done as three
+`save()` calls inside `transaction.atomic()` that is five round trips to PostgreSQL (BEGIN, three INSERTs,
+COMMIT), and at hundreds of appeals a second the round trips cost more CPU, on both sides, than the rows
+themselves. On PostgreSQL this module takes the parent's key from its sequence first and then writes all the rows
+in one statement (a data-modifying WITH), which PostgreSQL runs atomically: two round trips, no transaction to
+open or close. Elsewhere (SQLite) it saves them one by one inside one transaction. Either way all rows are
+written or none, and the usual pre_save/post_save signals are sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+
+from django.db import connections, router, transaction
+from django.db.models import Model, signals
+from django.db.models.sql import InsertQuery
+
+
+def insert_with_dependents(parent: Model, dependents: Callable[[Model], Iterable[Model]]) -> list[Model]:
+    """Insert `parent` (a new row) and the new rows `dependents(parent)` builds once the parent has its key.
+
+    Returns the dependent rows, saved. An IntegrityError from any row leaves no row written.
+    """
+    using = router.db_for_write(type(parent), instance=parent)
+    connection = connections[using]
+    try:
+        if connection.vendor != "postgresql":
+            with transaction.atomic(using=using):
+                parent.save(force_insert=True, using=using)
+                rows = list(dependents(parent))
+                for row in rows:
+                    row.save(force_insert=True, using=using)
+            return rows
+        parent.pk = _next_key(connection, parent)
+        rows = list(dependents(parent))
+        # Inside a caller's transaction a savepoint keeps a failed statement from aborting the caller's other work.
+        with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
+            _insert_in_one_statement(connection, using, [parent, *rows])
+        return rows
+    except Exception:
+        parent.pk = None
+        parent._state.adding = True
+        raise
+
+
+def _next_key(connection, row: Model) -> int:
+    meta = row._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
+        return cursor.fetchone()[0]
+
+
+def _insert_in_one_statement(connection, using: str, rows: list[Model]) -> None:
+    for row in rows:
+        signals.pre_save.send(sender=type(row), instance=row, raw=False, using=using, update_fields=None)
+    parts, params = [], []
+    for position, row in enumerate(rows):
+        meta = row._meta
+        fields = [
+            field for field in meta.local_concrete_fields if not (field is meta.auto_field and row.pk is None)
+        ]
+        query = InsertQuery(type(row))
+        query.insert_values(fields, [row])
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = [meta.pk]
+        [(sql, row_params)] = compiler.as_sql()
+        parts.append(f"row{position} AS ({sql})")
+        params.extend(row_params)
+    keys = ", ".join(
+        f"(SELECT {connection.ops.quote_name(row._meta.pk.column)} FROM row{position})"
+        for position, row in enumerate(rows)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {keys}", params)
+        for row, key in zip(rows, cursor.fetchone(), strict=True):
+            row.pk = key
+            row._state.adding = False
+            row._state.db = using
+    for row in rows:
+        signals.post_save.send(
+            sender=type(row), instance=row, created=True, update_fields=None, raw=False, using=using
+        )
