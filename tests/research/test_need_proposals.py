@@ -223,3 +223,28 @@ def test_cli_and_beat_task(registry, capsys, settings):
     # The beat task's body, run in-process (no worker beside the tests).
     assert tasks.propose_need_statuses() == {"created": 0, "refreshed": 1, "withdrawn": 0}
     assert "research-propose-need-statuses" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_satisfaction_by_need_equals_each_need_alone_in_two_queries(
+    registry, agency, django_assert_num_queries
+):
+    from clientcentric.feedback import selectors
+    from clientcentric.feedback.models import Source
+
+    met, in_progress = registry["met"], registry["in_progress"]
+    # The service meets both needs: its office ratings count once for each.
+    registry_services.save_need(
+        in_progress, life_situations=[registry["pension"]], services=[registry["service"]]
+    )
+    office_ratings(agency, registry["service"], [5, 5, 4, 2, 1])
+    NeedTopic.objects.create(topic="Пенсия не пришла", need=met)
+    write_appeals(2)
+    for appeal, level in zip(appeals.Appeal.objects.order_by("pk"), (5, 1), strict=True):
+        feedback._store(Rating(satisfaction=level), source=Source.INVITATION, appeal=appeal)
+    codes = [met.code, in_progress.code, "no-such-need"]
+    with django_assert_num_queries(3):  # the instrument, then one grouped query per path
+        together = selectors.satisfaction_by_need(codes)
+    alone = {code: selectors.satisfaction_for_needs([code]) for code in codes}
+    assert together == alone
+    assert together[met.code] == {"satisfied": 4, "rated": 7}
+    assert together[in_progress.code] == {"satisfied": 3, "rated": 5}

@@ -1,9 +1,6 @@
 """Server-drawn SVG charts (Altair → Vega-Lite → vl-convert): readable without JavaScript, cached by the
 figures' hash, with a text alternative written from the same figures."""
 
-import hashlib
-import json
-
 import altair as alt
 
 from clientcentric.core.charts import render_svg
@@ -76,12 +73,6 @@ def funnel_of(units: dict[str, tuple[int, int]]) -> metrics.Funnel:
 def funnel_svg(result: metrics.Funnel, title: str) -> str:
     """Share satisfied against the number of answers, with the 95 % and 99.8 % limits around the overall
     share (a funnel plot, measurement.md §6.5): units outside the limits differ by more than chance."""
-    payload = {
-        "overall": result.overall,
-        "points": [(str(p.key), p.positive, p.n) for p in result.points],
-        "title": title,
-    }
-    key = "feedback:funnel:" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     largest = max((p.n for p in result.points), default=10)
     smallest = max(2, min((p.n for p in result.points), default=2) // 2)
     steps = 80
@@ -136,7 +127,7 @@ def funnel_svg(result: metrics.Funnel, title: str) -> str:
         )
     )
     chart = (low + high + centre + dots).properties(width=480, height=300, title=title)
-    return render_svg(chart, cache_key=key)
+    return render_svg(chart)
 
 
 def funnel_text(result: metrics.Funnel) -> str:

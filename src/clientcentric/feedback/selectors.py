@@ -219,6 +219,29 @@ def satisfaction_for_needs(codes, *, since=None, until=None, instrument: Instrum
     return _top_two_box(_distinct(answers))
 
 
+def satisfaction_by_need(codes, *, since=None, until=None, instrument: Instrument | None = None) -> dict:
+    """{need code: {"satisfied", "rated"}} for the same answers `satisfaction_for_needs` counts for each code alone,
+    in two grouped queries whatever the number of needs."""
+    codes = list(codes)
+    answers = _satisfaction_answers(instrument, since, until)
+    through_appeal = _top_two_box(
+        answers.filter(response__appeal__need__code__in=codes), "response__appeal__need__code"
+    )
+    # A service meets each of its needs once, so grouping by need counts an answer at most once per need.
+    through_service = _top_two_box(
+        answers.filter(response__appeal__isnull=True, response__service__needs__code__in=codes),
+        "response__service__needs__code",
+    )
+    totals = {}
+    for code in codes:
+        parts = [part for part in (through_appeal.get(code), through_service.get(code)) if part]
+        totals[code] = {
+            "satisfied": sum(part["satisfied"] for part in parts),
+            "rated": sum(part["rated"] for part in parts),
+        }
+    return totals
+
+
 def _distinct(answers):
     # Joins through service → needs → life situations can repeat an answer; re-select by id to count it once.
     from .models import Answer

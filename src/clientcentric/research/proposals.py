@@ -33,7 +33,7 @@ from clientcentric.registry.models import Need, NeedStatus
 
 from . import services
 from .models import NeedStatusProposal
-from .satisfaction import live_satisfaction_for_needs
+from .satisfaction import live_satisfaction_by_need
 
 DEFAULTS = {
     "window_days": 90,
@@ -76,11 +76,16 @@ def figures_for(needs: list[Need], since) -> dict[int, Figures]:
         .values_list("need", "n")
     )
     unmet = _unmet_counts(since)
-    out = {}
-    for need in needs:
-        rating = live_satisfaction_for_needs([need.code], since=since)
-        out[need.pk] = Figures(appeals.get(need.pk, 0), unmet.get(need.pk, 0), rating.satisfied, rating.rated)
-    return out
+    ratings = live_satisfaction_by_need([need.code for need in needs], since=since)
+    return {
+        need.pk: Figures(
+            appeals.get(need.pk, 0),
+            unmet.get(need.pk, 0),
+            ratings[need.code].satisfied,
+            ratings[need.code].rated,
+        )
+        for need in needs
+    }
 
 
 def _interval(fig: Figures):

@@ -62,3 +62,15 @@ def live_satisfaction_for_needs(need_codes: list[str], *, since=None, until=None
         rated=result["rated"] if result else 0,
         source="feedback",
     )
+
+
+def live_satisfaction_by_need(need_codes: list[str], *, since=None, until=None) -> dict[str, Satisfaction]:
+    """`live_satisfaction_for_needs` for each code alone, computed together."""
+    selectors = _feedback_selectors()
+    rows = selectors.satisfaction_by_need(need_codes, since=since, until=until) if selectors else {}
+    empty = {"satisfied": 0, "rated": 0}
+    return {
+        code: Satisfaction(satisfied=row["satisfied"], rated=row["rated"], source="feedback")
+        for code in need_codes
+        for row in [rows.get(code, empty)]
+    }
