@@ -64,6 +64,7 @@ def test_client_changes_subscriptions_and_hears_by_sms(page, demo_site, settings
     assert sms["to"] == "+79001234567" and "Новая услуга" in sms["text"]
     unsubscribe = re.search(r"https?://\S+/unsubscribe/\S+/", sms["text"]).group(0)
     page.goto(demo_site + "/unsubscribe/" + unsubscribe.split("/unsubscribe/")[1])
+    page.get_by_role("button", name=re.compile("^(Отписаться|Unsubscribe)$")).click()
     expect(page.get_by_role("heading")).to_contain_text(re.compile("отписались|unsubscribed"))
     page.get_by_role("link", name=re.compile("Изменить, что и куда|Change what you receive")).click()
     expect(page.get_by_label(re.compile("Новости реестра|News of the registry"))).not_to_be_checked()

@@ -108,11 +108,16 @@ def subscribed(people):
 @pytest.mark.django_db
 def test_the_unsubscribe_link_removes_only_its_topic_and_is_idempotent(client, subscribed):
     url = services.unsubscribe_url(subscribed.pk, "registry.news").removeprefix("https://portal.example.ru")
-    first = client.get(url)
+    # Opening the link (a person, or a mail scanner following every link) only asks.
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Отписаться?" in asked.text and 'method="post"' in asked.text
+    assert sorted(subscribed.topics.values_list("topic", flat=True)) == ["appeals.status", "registry.news"]
+    first = client.post(url, {"confirm": "1"})
     assert first.status_code == 200 and "Мы больше не будем присылать" in first.text
     assert list(subscribed.topics.values_list("topic", flat=True)) == ["appeals.status"]
-    again = client.get(url)
+    again = client.post(url, {"confirm": "1"})
     assert again.status_code == 200 and "уже отписаны" in again.text
+    assert "уже отписаны" in client.get(url).text
     assert list(subscribed.topics.values_list("topic", flat=True)) == ["appeals.status"]
 
 
@@ -123,8 +128,8 @@ def test_a_forged_or_tampered_link_is_a_clear_400_and_changes_nothing(client, su
     )
     genuine = services.unsubscribe_token(subscribed.pk, "appeals.status")
     for token in (forged, genuine[:-2] + "xx", "garbage"):
-        answer = client.get(f"/unsubscribe/{token}/")
-        assert answer.status_code == 400 and "Ссылка для отписки недействительна" in answer.text
+        for answer in (client.get(f"/unsubscribe/{token}/"), client.post(f"/unsubscribe/{token}/")):
+            assert answer.status_code == 400 and "Ссылка для отписки недействительна" in answer.text
     assert SubscriptionTopic.objects.filter(subscription=subscribed).count() == 2
 
 

@@ -205,14 +205,30 @@ class Unsubscribed:
         return topics.label(self.topic, self.key)
 
 
-@transaction.atomic
-def unsubscribe(token: str) -> Unsubscribed:
-    """Idempotent: a replayed link finds nothing left to remove and says so. A forged one raises BadSignature."""
+def _read_unsubscribe_token(token: str) -> tuple[int, str, str]:
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     if not isinstance(data, dict) or not {"s", "t", "k"} <= data.keys():
         raise signing.BadSignature("unexpected payload")
-    subscription = Subscription.objects.select_for_update().filter(pk=data["s"]).first()
-    topic, key = str(data["t"]), str(data["k"])
+    return data["s"], str(data["t"]), str(data["k"])
+
+
+def unsubscribe_preview(token: str) -> Unsubscribed:
+    """What the link would unsubscribe from, changing nothing (the page a person confirms). BadSignature if forged."""
+    subscription_id, topic, key = _read_unsubscribe_token(token)
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return Unsubscribed(None, topic, key, False)
+    rows = (
+        subscription.topics.all() if topic == topics.ALL else subscription.topics.filter(topic=topic, key=key)
+    )
+    return Unsubscribed(subscription, topic, key, rows.exists())
+
+
+@transaction.atomic
+def unsubscribe(token: str) -> Unsubscribed:
+    """Idempotent: a replayed link finds nothing left to remove and says so. A forged one raises BadSignature."""
+    subscription_id, topic, key = _read_unsubscribe_token(token)
+    subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
     if subscription is None:
         return Unsubscribed(None, topic, key, False)
     rows = (

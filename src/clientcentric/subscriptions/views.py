@@ -41,11 +41,16 @@ def manage(request):
 @csrf_exempt  # RFC 8058: the mail provider POSTs from outside, without our form or cookie
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
+    # Opening the link only asks: mail scanners and link previews follow every link in a message, and must not
+    # unsubscribe anyone. The person's button and the mail client's one-click (RFC 8058) POST.
     try:
+        if request.method == "GET":
+            preview = services.unsubscribe_preview(token)
+            return render(request, "subscriptions/unsubscribe_confirm.html", {"result": preview})
         result = services.unsubscribe(token)
     except signing.BadSignature:
         return render(request, "subscriptions/unsubscribe_invalid.html", status=400)
-    if request.method == "POST":
+    if request.POST.get("List-Unsubscribe") == "One-Click":
         # One-click from the mail client: the answer is read by a machine, not a person.
         return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
     return render(request, "subscriptions/unsubscribed.html", {"result": result})
