@@ -228,3 +228,18 @@ def test_cli_registers_a_webhook_and_a_client(housing, monkeypatch, capsys):
     call_command("appeals", "add-client", "Система 112", "--agency", housing.code)
     out = capsys.readouterr().out
     assert "/api/v1/social/telegram/" in out and "Система 112: " in out
+
+
+def test_the_ingest_mail_command_reports_and_exits_1_while_a_message_is_left_unread(
+    tmp_path, settings, lift_rule, capsys
+):
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    box = mailbox.Maildir(tmp_path / "inbox", create=True)
+    box.add(make_mail(attach=False))
+    box.add(b"this is not an e-mail at all")
+    with pytest.raises(SystemExit) as stop:
+        call_command("appeals", "ingest-mail", "--maildir", str(tmp_path / "inbox"))
+    out = capsys.readouterr()
+    assert stop.value.code == 1 and "registered 1, already registered 0, left unread 1" in out.out
+    assert Appeal.objects.count() == 1

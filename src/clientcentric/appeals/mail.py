@@ -5,12 +5,12 @@ is reported, so nothing is lost and a re-run picks it up again.
 """
 
 import email
-import imaplib
-import mailbox
 from dataclasses import dataclass, field
 from email import policy
 
 from django.core.exceptions import ValidationError
+
+from clientcentric.core import mailboxes
 
 from . import channels, services
 
@@ -40,46 +40,30 @@ def _receive(raw: bytes, key: str, run: MailRun) -> bool:
 
 def ingest_maildir(path: str) -> MailRun:
     run = MailRun()
-    box = mailbox.Maildir(path, factory=None, create=False)
-    for key in list(box.iterkeys()):
-        message = box[key]
-        if "S" in message.get_flags():
-            continue
-        if _receive(message.as_bytes(), key, run):
-            message.set_subdir("cur")
-            message.add_flag("S")
-            box[key] = message
+    mailboxes.read_maildir(path, lambda raw, key: _receive(raw, key, run))
     return run
 
 
-def ingest_imap(
-    *,
-    host: str,
-    user: str,
-    password: str,
-    folder: str = "INBOX",
-    port: int | None = None,
-    ssl: bool = True,
-    connection_factory=None,
-) -> MailRun:
+def ingest_imap(*, host: str, user: str, password: str, **options) -> MailRun:
+    """`options`: folder, port, ssl, connection_factory (see core.mailboxes.read_imap)."""
     run = MailRun()
-    factory = connection_factory or (imaplib.IMAP4_SSL if ssl else imaplib.IMAP4)
-    connection = factory(host, port) if port else factory(host)
-    try:
-        connection.login(user, password)
-        connection.select(folder)
-        _status, found = connection.uid("SEARCH", None, "UNSEEN")
-        for uid in (found[0] or b"").split():
-            _status, parts = connection.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((part[1] for part in parts if isinstance(part, tuple)), None)
-            if raw is None:
-                run.failed.append((uid.decode(), "empty fetch"))
-                continue
-            if _receive(raw, uid.decode(), run):
-                connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-    finally:
-        try:
-            connection.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
+    mailboxes.read_imap(
+        lambda raw, key: _receive(raw, key, run),
+        host=host,
+        user=user,
+        password=password,
+        on_empty=lambda key: run.failed.append((key, "empty fetch")),
+        **options,
+    )
+    return run
+
+
+def ingest_from_options(options: dict) -> MailRun:
+    """The mailbox named on the command line (core.mailboxes.add_arguments)."""
+    run = MailRun()
+    mailboxes.read_from_options(
+        options,
+        lambda raw, key: _receive(raw, key, run),
+        on_empty=lambda key: run.failed.append((key, "empty fetch")),
+    )
     return run

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from clientcentric.appeals import training
+from clientcentric.core import mailboxes
 
 
 class Command(BaseCommand):
@@ -24,18 +25,7 @@ class Command(BaseCommand):
         mail = sub.add_parser(
             "ingest-mail", help="Register appeals from a Maildir folder or an IMAP mailbox."
         )
-        source = mail.add_mutually_exclusive_group(required=True)
-        source.add_argument("--maildir")
-        source.add_argument("--imap-host")
-        mail.add_argument("--imap-user", default="")
-        mail.add_argument(
-            "--imap-password-env",
-            default="CLIENTCENTRIC_IMAP_PASSWORD",
-            help="Environment variable holding the password (never on the command line).",
-        )
-        mail.add_argument("--imap-folder", default="INBOX")
-        mail.add_argument("--imap-port", type=int)
-        mail.add_argument("--no-ssl", action="store_true")
+        mailboxes.add_arguments(mail)
         client = sub.add_parser(
             "add-client", help="Register an integrating system and print its API token once."
         )
@@ -98,21 +88,9 @@ class Command(BaseCommand):
         self.stdout.write(f"webhook: /api/v1/social/{account.network}/{account.pk}")
 
     def _ingest_mail(self, options):
-        import os
-
         from clientcentric.appeals import mail
 
-        if options["maildir"]:
-            run = mail.ingest_maildir(options["maildir"])
-        else:
-            run = mail.ingest_imap(
-                host=options["imap_host"],
-                user=options["imap_user"],
-                password=os.environ.get(options["imap_password_env"], ""),
-                folder=options["imap_folder"],
-                port=options["imap_port"],
-                ssl=not options["no_ssl"],
-            )
+        run = mail.ingest_from_options(options)
         for key, why in run.failed:
             self.stderr.write(f"{key}: {why}")
         self.stdout.write(

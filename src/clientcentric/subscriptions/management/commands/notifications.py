@@ -1,11 +1,12 @@
 import json
+import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clientcentric.core import notifications
+from clientcentric.core import mailboxes, notifications
 
-from ... import services
+from ... import mail, services
 
 
 class Command(BaseCommand):
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         sub.add_parser("stats", help="Messages per state and the oldest one still waiting (JSON).")
         digest = sub.add_parser("digest", help="Fold held messages into one digest per person and channel.")
         digest.add_argument("--frequency", choices=["daily", "weekly"], required=True)
+        unsubscribes = sub.add_parser(
+            "ingest-unsubscribes",
+            help="Unsubscribe people who wrote to the List-Unsubscribe mailto (a Maildir folder or an IMAP mailbox).",
+        )
+        mailboxes.add_arguments(unsubscribes)
         publish = sub.add_parser("publish", help="Tell the followers of a topic, e.g. registry news.")
         publish.add_argument("event", help="Event code, e.g. registry.news")
         publish.add_argument("--topic", required=True, help="Topic code, e.g. registry.news or kb.updates")
@@ -32,6 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(counts))
         elif action == "stats":
             self.stdout.write(json.dumps(notifications.stats()))
+        elif action == "ingest-unsubscribes":
+            self._ingest_unsubscribes(options)
         elif action == "digest":
             made = services.send_digests(options["frequency"])
             self.stdout.write(json.dumps({"digests": made}))
@@ -49,3 +57,15 @@ class Command(BaseCommand):
                     "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
                 ) from None
             self.stdout.write(json.dumps({"messages": count}))
+
+    def _ingest_unsubscribes(self, options):
+        run = mail.read_from_options(options)
+        for key, why in run.failed:
+            self.stderr.write(f"{key}: {why}")
+        self.stdout.write(
+            json.dumps(
+                {"unsubscribed": run.unsubscribed, "already": run.already, "left_unread": len(run.failed)}
+            )
+        )
+        if run.failed:
+            sys.exit(1)
