@@ -102,11 +102,9 @@ local function body()
   local text = texts[math.random(#texts)]
   local district = districts[math.random(#districts)]
   local house = math.random(1, 150)
-  -- A point on a 1/64-degree grid (~1.7 km). Finer points are refused today: the API takes latitude/longitude as
-  -- floats, the model's DecimalField(max_digits=9, decimal_places=6) turns 59.912345 into Decimal("59.9123450")
-  -- (9 significant digits, 7 decimal places) and full_clean answers 422. Dyadic values on this grid convert exactly.
-  local lat = 59.84375 + math.random(0, 14) / 64
-  local lon = 30.203125 + math.random(0, 20) / 64
+  -- A point anywhere in the city, to the micro-degree (the API keeps six decimal places).
+  local lat = 59.84 + math.random(0, 220000) / 1e6
+  local lon = 30.20 + math.random(0, 320000) / 1e6
   return string.format(
     '{"text": "%s Адрес: %s, дом %d. Район: %s.", "district": "%s", "address": "Санкт-Петербург, %s, д. %d", ' ..
       '"contact_name": "%s", "contact_email": "user%d@example.ru", "latitude": %.6f, "longitude": %.6f}',
