@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from functools import lru_cache
 
 from django.db import connections, router, transaction
 from django.db.models import Model, signals
@@ -47,10 +48,18 @@ def insert_with_dependents(parent: Model, dependents: Callable[[Model], Iterable
 
 
 def _next_key(connection, row: Model) -> int:
-    meta = row._meta
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
+        cursor.execute(_next_key_sql(connection.alias, row._meta.db_table, row._meta.pk.column))
         return cursor.fetchone()[0]
+
+
+@lru_cache(maxsize=64)
+def _next_key_sql(alias: str, table: str, column: str) -> str:
+    # A statement without parameters: binding them costs the client more than the database's whole answer.
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        sequence = cursor.fetchone()[0]
+    return "SELECT nextval('{}')".format(sequence.replace("'", "''"))
 
 
 def _insert_in_one_statement(connection, using: str, rows: list[Model]) -> None:
