@@ -52,7 +52,6 @@ def ingest_imap(*, host: str, user: str, password: str, **options) -> MailRun:
         host=host,
         user=user,
         password=password,
-        on_empty=lambda key: run.failed.append((key, "empty fetch")),
         **options,
     )
     return run
@@ -64,6 +63,5 @@ def ingest_from_options(options: dict) -> MailRun:
     mailboxes.read_from_options(
         options,
         lambda raw, key: _receive(raw, key, run),
-        on_empty=lambda key: run.failed.append((key, "empty fetch")),
     )
     return run

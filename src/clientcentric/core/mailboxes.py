@@ -38,7 +38,6 @@ def read_imap(
     port: int | None = None,
     ssl: bool = True,
     connection_factory=None,
-    on_empty: Callable[[str], None] = lambda key: None,
 ) -> None:
     factory = connection_factory or (imaplib.IMAP4_SSL if ssl else imaplib.IMAP4)
     connection = factory(host, port) if port else factory(host)
@@ -48,10 +47,8 @@ def read_imap(
         _status, found = connection.uid("SEARCH", None, "UNSEEN")
         for uid in (found[0] or b"").split():
             _status, parts = connection.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((part[1] for part in parts if isinstance(part, tuple)), None)
-            if raw is None:
-                on_empty(uid.decode())
-                continue
+            # An empty fetch goes to the handler as an empty message: it refuses it, and it stays unread.
+            raw = next((part[1] for part in parts if isinstance(part, tuple)), b"")
             if handle(raw, uid.decode()):
                 connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
     finally:
@@ -77,7 +74,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-ssl", action="store_true")
 
 
-def read_from_options(options: dict, handle: Handler, *, on_empty: Callable[[str], None]) -> None:
+def read_from_options(options: dict, handle: Handler) -> None:
     """Read the mailbox `add_arguments` described on the command line."""
     if options["maildir"]:
         read_maildir(options["maildir"], handle)
@@ -90,5 +87,4 @@ def read_from_options(options: dict, handle: Handler, *, on_empty: Callable[[str
         folder=options["imap_folder"],
         port=options["imap_port"],
         ssl=not options["no_ssl"],
-        on_empty=on_empty,
     )

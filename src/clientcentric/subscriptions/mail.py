@@ -66,6 +66,5 @@ def read_from_options(options: dict) -> UnsubscribeRun:
     mailboxes.read_from_options(
         options,
         lambda raw, key: _handle(raw, key, run),
-        on_empty=lambda key: run.failed.append((key, "empty fetch")),
     )
     return run

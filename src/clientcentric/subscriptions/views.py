@@ -46,7 +46,10 @@ def unsubscribe(request, token: str):
     try:
         if request.method == "GET":
             preview = services.unsubscribe_preview(token)
-            return render(request, "subscriptions/unsubscribe_confirm.html", {"result": preview})
+            page = (
+                "unsubscribe_confirm.html" if preview.changed else "unsubscribed.html"
+            )  # nothing left to stop
+            return render(request, f"subscriptions/{page}", {"result": preview})
         result = services.unsubscribe(token)
     except signing.BadSignature:
         return render(request, "subscriptions/unsubscribe_invalid.html", status=400)
