@@ -365,3 +365,20 @@ def test_incentives_count_among_preventive_measures(bakery, other_business, conf
     assert after["preventive"] == before["preventive"] + 1
     assert after["preventive_parts"]["incentives"] == 1
     assert [r["kind"] for r in after["incentives_by_kind"]] == ["good_faith_mark"]
+
+
+def test_the_command_drafts_the_programme_and_the_summary(fire_type):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("supervision", "programme", "--year", "2027", "--control-type", "fire_safety", stdout=out)
+    assert "fire_safety 2027: programme" in out.getvalue() and "2026-12-20" in out.getvalue()
+    call_command("supervision", "practice", "--year", "2026", stdout=out)
+    assert "fire_safety 2026: 0 events" in out.getvalue()
+    programmes.approve_programme(fire_type.programmes.get(), on=date(2026, 12, 1))
+    with pytest.raises(CommandError, match="fire_safety: "):
+        call_command("supervision", "programme", "--year", "2027", stdout=out)
+    with pytest.raises(ValidationError):
+        programmes.approve_programme(programmes.draft_programme(fire_type, 2025), on=date(2026, 1, 10))

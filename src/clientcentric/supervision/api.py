@@ -118,7 +118,10 @@ def my_event(request, number: str):
 
 
 @router.get(
-    "/me/incentives", response=list[IncentiveOut], auth=django_auth, summary="My good-faith incentives in force"
+    "/me/incentives",
+    response=list[IncentiveOut],
+    auth=django_auth,
+    summary="My good-faith incentives in force",
 )
 def my_incentives(request):
     profile = _profile(request)

@@ -147,10 +147,10 @@ def default_targets(control_type: ControlType, year: int) -> str:
     lines = [
         _("Share of preventive measures among all measures — at least %(target)s %% (%(year)s: %(base)s %%)")
         % {"target": max(50, share), "year": year - 1, "base": share},
-        _("Mandatory preventive visits held — 100 %% of those planned"),
+        _("Mandatory preventive visits held — %(target)s %% of those planned") % {"target": 100},
         _("Businesses with a declaration of compliance in force — at least %(target)s %% (now %(base)s %%)")
         % {"target": min(100, declared_share + 5), "base": declared_share},
-        _("Consultations answered in writing on time — 100 %%"),
+        _("Consultations answered in writing on time — %(target)s %%") % {"target": 100},
     ]
     return "\n".join(lines)
 
@@ -255,7 +255,7 @@ def practice_figures(control_type: ControlType, year: int) -> dict:
         {
             "requirement": row["requirement_id"],
             "act": row["requirement__act__code"],
-            "text": row["requirement__text"][:300],
+            "text": row["requirement__text"][:500],
             "count": row["n"],
         }
         for row in EventCheck.objects.filter(event__in=events, outcome=EventCheck.Outcome.VIOLATED)
