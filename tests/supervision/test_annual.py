@@ -165,7 +165,8 @@ def test_the_inspector_grants_and_withdraws_on_the_desk(client, people, bakery, 
     data |= {"reason": "Без нарушений", "valid_to": "2030-01-01"}
     assert client.post("/supervision/desk/incentives/", data).status_code == 302
     item = Incentive.objects.get()
-    client.post(f"/supervision/desk/incentive/{item.pk}/decide/", {"note": ""})
+    refused = client.post(f"/supervision/desk/incentive/{item.pk}/decide/", {"note": ""})
+    assert refused["Location"] == "/supervision/desk/incentives/"
     item.refresh_from_db()
     assert item.withdrawn_at is None
     client.post(f"/supervision/desk/incentive/{item.pk}/decide/", {"note": "Нарушение"})

@@ -164,6 +164,7 @@ def desk_decide(request, kind, pk):
     accept = request.POST.get("accept") == "1"
     note = request.POST.get("note", "")
     types = _types(request.user)
+    back = "supervision:desk"
     try:
         if kind == "correction":
             obj = get_object_or_404(FactCorrection, pk=pk, control_type__in=types)
@@ -187,14 +188,14 @@ def desk_decide(request, kind, pk):
             event_services.decide_reschedule(obj, accept=accept, note=note, actor=request.user)
         elif kind == "incentive":
             obj = get_object_or_404(Incentive, pk=pk, control_type__in=types)
+            back = "supervision:desk_incentives"
             incentives.withdraw(obj, reason=note, actor=request.user)
-            return _back(request, "supervision:desk_incentives")
         elif kind == "appeal_link":
             obj = get_object_or_404(
                 AppealLink.objects.filter(profile__risk_profiles__control_type__in=types).distinct(), pk=pk
             )
+            back = "supervision:desk_appeal_links"
             complaints.unlink(obj, actor=request.user)
-            return _back(request, "supervision:desk_appeal_links")
         elif kind == "task":
             obj = get_object_or_404(SupervisionTask, pk=pk, control_type__in=types, is_open=True)
             risk.close_task(obj.control_type, obj.profile, obj.kind, obj.key, request.user)
@@ -204,12 +205,7 @@ def desk_decide(request, kind, pk):
         messages.error(request, " ".join(problem.messages))
     else:
         messages.success(request, _("Done."))
-    return redirect("supervision:desk")
-
-
-def _back(request, name):
-    messages.success(request, _("Done."))
-    return redirect(name)
+    return redirect(back)
 
 
 @require_roles(*DESK)
