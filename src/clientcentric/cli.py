@@ -19,6 +19,8 @@ clientcentric business find-candidates                   recompute duplicate/con
 clientcentric business issue-token AGENCY                API token for a developer of requirements
 clientcentric supervision assess [--control-type X]      recompute risk categories (population path)
 clientcentric supervision plan --year Y                  plan the year's control events and preventive visits
+clientcentric supervision programme --year Y             draft the year's prevention programme (KND-3)
+clientcentric supervision practice --year Y              compute the year's law-enforcement practice summary
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 

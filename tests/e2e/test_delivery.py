@@ -37,7 +37,9 @@ def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_cli
     expect(pdf_link).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "delivery_consents_receipts.png"), full_page=True)
     receipt = page.request.get(demo_site + pdf_link.get_attribute("href"))
-    assert receipt.ok and receipt.headers["content-type"] == "application/pdf" and receipt.body()[:5] == b"%PDF-"
+    assert (
+        receipt.ok and receipt.headers["content-type"] == "application/pdf" and receipt.body()[:5] == b"%PDF-"
+    )
 
     body = json.dumps(
         {

@@ -75,3 +75,47 @@ def test_business_sees_its_risk_and_event_and_the_inspector_accepts_its_data(pag
         == 0
     )
     context.close()
+
+
+def test_programmes_practice_incentives_and_complaints(page, browser, supervision_site):
+    from clientcentric.supervision.models import Incentive
+
+    # Anyone: the published programme and practice summary.
+    page.goto(supervision_site + "/supervision/programmes/")
+    main = page.locator("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Программы профилактики и обобщения практики")
+    main.get_by_role("table").first.get_by_role("link").first.click()
+    expect(main.get_by_role("heading", level=1)).to_contain_text("Программа профилактики")
+    expect(main).to_contain_text("Целевые показатели")
+    expect(main).to_contain_text("Доля профилактических мероприятий")
+    page.screenshot(path=f"{SHOTS}/supervision_programme.png", full_page=True)
+    page.goto(supervision_site + "/supervision/programmes/")
+    main.get_by_role("table").nth(1).get_by_role("link").first.click()
+    expect(main).to_contain_text("Чаще всего нарушаемые требования")
+    expect(main).to_contain_text("не назначают ответственного")
+    page.screenshot(path=f"{SHOTS}/supervision_practice.png", full_page=True)
+
+    # The business: its incentives (why, until when) and where its complaints figure comes from.
+    _sign_in(page, supervision_site, "business", "/supervision/")
+    expect(main).to_contain_text("публичная отметка «добросовестный контролируемый»")
+    main.get_by_role("link", name="Федеральный государственный пожарный надзор").click()
+    expect(page.locator("#complaints")).to_contain_text("из 1 обращения на портале за последние 12 месяцев")
+    page.screenshot(path=f"{SHOTS}/supervision_incentives_business.png", full_page=True)
+
+    # The inspector: withdraws the mark of the other demo business with a reason; the desk suggests an appeal.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    inspector = context.new_page()
+    _sign_in(inspector, supervision_site, "inspector-mchs", "/supervision/desk/incentives/")
+    desk = inspector.locator("main")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Меры стимулирования добросовестности")
+    row = desk.get_by_role("row").filter(has_text="публичная отметка").first
+    row.get_by_label("Причина отмены").fill("Выявлено нарушение при наблюдении")
+    row.get_by_role("button", name="Отменить").click()
+    expect(inspector.locator(".messages")).to_contain_text("Готово")
+    expect(desk).to_contain_text("Выявлено нарушение при наблюдении")
+    inspector.screenshot(path=f"{SHOTS}/supervision_desk_incentives.png", full_page=True)
+    assert Incentive.objects.filter(withdrawn_reason="Выявлено нарушение при наблюдении").count() == 1
+    inspector.goto(supervision_site + "/supervision/desk/appeal-links/")
+    expect(desk).to_contain_text("баллоны с газом")  # the suggestion: its text names the café's INN
+    inspector.screenshot(path=f"{SHOTS}/supervision_desk_appeal_links.png", full_page=True)
+    context.close()

@@ -16,6 +16,7 @@ from clientcentric.engines.worktime import (
     WorkSchedule,
     add_calendar_days,
     add_calendar_time,
+    add_working_days,
     add_working_time,
     deadline,
     elapsed,
@@ -378,3 +379,41 @@ def test_a_working_deadline_falls_inside_working_hours(start, duration):
     intervals = OFFICE.utc_intervals(result.date(), shortened=CALENDAR.is_shortened(result.date()))
     assert CALENDAR.is_working_day(result.date())
     assert any(begin < result <= end for begin, end in intervals)
+
+
+# --- add_working_days: date-level periods in working days (248-ФЗ deadlines) ---------------------------
+
+
+def test_add_working_days_skips_the_may_holidays():
+    # 30 April 2026 (Thu): 1 May (Fri) and the weekend are days off; 4, 5, 6 May are working days.
+    assert add_working_days(date(2026, 4, 30), 3, CALENDAR) == date(2026, 5, 6)
+
+
+def test_add_working_days_does_not_count_the_start_day():
+    assert add_working_days(date(2026, 3, 2), 1, CALENDAR) == date(2026, 3, 3)  # Monday → Tuesday
+    assert add_working_days(date(2026, 3, 6), 1, CALENDAR) == date(2026, 3, 10)  # Fri → Tue (9 March off)
+
+
+def test_add_working_days_zero_is_the_start_and_negative_is_refused():
+    assert add_working_days(date(2026, 3, 7), 0, CALENDAR) == date(2026, 3, 7)
+    with pytest.raises(ValueError, match="negative"):
+        add_working_days(date(2026, 3, 2), -1, CALENDAR)
+    with pytest.raises(TypeError):
+        add_working_days(datetime(2026, 3, 2, tzinfo=MSK), 1, CALENDAR)
+
+
+def test_add_working_days_refuses_a_year_the_calendar_does_not_know():
+    last = max(CALENDAR.known_years)
+    with pytest.raises(CalendarYearUnknown) as error:
+        add_working_days(date(last, 12, 28), 10, CALENDAR)
+    assert error.value.year == last + 1
+
+
+@given(st.dates(date(2025, 1, 1), date(2026, 10, 31)), st.integers(0, 40))
+def test_add_working_days_lands_on_a_working_day_after_exactly_n_of_them(start, days):
+    end = add_working_days(start, days, CALENDAR)
+    counted = sum(
+        CALENDAR.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1)
+    )
+    assert counted == days
+    assert days == 0 or CALENDAR.is_working_day(end)

@@ -6,6 +6,7 @@ Control events change status only through the inspector's desk (the workflow); h
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import risk
@@ -14,6 +15,7 @@ from .models import (
     ComplianceDeclaration,
     ControlEvent,
     ControlType,
+    IncentiveKind,
     Material,
     PretrialAppeal,
     SupervisionTask,
@@ -40,7 +42,18 @@ class ControlTypeForm(forms.ModelForm):
             "declaration_min_score",
             "event_hours",
             "event_out_of_pocket",
+            "incentives",
+            "programme_deadline_month",
+            "programme_deadline_day",
         ]
+        widgets = {"incentives": forms.CheckboxSelectMultiple}
+
+    incentives = forms.MultipleChoiceField(
+        label=_("good-faith incentives this type uses"),
+        choices=IncentiveKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean_risk_model_text(self):
         text = self.cleaned_data.get("risk_model_text", "")

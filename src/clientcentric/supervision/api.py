@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 
+from . import incentives
 from .models import ControlEvent
 
 router = Router(tags=["supervision"])
@@ -31,7 +32,17 @@ class RiskProfileOut(Schema):
     criteria_met: list[CriterionOut]
     needs_data: list[dict]
     how_to_lower: list[str]
+    incentive: dict
     assessed_at: datetime
+
+
+class IncentiveOut(Schema):
+    control_type: str
+    kind: str
+    title: str
+    reason: str
+    valid_from: date
+    valid_to: date
 
 
 class EventOut(Schema):
@@ -83,6 +94,7 @@ def my_risk_profiles(request):
             "criteria_met": r.criteria_met,
             "needs_data": r.needs_data,
             "how_to_lower": r.how_to_lower,
+            "incentive": r.incentive,
             "assessed_at": r.assessed_at,
         }
         for r in profile.risk_profiles.select_related("control_type").order_by("control_type__code")
@@ -103,3 +115,24 @@ def my_event(request, number: str):
     return _event_out(
         get_object_or_404(ControlEvent.objects.select_related("control_type"), number=number, profile=profile)
     )
+
+
+@router.get(
+    "/me/incentives",
+    response=list[IncentiveOut],
+    auth=django_auth,
+    summary="My good-faith incentives in force",
+)
+def my_incentives(request):
+    profile = _profile(request)
+    return [
+        {
+            "control_type": i.control_type.code,
+            "kind": i.kind,
+            "title": i.get_kind_display(),
+            "reason": i.reason,
+            "valid_from": i.valid_from,
+            "valid_to": i.valid_to,
+        }
+        for i in incentives.of_business(profile).order_by("control_type__code", "kind")
+    ]

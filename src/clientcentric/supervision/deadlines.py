@@ -11,18 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from clientcentric.appeals.policies import production_calendar
+from clientcentric.engines import worktime
 from clientcentric.engines.worktime import CalendarYearUnknown
 
 
 def add_working_days(start: date, days: int, *, field: str = "deadline") -> date:
-    """The last day of a period of ``days`` working days counted from the day after ``start``."""
-    calendar = production_calendar()
-    day, left = start, days
+    """``engines.worktime.add_working_days`` on the platform's production calendar; a year the calendar does
+    not know becomes a ValidationError on ``field``."""
     try:
-        while left > 0:
-            day += timedelta(days=1)
-            if calendar.is_working_day(day):
-                left -= 1
+        return worktime.add_working_days(start, days, production_calendar())
     except CalendarYearUnknown as error:
         raise ValidationError(
             {
@@ -33,7 +30,6 @@ def add_working_days(start: date, days: int, *, field: str = "deadline") -> date
                 % {"year": error.year}
             }
         ) from None
-    return day
 
 
 def add_calendar_days(start: date, days: int) -> date:

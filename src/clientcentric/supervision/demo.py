@@ -1,6 +1,9 @@
 """Demo supervision on top of the business demo: three types of control from the risk-model files, categories
 for every demo business, a warning, a declaration, materials and algorithms, a control event with an act, an
-order and a pre-trial appeal, an upcoming notified event, next year's plan, and an inspector of МЧС России.
+order and a pre-trial appeal, an upcoming notified event, next year's plan, and an inspector of МЧС России;
+good-faith incentives (one granted by the declaration, a public mark), two appeals on the portal about the demo
+café (one linked, one suggested), next year's prevention programme (approved and published) and this year's
+practice summary (published).
 
 Safe to run again: every piece is looked up by a fixed marker before it is created.
 """
@@ -16,8 +19,20 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, Representative, User
 from clientcentric.accounts.roles import Role
 
-from . import events, prevention, risk, selectors
-from .models import ComplianceAlgorithm, ControlEvent, ControlType, FactCorrection, Material, Warning
+from . import complaints, events, incentives, prevention, programmes, risk, selectors
+from .models import (
+    AppealLink,
+    ComplianceAlgorithm,
+    ControlEvent,
+    ControlType,
+    FactCorrection,
+    Incentive,
+    IncentiveKind,
+    Material,
+    PracticeSummary,
+    PreventionProgramme,
+    Warning,
+)
 
 # risk-model file stem -> (agency code, name, short name, level, the acts' «type of control»)
 TYPES = {
@@ -44,6 +59,26 @@ TYPES = {
     ),
 }
 INSPECTOR = ("inspector-mchs", "Орлов", "Павел")
+# The incentives each type's положение provides (248-ФЗ art. 48).
+INCENTIVES = {
+    "fire_safety": [
+        IncentiveKind.LOWER_FOR_DECLARATION,
+        IncentiveKind.LOWER_FOR_CLEAN_RECORD,
+        IncentiveKind.GOOD_FAITH_MARK,
+        IncentiveKind.PRIORITY_CONSULTATION,
+    ],
+    "labour": [IncentiveKind.LOWER_FOR_DECLARATION, IncentiveKind.GOOD_FAITH_MARK],
+    "landscaping": [IncentiveKind.LOWER_FOR_DECLARATION, IncentiveKind.PRIORITY_CONSULTATION],
+}
+COMPLAINTS = (
+    "В кафе-магазине на первом этаже эвакуационный выход третий день заставлен коробками с товаром.",
+    "Кафе-магазин (ИНН {inn}) хранит баллоны с газом прямо в торговом зале, рядом с выходом.",
+)
+PRACTICE_TEXT = (
+    "Чаще всего контролируемые лица не назначают ответственного за пожарную безопасность и загромождают "
+    "эвакуационные пути. Орган дополнит памятку для малого бизнеса и проведёт публичное обсуждение "
+    "типовых нарушений в первом квартале."
+)
 EVENT_BASIS = "Плановая документарная проверка (демонстрация)"
 UPCOMING_BASIS = "Плановая выездная проверка (демонстрация)"
 WARNING_INFO = "Обращение посетителя кафе: эвакуационный выход загромождён тарой (демонстрация)."
@@ -71,9 +106,11 @@ def _types() -> dict[str, ControlType]:
         if path.stem not in TYPES:
             continue
         code, name, short, level, act_type = TYPES[path.stem]
-        out[path.stem] = risk.sync_control_type(
-            path, agency=_agency(code, name, short, level), act_control_type=act_type
-        )
+        ct = risk.sync_control_type(path, agency=_agency(code, name, short, level), act_control_type=act_type)
+        if not ct.incentives:
+            ct.incentives = [str(k) for k in INCENTIVES.get(path.stem, [])]
+            ct.save(update_fields=["incentives"])
+        out[path.stem] = ct
     return out
 
 
@@ -226,6 +263,9 @@ def load(password: str = "demo-2026") -> str:
         )
         events.notify(upcoming, actor=inspector)
     planned = events.plan_year(fire, today.year + 1)
+    _incentives(profile, types, inspector)
+    _complaints(profile, inspector)
+    _annual_documents(fire, labour, inspector)
     risk.assess_profile(profile, fire)
     return (
         "Supervision: types of control "
@@ -233,3 +273,82 @@ def load(password: str = "demo-2026") -> str:
         + f"; plan {today.year + 1}: {planned['events']} events, {planned['visits']} visits; "
         + f"inspector account {INSPECTOR[0]}"
     )
+
+
+def _incentives(profile, types, inspector) -> None:
+    """The public mark for the café under labour control (its record there is clean), and one for another
+    demo business under fire safety; the labour declaration granted its own incentive by itself."""
+    today = timezone.localdate()
+    labour = types.get("labour")
+    wanted = [(profile, labour)] if labour else []
+    other = (
+        profile.__class__.objects.exclude(pk=profile.pk)
+        .filter(risk_profiles__control_type=types["fire_safety"])
+        .order_by("pk")
+        .first()
+    )
+    if other is not None:
+        wanted.append((other, types["fire_safety"]))
+    for who, ct in wanted:
+        if Incentive.objects.filter(
+            profile=who, control_type=ct, kind=IncentiveKind.GOOD_FAITH_MARK
+        ).exists():
+            continue
+        incentives.grant(
+            who,
+            ct,
+            IncentiveKind.GOOD_FAITH_MARK,
+            reason="Три года без нарушений обязательных требований, предписания исполнены в срок",
+            valid_to=today.replace(month=12, day=31, year=today.year + 1),
+            actor=inspector,
+        )
+
+
+def _complaints(profile, inspector) -> None:
+    """Two appeals on the portal about the café: the inspector linked the first; the second names the INN
+    and waits on the desk as a suggestion."""
+    from clientcentric.appeals import services as appeal_services
+    from clientcentric.appeals.models import Appeal
+
+    inn = profile.business.inn
+    texts = [t.format(inn=inn) for t in COMPLAINTS]
+    for text in texts:
+        if not Appeal.objects.filter(text=text).exists():
+            appeal_services.receive_appeal(
+                appeal_services.AppealInput(
+                    channel="portal", text=text, contact_email="sosed@example.ru", contact_name="Соседка"
+                )
+            )
+    first = Appeal.objects.filter(text=texts[0]).first()
+    if first is not None and not AppealLink.objects.filter(appeal=first, profile=profile).exists():
+        complaints.link(
+            first.number,
+            inn,
+            note="Описан кафе-магазин по адресу объекта; проверено по фотографии",
+            actor=inspector,
+        )
+
+
+def _annual_documents(fire, labour, inspector) -> None:
+    """Next year's programme of fire safety approved and published, labour's still a draft; this year's
+    practice summary of fire safety published."""
+    today = timezone.localdate()
+    year = today.year + 1
+    if not PreventionProgramme.objects.filter(control_type=fire, year=year).exists():
+        programme = programmes.draft_programme(fire, year, actor=inspector)
+        programmes.edit_programme(
+            programme,
+            text="Основные риски — загромождение эвакуационных путей и неисправные системы оповещения на "
+            "объектах общественного питания и торговли. Цель — чтобы каждый контролируемый знал свои "
+            "требования и мог пройти самообследование до плановой проверки.",
+            targets=programme.targets,
+            actor=inspector,
+        )
+        programmes.approve_programme(programme, actor=inspector)  # after 20 December it is flagged late
+        programmes.publish_programme(programme, actor=inspector)
+    if labour and not PreventionProgramme.objects.filter(control_type=labour, year=year).exists():
+        programmes.draft_programme(labour, year)
+    if not PracticeSummary.objects.filter(control_type=fire, year=today.year).exists():
+        summary = programmes.generate_summary(fire, today.year, actor=inspector)
+        programmes.edit_summary(summary, text=PRACTICE_TEXT, actor=inspector)
+        programmes.publish_summary(summary, actor=inspector)

@@ -18,17 +18,29 @@ from clientcentric.accounts.roles import Role
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import require_roles
 
+from . import complaints, incentives, prevention, programmes, risk, selectors
 from . import events as event_services
-from . import prevention, risk, selectors
-from .forms import PlanForm, WarningForm
+from .forms import (
+    AnnualDocumentForm,
+    AppealLinkForm,
+    IncentiveForm,
+    PlanForm,
+    ProgrammeForm,
+    SummaryForm,
+    WarningForm,
+)
 from .models import (
+    AppealLink,
     Consultation,
     ControlEvent,
     ControlType,
     EventCheck,
     FactCorrection,
+    Incentive,
     Objection,
+    PracticeSummary,
     PretrialAppeal,
+    PreventionProgramme,
     RescheduleRequest,
     SupervisionTask,
 )
@@ -152,6 +164,7 @@ def desk_decide(request, kind, pk):
     accept = request.POST.get("accept") == "1"
     note = request.POST.get("note", "")
     types = _types(request.user)
+    back = "supervision:desk"
     try:
         if kind == "correction":
             obj = get_object_or_404(FactCorrection, pk=pk, control_type__in=types)
@@ -173,6 +186,16 @@ def desk_decide(request, kind, pk):
         elif kind == "reschedule":
             obj = get_object_or_404(RescheduleRequest, pk=pk, event__control_type__in=types)
             event_services.decide_reschedule(obj, accept=accept, note=note, actor=request.user)
+        elif kind == "incentive":
+            obj = get_object_or_404(Incentive, pk=pk, control_type__in=types)
+            back = "supervision:desk_incentives"
+            incentives.withdraw(obj, reason=note, actor=request.user)
+        elif kind == "appeal_link":
+            obj = get_object_or_404(
+                AppealLink.objects.filter(profile__risk_profiles__control_type__in=types).distinct(), pk=pk
+            )
+            back = "supervision:desk_appeal_links"
+            complaints.unlink(obj, actor=request.user)
         elif kind == "task":
             obj = get_object_or_404(SupervisionTask, pk=pk, control_type__in=types, is_open=True)
             risk.close_task(obj.control_type, obj.profile, obj.kind, obj.key, request.user)
@@ -182,7 +205,7 @@ def desk_decide(request, kind, pk):
         messages.error(request, " ".join(problem.messages))
     else:
         messages.success(request, _("Done."))
-    return redirect("supervision:desk")
+    return redirect(back)
 
 
 @require_roles(*DESK)
@@ -252,3 +275,199 @@ def plan(request):
 @require_GET
 def dashboard(request):
     return render(request, "supervision/dashboard.html", {"data": selectors.dashboard()})
+
+
+# --- good-faith incentives ---------------------------------------------------------------------------
+
+
+def _incentive_kinds(types) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for ct in types:
+        for code, title in incentives.choices_for(ct):
+            seen.setdefault(code, title)
+    return list(seen.items())
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_incentives(request):
+    """Grant a good-faith incentive with a reason; the list of those in force, each with «withdraw»."""
+    types = list(_types(request.user))
+    form = IncentiveForm(request.POST or None, types=types, kinds=_incentive_kinds(types))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        control_type = next(t for t in types if t.pk == data["control_type"])
+        business = BusinessClient.objects.filter(inn=data["inn"].strip()).select_related("profile").first()
+        if business is None or not hasattr(business, "profile"):
+            form.add_error("inn", _("No business with this INN has a profile."))
+        else:
+            try:
+                item = incentives.grant(
+                    business.profile,
+                    control_type,
+                    data["kind"],
+                    reason=data["reason"],
+                    valid_to=data["valid_to"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Incentive «%(kind)s» is granted to %(business)s.")
+                    % {"kind": item.get_kind_display(), "business": business.name},
+                )
+                return redirect("supervision:desk_incentives")
+    rows = (
+        Incentive.objects.filter(control_type__in=types)
+        .select_related("profile__business", "control_type", "declaration", "granted_by", "withdrawn_by")
+        .order_by("withdrawn_at", "-valid_from")[:200]
+    )
+    return render(
+        request,
+        "supervision/desk_incentives.html",
+        {"form": form, "rows": rows, "today": timezone.localdate(), "types": types},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- the annual documents: prevention programme, law-enforcement practice summary --------------------
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_programmes(request):
+    types = list(_types(request.user))
+    form = AnnualDocumentForm(
+        request.POST or None, types=types, initial={"year": timezone.localdate().year + 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        control_type = next(t for t in types if t.pk == data["control_type"])
+        try:
+            if data["document"] == "programme":
+                item = programmes.draft_programme(control_type, data["year"], actor=request.user)
+                target = redirect("supervision:desk_programme", pk=item.pk)
+            else:
+                item = programmes.generate_summary(control_type, data["year"], actor=request.user)
+                target = redirect("supervision:desk_practice", pk=item.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The draft is ready."))
+            return target
+    return render(
+        request,
+        "supervision/desk_programmes.html",
+        {
+            "form": form,
+            "programmes": PreventionProgramme.objects.filter(control_type__in=types).select_related(
+                "control_type"
+            ),
+            "summaries": PracticeSummary.objects.filter(control_type__in=types).select_related(
+                "control_type"
+            ),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_programme(request, pk):
+    item = get_object_or_404(
+        PreventionProgramme.objects.select_related("control_type"),
+        pk=pk,
+        control_type__in=_types(request.user),
+    )
+    form = ProgrammeForm(request.POST or None, initial={"text": item.text, "targets": item.targets})
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "edit":
+                if not form.is_valid():
+                    raise ValidationError(_("Correct the errors below."))
+                programmes.edit_programme(item, actor=request.user, **form.cleaned_data)
+            elif step == "redraft":
+                programmes.draft_programme(item.control_type, item.year, actor=request.user)
+            elif step == "approve":
+                programmes.approve_programme(item, actor=request.user)
+            elif step == "publish":
+                programmes.publish_programme(item, actor=request.user)
+            else:
+                raise ValidationError(_("Unknown step."))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("supervision:desk_programme", pk=pk)
+    item.refresh_from_db()
+    return render(
+        request,
+        "supervision/desk_programme.html",
+        {"item": item, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_practice(request, pk):
+    item = get_object_or_404(
+        PracticeSummary.objects.select_related("control_type"), pk=pk, control_type__in=_types(request.user)
+    )
+    form = SummaryForm(request.POST or None, initial={"text": item.text})
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "edit":
+                if not form.is_valid():
+                    raise ValidationError(_("Correct the errors below."))
+                programmes.edit_summary(item, text=form.cleaned_data["text"], actor=request.user)
+            elif step == "regenerate":
+                programmes.generate_summary(item.control_type, item.year, actor=request.user)
+            elif step == "publish":
+                programmes.publish_summary(item, actor=request.user)
+            else:
+                raise ValidationError(_("Unknown step."))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("supervision:desk_practice", pk=pk)
+    item.refresh_from_db()
+    return render(
+        request,
+        "supervision/desk_practice.html",
+        {"item": item, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- appeals on the portal about a business ----------------------------------------------------------
+
+
+@require_roles(*DESK)
+@require_http_methods(["GET", "POST"])
+def desk_appeal_links(request):
+    types = list(_types(request.user))
+    form = AppealLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaints.link(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The appeal is linked; the business's risk profile is recomputed."))
+            return redirect("supervision:desk_appeal_links")
+    return render(
+        request,
+        "supervision/desk_appeal_links.html",
+        {
+            "form": form,
+            "links": complaints.links_for(types)[:200],
+            "suggestions": complaints.suggestions(types),
+        },
+        status=422 if form.errors else 200,
+    )

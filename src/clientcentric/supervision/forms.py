@@ -98,3 +98,53 @@ class PlanForm(forms.Form):
     def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["control_type"].choices = [(t.pk, t.title) for t in types]
+
+
+class IncentiveForm(forms.Form):
+    control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
+    inn = forms.CharField(label=_("INN of the business"), max_length=12)
+    kind = forms.ChoiceField(label=_("Incentive"))
+    reason = forms.CharField(label=_("Why it is granted"), widget=forms.Textarea(attrs={"rows": 3}))
+    valid_to = forms.DateField(label=_("Valid to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, types=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_type"].choices = [(t.pk, t.title) for t in types]
+        self.fields["kind"].choices = list(kinds)
+
+
+class AnnualDocumentForm(forms.Form):
+    document = forms.ChoiceField(
+        label=_("Document"),
+        choices=[
+            ("programme", _("prevention programme")),
+            ("practice", _("law-enforcement practice summary")),
+        ],
+    )
+    control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_type"].choices = [(t.pk, t.title) for t in types]
+
+
+class ProgrammeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Analysis of the current state and the goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    targets = forms.CharField(
+        label=_("Target indicators, one a line"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class SummaryForm(forms.Form):
+    text = forms.CharField(label=_("The body's conclusions"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class AppealLinkForm(forms.Form):
+    number = forms.CharField(label=_("Appeal number"), max_length=20)
+    inn = forms.CharField(label=_("INN of the business"), max_length=12)
+    note = forms.CharField(label=_("Why it is about this business"), max_length=500)

@@ -75,6 +75,22 @@ class ControlType(models.Model):
     event_out_of_pocket = models.DecimalField(
         _("business out-of-pocket cost of a control event, ₽"), max_digits=12, decimal_places=2, default=0
     )
+    incentives = models.JSONField(
+        _("good-faith incentives this type uses"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the incentives (248-ФЗ art. 48) the положение of this type provides."),
+    )
+    programme_deadline_month = models.PositiveSmallIntegerField(
+        _("prevention programme approved by: month"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    programme_deadline_day = models.PositiveSmallIntegerField(
+        _("prevention programme approved by: day"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -84,6 +100,11 @@ class ControlType(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        from .incentives import validate_config
+
+        self.incentives = validate_config(self.incentives)
 
 
 class RiskProfile(models.Model):
@@ -102,6 +123,12 @@ class RiskProfile(models.Model):
     indicators_fired = models.JSONField(_("risk indicators fired"), default=list)
     how_to_lower = models.JSONField(_("what would lower it"), default=list)
     facts = models.JSONField(_("facts used"), default=dict)
+    incentive = models.JSONField(
+        _("good-faith incentive applied"),
+        default=dict,
+        blank=True,
+        help_text=_("The incentive that placed the business one category lower, and the category before it."),
+    )
     assessed_at = models.DateTimeField(_("assessed at"))
     history = HistoricalRecords()
 
@@ -687,3 +714,179 @@ class OmbudsmanRequest(models.Model):
 
     def __str__(self):
         return f"{self.event_id}: {self.text[:60]}"
+
+
+class IncentiveKind(models.TextChoices):
+    """Good-faith incentives (меры стимулирования добросовестности, 248-ФЗ art. 48, KND-5)."""
+
+    LOWER_FOR_DECLARATION = (
+        "lower_for_declaration",
+        _("a lower risk category while a declaration is in force"),
+    )
+    LOWER_FOR_CLEAN_RECORD = "lower_for_clean_record", _("a lower risk category for a clean record")
+    GOOD_FAITH_MARK = "good_faith_mark", _("the public mark «good-faith controlled person»")
+    PRIORITY_CONSULTATION = "priority_consultation", _("priority consultations")
+
+
+# Incentives that place the business one risk category lower than its criteria would.
+LOWERING_INCENTIVES = frozenset({IncentiveKind.LOWER_FOR_DECLARATION, IncentiveKind.LOWER_FOR_CLEAN_RECORD})
+
+
+class Incentive(models.Model):
+    """A good-faith incentive granted to a business under a type of control: why, until when, by whom."""
+
+    profile = models.ForeignKey(
+        BusinessProfile, verbose_name=_("business"), related_name="incentives", on_delete=models.CASCADE
+    )
+    control_type = models.ForeignKey(
+        ControlType,
+        verbose_name=_("type of control"),
+        related_name="granted_incentives",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("incentive"), max_length=30, choices=IncentiveKind.choices)
+    reason = models.TextField(_("why it is granted"))
+    declaration = models.ForeignKey(
+        "ComplianceDeclaration",
+        verbose_name=_("declaration it rests on"),
+        null=True,
+        blank=True,
+        related_name="incentives",
+        on_delete=models.SET_NULL,
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    granted_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("good-faith incentive")
+        verbose_name_plural = _("good-faith incentives")
+        ordering = ["-valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="incentive_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="incentive_withdrawn_why",
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "control_type", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_live_incentive_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile}: {self.get_kind_display()}"
+
+    def in_force(self, on) -> bool:
+        return self.withdrawn_at is None and self.valid_from <= on <= self.valid_to
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+
+
+class PreventionProgramme(models.Model):
+    """The annual programme of prevention of risks of harm (KND-3), per type of control and year."""
+
+    control_type = models.ForeignKey(
+        ControlType, verbose_name=_("type of control"), related_name="programmes", on_delete=models.CASCADE
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    measures = models.JSONField(_("planned preventive measures"), default=list)
+    targets = models.TextField(
+        _("target indicators"), help_text=_("One indicator a line: «indicator — target».")
+    )
+    text = models.TextField(_("analysis of the current state and the goals"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    drafted_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    approval_deadline = models.DateField(_("to be approved by"))
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_late = models.BooleanField(_("approved after the deadline"), default=False)
+    approved_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prevention programme")
+        verbose_name_plural = _("prevention programmes")
+        ordering = ["-year", "control_type__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["control_type", "year"], name="programme_once_a_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.control_type} — {self.year}"
+
+    @property
+    def target_list(self) -> list[str]:
+        return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+
+class PracticeSummary(models.Model):
+    """The annual summary of law-enforcement practice (обобщение правоприменительной практики, KND-3 (2))."""
+
+    control_type = models.ForeignKey(
+        ControlType,
+        verbose_name=_("type of control"),
+        related_name="practice_summaries",
+        on_delete=models.CASCADE,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    figures = models.JSONField(_("figures from the platform's data"), default=dict)
+    text = models.TextField(_("the body's conclusions"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    generated_at = models.DateTimeField(_("figures computed at"))
+    generated_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("law-enforcement practice summary")
+        verbose_name_plural = _("law-enforcement practice summaries")
+        ordering = ["-year", "control_type__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["control_type", "year"], name="practice_summary_once_a_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.control_type} — {self.year}"
+
+
+class AppealLink(models.Model):
+    """An appeal on the portal (clientcentric.appeals) about a business, linked by a person who read it.
+
+    The link feeds the risk models' `complaints_12m`. It is explicit: appeals carry neither the business's INN
+    nor an address the objects of control could be matched with, so the platform only suggests candidates
+    (an appeal whose text names the business's INN or OGRN) and an inspector confirms them.
+    """
+
+    appeal = models.ForeignKey(
+        "appeals.Appeal", verbose_name=_("appeal"), related_name="business_links", on_delete=models.CASCADE
+    )
+    profile = models.ForeignKey(
+        BusinessProfile, verbose_name=_("business"), related_name="appeal_links", on_delete=models.CASCADE
+    )
+    note = models.CharField(_("why it is about this business"), max_length=500)
+    linked_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appeal about a business")
+        verbose_name_plural = _("appeals about businesses")
+        ordering = ["-linked_at"]
+        constraints = [models.UniqueConstraint(fields=["appeal", "profile"], name="appeal_link_once")]
+
+    def __str__(self):
+        return f"{self.appeal} → {self.profile}"

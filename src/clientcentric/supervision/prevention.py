@@ -14,7 +14,7 @@ from clientcentric.business.models import BusinessProfile, Requirement
 from clientcentric.core import audit
 from clientcentric.core.notifications import notify_email
 
-from . import deadlines, selectors
+from . import deadlines, incentives, selectors
 from .models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
@@ -160,7 +160,9 @@ def self_examine(
         declaration.number = _number("ДС", declaration)
         declaration.save(update_fields=["number"])
         audit.record(actor, "supervision.declaration_registered", declaration)
-        # A declaration in force is a fact of the risk model (a good-faith incentive): re-assess.
+        # Where the type provides it, the declaration grants its good-faith incentive (art. 48) by itself.
+        incentives.on_declaration(declaration, actor=actor)
+        # A declaration in force is also a fact of the risk model: re-assess.
         if control_type.risk_model_text:
             assess_profile(profile, control_type, actor=actor)
     audit.record(actor, "supervision.self_examined", exam, score=score)
@@ -180,6 +182,7 @@ def annul_declarations(
         declaration.annulled_at, declaration.annulled_reason = timezone.now(), reason
         declaration.save(update_fields=["annulled_at", "annulled_reason"])
         audit.record(actor, "supervision.declaration_annulled", declaration, reason=reason)
+        incentives.on_declaration_annulled(declaration, actor=actor)
         annulled += 1
     return annulled
 

@@ -26,6 +26,7 @@ from clientcentric.core import audit
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType
 
+from . import incentives
 from .models import (
     ComplianceDeclaration,
     ComplianceOrder,
@@ -33,6 +34,7 @@ from .models import (
     ControlType,
     Decision,
     FactCorrection,
+    IncentiveKind,
     RiskProfile,
     SupervisionTask,
     TaskKind,
@@ -43,6 +45,9 @@ RISK_MODELS_DIR = Path(__file__).with_name("risk_models")
 SOURCE_PROFILE = "profile"
 SOURCE_RECORDS = "records"
 SOURCE_BUSINESS = "business"
+SOURCE_APPEALS = "appeals"
+# The risk models' count of complaints over 12 months, filled from the portal's own appeals (AppealLink).
+COMPLAINTS_FACT = "complaints_12m"
 
 _models: dict[str, object] = {}
 
@@ -96,6 +101,17 @@ def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date)
         facts["last_inspection"] = last
         facts["years_since_inspection"] = (on - last).days // 365
     return facts
+
+
+def complaints_12m(profile: BusinessProfile, on: date) -> int:
+    """Appeals on the portal linked to the business (AppealLink) registered in the 12 months up to ``on``."""
+    from .models import AppealLink
+
+    return AppealLink.objects.filter(
+        profile=profile,
+        appeal__registered_at__date__gt=on - timedelta(days=365),
+        appeal__registered_at__date__lte=on,
+    ).count()
 
 
 # The business app names some facts differently from the risk models: model name -> business fact.
@@ -161,6 +177,8 @@ def facts_for(profile: BusinessProfile, control_type: ControlType, *, on: date, 
         values[name], sources[name] = value, SOURCE_PROFILE
     for name, value in _record_facts(profile, control_type, on).items():
         values[name], sources[name] = value, SOURCE_RECORDS
+    if COMPLAINTS_FACT in model.facts:
+        values[COMPLAINTS_FACT], sources[COMPLAINTS_FACT] = complaints_12m(profile, on), SOURCE_APPEALS
     accepted = FactCorrection.objects.filter(
         profile=profile, control_type=control_type, status=Decision.ACCEPTED
     ).order_by("decided_at", "pk")
@@ -184,6 +202,7 @@ def source_words(code: str) -> str:
         SOURCE_PROFILE: _("the business profile and its objects of control (data the state holds)"),
         SOURCE_RECORDS: _("the supervisory body's records of events, orders, warnings and declarations"),
         SOURCE_BUSINESS: _("data submitted by the business and accepted by an inspector"),
+        SOURCE_APPEALS: _("appeals about the business on the portal, last 12 months"),
     }.get(code, code)
 
 
@@ -240,6 +259,21 @@ def _result_rows(model, result, facts: Facts) -> dict:
     }
 
 
+def _apply_incentive(model, rows: dict, kind: str | None) -> dict:
+    """A lowering good-faith incentive places the business one category lower (never below low)."""
+    if kind is None:
+        return {}
+    lowered = model.category(incentives.lower(model, rows["category"]))
+    applied = {
+        "kind": kind,
+        "title": str(IncentiveKind(kind).label),
+        "category_before": rows["category"],
+        "category_before_title": rows["category_title"],
+    }
+    rows["category"], rows["category_title"] = lowered.code, lowered.title
+    return applied
+
+
 def _open_indicator_tasks(profile, control_type, indicators: list[dict]) -> int:
     created = 0
     for indicator in indicators:
@@ -268,6 +302,7 @@ def assess_profile(
     model = risk_model(control_type)
     facts = facts_for(profile, control_type, on=on, model=model)
     rows = _result_rows(model, assess(model, facts.values, on=on), facts)
+    rows["incentive"] = _apply_incentive(model, rows, incentives.lowering_kind(profile, control_type, on))
     risk, _created = RiskProfile.objects.update_or_create(
         profile=profile, control_type=control_type, defaults={**rows, "assessed_at": timezone.now()}
     )
@@ -340,7 +375,10 @@ def assess_all(control_type: ControlType | None = None, *, on: date | None = Non
         covered = profiles_under(ct, profiles, on=on)
         frame = assess_population(model, population_frame(ct, covered, on=on), on=on)
         current = {r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)}
+        lowered = incentives.lowered_profiles(ct, on)
         for row in frame.iter_rows(named=True):
+            if row["object_id"] in lowered:
+                row["category"] = incentives.lower(model, row["category"])
             counts["assessed"] += 1
             key = f"{ct.code}:{row['category']}"
             counts["by_category"][key] = counts["by_category"].get(key, 0) + 1

@@ -14,7 +14,7 @@ from clientcentric.business.models import Requirement
 from clientcentric.core.access import public, require_roles
 
 from . import events as event_services
-from . import prevention, risk, selectors
+from . import incentives, prevention, risk, selectors
 from .forms import (
     AppealForm,
     ConsultationForm,
@@ -25,7 +25,18 @@ from .forms import (
     RepresentativeForm,
     RescheduleForm,
 )
-from .models import ComplianceAlgorithm, ControlEvent, ControlType, EventDocument, FactCorrection, Warning
+from .models import (
+    ComplianceAlgorithm,
+    ControlEvent,
+    ControlType,
+    EventDocument,
+    FactCorrection,
+    IncentiveKind,
+    PracticeSummary,
+    PreventionProgramme,
+    PublicationStatus,
+    Warning,
+)
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 STAFF = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
@@ -67,6 +78,7 @@ def home(request):
                 "requirement__act", "control_type"
             ),
             "declarations": profile.declarations.select_related("control_type"),
+            "incentives": incentives.of_business(profile),
             "today": timezone.localdate(),
         },
     )
@@ -92,8 +104,11 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
         "model": risk.risk_model(control_type) if control_type.risk_model_text else None,
         "sources": {
             code: risk.source_words(code)
-            for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS)
+            for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS, risk.SOURCE_APPEALS)
         },
+        "complaints": current.facts.get(risk.COMPLAINTS_FACT) if current else None,
+        "incentives": incentives.of_business(profile).filter(control_type=control_type),
+        "incentives_available": incentives.choices_for(control_type),
         "corrections": risk.with_fact_titles(
             FactCorrection.objects.filter(profile=profile, control_type=control_type).select_related(
                 "control_type"
@@ -343,3 +358,50 @@ def declarations_registry(request):
 @require_GET
 def warnings_registry(request):
     return render(request, "supervision/warnings.html", {"rows": selectors.warnings_registry()})
+
+
+@public
+@require_GET
+def good_faith_registry(request):
+    """The public mark «good-faith controlled person» (an incentive of 248-ФЗ art. 48)."""
+    rows = (
+        incentives.in_force()
+        .filter(kind=IncentiveKind.GOOD_FAITH_MARK)
+        .select_related("profile__business", "control_type")
+        .order_by("profile__business__name")
+    )
+    return render(request, "supervision/good_faith.html", {"rows": rows})
+
+
+@public
+@require_GET
+def programmes(request):
+    rows = PreventionProgramme.objects.filter(status=PublicationStatus.PUBLISHED).select_related(
+        "control_type__agency"
+    )
+    summaries = PracticeSummary.objects.filter(status=PublicationStatus.PUBLISHED).select_related(
+        "control_type__agency"
+    )
+    return render(request, "supervision/programmes.html", {"rows": rows, "summaries": summaries})
+
+
+@public
+@require_GET
+def programme(request, pk):
+    item = get_object_or_404(
+        PreventionProgramme.objects.select_related("control_type__agency"),
+        pk=pk,
+        status=PublicationStatus.PUBLISHED,
+    )
+    return render(request, "supervision/programme.html", {"item": item})
+
+
+@public
+@require_GET
+def practice(request, pk):
+    item = get_object_or_404(
+        PracticeSummary.objects.select_related("control_type__agency"),
+        pk=pk,
+        status=PublicationStatus.PUBLISHED,
+    )
+    return render(request, "supervision/practice.html", {"item": item})

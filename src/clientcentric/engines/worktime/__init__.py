@@ -11,6 +11,7 @@ from .calendar import (
 from .clock import (
     add_calendar_days,
     add_calendar_time,
+    add_working_days,
     add_working_time,
     deadline,
     elapsed,
@@ -29,6 +30,7 @@ __all__ = [
     "WorkSchedule",
     "add_calendar_days",
     "add_calendar_time",
+    "add_working_days",
     "add_working_time",
     "deadline",
     "elapsed",

@@ -91,6 +91,26 @@ def working_time_between(
     return total
 
 
+def add_working_days(start: date, days: int, calendar: ProductionCalendar) -> date:
+    """The last day of a period of ``days`` working days counted from the day after ``start``.
+
+    Date-level arithmetic for periods the law sets in working days (248-ФЗ: an objection to a warning, the
+    review of a pre-trial appeal): the day of ``start`` never counts, and the result is always a working
+    day. Zero days gives ``start`` itself. A day in a year the calendar does not know raises
+    ``CalendarYearUnknown`` naming that year, never a guess.
+    """
+    if isinstance(start, datetime) or not isinstance(start, date):
+        raise TypeError(f"start must be a date, got {type(start).__name__}")
+    if days < 0:
+        raise ValueError(f"days cannot be negative: {days}")
+    day, left = start, days
+    while left > 0:
+        day += ONE_DAY
+        if calendar.is_working_day(day):
+            left -= 1
+    return day
+
+
 def add_calendar_time(start: datetime, duration: timedelta) -> datetime:
     """``start`` plus ``duration`` of real elapsed time (24/7), in ``start``'s time zone.
 

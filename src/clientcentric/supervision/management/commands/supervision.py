@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
@@ -5,12 +6,15 @@ from rich.progress import Progress
 from rich.table import Table
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.supervision import events, risk
+from clientcentric.supervision import events, programmes, risk
 from clientcentric.supervision.models import ControlType
 
 
 class Command(BaseCommand):
-    help = "Supervision: recompute risk categories, plan a year's control events."
+    help = (
+        "Supervision: recompute risk categories, plan a year's control events, draft the prevention programme, "
+        "compute the practice summary."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -23,6 +27,17 @@ class Command(BaseCommand):
         plan = sub.add_parser("plan", help="Add the year's planned control events and preventive visits.")
         plan.add_argument("--year", type=int, required=True)
         plan.add_argument("--control-type", default="")
+        programme = sub.add_parser(
+            "programme", help="Draft (or recount, while a draft) the prevention programme for a year."
+        )
+        programme.add_argument("--year", type=int, required=True)
+        programme.add_argument("--control-type", default="")
+        practice = sub.add_parser(
+            "practice",
+            help="Compute the summary of law-enforcement practice for a year from the platform's data.",
+        )
+        practice.add_argument("--year", type=int, required=True)
+        practice.add_argument("--control-type", default="")
 
     def _types(self, code):
         if not code:
@@ -37,6 +52,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         types = self._types(options["control_type"])
+        if action in ("programme", "practice"):
+            for ct in types:
+                try:
+                    if action == "programme":
+                        item = programmes.draft_programme(ct, options["year"])
+                        visits = sum(m["preventive_visits"] for m in item.measures)
+                        self.stdout.write(
+                            f"{ct.code} {item.year}: programme {item.get_status_display()}, "
+                            f"{visits} preventive visits planned, approve by {item.approval_deadline:%Y-%m-%d}"
+                        )
+                    else:
+                        item = programmes.generate_summary(ct, options["year"])
+                        f = item.figures
+                        self.stdout.write(
+                            f"{ct.code} {item.year}: {f['events_total']} events, {f['warnings']} warnings, "
+                            f"{f['appeals_total']} pre-trial appeals, "
+                            f"{len(f['top_violations'])} requirements found violated"
+                        )
+                except ValidationError as error:
+                    raise CommandError(f"{ct.code}: {' '.join(error.messages)}") from None
+            return
         if action == "plan":
             for ct in types:
                 created = events.plan_year(ct, options["year"])
