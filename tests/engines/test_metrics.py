@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
@@ -54,6 +54,7 @@ def test_difference_agrees_with_newcombe_in_statsmodels(first, second):
     assert ours.low <= ours.estimate <= ours.high
 
 
+@example([0.0, 0.0, 0.05])  # p at exactly its threshold rank/m·alpha: rejected, as statsmodels does
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=60))
 def test_benjamini_hochberg_agrees_with_statsmodels(p_values):
     rejected, adjusted = metrics.benjamini_hochberg(p_values)

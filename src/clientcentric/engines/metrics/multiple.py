@@ -17,6 +17,12 @@ def benjamini_hochberg(p_values: Sequence[float], alpha: float = 0.05) -> tuple[
     # Step-up: walk from the largest p down, keeping the adjusted values monotone.
     for rank in range(m, 0, -1):
         i = order[rank - 1]
-        running = min(running, p_values[i] * m / rank)
+        running = min(running, p_values[i] / (rank / m))
         adjusted[i] = min(running, 1.0)
-    return [a <= alpha for a in adjusted], adjusted
+    # The decision compares each p with its own threshold rank/m·alpha, not the adjusted value with alpha: the two
+    # are the same in exact arithmetic, and this is the side statsmodels rounds on (p = 0.05 at rank m rejects).
+    last = max((rank for rank in range(1, m + 1) if p_values[order[rank - 1]] <= rank / m * alpha), default=0)
+    rejected = [False] * m
+    for rank in range(1, last + 1):
+        rejected[order[rank - 1]] = True
+    return rejected, adjusted
