@@ -320,7 +320,9 @@ def population_facts(
         else:
             household_level = household_level.join(h, on="household_id", how="left", maintain_order="left")
     # Every member gets its household's row by position (a gather, much cheaper than a join on 10 M keys).
-    broadcast = household_level.select(*aggregates, *wanted_household)[pl.Series(member_of)]
+    # (Contiguous columns and a UInt32 index gather about twice as fast as the chunks the extract came in.)
+    household_level = household_level.select(*aggregates, *wanted_household).rechunk()
+    broadcast = household_level[pl.Series(member_of, dtype=pl.UInt32)]
     return own.hstack(broadcast).lazy()
 
 
