@@ -146,12 +146,13 @@ def ensure_openfisca() -> bool:
 
 
 def run_measured(command: list[str]) -> tuple[float, int, str, str]:
-    """(wall seconds, peak RSS bytes of that very process, stdout, stderr), via wait4 on the child."""
+    """(wall seconds, peak RSS bytes of that very process, stdout, stderr), via wait4 in bench/peak.py."""
     started = time.perf_counter()
     out_path, err_path = DATA / f"stdout-{os.getpid()}.txt", DATA / f"stderr-{os.getpid()}.txt"
     with open(out_path, "w") as out, open(err_path, "w") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        # Through bench/peak.py: a child forked from this (large) process would count its memory as well.
+        process = subprocess.Popen([sys.executable, str(BENCH / "peak.py"), *command], stdout=out, stderr=err)
+        _, status, _usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     stdout, stderr = out_path.read_text(), err_path.read_text()
     out_path.unlink()
@@ -160,7 +161,8 @@ def run_measured(command: list[str]) -> tuple[float, int, str, str]:
         raise RuntimeError(
             f"{' '.join(command)} failed (status {status}); stdout:\n{stdout[-2000:]}{stderr[-2000:]}"
         )
-    return elapsed, usage.ru_maxrss * 1024, stdout, stderr
+    peak = int(re.findall(r"PEAK_BYTES=(\d+)", stderr)[-1])
+    return elapsed, peak, stdout, stderr
 
 
 def ours(persons: Path, households: Path, output: Path) -> tuple[float, float, int]:

@@ -183,3 +183,25 @@ def test_large_ordered_extracts_are_evaluated_in_slices_with_the_same_result(ext
     assert pl.read_parquet(extract / "sliced.parquet").equals(pl.read_parquet(extract / "whole.parquet"))
     assert sliced == whole
     assert not [p for p in extract.iterdir() if p.name.startswith("eligibility-")]  # slices cleaned up
+
+
+def test_the_result_file_reads_back_as_nullable_booleans_equal_to_the_engine_frames(extract):
+    from clientcentric.engines.rules.population import evaluate_files, evaluate_frames
+    from clientcentric.engines.rules.rulefile import load_rules
+
+    rule_file = load_rules(extract / "rules.yaml")
+    on = dt.date(2016, 11, 1)
+    persons, households = (
+        pl.read_parquet(extract / "persons.parquet"),
+        pl.read_parquet(extract / "households.parquet"),
+    )
+    evaluate_files(
+        extract / "persons.parquet", extract / "households.parquet", rule_file, on, extract / "r.parquet"
+    )
+    expected = pl.concat(evaluate_frames(persons, households, rule_file, on, chunk_persons=2))
+    written = pl.read_parquet(extract / "r.parquet")
+    assert written.schema == {"person_id": pl.Int64, **{r.id: pl.Boolean for r in rule_file.rules}}
+    assert written.equals(expected)
+    # The three answers all occur and survive the file: eligible, not eligible and unknown (null).
+    values = set(written.drop("person_id").unpivot()["value"].to_list())
+    assert values == {True, False, None}
