@@ -250,24 +250,31 @@ def population_facts(
     # Household-level columns as numpy arrays; `unknown[fact]` marks households where the fact is unknown.
     level: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
+    # Counts of members are held as narrow as the largest household of this slice allows (UInt8 almost always):
+    # every member gets a copy, and the rules widen them to Int64 where they do arithmetic (polars_backend).
+    sizes = np.diff(starts, append=len(new))
+    largest = int(sizes.max()) if n_households else 0
+    count_type = pl.UInt8 if largest <= 0xFF else pl.UInt16 if largest <= 0xFFFF else pl.UInt32
+    narrow = {pl.UInt8: np.uint8, pl.UInt16: np.uint16, pl.UInt32: np.uint32}[count_type]
     if "n_persons" in aggregates:
-        level["n_persons"] = np.diff(starts, append=len(new))
+        level["n_persons"] = sizes.astype(narrow)
 
     def histogram(codes, width: int):
-        """Members of each household per code: an (n_households, width) array."""
-        return np.bincount(member_of * width + codes.to_numpy(), minlength=n_households * width).reshape(
-            -1, width
-        )
+        """Members of each household per code: a (width, n_households) array, one contiguous row per code."""
+        index = codes.to_numpy().astype(np.intp) * n_households
+        index += member_of
+        return np.bincount(index, minlength=n_households * width).reshape(width, -1)
 
     if age_counts:
         # Band j (0 … len(limits)) = the number of limits the age has reached; the next code = age unknown.
         by_band = histogram(bands, len(limits) + 2)
-        age_gap = by_band[:, len(limits) + 1] > 0
+        age_gap = by_band[len(limits) + 1] > 0
+        under = np.cumsum(by_band[: len(limits)], axis=0, dtype=narrow)  # row j: members under limits[j]
         for fact, limit in UNDER.items():
             if fact in age_counts:
-                level[fact], unknown[fact] = by_band[:, : limits.index(limit) + 1].sum(axis=1), age_gap
+                level[fact], unknown[fact] = under[limits.index(limit)], age_gap
         if "n_over_65" in age_counts:
-            level["n_over_65"] = by_band[:, limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(axis=1)
+            level["n_over_65"] = by_band[limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(axis=0, dtype=narrow)
             unknown["n_over_65"] = age_gap
     if role_counts:
         role = pl.col("role")
@@ -284,14 +291,17 @@ def population_facts(
         by_role = histogram(codes, 4)
         for fact, code in (("n_adults", 0), ("n_children", 1)):
             if fact in role_counts:
-                level[fact], unknown[fact] = by_role[:, code], by_role[:, 3] > 0
+                level[fact], unknown[fact] = by_role[code].astype(narrow), by_role[3] > 0
     if "n_disabled" in needed:
         by_flag = histogram(raw.select(pl.col("disability").cast(pl.UInt8).fill_null(2)).to_series(), 3)
-        level["n_disabled"], unknown["n_disabled"] = by_flag[:, 1], by_flag[:, 2] > 0
+        level["n_disabled"], unknown["n_disabled"] = by_flag[1].astype(narrow), by_flag[2] > 0
     if money:
         k = raw["_k"]
         level["household_income"] = np.add.reduceat(k.fill_null(0).to_numpy(), starts) / 100.0
-        unknown["household_income"] = np.add.reduceat(k.is_null().to_numpy(), starts, dtype=np.int64) > 0
+        gap = np.zeros(n_households, dtype=bool)
+        if k.null_count():
+            gap[member_of[k.is_null().to_numpy()]] = True
+        unknown["household_income"] = gap
     columns = {name: np.ascontiguousarray(values) for name, values in level.items()}
     gaps = {f"_gap_{name}": np.ascontiguousarray(values) for name, values in unknown.items()}
     household_level = pl.DataFrame({"household_id": raw["household_id"].gather(pl.Series(starts))}).hstack(
@@ -299,7 +309,7 @@ def population_facts(
             *(
                 (
                     pl.when(~pl.col(f"_gap_{name}")).then(pl.col(name)) if name in unknown else pl.col(name)
-                ).cast(pl.Float64 if name == "household_income" else pl.Int64)
+                ).cast(pl.Float64 if name == "household_income" else count_type)
                 for name in columns
             )
         )
@@ -343,7 +353,8 @@ def _ages_and_bands(birth, on: dt.date, limits: Sequence[int]):
         age = pl.select(age_expr(pl.lit(birth), on)).to_series().cast(pl.Int64)
     else:
         span = pl.Series(np.arange(low, high + 1, dtype=np.int32)).cast(pl.Date)
-        table = pl.select(age_expr(pl.lit(span), on)).to_series().cast(pl.Int64)
+        # Int32 holds the age of any date Polars can hold; the rules widen it where they do arithmetic.
+        table = pl.select(age_expr(pl.lit(span), on)).to_series().cast(pl.Int32)
         index = days - low
         age = table.gather(index)
         band_table = np.searchsorted(np.asarray(limits), table.to_numpy(), side="right").astype(np.uint8)

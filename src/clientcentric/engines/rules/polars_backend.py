@@ -128,11 +128,18 @@ class _Compiler:
     def x_on(self, node):
         return pl.lit(self.on, pl.Date)
 
+    def wide(self, node: Node) -> pl.Expr:
+        """The node's value for arithmetic: integer facts may be held narrower than Int64 (household counts
+        are UInt8 when every household of the slice has fewer than 256 members), so they are widened where
+        they are used, not where they are stored — comparisons take the supertype themselves."""
+        value = self.expr(node)
+        return value.cast(pl.Int64) if node.type == FactType.INT else value
+
     def x_neg(self, node):
-        return -self.expr(node.args[0])
+        return -self.wide(node.args[0])
 
     def x_arith(self, node):
-        a, b = (self.expr(arg) for arg in node.args)
+        a, b = (self.wide(arg) for arg in node.args)
         if node.value == "+":
             return a + b
         if node.value == "-":
@@ -189,6 +196,8 @@ class _Compiler:
         if 0 < len(values) <= 16:
             # A few equalities are several times faster than is_in over a literal list, with the same nulls.
             return reduce(lambda a, b: a | b, (value == pl.lit(v, dtype) for v in values))
+        if dtype == pl.Int64:
+            value = value.cast(pl.Int64)  # a narrow count against a list of Int64
         return value.is_in(pl.Series(values, dtype=dtype).implode())
 
     def x_in_set(self, node):
