@@ -242,8 +242,10 @@ def population_facts(
     if not per_household:
         return own.lazy()
     # Households: where each starts (members are adjacent) and each person's household ordinal.
-    hid = pl.col("household_id")
-    new = raw.select((hid != hid.shift(1)).fill_null(True)).to_series().to_numpy()
+    ids = raw["household_id"].to_numpy()
+    new = np.empty(len(ids), dtype=bool)
+    new[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])  # (an empty household_id differs from everything)
     starts = np.flatnonzero(new)
     n_households = len(starts)
     member_of = np.cumsum(new, dtype=np.int64) - 1

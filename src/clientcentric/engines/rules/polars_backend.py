@@ -7,6 +7,7 @@ true | null = true) — tests/engines/rules/test_population.py pins that down.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from functools import reduce
 
@@ -57,11 +58,18 @@ def _turned(on: dt.date, years: int) -> int:
 _EPOCH = dt.date(1970, 1, 1)
 
 
+@functools.lru_cache(maxsize=16)
+def _thresholds(on: dt.date) -> tuple[range, pl.Series]:
+    """The day each age is reached on `on`, for every birth year Python can represent (1 … 9999): 10,000 dates
+    worked out in Python, so kept for the dates last asked (every slice of a population asks the same)."""
+    ages = range(on.year - 9999, on.year)
+    return ages, pl.Series([_turned(on, k) for k in reversed(ages)], dtype=pl.Int32)
+
+
 def _age_on_date(birth: pl.Expr, on: dt.date) -> pl.Expr:
     # For a fixed date, age is a step function of the birth day number: a binary search over the day each age
     # is reached replaces three calendar decompositions per person (several times faster on millions).
-    ages = range(on.year - 9999, on.year)  # every birth year Python can represent, 1 … 9999
-    thresholds = pl.Series([_turned(on, k) for k in reversed(ages)], dtype=pl.Int32)
+    ages, thresholds = _thresholds(on)
     days = birth.cast(pl.Int32)
     reached = len(thresholds) - pl.lit(thresholds).search_sorted(days, side="left").cast(pl.Int64)
     return pl.when(days.is_null()).then(pl.lit(None, pl.Int64)).otherwise(ages.start - 1 + reached)

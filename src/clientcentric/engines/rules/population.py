@@ -78,17 +78,30 @@ def plan(
     parameters: Parameters,
     not_in_force: frozenset[str] = frozenset(),
     sorted_by_household: bool = False,
+    columns: list[pl.Expr] | None = None,
 ) -> pl.LazyFrame:
     """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
     `on` gives false for everyone. Rows come out in household order; `sorted_by_household` (both extracts
-    already ordered by household_id, as registry extracts usually are) saves sorting them first."""
+    already ordered by household_id, as registry extracts usually are) saves sorting them first. `columns`:
+    the rules' expressions from `rule_columns`, when several slices share them."""
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
     facts = population_facts(persons, households, on, needed, sorted_by_household)
-    columns = [
+    if columns is None:
+        columns = rule_columns(rules, on, parameters, not_in_force)
+    return facts.select("person_id", *columns)
+
+
+def rule_columns(
+    rules: Mapping[str, CompiledRule],
+    on: dt.date,
+    parameters: Parameters,
+    not_in_force: frozenset[str] = frozenset(),
+) -> list[pl.Expr]:
+    """One Polars expression per rule, named by its id (built once, reused by every slice)."""
+    return [
         (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
         for rule_id, rule in rules.items()
     ]
-    return facts.select("person_id", *columns)
 
 
 # Persons per slice: large enough that per-slice overhead is small, small enough that a slice's intermediate
@@ -109,7 +122,8 @@ def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
 
 def _is_ordered(frame: pl.LazyFrame | pl.DataFrame) -> bool:
     if isinstance(frame, pl.DataFrame):
-        return frame["household_id"].is_sorted()
+        ids = frame["household_id"]
+        return ids.null_count() == 0 and ids.is_sorted()
     return bool(frame.select((pl.col("household_id").diff() >= 0).all()).collect().item())
 
 
@@ -153,15 +167,16 @@ def evaluate_frames(
     if ordered is None:
         ordered = _is_ordered(persons) and _is_ordered(households)
     bounds = _chunk_bounds(persons.lazy(), chunk_persons) if ordered else []
+    columns = rule_columns(rules, on, rule_file.parameters, off)
     if len(bounds) <= 2:
         # The in-memory engine: one slice.
         return [
-            plan(persons, households, rules, on, rule_file.parameters, off, ordered).collect(
+            plan(persons, households, rules, on, rule_file.parameters, off, ordered, columns).collect(
                 engine="in-memory"
             )
         ]
     return [
-        plan(p, h, rules, on, rule_file.parameters, off, True).collect(engine="in-memory")
+        plan(p, h, rules, on, rule_file.parameters, off, True, columns).collect(engine="in-memory")
         for p, h in _slices(persons, households, bounds)
     ]
 
