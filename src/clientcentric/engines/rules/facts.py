@@ -159,6 +159,20 @@ _EMPTY: dict[str, Any] = {}
 # -- population (Polars) -----------------------------------------------------------------------------------
 
 
+def input_columns(needed: set[str] | frozenset[str]) -> tuple[list[str], list[str]]:
+    """The columns of the persons and of the households extract that the facts in `needed` read."""
+    own = {f for f in PERSON_FACTS if f in needed}
+    age_counts = needed & {*UNDER, "n_over_65"}
+    reads = {"person_id"} | ({"household_id"} if needed & set(HOUSEHOLD_FACTS) else set())
+    reads |= own & {"birth", "salary", "capital_returns", "disability", "unemployed", "student"}
+    reads |= {"birth"} if ("age" in needed or age_counts) else set()
+    reads |= {"salary", "capital_returns"} if needed & {"income", "household_income", "income_pc"} else set()
+    reads |= {"role"} if needed & {"is_adult", "n_adults", "n_children"} else set()
+    reads |= {"disability"} if "n_disabled" in needed else set()
+    household = [c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed]
+    return sorted(reads), (["household_id", *household] if household else [])
+
+
 def population_facts(
     persons,
     households,
@@ -209,17 +223,7 @@ def population_facts(
     uses_age = "age" in needed or bool(age_counts)
     uses_k = money or "income" in needed
     # Only the input columns these facts read (projection pushdown into the Parquet scan).
-    reads = {"person_id"} | ({"household_id"} if per_household else set())
-    reads |= {
-        f
-        for f in own_facts
-        if f in ("birth", "salary", "capital_returns", "disability", "unemployed", "student")
-    }
-    reads |= {"birth"} if uses_age else set()
-    reads |= {"salary", "capital_returns"} if uses_k else set()
-    reads |= {"role"} if ("is_adult" in needed or role_counts) else set()
-    reads |= {"disability"} if "n_disabled" in needed else set()
-    raw = persons.select(sorted(reads)).collect(engine="in-memory")
+    raw = persons.select(input_columns(needed)[0]).collect(engine="in-memory")
     # Age bands for the household counts: 0 = under the first limit, …, len(limits) = at least the last one.
     limits = sorted({*UNDER.values(), OLD_AGE})
     if uses_age:
@@ -276,7 +280,9 @@ def population_facts(
             if fact in age_counts:
                 level[fact], unknown[fact] = under[limits.index(limit)], age_gap
         if "n_over_65" in age_counts:
-            level["n_over_65"] = by_band[limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(axis=0, dtype=narrow)
+            level["n_over_65"] = by_band[limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(
+                axis=0, dtype=narrow
+            )
             unknown["n_over_65"] = age_gap
     if role_counts:
         role = pl.col("role")

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from .compiled import CompiledRule
-from .facts import population_facts
+from .facts import input_columns, population_facts
 from .parameters import Parameters
 from .rulefile import RuleFile
 from .types import RuleError
@@ -111,6 +111,8 @@ def rule_columns(
 # columns stay small — the allocator then reuses the same memory for every slice instead of asking the kernel
 # for fresh pages (a page fault per 4 KB), and the peak stays flat.
 CHUNK_PERSONS = 250_000
+# Persons read from an extract on disk at a time (then cut into slices of CHUNK_PERSONS in memory).
+READ_PERSONS = 1_000_000
 
 
 def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
@@ -158,34 +160,64 @@ def evaluate_frames(
     on: dt.date,
     chunk_persons: int = CHUNK_PERSONS,
     ordered: bool | None = None,
+    read_persons: int = READ_PERSONS,
 ) -> list[pl.DataFrame]:
     """The engine without files: facts + every rule of `rule_file`, person_id plus a nullable boolean column per
     rule id, as a list of slices in household order (concatenate them for one frame).
 
     When both extracts are ordered by household_id (`ordered`; checked when None) the population is processed in
     slices of about `chunk_persons` persons (whole households): only the answers of each slice are kept
-    (bit-packed booleans, ~13 MB per million persons for 50 rules) and its facts are dropped before the next."""
+    (bit-packed booleans, ~13 MB per million persons for 50 rules) and its facts are dropped before the next.
+    Extracts still on disk (LazyFrames) are read about `read_persons` persons at a time, only the columns the
+    rules' facts read."""
     rules = {r.id: r.compiled for r in rule_file.rules}
     off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
+    columns = rule_columns(rules, on, rule_file.parameters, off)
     if ordered is None:
         ordered = _is_ordered(persons) and _is_ordered(households)
-    bounds = _chunk_bounds(persons.lazy(), chunk_persons) if ordered else []
-    columns = rule_columns(rules, on, rule_file.parameters, off)
-    if len(bounds) <= 2:
-        # The in-memory engine: one slice.
+    if not ordered:
+        # One plan over the whole population, sorted by household first.
         return [
-            plan(persons, households, rules, on, rule_file.parameters, off, ordered, columns).collect(
+            plan(persons, households, rules, on, rule_file.parameters, off, False, columns).collect(
                 engine="in-memory"
             )
         ]
+    if isinstance(persons, pl.DataFrame) and isinstance(households, pl.DataFrame):
+        return _evaluate_ordered(
+            persons, households, rules, on, rule_file.parameters, off, columns, chunk_persons
+        )
+    needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
+    person_columns, household_columns = input_columns(needed)
+    persons, households = persons.lazy(), households.lazy()
+    bounds = _chunk_bounds(persons, max(read_persons, chunk_persons))
+    pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
+    parts = []
+    for p, h in pieces:
+        p = p.select(person_columns).collect()
+        h = h.select(household_columns or ["household_id"]).collect()
+        parts += _evaluate_ordered(p, h, rules, on, rule_file.parameters, off, columns, chunk_persons)
+    return parts
+
+
+def _evaluate_ordered(
+    persons: pl.DataFrame,
+    households: pl.DataFrame,
+    rules: Mapping[str, CompiledRule],
+    on: dt.date,
+    parameters: Parameters,
+    off: frozenset[str],
+    columns: list[pl.Expr],
+    chunk_persons: int,
+) -> list[pl.DataFrame]:
+    """Both extracts in memory and ordered by household_id: slice by slice."""
+    bounds = _chunk_bounds(persons.lazy(), chunk_persons)
+    pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
     _keep_freed_memory()
     parts = []
-    for p, h in _slices(persons, households, bounds):
-        part = plan(p, h, rules, on, rule_file.parameters, off, True, columns).collect(engine="in-memory")
-        if isinstance(p, pl.DataFrame):
-            # The slice's own person_id — a view of the caller's column — instead of the plan's copy of it.
-            part = part.with_columns(p["person_id"])
-        parts.append(part)
+    for p, h in pieces:
+        part = plan(p, h, rules, on, parameters, off, True, columns).collect(engine="in-memory")
+        # The slice's own person_id — a view of the caller's column — instead of the plan's copy of it.
+        parts.append(part.with_columns(p["person_id"]))
     return parts
 
 
