@@ -252,13 +252,13 @@ def population_facts(
     np.not_equal(ids[1:], ids[:-1], out=new[1:])  # (an empty household_id differs from everything)
     starts = np.flatnonzero(new)
     n_households = len(starts)
-    member_of = np.cumsum(new, dtype=np.int64) - 1
+    sizes = np.diff(starts, append=len(new))
+    member_of = np.repeat(np.arange(n_households), sizes)
     # Household-level columns as numpy arrays; `unknown[fact]` marks households where the fact is unknown.
     level: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
     # Counts of members are held as narrow as the largest household of this slice allows (UInt8 almost always):
     # every member gets a copy, and the rules widen them to Int64 where they do arithmetic (polars_backend).
-    sizes = np.diff(starts, append=len(new))
     largest = int(sizes.max()) if n_households else 0
     count_type = pl.UInt8 if largest <= 0xFF else pl.UInt16 if largest <= 0xFFFF else pl.UInt32
     narrow = {pl.UInt8: np.uint8, pl.UInt16: np.uint16, pl.UInt32: np.uint32}[count_type]

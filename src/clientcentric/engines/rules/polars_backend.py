@@ -60,10 +60,19 @@ _EPOCH = dt.date(1970, 1, 1)
 
 @functools.lru_cache(maxsize=16)
 def _thresholds(on: dt.date) -> tuple[range, pl.Series]:
-    """The day each age is reached on `on`, for every birth year Python can represent (1 … 9999): 10,000 dates
-    worked out in Python, so kept for the dates last asked (every slice of a population asks the same)."""
+    """The day each age is reached on `on` (`_turned`) for every birth year Python can represent (1 … 9999),
+    in numpy's proleptic Gregorian calendar — Python's — and kept for the dates last asked (every slice of a
+    population asks the same)."""
+    import numpy as np
+
     ages = range(on.year - 9999, on.year)
-    return ages, pl.Series([_turned(on, k) for k in reversed(ages)], dtype=pl.Int32)
+    years = np.arange(1, 10000) - 1970
+    month = years.astype("datetime64[Y]").astype("datetime64[M]") + (on.month - 1)
+    day = month.astype("datetime64[D]") + (on.day - 1)
+    # 29 February in a common year: born on the 28th is old enough, the 1 March is not.
+    past_the_month = day.astype("datetime64[M]") != month
+    day[past_the_month] = month[past_the_month].astype("datetime64[D]") + 27
+    return ages, pl.Series(day.astype(np.int64), dtype=pl.Int32)
 
 
 def _age_on_date(birth: pl.Expr, on: dt.date) -> pl.Expr:
