@@ -205,3 +205,24 @@ def test_the_result_file_reads_back_as_nullable_booleans_equal_to_the_engine_fra
     # The three answers all occur and survive the file: eligible, not eligible and unknown (null).
     values = set(written.drop("person_id").unpivot()["value"].to_list())
     assert values == {True, False, None}
+
+
+def test_extracts_on_disk_read_in_pieces_give_the_same_answers_as_frames_in_memory(extract):
+    """LazyFrames (extracts on disk) are read a few persons at a time and cut into slices in memory; frames in
+    memory are cut by position; the whole population in one slice is the reference."""
+    from clientcentric.engines.rules.population import evaluate_frames
+    from clientcentric.engines.rules.rulefile import load_rules
+
+    rule_file = load_rules(extract / "rules.yaml")
+    on = dt.date(2016, 11, 1)
+    paths = extract / "persons.parquet", extract / "households.parquet"
+    persons, households = (pl.read_parquet(p) for p in paths)
+    whole = pl.concat(evaluate_frames(persons, households, rule_file, on, chunk_persons=10**9))
+    assert len(whole) == len(persons) > 3
+    in_memory = evaluate_frames(persons, households, rule_file, on, chunk_persons=2)
+    on_disk = evaluate_frames(
+        *(pl.scan_parquet(p) for p in paths), rule_file, on, chunk_persons=2, read_persons=3
+    )
+    assert len(in_memory) > 1 and len(on_disk) > 1
+    assert pl.concat(in_memory).equals(whole)
+    assert pl.concat(on_disk).equals(whole)
