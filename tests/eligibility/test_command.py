@@ -226,3 +226,14 @@ def test_extracts_on_disk_read_in_pieces_give_the_same_answers_as_frames_in_memo
     assert len(in_memory) > 1 and len(on_disk) > 1
     assert pl.concat(in_memory).equals(whole)
     assert pl.concat(on_disk).equals(whole)
+    # Rules on person facts alone: no household column is read, the slices still need household_id.
+    (extract / "person_only.yaml").write_text(
+        "rules:\n  - id: adult\n    text: age >= 18 and not student\n    valid_from: 2016-01-01\n",
+        encoding="utf-8",
+    )
+    person_only = load_rules(extract / "person_only.yaml")
+    expected = pl.concat(evaluate_frames(persons, households, person_only, on, chunk_persons=10**9))
+    got = evaluate_frames(
+        *(pl.scan_parquet(p) for p in paths), person_only, on, chunk_persons=2, read_persons=3
+    )
+    assert pl.concat(got).equals(expected) and expected["adult"].to_list().count(True) >= 1

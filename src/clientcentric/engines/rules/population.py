@@ -193,7 +193,9 @@ def evaluate_frames(
     pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
     parts = []
     for p, h in pieces:
-        p = p.select(person_columns).collect()
+        p = p.select(
+            list(dict.fromkeys([*person_columns, "household_id"]))
+        ).collect()  # slices need household_id
         h = h.select(household_columns or ["household_id"]).collect()
         parts += _evaluate_ordered(p, h, rules, on, rule_file.parameters, off, columns, chunk_persons)
     return parts
