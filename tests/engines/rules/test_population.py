@@ -77,3 +77,57 @@ def test_plan_over_unsorted_and_sorted_extracts_gives_the_same_answers():
     assert unsorted["spl"].to_list() == [True, True, True, True, None]  # n_under_18 unknown: no birth date
     assert unsorted["baby"].to_list() == [False, True, False, True, False]
     assert unsorted["old"].to_list() == [False, False, False, False, True]
+
+
+def test_narrow_household_counts_are_widened_for_arithmetic():
+    """Counts of members are UInt8 in the facts frame; arithmetic on them must not wrap around at 256 nor
+    below zero, and must agree with the per-client backend."""
+    from clientcentric.engines.rules.facts import client_facts, population_facts
+
+    persons = pl.DataFrame(
+        {
+            "person_id": [1, 2, 3],
+            "household_id": [10, 10, 10],
+            "role": ["adult", "child", "child"],
+            "birth": [dt.date(1980, 1, 1), dt.date(2015, 1, 1), dt.date(2020, 1, 1)],
+            "salary": [700.0, 0.0, 0.0],
+            "capital_returns": [0.0, 0.0, 0.0],
+            "disability": [False, False, False],
+            "unemployed": [False, False, False],
+            "student": [False, False, False],
+        }
+    )
+    households = pl.DataFrame(
+        {
+            "household_id": [10],
+            "rent": [100.0],
+            "accommodation_size": [30.0],
+            "housing_occupancy_status": ["tenant"],
+            "postal_code": ["1"],
+            "region": ["77"],
+            "months_since_move": [1],
+        }
+    )
+    on = dt.date(2024, 3, 1)
+    facts = population_facts(persons, households, on).collect()
+    assert facts.schema["n_persons"] == pl.UInt8 and facts.schema["age"] == pl.Int32  # held narrow
+    params = Parameters({})
+    texts = {
+        "times": "n_persons * 100 == 300",
+        "minus": "n_adults - n_children == -1",
+        "neg": "-n_children < 0",
+        "sum": "n_persons + 254 == 257",
+        "age": "age * 1000 > 9000",
+        "list": "n_persons * 100 in [300, 301]",
+    }
+    rules = {name: compile_rule(text, PERSON_SCHEMA, params.names) for name, text in texts.items()}
+    got = plan(persons, households, rules, on, params).collect().sort("person_id")
+    members = persons.to_dicts()
+    household = households.to_dicts()[0]
+    for row, person in zip(got.to_dicts(), members, strict=True):
+        expected = client_facts(person, on, household, members)
+        for name, rule in rules.items():
+            assert row[name] is rule.value(expected, on, params), (name, row)
+    assert got["times"].to_list() == [True, True, True]
+    assert got["minus"].to_list() == [True, True, True]
+    assert got["sum"].to_list() == [True, True, True]

@@ -7,6 +7,7 @@ true | null = true) — tests/engines/rules/test_population.py pins that down.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from functools import reduce
 
@@ -57,11 +58,27 @@ def _turned(on: dt.date, years: int) -> int:
 _EPOCH = dt.date(1970, 1, 1)
 
 
+@functools.lru_cache(maxsize=16)
+def _thresholds(on: dt.date) -> tuple[range, pl.Series]:
+    """The day each age is reached on `on` (`_turned`) for every birth year Python can represent (1 … 9999),
+    in numpy's proleptic Gregorian calendar — Python's — and kept for the dates last asked (every slice of a
+    population asks the same)."""
+    import numpy as np
+
+    ages = range(on.year - 9999, on.year)
+    years = np.arange(1, 10000) - 1970
+    month = years.astype("datetime64[Y]").astype("datetime64[M]") + (on.month - 1)
+    day = month.astype("datetime64[D]") + (on.day - 1)
+    # 29 February in a common year: born on the 28th is old enough, the 1 March is not.
+    past_the_month = day.astype("datetime64[M]") != month
+    day[past_the_month] = month[past_the_month].astype("datetime64[D]") + 27
+    return ages, pl.Series(day.astype(np.int64), dtype=pl.Int32)
+
+
 def _age_on_date(birth: pl.Expr, on: dt.date) -> pl.Expr:
     # For a fixed date, age is a step function of the birth day number: a binary search over the day each age
     # is reached replaces three calendar decompositions per person (several times faster on millions).
-    ages = range(on.year - 9999, on.year)  # every birth year Python can represent, 1 … 9999
-    thresholds = pl.Series([_turned(on, k) for k in reversed(ages)], dtype=pl.Int32)
+    ages, thresholds = _thresholds(on)
     days = birth.cast(pl.Int32)
     reached = len(thresholds) - pl.lit(thresholds).search_sorted(days, side="left").cast(pl.Int64)
     return pl.when(days.is_null()).then(pl.lit(None, pl.Int64)).otherwise(ages.start - 1 + reached)
@@ -128,11 +145,18 @@ class _Compiler:
     def x_on(self, node):
         return pl.lit(self.on, pl.Date)
 
+    def wide(self, node: Node) -> pl.Expr:
+        """The node's value for arithmetic: integer facts may be held narrower than Int64 (household counts
+        are UInt8 when every household of the slice has fewer than 256 members), so they are widened where
+        they are used, not where they are stored — comparisons take the supertype themselves."""
+        value = self.expr(node)
+        return value.cast(pl.Int64) if node.type == FactType.INT else value
+
     def x_neg(self, node):
-        return -self.expr(node.args[0])
+        return -self.wide(node.args[0])
 
     def x_arith(self, node):
-        a, b = (self.expr(arg) for arg in node.args)
+        a, b = (self.wide(arg) for arg in node.args)
         if node.value == "+":
             return a + b
         if node.value == "-":
@@ -189,6 +213,8 @@ class _Compiler:
         if 0 < len(values) <= 16:
             # A few equalities are several times faster than is_in over a literal list, with the same nulls.
             return reduce(lambda a, b: a | b, (value == pl.lit(v, dtype) for v in values))
+        if dtype == pl.Int64:
+            value = value.cast(pl.Int64)  # a narrow count against a list of Int64
         return value.is_in(pl.Series(values, dtype=dtype).implode())
 
     def x_in_set(self, node):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import functools
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from .compiled import CompiledRule
-from .facts import population_facts
+from .facts import input_columns, population_facts
 from .parameters import Parameters
 from .rulefile import RuleFile
 from .types import RuleError
@@ -78,21 +81,38 @@ def plan(
     parameters: Parameters,
     not_in_force: frozenset[str] = frozenset(),
     sorted_by_household: bool = False,
+    columns: list[pl.Expr] | None = None,
 ) -> pl.LazyFrame:
     """person_id plus one nullable boolean column per rule (null = unknown); a rule that is not in force on
     `on` gives false for everyone. Rows come out in household order; `sorted_by_household` (both extracts
-    already ordered by household_id, as registry extracts usually are) saves sorting them first."""
+    already ordered by household_id, as registry extracts usually are) saves sorting them first. `columns`:
+    the rules' expressions from `rule_columns`, when several slices share them."""
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
     facts = population_facts(persons, households, on, needed, sorted_by_household)
-    columns = [
-        (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
-        for rule_id, rule in rules.items()
-    ]
+    if columns is None:
+        columns = rule_columns(rules, on, parameters, not_in_force)
     return facts.select("person_id", *columns)
 
 
-# Persons per slice: large enough that per-slice overhead is small, small enough to keep memory flat.
-CHUNK_PERSONS = 1_000_000
+def rule_columns(
+    rules: Mapping[str, CompiledRule],
+    on: dt.date,
+    parameters: Parameters,
+    not_in_force: frozenset[str] = frozenset(),
+) -> list[pl.Expr]:
+    """One Polars expression per rule, named by its id (built once, reused by every slice)."""
+    return [
+        (pl.lit(False) if rule_id in not_in_force else rule.polars_expr(on, parameters)).alias(rule_id)
+        for rule_id, rule in rules.items()
+    ]
+
+
+# Persons per slice: large enough that per-slice overhead is small, small enough that a slice's intermediate
+# columns stay small — the allocator then reuses the same memory for every slice instead of asking the kernel
+# for fresh pages (a page fault per 4 KB), and the peak stays flat.
+CHUNK_PERSONS = 250_000
+# Persons read from an extract on disk at a time (then cut into slices of CHUNK_PERSONS in memory).
+READ_PERSONS = 1_000_000
 
 
 def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
@@ -105,18 +125,127 @@ def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
     return [*cuts, ids[-1] + 1]
 
 
-def _evaluate_in_chunks(persons, households, rules, on, parameters, off, bounds, output: Path) -> None:
-    # Only the answers of each slice are kept (bit-packed booleans: ~30 MB per million persons for 50 rules);
-    # the facts of a slice are dropped before the next one, and the file is written once.
+def _is_ordered(frame: pl.LazyFrame | pl.DataFrame) -> bool:
+    if isinstance(frame, pl.DataFrame):
+        ids = frame["household_id"]
+        return ids.null_count() == 0 and ids.is_sorted()
+    return bool(frame.select((pl.col("household_id").diff() >= 0).all()).collect().item())
+
+
+def _slices(
+    persons: pl.LazyFrame | pl.DataFrame, households: pl.LazyFrame | pl.DataFrame, bounds: list[int]
+) -> list[tuple[pl.LazyFrame | pl.DataFrame, pl.LazyFrame | pl.DataFrame]]:
+    """(persons, households) of each slice [bound, next bound) of household_id. Frames in memory are cut by
+    position (zero-copy views, found by binary search); extracts still on disk by a filter the scan pushes down."""
+    if isinstance(persons, pl.DataFrame) and isinstance(households, pl.DataFrame):
+        cuts = pl.Series(bounds, dtype=persons["household_id"].dtype)
+        at_p = persons["household_id"].search_sorted(cuts, side="left").to_list()
+        at_h = households["household_id"].search_sorted(cuts, side="left").to_list()
+        return [
+            (persons[p0:p1], households[h0:h1])
+            for p0, p1, h0, h1 in zip(at_p, at_p[1:], at_h, at_h[1:], strict=False)
+        ]
+    persons, households = persons.lazy(), households.lazy()
     parts = []
     for low, high in zip(bounds, bounds[1:], strict=False):
         slice_ = pl.col("household_id").is_between(low, high, closed="left")
-        parts.append(
-            plan(persons.filter(slice_), households.filter(slice_), rules, on, parameters, off, True).collect(
+        parts.append((persons.filter(slice_), households.filter(slice_)))
+    return parts
+
+
+def evaluate_frames(
+    persons: pl.LazyFrame | pl.DataFrame,
+    households: pl.LazyFrame | pl.DataFrame,
+    rule_file: RuleFile,
+    on: dt.date,
+    chunk_persons: int = CHUNK_PERSONS,
+    ordered: bool | None = None,
+    read_persons: int = READ_PERSONS,
+) -> list[pl.DataFrame]:
+    """The engine without files: facts + every rule of `rule_file`, person_id plus a nullable boolean column per
+    rule id, as a list of slices in household order (concatenate them for one frame).
+
+    When both extracts are ordered by household_id (`ordered`; checked when None) the population is processed in
+    slices of about `chunk_persons` persons (whole households): only the answers of each slice are kept
+    (bit-packed booleans, ~13 MB per million persons for 50 rules) and its facts are dropped before the next.
+    Extracts still on disk (LazyFrames) are read about `read_persons` persons at a time, only the columns the
+    rules' facts read."""
+    rules = {r.id: r.compiled for r in rule_file.rules}
+    off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
+    columns = rule_columns(rules, on, rule_file.parameters, off)
+    if ordered is None:
+        ordered = _is_ordered(persons) and _is_ordered(households)
+    if not ordered:
+        # One plan over the whole population, sorted by household first.
+        return [
+            plan(persons, households, rules, on, rule_file.parameters, off, False, columns).collect(
                 engine="in-memory"
             )
+        ]
+    if isinstance(persons, pl.DataFrame) and isinstance(households, pl.DataFrame):
+        return _evaluate_ordered(
+            persons, households, rules, on, rule_file.parameters, off, columns, chunk_persons
         )
-    pl.concat(parts, rechunk=False).write_parquet(output, compression="zstd", compression_level=1)
+    needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
+    person_columns, household_columns = input_columns(needed)
+    persons, households = persons.lazy(), households.lazy()
+    bounds = _chunk_bounds(persons, max(read_persons, chunk_persons))
+    pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
+    parts = []
+    for p, h in pieces:
+        p = p.select(
+            list(dict.fromkeys([*person_columns, "household_id"]))
+        ).collect()  # slices need household_id
+        h = h.select(household_columns or ["household_id"]).collect()
+        parts += _evaluate_ordered(p, h, rules, on, rule_file.parameters, off, columns, chunk_persons)
+    return parts
+
+
+def _evaluate_ordered(
+    persons: pl.DataFrame,
+    households: pl.DataFrame,
+    rules: Mapping[str, CompiledRule],
+    on: dt.date,
+    parameters: Parameters,
+    off: frozenset[str],
+    columns: list[pl.Expr],
+    chunk_persons: int,
+) -> list[pl.DataFrame]:
+    """Both extracts in memory and ordered by household_id: slice by slice."""
+    bounds = _chunk_bounds(persons.lazy(), chunk_persons)
+    pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
+    _keep_freed_memory()
+    parts = []
+    for p, h in pieces:
+        part = plan(p, h, rules, on, parameters, off, True, columns).collect(engine="in-memory")
+        # The slice's own person_id — a view of the caller's column — instead of the plan's copy of it.
+        parts.append(part.with_columns(p["person_id"]))
+    return parts
+
+
+@functools.cache
+def _keep_freed_memory() -> None:
+    """Let glibc keep what the slices free for the next slice. Each slice allocates and frees the same few numpy
+    temporaries of a few MB; by default glibc gives such blocks back to the kernel on free (mmap, heap trimming),
+    and the next slice faults every page in again — at 10 M persons a quarter of the engine's CPU time went to
+    those page faults. Up to 128 MB freed at the top of the heap is kept instead (process-wide; a no-op where
+    the C library has no mallopt)."""
+    if sys.platform != "linux":
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # blocks up to 32 MB come from the heap (glibc's own ceiling)
+    mallopt(m_trim_threshold, 128 << 20)
+
+
+def write_result(parts: list[pl.DataFrame], output: str | os.PathLike) -> None:
+    """The result file: Parquet, person_id + one nullable boolean column per rule. Uncompressed and without
+    column statistics: with 50 nullable boolean columns the encoding dominates (≈0.24 s of CPU per million
+    persons), and compression added a quarter to it (zstd level 1) for a file a quarter the size."""
+    pl.concat(parts, rechunk=False).write_parquet(output, compression="uncompressed", statistics=False)
 
 
 @dataclass
@@ -160,20 +289,12 @@ def evaluate_files(
             f"{persons_path}: person_id and household_id must be filled in every row "
             f"({nulls.item(0, 0)} and {nulls.item(0, 1)} empty).",
         )
-    rules = {r.id: r.compiled for r in rule_file.rules}
-    off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
     ordered = bool(nulls.item(0, 2) and households_sorted)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    bounds = _chunk_bounds(persons, chunk_persons) if ordered else []
-    if len(bounds) <= 2:
-        # The in-memory engine: group + join + 50 expressions run faster there than streamed (measured).
-        plan(persons, households, rules, on, rule_file.parameters, off, ordered).collect(
-            engine="in-memory"
-        ).write_parquet(output, compression="zstd", compression_level=1)
-    else:
-        _evaluate_in_chunks(persons, households, rules, on, rule_file.parameters, off, bounds, Path(output))
+    write_result(evaluate_frames(persons, households, rule_file, on, chunk_persons, ordered), output)
     if not summary:
         return None
+    rules = [r.id for r in rule_file.rules]
     counted = (
         pl.scan_parquet(output)
         .select(
