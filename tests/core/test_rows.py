@@ -1,5 +1,7 @@
 """core.rows: a new row and the rows pointing at it are written together or not at all, on every database."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
@@ -17,7 +19,7 @@ def _appeal(**fields):
     return Appeal(
         channel="portal",
         kind="written",
-        text="Не горит фонарь",
+        text=fields.pop("text", "Не горит фонарь"),
         registered_at=now,
         deadline_at=now,
         policy=policies.policy_for(channel="portal", kind="written", category=""),
@@ -50,6 +52,27 @@ def test_the_parent_and_its_dependents_are_written_with_their_keys(db):
     stored = AuditEvent.objects.get(pk=entry.pk)
     assert stored.object_id == str(appeal.pk) and stored.summary == str(appeal) and stored.occurred_at
     assert saved == [(Appeal, appeal.pk, True), (AppealEvent, event.pk, True), (AuditEvent, entry.pk, True)]
+
+
+@pytest.mark.parametrize("text", ["Первое обращение", "Второе: 'кавычки', %s и \\ обратная черта"])
+def test_every_value_lands_in_its_column_on_first_and_later_inserts(db, text):
+    # The statement's text is built once and reused with new values: both uses store exactly what was given.
+    for attempt in range(2):
+        appeal = _appeal(text=f"{text} {attempt}", district="Невский", latitude=Decimal("59.934280"))
+        (entry,) = rows.insert_with_dependents(
+            appeal,
+            lambda appeal, attempt=attempt: [
+                audit.entry(None, "test.inserted", appeal, attempt=attempt, text=text)
+            ],
+        )
+        stored = Appeal.objects.get(pk=appeal.pk)
+        assert (stored.text, stored.district, stored.latitude) == (
+            f"{text} {attempt}",
+            "Невский",
+            Decimal("59.934280"),
+        )
+        assert stored.registered_at == appeal.registered_at and stored.policy_id == appeal.policy_id
+        assert AuditEvent.objects.get(pk=entry.pk).data == {"attempt": attempt, "text": text}
 
 
 def test_a_failing_dependent_leaves_no_row_and_the_callers_transaction_usable(db):

@@ -62,20 +62,43 @@ def _next_key_sql(alias: str, table: str, column: str) -> str:
     return "SELECT nextval('{}')".format(sequence.replace("'", "''"))
 
 
+# INSERT … RETURNING text per (database, model, key given?): the text never changes, only the values do.
+_insert_texts: dict[tuple, str] = {}
+
+
+def _insert_sql(using: str, row: Model) -> tuple[str, list]:
+    """Django's INSERT for one new row, with its values prepared by Django's own compiler."""
+    meta = row._meta
+    fields = [
+        field for field in meta.local_concrete_fields if not (field is meta.auto_field and row.pk is None)
+    ]
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    key = (using, type(row), row.pk is None)
+    text = _insert_texts.get(key)
+    if text is not None:
+        values = [compiler.prepare_value(field, compiler.pre_save_val(field, row)) for field in fields]
+        # Building the text again costs as much as the rest of the insert; it is reused while every value is a
+        # plain parameter (no expression, no field with its own placeholder).
+        if not any(
+            hasattr(value, "as_sql") or hasattr(field, "get_placeholder")
+            for field, value in zip(fields, values, strict=True)
+        ):
+            return text, values
+    compiler.returning_fields = [meta.pk]
+    [(text, values)] = compiler.as_sql()
+    if len(values) == len(fields):
+        _insert_texts[key] = text
+    return text, values
+
+
 def _insert_in_one_statement(connection, using: str, rows: list[Model]) -> None:
     for row in rows:
         signals.pre_save.send(sender=type(row), instance=row, raw=False, using=using, update_fields=None)
     parts, params = [], []
     for position, row in enumerate(rows):
-        meta = row._meta
-        fields = [
-            field for field in meta.local_concrete_fields if not (field is meta.auto_field and row.pk is None)
-        ]
-        query = InsertQuery(type(row))
-        query.insert_values(fields, [row])
-        compiler = query.get_compiler(using=using)
-        compiler.returning_fields = [meta.pk]
-        [(sql, row_params)] = compiler.as_sql()
+        sql, row_params = _insert_sql(using, row)
         parts.append(f"row{position} AS ({sql})")
         params.extend(row_params)
     keys = ", ".join(
