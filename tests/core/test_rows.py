@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientcentric.appeals import policies
@@ -94,9 +93,25 @@ def test_a_failing_dependent_leaves_no_row_and_the_callers_transaction_usable(db
 def test_on_postgresql_it_is_two_round_trips(transactional_db):
     rows.insert_with_dependents(_appeal(), lambda appeal: [])  # the first use looks the sequence's name up
     appeal = _appeal()
-    with CaptureQueriesContext(connection) as queries:
+    statements = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)
+    ):
         rows.insert_with_dependents(
             appeal, lambda appeal: [AppealEvent(appeal=appeal, to_status="registered")]
         )
-    statements = [q["sql"] for q in queries.captured_queries]
     assert len(statements) == 2 and "nextval" in statements[0] and statements[1].startswith("WITH")
+
+    # PostgreSQL parses and plans the statement once per connection: the next appeal runs the prepared one.
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH row0 AS%%'"
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = prepared()
+    rows.insert_with_dependents(
+        _appeal(), lambda appeal: [AppealEvent(appeal=appeal, to_status="registered")]
+    )
+    assert any("appeals_appealevent" in statement for statement in before) and prepared() == before
