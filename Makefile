@@ -36,7 +36,7 @@ bench: $(STAMP)
 	@status=0; \
 	$(BIN)/python bench/run.py || status=1; \
 	$(BIN)/python bench/classify.py || status=1; \
-	$(BIN)/python bench/intake.py || status=1; \
+	$(BIN)/python bench/intake.py --with-model 8000 || status=1; \
 	$(BIN)/python bench/kb.py || status=1; \
 	$(BIN)/python bench/readability.py || status=1; \
 	$(BIN)/python bench/notify.py || status=1; \

@@ -837,7 +837,7 @@ def main() -> int:
         "--connections", type=int, default=16, help="concurrent connections of the load generator"
     )
     parser.add_argument(
-        "--configs", default="2x4,3x4,4x4,4x8", help="gunicorn WORKERSxTHREADS to try, comma-separated"
+        "--configs", default="3x4,4x2,4x4", help="gunicorn WORKERSxTHREADS to try, comma-separated"
     )
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
