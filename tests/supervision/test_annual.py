@@ -383,3 +383,16 @@ def test_the_command_drafts_the_programme_and_the_summary(fire_type):
         call_command("supervision", "programme", "--year", "2027", stdout=out)
     with pytest.raises(ValidationError):
         programmes.approve_programme(programmes.draft_programme(fire_type, 2025), on=date(2026, 1, 10))
+
+
+def test_suggestions_read_the_years_appeals_once_and_match_whole_numbers(
+    bakery, fire_type, django_assert_max_num_queries
+):
+    risk.assess_profile(bakery, fire_type)
+    inn = bakery.business.inn
+    named = _appeal(f"Пекарня (ИНН {inn}) снова загородила выход")
+    _appeal(f"Номер заявки 9{inn}1, вопрос о вывозе мусора")  # the INN's digits inside a longer number
+    _appeal("Без номеров: шумят соседи")
+    with django_assert_max_num_queries(3):  # the businesses, their links, the year's appeals
+        found = complaints.suggestions([fire_type])
+    assert [(s["appeal"].pk, s["profile"].pk) for s in found] == [(named.pk, bakery.pk)]
