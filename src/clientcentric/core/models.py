@@ -156,3 +156,39 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.transport} #{self.notification_id} {'ok' if self.ok else 'error'}"
+
+
+class StatusChange(models.Model):
+    """One status change of any object whose workflow is declared in ``core.workflow``. Append-only.
+
+    Domains whose history says more than a status (an appeal's public notes, a design project's gate) keep their own
+    history table as well; this one is the history every workflow has.
+    """
+
+    workflow = models.CharField(_("workflow"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=80)
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    note = models.TextField(_("note"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.object_type}:{self.object_id} {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("status changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("status changes are append-only")

@@ -1,0 +1,1 @@
+"""Core's writes: the status-change idiom every domain uses."""
