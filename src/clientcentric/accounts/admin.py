@@ -1,10 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
-from .models import Agency, BusinessClient, Representative, User
+from .models import Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 
 
 @admin.register(Agency)
@@ -54,3 +57,69 @@ class RepresentativeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_representative(obj, actor=request.user)
+
+
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ("name", "agency", "scopes")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.check_token_scopes(data.get("scopes") or [], data.get("agency"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued and revoked here through the service (audited); the plain token is shown once."""
+
+    form = ApiTokenForm
+    list_display = ("name", "agency", "scope_list", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("agency",)
+    search_fields = ("name",)
+    autocomplete_fields = ("agency",)
+    actions = ["revoke"]
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj):
+        return ", ".join(obj.scopes)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("name", "agency", "scope_list", "created_at", "last_used_at", "revoked_at")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("name", "agency", "scopes")
+        return self.get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Appeals and life events keep pointing at the token that sent them; revoke instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, plain = services.issue_token(
+            name=obj.name, agency=obj.agency, scopes=form.cleaned_data["scopes"], actor=request.user
+        )
+        obj.pk, obj.created_at = token.pk, token.created_at
+        obj._state.adding = False
+        messages.warning(request, _("The token, shown only now — copy it: %(token)s") % {"token": plain})
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        revoked = sum(services.revoke_token(token, actor=request.user) for token in queryset)
+        messages.success(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked) % {"count": revoked},
+        )

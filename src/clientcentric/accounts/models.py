@@ -172,3 +172,60 @@ class Representative(models.Model):
 
     def __str__(self):
         return f"{self.person} → {self.client or self.business}"
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may do; every API operation that accepts a token names the one it needs (docs/api.md)."""
+
+    APPEALS_WRITE = "appeals:write", _("file appeals")
+    LIFE_EVENTS_WRITE = "life-events:write", _("report life events")
+    FEEDBACK_WRITE = "feedback:write", _("send ratings and rating invitations")
+    TEXT_CHECK = "text:check", _("check texts for plain Russian")
+    REQUIREMENTS_READ = "requirements:read", _("read the results for the agency's mandatory requirements")
+
+
+# What an integrating system's token could do before tokens had scopes (`appeals add-client` still grants them).
+INTEGRATION_SCOPES = (
+    ApiScope.APPEALS_WRITE,
+    ApiScope.LIFE_EVENTS_WRITE,
+    ApiScope.FEEDBACK_WRITE,
+    ApiScope.TEXT_CHECK,
+)
+
+# An agency-bound scope: the operation answers with the token's agency's own data, so a token without one is refused.
+AGENCY_SCOPES = frozenset({ApiScope.REQUIREMENTS_READ})
+
+
+class ApiToken(models.Model):
+    """An integrating system (or an agency's developer of requirements) calling the API with its own token."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        on_delete=models.PROTECT,
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    # Only the SHA-256 of the token is kept; the plain value is shown once when it is issued.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,13 +1,18 @@
-"""Every write to people, roles, agencies and representatives."""
+"""Every write to people, roles, agencies, representatives and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
 
-from .models import Agency, BusinessClient, Representative, User
+from .models import AGENCY_SCOPES, Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 from .roles import BACK_OFFICE_PERMISSIONS, STAFF_ROLES, Role
 
 
@@ -129,3 +134,67 @@ def acts_for(
     if business is not None:
         return query.filter(business=business).exists()
     return False
+
+
+# ---- API tokens -------------------------------------------------------------------------------------------
+
+# Intake runs hundreds of requests a second on one token; the last-use time is written at most this often.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def free_token_name(base: str) -> str:
+    """`base`, or `base 2`, `base 3` … — the first name no token has yet."""
+    name, number = base, 1
+    while ApiToken.objects.filter(name=name).exists():
+        number += 1
+        name = f"{base} {number}"
+    return name
+
+
+def check_token_scopes(scopes, agency: Agency | None) -> None:
+    unknown = [s for s in scopes if s not in ApiScope.values]
+    if unknown:
+        raise ValidationError({"scopes": _("Unknown scope: %(scope)s.") % {"scope": ", ".join(unknown)}})
+    if not scopes:
+        raise ValidationError({"scopes": _("Name at least one scope.")})
+    if agency is None and AGENCY_SCOPES.intersection(scopes):
+        raise ValidationError({"agency": _("This scope needs the token's agency.")})
+
+
+@transaction.atomic
+def issue_token(*, name: str, scopes, agency: Agency | None = None, actor=None) -> tuple[ApiToken, str]:
+    """A new API token; the plain value is returned once and only its hash is stored."""
+    scopes = sorted({str(s) for s in scopes})
+    check_token_scopes(scopes, agency)
+    plain = secrets.token_urlsafe(32)
+    token = ApiToken(name=name, agency=agency, scopes=scopes, token_hash=hash_token(plain))
+    token.full_clean()
+    token.save()
+    audit.record(actor, "accounts.api_token_issued", token, scopes=scopes, agency=agency.code if agency else "")
+    return token, plain
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor=None) -> bool:
+    """Stop a token working. Returns False when it was already revoked."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(actor, "accounts.api_token_revoked", token)
+    return True
+
+
+def touch_token(token: ApiToken, now=None) -> None:
+    """Note that the token was just used, writing at most once a minute per token and process."""
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return
+    # A plain UPDATE: no signal, so the process cache keeps the token, and no audit event per request.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -7,38 +7,19 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as StatusReply
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from clientcentric.core.process_cache import KeyedProcessCache
+from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.models import ApiScope
 
 from . import selectors, services
-from .models import Channel, IntegrationClient, Kind, Status
+from .models import Channel, Kind, Status
 
 router = Router(tags=["appeals"])
 
 ChannelCode = Literal[tuple(Channel.values)]
 KindCode = Literal[tuple(Kind.values)]
 StatusCode = Literal[tuple(Status.values)]
-
-
-def _active_client(token_hash: str) -> IntegrationClient | None:
-    return (
-        IntegrationClient.objects.filter(token_hash=token_hash, is_active=True)
-        .select_related("agency")
-        .first()
-    )
-
-
-# A deactivated token stops working in every process within the cache's few seconds (docs/appeals.md).
-_clients_by_token = KeyedProcessCache(_active_client).invalidate_on(IntegrationClient)
-
-
-class IntegrationToken(HttpBearer):
-    def authenticate(self, request, token):
-        client = _clients_by_token.get(services.hash_token(token))
-        if client is not None:
-            request.integration_client = client
-        return client
 
 
 class AppealIn(Schema):
@@ -112,13 +93,13 @@ class AppealDetailOut(AppealPublicOut):
 @router.post(
     "",
     response={200: AppealPublicOut, 201: AppealPublicOut},
-    auth=[IntegrationToken(), django_auth],
+    auth=[ApiTokenAuth(ApiScope.APPEALS_WRITE), django_auth],
     summary="File an appeal (integrating systems with a token, or a signed-in person)",
 )
 def create_appeal(
     request, payload: AppealIn, idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200)
 ):
-    source = getattr(request, "integration_client", None)
+    source = getattr(request, "api_token", None)
     data = services.AppealInput(**payload.dict())
     intake = services.receive_appeal(
         data, author=None if source else request.user, source=source, idempotency_key=idempotency_key

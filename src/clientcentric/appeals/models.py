@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientcentric.accounts.models import Agency
+from clientcentric.accounts.models import Agency, ApiToken
 from clientcentric.core.models import AppendOnlyError
 
 
@@ -122,25 +122,6 @@ class RoutingRule(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class IntegrationClient(models.Model):
-    """An integrating system that posts appeals through the API with its own token."""
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("integrating system")
-        verbose_name_plural = _("integrating systems")
-
-    def __str__(self):
-        return self.name
-
-
 class SocialAccount(models.Model):
     """An official community or bot whose webhook delivers mentions, appeals and comments."""
 
@@ -245,7 +226,7 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
     )
     source = models.ForeignKey(
-        IntegrationClient,
+        ApiToken,
         verbose_name=_("integrating system"),
         null=True,
         blank=True,

@@ -1,6 +1,5 @@
 """Every write to appeals: intake from any channel, routing, deadlines, the workflow, +1 and answers."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.accounts.models import Agency
+from clientcentric.accounts.models import Agency, ApiToken
+from clientcentric.accounts.services import hash_token
 from clientcentric.core import audit, rows
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
@@ -25,7 +25,6 @@ from .models import (
     AppealEvent,
     Attachment,
     Channel,
-    IntegrationClient,
     Kind,
     NeedTopic,
     SocialAccount,
@@ -111,7 +110,7 @@ def receive_appeal(
     data: AppealInput,
     *,
     author=None,
-    source: IntegrationClient | None = None,
+    source: ApiToken | None = None,
     idempotency_key: str = "",
     registered_at=None,
     default_executor: Agency | None = None,
@@ -453,20 +452,6 @@ def support(appeal: Appeal, *, person) -> bool:
         Appeal.objects.filter(pk=appeal.pk).update(supporters_count=F("supporters_count") + 1)
         audit.record(person, "appeals.supported", appeal)
     return created
-
-
-def create_integration_client(
-    *, name: str, agency: Agency | None = None, actor=None
-) -> tuple[IntegrationClient, str]:
-    """A new integrating system and its token; the token is shown once and stored only as a hash."""
-    token = secrets.token_urlsafe(32)
-    client = IntegrationClient.objects.create(name=name, agency=agency, token_hash=hash_token(token))
-    audit.record(actor, "appeals.integration_client_created", client)
-    return client, token
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

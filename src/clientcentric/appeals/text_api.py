@@ -3,10 +3,11 @@
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
+from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.models import ApiScope
 from clientcentric.engines.text.readability import MAX_TEXT_CHARS
 
 from . import plain_russian
-from .api import IntegrationToken
 
 router = Router(tags=["text"])
 
@@ -56,11 +57,11 @@ class ReadabilityOut(Schema):
     response=ReadabilityOut,
     # Signed in or with an integration token: 1 MB of text costs about a second of CPU, too cheap to ask
     # for anonymously.
-    auth=[IntegrationToken(), django_auth],
+    auth=[ApiTokenAuth(ApiScope.TEXT_CHECK), django_auth],
     summary="Plain-Russian check of a text: readability indices, long sentences, bureaucratese",
 )
 def readability(request, payload: TextIn):
-    client = getattr(request, "integration_client", None)
+    client = getattr(request, "api_token", None)
     agency = client.agency if client else getattr(request.user, "agency", None)
     result = plain_russian.check(payload.text, agency)
     limits = plain_russian.limits_for(agency)

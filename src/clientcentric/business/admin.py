@@ -5,12 +5,11 @@ shows next to its field; saves go through the services too.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from . import back_office, services
-from .models import Act, AgencyToken, BusinessProfile, ControlObject, Draft, Requirement
+from .models import Act, BusinessProfile, ControlObject, Draft, Requirement
 
 
 class ServiceValidatedForm(forms.ModelForm):
@@ -135,17 +134,3 @@ class DraftAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_draft(obj, actor=request.user)
-
-
-@admin.register(AgencyToken)
-class AgencyTokenAdmin(admin.ModelAdmin):
-    list_display = ("agency", "name", "created_at", "revoked")
-    fields = ("agency", "name", "revoked")
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-            return
-        token, plain = services.issue_agency_token(obj.agency, obj.name, actor=request.user)
-        obj.pk = token.pk
-        messages.warning(request, _("The token, shown only now — copy it: %(token)s") % {"token": plain})

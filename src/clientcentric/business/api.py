@@ -1,6 +1,7 @@
 """API for the developers of requirements (BIZ-4): an agency reads the results for its own acts and drafts.
 
-Authorization: ``Bearer <token>`` issued per agency in the back office. Every aggregate hides cells of fewer
+Authorization: ``Bearer <token>`` of an API token with the scope ``requirements:read``, issued for the agency in
+the back office or with ``clientcentric tokens issue``. Every aggregate hides cells of fewer
 businesses than CLIENTCENTRIC_MIN_CELL (10).
 """
 
@@ -8,25 +9,14 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import HttpBearer
+from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.models import ApiScope
 
-from . import selectors, services
-from .models import AgencyToken, Draft
+from . import selectors
+from .models import Draft
 
 router = Router(tags=["business: results for developers of requirements"])
 
-
-class AgencyBearer(HttpBearer):
-    def authenticate(self, request, token):
-        found = (
-            AgencyToken.objects.select_related("agency")
-            .filter(token_hash=services.hash_token(token), revoked=False)
-            .first()
-        )
-        if found is None:
-            return None
-        request.agency = found.agency
-        return found.agency
 
 
 class ItemResultOut(Schema):
@@ -67,29 +57,30 @@ class DraftSummaryOut(Schema):
 
 
 @router.get(
-    "/results", response=list[ItemResultOut], auth=AgencyBearer(), summary="Assessments of our acts' items"
+    "/results", response=list[ItemResultOut], auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ), summary="Assessments of our acts' items"
 )
 def results(request):
-    act_ids = list(request.agency.requirement_acts.values_list("pk", flat=True))
+    # The token's agency is the developer whose acts and drafts the caller reads.
+    act_ids = list(request.api_token.agency.requirement_acts.values_list("pk", flat=True))
     return selectors.act_results(act_ids)
 
 
 @router.get(
-    "/dataset", response=list[DatasetRowOut], auth=AgencyBearer(), summary="Anonymised data set (cells ≥ 10)"
+    "/dataset", response=list[DatasetRowOut], auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ), summary="Anonymised data set (cells ≥ 10)"
 )
 def dataset(request):
-    act_ids = list(request.agency.requirement_acts.values_list("pk", flat=True))
+    act_ids = list(request.api_token.agency.requirement_acts.values_list("pk", flat=True))
     return selectors.anonymised_dataset(act_ids)
 
 
 @router.get(
     "/drafts/{draft_id}/summary",
     response=DraftSummaryOut,
-    auth=AgencyBearer(),
+    auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ),
     summary="Consultation summary",
 )
 def draft_summary(request, draft_id: int):
-    draft = get_object_or_404(Draft, pk=draft_id, developer=request.agency)
+    draft = get_object_or_404(Draft, pk=draft_id, developer=request.api_token.agency)
     data = selectors.draft_summary(draft)
     return {
         "draft_id": draft.pk,

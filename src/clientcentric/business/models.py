@@ -294,23 +294,6 @@ class CandidateLink(models.Model):
         return f"{self.first} ↔ {self.second}"
 
 
-class AgencyToken(models.Model):
-    """An API token for a developer of requirements: it reads the results for its own acts."""
-
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=120)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked = models.BooleanField(_("revoked"), default=False)
-
-    class Meta:
-        verbose_name = _("agency API token")
-        verbose_name_plural = _("agency API tokens")
-
-    def __str__(self):
-        return f"{self.agency}: {self.name}"
-
-
 class Draft(models.Model):
     """A draft act under public consultation: regulatory impact assessment (ОРВ) or anti-corruption expertise."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -21,7 +19,6 @@ from clientcentric.engines.requirements import okved as okved_codes
 from . import rules
 from .models import (
     Act,
-    AgencyToken,
     Assessment,
     BusinessProfile,
     ControlObject,
@@ -305,19 +302,3 @@ def comment_on_draft(
     comment.save()
     audit.record(actor, "business.draft_commented", comment, draft=draft.pk)
     return comment
-
-
-# ---- agency tokens ---------------------------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def issue_agency_token(agency, name: str, *, actor=None) -> tuple[AgencyToken, str]:
-    """A new token; the plain value is returned once and only its hash is stored."""
-    plain = secrets.token_urlsafe(32)
-    token = AgencyToken.objects.create(agency=agency, name=name, token_hash=hash_token(plain))
-    audit.record(actor, "business.agency_token_issued", token, agency=agency.code)
-    return token, plain

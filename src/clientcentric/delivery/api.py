@@ -7,7 +7,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as StatusReply
 from ninja.security import django_auth
 
-from clientcentric.appeals.api import IntegrationToken
+from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.models import ApiScope
 
 from . import events, selectors
 from .models import LifeEvent
@@ -70,12 +71,12 @@ class OfferOut(Schema):
 @events_router.post(
     "",
     response={200: LifeEventOut, 201: LifeEventOut},
-    auth=IntegrationToken(),
+    auth=ApiTokenAuth(ApiScope.LIFE_EVENTS_WRITE),
     summary="Report a life event (registries, with an integration token); idempotent by event_id",
 )
 def report_life_event(request, payload: LifeEventIn):
     data = events.EventInput(**payload.dict())
-    event, created = events.receive_life_event(data, source=request.integration_client)
+    event, created = events.receive_life_event(data, source=request.api_token)
     return StatusReply(201 if created else 200, event)
 
 

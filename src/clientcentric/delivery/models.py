@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clientcentric.appeals.models import IntegrationClient
+from clientcentric.accounts.models import ApiToken
 from clientcentric.registry.models import LifeSituation, Need, Service, Touchpoint
 
 from .validators import format_snils, validate_snils
@@ -251,7 +251,7 @@ class LifeEvent(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     payload = models.JSONField(_("data"), default=dict, blank=True)
     source = models.ForeignKey(
-        IntegrationClient, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+        ApiToken, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
     client = models.ForeignKey(
         USER, null=True, blank=True, related_name="life_events", on_delete=models.SET_NULL

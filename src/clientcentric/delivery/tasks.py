@@ -37,11 +37,11 @@ def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     """For registries that deliver events through the queue instead of the API."""
     from datetime import datetime
 
-    from clientcentric.appeals.models import IntegrationClient
+    from clientcentric.accounts.models import ApiToken
 
     from .events import EventInput, receive_life_event
 
     payload = {**payload, "occurred_at": datetime.fromisoformat(payload["occurred_at"])}
-    source = IntegrationClient.objects.filter(pk=source_id).first() if source_id else None
+    source = ApiToken.objects.filter(pk=source_id).first() if source_id else None
     event, _created = receive_life_event(EventInput(**payload), source=source)
     return event.state

@@ -7,7 +7,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as StatusReply
 
-from clientcentric.appeals.api import IntegrationToken
+from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.models import ApiScope
 from clientcentric.registry.models import LifeSituation, Segment, Service
 
 from . import services
@@ -78,11 +79,11 @@ def _rating_out(response):
 @router.post(
     "/ivr",
     response={201: RatingOut},
-    auth=IntegrationToken(),
+    auth=ApiTokenAuth(ApiScope.FEEDBACK_WRITE),
     summary="A rating from the call centre's voice menu (keypad digits)",
 )
 def ivr(request, payload: IvrIn):
-    client = request.integration_client
+    client = request.api_token
     service = get_object_or_404(Service, code=payload.service) if payload.service else None
     rating = services.Rating(
         satisfaction=payload.satisfaction,
@@ -102,11 +103,11 @@ def ivr(request, payload: IvrIn):
 @router.post(
     "/invitations",
     response={200: InvitationOut, 201: InvitationOut},
-    auth=IntegrationToken(),
+    auth=ApiTokenAuth(ApiScope.FEEDBACK_WRITE),
     summary="Invite a client to rate a finished transaction (service request, appointment, chat, …)",
 )
 def create_invitation(request, payload: InvitationIn):
-    client = request.integration_client
+    client = request.api_token
     service = get_object_or_404(Service, code=payload.service) if payload.service else None
     segment = get_object_or_404(Segment, code=payload.segment) if payload.segment else None
     situation = (

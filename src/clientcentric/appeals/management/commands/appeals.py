@@ -27,7 +27,8 @@ class Command(BaseCommand):
         )
         mailboxes.add_arguments(mail)
         client = sub.add_parser(
-            "add-client", help="Register an integrating system and print its API token once."
+            "add-client",
+            help="Deprecated, use `clientcentric tokens issue`: register an integrating system, print its token.",
         )
         client.add_argument("name")
         client.add_argument("--agency", help="Code of the agency its appeals go to when no rule matches.")
@@ -60,11 +61,17 @@ class Command(BaseCommand):
         return agency
 
     def _add_client(self, options):
-        from clientcentric.appeals import services
+        from clientcentric.accounts import services
+        from clientcentric.accounts.models import INTEGRATION_SCOPES
 
-        client, token = services.create_integration_client(
-            name=options["name"], agency=self._agency(options["agency"])
+        agency = self._agency(options["agency"])
+        self.stderr.write(
+            _(
+                "`appeals add-client` is deprecated and will be removed in the next release; use "
+                "`clientcentric tokens issue NAME --agency CODE --scope SCOPE …`."
+            )
         )
+        client, token = services.issue_token(name=options["name"], agency=agency, scopes=INTEGRATION_SCOPES)
         self.stdout.write(f"{client.name}: {token}")
 
     def _add_social(self, options):

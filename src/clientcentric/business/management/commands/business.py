@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from clientcentric.accounts.models import Agency
-from clientcentric.business import services
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import Agency, ApiScope
 from clientcentric.business.candidates import refresh_candidates
 from clientcentric.business.importer import import_requirements
 
@@ -28,7 +28,10 @@ class Command(BaseCommand):
         sub.add_parser(
             "find-candidates", help="Recompute duplicate and contradiction candidates across acts."
         )
-        tok = sub.add_parser("issue-token", help="Issue an API token for an agency (printed once).")
+        tok = sub.add_parser(
+            "issue-token",
+            help="Deprecated, use `clientcentric tokens issue`: an API token for an agency (printed once).",
+        )
         tok.add_argument("agency")
         tok.add_argument("--name", default="API")
 
@@ -45,7 +48,16 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(_("No agency with the code %(code)s.") % {"code": options["agency"]})
-        _token, plain = services.issue_agency_token(agency, options["name"])
+        self.stderr.write(
+            _(
+                "`business issue-token` is deprecated and will be removed in the next release; use "
+                "`clientcentric tokens issue NAME --agency CODE --scope requirements:read`."
+            )
+        )
+        name = accounts_services.free_token_name(f"{options['name']} ({agency.code})")
+        _token, plain = accounts_services.issue_token(
+            name=name, agency=agency, scopes=[ApiScope.REQUIREMENTS_READ]
+        )
         self.stdout.write(plain)
 
     def _import(self, options):
