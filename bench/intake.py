@@ -106,9 +106,11 @@ def clientcentric(env: dict, *args: str, timeout: float = 900) -> str:
 
 
 CREATE_CLIENT = """
-from clientcentric.accounts.models import Agency
-from clientcentric.appeals.services import create_integration_client
-client, token = create_integration_client(name="intake benchmark %s", agency=Agency.objects.get(code="mfc"))
+from clientcentric.accounts.models import Agency, ApiScope
+from clientcentric.accounts.services import issue_token
+client, token = issue_token(
+    name="intake benchmark %s", agency=Agency.objects.get(code="mfc"), scopes=[ApiScope.APPEALS_WRITE]
+)
 print("TOKEN", token)
 """
 
@@ -704,7 +706,7 @@ PROFILE_PARTS = [
     ("  open the DB connection (CONN_MAX_AGE=0)", r"^BaseDatabaseWrapper\.(connect|ensure_connection) "),
     ("  close the DB connection", r"^close_old_connections |^BaseDatabaseWrapper\.close "),
     ("  django-ninja operation", r"^Operation\.run "),
-    ("    token auth (IntegrationToken)", r"^IntegrationToken\.authenticate "),
+    ("    token auth (ApiTokenAuth)", r"^ApiTokenAuth\.authenticate "),
     ("    body: JSON + schema", r"^Operation\._get_values |^ViewSignature"),
     ("    response rendering", r"^Operation\._result_to_response "),
     ("    receive_appeal", r"^receive_appeal "),

@@ -1,7 +1,7 @@
 import pytest
 
 from clientcentric.accounts import services as accounts_services
-from clientcentric.accounts.models import Agency
+from clientcentric.accounts.models import Agency, ApiScope
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals import services
 from clientcentric.appeals.models import RoutingRule
@@ -37,7 +37,9 @@ def housing_operator(housing):
 
 @pytest.fixture
 def integration(housing):
-    client, token = services.create_integration_client(name="Городская система 112", agency=housing)
+    client, token = accounts_services.issue_token(
+        name="Городская система 112", agency=housing, scopes=[ApiScope.APPEALS_WRITE, ApiScope.TEXT_CHECK]
+    )
     return client, token
 
 

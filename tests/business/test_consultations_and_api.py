@@ -8,9 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clientcentric.accounts import services as accounts_services
-from clientcentric.accounts.models import BusinessClient
+from clientcentric.accounts.models import ApiScope, BusinessClient
 from clientcentric.business import selectors, services
 from clientcentric.business.models import BusinessProfile, Draft
+
+
+def _issue(agency, name):
+    return accounts_services.issue_token(name=name, agency=agency, scopes=[ApiScope.REQUIREMENTS_READ])
 
 
 def _draft(agency, **fields):
@@ -115,7 +119,7 @@ def _many_businesses(n, acts):
 def test_the_api_needs_an_agency_token_and_suppresses_small_cells(client, acts, developer_agency):
     acts["fire"].developer = developer_agency
     services.save_act(acts["fire"])
-    _token, plain = services.issue_agency_token(developer_agency, "test")
+    _token, plain = _issue(developer_agency, "test")
     _many_businesses(9, acts)
     assert client.get("/api/v1/business/results").status_code == 401
     auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
@@ -127,7 +131,7 @@ def test_the_api_needs_an_agency_token_and_suppresses_small_cells(client, acts, 
 def test_the_api_shows_cells_of_ten_and_more(client, acts, developer_agency):
     acts["fire"].developer = developer_agency
     services.save_act(acts["fire"])
-    _token, plain = services.issue_agency_token(developer_agency, "test")
+    _token, plain = _issue(developer_agency, "test")
     _many_businesses(10, acts)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
     row = client.get("/api/v1/business/results", **auth).json()[0]
@@ -148,7 +152,7 @@ def test_the_api_shows_cells_of_ten_and_more(client, acts, developer_agency):
 
 
 def test_an_agency_sees_only_its_own_acts_and_drafts(client, acts, developer_agency, agency):
-    _token, plain = services.issue_agency_token(agency, "чужой")
+    _token, plain = _issue(agency, "чужой")
     _many_businesses(10, acts)
     acts["fire"].developer = developer_agency
     services.save_act(acts["fire"])
@@ -189,13 +193,29 @@ def test_the_cli_issues_a_token_that_opens_the_api(client, developer_agency):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    out = io.StringIO()
-    call_command("business", "issue-token", "mchs", stdout=out)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("business", "issue-token", "mchs", stdout=out, stderr=err)
     plain = out.getvalue().strip()
     assert client.get("/api/v1/business/results", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 200
     assert client.get("/api/v1/business/results", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
     with pytest.raises(CommandError):
         call_command("business", "issue-token", "nobody")
+
+
+def test_the_issue_token_alias_says_it_is_deprecated_and_names_unique_tokens(developer_agency):
+    import io
+
+    from django.core.management import call_command
+
+    from clientcentric.accounts.models import ApiToken
+
+    err = io.StringIO()
+    for _ in range(2):
+        call_command("business", "issue-token", "mchs", stdout=io.StringIO(), stderr=err)
+    assert "tokens issue" in err.getvalue() and "requirements:read" in err.getvalue()
+    tokens = ApiToken.objects.filter(agency=developer_agency).order_by("pk")
+    assert [t.name for t in tokens] == ["API (mchs)", "API (mchs) 2"]
+    assert all(t.scopes == ["requirements:read"] for t in tokens)
 
 
 def test_find_candidates_stores_pairs_across_acts(acts):

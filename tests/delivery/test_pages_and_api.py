@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clientcentric.appeals import services as appeals_services
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import ApiScope
 from clientcentric.core.models import Notification
 from clientcentric.delivery import appointments, events, services
 from clientcentric.delivery.models import (
@@ -266,7 +267,9 @@ def test_appointments_page_books(client, people, office):
 
 @pytest.fixture
 def token(agency):
-    _client, token = appeals_services.create_integration_client(name="ЗАГС", agency=agency)
+    _client, token = accounts_services.issue_token(
+        name="ЗАГС", agency=agency, scopes=[ApiScope.LIFE_EVENTS_WRITE]
+    )
     return token
 
 

@@ -13,8 +13,8 @@ from .test_appeals import sign_in
 
 def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_click(page, demo_site):
     from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.models import ApiScope
     from clientcentric.accounts.roles import Role
-    from clientcentric.appeals import services as appeals_services
     from clientcentric.delivery import services
     from clientcentric.delivery.demo import demo_snils
     from clientcentric.delivery.models import ServiceRequest
@@ -26,7 +26,9 @@ def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_cli
     profile = services.profile_of(person)
     profile.birth_date, profile.snils, profile.income_monthly = date(1961, 5, 5), demo_snils(246813579), 14000
     services.save_profile(profile)
-    _source, token = appeals_services.create_integration_client(name="Социальный фонд (e2e)")
+    _source, token = accounts_services.issue_token(
+        name="Социальный фонд (e2e)", scopes=[ApiScope.LIFE_EVENTS_WRITE]
+    )
 
     sign_in(page, demo_site, "orlov", DEMO_PASSWORD)
     page.goto(demo_site + "/me/consents/")

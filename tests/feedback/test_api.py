@@ -2,13 +2,16 @@
 
 import pytest
 
-from clientcentric.appeals import services as appeal_services
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import ApiScope
 from clientcentric.feedback.models import Invitation, Response, Source
 
 
 @pytest.fixture
 def token(agency):
-    _client, token = appeal_services.create_integration_client(name="Телефония контакт-центра", agency=agency)
+    _client, token = accounts_services.issue_token(
+        name="Телефония контакт-центра", agency=agency, scopes=[ApiScope.FEEDBACK_WRITE]
+    )
     return token
 
 

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from clientcentric.accounts import services as accounts_services
+from clientcentric.accounts.models import ApiScope
 from clientcentric.appeals import services as appeal_services
 from clientcentric.core.models import Notification
 from clientcentric.feedback import services
@@ -142,7 +144,7 @@ def test_an_answered_appeal_reaches_its_author_on_their_channel(
 
 
 def test_the_api_accepts_a_channel_and_refuses_a_bad_address(client, agency):
-    _c, token = appeal_services.create_integration_client(name="Портал", agency=agency)
+    _c, token = accounts_services.issue_token(name="Портал", agency=agency, scopes=[ApiScope.FEEDBACK_WRITE])
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     body = {
         "end_point": "service_completed",
