@@ -16,7 +16,10 @@ clientcentric feedback publish|verify QUARTER             freeze a quarter with 
 clientcentric feedback qr AGENCY [--service S] [--out F]  QR code for an office window
 clientcentric business import-requirements FILE…         import acts and items of mandatory requirements
 clientcentric business find-candidates                   recompute duplicate/contradiction candidates
-clientcentric business issue-token AGENCY                API token for a developer of requirements
+clientcentric business issue-token AGENCY                (deprecated: tokens issue … --scope requirements:read)
+clientcentric tokens issue NAME [--agency CODE] --scope S [--scope …]  API token of an integrating system, shown once
+clientcentric tokens list                                 every API token: agency, scopes, created, last used, revoked
+clientcentric tokens revoke NAME                          stop a token working
 clientcentric supervision assess [--control-type X]      recompute risk categories (population path)
 clientcentric supervision plan --year Y                  plan the year's control events and preventive visits
 clientcentric supervision programme --year Y             draft the year's prevention programme (KND-3)
