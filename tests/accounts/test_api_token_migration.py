@@ -1,7 +1,7 @@
 """The data migration: every token of IntegrationClient and AgencyToken keeps working as an ApiToken."""
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -16,7 +16,7 @@ BEFORE = [
     ("business", "0001_requirements_profiles_assessments_consultations"),
     ("delivery", "0005_plain_check_of_decisions"),
 ]
-LONG_AGO = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+LONG_AGO = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def _hash(plain: str) -> str:

@@ -91,7 +91,9 @@ def test_issuing_and_revoking_are_audited(agency, people):
         name="ЗАГС", agency=agency, scopes=[ApiScope.LIFE_EVENTS_WRITE], actor=people["admin"]
     )
     services.revoke_token(token, actor=people["admin"])
-    events = AuditEvent.objects.filter(object_type="accounts.apitoken", object_id=str(token.pk)).order_by("pk")
+    events = AuditEvent.objects.filter(object_type="accounts.apitoken", object_id=str(token.pk)).order_by(
+        "pk"
+    )
     actions = list(events.values_list("action", "actor"))
     assert actions == [
         ("accounts.api_token_issued", people["admin"].pk),
@@ -124,8 +126,16 @@ def test_a_request_notes_the_last_use(client, agency):
 def test_the_cli_issues_lists_and_revokes(client, agency):
     out = io.StringIO()
     call_command(
-        "tokens", "issue", "ЗАГС", "--agency", agency.code, "--scope", "life-events:write", "--scope",
-        "appeals:write", stdout=out,
+        "tokens",
+        "issue",
+        "ЗАГС",
+        "--agency",
+        agency.code,
+        "--scope",
+        "life-events:write",
+        "--scope",
+        "appeals:write",
+        stdout=out,
     )
     plain = out.getvalue().strip()
     token = ApiToken.objects.get(name="ЗАГС")

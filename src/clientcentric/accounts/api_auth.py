@@ -15,7 +15,9 @@ from .models import ApiScope, ApiToken
 
 def _active_token(token_hash: str) -> ApiToken | None:
     return (
-        ApiToken.objects.filter(token_hash=token_hash, revoked_at__isnull=True).select_related("agency").first()
+        ApiToken.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related("agency")
+        .first()
     )
 
 

@@ -174,7 +174,9 @@ def issue_token(*, name: str, scopes, agency: Agency | None = None, actor=None) 
     token = ApiToken(name=name, agency=agency, scopes=scopes, token_hash=hash_token(plain))
     token.full_clean()
     token.save()
-    audit.record(actor, "accounts.api_token_issued", token, scopes=scopes, agency=agency.code if agency else "")
+    audit.record(
+        actor, "accounts.api_token_issued", token, scopes=scopes, agency=agency.code if agency else ""
+    )
     return token, plain
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+
 from clientcentric.accounts.api_auth import ApiTokenAuth
 from clientcentric.accounts.models import ApiScope
 
@@ -16,7 +17,6 @@ from . import selectors
 from .models import Draft
 
 router = Router(tags=["business: results for developers of requirements"])
-
 
 
 class ItemResultOut(Schema):
@@ -57,7 +57,10 @@ class DraftSummaryOut(Schema):
 
 
 @router.get(
-    "/results", response=list[ItemResultOut], auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ), summary="Assessments of our acts' items"
+    "/results",
+    response=list[ItemResultOut],
+    auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ),
+    summary="Assessments of our acts' items",
 )
 def results(request):
     # The token's agency is the developer whose acts and drafts the caller reads.
@@ -66,7 +69,10 @@ def results(request):
 
 
 @router.get(
-    "/dataset", response=list[DatasetRowOut], auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ), summary="Anonymised data set (cells ≥ 10)"
+    "/dataset",
+    response=list[DatasetRowOut],
+    auth=ApiTokenAuth(ApiScope.REQUIREMENTS_READ),
+    summary="Anonymised data set (cells ≥ 10)",
 )
 def dataset(request):
     act_ids = list(request.api_token.agency.requirement_acts.values_list("pk", flat=True))

@@ -41,7 +41,9 @@ class Command(BaseCommand):
             help="What the token may do; repeat for several scopes.",
         )
         sub.add_parser("list", help="Every token: agency, scopes, created, last used, revoked.")
-        revoke = sub.add_parser("revoke", help="Stop a token working (within a few seconds in every process).")
+        revoke = sub.add_parser(
+            "revoke", help="Stop a token working (within a few seconds in every process)."
+        )
         revoke.add_argument("name")
 
     def handle(self, *args, action, **options):
