@@ -64,9 +64,9 @@ def test_the_five_real_acts_import_as_they_are(db):
     files = [(path.read_bytes(), path.name) for path in sorted(DATA.glob("*_items.csv"))]
     report = import_requirements(files)
     assert report.ok, report.problems[:3]
-    assert (report.acts_created, report.items_created) == (5, 1649)
+    assert (report.created["acts"], report.created["items"]) == (5, 1649)
     again = import_requirements(files)
-    assert (again.items_created, again.items_updated) == (0, 1649)
+    assert (again.created["items"], again.updated["items"]) == (0, 1649)
     assert Requirement.objects.count() == 1649
     article = Requirement.objects.get(act__code="116-ФЗ", chapter__startswith="Статья 2.", item_no="1")
     assert article.label == "Статья 2, п. 1"
