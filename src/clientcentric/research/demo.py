@@ -232,7 +232,7 @@ def load(path: Path | None) -> dict:
     figures = None
     if path is not None and not EvidenceDataset.objects.filter(title=DATASET_TITLE).exists():
         records, figures = build_records(path)
-        importing.import_records(
+        services.import_evidence_records(
             DATASET_TITLE, "anonymised", records, source="data/appeals/" + path.name, actor=analyst
         )
         created["evidence_records"] = len(records)

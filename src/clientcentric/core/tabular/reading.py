@@ -86,12 +86,12 @@ def table_format(name: str) -> str:
     )
 
 
-def max_bytes() -> int:
+def site_limit() -> int:
     return settings.CLIENTCENTRIC_IMPORT_MAX_BYTES
 
 
-def check_size(data: bytes, name: str) -> None:
-    limit = max_bytes()
+def check_size(data: bytes, name: str, limit: int | None = None) -> None:
+    limit = limit or site_limit()
     if len(data) > limit:
         raise ImportRefused(
             [
@@ -106,14 +106,14 @@ def check_size(data: bytes, name: str) -> None:
         )
 
 
-def check_unpacked(archive: zipfile.ZipFile, name: str) -> None:
+def check_unpacked(archive: zipfile.ZipFile, name: str, limit: int | None = None) -> None:
     """Refuse an archive whose members together unpack past the limit (a zip bomb), before reading any."""
-    total, limit = sum(info.file_size for info in archive.infolist()), max_bytes()
+    total, limit = sum(info.file_size for info in archive.infolist()), limit or site_limit()
     if total > limit:
-        raise ImportRefused([_unpacked_problem(name, total, limit)])
+        raise ImportRefused([_unpacked_problem(name, limit)])
 
 
-def _unpacked_problem(name: str, total: int | None, limit: int) -> RowProblem:
+def _unpacked_problem(name: str, limit: int) -> RowProblem:
     return RowProblem(
         name,
         None,
@@ -138,15 +138,14 @@ def decode_text(data: bytes, name: str) -> str:
         ) from None
 
 
-def _gunzip(data: bytes, name: str) -> bytes:
-    limit = max_bytes()
+def _gunzip(data: bytes, name: str, limit: int) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             unpacked = stream.read(limit + 1)
     except (OSError, EOFError):
         raise ImportRefused([RowProblem(name, None, "", _("The gzip archive is damaged."))]) from None
     if len(unpacked) > limit:
-        raise ImportRefused([_unpacked_problem(name, None, limit)])
+        raise ImportRefused([_unpacked_problem(name, limit)])
     return unpacked
 
 
@@ -175,9 +174,9 @@ def _table(name: str, headers: list, rows: list[list]) -> Table:
     return table
 
 
-def _open_workbook(data: bytes, name: str) -> tablib.Databook:
+def _open_workbook(data: bytes, name: str, limit: int) -> tablib.Databook:
     try:
-        check_unpacked(zipfile.ZipFile(io.BytesIO(data)), name)
+        check_unpacked(zipfile.ZipFile(io.BytesIO(data)), name, limit)
         return tablib.Databook().load(data, "xlsx")
     except ImportRefused:
         raise
@@ -187,24 +186,28 @@ def _open_workbook(data: bytes, name: str) -> tablib.Databook:
         ) from None
 
 
-def read_workbook(data: bytes, name: str) -> list[Table]:
+def read_workbook(data: bytes, name: str, *, max_bytes: int | None = None) -> list[Table]:
     """Every sheet of an XLSX workbook, each named by its title."""
-    check_size(data, name)
+    limit = max_bytes or site_limit()
+    check_size(data, name, limit)
     return [
         _table(sheet.title or name, list(sheet.headers or []), [list(r) for r in sheet])
-        for sheet in _open_workbook(data, name).sheets()
+        for sheet in _open_workbook(data, name, limit).sheets()
     ]
 
 
-def read_table(source, name: str) -> Table:
-    """The first sheet of a CSV, CSV.GZ or XLSX file given as bytes or a binary file object."""
+def read_table(source, name: str, *, max_bytes: int | None = None) -> Table:
+    """The first sheet of a CSV, CSV.GZ or XLSX file given as bytes or a binary file object.
+
+    `max_bytes` overrides the site's upload limit for an importer that takes bigger files.
+    """
     data = source if isinstance(source, bytes | bytearray | memoryview) else source.read()
-    data = bytes(data)
-    check_size(data, name)
+    data, limit = bytes(data), max_bytes or site_limit()
+    check_size(data, name, limit)
     kind = table_format(name)
     if kind == ".xlsx":
-        sheets = read_workbook(data, name)
+        sheets = read_workbook(data, name, max_bytes=limit)
         return sheets[0] if sheets else Table(name=name, headers=[])
     if kind == ".csv.gz":
-        data = _gunzip(data, name)
+        data = _gunzip(data, name, limit)
     return csv_table(decode_text(data, name), name)
