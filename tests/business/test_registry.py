@@ -115,6 +115,13 @@ def test_xlsx_imports_like_csv(db):
     assert Requirement.objects.get(item_no="1.1").cost_frequency == 2
 
 
+def test_a_semicolon_separated_cp1251_file_from_russian_excel_imports(db):
+    items = "act;item_no;text;cost_frequency\nАКТ;1;Хранить документы, три года;2\n".encode("cp1251")
+    report = import_requirements([(items, "items.csv")])
+    assert report.ok, report.problems
+    assert Requirement.objects.get(act__code="АКТ", item_no="1").text == "Хранить документы, три года"
+
+
 def test_an_unknown_file_kind_is_reported(db):
     report = import_requirements([(b"x", "items.txt")])
     assert not report.ok

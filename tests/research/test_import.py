@@ -99,3 +99,10 @@ def test_the_upload_page_maps_previews_and_imports(client, people, yard):
         response["Location"], {**form, "action": "import", "title": "Опрос", "kind": "statistics"}
     )
     assert done.status_code == 302 and EvidenceRecord.objects.count() == 2
+
+
+def test_a_semicolon_separated_cp1251_file_from_russian_excel_imports(people, yard):
+    saved = services.upload_evidence(CSV.encode("cp1251"), "stats.csv", actor=people["analyst"])
+    assert saved.headers[1] == "Тема"
+    report = services.import_evidence_upload(saved, MAPPING, title="Опрос", kind="statistics")
+    assert report.ok and EvidenceRecord.objects.filter(topic="Мусор во дворе").exists()

@@ -9,15 +9,6 @@ from rich.table import Table
 from .report import ImportReport
 
 
-def verdict(report: ImportReport) -> str:
-    """The sentence that heads every import report, on a page or in a terminal."""
-    if not report.ok:
-        return _("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
-    if report.dry_run:
-        return _("The file is correct; nothing was written (check only).")
-    return _("The file was imported.")
-
-
 def print_report(
     report: ImportReport, stdout, *, kind_label: str, labels: dict | None = None, width: int = 140, limit=None
 ) -> None:
@@ -25,7 +16,7 @@ def print_report(
     console = Console(file=stdout, width=width)
     labels = labels or {}
     if report.ok:
-        table = Table(title=verdict(report))
+        table = Table(title=report.verdict)
         for column in (kind_label, _("New"), _("Updated"), _("Unchanged")):
             table.add_column(column)
         for kind in report.kinds():
@@ -33,7 +24,7 @@ def print_report(
             table.add_row(str(labels.get(kind, kind)), *(str(count.get(kind, 0)) for count in counts))
         console.print(table)
         return
-    table = Table(title=verdict(report))
+    table = Table(title=report.verdict)
     for column in (_("File"), _("Row"), _("Column"), _("Problem")):
         table.add_column(column)
     for problem in report.problems[:limit]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,18 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def verdict(self) -> str:
+        """The sentence that heads every import report, on a page and in a terminal alike."""
+        if not self.ok:
+            count = len(self.problems)
+            return ngettext(
+                "Nothing was imported: %(counter)s problem.", "Nothing was imported: %(counter)s problems.", count
+            ) % {"counter": count}
+        if self.dry_run:
+            return _("The file is correct; nothing was written (check only).")
+        return _("The file was imported.")
 
     def problem(self, file: str, row: int | None, column: str, message) -> None:
         self.problems.append(RowProblem(file, row, column, str(message)))
