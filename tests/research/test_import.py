@@ -54,7 +54,9 @@ def test_one_bad_row_refuses_the_whole_file_and_names_row_and_column(people, yar
 def test_unknown_need_code_is_a_row_problem(people, yard):
     text = "need;n\nhy-lift;3\nno-such-need;1\n"
     saved = _upload(people, text)
-    report = services.import_evidence_upload(saved, {"need": "need", "n": "count"}, title="t", kind="complaints")
+    report = services.import_evidence_upload(
+        saved, {"need": "need", "n": "count"}, title="t", kind="complaints"
+    )
     assert [(p.row, p.column) for p in report.problems] == [(3, "need")]
 
 

@@ -283,7 +283,12 @@ class _Import:
         self.report.details = {
             "_plans": list(plans.values()),
             "acts": [
-                {"code": p.code, "new": p.new, "items_created": p.items_created, "items_updated": p.items_updated}
+                {
+                    "code": p.code,
+                    "new": p.new,
+                    "items_created": p.items_created,
+                    "items_updated": p.items_updated,
+                }
                 for p in plans.values()
             ],
         }

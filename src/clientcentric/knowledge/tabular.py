@@ -72,11 +72,14 @@ def _write(table, filename: str, columns, report: ImportReport, actor) -> None:
                     filename,
                     number,
                     answer_column,
-                    _("The same question and topic as row %(row)s with a different answer.") % {"row": first_row},
+                    _("The same question and topic as row %(row)s with a different answer.")
+                    % {"row": first_row},
                 )
             continue
         seen[key] = (number, answer)
-        data = services.ArticleInput(question=question, answer=answer, topic=topic, status=ArticleStatus.PUBLISHED)
+        data = services.ArticleInput(
+            question=question, answer=answer, topic=topic, status=ArticleStatus.PUBLISHED
+        )
         article = existing.get(key)
         if article is not None and (article.answer, article.status) == (answer, ArticleStatus.PUBLISHED):
             report.unchanged[KIND] += 1

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
+from clientcentric.core.tabular import ImportRefused, ImportReport, RowProblem, import_all_or_nothing
 
 from . import selectors, services
 from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
 from .schema import LIST_SEPARATOR, SHEETS, Column
-from clientcentric.core.tabular import ImportRefused, ImportReport, RowProblem, import_all_or_nothing
-
 from .tabular import RawRows, read_registry_file
 
 TRUE_WORDS = {"true", "1", "yes", "да", "y", "истина"}

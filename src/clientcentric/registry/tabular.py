@@ -86,7 +86,9 @@ def _add_table(sheet: str, table: Table, raw: RawRows) -> None:
     parsed = []
     for row in table.rows:
         if len(row.values) > len(headers) and any(row.values[len(headers) :]):
-            raw.problems.append(RowProblem(sheet, row.number, "", _("The row has more cells than the header.")))
+            raw.problems.append(
+                RowProblem(sheet, row.number, "", _("The row has more cells than the header."))
+            )
             continue
         parsed.append((row.number, {h: v for h, v in table.cells(row).items() if h}))
     raw.sheets[sheet] = parsed
@@ -148,7 +150,10 @@ def _read_json(data: bytes, raw: RawRows) -> None:
         headers = list(dict.fromkeys(key for record in records for key in record))
         if not headers:
             headers = [c.name for c in SHEETS_BY_NAME[sheet].columns]
-        rows = [Row(number, tuple(cell_text(record.get(h)) for h in headers)) for number, record in enumerate(records, start=2)]
+        rows = [
+            Row(number, tuple(cell_text(record.get(h)) for h in headers))
+            for number, record in enumerate(records, start=2)
+        ]
         _add_table(sheet, Table(sheet, headers, [r for r in rows if any(r.values)]), raw)
 
 

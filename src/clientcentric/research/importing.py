@@ -151,7 +151,9 @@ def build_records(table: Table, mapping) -> tuple[list[EvidenceRecord], list[Row
     return records, problems
 
 
-def checked_records(saved: EvidenceUpload, mapping: dict[str, str]) -> tuple[list[EvidenceRecord], ImportReport]:
+def checked_records(
+    saved: EvidenceUpload, mapping: dict[str, str]
+) -> tuple[list[EvidenceRecord], ImportReport]:
     """The upload's records under a mapping, with the report of every mapping and row problem."""
     table = read_evidence(bytes(saved.content), saved.name)
     report = ImportReport(rows=len(table.rows), details={"preview": []})

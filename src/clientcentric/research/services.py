@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
+from clientcentric.core.tabular import ImportReport
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import FaqEntry, Need, NeedStatus
-
-from clientcentric.core.tabular import ImportReport
 
 from . import importing, segmentation
 from .models import (
@@ -180,7 +179,9 @@ def link_recommendation(
 def upload_evidence(data: bytes, filename: str, *, actor) -> EvidenceUpload:
     """Keep an uploaded evidence file for its column mapping; refused unless it reads as a table."""
     headers = importing.read_evidence(data, filename).headers
-    saved = EvidenceUpload.objects.create(name=filename[:255], content=data, headers=headers, uploaded_by=actor)
+    saved = EvidenceUpload.objects.create(
+        name=filename[:255], content=data, headers=headers, uploaded_by=actor
+    )
     audit.record(actor, "research.evidence_uploaded", saved, columns=len(headers))
     return saved
 
@@ -198,7 +199,9 @@ def import_evidence_upload(
     records, report = importing.checked_records(saved, mapping)
     if not report.ok:
         return report
-    dataset = EvidenceDataset(title=title.strip(), kind=kind, source=source, mapping=mapping, imported_by=actor)
+    dataset = EvidenceDataset(
+        title=title.strip(), kind=kind, source=source, mapping=mapping, imported_by=actor
+    )
     dataset.full_clean()
     dataset.save()
     for record in records:
@@ -219,7 +222,9 @@ def import_evidence_records(
     title: str, kind: str, records: list[EvidenceRecord], *, source: str = "", actor=None
 ) -> EvidenceDataset:
     """A data set built by code (the demo, a scheduled extract) rather than from an uploaded file."""
-    dataset = EvidenceDataset(title=title, kind=kind, source=source, row_count=len(records), imported_by=actor)
+    dataset = EvidenceDataset(
+        title=title, kind=kind, source=source, row_count=len(records), imported_by=actor
+    )
     dataset.full_clean()
     dataset.save()
     for record in records:

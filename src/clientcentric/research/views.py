@@ -112,7 +112,9 @@ def import_map(request, pk):
                     actor=request.user,
                 )
                 if report.ok:
-                    messages.success(request, _("Imported %(n)s rows.") % {"n": report.created[importing.KIND]})
+                    messages.success(
+                        request, _("Imported %(n)s rows.") % {"n": report.created[importing.KIND]}
+                    )
                     return redirect("research:home")
             else:
                 report = importing.preview(saved, mapping)

@@ -71,7 +71,9 @@ class ImportReport:
         if not self.ok:
             count = len(self.problems)
             return ngettext(
-                "Nothing was imported: %(counter)s problem.", "Nothing was imported: %(counter)s problems.", count
+                "Nothing was imported: %(counter)s problem.",
+                "Nothing was imported: %(counter)s problems.",
+                count,
             ) % {"counter": count}
         if self.dry_run:
             return _("The file is correct; nothing was written (check only).")

@@ -4,8 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
 from clientcentric.accounts.models import Agency
 from clientcentric.business import services
@@ -73,4 +71,3 @@ class Command(BaseCommand):
             width=160,
             limit=200,
         )
-

@@ -6,12 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
-from clientcentric.knowledge import selectors, services
 from clientcentric.core.tabular import read_table
 from clientcentric.core.tabular.console import print_report
+from clientcentric.knowledge import selectors, services
 from clientcentric.knowledge.tabular import FORMATS, KIND, export_articles, import_articles
 
 

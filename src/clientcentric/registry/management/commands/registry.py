@@ -4,11 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
-from clientcentric.registry import selectors
 from clientcentric.core.tabular.console import print_report
+from clientcentric.registry import selectors
 from clientcentric.registry.importer import import_registry
 from clientcentric.registry.tabular import write_registry_file
 
