@@ -450,11 +450,10 @@ def research_objects(registry, people):
     """{upload}, {map}, {study}, {project} and {test}: one of each, built through the services."""
     from clientcentric.design import services as design
     from clientcentric.design.models import AudienceTest, DesignProject, Variant
-    from clientcentric.research import importing
     from clientcentric.research import services as research
     from clientcentric.research.models import JourneyMap, Study
 
-    upload = importing.upload("Тема;Число\nПенсия;3\n".encode(), "stats.csv", actor=people["analyst"])
+    upload = research.upload_evidence("Тема;Число\nПенсия;3\n".encode(), "stats.csv", actor=people["analyst"])
     journey = research.save_journey_map(
         JourneyMap(title="Выход на пенсию", segment=registry["segment"], life_situation=registry["pension"]),
         stages=[{"name": "Узнал о праве", "emotion": 1}, {"name": "Подал заявление", "emotion": -1}],

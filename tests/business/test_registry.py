@@ -64,9 +64,9 @@ def test_the_five_real_acts_import_as_they_are(db):
     files = [(path.read_bytes(), path.name) for path in sorted(DATA.glob("*_items.csv"))]
     report = import_requirements(files)
     assert report.ok, report.problems[:3]
-    assert (report.acts_created, report.items_created) == (5, 1649)
+    assert (report.created["acts"], report.created["items"]) == (5, 1649)
     again = import_requirements(files)
-    assert (again.items_created, again.items_updated) == (0, 1649)
+    assert (again.created["items"], again.updated["items"]) == (0, 1649)
     assert Requirement.objects.count() == 1649
     article = Requirement.objects.get(act__code="116-ФЗ", chapter__startswith="Статья 2.", item_no="1")
     assert article.label == "Статья 2, п. 1"
@@ -113,6 +113,13 @@ def test_xlsx_imports_like_csv(db):
     report = import_requirements([(data.export("xlsx"), "items.xlsx")])
     assert report.ok, report.problems
     assert Requirement.objects.get(item_no="1.1").cost_frequency == 2
+
+
+def test_a_semicolon_separated_cp1251_file_from_russian_excel_imports(db):
+    items = "act;item_no;text;cost_frequency\nАКТ;1;Хранить документы, три года;2\n".encode("cp1251")
+    report = import_requirements([(items, "items.csv")])
+    assert report.ok, report.problems
+    assert Requirement.objects.get(act__code="АКТ", item_no="1").text == "Хранить документы, три года"
 
 
 def test_an_unknown_file_kind_is_reported(db):

@@ -121,7 +121,7 @@ def test_monitoring_compares_satisfaction_before_and_after_launch(project, regis
     from datetime import date
 
     from clientcentric.design import selectors
-    from clientcentric.research import importing
+    from clientcentric.research import services as research_services
     from clientcentric.research.models import EvidenceRecord
 
     assert selectors.monitoring(project) is None  # not launched yet
@@ -135,7 +135,7 @@ def test_monitoring_compares_satisfaction_before_and_after_launch(project, regis
     records += [
         EvidenceRecord(need=need, occurred_on=date(2026, 7, 1), satisfied=i < 56, count=1) for i in range(70)
     ]
-    importing.import_records("Опрос", "anonymised", records)
+    research_services.import_evidence_records("Опрос", "anonymised", records)
     result = selectors.monitoring(project)
     assert (result.before.rated, result.after.rated) == (80, 70)
     assert result.difference.estimate == pytest.approx(0.2)

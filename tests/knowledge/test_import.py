@@ -30,7 +30,7 @@ ROWS = [
 
 def test_import_creates_published_articles_with_a_first_version(db):
     report = import_articles(csv_bytes(ROWS), "kb.csv")
-    assert report.ok and report.created == 2
+    assert report.ok and report.created["articles"] == 2
     article = Article.objects.get(question="Как удалить канал?")
     assert article.status == "published" and article.topic == "Канал"
     assert article.current_version.number == 1
@@ -40,14 +40,14 @@ def test_reimporting_an_unchanged_file_writes_nothing(db):
     import_articles(csv_bytes(ROWS), "kb.csv")
     versions = ArticleVersion.objects.count()
     report = import_articles(csv_bytes(ROWS), "kb.csv")
-    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert (report.created["articles"], report.updated["articles"], report.unchanged["articles"]) == (0, 0, 2)
     assert ArticleVersion.objects.count() == versions
 
 
 def test_a_changed_answer_is_a_new_version(db):
     import_articles(csv_bytes(ROWS), "kb.csv")
     report = import_articles(csv_bytes([(ROWS[0][0], "Новый ответ.", "Канал"), ROWS[1]]), "kb.csv")
-    assert (report.updated, report.unchanged) == (1, 1)
+    assert (report.updated["articles"], report.unchanged["articles"]) == (1, 1)
     assert Article.objects.get(question="Как удалить канал?").versions.count() == 2
 
 
@@ -59,7 +59,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row_and_column(db):
 
 
 def test_a_repeated_row_is_fine_but_a_conflicting_one_is_an_error(db):
-    assert import_articles(csv_bytes([ROWS[0], ROWS[0]]), "kb.csv").duplicates == 1
+    assert import_articles(csv_bytes([ROWS[0], ROWS[0]]), "kb.csv").details["duplicates"] == 1
     report = import_articles(csv_bytes([ROWS[1], (ROWS[1][0], "Другое.", ROWS[1][2])]), "b.csv")
     assert not report.ok and report.problems[0].row == 3
 
@@ -70,26 +70,33 @@ def test_a_missing_column_is_reported_with_the_columns_found(db):
     assert "Вопрос" in report.problems[0].message and "question" in report.problems[0].message
 
 
-def test_a_file_that_is_not_utf8_is_refused(db):
-    report = import_articles("question,answer\nВопрос,Ответ\n".encode("cp1251"), "kb.csv")
-    assert not report.ok and "UTF-8" in report.problems[0].message
+def test_a_semicolon_separated_cp1251_file_from_russian_excel_imports(db):
+    report = import_articles("question;answer;topic\nВопрос?;Ответ.;Тема\n".encode("cp1251"), "kb.csv")
+    assert report.ok, report.problems
+    assert Article.objects.get(question="Вопрос?").answer == "Ответ."
+
+
+def test_a_file_of_another_kind_is_refused(db):
+    report = import_articles(b"question,answer\n", "kb.txt")
+    assert not report.ok and ".txt" in report.problems[0].message
+    assert not Article.objects.exists()
 
 
 def test_xlsx_imports_and_export_round_trips(db):
     dataset = tablib.Dataset(*ROWS, headers=["question", "answer", "topic"])
-    assert import_articles(dataset.export("xlsx"), "kb.xlsx").created == 2
+    assert import_articles(dataset.export("xlsx"), "kb.xlsx").created["articles"] == 2
     exported = export_articles("xlsx")
     report = import_articles(exported, "again.xlsx")
-    assert report.ok and report.unchanged == 2
+    assert report.ok and report.unchanged["articles"] == 2
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="the shared real data is not beside the project")
 def test_the_real_knowledge_base_imports_with_its_column_names(db):
     report = import_articles(REAL.read_bytes(), REAL.name, **REAL_COLUMNS)
     assert report.ok, report.problems[:3]
-    assert (report.rows, report.created, report.duplicates) == (326, 318, 8)
+    assert (report.rows, report.created["articles"], report.details["duplicates"]) == (326, 318, 8)
     again = import_articles(REAL.read_bytes(), REAL.name, **REAL_COLUMNS)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 318)
+    assert (again.created["articles"], again.updated["articles"], again.unchanged["articles"]) == (0, 0, 318)
 
 
 def test_cli_import_export_and_search(db, tmp_path, capsys):

@@ -19,7 +19,7 @@ def test_methodologist_sees_a_russian_row_level_report_and_nothing_is_imported(c
     data = "code,name,audience,description,sort_order\nbirth,Рождение,citizen,,1\nbad,,citizen,,2\n".encode()
     page = upload(client, "life_situations.csv", data).content.decode()
     assert "Ничего не загружено" in page
-    assert "<td>life_situations</td><td>3</td><td>name</td>" in page
+    assert "<td>life_situations</td><td>3</td><td><code>name</code></td>" in page
     assert not LifeSituation.objects.filter(code="birth").exists()
 
 

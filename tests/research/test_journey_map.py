@@ -28,14 +28,14 @@ def test_no_pain_points_without_evidence(yard, yard_map):
 
 
 def test_low_imported_satisfaction_becomes_a_pain_point(yard, yard_map):
-    from clientcentric.research import importing
+    from clientcentric.research import services as research_services
     from clientcentric.research.models import EvidenceRecord
 
     records = [
         EvidenceRecord(topic="Неисправный лифт", need=yard["need"], satisfied=i < 3, count=1)
         for i in range(10)
     ]
-    importing.import_records("Опрос жителей", "anonymised", records)
+    research_services.import_evidence_records("Опрос жителей", "anonymised", records)
     evidence, points = selectors.journey_map_evidence(yard_map)
     assert evidence.satisfaction.rated == 10 and evidence.satisfaction.satisfied == 3
     assert any(p.signal == EvidenceSignal.SATISFACTION and p.stage_position == 6 for p in points)

@@ -92,10 +92,10 @@ def test_a_touchpoint_with_few_ratings_is_not_a_pain_point(yard, yard_map):
 
 
 def test_platform_ratings_and_imported_satisfaction_are_kept_apart(rated_yard, yard_map):
-    from clientcentric.research import importing
+    from clientcentric.research import services as research_services
     from clientcentric.research.models import EvidenceRecord
 
-    importing.import_records(
+    research_services.import_evidence_records(
         "Опрос", "anonymised", [EvidenceRecord(need=rated_yard["need"], satisfied=True) for _ in range(5)]
     )
     evidence, points = selectors.journey_map_evidence(yard_map)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import tasks
-from .importer import COLUMN_LABELS, import_requirements
+from .importer import COLUMN_LABELS, act_plans, import_requirements
 
 SESSION_KEY = "business_requirements_import"
 STAGING = "business-imports"
@@ -137,10 +137,10 @@ def requirements_import(request, model_admin):
                 request,
                 _("Imported: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated.")
                 % {
-                    "ac": report.acts_created,
-                    "au": report.acts_updated,
-                    "ic": report.items_created,
-                    "iu": report.items_updated,
+                    "ac": report.created["acts"],
+                    "au": report.updated["acts"],
+                    "ic": report.created["items"],
+                    "iu": report.updated["items"],
                 },
             )
             messages.info(request, _("Duplicate and contradiction candidates are being recomputed."))
@@ -167,7 +167,14 @@ def requirements_import(request, model_admin):
     return render(
         request,
         "admin/business/requirements_import.html",
-        {**context, "form": form, "report": report, "names": names, "key": key},
+        {
+            **context,
+            "form": form,
+            "report": report,
+            "plans": act_plans(report) if report else [],
+            "names": names,
+            "key": key,
+        },
         status=422 if (form.errors or (report is not None and not report.ok)) else 200,
     )
 

@@ -165,7 +165,7 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
         )
     selectors.rule_index.clear()
     counts = refresh_candidates()
-    return {"items": report.items_created + report.items_updated, "annotated": len(annotated), **counts}
+    return {"items": report.created["items"] + report.updated["items"], "annotated": len(annotated), **counts}
 
 
 def _ogrn(body12: str) -> str:

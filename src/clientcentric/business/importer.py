@@ -8,25 +8,19 @@ complete. Existing items (same act and item number) are updated.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
-from clientcentric.registry.tabular import Problem
+from clientcentric.core.tabular import ImportRefused, ImportReport, read_table
 
-from . import rules, selectors, services
+from . import rules, services
 from .models import Act, DateException, Requirement
 
 ITEM_COLUMNS = ("act", "item_no", "text")
@@ -53,6 +47,16 @@ ACT_FIELDS = (
     "date_exception_reason",
 )
 COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
+ITEM_FIELDS = (
+    "position",
+    "chapter",
+    "text",
+    "applicability_rule",
+    "rule_explanation",
+    "effective_from",
+    "cost_activity",
+    *COST_FIELDS,
+)
 # What each column of the files holds, for the import report of the back office.
 COLUMN_LABELS = {
     "act": gettext_lazy("act code"),
@@ -94,72 +98,9 @@ class ActPlan:
     items_updated: int = 0
 
 
-@dataclass
-class RequirementsReport:
-    problems: list[Problem] = field(default_factory=list)
-    acts_created: int = 0
-    acts_updated: int = 0
-    items_created: int = 0
-    items_updated: int = 0
-    dry_run: bool = False
-    acts: list[ActPlan] = field(default_factory=list)  # per act, in the order the files name them
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def rows_read(self) -> int:
-        return self.items_created + self.items_updated
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "dry_run": self.dry_run,
-            "acts_created": self.acts_created,
-            "acts_updated": self.acts_updated,
-            "items_created": self.items_created,
-            "items_updated": self.items_updated,
-            "problems": [p.as_dict() for p in self.problems],
-            "acts": [
-                {
-                    "code": a.code,
-                    "new": a.new,
-                    "items_created": a.items_created,
-                    "items_updated": a.items_updated,
-                }
-                for a in self.acts
-            ],
-        }
-
-
-def read_table(content: bytes, name: str) -> list[dict[str, str]]:
-    """Rows as {column: text}; raises ValueError for a file that is not a readable CSV or XLSX."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        headers = [str(h or "").strip() for h in dataset.headers]
-        return [{h: _cell(v) for h, v in zip(headers, row, strict=False)} for row in dataset]
-    if suffix == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(_("The file is not UTF-8 text.")) from None
-        reader = csv.DictReader(io.StringIO(text))
-        return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
-    raise ValueError(_("Only .csv and .xlsx files can be imported."))
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def act_plans(report: ImportReport) -> list[ActPlan]:
+    """Per act, in the order the files name them: what the import does or would do to it."""
+    return report.details.get("_plans", [])
 
 
 def _date(text: str) -> date | None:
@@ -186,25 +127,24 @@ def _decimal(text: str) -> Decimal:
 class _Import:
     def __init__(self, files: list[tuple[bytes, str]]):
         self.files = files
-        self.report = RequirementsReport()
+        self.report = ImportReport()
         self.acts: dict[str, dict] = {}  # code -> fields from an acts file
         self.items: list[tuple[str, dict]] = []
         self.agencies = {a.code: a for a in Agency.objects.all()}
 
     def problem(self, message, sheet, row=None, column=""):
-        self.report.problems.append(Problem(str(message), sheet, row, column))
+        self.report.problem(sheet, row, column, message)
 
     def read(self):
         for content, name in self.files:
             try:
-                rows = read_table(content, name)
-            except ValueError as error:
-                self.problem(error, name)
+                table = read_table(content, name)
+            except ImportRefused as refused:
+                self.report.problems.extend(refused.problems)
                 continue
-            except Exception:  # tablib/openpyxl raise many kinds for a damaged file
-                self.problem(_("The file cannot be read as %(kind)s.") % {"kind": Path(name).suffix}, name)
-                continue
-            columns = set(rows[0]) if rows else set()
+            rows = table.records()
+            self.report.rows += len(rows)
+            columns = set(table.headers) if rows else set()
             if set(ITEM_COLUMNS) <= columns:
                 self._items(rows, name)
             elif set(ACT_COLUMNS) <= columns:
@@ -220,7 +160,7 @@ class _Import:
                 )
 
     def _acts(self, rows, name):
-        for number, row in enumerate(rows, start=2):
+        for number, row in rows:
             code = row.get("code", "")
             if not code:
                 self.problem(_("A value is required."), name, number, "code")
@@ -269,7 +209,7 @@ class _Import:
     def _items(self, rows, name):
         seen: dict[tuple[str, str, str], int] = {}
         position = Counter()
-        for number, row in enumerate(rows, start=2):
+        for number, row in rows:
             act, item_no, text = (row.get(c, "") for c in ITEM_COLUMNS)
             ok = True
             for column, value in (("act", act), ("item_no", item_no)):
@@ -340,79 +280,33 @@ class _Import:
                 plans[code].items_updated += 1
             else:
                 plans[code].items_created += 1
-        self.report.acts = list(plans.values())
-        self.report.acts_created = sum(p.new for p in plans.values())
-        self.report.acts_updated = sum(not p.new and p.described for p in plans.values())
-        self.report.items_created = sum(p.items_created for p in plans.values())
-        self.report.items_updated = sum(p.items_updated for p in plans.values())
-
-    @transaction.atomic
-    def write(self, actor):
-        self.report.acts_created = self.report.acts_updated = 0  # counted again as written
-        existing = {a.code: a for a in Act.objects.all()}
-        acts = {}
-        for code in dict.fromkeys([*self.acts, *(code for code, _values in self.items)]):
-            values = self.acts.get(code)
-            act = existing.get(code)
-            if act is None:
-                act = Act(code=code, **(values or {"title": code}))
-                act.save()
-                self.report.acts_created += 1
-            elif values:
-                for name, value in values.items():
-                    setattr(act, name, value)
-                act.save()
-                self.report.acts_updated += 1
-            acts[code] = act
-        current = {
-            (r.act_id, r.chapter, r.item_no): r
-            for r in Requirement.objects.filter(act__in=[a.pk for a in acts.values()])
+        self.report.details = {
+            "_plans": list(plans.values()),
+            "acts": [
+                {
+                    "code": p.code,
+                    "new": p.new,
+                    "items_created": p.items_created,
+                    "items_updated": p.items_updated,
+                }
+                for p in plans.values()
+            ],
         }
-        new, changed = [], []
-        for code, values in self.items:
-            act = acts[code]
-            requirement = current.get((act.pk, values["chapter"], values["item_no"]))
-            if requirement is None:
-                new.append(Requirement(act=act, **values))
-            else:
-                for name, value in values.items():
-                    setattr(requirement, name, value)
-                changed.append(requirement)
-        Requirement.objects.bulk_create(new, batch_size=500)
-        if changed:
-            Requirement.objects.bulk_update(
-                changed,
-                [
-                    "position",
-                    "chapter",
-                    "text",
-                    "applicability_rule",
-                    "rule_explanation",
-                    "effective_from",
-                    "cost_activity",
-                    *COST_FIELDS,
-                ],
-                batch_size=500,
-            )
-        self.report.items_created, self.report.items_updated = len(new), len(changed)
-        selectors.rule_index.clear()
-        audit.record(
-            actor,
-            "business.requirements_imported",
-            None,
-            summary="requirements import",
-            **{k: v for k, v in self.report.as_dict().items() if k != "problems"},
+        self.report.created.update(
+            acts=sum(p.new for p in plans.values()), items=sum(p.items_created for p in plans.values())
+        )
+        self.report.updated.update(
+            acts=sum(not p.new and p.described for p in plans.values()),
+            items=sum(p.items_updated for p in plans.values()),
         )
 
 
-def import_requirements(
-    files: list[tuple[bytes, str]], *, dry_run: bool = False, actor=None
-) -> RequirementsReport:
+def import_requirements(files: list[tuple[bytes, str]], *, dry_run: bool = False, actor=None) -> ImportReport:
     job = _Import(files)
     job.read()
     job.report.dry_run = dry_run
     if job.report.ok:
         job.plan()
         if not dry_run:
-            job.write(actor)
+            services.write_requirements(job.acts, job.items, job.report, actor=actor)
     return job.report

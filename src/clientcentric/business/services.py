@@ -302,3 +302,67 @@ def comment_on_draft(
     comment.save()
     audit.record(actor, "business.draft_commented", comment, draft=draft.pk)
     return comment
+
+
+def write_requirements(acts: dict[str, dict], items: list[tuple[str, dict]], report, *, actor=None):
+    """Write the checked rows of a requirements import (`importer.import_requirements`) in one transaction.
+
+    `acts` maps an act code to the fields an acts file gave it (empty when only an items file names it);
+    `items` are (act code, requirement fields). Existing items (same act, chapter and number) are updated.
+    """
+    from clientcentric.core.tabular import import_all_or_nothing
+
+    from . import selectors
+    from .importer import ITEM_FIELDS
+
+    def write(report) -> None:
+        report.created["acts"] = report.updated["acts"] = 0  # counted again as written
+        existing = {a.code: a for a in Act.objects.all()}
+        written = {}
+        for code in dict.fromkeys([*acts, *(code for code, _values in items)]):
+            values = acts.get(code)
+            act = existing.get(code)
+            if act is None:
+                act = Act(code=code, **(values or {"title": code}))
+                act.save()
+                report.created["acts"] += 1
+            elif values:
+                for name, value in values.items():
+                    setattr(act, name, value)
+                act.save()
+                report.updated["acts"] += 1
+            written[code] = act
+        current = {
+            (r.act_id, r.chapter, r.item_no): r
+            for r in Requirement.objects.filter(act__in=[a.pk for a in written.values()])
+        }
+        new, changed = [], []
+        for code, values in items:
+            act = written[code]
+            requirement = current.get((act.pk, values["chapter"], values["item_no"]))
+            if requirement is None:
+                new.append(Requirement(act=act, **values))
+            else:
+                for name, value in values.items():
+                    setattr(requirement, name, value)
+                changed.append(requirement)
+        Requirement.objects.bulk_create(new, batch_size=500)
+        if changed:
+            Requirement.objects.bulk_update(changed, list(ITEM_FIELDS), batch_size=500)
+        report.created["items"], report.updated["items"] = len(new), len(changed)
+        selectors.rule_index.clear()
+        audit.record(
+            actor,
+            "business.requirements_imported",
+            None,
+            summary="requirements import",
+            ok=report.ok,
+            dry_run=report.dry_run,
+            acts_created=report.created["acts"],
+            acts_updated=report.updated["acts"],
+            items_created=report.created["items"],
+            items_updated=report.updated["items"],
+            acts=report.details["acts"],
+        )
+
+    return import_all_or_nothing(report, write)

@@ -6,91 +6,18 @@ second import of an unchanged file writes nothing. The same topic and question t
 when the answers agree (the real file repeats 8 rows) and an error when they differ.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+
+from clientcentric.core.tabular import ImportRefused, ImportReport, import_all_or_nothing, read_table
 
 from . import services
 from .models import Article, ArticleSource, ArticleStatus
 
 FORMATS = ("csv", "xlsx")
 EXPORT_COLUMNS = ("question", "answer", "topic", "status", "review_by", "source", "version")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "duplicates": self.duplicates,
-            "problems": [p.as_dict() for p in self.problems],
-        }
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _format(filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix not in FORMATS:
-        raise ValidationError(
-            _("“%(name)s” is neither CSV nor XLSX: give a file ending in .csv or .xlsx.") % {"name": filename}
-        )
-    return suffix
-
-
-def read_rows(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the first sheet, every cell as text."""
-    if _format(filename) == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise ValidationError(
-                _("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8.") % {"line": line}
-            ) from None
-        table = list(csv.reader(io.StringIO(text)))
-        headers, rows = (table[0], table[1:]) if table else ([], [])
-    else:
-        try:
-            dataset = tablib.Dataset().load(data, "xlsx")
-        except Exception:
-            raise ValidationError(_("The file is not a readable XLSX workbook.")) from None
-        headers = list(dataset.headers or [])
-        rows = [list(row) for row in dataset]
-    clean = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    return [str(h or "").strip() for h in headers], [row for row in clean if any(c.strip() for c in row)]
+KIND = "articles"  # the one kind of record this import counts
 
 
 def import_articles(
@@ -103,67 +30,50 @@ def import_articles(
     actor=None,
     dry_run: bool = False,
 ) -> ImportReport:
-    report = ImportReport()
+    report = ImportReport(dry_run=dry_run, details={"duplicates": 0})
     try:
-        headers, rows = read_rows(data, filename)
-    except ValidationError as error:
-        report.problems.append(RowProblem(None, "", " ".join(error.messages)))
+        table = read_table(data, filename)
+    except ImportRefused as refused:
+        report.problems.extend(refused.problems)
         return report
+    headers = table.headers
     missing = [c for c in (question_column, answer_column) if c not in headers]
     if topic_column not in headers and topic_column != "topic":
         missing.append(topic_column)
     for column in missing:
-        report.problems.append(
-            RowProblem(
-                1,
-                column,
-                _("No column “%(column)s”; the file has: %(found)s.")
-                % {"column": column, "found": ", ".join(h for h in headers if h) or "—"},
-            )
+        report.problem(
+            filename,
+            1,
+            column,
+            _("No column “%(column)s”; the file has: %(found)s.")
+            % {"column": column, "found": ", ".join(h for h in headers if h) or "—"},
         )
     if missing:
         return report
-    position = {
-        name: headers.index(name)
-        for name in (question_column, answer_column, topic_column)
-        if name in headers
-    }
-    report.rows = len(rows)
-    try:
-        with transaction.atomic():
-            _write(rows, position, (question_column, answer_column, topic_column), report, actor)
-            if dry_run or not report.ok:
-                raise _Rollback
-    except _Rollback:
-        pass
-    return report
+    report.rows = len(table.rows)
+    columns = (question_column, answer_column, topic_column)
+    return import_all_or_nothing(report, lambda report: _write(table, filename, columns, report, actor))
 
 
-def _cell(row: list[str], position: dict, column: str) -> str:
-    index = position.get(column)
-    return row[index].strip() if index is not None and index < len(row) else ""
-
-
-def _write(rows, position, columns, report: ImportReport, actor) -> None:
+def _write(table, filename: str, columns, report: ImportReport, actor) -> None:
     question_column, answer_column, topic_column = columns
     existing = {(a.topic, a.question): a for a in Article.objects.filter(source=ArticleSource.IMPORT)}
     seen: dict[tuple[str, str], tuple[int, str]] = {}
     fields = {"question": question_column, "answer": answer_column, "topic": topic_column}
-    for number, row in enumerate(rows, start=2):
-        question, answer, topic = (_cell(row, position, c) for c in columns)
+    for number, cells in table.records():
+        question, answer, topic = (cells.get(c, "") for c in columns)
         key = (topic, question)
         if key in seen:
             first_row, first_answer = seen[key]
             if first_answer == answer:
-                report.duplicates += 1
+                report.details["duplicates"] += 1
             else:
-                report.problems.append(
-                    RowProblem(
-                        number,
-                        answer_column,
-                        _("The same question and topic as row %(row)s with a different answer.")
-                        % {"row": first_row},
-                    )
+                report.problem(
+                    filename,
+                    number,
+                    answer_column,
+                    _("The same question and topic as row %(row)s with a different answer.")
+                    % {"row": first_row},
                 )
             continue
         seen[key] = (number, answer)
@@ -172,7 +82,7 @@ def _write(rows, position, columns, report: ImportReport, actor) -> None:
         )
         article = existing.get(key)
         if article is not None and (article.answer, article.status) == (answer, ArticleStatus.PUBLISHED):
-            report.unchanged += 1
+            report.unchanged[KIND] += 1
             continue
         try:
             _saved, changed = services.save_article(
@@ -180,14 +90,15 @@ def _write(rows, position, columns, report: ImportReport, actor) -> None:
             )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                report.problems.extend(RowProblem(number, fields.get(name, name), m) for m in messages)
+                for message in messages:
+                    report.problem(filename, number, fields.get(name, name), message)
             continue
         if article is None:
-            report.created += 1
+            report.created[KIND] += 1
         elif changed:
-            report.updated += 1
+            report.updated[KIND] += 1
         else:
-            report.unchanged += 1
+            report.unchanged[KIND] += 1
 
 
 def export_articles(file_format: str = "csv") -> bytes:

@@ -36,8 +36,6 @@ def registry_import(request):
             "form": form,
             "report": report,
             "title": _("Import and export of the registry"),
-            "sheets_touched": sorted(set(report.created) | set(report.updated) | set(report.unchanged))
-            if report
-            else [],
+            "sheets_touched": report.kinds() if report else [],
         },
     )

@@ -1,19 +1,18 @@
 """Import of the whole registry: every row is checked, and nothing is written unless all rows pass."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
+from clientcentric.core.tabular import ImportRefused, ImportReport, RowProblem, import_all_or_nothing
 
 from . import selectors, services
 from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
 from .schema import LIST_SEPARATOR, SHEETS, Column
-from .tabular import ImportRefused, Problem, RawRows, read_registry_file
+from .tabular import RawRows, read_registry_file
 
 TRUE_WORDS = {"true", "1", "yes", "да", "y", "истина"}
 FALSE_WORDS = {"false", "0", "no", "нет", "n", "ложь", ""}
@@ -26,29 +25,6 @@ MODELS = {
     "needs": Need,
     "touchpoints": Touchpoint,
 }
-
-
-@dataclass
-class ImportReport:
-    problems: list[Problem] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "dry_run": self.dry_run,
-            "created": dict(self.created),
-            "updated": dict(self.updated),
-            "unchanged": dict(self.unchanged),
-            "problems": [p.as_dict() for p in self.problems],
-        }
 
 
 def _split(text: str) -> list[str]:
@@ -87,7 +63,7 @@ def _typed(column: Column, text: str):
 class _Validation:
     def __init__(self, raw: RawRows):
         self.raw = raw
-        self.problems: list[Problem] = list(raw.problems)
+        self.problems: list[RowProblem] = list(raw.problems)
         self.rows: dict[str, list[tuple[int, dict]]] = {}
 
     def run(self) -> None:
@@ -107,16 +83,16 @@ class _Validation:
                 try:
                     typed[column.name] = _typed(column, cells.get(column.name, ""))
                 except ValueError as error:
-                    self.problems.append(Problem(str(error), sheet.name, number, column.name))
+                    self.problems.append(RowProblem(sheet.name, number, column.name, str(error)))
                     row_ok = False
             key = typed.get("code") if sheet.key else (typed.get("need"), typed.get("position"))
             if row_ok and key in seen:
                 self.problems.append(
-                    Problem(
-                        _("Duplicate: the same code is already on row %(row)s.") % {"row": seen[key]},
+                    RowProblem(
                         sheet.name,
                         number,
                         "code" if sheet.key else "position",
+                        _("Duplicate: the same code is already on row %(row)s.") % {"row": seen[key]},
                     )
                 )
                 row_ok = False
@@ -148,14 +124,14 @@ class _Validation:
                     for code in values:
                         if code not in known[column.ref]:
                             self.problems.append(
-                                Problem(
+                                RowProblem(
+                                    sheet.name,
+                                    number,
+                                    column.name,
                                     _(
                                         "Unknown reference “%(code)s” (no such %(target)s in the file or the registry)."
                                     )
                                     % {"code": code, "target": column.ref},
-                                    sheet.name,
-                                    number,
-                                    column.name,
                                 )
                             )
 
@@ -172,11 +148,11 @@ class _Validation:
             while code:
                 if code in seen:
                     self.problems.append(
-                        Problem(
-                            _("The parent chain of this agency loops back on itself."),
+                        RowProblem(
                             "agencies",
                             number,
                             "parent",
+                            _("The parent chain of this agency loops back on itself."),
                         )
                     )
                     break
@@ -192,7 +168,7 @@ class _Validation:
                 service_count=len(row.get("services", [])),
             )
             for column, message in problems.items():
-                self.problems.append(Problem(message, "needs", number, column))
+                self.problems.append(RowProblem("needs", number, column, message))
 
 
 def import_registry(
@@ -210,14 +186,7 @@ def import_registry(
     if validation.problems:
         report.problems = validation.problems
         return report
-    with transaction.atomic():
-        _Writer(validation.rows, report, actor).write()
-        if report.problems or dry_run:
-            transaction.set_rollback(True)
-    if report.problems:
-        report.created.clear()
-        report.updated.clear()
-    return report
+    return import_all_or_nothing(report, lambda report: _Writer(validation.rows, report, actor).write())
 
 
 class _Writer:
@@ -269,12 +238,10 @@ class _Writer:
         if hasattr(error, "error_dict"):
             for column, messages in error.message_dict.items():
                 for message in messages:
-                    self.report.problems.append(
-                        Problem(message, sheet, number, column if column != "__all__" else "")
-                    )
+                    self.report.problem(sheet, number, column if column != "__all__" else "", message)
         else:
             for message in error.messages:
-                self.report.problems.append(Problem(message, sheet, number))
+                self.report.problem(sheet, number, "", message)
 
     def _get(self, sheet: str, code: str):
         if (sheet, code) in self.failed:

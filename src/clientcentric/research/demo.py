@@ -26,7 +26,7 @@ from clientcentric.design import services as design
 from clientcentric.design.models import AudienceTest, DesignProject, Stage, Variant
 from clientcentric.registry.models import LifeSituation, Need, Segment, Service
 
-from . import importing, services
+from . import services
 from .models import EvidenceDataset, EvidenceRecord, EvidenceSignal, JourneyMap, SegmentHypothesis, Study
 
 DATASET_TITLE = "Сообщения о проблемах в доме и во дворе, «Наш Санкт-Петербург», октябрь 2020 — февраль 2021"
@@ -232,7 +232,7 @@ def load(path: Path | None) -> dict:
     figures = None
     if path is not None and not EvidenceDataset.objects.filter(title=DATASET_TITLE).exists():
         records, figures = build_records(path)
-        importing.import_records(
+        services.import_evidence_records(
             DATASET_TITLE, "anonymised", records, source="data/appeals/" + path.name, actor=analyst
         )
         created["evidence_records"] = len(records)

@@ -7,22 +7,16 @@ the report names each bad row, column and reason.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 
-import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.tabular import ImportReport, RowProblem, Table, read_table
 from clientcentric.registry.models import Need
 
-from .models import EvidenceDataset, EvidenceRecord, EvidenceUpload
+from .models import EvidenceRecord, EvidenceUpload
 
 IGNORE = "__ignore__"
 EXTRA = "__extra__"
@@ -39,54 +33,13 @@ FIELDS = {
 TRUE_WORDS = {"1", "да", "yes", "true", "y", "д", "удовлетворен", "удовлетворён"}
 FALSE_WORDS = {"0", "нет", "no", "false", "n", "н", "не удовлетворен", "не удовлетворён"}
 MAX_BYTES = 20 * 1024 * 1024
+KIND = "records"  # the one kind of record this import counts
 
 
-@dataclass
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    total: int = 0
-    imported: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-    dataset: EvidenceDataset | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of a CSV or XLSX file, as text. Refuses other formats and undecodable CSV."""
-    suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."))
-    if suffix == ".xlsx":
-        try:
-            sheet = tablib.Dataset().load(data, format="xlsx")
-        except Exception as error:  # openpyxl raises many kinds for a broken workbook
-            raise ValidationError(_("The XLSX file cannot be read: %(error)s") % {"error": error}) from None
-        headers = [str(h or "").strip() for h in (sheet.headers or [])]
-        rows = [["" if v is None else _cell(v) for v in row] for row in sheet]
-    elif suffix == ".csv":
-        text = _decode(data)
-        dialect = csv.excel
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            pass
-        table = list(csv.reader(io.StringIO(text), dialect))
-        if not table:
-            raise ValidationError(_("The file is empty."))
-        headers = [h.strip() for h in table[0]]
-        rows = table[1:]
-    else:
-        raise ValidationError(_("Unsupported file type: use .csv or .xlsx."))
+def read_evidence(data: bytes, filename: str) -> Table:
+    """The file's table, refused unless its first row names every column once."""
+    table = read_table(data, filename, max_bytes=MAX_BYTES)
+    headers = table.headers
     if not any(headers):
         raise ValidationError(_("The first row must name the columns."))
     blank = [str(i) for i, h in enumerate(headers, 1) if not h]
@@ -97,36 +50,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     duplicates = sorted({h for h in headers if headers.count(h) > 1})
     if duplicates:
         raise ValidationError(_("Column names repeat: %(cols)s.") % {"cols": ", ".join(duplicates)})
-    return headers, rows
-
-
-def _cell(value) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file is neither UTF-8 nor Windows-1251 text."))
-
-
-@transaction.atomic
-def upload(data: bytes, filename: str, *, actor) -> EvidenceUpload:
-    headers, _rows = read_table(data, filename)
-    saved = EvidenceUpload.objects.create(
-        name=filename[:255], content=data, headers=headers, uploaded_by=actor
-    )
-    audit.record(actor, "research.evidence_uploaded", saved, columns=len(headers))
-    return saved
+    return table
 
 
 def check_mapping(headers: list[str], mapping: dict[str, str]) -> list[str]:
@@ -193,18 +117,16 @@ def _convert(target: str, text: str, needs: dict[str, Need]):
     return text
 
 
-def build_records(headers, rows, mapping) -> tuple[list[EvidenceRecord], list[RowProblem]]:
+def build_records(table: Table, mapping) -> tuple[list[EvidenceRecord], list[RowProblem]]:
+    """Unsaved records for every row, or the problems of the rows that do not convert."""
     needs = {need.code: need for need in Need.objects.all()}
-    records, problems = [], []
-    for number, row in enumerate(rows, start=2):  # row 1 holds the headers
-        if not any(str(v).strip() for v in row):
+    headers, records, problems = table.headers, [], []
+    for row in table.rows:
+        number = row.number
+        if len(row.values) > len(headers):
+            problems.append(RowProblem(table.name, number, "", _("the row has more cells than the header")))
             continue
-        if len(row) > len(headers):
-            problems.append(RowProblem(number, "", _("the row has more cells than the header")))
-            continue
-        values = dict(
-            zip(headers, [str(v).strip() for v in row] + [""] * (len(headers) - len(row)), strict=True)
-        )
+        values = table.cells(row)
         record, extra, broken = EvidenceRecord(), {}, False
         for column, target in mapping.items():
             text = values.get(column, "")
@@ -218,10 +140,10 @@ def build_records(headers, rows, mapping) -> tuple[list[EvidenceRecord], list[Ro
             try:
                 setattr(record, target, _convert(target, text, needs))
             except ValueError as error:
-                problems.append(RowProblem(number, column, f"«{text[:60]}»: {error}"))
+                problems.append(RowProblem(table.name, number, column, f"«{text[:60]}»: {error}"))
                 broken = True
         if not broken and not record.topic and record.need is None:
-            problems.append(RowProblem(number, "", _("neither a topic nor a need")))
+            problems.append(RowProblem(table.name, number, "", _("neither a topic nor a need")))
             broken = True
         record.extra = extra
         if not broken:
@@ -229,15 +151,27 @@ def build_records(headers, rows, mapping) -> tuple[list[EvidenceRecord], list[Ro
     return records, problems
 
 
-def preview(saved: EvidenceUpload, mapping: dict[str, str], *, limit: int = 20) -> ImportReport:
-    headers, rows = read_table(bytes(saved.content), saved.name)
-    report = ImportReport(total=len(rows))
-    mapping_problems = check_mapping(headers, mapping)
+def checked_records(
+    saved: EvidenceUpload, mapping: dict[str, str]
+) -> tuple[list[EvidenceRecord], ImportReport]:
+    """The upload's records under a mapping, with the report of every mapping and row problem."""
+    table = read_evidence(bytes(saved.content), saved.name)
+    report = ImportReport(rows=len(table.rows), details={"preview": []})
+    mapping_problems = check_mapping(table.headers, mapping)
     if mapping_problems:
-        report.problems = [RowProblem(1, "", message) for message in mapping_problems]
-        return report
-    records, report.problems = build_records(headers, rows, mapping)
-    report.preview = [
+        report.problems = [RowProblem(saved.name, 1, "", message) for message in mapping_problems]
+        return [], report
+    records, report.problems = build_records(table, mapping)
+    return records, report
+
+
+def preview(saved: EvidenceUpload, mapping: dict[str, str], *, limit: int = 20) -> ImportReport:
+    """The dry run: what the first rows become, or why the file would be refused; nothing is written."""
+    records, report = checked_records(saved, mapping)
+    report.dry_run = True
+    if report.ok:
+        report.created[KIND] = len(records)
+    report.details["preview"] = [
         {
             "occurred_on": r.occurred_on,
             "topic": r.topic,
@@ -252,53 +186,3 @@ def preview(saved: EvidenceUpload, mapping: dict[str, str], *, limit: int = 20) 
         for r in records[:limit]
     ]
     return report
-
-
-@transaction.atomic
-def import_upload(
-    saved: EvidenceUpload, mapping: dict[str, str], *, title: str, kind: str, source: str = "", actor=None
-) -> ImportReport:
-    """All or nothing: nothing is written unless every row converts."""
-    saved = EvidenceUpload.objects.select_for_update().get(pk=saved.pk)
-    if saved.dataset_id is not None:
-        raise ValidationError(_("This file has already been imported."))
-    if not title.strip():
-        raise ValidationError({"title": _("Give the data set a title.")})
-    report = preview(saved, mapping, limit=0)
-    if not report.ok:
-        return report
-    headers, rows = read_table(bytes(saved.content), saved.name)
-    records, _problems = build_records(headers, rows, mapping)
-    dataset = EvidenceDataset(
-        title=title.strip(), kind=kind, source=source, mapping=mapping, imported_by=actor
-    )
-    dataset.full_clean()
-    dataset.save()
-    for record in records:
-        record.dataset = dataset
-    EvidenceRecord.objects.bulk_create(records, batch_size=2000)
-    dataset.row_count = len(records)
-    dataset.save(update_fields=["row_count"])
-    saved.dataset = dataset
-    saved.save(update_fields=["dataset"])
-    audit.record(actor, "research.evidence_imported", dataset, rows=len(records), file=saved.name)
-    report.imported = len(records)
-    report.dataset = dataset
-    return report
-
-
-@transaction.atomic
-def import_records(
-    title: str, kind: str, records: list[EvidenceRecord], *, source: str = "", actor=None
-) -> EvidenceDataset:
-    """A data set built by code (the demo, a scheduled extract) rather than from an uploaded file."""
-    dataset = EvidenceDataset(
-        title=title, kind=kind, source=source, row_count=len(records), imported_by=actor
-    )
-    dataset.full_clean()
-    dataset.save()
-    for record in records:
-        record.dataset = dataset
-    EvidenceRecord.objects.bulk_create(records, batch_size=2000)
-    audit.record(actor, "research.evidence_imported", dataset, rows=len(records))
-    return dataset

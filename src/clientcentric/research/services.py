@@ -7,11 +7,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
+from clientcentric.core.tabular import ImportReport
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import FaqEntry, Need, NeedStatus
 
-from . import segmentation
-from .models import JourneyMap, JourneyStage, NeedRecommendation, SegmentHypothesis, Study, Verdict
+from . import importing, segmentation
+from .models import (
+    EvidenceDataset,
+    EvidenceRecord,
+    EvidenceUpload,
+    JourneyMap,
+    JourneyStage,
+    NeedRecommendation,
+    SegmentHypothesis,
+    Study,
+    Verdict,
+)
 
 LANES = ("needs", "actions", "touchpoints", "positives", "problems", "opportunities")
 
@@ -162,3 +173,62 @@ def link_recommendation(
     recommendation.save(update_fields=["design_project"])
     audit.record(actor, "research.recommendation_linked", recommendation, project=design_project.pk)
     return recommendation
+
+
+@transaction.atomic
+def upload_evidence(data: bytes, filename: str, *, actor) -> EvidenceUpload:
+    """Keep an uploaded evidence file for its column mapping; refused unless it reads as a table."""
+    headers = importing.read_evidence(data, filename).headers
+    saved = EvidenceUpload.objects.create(
+        name=filename[:255], content=data, headers=headers, uploaded_by=actor
+    )
+    audit.record(actor, "research.evidence_uploaded", saved, columns=len(headers))
+    return saved
+
+
+@transaction.atomic
+def import_evidence_upload(
+    saved: EvidenceUpload, mapping: dict[str, str], *, title: str, kind: str, source: str = "", actor=None
+) -> ImportReport:
+    """All or nothing: nothing is written unless every row converts."""
+    saved = EvidenceUpload.objects.select_for_update().get(pk=saved.pk)
+    if saved.dataset_id is not None:
+        raise ValidationError(_("This file has already been imported."))
+    if not title.strip():
+        raise ValidationError({"title": _("Give the data set a title.")})
+    records, report = importing.checked_records(saved, mapping)
+    if not report.ok:
+        return report
+    dataset = EvidenceDataset(
+        title=title.strip(), kind=kind, source=source, mapping=mapping, imported_by=actor
+    )
+    dataset.full_clean()
+    dataset.save()
+    for record in records:
+        record.dataset = dataset
+    EvidenceRecord.objects.bulk_create(records, batch_size=2000)
+    dataset.row_count = len(records)
+    dataset.save(update_fields=["row_count"])
+    saved.dataset = dataset
+    saved.save(update_fields=["dataset"])
+    audit.record(actor, "research.evidence_imported", dataset, rows=len(records), file=saved.name)
+    report.created[importing.KIND] = len(records)
+    report.details["dataset"] = dataset
+    return report
+
+
+@transaction.atomic
+def import_evidence_records(
+    title: str, kind: str, records: list[EvidenceRecord], *, source: str = "", actor=None
+) -> EvidenceDataset:
+    """A data set built by code (the demo, a scheduled extract) rather than from an uploaded file."""
+    dataset = EvidenceDataset(
+        title=title, kind=kind, source=source, row_count=len(records), imported_by=actor
+    )
+    dataset.full_clean()
+    dataset.save()
+    for record in records:
+        record.dataset = dataset
+    EvidenceRecord.objects.bulk_create(records, batch_size=2000)
+    audit.record(actor, "research.evidence_imported", dataset, rows=len(records))
+    return dataset

@@ -75,7 +75,7 @@ def import_upload(request):
             problems.append(_("Choose a CSV or XLSX file."))
         else:
             try:
-                saved = importing.upload(file.read(), file.name, actor=request.user)
+                saved = services.upload_evidence(file.read(), file.name, actor=request.user)
             except ValidationError as error:
                 problems = _errors(error)
             else:
@@ -103,7 +103,7 @@ def import_map(request, pk):
         try:
             if request.POST.get("action") == "import":
                 kind = context["kind"] if context["kind"] in EvidenceKind.values else EvidenceKind.STATISTICS
-                report = importing.import_upload(
+                report = services.import_evidence_upload(
                     saved,
                     mapping,
                     title=context["title"],
@@ -112,7 +112,9 @@ def import_map(request, pk):
                     actor=request.user,
                 )
                 if report.ok:
-                    messages.success(request, _("Imported %(n)s rows.") % {"n": report.imported})
+                    messages.success(
+                        request, _("Imported %(n)s rows.") % {"n": report.created[importing.KIND]}
+                    )
                     return redirect("research:home")
             else:
                 report = importing.preview(saved, mapping)

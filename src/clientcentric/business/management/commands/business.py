@@ -4,13 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, ApiScope
 from clientcentric.business.candidates import refresh_candidates
 from clientcentric.business.importer import import_requirements
+from clientcentric.core.tabular.console import print_report
 
 
 class Command(BaseCommand):
@@ -76,37 +75,11 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _print(self, report):
-        console = Console(file=self.stdout, width=160)
-        if report.ok:
-            counts = {
-                "ac": report.acts_created,
-                "au": report.acts_updated,
-                "ic": report.items_created,
-                "iu": report.items_updated,
-            }
-            if report.dry_run:
-                console.print(_("The files are correct; nothing was written (check only)."))
-                console.print(
-                    _(
-                        "The import would give: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated."
-                    )
-                    % counts
-                )
-                return
-            console.print(
-                _("Imported: acts %(ac)s new, %(au)s updated; items %(ic)s new, %(iu)s updated.") % counts
-            )
-            return
-        table = Table(
-            title=_("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
+        print_report(
+            report,
+            self.stdout,
+            kind_label=_("Kind"),
+            labels={"acts": _("acts"), "items": _("mandatory requirements")},
+            width=160,
+            limit=200,
         )
-        for column in (_("File"), _("Row"), _("Column"), _("Problem")):
-            table.add_column(column)
-        for problem in report.problems[:200]:
-            table.add_row(
-                problem.sheet,
-                "" if problem.row is None else str(problem.row),
-                problem.column,
-                problem.message,
-            )
-        console.print(table)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
+from clientcentric.core.tabular import read_table
+from clientcentric.core.tabular.console import print_report
 from clientcentric.knowledge import selectors, services
-from clientcentric.knowledge.tabular import FORMATS, export_articles, import_articles, read_rows
+from clientcentric.knowledge.tabular import FORMATS, KIND, export_articles, import_articles
 
 
 class Command(BaseCommand):
@@ -59,36 +59,18 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(report.as_dict(kind=KIND), ensure_ascii=False, indent=2))
         else:
-            self._print_report(report, options["dry_run"])
+            self._print_report(report)
         if not report.ok:
             sys.exit(1)
 
-    def _print_report(self, report, dry_run):
-        console = Console(file=self.stdout, width=140)
+    def _print_report(self, report):
+        print_report(report, self.stdout, kind_label=_("Kind"), labels={KIND: _("articles")})
         if report.ok:
-            title = (
-                _("The file is correct; nothing was written (check only).")
-                if dry_run
-                else _("The file was imported.")
+            self.stdout.write(
+                f"{_('Rows')}: {report.rows}; {_('Repeated rows')}: {report.details['duplicates']}"
             )
-            table = Table(title=title)
-            for column in (_("Rows"), _("New"), _("Updated"), _("Unchanged"), _("Repeated rows")):
-                table.add_column(column)
-            table.add_row(
-                *map(str, (report.rows, report.created, report.updated, report.unchanged, report.duplicates))
-            )
-            console.print(table)
-            return
-        table = Table(
-            title=_("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
-        )
-        for column in (_("Row"), _("Column"), _("Problem")):
-            table.add_column(column)
-        for problem in report.problems:
-            table.add_row("" if problem.row is None else str(problem.row), problem.column, problem.message)
-        console.print(table)
 
     def _export(self, options):
         data = export_articles(options["format"])
@@ -133,9 +115,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
-            headers, rows = read_rows(path.read_bytes(), path.name)
+            table = read_table(path.read_bytes(), path.name)
         except Exception as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
+        headers, rows = table.headers, [list(row.values) for row in table.rows]
         if options["column"] not in headers:
             raise CommandError(
                 _("No column “%(column)s”; the file has: %(found)s.")

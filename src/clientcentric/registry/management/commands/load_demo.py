@@ -86,7 +86,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                f"Demo knowledge base: {report.created} new, {report.unchanged} unchanged articles"
+                f"Demo knowledge base: {report.created['articles']} new, {report.unchanged['articles']} unchanged articles"
             )
         self.stdout.write(f"Demo answer templates: {knowledge_demo.load_templates()} new")
 

@@ -4,9 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.table import Table
 
+from clientcentric.core.tabular.console import print_report
 from clientcentric.registry import selectors
 from clientcentric.registry.importer import import_registry
 from clientcentric.registry.tabular import write_registry_file
@@ -52,34 +51,7 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _print_report(self, report):
-        console = Console(file=self.stdout, width=140)
-        if report.ok:
-            title = (
-                _("The file is correct; nothing was written (check only).")
-                if report.dry_run
-                else _("The file was imported.")
-            )
-            table = Table(title=title)
-            for column in (_("Sheet"), _("New"), _("Updated"), _("Unchanged")):
-                table.add_column(column)
-            for sheet in sorted(set(report.created) | set(report.updated) | set(report.unchanged)):
-                counts = (report.created, report.updated, report.unchanged)
-                table.add_row(sheet, *(str(count.get(sheet, 0)) for count in counts))
-            console.print(table)
-            return
-        table = Table(
-            title=_("Nothing was imported: %(count)s problem(s).") % {"count": len(report.problems)}
-        )
-        for column in (_("Sheet"), _("Row"), _("Column"), _("Problem")):
-            table.add_column(column)
-        for problem in report.problems:
-            table.add_row(
-                problem.sheet,
-                "" if problem.row is None else str(problem.row),
-                problem.column,
-                problem.message,
-            )
-        console.print(table)
+        print_report(report, self.stdout, kind_label=_("Sheet"))
 
     def _export(self, options):
         file_format = options["format"]
