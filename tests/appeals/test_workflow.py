@@ -8,8 +8,8 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals import services
 from clientcentric.appeals.models import AppealEvent, DeadlinePolicy, NeedTopic, Status, TrainingExample
-from clientcentric.appeals.workflow import TransitionNotAllowed
 from clientcentric.core.models import AppendOnlyError
+from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.registry.models import Need
 
 from .conftest import written
