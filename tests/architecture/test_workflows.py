@@ -31,9 +31,7 @@ SUBJECTS = {
     # An article is written as a draft or published straight away; either may follow the other.
     "knowledge.article": Subject("knowledge.Article", "status", frozenset({"published"})),
     "feedback.follow_up": Subject("feedback.FollowUp", "state", terminal=frozenset({"closed"})),
-    "feedback.quarter_report": Subject(
-        "feedback.QuarterReport", "state", terminal=frozenset({"published"})
-    ),
+    "feedback.quarter_report": Subject("feedback.QuarterReport", "state", terminal=frozenset({"published"})),
     "research.need_status_proposal": Subject(
         "research.NeedStatusProposal", "state", terminal=frozenset({"accepted", "rejected", "withdrawn"})
     ),

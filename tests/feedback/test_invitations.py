@@ -209,7 +209,9 @@ def test_closing_a_follow_up_appends_its_history(agency, people):
     from clientcentric.core.services.status import history
 
     response = services.answer_at_office(agency, Rating(satisfaction=1, comment="Очередь два часа"))
-    follow_up = services.close_follow_up(response.follow_up, operator=people["operator"], outcome="Добавили окно")
+    follow_up = services.close_follow_up(
+        response.follow_up, operator=people["operator"], outcome="Добавили окно"
+    )
     assert list(history(follow_up).values_list("from_status", "to_status", "actor")) == [
         ("", "open", None),
         ("open", "closed", people["operator"].pk),

@@ -8,8 +8,9 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self):
-        from . import workflow  # noqa: F401  registers the status table in core.workflow.REGISTRY
         from django.db.models.signals import post_migrate
+
+        from . import workflow  # noqa: F401  registers the status table in core.workflow.REGISTRY
 
         post_migrate.connect(_ensure_default_policies, sender=self)
 

@@ -18,6 +18,8 @@ FOLLOW_UP = register(
 QUARTER_REPORT = register(
     Workflow(
         "feedback.quarter_report",
-        table({QuarterReport.State.DRAFT: [QuarterReport.State.PUBLISHED], QuarterReport.State.PUBLISHED: []}),
+        table(
+            {QuarterReport.State.DRAFT: [QuarterReport.State.PUBLISHED], QuarterReport.State.PUBLISHED: []}
+        ),
     )
 )

@@ -14,7 +14,6 @@ from clientcentric.core import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
 
 from . import workflow
-
 from .models import (
     AnswerTemplate,
     AnswerTemplateVersion,

@@ -34,8 +34,8 @@ from clientcentric.registry.models import Need, NeedStatus
 
 from . import services
 from .models import NeedStatusProposal
-from .workflow import NEED_STATUS_PROPOSAL
 from .satisfaction import live_satisfaction_by_need
+from .workflow import NEED_STATUS_PROPOSAL
 
 DEFAULTS = {
     "window_days": 90,
