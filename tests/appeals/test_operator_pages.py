@@ -51,6 +51,16 @@ def test_reassign_moves_the_appeal_to_the_other_queue(client, lift_rule, housing
     assert appeal.events.last().note == "не наш"
 
 
+def test_a_step_the_workflow_refuses_shows_the_same_message(client, lift_rule, housing_operator):
+    appeal = services.receive_appeal(written(district="Невский", contact_email="a@b.ru")).appeal
+    client.force_login(housing_operator)
+    client.post(f"/operator/appeals/{appeal.number}/", {"action": "take"})
+    page = client.post(f"/operator/appeals/{appeal.number}/", {"action": "take"}, follow=True)
+    assert "an appeal cannot go from in_progress to in_progress" in page.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == Status.IN_PROGRESS
+
+
 def test_routing_desk_routes_and_teaches(client, housing, db):
     router = accounts_services.create_person(
         username="router", password="x" * 12, role="operator", agency=housing

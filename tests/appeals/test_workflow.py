@@ -8,8 +8,8 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals import services
 from clientcentric.appeals.models import AppealEvent, DeadlinePolicy, NeedTopic, Status, TrainingExample
-from clientcentric.appeals.workflow import TransitionNotAllowed
 from clientcentric.core.models import AppendOnlyError
+from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.registry.models import Need
 
 from .conftest import written
@@ -149,3 +149,20 @@ def test_manual_routing_sets_the_need_of_the_corrected_topic(db, housing, people
     )
     appeal.refresh_from_db()
     assert appeal.need == need and appeal.life_situation is not None
+
+
+def test_a_reopened_appeal_can_be_handed_over(appeal, citizen, housing_operator, agency):
+    services.take(appeal, operator=housing_operator)
+    services.answer(appeal, operator=housing_operator, text="Сделано.")
+    services.reopen(appeal, person=citizen, reason="Фонарь так и не горит")
+    services.reassign(appeal, executor=agency, operator=housing_operator)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REGISTERED and appeal.executor == agency
+    assert appeal.events.last().from_status == Status.REOPENED
+
+
+def test_an_answered_appeal_cannot_be_handed_over(appeal, housing_operator, agency):
+    services.take(appeal, operator=housing_operator)
+    services.answer(appeal, operator=housing_operator, text="Сделано.")
+    with pytest.raises(ValidationError):
+        services.reassign(appeal, executor=agency, operator=housing_operator)

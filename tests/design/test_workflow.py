@@ -140,3 +140,15 @@ def test_monitoring_compares_satisfaction_before_and_after_launch(project, regis
     assert (result.before.rated, result.after.rated) == (80, 70)
     assert result.difference.estimate == pytest.approx(0.2)
     assert result.difference.low > 0  # the improvement is more than noise
+
+
+def test_the_first_prototype_follows_the_kind_of_project(project, registry):
+    from clientcentric.design import workflow
+
+    new = services.save_project(DesignProject(name="Новый", kind="new", segment=registry["segment"]))
+    assert workflow.allowed_next(project) == [Stage.BETA]
+    assert workflow.allowed_next(new) == [Stage.ALPHA]
+    with pytest.raises(ValidationError) as error:
+        services.advance(new, Stage.BETA)
+    assert "stage" in error.value.message_dict
+    assert not StageChange.objects.filter(project=new).exists()

@@ -203,3 +203,19 @@ def test_a_failed_invitation_never_turns_the_answer_into_an_error(
         appeal_services.answer(appeal, operator=people["operator"], text="Яма заделана.")
     assert Appeal.objects.get(pk=appeal.pk).status == "answered"
     assert not Invitation.objects.exists()
+
+
+def test_closing_a_follow_up_appends_its_history(agency, people):
+    from clientcentric.core.services.status import history
+
+    response = services.answer_at_office(agency, Rating(satisfaction=1, comment="Очередь два часа"))
+    follow_up = services.close_follow_up(
+        response.follow_up, operator=people["operator"], outcome="Добавили окно"
+    )
+    assert list(history(follow_up).values_list("from_status", "to_status", "actor")) == [
+        ("", "open", None),
+        ("open", "closed", people["operator"].pk),
+    ]
+    with pytest.raises(ValidationError):
+        services.close_follow_up(follow_up, operator=people["operator"], outcome="ещё раз")
+    assert history(follow_up).count() == 2

@@ -78,6 +78,18 @@ def test_publishing_freezes_the_quarter_with_its_hash(agency, registry):
         publication.publish("2026Q2")
 
 
+def test_publishing_appends_the_reports_history(agency, registry):
+    from clientcentric.core.services.status import history
+
+    office_answers(agency, [5] * 40, service=registry["service"], when=Q2)
+    aggregation.aggregate_full()
+    report = publication.publish("2026Q2")
+    assert list(history(report).values_list("workflow", "from_status", "to_status")) == [
+        ("feedback.quarter_report", "", "draft"),
+        ("feedback.quarter_report", "draft", "published"),
+    ]
+
+
 def test_tampering_breaks_the_hash(agency, registry, capsys):
     office_answers(agency, [5] * 40, service=registry["service"], when=Q2)
     aggregation.aggregate_full()

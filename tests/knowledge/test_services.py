@@ -136,3 +136,18 @@ def test_registry_changes_sync_after_commit(db, django_capture_on_commit_callbac
         )
     assert len(callbacks) == 1  # one sync for the whole transaction, however many registry rows it saved
     assert Article.objects.get(faq_entry=faq).answer == "Закон."
+
+
+def test_publishing_and_withdrawing_an_article_is_versioned_with_its_status(db):
+    article, _ = services.save_article(
+        ArticleInput("Как удалить канал?", "В настройках.", "Канал", ArticleStatus.DRAFT)
+    )
+    for status in (ArticleStatus.PUBLISHED, ArticleStatus.DRAFT):
+        article, _ = services.save_article(
+            ArticleInput(article.question, article.answer, article.topic, status), article=article
+        )
+    assert list(article.versions.order_by("number").values_list("status", flat=True)) == [
+        ArticleStatus.DRAFT,
+        ArticleStatus.PUBLISHED,
+        ArticleStatus.DRAFT,
+    ]

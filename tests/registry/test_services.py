@@ -72,3 +72,11 @@ def test_expectations_are_replaced_in_order(registry):
     services.set_expectations(registry["met"], ["Без заявления", "В срок"])
     services.set_expectations(registry["met"], ["Только одно"])
     assert [e.text for e in registry["met"].expectations.all()] == ["Только одно"]
+
+
+def test_an_unknown_status_is_refused_by_field_not_by_the_workflow(registry):
+    need = registry["met"]
+    need.status = "forgotten"
+    with pytest.raises(ValidationError) as error:
+        services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]])
+    assert "status" in error.value.message_dict

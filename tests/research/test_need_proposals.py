@@ -186,6 +186,41 @@ def test_a_proposal_the_evidence_no_longer_supports_is_withdrawn(registry, setti
     assert NeedStatusProposal.objects.get().state == "withdrawn"
 
 
+def test_a_rejection_appends_the_proposals_history(registry, people):
+    from clientcentric.core.services.status import history
+
+    NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
+    write_appeals(4)
+    proposals.propose_need_statuses()
+    rejected = NeedStatusProposal.objects.get()
+    proposals.reject(rejected, note="Задержка из-за банка, разовая.", actor=people["methodologist"])
+    assert list(history(rejected).values_list("workflow", "from_status", "to_status", "actor", "note")) == [
+        ("research.need_status_proposal", "", "pending", None, ""),
+        (
+            "research.need_status_proposal",
+            "pending",
+            "rejected",
+            people["methodologist"].pk,
+            "Задержка из-за банка, разовая.",
+        ),
+    ]
+
+
+def test_a_withdrawal_appends_the_proposals_history(registry, settings):
+    from clientcentric.core.services.status import history
+
+    NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
+    write_appeals(4)
+    proposals.propose_need_statuses()
+    settings.CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = {"appeals": 50}
+    proposals.propose_need_statuses()
+    withdrawn = NeedStatusProposal.objects.get()
+    assert list(history(withdrawn).values_list("from_status", "to_status")) == [
+        ("", "pending"),
+        ("pending", "withdrawn"),
+    ]
+
+
 def test_a_status_changed_meanwhile_blocks_acceptance(registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)

@@ -32,7 +32,7 @@ from .models import (
     Support,
     TrainingExample,
 )
-from .workflow import OPEN_STATUSES, check_transition
+from .workflow import APPEAL, OPEN_STATUSES
 
 MAX_TEXT_LENGTH = 20_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -248,7 +248,7 @@ def _register(
 @transaction.atomic
 def change_status(appeal: Appeal, target: str, *, actor, note: str = "", public: bool = True) -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("policy").get(pk=appeal.pk)
-    check_transition(appeal.status, target)
+    APPEAL.check(appeal.status, target, appeal)
     now = timezone.now()
     if target == Status.AWAITING_DETAILS and appeal.policy.pause_allowed:
         appeal.paused_at = now
@@ -313,6 +313,8 @@ def reassign(appeal: Appeal, *, executor: Agency, operator, note: str = "") -> A
     if appeal.status not in (Status.REGISTERED, Status.IN_PROGRESS, Status.REOPENED):
         raise ValidationError(_("Only an appeal waiting or in work can be handed over."))
     previous, previous_executor = appeal.status, appeal.executor
+    if previous != Status.REGISTERED:  # a waiting appeal only changes hands; its status stays
+        APPEAL.check(previous, Status.REGISTERED, appeal)
     appeal.executor, appeal.assignee, appeal.status = executor, None, Status.REGISTERED
     appeal.save(update_fields=["executor", "assignee", "status"])
     AppealEvent.objects.create(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.knowledge.views import template_version_from
 
 from . import plain_russian, selectors, services
@@ -235,6 +236,8 @@ def work(request, number):
                     return _work_page(request, appeal, form, status=400)
             else:
                 return _work_page(request, appeal, form, status=400)
+        except TransitionNotAllowed as error:
+            messages.error(request, f"an appeal cannot go from {error.current} to {error.target}")
         except (ValidationError, ValueError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("appeals:work", number=appeal.number)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from . import transports
 from .logging import get_logger
 from .models import DeliveryAttempt, Notification
+from .notification_workflow import NOTIFICATION
 
 log = get_logger(__name__)
 State = Notification.State
@@ -100,6 +101,7 @@ def _due(now):
 
 
 def _claim(notification_id: int, now) -> bool:
+    NOTIFICATION.check(State.PENDING, State.SENDING)
     return bool(_due(now).filter(pk=notification_id).update(state=State.SENDING, claimed_at=now))
 
 
@@ -156,6 +158,7 @@ def send_due(*, now=None, limit: int = 500) -> dict:
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:limit]
             )
+            NOTIFICATION.check(State.PENDING, State.SENDING)
             Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claimed_at=now)
     else:
         # SQLite has no row locks; the conditional update is the claim, and only one writer wins it.
@@ -178,6 +181,7 @@ def send_due(*, now=None, limit: int = 500) -> dict:
 def _fail_stale_claims(now) -> None:
     # The worker may have handed the message over before it died: sending again could duplicate it,
     # so it is failed with an explanation and left to a person to resend from the back office.
+    NOTIFICATION.check(State.SENDING, State.FAILED)
     stale = Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
     for pk in stale.values_list("pk", flat=True):
         Notification.objects.filter(pk=pk, state=State.SENDING).update(
@@ -237,6 +241,7 @@ def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
         fields.update(state=State.FAILED, last_error=error, next_attempt_at=None)
     else:
         fields.update(state=State.PENDING, last_error=error, next_attempt_at=now + backoff(attempts))
+    NOTIFICATION.check(State.SENDING, fields["state"])
     with transaction.atomic():  # one commit per message: the attempt and the new state together
         _record(notification, fields, transport_name, started, duration_ms, error, provider_id)
     log.info(
@@ -280,6 +285,7 @@ def redact(notification_ids, *, now=None) -> int:
 
 def retry_failed(notification_ids) -> int:
     """Back office: give failed messages a fresh set of attempts."""
+    NOTIFICATION.check(State.FAILED, State.PENDING)
     return Notification.objects.filter(pk__in=list(notification_ids), state=State.FAILED).update(
         state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
     )

@@ -34,7 +34,7 @@ def _out(project: DesignProject) -> dict:
         "kind": project.kind,
         "stage": project.stage,
         "segment": project.segment.code,
-        "next_stages": workflow.allowed_next(project.kind, project.stage),
+        "next_stages": workflow.allowed_next(project),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
+from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines import usability
 
 from . import workflow
@@ -170,8 +171,8 @@ def advance(project: DesignProject, target: str, *, actor=None, note: str = "") 
     if target not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage «%(stage)s».") % {"stage": target}})
     try:
-        workflow.check_transition(project.kind, project.stage, target)
-    except workflow.TransitionNotAllowed as error:
+        workflow.PROJECT.check(project.stage, target, project)
+    except TransitionNotAllowed as error:
         raise ValidationError(
             {
                 "stage": _("A project at «%(current)s» cannot go to «%(target)s».")

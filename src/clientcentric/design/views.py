@@ -61,7 +61,7 @@ def project(request, pk):
             return redirect("design:project", project_.pk)
     next_stages = [
         (stage, Stage(stage).label, services.gate_problems(project_, stage))
-        for stage in workflow.allowed_next(project_.kind, project_.stage)
+        for stage in workflow.allowed_next(project_)
     ]
     return render(
         request,

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
+from clientcentric.core.services.status import record_creation, transition
 
 from .instrument import DRIVER_CODES, current_instrument
 from .models import Answer, EndPoint, FollowUp, Invitation, Response, Source
+from .workflow import FOLLOW_UP
 
 TOKEN_SALT = "clientcentric.feedback.invitation"
 MAX_COMMENT = 2000
@@ -274,7 +276,8 @@ def _follow_up_if_unhappy(response: Response, rating: Rating) -> None:
     if response.source == Source.WIDGET or response.agency_id is None:
         return
     if is_unhappy(rating) and rating.comment.strip():
-        FollowUp.objects.create(response=response, agency_id=response.agency_id)
+        follow_up = FollowUp.objects.create(response=response, agency_id=response.agency_id)
+        record_creation(follow_up, FOLLOW_UP, field="state")
 
 
 @transaction.atomic
@@ -382,11 +385,17 @@ def close_follow_up(follow_up: FollowUp, *, operator, outcome: str) -> FollowUp:
         raise ValidationError(_("This follow-up is already closed."))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Say what was done for the client.")})
-    follow_up.state = FollowUp.State.CLOSED
     follow_up.closed_at = timezone.now()
     follow_up.closed_by = operator
     follow_up.outcome = outcome.strip()
-    follow_up.save()
+    transition(
+        follow_up,
+        FOLLOW_UP,
+        FollowUp.State.CLOSED,
+        actor=operator,
+        field="state",
+        update_fields=("closed_at", "closed_by", "outcome"),
+    )
     audit.record(operator, "feedback.follow_up_closed", follow_up)
     return follow_up
 

@@ -9,4 +9,7 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            signals,  # noqa: F401
+            workflow,  # noqa: F401  registers the status table in core.workflow.REGISTRY
+        )

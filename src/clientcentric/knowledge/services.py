@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from clientcentric.core import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
 
+from . import workflow
 from .models import (
     AnswerTemplate,
     AnswerTemplateVersion,
@@ -117,6 +118,8 @@ def save_article(
         article = article if article is not None else Article()
         article.source, article.faq_entry = source, faq_entry
     created = article.pk is None
+    if not created and article.status != data.status:
+        workflow.ARTICLE.check(article.status, data.status, article)
     article.question, article.answer, article.topic, article.status = (
         data.question,
         data.answer,

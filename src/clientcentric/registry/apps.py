@@ -10,6 +10,8 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import workflow  # noqa: F401  registers the status table in core.workflow.REGISTRY
+
         post_migrate.connect(_ensure_reference_data, sender=self)
 
 

@@ -10,6 +10,7 @@ from clientcentric.core import audit
 from clientcentric.engines.text.lemmas import search_document
 
 from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
+from .workflow import NEED
 
 
 def need_status_problems(
@@ -114,6 +115,9 @@ def save_need(
     previous_status = (
         None if need.pk is None else Need.objects.filter(pk=need.pk).values_list("status", flat=True).first()
     )
+    # An unknown status is left to the model's validation below, which names the field.
+    if previous_status not in (None, need.status) and need.status in NEED.statuses:
+        NEED.check(previous_status, need.status, need)
     created = _save(need, actor, need.name, need.description, need.status_reason)
     need.life_situations.set(life_situations)
     need.segments.set(segments)

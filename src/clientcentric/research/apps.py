@@ -6,3 +6,6 @@ class ResearchConfig(AppConfig):
     name = "clientcentric.research"
     label = "research"
     verbose_name = _("Needs research")
+
+    def ready(self):
+        from . import workflow  # noqa: F401  registers the status table in core.workflow.REGISTRY

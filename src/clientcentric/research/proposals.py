@@ -28,12 +28,14 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
 from clientcentric.core import audit
+from clientcentric.core.services.status import record_creation, transition
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Need, NeedStatus
 
 from . import services
 from .models import NeedStatusProposal
 from .satisfaction import live_satisfaction_by_need
+from .workflow import NEED_STATUS_PROPOSAL
 
 DEFAULTS = {
     "window_days": 90,
@@ -233,13 +235,14 @@ def propose_need_statuses(*, now=None) -> ProposalRun:
         ).exists()
         if recently_rejected:
             continue
-        NeedStatusProposal.objects.create(
+        proposal = NeedStatusProposal.objects.create(
             need=need,
             from_status=need.status,
             to_status=to_status,
             reason=draft_reason(to_status, evidence),
             evidence=evidence,
         )
+        record_creation(proposal, NEED_STATUS_PROPOSAL, field="state")
         run.created += 1
     for stale in pending.values():  # needs now «cannot be met» or gone from the rules
         _withdraw(stale, now)
@@ -248,9 +251,14 @@ def propose_need_statuses(*, now=None) -> ProposalRun:
 
 
 def _withdraw(proposal: NeedStatusProposal, now) -> None:
-    proposal.state = NeedStatusProposal.State.WITHDRAWN
     proposal.decided_at = now
-    proposal.save(update_fields=["state", "decided_at", "refreshed_at"])
+    transition(
+        proposal,
+        NEED_STATUS_PROPOSAL,
+        NeedStatusProposal.State.WITHDRAWN,
+        field="state",
+        update_fields=("decided_at", "refreshed_at"),
+    )
 
 
 def _check_decider(actor) -> None:
@@ -265,6 +273,18 @@ def _pending(proposal: NeedStatusProposal) -> NeedStatusProposal:
     if proposal.state != NeedStatusProposal.State.PENDING:
         raise ValidationError(_("This proposal is already decided."))
     return proposal
+
+
+def _decide(proposal: NeedStatusProposal, target: str, *, actor, note: str) -> None:
+    transition(
+        proposal,
+        NEED_STATUS_PROPOSAL,
+        target,
+        actor=actor,
+        note=note,
+        field="state",
+        update_fields=("reason", "decision_note", "decided_at", "decided_by", "refreshed_at"),
+    )
 
 
 @transaction.atomic
@@ -284,9 +304,8 @@ def accept(proposal: NeedStatusProposal, *, reason: str, actor) -> NeedStatusPro
         actor=actor,
     )
     proposal.reason = reason.strip()
-    proposal.state = NeedStatusProposal.State.ACCEPTED
     proposal.decided_at, proposal.decided_by = timezone.now(), actor
-    proposal.save()
+    _decide(proposal, NeedStatusProposal.State.ACCEPTED, actor=actor, note=proposal.reason)
     audit.record(actor, "research.need_proposal_accepted", proposal, need=proposal.need.code)
     return proposal
 
@@ -297,9 +316,8 @@ def reject(proposal: NeedStatusProposal, *, note: str, actor) -> NeedStatusPropo
     proposal = _pending(proposal)
     if not note.strip():
         raise ValidationError({"note": _("Say why the proposal is rejected.")})
-    proposal.state = NeedStatusProposal.State.REJECTED
     proposal.decision_note = note.strip()
     proposal.decided_at, proposal.decided_by = timezone.now(), actor
-    proposal.save()
+    _decide(proposal, NeedStatusProposal.State.REJECTED, actor=actor, note=proposal.decision_note)
     audit.record(actor, "research.need_proposal_rejected", proposal, need=proposal.need.code)
     return proposal

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core import audit, message_templates, notifications, transports
 from clientcentric.core.models import Channel, Notification
+from clientcentric.core.notification_workflow import NOTIFICATION
 
 from . import topics
 from .models import Frequency, Subscription, SubscriptionChannel, SubscriptionTopic
@@ -405,6 +406,7 @@ def _send_digest(subscription_id: int, channel: str, address: str, frequency: st
         subscription_id=subscription_id,
         unsubscribe_url=unsubscribe_url(subscription_id, topics.ALL) if subscription else "",
     )
+    NOTIFICATION.check(Notification.State.HELD, Notification.State.DIGESTED)
     Notification.objects.filter(pk__in=[n.pk for n in items]).update(
         state=Notification.State.DIGESTED, digest=digest
     )
