@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from clientcentric.delivery import population, services
+from clientcentric.delivery import services
+from clientcentric.rules import population
 from clientcentric.delivery.models import Offer
 
 from .conftest import make_client

@@ -26,7 +26,9 @@ from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
 from clientcentric.registry.tabular import Problem
 
-from . import rules, selectors, services
+from clientcentric.rules import business as rules
+
+from . import selectors, services
 from .models import Act, DateException, Requirement
 
 ITEM_COLUMNS = ("act", "item_no", "text")

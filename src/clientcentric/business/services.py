@@ -18,7 +18,7 @@ from clientcentric.core import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
 
-from . import rules
+from clientcentric.rules import business as rules
 from .models import (
     Act,
     AgencyToken,

@@ -12,7 +12,9 @@ from clientcentric.accounts.models import Agency, User
 from clientcentric.accounts.roles import Role
 from clientcentric.registry.models import LifeSituation, Service
 
-from . import events, rulebook, services
+from clientcentric.rules import services as rulebook
+
+from . import events, services
 from .models import ConsentText, HouseholdMember, Office, RefusalReason, Slot
 from .validators import snils_checksum
 

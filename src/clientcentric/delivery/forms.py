@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.registry.models import LifeSituation, Service, Touchpoint
 
-from .facts import QUESTIONS, SCHEMA, FactValueError, parse_fact
+from clientcentric.rules.facts.person import QUESTIONS, SCHEMA, FactValueError, parse_fact
 from .models import Accessibility, ClientProfile, HouseholdMember, RefusalReason, Slot
 from .validators import normalise_snils, validate_snils
 
