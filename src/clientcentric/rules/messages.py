@@ -86,10 +86,18 @@ def describe_error(exc: RuleError, *, known: Iterable[str] = ()) -> str:
     return at_position(describe(exc.code, exc.message, exc.details, known=known), exc.line, exc.column)
 
 
+def file_position(line: int, column: int | None) -> str:
+    if column is None:
+        return _("file line %(line)s") % {"line": line}
+    return _("file line %(line)s, column %(column)s") % {"line": line, "column": column}
+
+
 def describe_problem(problem: Problem) -> str:
+    """A rule-file problem with every place it has: the file's line and column, the rule, the field and, for a
+    rule text, the line and column inside it."""
     parts = []
     if problem.file_line:
-        parts.append(_("file line %(line)s") % {"line": problem.file_line})
+        parts.append(file_position(problem.file_line, problem.file_column))
     if problem.rule:
         parts.append(_("rule %(rule)s") % {"rule": problem.rule})
     if problem.field:

@@ -16,7 +16,7 @@ from clientcentric.registry.models import Service
 
 from . import selectors
 from .facts.person import SCHEMA
-from .messages import at_position, describe
+from .messages import at_position, describe, file_position
 
 
 @dataclass
@@ -51,7 +51,7 @@ def _problem(problem: rulefile.Problem) -> Problem:
     if problem.field:
         where.append(problem.field)
     if problem.file_line:
-        where.append(_("line %(line)s") % {"line": problem.file_line})
+        where.append(file_position(problem.file_line, problem.file_column))
     message = at_position(describe(problem.code, problem.message, problem.details), problem.line, problem.column)
     return Problem(", ".join(where) or _("file"), message)
 
