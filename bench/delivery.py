@@ -62,10 +62,10 @@ def main() -> int:
     from django.utils import timezone
 
     from clientcentric.delivery import events, services
-    from clientcentric.rules import eligibility
-    from clientcentric.rules.facts.person import profile_facts
     from clientcentric.delivery.models import Offer
     from clientcentric.engines.rules import RuleSet
+    from clientcentric.rules import eligibility
+    from clientcentric.rules.facts.person import profile_facts
 
     timings = []
     offers_made = 0

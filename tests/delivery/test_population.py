@@ -3,8 +3,8 @@
 from datetime import date
 
 from clientcentric.delivery import services
-from clientcentric.rules import population
 from clientcentric.delivery.models import Offer
+from clientcentric.rules import population
 
 from .conftest import make_client
 

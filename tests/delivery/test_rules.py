@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clientcentric.delivery import services
+from clientcentric.delivery.models import EligibilityRule, RuleParameter
 from clientcentric.rules import selectors as rules_selectors
 from clientcentric.rules import services as rulebook
-from clientcentric.delivery.models import EligibilityRule, RuleParameter
 
 
 def _rule(registry, text, examples=()):
@@ -181,9 +181,9 @@ def test_rulebook_problems_come_from_the_engine_loader_in_russian(registry):
 
 
 def test_profile_facts_are_the_engine_facts(people):
-    from clientcentric.rules.facts.person import engine_inputs, profile_facts
     from clientcentric.delivery.models import HouseholdMember
     from clientcentric.engines.rules.facts import client_facts
+    from clientcentric.rules.facts.person import engine_inputs, profile_facts
 
     profile = services.profile_of(people["client"])
     profile.birth_date, profile.income_monthly, profile.disability = date(1960, 3, 1), 20000, True

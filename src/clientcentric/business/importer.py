@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from clientcentric.accounts.models import Agency
 from clientcentric.core import audit
 from clientcentric.registry.tabular import Problem
-
 from clientcentric.rules import business as rules
 
 from . import selectors, services

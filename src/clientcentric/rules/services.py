@@ -52,7 +52,9 @@ def _problem(problem: rulefile.Problem) -> Problem:
         where.append(problem.field)
     if problem.file_line:
         where.append(file_position(problem.file_line, problem.file_column))
-    message = at_position(describe(problem.code, problem.message, problem.details), problem.line, problem.column)
+    message = at_position(
+        describe(problem.code, problem.message, problem.details), problem.line, problem.column
+    )
     return Problem(", ".join(where) or _("file"), message)
 
 

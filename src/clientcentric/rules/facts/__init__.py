@@ -43,7 +43,9 @@ def provider(domain: str) -> FactProvider:
     try:
         return _PROVIDERS[domain]
     except KeyError:
-        raise LookupError(f"No fact provider for {domain!r}; known: {', '.join(sorted(_PROVIDERS))}.") from None
+        raise LookupError(
+            f"No fact provider for {domain!r}; known: {', '.join(sorted(_PROVIDERS))}."
+        ) from None
 
 
 def domains() -> list[str]:
