@@ -61,10 +61,11 @@ def main() -> int:
     rules, situation = _setup()
     from django.utils import timezone
 
-    from clientcentric.delivery import eligibility, events, services
-    from clientcentric.delivery.facts import profile_facts
+    from clientcentric.delivery import events, services
     from clientcentric.delivery.models import Offer
     from clientcentric.engines.rules import RuleSet
+    from clientcentric.rules import eligibility
+    from clientcentric.rules.facts.person import profile_facts
 
     timings = []
     offers_made = 0

@@ -59,8 +59,8 @@ def test_profile_page_refuses_a_bad_snils_and_keeps_the_rest(client, people):
 
 
 def test_household_is_counted_in_the_facts(people):
-    from clientcentric.delivery.facts import profile_facts
     from clientcentric.delivery.models import HouseholdMember
+    from clientcentric.rules.facts.person import profile_facts
 
     profile = services.profile_of(people["client"])
     profile.birth_date, profile.income_monthly = date(1990, 2, 28), 30000

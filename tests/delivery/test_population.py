@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from clientcentric.delivery import population, services
+from clientcentric.delivery import services
 from clientcentric.delivery.models import Offer
+from clientcentric.rules import population
 
 from .conftest import make_client
 

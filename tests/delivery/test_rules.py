@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from clientcentric.delivery import rulebook, services
+from clientcentric.delivery import services
 from clientcentric.delivery.models import EligibilityRule, RuleParameter
+from clientcentric.rules import selectors as rules_selectors
+from clientcentric.rules import services as rulebook
 
 
 def _rule(registry, text, examples=()):
@@ -59,7 +61,7 @@ def test_a_rule_is_published_only_when_every_example_passes(registry, low_income
 
 
 def test_unknown_is_never_eligible(registry, low_income):
-    from clientcentric.delivery import eligibility
+    from clientcentric.rules import eligibility
 
     rule = services.save_rule(_rule(registry, "income_pc < P.low_income or age < 0"))
     verdict = eligibility.evaluate(rule, {"age": 30}, date(2026, 1, 1), eligibility.load_parameters())
@@ -112,7 +114,7 @@ def test_rulebook_imports_and_exports_round_trip(registry):
     assert report.created == ["single_parent_low_income v1"]
     rule = EligibilityRule.objects.get()
     assert rule.status == "published" and RuleParameter.objects.get().value == 800
-    exported = rulebook.export_rulebook()
+    exported = rules_selectors.export_rulebook()
     assert "single_parent_low_income" in exported and "low_income" in exported
     again = rulebook.import_rulebook(exported)
     assert (
@@ -179,9 +181,9 @@ def test_rulebook_problems_come_from_the_engine_loader_in_russian(registry):
 
 
 def test_profile_facts_are_the_engine_facts(people):
-    from clientcentric.delivery.facts import engine_inputs, profile_facts
     from clientcentric.delivery.models import HouseholdMember
     from clientcentric.engines.rules.facts import client_facts
+    from clientcentric.rules.facts.person import engine_inputs, profile_facts
 
     profile = services.profile_of(people["client"])
     profile.birth_date, profile.income_monthly, profile.disability = date(1960, 3, 1), 20000, True

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core.tabular import ImportRefused, ImportReport, read_table
+from clientcentric.rules import business as rules
 
-from . import rules, services
+from . import services
 from .models import Act, DateException, Requirement
 
 ITEM_COLUMNS = ("act", "item_no", "text")

@@ -16,9 +16,9 @@ from clientcentric.accounts.models import Representative
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.requirements import cost as scm
 from clientcentric.engines.requirements import personal_list as plist
+from clientcentric.rules import business as rules
+from clientcentric.rules.facts import business as business_facts
 
-from . import facts as business_facts
-from . import rules
 from .models import (
     Act,
     Assessment,

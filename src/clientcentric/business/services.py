@@ -15,8 +15,8 @@ from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
 from clientcentric.core import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
+from clientcentric.rules import business as rules
 
-from . import rules
 from .models import (
     Act,
     Assessment,

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "clientcentric.subscriptions",
     "clientcentric.feedback",
     "clientcentric.knowledge",
-    "clientcentric.eligibility",
+    "clientcentric.rules",
     "clientcentric.delivery",
     "clientcentric.research",
     "clientcentric.design",

@@ -9,8 +9,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import eligibility, events, rulebook, services
-from .facts import SCHEMA, FactValueError, parse_fact
+from clientcentric.rules import eligibility
+from clientcentric.rules import selectors as rules_selectors
+from clientcentric.rules import services as rulebook
+from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
+
+from . import events, services
 from .models import (
     ClientProfile,
     Consent,
@@ -135,7 +139,9 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not request.user.has_perm("delivery.view_eligibilityrule"):
             raise PermissionDenied
-        response = HttpResponse(rulebook.export_rulebook(), content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(
+            rules_selectors.export_rulebook(), content_type="application/yaml; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="rules-{timezone.localdate():%Y-%m-%d}.yaml"'
         return response
 

@@ -11,8 +11,9 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, User
 from clientcentric.accounts.roles import Role
 from clientcentric.registry.models import LifeSituation, Service
+from clientcentric.rules import services as rulebook
 
-from . import events, rulebook, services
+from . import events, services
 from .models import ConsentText, HouseholdMember, Office, RefusalReason, Slot
 from .validators import snils_checksum
 

@@ -61,7 +61,7 @@ class Entry:
         if self.max_age is not None and (age is None or age >= self.max_age):
             return False
         if self.condition:
-            from . import eligibility
+            from clientcentric.rules import eligibility
 
             parameters, names = eligibility.cached_parameters()
             result = eligibility.compiled(self.condition, names).evaluate(facts, on, parameters)
@@ -98,7 +98,7 @@ def entries(kind: str) -> list[Entry]:
 
 def situations_for(kind: str, profile, on: date) -> list[int]:
     """Ids of the life situations an event of `kind` opens for `profile` on `on`."""
-    from .facts import profile_facts
+    from clientcentric.rules.facts.person import profile_facts
 
     cached = []
 

@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.registry.models import LifeSituation, Service, Touchpoint
+from clientcentric.rules.facts.person import QUESTIONS, SCHEMA, FactValueError, parse_fact
 
-from .facts import QUESTIONS, SCHEMA, FactValueError, parse_fact
 from .models import Accessibility, ClientProfile, HouseholdMember, RefusalReason, Slot
 from .validators import normalise_snils, validate_snils
 

@@ -345,7 +345,7 @@ class LifeEventSituation(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from . import eligibility
+        from clientcentric.rules import eligibility
 
         self.condition = (self.condition or "").strip()
         if self.condition:

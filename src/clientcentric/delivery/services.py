@@ -13,9 +13,9 @@ from clientcentric.core import audit
 from clientcentric.core.models import AuditEvent, Notification
 from clientcentric.core.notifications import notify_email
 from clientcentric.registry.models import LifeSituation, Need, Service
+from clientcentric.rules import eligibility
+from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact, profile_facts, to_json
 
-from . import eligibility
-from .facts import SCHEMA, FactValueError, parse_fact, profile_facts, to_json
 from .models import (
     ClientLifeSituation,
     ClientProfile,

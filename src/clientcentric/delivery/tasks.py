@@ -4,7 +4,9 @@ from datetime import date
 
 from celery import shared_task
 
-from . import appointments, population
+from clientcentric.rules import population
+
+from . import appointments
 
 
 @shared_task

@@ -20,11 +20,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.business import facts as business_facts
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType
+from clientcentric.rules.facts import business as business_facts
 
 from . import incentives
 from .models import (
@@ -338,8 +338,8 @@ def population_frame(control_type: ControlType, profiles, *, on: date):
 def profiles_under(control_type: ControlType, profiles, *, on: date) -> list[BusinessProfile]:
     """The businesses a type of control covers: an act of the type applies to them (or may: its scope rule
     is unknown for their data), or the body already keeps a risk profile for them."""
-    from clientcentric.business import rules as business_rules
     from clientcentric.business.models import Act
+    from clientcentric.rules import business as business_rules
 
     scopes = list(
         Act.objects.filter(control_type__iexact=control_type.act_control_type.strip())

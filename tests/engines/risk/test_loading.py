@@ -284,3 +284,28 @@ def test_the_position_of_an_unknown_fact_in_every_yaml_style(condition):
     error = refuse(text)
     assert error.code == "unknown_fact" and error.field == "criteria[1].condition"
     assert at(text, error).startswith("aera > 5")
+
+
+def test_a_fact_given_as_a_mapping_without_a_type_is_placed_on_the_fact():
+    error = refuse(MODEL.replace("  kind: str\n", "  kind: {title: Вид}\n"))
+    assert (error.code, error.field) == ("missing_field", "facts.kind.type")
+    assert (error.line, error.column) == (6, 9)
+
+
+def test_an_unknown_key_of_a_fact_is_placed_on_the_key():
+    text = MODEL.replace("unit: м²}", "units: м²}")
+    error = refuse(text)
+    assert (error.code, error.field) == ("structure", "facts.area.units")
+    assert at(text, error).startswith("units")
+
+
+def test_visits_per_year_must_be_a_whole_number_placed_on_its_value():
+    text = MODEL.replace("preventive_visits_per_year: 1}", "preventive_visits_per_year: -1}")
+    error = refuse(text)
+    assert (error.code, error.field) == ("bad_frequency", "categories[1].preventive_visits_per_year")
+    assert at(text, error).startswith("-1")
+
+
+def test_a_fact_without_a_title_keeps_its_name():
+    model = load_risk_model(MODEL.replace("title: Площадь,", "title: null,"))
+    assert model.fact_title("area") == "area"

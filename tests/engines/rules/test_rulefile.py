@@ -105,3 +105,43 @@ def test_broken_yaml_and_wrong_shape():
 def test_examples_with_unknown_facts_are_refused():
     found = problems(GOOD.replace("facts: {n_adults: 2}", "facts: {n_adultz: 2}"))
     assert found[0].code == "unknown_fact" and found[0].details == {"name": "n_adultz"}
+
+
+def test_a_structural_problem_names_the_line_and_column_of_its_field():
+    text = GOOD.replace("valid_from: 2016-01-01", "valid_from: someday")
+    [problem] = problems(text)
+    assert (problem.code, problem.field) == ("structure", "valid_from")
+    assert (problem.file_line, problem.file_column) == (9, 5)
+
+
+def test_an_unknown_field_of_an_example_is_placed_on_its_key():
+    text = GOOD.replace("expect: not_eligible", "expect: not_eligible\n        colour: red")
+    [problem] = problems(text)
+    assert problem.field == "examples[2]" and "colour" in problem.message
+    assert (problem.file_line, problem.file_column) == (20, 9)
+
+
+def test_a_missing_field_is_placed_on_its_rule():
+    [problem] = problems("rules:\n  - id: lonely\n    text: age > 1\n")
+    assert (problem.field, problem.file_line, problem.file_column) == ("valid_from", 2, 5)
+
+
+def test_a_bad_parameter_entry_is_placed_on_the_entry():
+    found = problems(GOOD.replace("{from: 2016-01-01, value: 800.0}", "{value: 800.0}"))
+    assert found[0].field == "low_income" and (found[0].file_line, found[0].file_column) == (3, 16)
+
+
+def test_broken_yaml_names_its_line_and_column():
+    [problem] = problems("rules:\n  - id: x\n    text: [\n")
+    assert problem.code == "yaml" and problem.file_line == 4 and problem.file_column is not None
+
+
+def test_caller_fields_are_typed_and_kept():
+    text = GOOD.replace('    explain_no: "нет"\n', '    explain_no: "нет"\n    inform_without_consent: yes\n')
+    rule_file = load_rules(text, extra_fields={"inform_without_consent": bool})
+    assert rule_file.rules[0].extra == {"inform_without_consent": True}
+    wrong = text.replace("inform_without_consent: yes", "inform_without_consent: often")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(wrong, extra_fields={"inform_without_consent": bool})
+    [problem] = caught.value.problems
+    assert problem.field == "inform_without_consent" and (problem.file_line, problem.file_column) == (13, 5)

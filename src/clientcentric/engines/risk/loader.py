@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clientcentric.engines.rules import FactType, RuleError, compile_rule
 from clientcentric.engines.rules.syntax import RESERVED
@@ -20,11 +22,11 @@ from .positions import Problems, Value, compose, join_field, rule_position
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_KEYS = {"code", "title", "legal_reference", "facts", "categories", "criteria", "indicators", "examples"}
-FACT_KEYS = {"type", "title", "source", "unit"}
 CATEGORY_KEYS = {"code", "title", "planned_events_per_years", "preventive_visits_per_year"}
 CRITERION_KEYS = {"code", "title", "category", "condition", "source", "how_to_lower", "legal_reference"}
 INDICATOR_KEYS = {"code", "title", "condition", "source", "action"}
 TYPES = {t.value: t for t in FactType}
+Text = Annotated[str, Field(strict=True)]
 
 
 class _Reader:
@@ -119,72 +121,117 @@ class _Reader:
         return item.value
 
 
+class _FactSpec(BaseModel):
+    """A fact of a risk model: `area: decimal`, or `area: {type: decimal, title: …, source: …, unit: …}`."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: FactType
+    title: Text | None = None
+    source: Text | None = None
+    unit: Text | None = None
+
+
+PositiveCount = Annotated[int, Field(strict=True, gt=0)]
+
+
+class _Frequency(BaseModel):
+    """How often a category is visited: [events, years] of planned events (or none), preventive visits a year."""
+
+    planned_events_per_years: tuple[PositiveCount, PositiveCount] | None = None
+    preventive_visits_per_year: Annotated[int, Field(strict=True, ge=0)] = 0
+
+
+_FREQUENCY_MESSAGES = {
+    "planned_events_per_years": "'planned_events_per_years' is [events, years] with whole numbers above zero "
+    "(e.g. [1, 2]: one planned event every 2 years), or null for no planned events.",
+    "preventive_visits_per_year": "'preventive_visits_per_year' must be a whole number, 0 or more.",
+}
+
+
+def _plain(item: Value) -> Any:
+    if isinstance(item.value, dict):
+        return {key: _plain(value) for key, (_key, value) in item.value.items()}
+    if isinstance(item.value, list):
+        return [_plain(value) for value in item.value]
+    return item.value
+
+
+def _bad_fact_name(name: Any) -> bool:
+    return (
+        not isinstance(name, str)
+        or not name.isidentifier()
+        or name in RESERVED
+        or name.startswith("_")
+        or name == "object_id"
+    )
+
+
+def _fact(reader: _Reader, name: str, key: Value, value: Value) -> Fact | None:
+    field = f"facts.{name}"
+    known = ", ".join(TYPES)
+    short = not isinstance(value.value, dict)
+    try:
+        spec = _FactSpec.model_validate({"type": value.value} if short else _plain(value))
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"][0]
+            item = value if short else value.value.get(loc, (key, value))[1]
+            where = field if short else f"{field}.{loc}"
+            if error["type"] == "extra_forbidden":
+                known_keys = ", ".join(sorted(_FactSpec.model_fields))
+                reader.problems.add(
+                    f"Unknown field '{loc}' (known: {known_keys}).", value.value[loc][0], where
+                )
+            elif error["type"] == "missing":
+                reader.problems.add(f"'type' is required (one of: {known}).", value, where, "missing_field")
+            elif loc == "type":
+                type_name = item.value
+                reader.problems.add(
+                    f"Unknown fact type '{type_name}' (known: {known}).",
+                    item,
+                    where,
+                    "unknown_type",
+                    details={"type": str(type_name)},
+                )
+            else:
+                reader.problems.add(f"'{loc}' must be text.", item, where)
+        return None
+    return Fact(name, spec.type, *((text or "").strip() for text in (spec.title, spec.source, spec.unit)))
+
+
 def _facts(reader: _Reader, item: Value | None, owner: Value) -> dict[str, Fact]:
-    facts: dict[str, Fact] = {}
     if item is None or not isinstance(item.value, dict) or not item.value:
         reader.problems.add(
             "'facts' is required: a mapping of fact name → type.", item or owner, "facts", "missing_field"
         )
-        return facts
-    known = ", ".join(TYPES)
+        return {}
+    facts: dict[str, Fact] = {}
     for name, (key, value) in item.value.items():
-        field = f"facts.{name}"
-        if (
-            not isinstance(name, str)
-            or not name.isidentifier()
-            or name in RESERVED
-            or name.startswith("_")
-            or name == "object_id"
-        ):
+        if _bad_fact_name(name):
             reader.problems.add(
                 f"'{name}' cannot name a fact: use letters, digits and '_' (not a reserved word, not object_id).",
                 key,
-                field,
+                f"facts.{name}",
                 "bad_fact_name",
             )
             continue
-        title = source = unit = ""
-        type_item = value
-        if isinstance(value.value, dict):
-            fields = reader.mapping(value, field, FACT_KEYS)
-            if fields is None:
-                continue
-            title = reader.text_field(fields, "title", field, value, required=False)
-            source = reader.text_field(fields, "source", field, value, required=False)
-            unit = reader.text_field(fields, "unit", field, value, required=False)
-            if "type" not in fields:
-                reader.problems.add(
-                    f"'type' is required (one of: {known}).", value, f"{field}.type", "missing_field"
-                )
-                continue
-            type_item, type_field = fields["type"], f"{field}.type"
-        else:
-            type_item, type_field = value, field
-        type_name = type_item.value
-        if not isinstance(type_name, str) or type_name not in TYPES:
-            reader.problems.add(
-                f"Unknown fact type '{type_name}' (known: {known}).",
-                type_item,
-                type_field,
-                "unknown_type",
-                details={"type": str(type_name)},
-            )
-            continue
-        facts[name] = Fact(name, TYPES[type_name], title, source, unit)
+        fact = _fact(reader, name, key, value)
+        if fact is not None:
+            facts[name] = fact
     return facts
 
 
-def _positive_pair(item: Value) -> tuple[int, int] | None | str:
-    value = item.value
-    if value is None:
-        return None
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v.value, int) and not isinstance(v.value, bool) and v.value > 0 for v in value)
-    ):
-        return (value[0].value, value[1].value)
-    return "bad"
+def _frequency(reader: _Reader, fields: dict[str, Value], field: str) -> _Frequency:
+    plain = {key: _plain(fields[key]) for key in _FREQUENCY_MESSAGES if key in fields}
+    try:
+        return _Frequency.model_validate(plain)
+    except ValidationError as exc:
+        for key in dict.fromkeys(error["loc"][0] for error in exc.errors()):
+            reader.problems.add(
+                _FREQUENCY_MESSAGES[key], fields[key], join_field(field, key), "bad_frequency"
+            )
+            plain.pop(key)
+        return _Frequency.model_validate(plain)
 
 
 def _categories(reader: _Reader, items: list[Value], owner: Value) -> list[Category]:
@@ -197,30 +244,8 @@ def _categories(reader: _Reader, items: list[Value], owner: Value) -> list[Categ
             continue
         code = reader.code_field(fields, field, item, seen, "category")
         title = reader.text_field(fields, "title", field, item)
-        planned = None
-        if "planned_events_per_years" in fields:
-            planned = _positive_pair(fields["planned_events_per_years"])
-            if planned == "bad":
-                reader.problems.add(
-                    "'planned_events_per_years' is [events, years] with whole numbers above zero "
-                    "(e.g. [1, 2]: one planned event every 2 years), or null for no planned events.",
-                    fields["planned_events_per_years"],
-                    join_field(field, "planned_events_per_years"),
-                    "bad_frequency",
-                )
-                planned = None
-        visits = 0
-        if "preventive_visits_per_year" in fields:
-            raw = fields["preventive_visits_per_year"].value
-            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                reader.problems.add(
-                    "'preventive_visits_per_year' must be a whole number, 0 or more.",
-                    fields["preventive_visits_per_year"],
-                    join_field(field, "preventive_visits_per_year"),
-                    "bad_frequency",
-                )
-            else:
-                visits = raw
+        frequency = _frequency(reader, fields, field)
+        planned, visits = frequency.planned_events_per_years, frequency.preventive_visits_per_year
         if code:
             categories.append(Category(code, title, planned, visits))
     if len(items) < 3:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .types import FactType
@@ -173,6 +174,200 @@ def input_columns(needed: set[str] | frozenset[str]) -> tuple[list[str], list[st
     return sorted(reads), (["household_id", *household] if household else [])
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Which facts a population run computes, declared once from the facts its rules need."""
+
+    needed: frozenset[str]
+    own_facts: tuple[str, ...]
+    age_counts: tuple[str, ...]
+    role_counts: tuple[str, ...]
+    aggregates: tuple[str, ...]
+    wanted_household: dict[str, str]
+
+    @classmethod
+    def of(cls, needed: set[str] | frozenset[str] | None) -> _Plan:
+        needed = frozenset(PERSON_SCHEMA if needed is None else needed)
+        order = ("n_adults", "n_children", "n_over_65", "n_disabled", *UNDER, "household_income", "n_persons")
+        aggregates = [f for f in order if f in needed]
+        if "income_pc" in needed:
+            aggregates += [f for f in ("household_income", "n_persons", "income_pc") if f not in aggregates]
+        return cls(
+            needed=needed,
+            own_facts=tuple(f for f in PERSON_FACTS if f in needed),
+            age_counts=tuple(f for f in (*UNDER, "n_over_65") if f in needed),
+            role_counts=tuple(f for f in ("n_adults", "n_children") if f in needed),
+            aggregates=tuple(aggregates),
+            wanted_household={f: c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed},
+        )
+
+    @property
+    def money(self) -> bool:
+        return bool(self.needed & {"household_income", "income_pc"})
+
+    @property
+    def per_household(self) -> bool:
+        return bool(self.aggregates or self.wanted_household)
+
+
+class _Households:
+    """The households of a slice sorted by household: where each starts (members are adjacent), each person's
+    household ordinal, and the narrowest unsigned type that holds a count of members."""
+
+    def __init__(self, household_ids):
+        import numpy as np
+        import polars as pl
+
+        ids = household_ids.to_numpy()
+        new = np.empty(len(ids), dtype=bool)
+        new[:1] = True
+        np.not_equal(ids[1:], ids[:-1], out=new[1:])  # (an empty household_id differs from everything)
+        self.starts = np.flatnonzero(new)
+        self.count = len(self.starts)
+        self.sizes = np.diff(self.starts, append=len(new))
+        self.member_of = np.repeat(np.arange(self.count), self.sizes)
+        # Counts are held as narrow as the largest household allows (UInt8 almost always): every member gets a
+        # copy, and the rules widen them to Int64 where they do arithmetic (polars_backend).
+        largest = int(self.sizes.max()) if self.count else 0
+        self.count_type = pl.UInt8 if largest <= 0xFF else pl.UInt16 if largest <= 0xFFFF else pl.UInt32
+        self.narrow = {pl.UInt8: np.uint8, pl.UInt16: np.uint16, pl.UInt32: np.uint32}[self.count_type]
+
+    def histogram(self, codes, width: int):
+        """Members of each household per code: a (width, n_households) array, one contiguous row per code."""
+        import numpy as np
+
+        index = codes.to_numpy().astype(np.intp) * self.count
+        index += self.member_of
+        return np.bincount(index, minlength=self.count * width).reshape(width, -1)
+
+
+def _age_levels(
+    plan: _Plan, homes: _Households, bands, limits: list[int], level: dict, unknown: dict
+) -> None:
+    import numpy as np
+
+    # Band j (0 … len(limits)) = the number of limits the age has reached; the next code = age unknown.
+    by_band = homes.histogram(bands, len(limits) + 2)
+    age_gap = by_band[len(limits) + 1] > 0
+    under = np.cumsum(by_band[: len(limits)], axis=0, dtype=homes.narrow)  # row j: members under limits[j]
+    for fact, limit in UNDER.items():
+        if fact in plan.age_counts:
+            level[fact], unknown[fact] = under[limits.index(limit)], age_gap
+    if "n_over_65" in plan.age_counts:
+        level["n_over_65"] = by_band[limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(
+            axis=0, dtype=homes.narrow
+        )
+        unknown["n_over_65"] = age_gap
+
+
+def _role_levels(plan: _Plan, homes: _Households, raw, level: dict, unknown: dict) -> None:
+    import polars as pl
+
+    role = pl.col("role")
+    codes = raw.select(
+        pl.when(role == "adult")
+        .then(0)
+        .when(role == "child")
+        .then(1)
+        .when(role.is_null())
+        .then(3)
+        .otherwise(2)
+        .cast(pl.UInt8)
+    ).to_series()
+    by_role = homes.histogram(codes, 4)
+    for fact, code in (("n_adults", 0), ("n_children", 1)):
+        if fact in plan.role_counts:
+            level[fact], unknown[fact] = by_role[code].astype(homes.narrow), by_role[3] > 0
+
+
+def _disability_levels(homes: _Households, raw, level: dict, unknown: dict) -> None:
+    import polars as pl
+
+    by_flag = homes.histogram(raw.select(pl.col("disability").cast(pl.UInt8).fill_null(2)).to_series(), 3)
+    level["n_disabled"], unknown["n_disabled"] = by_flag[1].astype(homes.narrow), by_flag[2] > 0
+
+
+def _money_levels(homes: _Households, raw, level: dict, unknown: dict) -> None:
+    import numpy as np
+
+    k = raw["_k"]
+    level["household_income"] = np.add.reduceat(k.fill_null(0).to_numpy(), homes.starts) / 100.0
+    gap = np.zeros(homes.count, dtype=bool)
+    if k.null_count():
+        gap[homes.member_of[k.is_null().to_numpy()]] = True
+    unknown["household_income"] = gap
+
+
+def _household_level(plan: _Plan, homes: _Households, raw, bands, limits: list[int]):
+    """One row per household: its counts and income (null where a member's input is unknown)."""
+    import numpy as np
+    import polars as pl
+
+    level: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    if "n_persons" in plan.aggregates:
+        level["n_persons"] = homes.sizes.astype(homes.narrow)
+    if plan.age_counts:
+        _age_levels(plan, homes, bands, limits, level, unknown)
+    if plan.role_counts:
+        _role_levels(plan, homes, raw, level, unknown)
+    if "n_disabled" in plan.needed:
+        _disability_levels(homes, raw, level, unknown)
+    if plan.money:
+        _money_levels(homes, raw, level, unknown)
+    columns = {name: np.ascontiguousarray(values) for name, values in level.items()}
+    gaps = {f"_gap_{name}": np.ascontiguousarray(values) for name, values in unknown.items()}
+    frame = pl.DataFrame({"household_id": raw["household_id"].gather(pl.Series(homes.starts))}).hstack(
+        pl.DataFrame({**columns, **gaps}).select(
+            *(
+                (
+                    pl.when(~pl.col(f"_gap_{name}")).then(pl.col(name)) if name in unknown else pl.col(name)
+                ).cast(pl.Float64 if name == "household_income" else homes.count_type)
+                for name in columns
+            )
+        )
+    )
+    if "income_pc" in plan.needed:
+        frame = frame.with_columns(
+            income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
+        )
+    return frame
+
+
+def _with_household_columns(plan: _Plan, household_level, households):
+    """The household extract's own columns (rent, occupancy …) next to the computed household facts."""
+    import polars as pl
+
+    casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
+    h = households.select(
+        "household_id",
+        *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in plan.wanted_household.items()),
+    ).collect(engine="in-memory")
+    if h["household_id"].equals(household_level["household_id"]):
+        # The usual extract: the same households in both files, in the same order — side by side.
+        return household_level.hstack(h.drop("household_id"))
+    return household_level.join(h, on="household_id", how="left", maintain_order="left")
+
+
+def _own_facts(plan: _Plan, raw):
+    import polars as pl
+
+    from .polars_backend import divide_by_constant
+
+    person_cols = {
+        "age": pl.col("_age"),
+        "is_adult": pl.col("role") == "adult",
+        "birth": pl.col("birth"),
+        "salary": pl.col("salary").cast(pl.Float64),
+        "capital_returns": pl.col("capital_returns").cast(pl.Float64),
+        "income": divide_by_constant(pl.col("_k"), 100.0),
+        "disability": pl.col("disability"),
+        "unemployed": pl.col("unemployed"),
+        "student": pl.col("student"),
+    }
+    return raw.select("person_id", *(person_cols[f].alias(f) for f in plan.own_facts))
+
+
 def population_facts(
     persons,
     households,
@@ -188,159 +383,35 @@ def population_facts(
     of those codes per household (numpy `bincount`, members of a household being adjacent), money is summed in
     kopecks per household (`reduceat`), and every member gets its household's row by position (a gather) —
     no hash group-by and no join on 10 M keys."""
-    import numpy as np
     import polars as pl
 
-    from .polars_backend import divide_by_constant
-
-    needed = set(PERSON_SCHEMA) if needed is None else set(needed)
+    plan = _Plan.of(needed)
     kop = lambda c: (pl.col(c).cast(pl.Float64) * 100 + 0.5).floor().cast(pl.Int64)  # noqa: E731
     persons, households = persons.lazy(), households.lazy()
     if not sorted_by_household:
         persons = persons.sort("household_id", maintain_order=True)
         households = households.sort("household_id")
-    age_counts = [f for f in (*UNDER, "n_over_65") if f in needed]
-    role_counts = [f for f in ("n_adults", "n_children") if f in needed]
-    money = bool(needed & {"household_income", "income_pc"})
-    aggregates = [
-        f
-        for f in (
-            "n_adults",
-            "n_children",
-            "n_over_65",
-            "n_disabled",
-            *UNDER,
-            "household_income",
-            "n_persons",
-        )
-        if f in needed
-    ]
-    if "income_pc" in needed:
-        aggregates += [f for f in ("household_income", "n_persons", "income_pc") if f not in aggregates]
-    wanted_household = {f: c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed}
-    own_facts = [f for f in PERSON_FACTS if f in needed]
-    per_household = bool(aggregates or wanted_household)
-    uses_age = "age" in needed or bool(age_counts)
-    uses_k = money or "income" in needed
     # Only the input columns these facts read (projection pushdown into the Parquet scan).
-    raw = persons.select(input_columns(needed)[0]).collect(engine="in-memory")
+    raw = persons.select(input_columns(plan.needed)[0]).collect(engine="in-memory")
     # Age bands for the household counts: 0 = under the first limit, …, len(limits) = at least the last one.
     limits = sorted({*UNDER.values(), OLD_AGE})
-    if uses_age:
+    bands = None
+    if "age" in plan.needed or plan.age_counts:
         age, bands = _ages_and_bands(raw["birth"], on, limits)
         raw = raw.with_columns(age.alias("_age"))
-    if uses_k:
+    if plan.money or "income" in plan.needed:
         raw = raw.with_columns((kop("salary") + kop("capital_returns")).alias("_k"))
-    person_cols = {
-        "age": pl.col("_age"),
-        "is_adult": pl.col("role") == "adult",
-        "birth": pl.col("birth"),
-        "salary": pl.col("salary").cast(pl.Float64),
-        "capital_returns": pl.col("capital_returns").cast(pl.Float64),
-        "income": divide_by_constant(pl.col("_k"), 100.0),
-        "disability": pl.col("disability"),
-        "unemployed": pl.col("unemployed"),
-        "student": pl.col("student"),
-    }
-    own = raw.select("person_id", *(person_cols[f].alias(f) for f in own_facts))
-    if not per_household:
+    own = _own_facts(plan, raw)
+    if not plan.per_household:
         return own.lazy()
-    # Households: where each starts (members are adjacent) and each person's household ordinal.
-    ids = raw["household_id"].to_numpy()
-    new = np.empty(len(ids), dtype=bool)
-    new[:1] = True
-    np.not_equal(ids[1:], ids[:-1], out=new[1:])  # (an empty household_id differs from everything)
-    starts = np.flatnonzero(new)
-    n_households = len(starts)
-    sizes = np.diff(starts, append=len(new))
-    member_of = np.repeat(np.arange(n_households), sizes)
-    # Household-level columns as numpy arrays; `unknown[fact]` marks households where the fact is unknown.
-    level: dict[str, Any] = {}
-    unknown: dict[str, Any] = {}
-    # Counts of members are held as narrow as the largest household of this slice allows (UInt8 almost always):
-    # every member gets a copy, and the rules widen them to Int64 where they do arithmetic (polars_backend).
-    largest = int(sizes.max()) if n_households else 0
-    count_type = pl.UInt8 if largest <= 0xFF else pl.UInt16 if largest <= 0xFFFF else pl.UInt32
-    narrow = {pl.UInt8: np.uint8, pl.UInt16: np.uint16, pl.UInt32: np.uint32}[count_type]
-    if "n_persons" in aggregates:
-        level["n_persons"] = sizes.astype(narrow)
-
-    def histogram(codes, width: int):
-        """Members of each household per code: a (width, n_households) array, one contiguous row per code."""
-        index = codes.to_numpy().astype(np.intp) * n_households
-        index += member_of
-        return np.bincount(index, minlength=n_households * width).reshape(width, -1)
-
-    if age_counts:
-        # Band j (0 … len(limits)) = the number of limits the age has reached; the next code = age unknown.
-        by_band = histogram(bands, len(limits) + 2)
-        age_gap = by_band[len(limits) + 1] > 0
-        under = np.cumsum(by_band[: len(limits)], axis=0, dtype=narrow)  # row j: members under limits[j]
-        for fact, limit in UNDER.items():
-            if fact in age_counts:
-                level[fact], unknown[fact] = under[limits.index(limit)], age_gap
-        if "n_over_65" in age_counts:
-            level["n_over_65"] = by_band[limits.index(OLD_AGE) + 1 : len(limits) + 1].sum(
-                axis=0, dtype=narrow
-            )
-            unknown["n_over_65"] = age_gap
-    if role_counts:
-        role = pl.col("role")
-        codes = raw.select(
-            pl.when(role == "adult")
-            .then(0)
-            .when(role == "child")
-            .then(1)
-            .when(role.is_null())
-            .then(3)
-            .otherwise(2)
-            .cast(pl.UInt8)
-        ).to_series()
-        by_role = histogram(codes, 4)
-        for fact, code in (("n_adults", 0), ("n_children", 1)):
-            if fact in role_counts:
-                level[fact], unknown[fact] = by_role[code].astype(narrow), by_role[3] > 0
-    if "n_disabled" in needed:
-        by_flag = histogram(raw.select(pl.col("disability").cast(pl.UInt8).fill_null(2)).to_series(), 3)
-        level["n_disabled"], unknown["n_disabled"] = by_flag[1].astype(narrow), by_flag[2] > 0
-    if money:
-        k = raw["_k"]
-        level["household_income"] = np.add.reduceat(k.fill_null(0).to_numpy(), starts) / 100.0
-        gap = np.zeros(n_households, dtype=bool)
-        if k.null_count():
-            gap[member_of[k.is_null().to_numpy()]] = True
-        unknown["household_income"] = gap
-    columns = {name: np.ascontiguousarray(values) for name, values in level.items()}
-    gaps = {f"_gap_{name}": np.ascontiguousarray(values) for name, values in unknown.items()}
-    household_level = pl.DataFrame({"household_id": raw["household_id"].gather(pl.Series(starts))}).hstack(
-        pl.DataFrame({**columns, **gaps}).select(
-            *(
-                (
-                    pl.when(~pl.col(f"_gap_{name}")).then(pl.col(name)) if name in unknown else pl.col(name)
-                ).cast(pl.Float64 if name == "household_income" else count_type)
-                for name in columns
-            )
-        )
-    )
-    if "income_pc" in needed:
-        household_level = household_level.with_columns(
-            income_pc=pl.col("household_income") / pl.col("n_persons").cast(pl.Float64)
-        )
-    if wanted_household:
-        casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
-        h = households.select(
-            "household_id",
-            *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in wanted_household.items()),
-        ).collect(engine="in-memory")
-        if h["household_id"].equals(household_level["household_id"]):
-            # The usual extract: the same households in both files, in the same order — side by side.
-            household_level = household_level.hstack(h.drop("household_id"))
-        else:
-            household_level = household_level.join(h, on="household_id", how="left", maintain_order="left")
+    homes = _Households(raw["household_id"])
+    household_level = _household_level(plan, homes, raw, bands, limits)
+    if plan.wanted_household:
+        household_level = _with_household_columns(plan, household_level, households)
     # Every member gets its household's row by position (a gather, much cheaper than a join on 10 M keys).
     # (Contiguous columns and a UInt32 index gather about twice as fast as the chunks the extract came in.)
-    household_level = household_level.select(*aggregates, *wanted_household).rechunk()
-    broadcast = household_level[pl.Series(member_of, dtype=pl.UInt32)]
+    household_level = household_level.select(*plan.aggregates, *plan.wanted_household).rechunk()
+    broadcast = household_level[pl.Series(homes.member_of, dtype=pl.UInt32)]
     return own.hstack(broadcast).lazy()
 
 

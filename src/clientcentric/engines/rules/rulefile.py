@@ -11,28 +11,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 
+from . import marked
 from .compiled import CompiledRule, RuleSet, compile_rule
 from .facts import PERSON_SCHEMA
 from .parameters import Parameters
 from .types import Outcome, RuleError, Schema
-
-RULE_KEYS = {
-    "id",
-    "service",
-    "text",
-    "valid_from",
-    "valid_to",
-    "legal_reference",
-    "explain_yes",
-    "explain_no",
-    "explain_unknown",
-    "examples",
-}
-LINE = "__line__"
 
 
 @dataclass
@@ -45,11 +43,14 @@ class Problem:
     line: int | None = None
     column: int | None = None
     details: dict[str, Any] = dc_field(default_factory=dict)
+    file_column: int | None = None
 
     def __str__(self) -> str:
         where = []
         if self.file_line:
-            where.append(f"file line {self.file_line}")
+            where.append(
+                f"file line {self.file_line}" + (f", column {self.file_column}" if self.file_column else "")
+            )
         if self.rule:
             where.append(f"rule {self.rule}")
         if self.field:
@@ -107,47 +108,318 @@ class RuleFile:
         return RuleSet([(r.id, r.compiled) for r in self.rules])
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML that remembers the line of every mapping, for problems that say where to look."""
-
-
-def _mapping_with_line(loader, node):
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[LINE] = node.start_mark.line + 1
-    return mapping
-
-
-def _lenient_timestamp(loader, node):
-    # An impossible date such as 2016-13-01 stays text, so the validator can say which field holds it.
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-
-
-def _date(value) -> dt.date | None:
+def _to_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise ValueError("not a date")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_to_date)]
+Text = Annotated[str, Field(strict=True)]
+
+
+class _ParameterEntry(BaseModel):
+    """One dated value of a parameter: `{from: 2016-01-01, value: 800.0}` (a number or a formula)."""
+
+    model_config = ConfigDict(extra="ignore")
+    start: IsoDate = Field(alias="from")
+    value: Any
+
+
+class _Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: IsoDate
+    facts: dict[str, Any] | None = None
+    expect: Outcome
+
+
+class _Rule(BaseModel):
+    """The fields of one rule of a rule file (docs/rules.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: Text
+    text: Text
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
+    service: Text = ""
+    legal_reference: Text = ""
+    explain_yes: Text = ""
+    explain_no: Text = ""
+    explain_unknown: Text = ""
+    examples: list[_Example] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _identifier(cls, value: str, info: ValidationInfo) -> str:
+        plain = value.replace("-", "_") if (info.context or {}).get("slug_ids") else value
+        if not plain.isidentifier():
+            raise ValueError("not an identifier")
+        return value
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    parameters: dict[Any, Any] | None = None
+    rules: list[Any]
+
+
+_ENTRY = TypeAdapter(_ParameterEntry)
+_ENTRIES = TypeAdapter(Annotated[list[Any], Field(min_length=1)])
+
+# What a methodologist reads for a field whose value has the wrong shape (otherwise: by the kind of error).
+_FIELD_MESSAGES = {
+    "id": "Every rule needs an 'id' made of letters, digits and '_'.",
+    "text": "'text' must hold the rule.",
+    "valid_from": "'valid_from' must be a date YYYY-MM-DD.",
+    "valid_to": "'valid_to' must be a date after 'valid_from'.",
+    "expect": "'expect' must be eligible, not_eligible or unknown.",
+    "on": "An example needs 'on: YYYY-MM-DD' and a 'facts' mapping.",
+    "facts": "An example needs 'on: YYYY-MM-DD' and a 'facts' mapping.",
+    "examples": "'examples' must be a list.",
+}
+_TYPE_MESSAGES = {
+    "missing": "'{key}' is required.",
+    "string_type": "'{key}' must be text.",
+    "list_type": "'{key}' must be a list.",
+    "dict_type": "'{key}' must be a mapping.",
+    "model_type": "An example needs 'on', 'facts' and 'expect'.",
+}
+
+
+def _rule_model(extra_fields: Mapping[str, type]) -> type[_Rule]:
+    if not extra_fields:
+        return _Rule
+    fields: dict[str, Any] = {
+        key: (Annotated[kind, Field(strict=True)] | None, None) for key, kind in extra_fields.items()
+    }
+    return create_model("_RuleWithExtras", __base__=_Rule, **fields)
+
+
+def _field_of(loc: tuple) -> str:
+    """A rule-relative pydantic location as the field a report names: `valid_from`, `examples[2]`."""
+    if loc[0] == "examples" and len(loc) > 1:
+        return f"examples[{loc[1] + 1}]"
+    return str(loc[0]) if loc else ""
+
+
+def _error_message(error: Mapping[str, Any], extra_fields: Mapping[str, type]) -> str:
+    key = error["loc"][-1] if error["loc"] else ""
+    if error["type"] == "extra_forbidden":
+        return f"Unknown example field(s): {key}." if len(error["loc"]) == 3 else f"Unknown field '{key}'."
+    if key in extra_fields:
+        return f"'{key}' must be {extra_fields[key].__name__}."
+    if key in _FIELD_MESSAGES:
+        return _FIELD_MESSAGES[key]
+    return _TYPE_MESSAGES.get(error["type"], "{message}").format(key=key, message=error["msg"])
+
+
+@dataclass
+class _Checker:
+    """Checks a parsed rule file piece by piece, collecting every problem with its place in the file."""
+
+    marks: marked.Marks
+    schema: Schema
+    extra_fields: Mapping[str, type]
+    services: set[str] | frozenset[str] | None
+    require_examples: bool
+    slug_ids: bool
+    problems: list[Problem] = dc_field(default_factory=list)
+    seen: set[str] = dc_field(default_factory=set)
+
+    def add(self, code: str, message: str, path: tuple, **fields) -> None:
+        file_line, file_column = marked.position(self.marks, path)
+        fields.setdefault("file_line", file_line)
+        fields.setdefault("file_column", file_column)
+        self.problems.append(Problem(code, message, **fields))
+
+    def file_keys(self, data: dict) -> None:
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
+            _File.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                if error["type"] == "extra_forbidden":
+                    self.add("structure", f"Unknown top-level keys: {error['loc'][0]}.", error["loc"])
+
+    def declared_parameters(self, raw: Any) -> dict[str, list]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.add("structure", "'parameters' must map names to lists of {from, value}.", ("parameters",))
+            return {}
+        return {name: self._periods(name, items) for name, items in raw.items() if self._is_list(name, items)}
+
+    def _is_list(self, name: Any, items: Any) -> bool:
+        try:
+            _ENTRIES.validate_python(items)
+        except ValidationError:
+            self.add(
+                "structure",
+                f"Parameter '{name}' needs a list of {{from, value}}.",
+                ("parameters", name),
+                field=name,
+            )
+            return False
+        return True
+
+    def _periods(self, name: str, items: list) -> list:
+        rows = []
+        for index, item in enumerate(items):
+            try:
+                entry = _ENTRY.validate_python(item)
+            except ValidationError:
+                self.add(
+                    "structure",
+                    f"Parameter '{name}': every entry needs 'from: YYYY-MM-DD' and 'value'.",
+                    ("parameters", name, index),
+                    field=name,
+                )
+                continue
+            rows.append((entry.start, entry.value))
+        return rows
+
+    def parameters(self, periods: dict[str, list]) -> Parameters:
+        try:
+            return Parameters(periods)
+        except RuleError as exc:
+            name = exc.details.get("name", "")
+            self.add(
+                exc.code, exc.message, ("parameters", name), field=f"parameters.{name}", details=exc.details
+            )
+            return Parameters({})
+
+    def rule(self, raw: Any, index: int, parameters: Parameters) -> RuleSpec | None:
+        path = ("rules", index - 1)
+        if not isinstance(raw, dict):
+            self.add("structure", f"Rule #{index} must be a mapping of fields.", path)
             return None
-    return None
+        name = str(raw.get("id") or f"#{index}")
+        model = self._validated(raw, name, path)
+        self._unique(raw, name, path)
+        self._service(raw, name, path)
+        compiled = self._compiled(raw, name, path, parameters)
+        self._example_facts(raw, name, path)
+        if model is None or compiled is None:
+            return None
+        self._dates(model, compiled, parameters, name, path)
+        if self.require_examples and not model.examples:
+            self.add(
+                "no_examples",
+                "Add at least one example: a rule is published only with them.",
+                (*path, "examples"),
+                rule=name,
+                field="examples",
+            )
+        return _spec(model, compiled, set(self.extra_fields))
+
+    def _validated(self, raw: dict, name: str, path: tuple) -> _Rule | None:
+        try:
+            return _rule_model(self.extra_fields).model_validate(raw, context={"slug_ids": self.slug_ids})
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = error["loc"]
+                self.add(
+                    "structure",
+                    _error_message(error, self.extra_fields),
+                    (*path, *loc),
+                    rule=name,
+                    field=_field_of(loc),
+                )
+            return None
+
+    def _unique(self, raw: dict, name: str, path: tuple) -> None:
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str):
+            return
+        if rule_id in self.seen:
+            self.add("duplicate", f"The id '{rule_id}' is used twice.", (*path, "id"), rule=name, field="id")
+        self.seen.add(rule_id)
+
+    def _service(self, raw: dict, name: str, path: tuple) -> None:
+        if self.services is not None and raw.get("service") not in self.services:
+            self.add(
+                "unknown_service",
+                f"Unknown service '{raw.get('service')}'.",
+                (*path, "service"),
+                rule=name,
+                field="service",
+                details={"code": raw.get("service")},
+            )
+
+    def _compiled(self, raw: dict, name: str, path: tuple, parameters: Parameters) -> CompiledRule | None:
+        text = raw.get("text")
+        if not isinstance(text, str):
+            return None
+        try:
+            return compile_rule(text, self.schema, parameters.names)
+        except RuleError as exc:
+            # The rule's own line in the file; `line` and `column` place the error inside its text.
+            self.add(
+                exc.code,
+                exc.message,
+                path,
+                rule=name,
+                field="text",
+                line=exc.line,
+                column=exc.column,
+                details=exc.details,
+            )
+            return None
+
+    def _example_facts(self, raw: dict, name: str, path: tuple) -> None:
+        examples = raw.get("examples")
+        for index, item in enumerate(examples if isinstance(examples, list) else []):
+            facts = item.get("facts") if isinstance(item, dict) else None
+            for fact in sorted(set(facts) - set(self.schema)) if isinstance(facts, dict) else ():
+                self.add(
+                    "unknown_fact",
+                    f"Unknown fact '{fact}' in the example.",
+                    (*path, "examples", index, "facts", fact),
+                    rule=name,
+                    field=f"examples[{index + 1}]",
+                    details={"name": fact},
+                )
+
+    def _dates(
+        self, model: _Rule, compiled: CompiledRule, parameters: Parameters, name: str, path: tuple
+    ) -> None:
+        if model.valid_to is not None and model.valid_to <= model.valid_from:
+            self.add(
+                "structure", _FIELD_MESSAGES["valid_to"], (*path, "valid_to"), rule=name, field="valid_to"
+            )
+        for parameter in sorted(compiled.parameters_used):
+            if parameters.defined_from(parameter) > model.valid_from:
+                self.add(
+                    "parameter_not_in_force",
+                    f"P.{parameter} has no value on {model.valid_from.isoformat()}, when the rule comes into force.",
+                    (*path, "valid_from"),
+                    rule=name,
+                    field="valid_from",
+                )
 
 
-def _strip(value):
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k != LINE}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
+def _spec(model: _Rule, compiled: CompiledRule, extra_fields: set[str]) -> RuleSpec:
+    return RuleSpec(
+        id=model.id,
+        text=model.text,
+        valid_from=model.valid_from,
+        compiled=compiled,
+        service=model.service,
+        valid_to=model.valid_to,
+        legal_reference=model.legal_reference,
+        explain_yes=model.explain_yes,
+        explain_no=model.explain_no,
+        explain_unknown=model.explain_unknown,
+        examples=[Example(e.on, dict(e.facts or {}), e.expect) for e in model.examples or []],
+        extra={
+            key: value
+            for key, value in model.model_dump(include=extra_fields).items()
+            if key in model.model_fields_set
+        },
+    )
 
 
 def load_rules(
@@ -162,220 +434,61 @@ def load_rules(
     slug_ids: bool = False,
 ) -> RuleFile:
     """Read a rule file (a path, or YAML text), check everything, run every example; RuleFileError lists all
-    problems.
+    problems, each with its line and column in the file.
 
     `base_parameters` (name → [(from, value)]) are parameters already known elsewhere (a registry), which the
     file's own values extend or override date by date; `extra_fields` are further rule fields the caller accepts
     (name → type), kept in `RuleSpec.extra`; `services`, when given, are the only service codes allowed;
     `require_examples` refuses a rule without examples; `slug_ids` also allows '-' in rule ids (a registry's
     slugs) besides letters, digits and '_'."""
-    schema = PERSON_SCHEMA if schema is None else schema
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    problems: list[Problem] = []
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        data, marks = marked.load(text)
+    except marked.YamlError as exc:
         raise RuleFileError(
-            [Problem("yaml", f"The file is not valid YAML: {exc}", file_line=mark.line + 1 if mark else None)]
+            [
+                Problem(
+                    "yaml", f"The file is not valid YAML: {exc}", file_line=exc.line, file_column=exc.column
+                )
+            ]
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        line, column = marked.position(marks, ("rules",))
         raise RuleFileError(
-            [Problem("structure", "The file must have a 'rules:' list (and may have 'parameters:').")]
+            [
+                Problem(
+                    "structure",
+                    "The file must have a 'rules:' list (and may have 'parameters:').",
+                    file_line=line,
+                    file_column=column,
+                )
+            ]
         )
-    unknown = set(data) - {"parameters", "rules", LINE}
-    if unknown:
-        problems.append(Problem("structure", f"Unknown top-level keys: {', '.join(sorted(unknown))}."))
-    declared = _declared_parameters(data.get("parameters") or {}, problems)
+    checker = _Checker(
+        marks,
+        PERSON_SCHEMA if schema is None else schema,
+        dict(extra_fields or {}),
+        services,
+        require_examples,
+        slug_ids,
+    )
+    checker.file_keys(data)
+    declared = checker.declared_parameters(data.get("parameters"))
     merged = {name: dict(rows) for name, rows in (base_parameters or {}).items()}
     for name, rows in declared.items():
         merged.setdefault(name, {}).update(dict(rows))
-    parameters = _parameters_of({name: sorted(rows.items()) for name, rows in merged.items()}, problems)
-    rules: list[RuleSpec] = []
-    seen: set[str] = set()
-    options = {
-        "extra_fields": dict(extra_fields or {}),
-        "services": services,
-        "require_examples": require_examples,
-        "slug_ids": slug_ids,
-    }
-    for index, raw in enumerate(data["rules"], start=1):
-        spec = _rule(raw, index, schema, parameters, seen, problems, **options)
-        if spec is not None:
-            rules.append(spec)
-    if problems:
-        raise RuleFileError(problems)
+    parameters = checker.parameters({name: sorted(rows.items()) for name, rows in merged.items()})
+    rules = [checker.rule(raw, index, parameters) for index, raw in enumerate(data["rules"], start=1)]
+    if checker.problems:
+        raise RuleFileError(checker.problems)
+    specs = [spec for spec in rules if spec is not None]
     if run_examples:
-        for spec in rules:
-            problems.extend(check_examples(spec, parameters))
+        problems = [problem for spec in specs for problem in check_examples(spec, parameters)]
         if problems:
             raise RuleFileError(problems)
-    return RuleFile(parameters, rules, declared)
-
-
-def _declared_parameters(raw, problems: list[Problem]) -> dict[str, list]:
-    if not isinstance(raw, dict):
-        problems.append(Problem("structure", "'parameters' must map names to lists of {from, value}."))
-        return {}
-    periods: dict[str, list] = {}
-    for name, items in raw.items():
-        if name == LINE:
-            continue
-        if not isinstance(items, list) or not items:
-            problems.append(
-                Problem("structure", f"Parameter '{name}' needs a list of {{from, value}}.", field=name)
-            )
-            continue
-        rows = []
-        for item in items:
-            start = _date(item.get("from")) if isinstance(item, dict) else None
-            if start is None or "value" not in item:
-                problems.append(
-                    Problem(
-                        "structure",
-                        f"Parameter '{name}': every entry needs 'from: YYYY-MM-DD' and 'value'.",
-                        field=name,
-                        file_line=item.get(LINE) if isinstance(item, dict) else None,
-                    )
-                )
-                continue
-            rows.append((start, item["value"]))
-        periods[name] = rows
-    return periods
-
-
-def _parameters_of(periods: dict[str, list], problems: list[Problem]) -> Parameters:
-    try:
-        return Parameters(periods)
-    except RuleError as exc:
-        problems.append(
-            Problem(
-                exc.code, exc.message, field=f"parameters.{exc.details.get('name', '')}", details=exc.details
-            )
-        )
-        return Parameters({})
-
-
-def _rule(
-    raw,
-    index,
-    schema,
-    parameters: Parameters,
-    seen,
-    problems,
-    *,
-    extra_fields,
-    services,
-    require_examples,
-    slug_ids,
-) -> RuleSpec | None:
-    if not isinstance(raw, dict):
-        problems.append(Problem("structure", f"Rule #{index} must be a mapping of fields."))
-        return None
-    file_line = raw.get(LINE)
-    rule_id = raw.get("id")
-
-    def problem(code, message, field=None, **kw):
-        problems.append(
-            Problem(code, message, rule=str(rule_id or f"#{index}"), field=field, file_line=file_line, **kw)
-        )
-
-    plain_id = rule_id.replace("-", "_") if slug_ids and isinstance(rule_id, str) else rule_id
-    if not isinstance(plain_id, str) or not plain_id.isidentifier():
-        problem("structure", "Every rule needs an 'id' made of letters, digits and '_'.", "id")
-        return None
-    if rule_id in seen:
-        problem("duplicate", f"The id '{rule_id}' is used twice.", "id")
-    seen.add(rule_id)
-    for key in sorted(set(raw) - RULE_KEYS - set(extra_fields) - {LINE}):
-        problem("structure", f"Unknown field '{key}'.", key)
-    extra = {}
-    for key, kind in extra_fields.items():
-        if key in raw:
-            if not isinstance(raw[key], kind):
-                problem("structure", f"'{key}' must be {kind.__name__}.", key)
-            extra[key] = raw[key]
-    if services is not None and raw.get("service") not in services:
-        problem(
-            "unknown_service",
-            f"Unknown service '{raw.get('service')}'.",
-            "service",
-            details={"code": raw.get("service")},
-        )
-    for key in ("service", "legal_reference", "explain_yes", "explain_no", "explain_unknown"):
-        if key in raw and not isinstance(raw[key], str):
-            problem("structure", f"'{key}' must be text.", key)
-    valid_from = _date(raw.get("valid_from"))
-    if valid_from is None:
-        problem("structure", "'valid_from' must be a date YYYY-MM-DD.", "valid_from")
-    valid_to = _date(raw.get("valid_to")) if raw.get("valid_to") is not None else None
-    if raw.get("valid_to") is not None and (valid_to is None or (valid_from and valid_to <= valid_from)):
-        problem("structure", "'valid_to' must be a date after 'valid_from'.", "valid_to")
-    text = raw.get("text")
-    if not isinstance(text, str):
-        problem("structure", "'text' must hold the rule.", "text")
-        return None
-    try:
-        compiled = compile_rule(text, schema, parameters.names)
-    except RuleError as exc:
-        problem(exc.code, exc.message, "text", line=exc.line, column=exc.column, details=exc.details)
-        compiled = None  # keep checking the rest of the rule: every problem in one report
-    if valid_from is not None and compiled is not None:
-        for name in sorted(compiled.parameters_used):
-            if parameters.defined_from(name) > valid_from:
-                problem(
-                    "parameter_not_in_force",
-                    f"P.{name} has no value on {valid_from.isoformat()}, when the rule comes into force.",
-                    "valid_from",
-                )
-    examples = []
-    raw_examples = raw.get("examples") or []
-    if not isinstance(raw_examples, list):
-        problem("structure", "'examples' must be a list.", "examples")
-        raw_examples = []
-    elif require_examples and not raw_examples:
-        problem("no_examples", "Add at least one example: a rule is published only with them.", "examples")
-    for number, item in enumerate(raw_examples, start=1):
-        where = f"examples[{number}]"
-        if not isinstance(item, dict):
-            problem("structure", "An example needs 'on', 'facts' and 'expect'.", where)
-            continue
-        # YAML 1.1 reads a bare `on:` key as the boolean true; accept both spellings.
-        on = _date(item.get("on", item.get(True)))
-        facts = item.get("facts") or {}
-        try:
-            expect = Outcome(item.get("expect"))
-        except ValueError:
-            problem("structure", "'expect' must be eligible, not_eligible or unknown.", where)
-            continue
-        if on is None or not isinstance(facts, dict):
-            problem("structure", "An example needs 'on: YYYY-MM-DD' and a 'facts' mapping.", where)
-            continue
-        facts = _strip(facts)
-        unknown_keys = set(item) - {"on", True, "facts", "expect", LINE}
-        if unknown_keys:
-            problem("structure", f"Unknown example field(s): {', '.join(map(str, unknown_keys))}.", where)
-        for name in sorted(set(facts) - set(schema)):
-            problem("unknown_fact", f"Unknown fact '{name}' in the example.", where, details={"name": name})
-        examples.append(Example(on, facts, expect))
-    if valid_from is None or compiled is None:
-        return None
-    return RuleSpec(
-        id=rule_id,
-        text=text,
-        valid_from=valid_from,
-        compiled=compiled,
-        service=raw.get("service") or "",
-        valid_to=valid_to,
-        legal_reference=raw.get("legal_reference") or "",
-        explain_yes=raw.get("explain_yes") or "",
-        explain_no=raw.get("explain_no") or "",
-        explain_unknown=raw.get("explain_unknown") or "",
-        examples=examples,
-        extra=extra,
-    )
+    return RuleFile(parameters, specs, declared)
 
 
 def check_examples(spec: RuleSpec, parameters: Parameters) -> list[Problem]:

@@ -9,17 +9,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from clientcentric.core import audit
+from clientcentric.delivery.models import (
+    ClientLifeSituation,
+    ClientProfile,
+    Consent,
+    HouseholdMember,
+    Offer,
+    ServiceRequest,
+)
+from clientcentric.delivery.services import consent_for, situations_by_service
 from clientcentric.engines.rules import RuleSet
 
-from . import eligibility
-from .facts import profile_facts
-from .models import ClientLifeSituation, ClientProfile, Consent, HouseholdMember, Offer, ServiceRequest
-from .services import consent_for, notify_offers, situations_by_service
+from . import eligibility, services
+from .facts.person import profile_facts
+from .selectors import client_ids
 
 CHUNK = 500
 INFORMATION_TEXT = gettext_lazy(
@@ -41,15 +48,6 @@ class RunReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, value in other.per_rule.items():
             self.per_rule[key] += value
-
-
-def client_ids() -> list[int]:
-    """Living clients who consented to something or might be informed: everyone with a profile."""
-    return list(
-        ClientProfile.objects.filter(deceased_on__isnull=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
 
 
 def chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
@@ -133,14 +131,7 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
             report.offers += 1
             report.unknown += value is None
             report.per_rule[rule.rule_id] += 1
-    with transaction.atomic():
-        created = Offer.objects.bulk_create(new_offers, batch_size=500)
-        emails = dict(ClientProfile.objects.filter(user_id__in=ids).values_list("user_id", "user__email"))
-        by_client = defaultdict(list)
-        for offer in created:
-            by_client[offer.client_id].append(offer)
-        for client_id, offers in by_client.items():
-            notify_offers(None, offers, email=emails.get(client_id, ""))
+    services.create_offers(new_offers, ids)
     return report
 
 
@@ -158,7 +149,7 @@ def run_population(
     if parallel:
         from celery import group
 
-        from .tasks import eligibility_chunk
+        from clientcentric.delivery.tasks import eligibility_chunk
 
         results = group(eligibility_chunk.s(chunk, on.isoformat()) for chunk in chunks(ids, chunk_size))()
         for summary in results.get(disable_sync_subtasks=False):

@@ -5,10 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clientcentric.eligibility.messages import describe_error, describe_problem
 from clientcentric.engines.rules import RuleError
 from clientcentric.engines.rules.population import evaluate_files
 from clientcentric.engines.rules.rulefile import RuleFileError, load_rules
+from clientcentric.rules.messages import describe_error, describe_problem
+from clientcentric.rules.population_command import add_run_arguments, run
 
 
 def _date(text: str) -> dt.date:
@@ -35,8 +36,6 @@ class Command(BaseCommand):
         ev.add_argument("--no-summary", action="store_true", help="Skip the per-rule counts.")
         check = sub.add_parser("check", help="Validate a rule file and run every rule's examples.")
         check.add_argument("rules")
-        from clientcentric.delivery.population_command import add_run_arguments
-
         add_run_arguments(sub)
 
     def handle(self, *args, action, **options):
@@ -56,8 +55,6 @@ class Command(BaseCommand):
             ) from None
 
     def _run(self, options):
-        from clientcentric.delivery.population_command import run
-
         run(self, options)
 
     def _check(self, options):

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class EligibilityConfig(AppConfig):
-    name = "clientcentric.eligibility"
-    label = "eligibility"
+class RulesConfig(AppConfig):
+    name = "clientcentric.rules"
+    label = "rules"
     verbose_name = _("Eligibility")

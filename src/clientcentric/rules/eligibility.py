@@ -2,58 +2,30 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from clientcentric.core.process_cache import KeyedProcessCache, ProcessCache
+from clientcentric.delivery.models import EligibilityRule
 from clientcentric.engines.rules import Outcome, Parameters, RuleError, compile_rule
-from clientcentric.registry.models import Service
 
-from .facts import QUESTIONS, SCHEMA
-from .models import EligibilityRule, RuleParameter
+from .facts.person import QUESTIONS, SCHEMA
+from .messages import describe_error
+from .selectors import cached_parameters, load_parameters, parameter_names, rules_in_force
 
-# Engine error codes in words a methodologist reads; an unlisted code falls back to the engine's English text.
-ERROR_MESSAGES = {
-    "unknown_fact": gettext_noop("unknown fact «%(name)s»"),
-    "unknown_parameter": gettext_noop("unknown parameter «P.%(name)s»"),
-    "unknown_function": gettext_noop("unknown function «%(name)s»"),
-    "type_error": gettext_noop("the types do not match (%(left)s %(operator)s %(right)s)"),
-    "syntax": gettext_noop("the rule cannot be read"),
-    "none_in_list": gettext_noop("None is not allowed inside an in (…) list"),
-    "not_allowed": gettext_noop("this construct is not allowed in a rule"),
-    "parameter_cycle": gettext_noop("parameters refer to each other in a cycle"),
-    "division_by_zero": gettext_noop("division by zero"),
-}
-
-
-def load_parameters() -> Parameters:
-    series: dict[str, list] = {}
-    for row in RuleParameter.objects.order_by("name", "valid_from"):
-        series.setdefault(row.name, []).append((row.valid_from, Decimal(row.value)))
-    return Parameters(series)
-
-
-def parameter_names() -> frozenset[str]:
-    return frozenset(RuleParameter.objects.values_list("name", flat=True).distinct())
-
-
-def rule_error_message(error: RuleError) -> str:
-    what = ERROR_MESSAGES.get(error.code)
-    try:
-        what = _(what) % error.details if what else error.message
-    except (KeyError, TypeError, ValueError):
-        what = _("the types do not match") if error.code == "type_error" else error.message
-    if error.line:
-        return _("Line %(line)s, column %(column)s: %(what)s.") % {
-            "line": error.line,
-            "column": error.column,
-            "what": what,
-        }
-    return _("%(what)s.") % {"what": what}
+__all__ = [
+    "Verdict",
+    "cached_parameters",
+    "check_examples",
+    "check_text",
+    "compiled",
+    "evaluate",
+    "example_date",
+    "explain",
+    "load_parameters",
+    "parameter_names",
+    "rules_in_force",
+]
 
 
 _compiled: dict = {}
@@ -73,12 +45,12 @@ def check_text(text: str, names: frozenset[str] | None = None):
     try:
         return compiled(text, parameter_names() if names is None else names)
     except RuleError as error:
-        raise ValidationError({"text": rule_error_message(error)}, code=error.code) from error
+        raise ValidationError({"text": describe_error(error)}, code=error.code) from error
 
 
 def check_examples(text: str, examples: list, parameters: Parameters | None = None, names=None) -> list[str]:
     """Every example evaluated; returns the problems (an empty list means all pass)."""
-    from .facts import FactValueError, parse_fact
+    from .facts.person import FactValueError, parse_fact
 
     rule = check_text(text, names)
     parameters = parameters or load_parameters()
@@ -111,37 +83,6 @@ def check_examples(text: str, examples: list, parameters: Parameters | None = No
 def example_date(example: dict):
     """YAML 1.1 reads a bare `on:` key as the boolean True; both spellings mean the evaluation date."""
     return example["on"] if "on" in example else example[True]
-
-
-def _load_rules_in_force(on_iso: str) -> list[EligibilityRule]:
-    on = date.fromisoformat(on_iso)
-    rows = EligibilityRule.objects.filter(status=EligibilityRule.Status.PUBLISHED, valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on)
-    )
-    newest = {}
-    for rule in rows.select_related("service").order_by("rule_id", "-version"):
-        newest.setdefault(rule.rule_id, rule)
-    return list(newest.values())
-
-
-# Every life event reads the same rules; a published rule or a service change reloads them in this process at once
-# (and in other processes within the cache's few seconds).
-_rules_by_date = KeyedProcessCache(_load_rules_in_force, max_keys=32).invalidate_on(EligibilityRule, Service)
-_parameters = ProcessCache(lambda: (load_parameters(), parameter_names())).invalidate_on(RuleParameter)
-
-
-def cached_parameters():
-    """(Parameters, names) of this process, reloaded when a parameter changes."""
-    return _parameters.get()
-
-
-def rules_in_force(on: date, services=None) -> list[EligibilityRule]:
-    """The newest published version of each rule in force on `on`, with its service."""
-    rules = _rules_by_date.get(on.isoformat()) or []
-    if services is None:
-        return list(rules)
-    wanted = {s if isinstance(s, int) else s.pk for s in services}
-    return [rule for rule in rules if rule.service_id in wanted]
 
 
 @dataclass

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_noop
 from clientcentric.engines.rules import FactType
 from clientcentric.engines.rules.facts import PERSON_SCHEMA, client_facts
 
+from . import PERSON, FactProvider, register
+
 # The facts a rule about a client may use: the engine's person and household facts that a profile can fill
 # (types come from the engine, declared once) plus citizenship, which only the profile knows.
 SCHEMA = {
@@ -156,3 +158,6 @@ def to_json(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+PROVIDER = register(FactProvider(PERSON, SCHEMA, QUESTIONS, profile_facts))

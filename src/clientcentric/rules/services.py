@@ -1,21 +1,22 @@
-"""Rule files (rules.md format): YAML import, all-or-nothing with a per-rule report, and export."""
+"""Every write of the rule language's data: rule file (rules.md format) import, all or nothing with a per-rule
+report, and the offers of a population run."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import yaml
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
-from clientcentric.engines.rules import RuleError, rulefile
+from clientcentric.delivery.models import ClientProfile, EligibilityRule, Offer, RuleParameter
+from clientcentric.engines.rules import rulefile
 from clientcentric.registry.models import Service
 
-from . import eligibility
-from .facts import SCHEMA
-from .models import EligibilityRule, RuleParameter
+from . import selectors
+from .facts.person import SCHEMA
+from .messages import at_position, describe, file_position
 
 
 @dataclass
@@ -44,28 +45,16 @@ class _Rollback(Exception):
     pass
 
 
-def _date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def _problem(problem: rulefile.Problem) -> Problem:
     """An engine problem in the methodologist's words: where (rule, field, file line) and what, in Russian."""
     where = [_("rule %(n)s") % {"n": problem.rule}] if problem.rule else []
     if problem.field:
         where.append(problem.field)
     if problem.file_line:
-        where.append(_("line %(line)s") % {"line": problem.file_line})
-    if problem.code == "unknown_service":
-        message = _("unknown service «%(code)s»") % problem.details
-    elif problem.code == "no_examples":
-        message = _("add at least one example; a rule is published only with them")
-    elif problem.code == "example_failed":
-        message = _("the example expects %(expected)s, the rule gives %(got)s") % problem.details
-    elif problem.code in eligibility.ERROR_MESSAGES:
-        error = RuleError(problem.code, problem.message, problem.line, problem.column, dict(problem.details))
-        message = eligibility.rule_error_message(error)
-    else:
-        message = problem.message
+        where.append(file_position(problem.file_line, problem.file_column))
+    message = at_position(
+        describe(problem.code, problem.message, problem.details), problem.line, problem.column
+    )
     return Problem(", ".join(where) or _("file"), message)
 
 
@@ -73,9 +62,7 @@ def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) 
     """The file checked by the engine's loader (structure, rule texts, parameters, examples); only the
     database writes are ours, all or nothing."""
     report = RulebookReport(dry_run=dry_run)
-    base = {}
-    for row in RuleParameter.objects.order_by("valid_from"):
-        base.setdefault(row.name, []).append((row.valid_from, Decimal(row.value)))
+    base = selectors.parameter_series()
     services = {s.code: s for s in Service.objects.all()}
     try:
         loaded = rulefile.load_rules(
@@ -91,7 +78,7 @@ def import_rulebook(content: bytes | str, *, actor=None, dry_run: bool = False) 
         report.problems = [_problem(p) for p in error.problems]
         return report
     except UnicodeDecodeError:
-        report.problems = [Problem(_("file"), _("not valid YAML"))]
+        report.problems = [Problem(_("file"), describe("yaml", ""))]
         return report
     try:
         with transaction.atomic():
@@ -123,7 +110,7 @@ def _store_rule(spec: rulefile.RuleSpec, service, report) -> None:
         "examples": _json_examples(spec.examples),
         "inform_without_consent": bool(spec.extra.get("inform_without_consent", False)),
     }
-    latest = EligibilityRule.objects.filter(rule_id=spec.id).order_by("-version").first()
+    latest = selectors.latest_version(spec.id)
     if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
         report.unchanged.append(spec.id)
         return
@@ -158,32 +145,18 @@ def _json_examples(examples) -> list:
     ]
 
 
-def export_rulebook() -> str:
-    parameters = {}
-    for row in RuleParameter.objects.order_by("name", "valid_from"):
-        parameters.setdefault(row.name, []).append({"from": row.valid_from, "value": float(row.value)})
-    rules = []
-    for rule in eligibility.rules_in_force(timezone.localdate()) + list(
-        EligibilityRule.objects.filter(
-            status=EligibilityRule.Status.PUBLISHED, valid_from__gt=timezone.localdate()
+def create_offers(offers: list[Offer], client_ids: list[int]) -> list[Offer]:
+    """The offers of one population chunk in bulk, each client notified once about theirs."""
+    from clientcentric.delivery.services import notify_offers
+
+    with transaction.atomic():
+        created = Offer.objects.bulk_create(offers, batch_size=500)
+        emails = dict(
+            ClientProfile.objects.filter(user_id__in=client_ids).values_list("user_id", "user__email")
         )
-    ):
-        entry = {
-            "id": rule.rule_id,
-            "service": rule.service.code,
-            "text": rule.text,
-            "valid_from": rule.valid_from,
-        }
-        if rule.valid_to:
-            entry["valid_to"] = rule.valid_to
-        entry.update(
-            legal_reference=rule.legal_reference,
-            explain_yes=rule.explain_yes,
-            explain_no=rule.explain_no,
-            inform_without_consent=rule.inform_without_consent,
-            examples=[{**e, "on": _date(e["on"])} for e in rule.examples],
-        )
-        rules.append(entry)
-    return yaml.safe_dump(
-        {"parameters": parameters, "rules": rules}, allow_unicode=True, sort_keys=False, width=110
-    )
+        by_client: dict[int, list[Offer]] = {}
+        for offer in created:
+            by_client.setdefault(offer.client_id, []).append(offer)
+        for client_id, own in by_client.items():
+            notify_offers(None, own, email=emails.get(client_id, ""))
+    return created

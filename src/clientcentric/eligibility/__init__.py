@@ -1,1 +1,0 @@
-"""Eligibility of clients: the Django side of the rule language (engines/rules)."""
