@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientcentric.appeals import services as appeal_services
-from clientcentric.supervision import complaints, events, incentives, prevention, programmes, risk, selectors
+from clientcentric.supervision import selectors
+from clientcentric.supervision.services import complaints, events, incentives, prevention, programmes, risk
 from clientcentric.supervision.models import (
     AppealLink,
     ControlEvent,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clientcentric.feedback.models import Invitation
-from clientcentric.supervision import deadlines, events, prevention, risk, selectors
+from clientcentric.supervision import deadlines, selectors
+from clientcentric.supervision.services import events, prevention, risk
 from clientcentric.supervision.models import (
     ControlEvent,
     EventHistory,

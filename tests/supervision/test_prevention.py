@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from clientcentric.business.models import Requirement
 from clientcentric.core.models import Notification
-from clientcentric.supervision import deadlines, prevention, selectors
+from clientcentric.supervision import deadlines, selectors
+from clientcentric.supervision.services import prevention
 from clientcentric.supervision.models import ComplianceDeclaration, SupervisionTask
 
 

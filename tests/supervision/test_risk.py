@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from clientcentric.supervision import risk
+from clientcentric.supervision.services import risk
 from clientcentric.supervision.models import ControlType, FactCorrection, RiskProfile, SupervisionTask
 
 

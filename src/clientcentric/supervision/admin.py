@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import risk
+from .services import risk
 from .models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,

@@ -10,7 +10,7 @@ from ninja.security import django_auth
 from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 
-from . import incentives
+from .services import incentives
 from .models import ControlEvent
 
 router = Router(tags=["supervision"])

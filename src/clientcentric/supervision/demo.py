@@ -19,7 +19,8 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, Representative, User
 from clientcentric.accounts.roles import Role
 
-from . import complaints, events, incentives, prevention, programmes, risk, selectors
+from . import selectors
+from .services import complaints, events, incentives, prevention, programmes, risk
 from .models import (
     AppealLink,
     ComplianceAlgorithm,

@@ -18,8 +18,9 @@ from clientcentric.accounts.roles import Role
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import require_roles
 
-from . import complaints, incentives, prevention, programmes, risk, selectors
-from . import events as event_services
+from . import selectors
+from .services import complaints, incentives, prevention, programmes, risk
+from .services import events as event_services
 from .forms import (
     AnnualDocumentForm,
     AppealLinkForm,

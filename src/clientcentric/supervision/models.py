@@ -102,7 +102,7 @@ class ControlType(models.Model):
         return self.title
 
     def clean(self):
-        from .incentives import validate_config
+        from .services.incentives import validate_config
 
         self.incentives = validate_config(self.incentives)
 

@@ -13,8 +13,9 @@ from clientcentric.business import selectors as business_selectors
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import public, require_roles
 
-from . import events as event_services
-from . import incentives, prevention, risk, selectors
+from . import selectors
+from .services import events as event_services
+from .services import incentives, prevention, risk
 from .forms import (
     AppealForm,
     ConsultationForm,

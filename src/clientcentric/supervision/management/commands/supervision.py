@@ -6,7 +6,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.supervision import events, programmes, risk
+from clientcentric.supervision.services import events, programmes, risk
 from clientcentric.supervision.models import ControlType
 
 

@@ -22,7 +22,7 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 
-from .models import AppealLink, ControlType, RiskProfile
+from ..models import AppealLink, ControlType, RiskProfile
 
 SUGGESTION_DAYS = 365
 

@@ -27,7 +27,7 @@ from clientcentric.engines.risk import assess, assess_population, load_risk_mode
 from clientcentric.engines.rules import FactType
 
 from . import incentives
-from .models import (
+from ..models import (
     ComplianceDeclaration,
     ComplianceOrder,
     ControlEvent,
@@ -41,7 +41,7 @@ from .models import (
     Warning,
 )
 
-RISK_MODELS_DIR = Path(__file__).with_name("risk_models")
+RISK_MODELS_DIR = Path(__file__).parent.parent / "risk_models"
 SOURCE_PROFILE = "profile"
 SOURCE_RECORDS = "records"
 SOURCE_BUSINESS = "business"
@@ -105,7 +105,7 @@ def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date)
 
 def complaints_12m(profile: BusinessProfile, on: date) -> int:
     """Appeals on the portal linked to the business (AppealLink) registered in the 12 months up to ``on``."""
-    from .models import AppealLink
+    from ..models import AppealLink
 
     return AppealLink.objects.filter(
         profile=profile,

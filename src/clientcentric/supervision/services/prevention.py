@@ -14,8 +14,9 @@ from clientcentric.business.models import BusinessProfile, Requirement
 from clientcentric.core import audit
 from clientcentric.core.notifications import notify_email
 
-from . import deadlines, incentives, selectors
-from .models import (
+from .. import deadlines, selectors
+from . import incentives
+from ..models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
     Consultation,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 
-from .models import (
+from ..models import (
     LOWERING_INCENTIVES,
     ComplianceDeclaration,
     ControlEvent,

@@ -14,8 +14,8 @@ from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 from clientcentric.core.logging import get_logger
 
-from . import deadlines, selectors
-from .models import (
+from .. import deadlines, selectors
+from ..models import (
     ComplianceOrder,
     ControlEvent,
     ControlType,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
 
-from .models import (
+from ..models import (
     PREVENTIVE_KINDS,
     ComplianceDeclaration,
     Consultation,
