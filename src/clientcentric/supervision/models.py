@@ -10,7 +10,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from clientcentric.accounts.models import Agency
@@ -359,8 +358,8 @@ class ComplianceDeclaration(models.Model):
         return self.annulled_at is None and self.valid_from <= on <= self.valid_to
 
 
-class Warning(models.Model):  # noqa: A001 - the glossary's name for «предостережение»
-    """A warning (art. 49): the requirement, the act, the risky actions and a proposal to comply.
+class PreventiveWarning(models.Model):
+    """A warning, «предостережение» (art. 49): the requirement, the act, the risky actions and a proposal to comply.
 
     It never demands documents: the model has no field for it, and the service refuses a text that asks.
     """
@@ -390,7 +389,7 @@ class Warning(models.Model):  # noqa: A001 - the glossary's name for «пред�
 
 class Objection(models.Model):
     warning = models.OneToOneField(
-        Warning, verbose_name=_("warning"), related_name="objection", on_delete=models.CASCADE
+        PreventiveWarning, verbose_name=_("warning"), related_name="objection", on_delete=models.CASCADE
     )
     text = models.TextField(_("objection"))
     filed_at = models.DateTimeField(_("filed at"))
@@ -436,8 +435,8 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class ControlEvent(FSMModelMixin, models.Model):
-    """A control event or a preventive visit. Its status changes only through the transitions below."""
+class ControlEvent(models.Model):
+    """A control event or a preventive visit. Its status changes only through `workflow.CONTROL_EVENT`."""
 
     number = models.CharField(_("registration number"), max_length=40, unique=True)
     control_type = models.ForeignKey(
@@ -456,7 +455,9 @@ class ControlEvent(FSMModelMixin, models.Model):
         USER, verbose_name=_("inspector"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
     requirements = models.ManyToManyField(Requirement, verbose_name=_("requirements checked"), blank=True)
-    status = FSMField(_("status"), default=EventStatus.PLANNED, choices=EventStatus.choices, protected=True)
+    status = models.CharField(
+        _("status"), max_length=50, default=EventStatus.PLANNED, choices=EventStatus.choices
+    )
     representative_name = models.CharField(_("representative"), max_length=300, blank=True)
     representative_basis = models.CharField(_("representative's authority"), max_length=300, blank=True)
     act_text = models.TextField(_("act"), blank=True)
@@ -483,39 +484,26 @@ class ControlEvent(FSMModelMixin, models.Model):
     def with_interaction(self) -> bool:
         return self.kind not in WITHOUT_INTERACTION
 
-    # The workflow (DESIGN: control events). The services call these and append the history row.
-    @transition(field=status, source=EventStatus.PLANNED, target=EventStatus.NOTIFIED)
-    def notify(self):
-        pass
+    # The status as stored, so that a save can refuse a status written around the workflow's table.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event._stored_status = event.__dict__.get("status")
+        return event
 
-    @transition(
-        field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.IN_PROGRESS
-    )
-    def start(self):
-        pass
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_status = self.__dict__.get("status")
 
-    @transition(field=status, source=EventStatus.IN_PROGRESS, target=EventStatus.ACT_ISSUED)
-    def issue_act(self):
-        pass
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_status", None)
+        update_fields = kwargs.get("update_fields")
+        if stored is not None and stored != self.status and (update_fields is None or "status" in update_fields):
+            from .workflow import CONTROL_EVENT
 
-    @transition(field=status, source=EventStatus.ACT_ISSUED, target=EventStatus.ORDER_ISSUED)
-    def issue_order(self):
-        pass
-
-    @transition(
-        field=status,
-        source=[EventStatus.ACT_ISSUED, EventStatus.ORDER_ISSUED, EventStatus.IN_PROGRESS],
-        target=EventStatus.CLOSED,
-        conditions=[lambda event: event.is_preventive or event.act_issued_at is not None],
-    )
-    def close(self):
-        pass
-
-    @transition(
-        field=status, source=[EventStatus.PLANNED, EventStatus.NOTIFIED], target=EventStatus.CANCELLED
-    )
-    def cancel(self):
-        pass
+            CONTROL_EVENT.check(stored, self.status, self)
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
 
 
 HISTORY_ACTIONS = {

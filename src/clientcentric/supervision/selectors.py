@@ -26,7 +26,7 @@ from .models import (
     Material,
     PretrialAppeal,
     RiskProfile,
-    Warning,
+    PreventiveWarning,
 )
 
 
@@ -102,7 +102,7 @@ def declarations_registry(on: date | None = None):
 
 
 def warnings_registry():
-    return Warning.objects.select_related(
+    return PreventiveWarning.objects.select_related(
         "profile__business", "control_type", "requirement__act", "objection"
     ).order_by("-issued_at")
 
@@ -157,7 +157,7 @@ def dashboard(year: int | None = None) -> dict:
         hours=Sum(hours, filter=~Q(kind__in=preventive_kinds)),
         cost=Sum(cost, filter=~Q(kind__in=preventive_kinds)),
     )
-    warnings = Warning.objects.count()
+    warnings = PreventiveWarning.objects.count()
     consultations = Consultation.objects.count()
     incentives = Incentive.objects.filter(withdrawn_at__isnull=True, valid_from__lte=on, valid_to__gte=on)
     incentives_by_kind = list(incentives.values("kind").annotate(n=Count("pk")).order_by("kind"))

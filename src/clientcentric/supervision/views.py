@@ -36,7 +36,7 @@ from .models import (
     PracticeSummary,
     PreventionProgramme,
     PublicationStatus,
-    Warning,
+    PreventiveWarning,
 )
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
@@ -229,7 +229,7 @@ def self_examination(request, code):
 def warning(request, pk):
     profile = _profile(request)
     item = get_object_or_404(
-        Warning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile
+        PreventiveWarning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile
     )
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,17 +8,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 from clientcentric.core.logging import get_logger
+from clientcentric.core.services import status as status_service
+from clientcentric.core.workflow import TransitionNotAllowed
 
 from .. import deadlines, selectors
 from ..models import (
     ComplianceOrder,
     ControlEvent,
     ControlType,
+    Decision,
     EventCheck,
     EventDocument,
     EventHistory,
@@ -30,6 +32,13 @@ from ..models import (
     RiskProfile,
     SupervisionTask,
     TaskKind,
+)
+from ..workflow import (
+    APPEAL_DECISIONS,
+    CONTROL_EVENT,
+    EVENT_STEPS,
+    PRETRIAL_APPEAL,
+    RESCHEDULE_REQUEST,
 )
 from .prevention import _notify_business, annul_declarations
 from .risk import close_task, risk_model
@@ -57,21 +66,22 @@ def _log(event: ControlEvent, action: str, actor=None, note: str = "", before: s
     )
 
 
-def _move(event: ControlEvent, transition: str, actor, note: str = "") -> ControlEvent:
-    method = getattr(event, transition)
+def _move(
+    event: ControlEvent, target: str, actor, note: str = "", update_fields: tuple[str, ...] = ()
+) -> ControlEvent:
+    """The control event's workflow step to ``target``: the table and its guard, the status history, the event's
+    own history and the audit, in one transaction."""
     before = event.status
-    if not can_proceed(method):
+    step = EVENT_STEPS[target]
+    try:
+        status_service.transition(event, CONTROL_EVENT, target, actor=actor, note=note, update_fields=update_fields)
+    except TransitionNotAllowed:
         raise ValidationError(
             _("The event is «%(status)s»: this step is not possible now.")
             % {"status": event.get_status_display()}
-        )
-    try:
-        method()
-    except TransitionNotAllowed:
-        raise ValidationError(_("This step is not possible now.")) from None
-    event.save()
-    _log(event, transition, actor, note, before)
-    audit.record(actor, f"supervision.event_{transition}", event, before=before, after=event.status)
+        ) from None
+    _log(event, step, actor, note, before)
+    audit.record(actor, f"supervision.event_{step}", event, before=before, after=event.status)
     return event
 
 
@@ -181,6 +191,7 @@ def create_event(
     mine = {r.pk for r in selectors.my_requirements(profile, control_type)}
     event.requirements.set(mine)
     EventCheck.objects.bulk_create([EventCheck(event=event, requirement_id=pk) for pk in sorted(mine)])
+    status_service.record_creation(event, CONTROL_EVENT, actor=actor, note=basis)
     _log(event, "created", actor, basis)
     audit.record(actor, "supervision.event_created", event)
     return event
@@ -192,7 +203,7 @@ def create_event(
 @transaction.atomic
 def notify(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    _move(event, "notify", actor)
+    _move(event, EventStatus.NOTIFIED, actor)
     _notify_business(
         event.profile,
         _("Notice of a %(kind)s %(number)s") % {"kind": event.get_kind_display(), "number": event.number},
@@ -215,7 +226,7 @@ def notify(event: ControlEvent, *, actor=None) -> ControlEvent:
 @transaction.atomic
 def start(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    return _move(event, "start", actor)
+    return _move(event, EventStatus.IN_PROGRESS, actor)
 
 
 @transaction.atomic
@@ -246,7 +257,7 @@ def issue_act(event: ControlEvent, *, text: str, actor=None) -> ControlEvent:
         raise ValidationError({"text": _("Write the act.")})
     event.act_text, event.act_issued_at = text.strip(), timezone.now()
     event.violations_found = any(c.outcome == EventCheck.Outcome.VIOLATED for c in checks)
-    _move(event, "issue_act", actor)
+    _move(event, EventStatus.ACT_ISSUED, actor, update_fields=("act_text", "act_issued_at", "violations_found"))
     if event.violations_found:
         annul_declarations(
             event.profile,
@@ -273,7 +284,7 @@ def issue_order(event: ControlEvent, *, text: str, due_on: date, actor=None) -> 
         raise ValidationError({"text": _("Write what the business must do.")})
     if due_on <= timezone.localdate():
         raise ValidationError({"due_on": _("The date must be in the future.")})
-    _move(event, "issue_order", actor)
+    _move(event, EventStatus.ORDER_ISSUED, actor)
     order = ComplianceOrder.objects.create(
         event=event, text=text.strip(), due_on=due_on, issued_at=timezone.now()
     )
@@ -290,9 +301,8 @@ def issue_order(event: ControlEvent, *, text: str, due_on: date, actor=None) -> 
 @transaction.atomic
 def close(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    _move(event, "close", actor)
     event.closed_at = timezone.now()
-    event.save(update_fields=["closed_at"])
+    _move(event, EventStatus.CLOSED, actor, update_fields=("closed_at",))
     transaction.on_commit(lambda: _ask_for_feedback(event.pk))
     return event
 
@@ -302,7 +312,7 @@ def cancel(event: ControlEvent, *, reason: str, actor=None) -> ControlEvent:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the event is cancelled.")})
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    return _move(event, "cancel", actor, reason)
+    return _move(event, EventStatus.CANCELLED, actor, reason)
 
 
 def _ask_for_feedback(event_id: int) -> None:
@@ -374,6 +384,7 @@ def request_reschedule(event: ControlEvent, *, reason: str, proposed_on: date, a
     if proposed_on <= event.starts_on:
         raise ValidationError({"proposed_on": _("Propose a date after the planned start.")})
     request = RescheduleRequest.objects.create(event=event, reason=reason.strip(), proposed_on=proposed_on)
+    status_service.record_creation(request, RESCHEDULE_REQUEST, actor=actor)
     SupervisionTask.objects.create(
         control_type=event.control_type,
         profile=event.profile,
@@ -388,12 +399,12 @@ def request_reschedule(event: ControlEvent, *, reason: str, proposed_on: date, a
 
 @transaction.atomic
 def decide_reschedule(request: RescheduleRequest, *, accept: bool, note: str, actor) -> RescheduleRequest:
-    if request.status != "pending":
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not RESCHEDULE_REQUEST.can(request.status, target):
         raise ValidationError(_("This request is already decided."))
     event = ControlEvent.objects.select_for_update().get(pk=request.event_id)
-    request.status = "accepted" if accept else "rejected"
     request.decision_note = note
-    request.save()
+    status_service.transition(request, RESCHEDULE_REQUEST, target, actor=actor, note=note, update_fields=("decision_note",))
     if accept:
         length = event.ends_on - event.starts_on
         event.starts_on, event.ends_on = request.proposed_on, request.proposed_on + length
@@ -491,6 +502,7 @@ def file_appeal(
     )
     appeal.number = f"ДО-{today.year}-{appeal.pk:06d}"
     appeal.save(update_fields=["number"])
+    status_service.record_creation(appeal, PRETRIAL_APPEAL, actor=actor)
     SupervisionTask.objects.create(
         control_type=ct,
         profile=event.profile,
@@ -511,13 +523,12 @@ def file_appeal(
 
 @transaction.atomic
 def extend_review(appeal: PretrialAppeal, *, actor) -> PretrialAppeal:
-    if appeal.decided or appeal.status == PretrialAppeal.Status.EXTENDED:
+    if not PRETRIAL_APPEAL.can(appeal.status, PretrialAppeal.Status.EXTENDED):
         raise ValidationError(_("The review cannot be extended now."))
     appeal.review_due = deadlines.add_working_days(
         appeal.review_due, appeal.event.control_type.appeal_extension_working_days
     )
-    appeal.status = PretrialAppeal.Status.EXTENDED
-    appeal.save(update_fields=["review_due", "status"])
+    status_service.transition(appeal, PRETRIAL_APPEAL, PretrialAppeal.Status.EXTENDED, actor=actor, update_fields=("review_due",))
     audit.record(actor, "supervision.appeal_extended", appeal)
     return appeal
 
@@ -526,16 +537,14 @@ def extend_review(appeal: PretrialAppeal, *, actor) -> PretrialAppeal:
 def decide_appeal(appeal: PretrialAppeal, *, status: str, decision: str, actor) -> PretrialAppeal:
     if appeal.decided:
         raise ValidationError(_("This appeal is already decided."))
-    if status not in (
-        PretrialAppeal.Status.UPHELD,
-        PretrialAppeal.Status.PARTLY,
-        PretrialAppeal.Status.DISMISSED,
-    ):
+    if status not in APPEAL_DECISIONS:
         raise ValidationError({"status": _("Choose the decision.")})
     if not decision.strip():
         raise ValidationError({"decision": _("Write the reasoned decision.")})
-    appeal.status, appeal.decision, appeal.decided_at = status, decision.strip(), timezone.now()
-    appeal.save(update_fields=["status", "decision", "decided_at"])
+    appeal.decision, appeal.decided_at = decision.strip(), timezone.now()
+    status_service.transition(
+        appeal, PRETRIAL_APPEAL, status, actor=actor, update_fields=("decision", "decided_at")
+    )
     event = appeal.event
     close_task(event.control_type, event.profile, TaskKind.APPEAL, f"appeal:{appeal.pk}", actor)
     _log(event, "appeal_decided", actor, f"{appeal.number}: {appeal.get_status_display()}")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from clientcentric.business.models import BusinessProfile, Requirement
 from clientcentric.core import audit
 from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import status as status_service
 
 from .. import deadlines, selectors
 from . import incentives
@@ -26,8 +27,9 @@ from ..models import (
     SelfExamination,
     SupervisionTask,
     TaskKind,
-    Warning,
+    PreventiveWarning,
 )
+from ..workflow import OBJECTION
 from .risk import assess_profile, close_task
 
 # Art. 49(1): a warning cannot require the business to submit documents or information.
@@ -202,7 +204,7 @@ def issue_warning(
     risky_actions: str,
     proposal: str,
     actor,
-) -> Warning:
+) -> PreventiveWarning:
     """Issue a warning with the content art. 49 requires; a text that demands documents is refused."""
     problems = {}
     for field, value in (
@@ -226,7 +228,7 @@ def issue_warning(
     due = deadlines.add_working_days(
         timezone.localdate(now), control_type.warning_objection_working_days, field="information_received_on"
     )
-    warning = Warning.objects.create(
+    warning = PreventiveWarning.objects.create(
         number=f"tmp-{now.timestamp()}",
         profile=profile,
         control_type=control_type,
@@ -256,7 +258,7 @@ def issue_warning(
 
 
 @transaction.atomic
-def file_objection(warning: Warning, *, text: str, actor) -> Objection:
+def file_objection(warning: PreventiveWarning, *, text: str, actor) -> Objection:
     if hasattr(warning, "objection"):
         raise ValidationError(_("An objection to this warning is already filed."))
     if not text.strip():
@@ -274,6 +276,7 @@ def file_objection(warning: Warning, *, text: str, actor) -> Objection:
     objection = Objection.objects.create(
         warning=warning, text=text.strip(), filed_at=timezone.now(), filed_by=actor
     )
+    status_service.record_creation(objection, OBJECTION, actor=actor)
     SupervisionTask.objects.create(
         control_type=warning.control_type,
         profile=warning.profile,
@@ -288,13 +291,13 @@ def file_objection(warning: Warning, *, text: str, actor) -> Objection:
 
 @transaction.atomic
 def answer_objection(objection: Objection, *, accept: bool, answer: str, actor) -> Objection:
-    if objection.status != Decision.PENDING:
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not OBJECTION.can(objection.status, target):
         raise ValidationError(_("This objection is already answered."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
-    objection.status = Decision.ACCEPTED if accept else Decision.REJECTED
     objection.answer, objection.answered_at = answer.strip(), timezone.now()
-    objection.save()
+    status_service.transition(objection, OBJECTION, target, actor=actor, update_fields=("answer", "answered_at"))
     warning = objection.warning
     close_task(warning.control_type, warning.profile, TaskKind.OBJECTION, f"objection:{objection.pk}", actor)
     _notify_business(

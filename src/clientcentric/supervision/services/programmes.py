@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core import audit
+from clientcentric.core.services import status as status_service
 
 from ..models import (
     PREVENTIVE_KINDS,
@@ -40,8 +41,10 @@ from ..models import (
     PublicationStatus,
     RiskProfile,
     SelfExamination,
-    Warning,
+    PreventiveWarning,
 )
+
+from ..workflow import PRACTICE_SUMMARY, PREVENTION_PROGRAMME
 
 TOP_REQUIREMENTS = 10
 
@@ -118,7 +121,7 @@ def _year_counts(control_type: ControlType, year: int) -> dict:
     return {
         "visits": events["visits"],
         "control": events["control"],
-        "warnings": Warning.objects.filter(control_type=control_type, issued_at__year=year).count(),
+        "warnings": PreventiveWarning.objects.filter(control_type=control_type, issued_at__year=year).count(),
         "consultations": Consultation.objects.filter(control_type=control_type, slot__year=year).count(),
         "self_examinations": SelfExamination.objects.filter(
             control_type=control_type, created_at__year=year
@@ -176,9 +179,12 @@ def draft_programme(control_type: ControlType, year: int, *, actor=None) -> Prev
             approval_deadline=approval_deadline(control_type, year),
             drafted_by=actor,
         )
+    created = programme.pk is None
     programme.measures = measures
     programme.approval_deadline = approval_deadline(control_type, year)
     programme.save()
+    if created:
+        status_service.record_creation(programme, PREVENTION_PROGRAMME, actor=actor)
     audit.record(actor, "supervision.programme_drafted", programme, year=year)
     return programme
 
@@ -203,24 +209,31 @@ def approve_programme(
 ) -> PreventionProgramme:
     """Approve on ``on`` (today by default). After the deadline it is still approved, and flagged as late."""
     on = on or timezone.localdate()
-    if programme.status != PublicationStatus.DRAFT:
+    if not PREVENTION_PROGRAMME.can(programme.status, PublicationStatus.APPROVED):
         raise ValidationError(_("The programme is already approved."))
     if on.year > programme.year:
         raise ValidationError({"approved_on": _("A programme cannot be approved after its year is over.")})
-    programme.status = PublicationStatus.APPROVED
     programme.approved_on, programme.approved_by = on, actor
     programme.approved_late = on > programme.approval_deadline
-    programme.save(update_fields=["status", "approved_on", "approved_by", "approved_late"])
+    status_service.transition(
+        programme,
+        PREVENTION_PROGRAMME,
+        PublicationStatus.APPROVED,
+        actor=actor,
+        update_fields=("approved_on", "approved_by", "approved_late"),
+    )
     audit.record(actor, "supervision.programme_approved", programme, late=programme.approved_late)
     return programme
 
 
 @transaction.atomic
 def publish_programme(programme: PreventionProgramme, *, actor=None) -> PreventionProgramme:
-    if programme.status != PublicationStatus.APPROVED:
+    if not PREVENTION_PROGRAMME.can(programme.status, PublicationStatus.PUBLISHED):
         raise ValidationError(_("Only an approved programme is published."))
-    programme.status, programme.published_at = PublicationStatus.PUBLISHED, timezone.now()
-    programme.save(update_fields=["status", "published_at"])
+    programme.published_at = timezone.now()
+    status_service.transition(
+        programme, PREVENTION_PROGRAMME, PublicationStatus.PUBLISHED, actor=actor, update_fields=("published_at",)
+    )
     audit.record(actor, "supervision.programme_published", programme)
     return programme
 
@@ -263,7 +276,7 @@ def practice_figures(control_type: ControlType, year: int) -> dict:
         .annotate(n=Count("pk"))
         .order_by("-n", "requirement_id")[:TOP_REQUIREMENTS]
     ]
-    warnings = Warning.objects.filter(control_type=control_type, issued_at__year=year)
+    warnings = PreventiveWarning.objects.filter(control_type=control_type, issued_at__year=year)
     statuses = dict(Objection._meta.get_field("status").choices)
     objections = [
         {"status": row["status"], "title": str(statuses.get(row["status"], row["status"])), "count": row["n"]}
@@ -306,8 +319,11 @@ def generate_summary(control_type: ControlType, year: int, *, actor=None) -> Pra
     figures = practice_figures(control_type, year)
     if summary is None:
         summary = PracticeSummary(control_type=control_type, year=year)
+    created = summary.pk is None
     summary.figures, summary.generated_at, summary.generated_by = figures, timezone.now(), actor
     summary.save()
+    if created:
+        status_service.record_creation(summary, PRACTICE_SUMMARY, actor=actor)
     audit.record(actor, "supervision.practice_generated", summary, year=year)
     return summary
 
@@ -326,11 +342,13 @@ def edit_summary(summary: PracticeSummary, *, text: str, actor=None) -> Practice
 
 @transaction.atomic
 def publish_summary(summary: PracticeSummary, *, actor=None) -> PracticeSummary:
-    if summary.status != PublicationStatus.DRAFT:
+    if not PRACTICE_SUMMARY.can(summary.status, PublicationStatus.PUBLISHED):
         raise ValidationError(_("The summary is already published."))
     if not summary.text.strip():
         raise ValidationError({"text": _("Write the body's conclusions before publishing.")})
-    summary.status, summary.published_at = PublicationStatus.PUBLISHED, timezone.now()
-    summary.save(update_fields=["status", "published_at"])
+    summary.published_at = timezone.now()
+    status_service.transition(
+        summary, PRACTICE_SUMMARY, PublicationStatus.PUBLISHED, actor=actor, update_fields=("published_at",)
+    )
     audit.record(actor, "supervision.practice_published", summary)
     return summary

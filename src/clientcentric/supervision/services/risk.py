@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from clientcentric.business import facts as business_facts
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
+from clientcentric.core.services import status as status_service
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType
 
+from ..workflow import FACT_CORRECTION
 from . import incentives
 from ..models import (
     ComplianceDeclaration,
@@ -38,7 +40,7 @@ from ..models import (
     RiskProfile,
     SupervisionTask,
     TaskKind,
-    Warning,
+    PreventiveWarning,
 )
 
 RISK_MODELS_DIR = Path(__file__).parent.parent / "risk_models"
@@ -82,7 +84,7 @@ def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date)
         "overdue_orders": ComplianceOrder.objects.filter(
             event__in=events, complied_at__isnull=True, due_on__lt=on
         ).count(),
-        "warnings_12m": Warning.objects.filter(
+        "warnings_12m": PreventiveWarning.objects.filter(
             profile=profile, control_type=control_type, issued_at__date__gte=on - timedelta(days=365)
         ).count(),
         "declaration_in_force": any(
@@ -423,6 +425,7 @@ def submit_correction(
         explanation=explanation.strip(),
         submitted_by=actor,
     )
+    status_service.record_creation(correction, FACT_CORRECTION, actor=actor)
     SupervisionTask.objects.get_or_create(
         control_type=control_type,
         profile=profile,
@@ -442,14 +445,21 @@ def submit_correction(
 @transaction.atomic
 def decide_correction(correction: FactCorrection, *, accept: bool, note: str, actor) -> FactCorrection:
     correction = FactCorrection.objects.select_for_update().get(pk=correction.pk)
-    if correction.status != Decision.PENDING:
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not FACT_CORRECTION.can(correction.status, target):
         raise ValidationError(_("This correction is already decided."))
     if not accept and not note.strip():
         raise ValidationError({"decision_note": _("Say why the data are not accepted.")})
-    correction.status = Decision.ACCEPTED if accept else Decision.REJECTED
     correction.decided_by, correction.decided_at = actor, timezone.now()
     correction.decision_note = note.strip()
-    correction.save()
+    status_service.transition(
+        correction,
+        FACT_CORRECTION,
+        target,
+        actor=actor,
+        note=correction.decision_note,
+        update_fields=("decided_by", "decided_at", "decision_note"),
+    )
     close_task(
         correction.control_type, correction.profile, TaskKind.CORRECTION, f"correction:{correction.pk}", actor
     )
