@@ -10,7 +10,6 @@ from django.utils import timezone
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.feedback.models import Invitation
 from clientcentric.supervision import deadlines, selectors
-from clientcentric.supervision.services import events, prevention, risk
 from clientcentric.supervision.models import (
     ControlEvent,
     EventHistory,
@@ -19,6 +18,7 @@ from clientcentric.supervision.models import (
     RiskProfile,
     SupervisionTask,
 )
+from clientcentric.supervision.services import events, prevention, risk
 
 
 def _event(profile, fire_type, **overrides):
@@ -131,7 +131,7 @@ def test_closing_invites_the_business_to_rate_the_event(
     invitation = Invitation.objects.get(transaction_kind="control_event", transaction_ref=event.number)
     assert invitation.person == people["business_representative"]
     assert invitation.agency == fire_type.agency
-    assert events.feedback_link(event)
+    assert selectors.feedback_link(event)
 
 
 def test_a_preventive_visit_closes_without_an_act(bakery, fire_type):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
 from clientcentric.supervision import selectors
-from clientcentric.supervision.services import events, prevention
 from clientcentric.supervision.models import ControlEvent, FactCorrection, RiskProfile, SupervisionTask
+from clientcentric.supervision.services import events, prevention
 
 
 @pytest.fixture

@@ -87,11 +87,15 @@ def test_the_close_guard_refuses_an_inspection_in_progress_without_its_act(baker
 
 
 def test_every_move_of_an_event_appends_the_common_status_history(bakery, fire_type):
-    event = _event(bakery, fire_type, kind=EventKind.PREVENTIVE_VISIT, ends_on=timezone.localdate() + timedelta(days=10))
+    event = _event(
+        bakery, fire_type, kind=EventKind.PREVENTIVE_VISIT, ends_on=timezone.localdate() + timedelta(days=10)
+    )
     events.notify(event)
     events.start(event)
     events.close(event)
-    moves = list(status_service.history(event).order_by("pk").values_list("workflow", "from_status", "to_status"))
+    moves = list(
+        status_service.history(event).order_by("pk").values_list("workflow", "from_status", "to_status")
+    )
     assert moves == [
         ("supervision.control_event", "", "planned"),
         ("supervision.control_event", "planned", "notified"),
@@ -118,7 +122,9 @@ def test_a_practice_summary_is_published_without_an_approval_step(fire_type):
     assert moves == [("", "draft"), ("draft", "published")]
 
 
-@pytest.mark.parametrize("name", ["supervision.fact_correction", "supervision.objection", "supervision.reschedule_request"])
+@pytest.mark.parametrize(
+    "name", ["supervision.fact_correction", "supervision.objection", "supervision.reschedule_request"]
+)
 def test_a_decision_is_taken_once(name):
     table = REGISTRY[name]
     assert table.can("pending", "accepted") and table.can("pending", "rejected")

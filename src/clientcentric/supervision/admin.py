@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .services import catalogue, risk
 from .models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
@@ -18,9 +17,10 @@ from .models import (
     IncentiveKind,
     Material,
     PretrialAppeal,
-    SupervisionTask,
     PreventiveWarning,
+    SupervisionTask,
 )
+from .services import catalogue, risk
 
 
 class ControlTypeForm(forms.ModelForm):

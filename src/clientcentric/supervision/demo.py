@@ -20,7 +20,6 @@ from clientcentric.accounts.models import Agency, Representative, User
 from clientcentric.accounts.roles import Role
 
 from . import selectors
-from .services import catalogue, complaints, events, incentives, prevention, programmes, risk
 from .models import (
     AppealLink,
     ComplianceAlgorithm,
@@ -34,6 +33,7 @@ from .models import (
     PreventionProgramme,
     PreventiveWarning,
 )
+from .services import catalogue, complaints, events, incentives, prevention, programmes, risk
 
 # risk-model file stem -> (agency code, name, short name, level, the acts' «type of control»)
 TYPES = {

@@ -476,15 +476,21 @@ class ControlEvent(models.Model):
     def __str__(self):
         return f"{self.number} {self.get_kind_display()}"
 
-    @property
-    def is_preventive(self) -> bool:
-        return self.kind in PREVENTIVE_KINDS
-
-    @property
-    def with_interaction(self) -> bool:
-        return self.kind not in WITHOUT_INTERACTION
-
     # The status as stored, so that a save can refuse a status written around the workflow's table.
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_status", None)
+        update_fields = kwargs.get("update_fields")
+        if (
+            stored is not None
+            and stored != self.status
+            and (update_fields is None or "status" in update_fields)
+        ):
+            from .workflow import CONTROL_EVENT
+
+            CONTROL_EVENT.check(stored, self.status, self)
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
@@ -495,15 +501,13 @@ class ControlEvent(models.Model):
         super().refresh_from_db(*args, **kwargs)
         self._stored_status = self.__dict__.get("status")
 
-    def save(self, *args, **kwargs):
-        stored = getattr(self, "_stored_status", None)
-        update_fields = kwargs.get("update_fields")
-        if stored is not None and stored != self.status and (update_fields is None or "status" in update_fields):
-            from .workflow import CONTROL_EVENT
+    @property
+    def is_preventive(self) -> bool:
+        return self.kind in PREVENTIVE_KINDS
 
-            CONTROL_EVENT.check(stored, self.status, self)
-        super().save(*args, **kwargs)
-        self._stored_status = self.status
+    @property
+    def with_interaction(self) -> bool:
+        return self.kind not in WITHOUT_INTERACTION
 
 
 HISTORY_ACTIONS = {

@@ -74,7 +74,11 @@ def _decision(name: str) -> Workflow:
         Workflow(
             name=name,
             transitions=table(
-                {Decision.PENDING: [Decision.ACCEPTED, Decision.REJECTED], Decision.ACCEPTED: [], Decision.REJECTED: []}
+                {
+                    Decision.PENDING: [Decision.ACCEPTED, Decision.REJECTED],
+                    Decision.ACCEPTED: [],
+                    Decision.REJECTED: [],
+                }
             ),
         )
     )

@@ -29,7 +29,9 @@ def save_material(material: Material) -> Material:
 
 
 @transaction.atomic
-def publish_material(control_type: ControlType, *, title: str, body: str, requirement=None, url: str = "") -> Material:
+def publish_material(
+    control_type: ControlType, *, title: str, body: str, requirement=None, url: str = ""
+) -> Material:
     return save_material(
         Material(control_type=control_type, requirement=requirement, title=title, body=body, url=url)
     )

@@ -74,7 +74,9 @@ def _move(
     before = event.status
     step = EVENT_STEPS[target]
     try:
-        status_service.transition(event, CONTROL_EVENT, target, actor=actor, note=note, update_fields=update_fields)
+        status_service.transition(
+            event, CONTROL_EVENT, target, actor=actor, note=note, update_fields=update_fields
+        )
     except TransitionNotAllowed:
         raise ValidationError(
             _("The event is «%(status)s»: this step is not possible now.")
@@ -257,7 +259,9 @@ def issue_act(event: ControlEvent, *, text: str, actor=None) -> ControlEvent:
         raise ValidationError({"text": _("Write the act.")})
     event.act_text, event.act_issued_at = text.strip(), timezone.now()
     event.violations_found = any(c.outcome == EventCheck.Outcome.VIOLATED for c in checks)
-    _move(event, EventStatus.ACT_ISSUED, actor, update_fields=("act_text", "act_issued_at", "violations_found"))
+    _move(
+        event, EventStatus.ACT_ISSUED, actor, update_fields=("act_text", "act_issued_at", "violations_found")
+    )
     if event.violations_found:
         annul_declarations(
             event.profile,
@@ -338,18 +342,6 @@ def _ask_for_feedback(event_id: int) -> None:
         get_logger(__name__).exception("feedback_invitation_failed", event_id=event_id)
 
 
-def feedback_link(event: ControlEvent) -> str | None:
-    from clientcentric.feedback.models import Invitation
-    from clientcentric.feedback.services import link_for
-
-    invitation = Invitation.objects.filter(
-        transaction_kind="control_event", transaction_ref=event.number
-    ).first()
-    if invitation is None or invitation.used_at is not None:
-        return None
-    return link_for(invitation)
-
-
 # --- the business's services around an event -----------------------------------------------------------
 
 
@@ -404,7 +396,9 @@ def decide_reschedule(request: RescheduleRequest, *, accept: bool, note: str, ac
         raise ValidationError(_("This request is already decided."))
     event = ControlEvent.objects.select_for_update().get(pk=request.event_id)
     request.decision_note = note
-    status_service.transition(request, RESCHEDULE_REQUEST, target, actor=actor, note=note, update_fields=("decision_note",))
+    status_service.transition(
+        request, RESCHEDULE_REQUEST, target, actor=actor, note=note, update_fields=("decision_note",)
+    )
     if accept:
         length = event.ends_on - event.starts_on
         event.starts_on, event.ends_on = request.proposed_on, request.proposed_on + length
@@ -528,7 +522,9 @@ def extend_review(appeal: PretrialAppeal, *, actor) -> PretrialAppeal:
     appeal.review_due = deadlines.add_working_days(
         appeal.review_due, appeal.event.control_type.appeal_extension_working_days
     )
-    status_service.transition(appeal, PRETRIAL_APPEAL, PretrialAppeal.Status.EXTENDED, actor=actor, update_fields=("review_due",))
+    status_service.transition(
+        appeal, PRETRIAL_APPEAL, PretrialAppeal.Status.EXTENDED, actor=actor, update_fields=("review_due",)
+    )
     audit.record(actor, "supervision.appeal_extended", appeal)
     return appeal
 

@@ -16,7 +16,6 @@ from clientcentric.core.notifications import notify_email
 from clientcentric.core.services import status as status_service
 
 from .. import deadlines, selectors
-from . import incentives
 from ..models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
@@ -24,12 +23,13 @@ from ..models import (
     ControlType,
     Decision,
     Objection,
+    PreventiveWarning,
     SelfExamination,
     SupervisionTask,
     TaskKind,
-    PreventiveWarning,
 )
 from ..workflow import OBJECTION
+from . import incentives
 from .risk import assess_profile, close_task
 
 # Art. 49(1): a warning cannot require the business to submit documents or information.
@@ -297,7 +297,9 @@ def answer_objection(objection: Objection, *, accept: bool, answer: str, actor) 
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     objection.answer, objection.answered_at = answer.strip(), timezone.now()
-    status_service.transition(objection, OBJECTION, target, actor=actor, update_fields=("answer", "answered_at"))
+    status_service.transition(
+        objection, OBJECTION, target, actor=actor, update_fields=("answer", "answered_at")
+    )
     warning = objection.warning
     close_task(warning.control_type, warning.profile, TaskKind.OBJECTION, f"objection:{objection.pk}", actor)
     _notify_business(
