@@ -18,7 +18,7 @@ from clientcentric.supervision.models import (
     RiskProfile,
     SupervisionTask,
 )
-from clientcentric.supervision.services import events, prevention, risk
+from clientcentric.supervision.services import events, pretrial_appeals, prevention, risk
 
 
 def _event(profile, fire_type, **overrides):
@@ -150,22 +150,22 @@ def test_appeal_within_30_calendar_days_is_reviewed_within_20_working_days(baker
     event = _event(bakery, fire_type)
     _through_act(event, violated=False)
     today = timezone.localdate()
-    appeal = events.file_appeal(
+    appeal = pretrial_appeals.file_appeal(
         event, subject="act", text="Не согласны с актом.", learned_on=today - timedelta(days=5), actor=None
     )
     assert appeal.status == "registered" and not appeal.late
     assert appeal.filing_deadline == today - timedelta(days=5) + timedelta(days=30)
     assert appeal.review_due == deadlines.add_working_days(today, 20)
     assert SupervisionTask.objects.filter(kind="appeal", is_open=True).count() == 1
-    events.extend_review(appeal, actor=None)
+    pretrial_appeals.extend_review(appeal, actor=None)
     assert appeal.review_due == deadlines.add_working_days(deadlines.add_working_days(today, 20), 20)
-    events.decide_appeal(appeal, status="dismissed", decision="Акт составлен верно.", actor=None)
+    pretrial_appeals.decide_appeal(appeal, status="dismissed", decision="Акт составлен верно.", actor=None)
     assert not SupervisionTask.objects.filter(kind="appeal", is_open=True).exists()
 
 
 def test_a_late_appeal_is_kept_as_a_request_to_restore_the_deadline(bakery, fire_type):
     event = _event(bakery, fire_type)
-    appeal = events.file_appeal(
+    appeal = pretrial_appeals.file_appeal(
         event,
         subject="decision",
         text="Не согласны с решением о проверке.",
@@ -181,7 +181,9 @@ def test_a_late_appeal_is_kept_as_a_request_to_restore_the_deadline(bakery, fire
 def test_an_appeal_against_an_order_needs_an_order(bakery, fire_type):
     event = _event(bakery, fire_type)
     with pytest.raises(ValidationError) as error:
-        events.file_appeal(event, subject="order", text="x", learned_on=timezone.localdate(), actor=None)
+        pretrial_appeals.file_appeal(
+            event, subject="order", text="x", learned_on=timezone.localdate(), actor=None
+        )
     assert "subject" in error.value.message_dict
 
 
@@ -221,7 +223,7 @@ def test_reschedule_needs_a_reason_and_moves_the_event_when_accepted(bakery, fir
 def test_representative_and_ombudsman_are_recorded_in_the_history(bakery, fire_type):
     event = _event(bakery, fire_type)
     events.appoint_representative(event, name="Иванов И. И.", basis="доверенность № 5", actor=None)
-    appeal = events.file_appeal(
+    appeal = pretrial_appeals.file_appeal(
         event, subject="decision", text="x", learned_on=timezone.localdate(), actor=None
     )
     events.involve_ombudsman(event, text="Прошу принять участие", actor=None)

@@ -33,7 +33,16 @@ from .models import (
     PreventionProgramme,
     PreventiveWarning,
 )
-from .services import catalogue, complaints, events, incentives, prevention, programmes, risk
+from .services import (
+    catalogue,
+    complaints,
+    events,
+    incentives,
+    pretrial_appeals,
+    prevention,
+    programmes,
+    risk,
+)
 
 # risk-model file stem -> (agency code, name, short name, level, the acts' «type of control»)
 TYPES = {
@@ -242,7 +251,7 @@ def load(password: str = "demo-2026") -> str:
             due_on=today + timedelta(days=30),
             actor=inspector,
         )
-        events.file_appeal(
+        pretrial_appeals.file_appeal(
             past,
             subject="order",
             text="Ответственный назначен приказом № 12 до начала проверки; приказ не был запрошен. Просим отменить предписание.",

@@ -39,7 +39,7 @@ DEMANDS_DOCUMENTS = re.compile(
 )
 
 
-def _notify_business(profile: BusinessProfile, subject: str, body: str, about=None) -> None:
+def notify_business(profile: BusinessProfile, subject: str, body: str, about=None) -> None:
     """Every active representative of the business gets the notice by e-mail through the outbox."""
     for rep in profile.business.representatives.select_related("person"):
         notify_email(rep.person.email, subject, body, about=about)
@@ -115,7 +115,7 @@ def answer_consultation(consultation: Consultation, *, answer: str, actor) -> Co
         f"consultation:{consultation.pk}",
         actor,
     )
-    _notify_business(
+    notify_business(
         consultation.profile,
         _("The written answer to your consultation"),
         _("Your question on %(requirement)s is answered:\n\n%(answer)s")
@@ -243,7 +243,7 @@ def issue_warning(
     )
     warning.number = _number("ПР", warning)
     warning.save(update_fields=["number"])
-    _notify_business(
+    notify_business(
         profile,
         _("Warning %(number)s about a requirement") % {"number": warning.number},
         _(
@@ -302,7 +302,7 @@ def answer_objection(objection: Objection, *, accept: bool, answer: str, actor) 
     )
     warning = objection.warning
     close_task(warning.control_type, warning.profile, TaskKind.OBJECTION, f"objection:{objection.pk}", actor)
-    _notify_business(
+    notify_business(
         warning.profile,
         _("The answer to your objection to warning %(number)s") % {"number": warning.number},
         objection.answer,

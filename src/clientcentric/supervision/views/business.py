@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..models import ComplianceAlgorithm, ControlEvent, ControlType, EventDocument, PreventiveWarning
 from ..services import events as event_services
-from ..services import incentives, prevention, risk
+from ..services import incentives, pretrial_appeals, prevention, risk
 from .common import BUSINESS, STAFF, add_errors, staff_sees
 
 
@@ -282,7 +282,7 @@ def event_action(request, pk, action):
                 event_services.add_document(item, data["file"], direction="from_business", actor=request.user)
                 done = _("The document is sent to the supervisory body.")
             elif action == "appeal":
-                appeal = event_services.file_appeal(item, actor=request.user, **data)
+                appeal = pretrial_appeals.file_appeal(item, actor=request.user, **data)
                 done = (
                     _(
                         "Appeal %(number)s is filed after the window and registered as a request to restore the deadline."

@@ -42,7 +42,7 @@ from ..models import (
     RescheduleRequest,
     SupervisionTask,
 )
-from ..services import complaints, incentives, prevention, programmes, risk
+from ..services import complaints, incentives, pretrial_appeals, prevention, programmes, risk
 from ..services import events as event_services
 from .common import add_errors, staff_sees
 
@@ -147,9 +147,9 @@ def desk_decide(request, kind, pk):
         elif kind == "appeal":
             obj = get_object_or_404(PretrialAppeal, pk=pk, event__control_type__in=types)
             if request.POST.get("status") == "extend":
-                event_services.extend_review(obj, actor=request.user)
+                pretrial_appeals.extend_review(obj, actor=request.user)
             else:
-                event_services.decide_appeal(
+                pretrial_appeals.decide_appeal(
                     obj, status=request.POST.get("status", ""), decision=note, actor=request.user
                 )
         elif kind == "reschedule":
