@@ -5,21 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('business', '0001_requirements_profiles_assessments_consultations'),
-        ('supervision', '0002_incentives_programmes_appeal_links'),
+        ("business", "0001_requirements_profiles_assessments_consultations"),
+        ("supervision", "0002_incentives_programmes_appeal_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RenameModel(
-            old_name='Warning',
-            new_name='PreventiveWarning',
+            old_name="Warning",
+            new_name="PreventiveWarning",
         ),
         migrations.AlterField(
-            model_name='controlevent',
-            name='status',
-            field=models.CharField(choices=[('planned', 'planned'), ('notified', 'the business is notified'), ('in_progress', 'in progress'), ('act_issued', 'act issued'), ('order_issued', 'compliance order issued'), ('closed', 'closed'), ('cancelled', 'cancelled')], default='planned', max_length=50, verbose_name='status'),
+            model_name="controlevent",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "planned"),
+                    ("notified", "the business is notified"),
+                    ("in_progress", "in progress"),
+                    ("act_issued", "act issued"),
+                    ("order_issued", "compliance order issued"),
+                    ("closed", "closed"),
+                    ("cancelled", "cancelled"),
+                ],
+                default="planned",
+                max_length=50,
+                verbose_name="status",
+            ),
         ),
     ]
