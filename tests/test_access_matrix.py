@@ -316,7 +316,7 @@ BACK_OFFICE = [
     ("supervision.material", "/admin/supervision/material/", BUSINESS_BACK_OFFICE),
     ("supervision.compliancealgorithm", "/admin/supervision/compliancealgorithm/", BUSINESS_BACK_OFFICE),
     ("supervision.controlevent", "/admin/supervision/controlevent/", BUSINESS_BACK_OFFICE),
-    ("supervision.warning", "/admin/supervision/warning/", BUSINESS_BACK_OFFICE),
+    ("supervision.preventivewarning", "/admin/supervision/preventivewarning/", BUSINESS_BACK_OFFICE),
     ("supervision.compliancedeclaration", "/admin/supervision/compliancedeclaration/", BUSINESS_BACK_OFFICE),
     ("supervision.pretrialappeal", "/admin/supervision/pretrialappeal/", BUSINESS_BACK_OFFICE),
     ("supervision.supervisiontask", "/admin/supervision/supervisiontask/", BUSINESS_BACK_OFFICE),

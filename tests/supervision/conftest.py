@@ -7,7 +7,7 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.business import services as business_services
 from clientcentric.business.models import Act, BusinessProfile, ControlObject, Requirement
-from clientcentric.supervision import risk
+from clientcentric.supervision.services import risk
 
 FIRE = "федеральный государственный пожарный надзор"
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientcentric.appeals import services as appeal_services
-from clientcentric.supervision import complaints, events, incentives, prevention, programmes, risk, selectors
+from clientcentric.supervision import selectors
 from clientcentric.supervision.models import (
     AppealLink,
     ControlEvent,
@@ -20,6 +20,7 @@ from clientcentric.supervision.models import (
     PublicationStatus,
     RiskProfile,
 )
+from clientcentric.supervision.services import complaints, events, incentives, prevention, programmes, risk
 
 from .test_events import _event, _through_act
 
@@ -114,11 +115,11 @@ def test_a_declaration_grants_its_incentive_and_its_annulment_withdraws_it(baker
     granted = Incentive.objects.get(profile=bakery, kind=IncentiveKind.LOWER_FOR_DECLARATION)
     assert granted.declaration == declaration and granted.valid_to == declaration.valid_to
     assert declaration.number in granted.reason
-    assert list(incentives.of_business(bakery)) == [granted]
+    assert list(selectors.of_business(bakery)) == [granted]
     prevention.annul_declarations(bakery, configured, reason="Акт КНМ-1: нарушения")
     granted.refresh_from_db()
     assert granted.withdrawn_at is not None and "КНМ-1" in granted.withdrawn_reason
-    assert not incentives.of_business(bakery).exists()
+    assert not selectors.of_business(bakery).exists()
 
 
 def test_the_business_sees_its_incentives_why_and_until_when(client, people, bakery, configured):
@@ -265,9 +266,9 @@ def _appeal(text, registered_at=None):
 def test_complaints_come_from_linked_appeals_of_the_last_12_months(bakery, fire_type, people, client):
     recent = _appeal("Пекарня на Лесной загораживает эвакуационный выход ящиками, ИНН 7707083893")
     old = _appeal("Пекарня захламила двор", registered_at=timezone.now() - timedelta(days=400))
-    assert [s["appeal"] for s in complaints.suggestions([fire_type])] == []  # no risk profile yet
+    assert [s["appeal"] for s in selectors.suggestions([fire_type])] == []  # no risk profile yet
     risk.assess_profile(bakery, fire_type)
-    assert [s["appeal"].pk for s in complaints.suggestions([fire_type])] == [recent.pk]
+    assert [s["appeal"].pk for s in selectors.suggestions([fire_type])] == [recent.pk]
     facts = risk.facts_for(bakery, fire_type, on=timezone.localdate())
     assert facts.values["complaints_12m"] == 0 and facts.sources["complaints_12m"] == risk.SOURCE_APPEALS
     complaints.link(
@@ -275,7 +276,7 @@ def test_complaints_come_from_linked_appeals_of_the_last_12_months(bakery, fire_
     )
     complaints.link(old.number, bakery.business.inn, note="Адрес пекарни", actor=people["inspector"])
     assert RiskProfile.objects.get(profile=bakery).facts["complaints_12m"] == 1
-    assert complaints.suggestions([fire_type]) == []
+    assert selectors.suggestions([fire_type]) == []
     with pytest.raises(ValidationError) as error:
         complaints.link("2020-999999", bakery.business.inn, note="x")
     assert "number" in error.value.message_dict
@@ -394,5 +395,5 @@ def test_suggestions_read_the_years_appeals_once_and_match_whole_numbers(
     _appeal(f"Номер заявки 9{inn}1, вопрос о вывозе мусора")  # the INN's digits inside a longer number
     _appeal("Без номеров: шумят соседи")
     with django_assert_max_num_queries(3):  # the businesses, their links, the year's appeals
-        found = complaints.suggestions([fire_type])
+        found = selectors.suggestions([fire_type])
     assert [(s["appeal"].pk, s["profile"].pk) for s in found] == [(named.pk, bakery.pk)]

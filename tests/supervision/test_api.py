@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from clientcentric.supervision import events, risk
+from clientcentric.supervision.services import events, risk
 
 
 def _event(profile, fire_type):

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
-from clientcentric.supervision import events, prevention, selectors
+from clientcentric.supervision import selectors
 from clientcentric.supervision.models import ControlEvent, FactCorrection, RiskProfile, SupervisionTask
+from clientcentric.supervision.services import events, prevention
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_a_late_appeal_from_the_page_is_registered_as_a_restoration_request(
 
 def test_the_inspector_accepts_a_correction_from_the_desk(client, people, bakery, fire_type):
     FactCorrection.objects.all().delete()
-    from clientcentric.supervision import risk
+    from clientcentric.supervision.services import risk
 
     correction = risk.submit_correction(
         bakery, fire_type, fact="fires_3y", value="1", explanation="пожар в 2025", actor=None

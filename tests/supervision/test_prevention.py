@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from clientcentric.business.models import Requirement
 from clientcentric.core.models import Notification
-from clientcentric.supervision import deadlines, prevention, selectors
+from clientcentric.supervision import deadlines, selectors
 from clientcentric.supervision.models import ComplianceDeclaration, SupervisionTask
+from clientcentric.supervision.services import prevention
 
 
 def _my(bakery, fire_type):
@@ -82,7 +83,9 @@ def test_a_warning_has_the_content_the_law_requires_and_an_objection_window(bake
     assert warning.number.startswith("ПР-")
     expected = deadlines.add_working_days(timezone.localdate(warning.issued_at), 3)
     assert warning.objection_due == expected
-    assert Notification.objects.filter(object_type="supervision.warning", object_id=str(warning.pk)).exists()
+    assert Notification.objects.filter(
+        object_type="supervision.preventivewarning", object_id=str(warning.pk)
+    ).exists()
     assert warning in selectors.warnings_registry()
 
 

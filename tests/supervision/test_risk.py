@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from clientcentric.supervision import risk
 from clientcentric.supervision.models import ControlType, FactCorrection, RiskProfile, SupervisionTask
+from clientcentric.supervision.services import risk
 
 
 def test_types_of_control_come_from_the_risk_model_files_with_the_spec_defaults(fire_type):

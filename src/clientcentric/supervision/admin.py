@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import risk
 from .models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
@@ -18,9 +17,10 @@ from .models import (
     IncentiveKind,
     Material,
     PretrialAppeal,
+    PreventiveWarning,
     SupervisionTask,
-    Warning,
 )
+from .services import catalogue, risk
 
 
 class ControlTypeForm(forms.ModelForm):
@@ -71,6 +71,17 @@ class ControlTypeAdmin(SimpleHistoryAdmin):
     list_display = ("title", "code", "agency", "warning_objection_working_days", "appeal_filing_days")
     search_fields = ("title", "code")
 
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        catalogue.save_control_type(obj)
+
+    def delete_model(self, request, obj):
+        catalogue.delete_control_type(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            catalogue.delete_control_type(obj)
+
 
 @admin.register(Material)
 class MaterialAdmin(admin.ModelAdmin):
@@ -78,11 +89,32 @@ class MaterialAdmin(admin.ModelAdmin):
     list_filter = ("control_type",)
     raw_id_fields = ("requirement",)
 
+    def save_model(self, request, obj, form, change):
+        catalogue.save_material(obj)
+
+    def delete_model(self, request, obj):
+        catalogue.delete_material(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            catalogue.delete_material(obj)
+
 
 @admin.register(ComplianceAlgorithm)
 class ComplianceAlgorithmAdmin(SimpleHistoryAdmin):
     list_display = ("requirement",)
     raw_id_fields = ("requirement",)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        catalogue.save_compliance_algorithm(obj)
+
+    def delete_model(self, request, obj):
+        catalogue.delete_algorithm(obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            catalogue.delete_algorithm(obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -103,8 +135,8 @@ class ControlEventAdmin(ReadOnlyAdmin):
     search_fields = ("number", "profile__business__name", "profile__business__inn")
 
 
-@admin.register(Warning)
-class WarningAdmin(ReadOnlyAdmin):
+@admin.register(PreventiveWarning)
+class PreventiveWarningAdmin(ReadOnlyAdmin):
     list_display = ("number", "profile", "control_type", "issued_at", "objection_due")
     search_fields = ("number", "profile__business__name")
 

@@ -10,7 +10,7 @@ from ninja.security import django_auth
 from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 
-from . import incentives
+from . import selectors
 from .models import ControlEvent
 
 router = Router(tags=["supervision"])
@@ -134,5 +134,5 @@ def my_incentives(request):
             "valid_from": i.valid_from,
             "valid_to": i.valid_to,
         }
-        for i in incentives.of_business(profile).order_by("control_type__code", "kind")
+        for i in selectors.of_business(profile).order_by("control_type__code", "kind")
     ]

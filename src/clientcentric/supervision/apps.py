@@ -6,3 +6,7 @@ class SupervisionConfig(AppConfig):
     name = "clientcentric.supervision"
     verbose_name = _("Supervision (248-FZ)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The workflows register their tables on import; the walk over every table must find them.
+        from . import workflow  # noqa: F401

@@ -19,7 +19,7 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, Representative, User
 from clientcentric.accounts.roles import Role
 
-from . import complaints, events, incentives, prevention, programmes, risk, selectors
+from . import selectors
 from .models import (
     AppealLink,
     ComplianceAlgorithm,
@@ -31,7 +31,17 @@ from .models import (
     Material,
     PracticeSummary,
     PreventionProgramme,
-    Warning,
+    PreventiveWarning,
+)
+from .services import (
+    catalogue,
+    complaints,
+    events,
+    incentives,
+    pretrial_appeals,
+    prevention,
+    programmes,
+    risk,
 )
 
 # risk-model file stem -> (agency code, name, short name, level, the acts' «type of control»)
@@ -108,8 +118,7 @@ def _types() -> dict[str, ControlType]:
         code, name, short, level, act_type = TYPES[path.stem]
         ct = risk.sync_control_type(path, agency=_agency(code, name, short, level), act_control_type=act_type)
         if not ct.incentives:
-            ct.incentives = [str(k) for k in INCENTIVES.get(path.stem, [])]
-            ct.save(update_fields=["incentives"])
+            catalogue.set_incentives(ct, INCENTIVES.get(path.stem, []))
         out[path.stem] = ct
     return out
 
@@ -144,15 +153,15 @@ def _materials_and_algorithms(fire: ControlType, profile) -> None:
         return
     first = mine[0]
     if not Material.objects.filter(control_type=fire).exists():
-        Material.objects.create(
-            control_type=fire,
+        catalogue.publish_material(
+            fire,
             requirement=first,
             title="Кто отвечает за пожарную безопасность: памятка для малого бизнеса",
             body="Руководитель может возложить обязанности на себя или назначить работника приказом. "
             "Ответственный проходит обучение и проводит инструктажи для сотрудников.",
         )
-        Material.objects.create(
-            control_type=fire,
+        catalogue.publish_material(
+            fire,
             title="Как пройти самообследование и получить декларацию соблюдения требований",
             body="Ответьте на вопросы по каждому своему требованию. При полном соответствии декларация "
             "регистрируется и действует один календарный год; по ней орган надзора реже планирует проверки.",
@@ -193,7 +202,7 @@ def load(password: str = "demo-2026") -> str:
         )
 
     mine = selectors.my_requirements(profile, fire)
-    if mine and not Warning.objects.filter(information=WARNING_INFO).exists():
+    if mine and not PreventiveWarning.objects.filter(information=WARNING_INFO).exists():
         prevention.issue_warning(
             profile,
             fire,
@@ -242,7 +251,7 @@ def load(password: str = "demo-2026") -> str:
             due_on=today + timedelta(days=30),
             actor=inspector,
         )
-        events.file_appeal(
+        pretrial_appeals.file_appeal(
             past,
             subject="order",
             text="Ответственный назначен приказом № 12 до начала проверки; приказ не был запрошен. Просим отменить предписание.",

@@ -1,25 +1,27 @@
 from django.urls import path
 
-from . import desk, views
+from .views import business, desk, registries
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("supervision/", views.home, name="home"),
-    path("supervision/types/<slug:code>/", views.risk_profile, name="risk"),
-    path("supervision/types/<slug:code>/correct/", views.correct, name="correct"),
-    path("supervision/types/<slug:code>/consult/", views.consult, name="consult"),
-    path("supervision/types/<slug:code>/self-examination/", views.self_examination, name="self_examination"),
-    path("supervision/warnings/<int:pk>/", views.warning, name="warning"),
-    path("supervision/events/<int:pk>/", views.event, name="event"),
-    path("supervision/events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
-    path("supervision/documents/<int:pk>/", views.document, name="document"),
-    path("supervision/declarations/", views.declarations_registry, name="declarations"),
-    path("supervision/warnings/", views.warnings_registry, name="warnings"),
-    path("supervision/good-faith/", views.good_faith_registry, name="good_faith"),
-    path("supervision/programmes/", views.programmes, name="programmes"),
-    path("supervision/programmes/<int:pk>/", views.programme, name="programme"),
-    path("supervision/practice/<int:pk>/", views.practice, name="practice"),
+    path("supervision/", business.home, name="home"),
+    path("supervision/types/<slug:code>/", business.risk_profile, name="risk"),
+    path("supervision/types/<slug:code>/correct/", business.correct, name="correct"),
+    path("supervision/types/<slug:code>/consult/", business.consult, name="consult"),
+    path(
+        "supervision/types/<slug:code>/self-examination/", business.self_examination, name="self_examination"
+    ),
+    path("supervision/warnings/<int:pk>/", business.warning, name="warning"),
+    path("supervision/events/<int:pk>/", business.event, name="event"),
+    path("supervision/events/<int:pk>/<slug:action>/", business.event_action, name="event_action"),
+    path("supervision/documents/<int:pk>/", business.document, name="document"),
+    path("supervision/declarations/", registries.declarations_registry, name="declarations"),
+    path("supervision/warnings/", registries.warnings_registry, name="warnings"),
+    path("supervision/good-faith/", registries.good_faith_registry, name="good_faith"),
+    path("supervision/programmes/", registries.programmes, name="programmes"),
+    path("supervision/programmes/<int:pk>/", registries.programme, name="programme"),
+    path("supervision/practice/<int:pk>/", registries.practice, name="practice"),
     path("supervision/desk/", desk.desk, name="desk"),
     path("supervision/desk/incentives/", desk.desk_incentives, name="desk_incentives"),
     path("supervision/desk/programmes/", desk.desk_programmes, name="desk_programmes"),

@@ -9,7 +9,7 @@ risk profile says so and names the category it would otherwise have.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,16 +19,14 @@ from django.utils.translation import gettext as _
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 
-from .models import (
+from ..models import (
     LOWERING_INCENTIVES,
     ComplianceDeclaration,
-    ControlEvent,
     ControlType,
     Incentive,
     IncentiveKind,
 )
-
-CLEAN_RECORD_YEARS = 3
+from ..selectors.incentives import CLEAN_RECORD_YEARS, has_clean_record
 
 
 def choices_for(control_type: ControlType) -> list[tuple[str, str]]:
@@ -52,55 +50,10 @@ def validate_config(codes) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def in_force(on: date | None = None):
-    on = on or timezone.localdate()
-    return Incentive.objects.filter(withdrawn_at__isnull=True, valid_from__lte=on, valid_to__gte=on)
-
-
-def of_business(profile: BusinessProfile, on: date | None = None):
-    return in_force(on).filter(profile=profile).select_related("control_type", "declaration")
-
-
-def lowering_kind(profile: BusinessProfile, control_type: ControlType, on: date) -> str | None:
-    """The incentive in force that lowers this business's category under this type, if any."""
-    found = (
-        in_force(on)
-        .filter(profile=profile, control_type=control_type, kind__in=LOWERING_INCENTIVES)
-        .order_by("kind")
-        .values_list("kind", flat=True)
-        .first()
-    )
-    return found if found in control_type.incentives else None
-
-
-def lowered_profiles(control_type: ControlType, on: date) -> dict[int, str]:
-    """profile id -> the lowering incentive in force, for a whole type of control in one query."""
-    kinds = [k for k in control_type.incentives if k in LOWERING_INCENTIVES]
-    rows = (
-        in_force(on)
-        .filter(control_type=control_type, kind__in=kinds)
-        .order_by("profile_id", "kind")
-        .values_list("profile_id", "kind")
-    )
-    out: dict[int, str] = {}
-    for profile_id, kind in rows:
-        out.setdefault(profile_id, kind)
-    return out
-
-
 def lower(model, category_code: str) -> str:
     """One category below ``category_code`` in the model's order; low stays low."""
     rank = model.rank(category_code)
     return model.categories[min(rank + 1, len(model.categories) - 1)].code
-
-
-def has_clean_record(profile: BusinessProfile, control_type: ControlType, on: date) -> bool:
-    """No act of the body found violations in the last three years, and no compliance order is overdue."""
-    since = on - timedelta(days=CLEAN_RECORD_YEARS * 365)
-    events = ControlEvent.objects.filter(profile=profile, control_type=control_type)
-    if events.filter(violations_found=True, act_issued_at__date__gte=since).exists():
-        return False
-    return not events.filter(order__complied_at__isnull=True, order__due_on__lt=on).exists()
 
 
 def _reassess(profile, control_type, actor):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -22,15 +22,13 @@ from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
+from clientcentric.core.services import status as status_service
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType
 from clientcentric.rules.facts import business as business_facts
 
-from . import incentives
-from .models import (
-    ComplianceDeclaration,
-    ComplianceOrder,
-    ControlEvent,
+from .. import selectors
+from ..models import (
     ControlType,
     Decision,
     FactCorrection,
@@ -38,10 +36,12 @@ from .models import (
     RiskProfile,
     SupervisionTask,
     TaskKind,
-    Warning,
 )
+from ..selectors.records import complaints_12m  # noqa: F401 - the rule language's fact providers read it here
+from ..workflow import FACT_CORRECTION
+from . import incentives
 
-RISK_MODELS_DIR = Path(__file__).with_name("risk_models")
+RISK_MODELS_DIR = Path(__file__).parent.parent / "risk_models"
 SOURCE_PROFILE = "profile"
 SOURCE_RECORDS = "records"
 SOURCE_BUSINESS = "business"
@@ -69,49 +69,6 @@ def check_model_text(text: str, source: str = "") -> None:
 
 
 # --- facts -------------------------------------------------------------------------------------------
-
-
-def _record_facts(profile: BusinessProfile, control_type: ControlType, on: date) -> dict:
-    """Facts from the body's own records: findings of its events, declarations in force, the last inspection."""
-    three_years_ago = on - timedelta(days=3 * 365)
-    events = ControlEvent.objects.filter(profile=profile, control_type=control_type)
-    facts = {
-        "violations_3y": events.filter(
-            violations_found=True, act_issued_at__date__gte=three_years_ago
-        ).count(),
-        "overdue_orders": ComplianceOrder.objects.filter(
-            event__in=events, complied_at__isnull=True, due_on__lt=on
-        ).count(),
-        "warnings_12m": Warning.objects.filter(
-            profile=profile, control_type=control_type, issued_at__date__gte=on - timedelta(days=365)
-        ).count(),
-        "declaration_in_force": any(
-            d.in_force(on)
-            for d in ComplianceDeclaration.objects.filter(profile=profile, control_type=control_type)
-        ),
-    }
-    last = (
-        events.filter(planned=True, act_issued_at__isnull=False)
-        .exclude(kind="preventive_visit")
-        .order_by("-starts_on")
-        .values_list("starts_on", flat=True)
-        .first()
-    )
-    if last is not None:
-        facts["last_inspection"] = last
-        facts["years_since_inspection"] = (on - last).days // 365
-    return facts
-
-
-def complaints_12m(profile: BusinessProfile, on: date) -> int:
-    """Appeals on the portal linked to the business (AppealLink) registered in the 12 months up to ``on``."""
-    from .models import AppealLink
-
-    return AppealLink.objects.filter(
-        profile=profile,
-        appeal__registered_at__date__gt=on - timedelta(days=365),
-        appeal__registered_at__date__lte=on,
-    ).count()
 
 
 # The business app names some facts differently from the risk models: model name -> business fact.
@@ -175,7 +132,7 @@ def facts_for(profile: BusinessProfile, control_type: ControlType, *, on: date, 
             derived[name] = derived[other]
     for name, value in derived.items():
         values[name], sources[name] = value, SOURCE_PROFILE
-    for name, value in _record_facts(profile, control_type, on).items():
+    for name, value in selectors.record_facts(profile, control_type, on).items():
         values[name], sources[name] = value, SOURCE_RECORDS
     if COMPLAINTS_FACT in model.facts:
         values[COMPLAINTS_FACT], sources[COMPLAINTS_FACT] = complaints_12m(profile, on), SOURCE_APPEALS
@@ -302,7 +259,7 @@ def assess_profile(
     model = risk_model(control_type)
     facts = facts_for(profile, control_type, on=on, model=model)
     rows = _result_rows(model, assess(model, facts.values, on=on), facts)
-    rows["incentive"] = _apply_incentive(model, rows, incentives.lowering_kind(profile, control_type, on))
+    rows["incentive"] = _apply_incentive(model, rows, selectors.lowering_kind(profile, control_type, on))
     risk, _created = RiskProfile.objects.update_or_create(
         profile=profile, control_type=control_type, defaults={**rows, "assessed_at": timezone.now()}
     )
@@ -375,7 +332,7 @@ def assess_all(control_type: ControlType | None = None, *, on: date | None = Non
         covered = profiles_under(ct, profiles, on=on)
         frame = assess_population(model, population_frame(ct, covered, on=on), on=on)
         current = {r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)}
-        lowered = incentives.lowered_profiles(ct, on)
+        lowered = selectors.lowered_profiles(ct, on)
         for row in frame.iter_rows(named=True):
             if row["object_id"] in lowered:
                 row["category"] = incentives.lower(model, row["category"])
@@ -423,6 +380,7 @@ def submit_correction(
         explanation=explanation.strip(),
         submitted_by=actor,
     )
+    status_service.record_creation(correction, FACT_CORRECTION, actor=actor)
     SupervisionTask.objects.get_or_create(
         control_type=control_type,
         profile=profile,
@@ -442,14 +400,21 @@ def submit_correction(
 @transaction.atomic
 def decide_correction(correction: FactCorrection, *, accept: bool, note: str, actor) -> FactCorrection:
     correction = FactCorrection.objects.select_for_update().get(pk=correction.pk)
-    if correction.status != Decision.PENDING:
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not FACT_CORRECTION.can(correction.status, target):
         raise ValidationError(_("This correction is already decided."))
     if not accept and not note.strip():
         raise ValidationError({"decision_note": _("Say why the data are not accepted.")})
-    correction.status = Decision.ACCEPTED if accept else Decision.REJECTED
     correction.decided_by, correction.decided_at = actor, timezone.now()
     correction.decision_note = note.strip()
-    correction.save()
+    status_service.transition(
+        correction,
+        FACT_CORRECTION,
+        target,
+        actor=actor,
+        note=correction.decision_note,
+        update_fields=("decided_by", "decided_at", "decision_note"),
+    )
     close_task(
         correction.control_type, correction.profile, TaskKind.CORRECTION, f"correction:{correction.pk}", actor
     )

@@ -13,20 +13,23 @@ from django.utils.translation import gettext as _
 from clientcentric.business.models import BusinessProfile, Requirement
 from clientcentric.core import audit
 from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import status as status_service
 
-from . import deadlines, incentives, selectors
-from .models import (
+from .. import deadlines, selectors
+from ..models import (
     ComplianceAlgorithm,
     ComplianceDeclaration,
     Consultation,
     ControlType,
     Decision,
     Objection,
+    PreventiveWarning,
     SelfExamination,
     SupervisionTask,
     TaskKind,
-    Warning,
 )
+from ..workflow import OBJECTION
+from . import incentives
 from .risk import assess_profile, close_task
 
 # Art. 49(1): a warning cannot require the business to submit documents or information.
@@ -36,7 +39,7 @@ DEMANDS_DOCUMENTS = re.compile(
 )
 
 
-def _notify_business(profile: BusinessProfile, subject: str, body: str, about=None) -> None:
+def notify_business(profile: BusinessProfile, subject: str, body: str, about=None) -> None:
     """Every active representative of the business gets the notice by e-mail through the outbox."""
     for rep in profile.business.representatives.select_related("person"):
         notify_email(rep.person.email, subject, body, about=about)
@@ -112,7 +115,7 @@ def answer_consultation(consultation: Consultation, *, answer: str, actor) -> Co
         f"consultation:{consultation.pk}",
         actor,
     )
-    _notify_business(
+    notify_business(
         consultation.profile,
         _("The written answer to your consultation"),
         _("Your question on %(requirement)s is answered:\n\n%(answer)s")
@@ -201,7 +204,7 @@ def issue_warning(
     risky_actions: str,
     proposal: str,
     actor,
-) -> Warning:
+) -> PreventiveWarning:
     """Issue a warning with the content art. 49 requires; a text that demands documents is refused."""
     problems = {}
     for field, value in (
@@ -225,7 +228,7 @@ def issue_warning(
     due = deadlines.add_working_days(
         timezone.localdate(now), control_type.warning_objection_working_days, field="information_received_on"
     )
-    warning = Warning.objects.create(
+    warning = PreventiveWarning.objects.create(
         number=f"tmp-{now.timestamp()}",
         profile=profile,
         control_type=control_type,
@@ -240,7 +243,7 @@ def issue_warning(
     )
     warning.number = _number("ПР", warning)
     warning.save(update_fields=["number"])
-    _notify_business(
+    notify_business(
         profile,
         _("Warning %(number)s about a requirement") % {"number": warning.number},
         _(
@@ -255,7 +258,7 @@ def issue_warning(
 
 
 @transaction.atomic
-def file_objection(warning: Warning, *, text: str, actor) -> Objection:
+def file_objection(warning: PreventiveWarning, *, text: str, actor) -> Objection:
     if hasattr(warning, "objection"):
         raise ValidationError(_("An objection to this warning is already filed."))
     if not text.strip():
@@ -273,6 +276,7 @@ def file_objection(warning: Warning, *, text: str, actor) -> Objection:
     objection = Objection.objects.create(
         warning=warning, text=text.strip(), filed_at=timezone.now(), filed_by=actor
     )
+    status_service.record_creation(objection, OBJECTION, actor=actor)
     SupervisionTask.objects.create(
         control_type=warning.control_type,
         profile=warning.profile,
@@ -287,16 +291,18 @@ def file_objection(warning: Warning, *, text: str, actor) -> Objection:
 
 @transaction.atomic
 def answer_objection(objection: Objection, *, accept: bool, answer: str, actor) -> Objection:
-    if objection.status != Decision.PENDING:
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not OBJECTION.can(objection.status, target):
         raise ValidationError(_("This objection is already answered."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
-    objection.status = Decision.ACCEPTED if accept else Decision.REJECTED
     objection.answer, objection.answered_at = answer.strip(), timezone.now()
-    objection.save()
+    status_service.transition(
+        objection, OBJECTION, target, actor=actor, update_fields=("answer", "answered_at")
+    )
     warning = objection.warning
     close_task(warning.control_type, warning.profile, TaskKind.OBJECTION, f"objection:{objection.pk}", actor)
-    _notify_business(
+    notify_business(
         warning.profile,
         _("The answer to your objection to warning %(number)s") % {"number": warning.number},
         objection.answer,

@@ -18,9 +18,8 @@ from clientcentric.accounts.roles import Role
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import require_roles
 
-from . import complaints, incentives, prevention, programmes, risk, selectors
-from . import events as event_services
-from .forms import (
+from .. import selectors
+from ..forms import (
     AnnualDocumentForm,
     AppealLinkForm,
     IncentiveForm,
@@ -29,11 +28,10 @@ from .forms import (
     SummaryForm,
     WarningForm,
 )
-from .models import (
+from ..models import (
     AppealLink,
     Consultation,
     ControlEvent,
-    ControlType,
     EventCheck,
     FactCorrection,
     Incentive,
@@ -44,58 +42,29 @@ from .models import (
     RescheduleRequest,
     SupervisionTask,
 )
-from .views import _staff_sees, add_errors
+from ..services import complaints, incentives, pretrial_appeals, prevention, programmes, risk
+from ..services import events as event_services
+from .common import add_errors, staff_sees
 
 DESK = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ADMIN)
 DASHBOARD = (Role.INSPECTOR, Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
 
 
 def _types(user):
-    qs = ControlType.objects.select_related("agency")
-    if user.role == Role.INSPECTOR and user.agency_id is not None:
-        qs = qs.filter(agency_id=user.agency_id)
-    return qs
+    return selectors.control_types_for(user)
 
 
 @require_roles(*DESK)
 @require_GET
 def desk(request):
-    types = _types(request.user)
-    return render(
-        request,
-        "supervision/desk.html",
-        {
-            "tasks": SupervisionTask.objects.filter(control_type__in=types, is_open=True).select_related(
-                "profile__business", "control_type"
-            ),
-            "events": ControlEvent.objects.filter(control_type__in=types)
-            .exclude(status__in=("closed", "cancelled"))
-            .select_related("profile__business", "control_type")
-            .order_by("starts_on"),
-            "corrections": risk.with_fact_titles(
-                FactCorrection.objects.filter(control_type__in=types, status="pending").select_related(
-                    "profile__business", "control_type"
-                )
-            ),
-            "consultations": Consultation.objects.filter(
-                control_type__in=types, answered_at__isnull=True
-            ).select_related("profile__business", "requirement__act"),
-            "objections": Objection.objects.filter(
-                warning__control_type__in=types, status="pending"
-            ).select_related("warning__profile__business"),
-            "appeals": PretrialAppeal.objects.filter(
-                event__control_type__in=types, decided_at__isnull=True
-            ).select_related("event__profile__business"),
-            "reschedules": RescheduleRequest.objects.filter(
-                event__control_type__in=types, status="pending"
-            ).select_related("event__profile__business"),
-        },
-    )
+    work = selectors.open_work(_types(request.user))
+    work["corrections"] = risk.with_fact_titles(work["corrections"])
+    return render(request, "supervision/desk.html", work)
 
 
 def _event(request, pk):
     item = get_object_or_404(ControlEvent.objects.select_related("control_type", "profile__business"), pk=pk)
-    if not _staff_sees(request.user, item.control_type):
+    if not staff_sees(request.user, item.control_type):
         raise Http404
     return item
 
@@ -178,9 +147,9 @@ def desk_decide(request, kind, pk):
         elif kind == "appeal":
             obj = get_object_or_404(PretrialAppeal, pk=pk, event__control_type__in=types)
             if request.POST.get("status") == "extend":
-                event_services.extend_review(obj, actor=request.user)
+                pretrial_appeals.extend_review(obj, actor=request.user)
             else:
-                event_services.decide_appeal(
+                pretrial_appeals.decide_appeal(
                     obj, status=request.POST.get("status", ""), decision=note, actor=request.user
                 )
         elif kind == "reschedule":
@@ -263,11 +232,7 @@ def plan(request):
         )
         return redirect(f"{request.path}?year={year}")
     shown = int(request.GET.get("year", year)) if str(request.GET.get("year", year)).isdigit() else year
-    planned = (
-        ControlEvent.objects.filter(control_type__in=types, planned=True, starts_on__year=shown)
-        .select_related("profile__business", "control_type")
-        .order_by("starts_on")
-    )
+    planned = selectors.planned_events(types, shown)
     return render(request, "supervision/plan.html", {"form": form, "planned": planned, "year": shown})
 
 
@@ -319,11 +284,7 @@ def desk_incentives(request):
                     % {"kind": item.get_kind_display(), "business": business.name},
                 )
                 return redirect("supervision:desk_incentives")
-    rows = (
-        Incentive.objects.filter(control_type__in=types)
-        .select_related("profile__business", "control_type", "declaration", "granted_by", "withdrawn_by")
-        .order_by("withdrawn_at", "-valid_from")[:200]
-    )
+    rows = selectors.granted_incentives(types)
     return render(
         request,
         "supervision/desk_incentives.html",
@@ -357,18 +318,11 @@ def desk_programmes(request):
         else:
             messages.success(request, _("The draft is ready."))
             return target
+    programmes_, summaries = selectors.annual_documents(types)
     return render(
         request,
         "supervision/desk_programmes.html",
-        {
-            "form": form,
-            "programmes": PreventionProgramme.objects.filter(control_type__in=types).select_related(
-                "control_type"
-            ),
-            "summaries": PracticeSummary.objects.filter(control_type__in=types).select_related(
-                "control_type"
-            ),
-        },
+        {"form": form, "programmes": programmes_, "summaries": summaries},
         status=422 if form.errors else 200,
     )
 
@@ -466,8 +420,8 @@ def desk_appeal_links(request):
         "supervision/desk_appeal_links.html",
         {
             "form": form,
-            "links": complaints.links_for(types)[:200],
-            "suggestions": complaints.suggestions(types),
+            "links": selectors.links_for(types)[:200],
+            "suggestions": selectors.suggestions(types),
         },
         status=422 if form.errors else 200,
     )

@@ -1,110 +1,26 @@
-"""Reads of supervision: which types of control a business is under, its requirements per type, registries."""
+"""The supervision dashboard and the Standard Cost Model of control events."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
 from django.db.models.functions import Round
 from django.utils import timezone
 
-from clientcentric.business import selectors as business_selectors
-from clientcentric.business.models import BusinessProfile, Requirement
-
-from .models import (
+from ..models import (
     PREVENTIVE_KINDS,
     WITHOUT_INTERACTION,
     ComplianceDeclaration,
     Consultation,
     ControlEvent,
-    ControlType,
     EventKind,
     Incentive,
     IncentiveKind,
-    Material,
     PretrialAppeal,
+    PreventiveWarning,
     RiskProfile,
-    Warning,
 )
-
-
-def requirement_ids_by_type(profile: BusinessProfile, on: date | None = None) -> dict[str, set[int]]:
-    """act «type of control» text -> ids of the business's requirements (its personal list) under it."""
-    result = business_selectors.personal_list(profile, on)
-    out: dict[str, set[int]] = {}
-    for entry in result.applies:
-        out.setdefault(entry.act.control_type.strip().lower(), set()).add(entry.requirement["id"])
-    return out
-
-
-def my_requirements(profile: BusinessProfile, control_type: ControlType) -> list[Requirement]:
-    ids = requirement_ids_by_type(profile).get(control_type.act_control_type.strip().lower(), set())
-    return list(
-        Requirement.objects.filter(pk__in=ids).select_related("act").order_by("act__code", "position")
-    )
-
-
-def type_requirements(control_type: ControlType):
-    """Every requirement of the type of control: the stock its checklists are built from."""
-    return Requirement.objects.filter(act__control_type__iexact=control_type.act_control_type).select_related(
-        "act"
-    )
-
-
-@dataclass
-class TypeOverview:
-    control_type: ControlType
-    risk: RiskProfile | None
-    requirement_count: int
-    declaration: ComplianceDeclaration | None
-
-
-def overview(profile: BusinessProfile, on: date | None = None) -> list[TypeOverview]:
-    """The types of control a business is under: those whose acts give it requirements, or that assessed it."""
-    on = on or timezone.localdate()
-    by_type = requirement_ids_by_type(profile, on)
-    risks = {r.control_type_id: r for r in profile.risk_profiles.all()}
-    declarations = {}
-    for d in profile.declarations.filter(annulled_at__isnull=True, valid_from__lte=on, valid_to__gte=on):
-        declarations.setdefault(d.control_type_id, d)
-    rows = []
-    for ct in ControlType.objects.select_related("agency"):
-        count = len(by_type.get(ct.act_control_type.strip().lower(), ()))
-        if count or ct.pk in risks:
-            rows.append(TypeOverview(ct, risks.get(ct.pk), count, declarations.get(ct.pk)))
-    return rows
-
-
-def materials_for(profile: BusinessProfile) -> list[Material]:
-    """Informing: materials on the business's own requirements, then general ones of its types of control."""
-    ids = set().union(*requirement_ids_by_type(profile).values()) if profile else set()
-    types = [row.control_type.pk for row in overview(profile)]
-    return list(
-        Material.objects.filter(
-            Q(requirement_id__in=ids) | Q(requirement__isnull=True, control_type_id__in=types)
-        )
-        .select_related("requirement__act", "control_type")
-        .order_by("-published_at")
-    )
-
-
-def events_of(profile: BusinessProfile):
-    return ControlEvent.objects.filter(profile=profile).select_related("control_type").order_by("-starts_on")
-
-
-def declarations_registry(on: date | None = None):
-    on = on or timezone.localdate()
-    return ComplianceDeclaration.objects.select_related("profile__business", "control_type").order_by(
-        "-valid_from"
-    ), on
-
-
-def warnings_registry():
-    return Warning.objects.select_related(
-        "profile__business", "control_type", "requirement__act", "objection"
-    ).order_by("-issued_at")
 
 
 def cost_expressions():
@@ -157,7 +73,7 @@ def dashboard(year: int | None = None) -> dict:
         hours=Sum(hours, filter=~Q(kind__in=preventive_kinds)),
         cost=Sum(cost, filter=~Q(kind__in=preventive_kinds)),
     )
-    warnings = Warning.objects.count()
+    warnings = PreventiveWarning.objects.count()
     consultations = Consultation.objects.count()
     incentives = Incentive.objects.filter(withdrawn_at__isnull=True, valid_from__lte=on, valid_to__gte=on)
     incentives_by_kind = list(incentives.values("kind").annotate(n=Count("pk")).order_by("kind"))

@@ -1,4 +1,5 @@
-"""Pages of the business (its risk profile, prevention, its control events) and the public registries."""
+"""Pages of the business: its risk profile, prevention (corrections, consultations, self-examination, warnings)
+and its control events."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,14 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 from clientcentric.business.models import Requirement
-from clientcentric.core.access import public, require_roles
+from clientcentric.core.access import require_roles
 
-from . import events as event_services
-from . import incentives, prevention, risk, selectors
-from .forms import (
+from .. import selectors
+from ..forms import (
     AppealForm,
     ConsultationForm,
     CorrectionForm,
@@ -25,31 +24,10 @@ from .forms import (
     RepresentativeForm,
     RescheduleForm,
 )
-from .models import (
-    ComplianceAlgorithm,
-    ControlEvent,
-    ControlType,
-    EventDocument,
-    FactCorrection,
-    IncentiveKind,
-    PracticeSummary,
-    PreventionProgramme,
-    PublicationStatus,
-    Warning,
-)
-
-BUSINESS = Role.BUSINESS_REPRESENTATIVE
-STAFF = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            for text in texts:
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
+from ..models import ComplianceAlgorithm, ControlEvent, ControlType, EventDocument, PreventiveWarning
+from ..services import events as event_services
+from ..services import incentives, pretrial_appeals, prevention, risk
+from .common import BUSINESS, STAFF, add_errors, staff_sees
 
 
 def _profile(request):
@@ -78,7 +56,7 @@ def home(request):
                 "requirement__act", "control_type"
             ),
             "declarations": profile.declarations.select_related("control_type"),
-            "incentives": incentives.of_business(profile),
+            "incentives": selectors.of_business(profile),
             "today": timezone.localdate(),
         },
     )
@@ -94,9 +72,7 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
     if current is None and control_type.risk_model_text:
         current = risk.assess_profile(profile, control_type, actor=request.user)
     requirements = selectors.my_requirements(profile, control_type)
-    algorithms = ComplianceAlgorithm.objects.filter(requirement__in=requirements).select_related(
-        "requirement__act"
-    )
+    algorithms = selectors.algorithms_for(requirements)
     return {
         "profile": profile,
         "control_type": control_type,
@@ -107,13 +83,9 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
             for code in (risk.SOURCE_PROFILE, risk.SOURCE_RECORDS, risk.SOURCE_BUSINESS, risk.SOURCE_APPEALS)
         },
         "complaints": current.facts.get(risk.COMPLAINTS_FACT) if current else None,
-        "incentives": incentives.of_business(profile).filter(control_type=control_type),
+        "incentives": selectors.of_business(profile).filter(control_type=control_type),
         "incentives_available": incentives.choices_for(control_type),
-        "corrections": risk.with_fact_titles(
-            FactCorrection.objects.filter(profile=profile, control_type=control_type).select_related(
-                "control_type"
-            )
-        ),
+        "corrections": risk.with_fact_titles(selectors.corrections_of(profile, control_type)),
         "correction_form": correction_form or CorrectionForm(facts=_fact_choices(control_type)),
         "consultation_form": consultation_form or ConsultationForm(requirements=requirements),
         "requirements": requirements,
@@ -228,7 +200,7 @@ def self_examination(request, code):
 def warning(request, pk):
     profile = _profile(request)
     item = get_object_or_404(
-        Warning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile
+        PreventiveWarning.objects.select_related("control_type", "requirement__act"), pk=pk, profile=profile
     )
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -269,10 +241,10 @@ def _event_context(event, forms=None):
         "documents": event.documents.all(),
         "appeals": event.appeals.all(),
         "order": getattr(event, "order", None),
-        "algorithms": ComplianceAlgorithm.objects.filter(
-            requirement__in=[c.requirement_id for c in event.checks.all() if c.outcome == "violated"]
-        ).select_related("requirement__act"),
-        "feedback_link": event_services.feedback_link(event),
+        "algorithms": selectors.algorithms_for(
+            [c.requirement_id for c in event.checks.all() if c.outcome == "violated"]
+        ),
+        "feedback_link": selectors.feedback_link(event),
         "reschedules": event.reschedule_requests.all(),
     }
 
@@ -310,7 +282,7 @@ def event_action(request, pk, action):
                 event_services.add_document(item, data["file"], direction="from_business", actor=request.user)
                 done = _("The document is sent to the supervisory body.")
             elif action == "appeal":
-                appeal = event_services.file_appeal(item, actor=request.user, **data)
+                appeal = pretrial_appeals.file_appeal(item, actor=request.user, **data)
                 done = (
                     _(
                         "Appeal %(number)s is filed after the window and registered as a request to restore the deadline."
@@ -338,70 +310,6 @@ def document(request, pk):
     if request.user.role == BUSINESS:
         if business_selectors.profile_for(request.user) != doc.event.profile:
             raise Http404
-    elif not _staff_sees(request.user, doc.event.control_type):
+    elif not staff_sees(request.user, doc.event.control_type):
         raise Http404
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
-
-
-def _staff_sees(user, control_type) -> bool:
-    return user.role != Role.INSPECTOR or user.agency_id is None or control_type.agency_id == user.agency_id
-
-
-@public
-@require_GET
-def declarations_registry(request):
-    rows, on = selectors.declarations_registry()
-    return render(request, "supervision/declarations.html", {"rows": rows, "today": on})
-
-
-@public
-@require_GET
-def warnings_registry(request):
-    return render(request, "supervision/warnings.html", {"rows": selectors.warnings_registry()})
-
-
-@public
-@require_GET
-def good_faith_registry(request):
-    """The public mark «good-faith controlled person» (an incentive of 248-ФЗ art. 48)."""
-    rows = (
-        incentives.in_force()
-        .filter(kind=IncentiveKind.GOOD_FAITH_MARK)
-        .select_related("profile__business", "control_type")
-        .order_by("profile__business__name")
-    )
-    return render(request, "supervision/good_faith.html", {"rows": rows})
-
-
-@public
-@require_GET
-def programmes(request):
-    rows = PreventionProgramme.objects.filter(status=PublicationStatus.PUBLISHED).select_related(
-        "control_type__agency"
-    )
-    summaries = PracticeSummary.objects.filter(status=PublicationStatus.PUBLISHED).select_related(
-        "control_type__agency"
-    )
-    return render(request, "supervision/programmes.html", {"rows": rows, "summaries": summaries})
-
-
-@public
-@require_GET
-def programme(request, pk):
-    item = get_object_or_404(
-        PreventionProgramme.objects.select_related("control_type__agency"),
-        pk=pk,
-        status=PublicationStatus.PUBLISHED,
-    )
-    return render(request, "supervision/programme.html", {"item": item})
-
-
-@public
-@require_GET
-def practice(request, pk):
-    item = get_object_or_404(
-        PracticeSummary.objects.select_related("control_type__agency"),
-        pk=pk,
-        status=PublicationStatus.PUBLISHED,
-    )
-    return render(request, "supervision/practice.html", {"item": item})

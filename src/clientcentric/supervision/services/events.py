@@ -8,30 +8,36 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 from clientcentric.core.logging import get_logger
+from clientcentric.core.services import status as status_service
+from clientcentric.core.workflow import TransitionNotAllowed
 
-from . import deadlines, selectors
-from .models import (
+from .. import selectors
+from ..models import (
     ComplianceOrder,
     ControlEvent,
     ControlType,
+    Decision,
     EventCheck,
     EventDocument,
     EventHistory,
     EventKind,
     EventStatus,
     OmbudsmanRequest,
-    PretrialAppeal,
     RescheduleRequest,
     RiskProfile,
     SupervisionTask,
     TaskKind,
 )
-from .prevention import _notify_business, annul_declarations
+from ..workflow import (
+    CONTROL_EVENT,
+    EVENT_STEPS,
+    RESCHEDULE_REQUEST,
+)
+from .prevention import annul_declarations, notify_business
 from .risk import close_task, risk_model
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -46,7 +52,8 @@ ALLOWED_DOCUMENT_TYPES = {
 ALLOWED_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".zip", ".sig")
 
 
-def _log(event: ControlEvent, action: str, actor=None, note: str = "", before: str = "") -> None:
+def append_history(event: ControlEvent, action: str, actor=None, note: str = "", before: str = "") -> None:
+    """A row of the event's own history (HISTORY_ACTIONS), read by both sides on the event's pages."""
     EventHistory.objects.create(
         event=event,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -57,21 +64,24 @@ def _log(event: ControlEvent, action: str, actor=None, note: str = "", before: s
     )
 
 
-def _move(event: ControlEvent, transition: str, actor, note: str = "") -> ControlEvent:
-    method = getattr(event, transition)
+def _move(
+    event: ControlEvent, target: str, actor, note: str = "", update_fields: tuple[str, ...] = ()
+) -> ControlEvent:
+    """The control event's workflow step to ``target``: the table and its guard, the status history, the event's
+    own history and the audit, in one transaction."""
     before = event.status
-    if not can_proceed(method):
+    step = EVENT_STEPS[target]
+    try:
+        status_service.transition(
+            event, CONTROL_EVENT, target, actor=actor, note=note, update_fields=update_fields
+        )
+    except TransitionNotAllowed:
         raise ValidationError(
             _("The event is «%(status)s»: this step is not possible now.")
             % {"status": event.get_status_display()}
-        )
-    try:
-        method()
-    except TransitionNotAllowed:
-        raise ValidationError(_("This step is not possible now.")) from None
-    event.save()
-    _log(event, transition, actor, note, before)
-    audit.record(actor, f"supervision.event_{transition}", event, before=before, after=event.status)
+        ) from None
+    append_history(event, step, actor, note, before)
+    audit.record(actor, f"supervision.event_{step}", event, before=before, after=event.status)
     return event
 
 
@@ -181,7 +191,8 @@ def create_event(
     mine = {r.pk for r in selectors.my_requirements(profile, control_type)}
     event.requirements.set(mine)
     EventCheck.objects.bulk_create([EventCheck(event=event, requirement_id=pk) for pk in sorted(mine)])
-    _log(event, "created", actor, basis)
+    status_service.record_creation(event, CONTROL_EVENT, actor=actor, note=basis)
+    append_history(event, "created", actor, basis)
     audit.record(actor, "supervision.event_created", event)
     return event
 
@@ -192,8 +203,8 @@ def create_event(
 @transaction.atomic
 def notify(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    _move(event, "notify", actor)
-    _notify_business(
+    _move(event, EventStatus.NOTIFIED, actor)
+    notify_business(
         event.profile,
         _("Notice of a %(kind)s %(number)s") % {"kind": event.get_kind_display(), "number": event.number},
         _(
@@ -215,7 +226,7 @@ def notify(event: ControlEvent, *, actor=None) -> ControlEvent:
 @transaction.atomic
 def start(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    return _move(event, "start", actor)
+    return _move(event, EventStatus.IN_PROGRESS, actor)
 
 
 @transaction.atomic
@@ -231,7 +242,7 @@ def record_checks(event: ControlEvent, outcomes: dict[int, tuple[str, str]], *, 
             raise ValidationError({"outcome": _("Unknown outcome «%(value)s».") % {"value": outcome}})
         check.outcome, check.note = outcome, note[:500]
         check.save(update_fields=["outcome", "note"])
-    _log(event, "checklist", actor)
+    append_history(event, "checklist", actor)
 
 
 @transaction.atomic
@@ -246,7 +257,9 @@ def issue_act(event: ControlEvent, *, text: str, actor=None) -> ControlEvent:
         raise ValidationError({"text": _("Write the act.")})
     event.act_text, event.act_issued_at = text.strip(), timezone.now()
     event.violations_found = any(c.outcome == EventCheck.Outcome.VIOLATED for c in checks)
-    _move(event, "issue_act", actor)
+    _move(
+        event, EventStatus.ACT_ISSUED, actor, update_fields=("act_text", "act_issued_at", "violations_found")
+    )
     if event.violations_found:
         annul_declarations(
             event.profile,
@@ -254,7 +267,7 @@ def issue_act(event: ControlEvent, *, text: str, actor=None) -> ControlEvent:
             reason=_("Violations found by %(number)s") % {"number": event.number},
             actor=actor,
         )
-    _notify_business(
+    notify_business(
         event.profile,
         _("The act of %(number)s") % {"number": event.number},
         _("The act of the event is in your account. You can appeal it within %(days)s calendar days.")
@@ -273,11 +286,11 @@ def issue_order(event: ControlEvent, *, text: str, due_on: date, actor=None) -> 
         raise ValidationError({"text": _("Write what the business must do.")})
     if due_on <= timezone.localdate():
         raise ValidationError({"due_on": _("The date must be in the future.")})
-    _move(event, "issue_order", actor)
+    _move(event, EventStatus.ORDER_ISSUED, actor)
     order = ComplianceOrder.objects.create(
         event=event, text=text.strip(), due_on=due_on, issued_at=timezone.now()
     )
-    _notify_business(
+    notify_business(
         event.profile,
         _("Compliance order after %(number)s") % {"number": event.number},
         _("Comply by %(due)s. The order, the steps to compliance and the way to appeal are in your account.")
@@ -290,9 +303,8 @@ def issue_order(event: ControlEvent, *, text: str, due_on: date, actor=None) -> 
 @transaction.atomic
 def close(event: ControlEvent, *, actor=None) -> ControlEvent:
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    _move(event, "close", actor)
     event.closed_at = timezone.now()
-    event.save(update_fields=["closed_at"])
+    _move(event, EventStatus.CLOSED, actor, update_fields=("closed_at",))
     transaction.on_commit(lambda: _ask_for_feedback(event.pk))
     return event
 
@@ -302,7 +314,7 @@ def cancel(event: ControlEvent, *, reason: str, actor=None) -> ControlEvent:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the event is cancelled.")})
     event = ControlEvent.objects.select_for_update().get(pk=event.pk)
-    return _move(event, "cancel", actor, reason)
+    return _move(event, EventStatus.CANCELLED, actor, reason)
 
 
 def _ask_for_feedback(event_id: int) -> None:
@@ -328,18 +340,6 @@ def _ask_for_feedback(event_id: int) -> None:
         get_logger(__name__).exception("feedback_invitation_failed", event_id=event_id)
 
 
-def feedback_link(event: ControlEvent) -> str | None:
-    from clientcentric.feedback.models import Invitation
-    from clientcentric.feedback.services import link_for
-
-    invitation = Invitation.objects.filter(
-        transaction_kind="control_event", transaction_ref=event.number
-    ).first()
-    if invitation is None or invitation.used_at is not None:
-        return None
-    return link_for(invitation)
-
-
 # --- the business's services around an event -----------------------------------------------------------
 
 
@@ -360,7 +360,9 @@ def appoint_representative(event: ControlEvent, *, name: str, basis: str, actor)
         raise ValidationError(problems)
     event.representative_name, event.representative_basis = name.strip(), basis.strip()
     event.save(update_fields=["representative_name", "representative_basis"])
-    _log(event, "representative", actor, f"{event.representative_name} ({event.representative_basis})")
+    append_history(
+        event, "representative", actor, f"{event.representative_name} ({event.representative_basis})"
+    )
     audit.record(actor, "supervision.representative_appointed", event)
     return event
 
@@ -374,6 +376,7 @@ def request_reschedule(event: ControlEvent, *, reason: str, proposed_on: date, a
     if proposed_on <= event.starts_on:
         raise ValidationError({"proposed_on": _("Propose a date after the planned start.")})
     request = RescheduleRequest.objects.create(event=event, reason=reason.strip(), proposed_on=proposed_on)
+    status_service.record_creation(request, RESCHEDULE_REQUEST, actor=actor)
     SupervisionTask.objects.create(
         control_type=event.control_type,
         profile=event.profile,
@@ -382,25 +385,27 @@ def request_reschedule(event: ControlEvent, *, reason: str, proposed_on: date, a
         title=_("Request to reschedule %(number)s") % {"number": event.number},
         detail=reason,
     )
-    _log(event, "reschedule_requested", actor, reason)
+    append_history(event, "reschedule_requested", actor, reason)
     return request
 
 
 @transaction.atomic
 def decide_reschedule(request: RescheduleRequest, *, accept: bool, note: str, actor) -> RescheduleRequest:
-    if request.status != "pending":
+    target = Decision.ACCEPTED if accept else Decision.REJECTED
+    if not RESCHEDULE_REQUEST.can(request.status, target):
         raise ValidationError(_("This request is already decided."))
     event = ControlEvent.objects.select_for_update().get(pk=request.event_id)
-    request.status = "accepted" if accept else "rejected"
     request.decision_note = note
-    request.save()
+    status_service.transition(
+        request, RESCHEDULE_REQUEST, target, actor=actor, note=note, update_fields=("decision_note",)
+    )
     if accept:
         length = event.ends_on - event.starts_on
         event.starts_on, event.ends_on = request.proposed_on, request.proposed_on + length
         event.save(update_fields=["starts_on", "ends_on"])
     close_task(event.control_type, event.profile, TaskKind.RESCHEDULE, f"reschedule:{request.pk}", actor)
-    _log(event, "reschedule_" + request.status, actor, note)
-    _notify_business(
+    append_history(event, "reschedule_" + request.status, actor, note)
+    notify_business(
         event.profile,
         _("Your request to reschedule %(number)s is decided") % {"number": event.number},
         note or request.get_status_display(),
@@ -446,107 +451,9 @@ def add_document(event: ControlEvent, uploaded, *, direction: str, actor) -> Eve
     )
     document.file.save(uploaded.name, uploaded, save=False)
     document.save()
-    _log(event, "document", actor, document.name)
+    append_history(event, "document", actor, document.name)
     audit.record(actor, "supervision.document_added", document, event=event.number)
     return document
-
-
-@transaction.atomic
-def file_appeal(
-    event: ControlEvent, *, subject: str, text: str, learned_on: date, restoration_reason: str = "", actor
-) -> PretrialAppeal:
-    """Register a pre-trial appeal. One filed after the window is kept as a request to restore the deadline."""
-    problems = {}
-    if subject not in PretrialAppeal.Subject.values:
-        problems["subject"] = _("Choose what you appeal.")
-    if not text.strip():
-        problems["text"] = _("Write the appeal.")
-    today = timezone.localdate()
-    if learned_on > today:
-        problems["learned_on"] = _("The date cannot be in the future.")
-    if subject == PretrialAppeal.Subject.ORDER and not hasattr(event, "order"):
-        problems["subject"] = _("No compliance order was issued in this event.")
-    if problems:
-        raise ValidationError(problems)
-    ct = event.control_type
-    if subject == PretrialAppeal.Subject.ORDER:
-        window_end = deadlines.add_working_days(learned_on, ct.order_appeal_working_days, field="learned_on")
-    else:
-        window_end = deadlines.add_calendar_days(learned_on, ct.appeal_filing_days)
-    late = today > window_end
-    review_due = deadlines.add_working_days(today, ct.appeal_review_working_days, field="learned_on")
-    appeal = PretrialAppeal.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}",
-        event=event,
-        subject=subject,
-        text=text.strip(),
-        learned_on=learned_on,
-        filed_at=timezone.now(),
-        filed_by=actor,
-        filing_deadline=window_end,
-        late=late,
-        restoration_reason=restoration_reason.strip(),
-        review_due=review_due,
-        status=PretrialAppeal.Status.RESTORATION if late else PretrialAppeal.Status.REGISTERED,
-    )
-    appeal.number = f"ДО-{today.year}-{appeal.pk:06d}"
-    appeal.save(update_fields=["number"])
-    SupervisionTask.objects.create(
-        control_type=ct,
-        profile=event.profile,
-        kind=TaskKind.APPEAL,
-        key=f"appeal:{appeal.pk}",
-        title=(
-            _("Pre-trial appeal %(number)s, filed late: decide on restoring the deadline")
-            if late
-            else _("Pre-trial appeal %(number)s")
-        )
-        % {"number": appeal.number},
-        detail=appeal.text,
-    )
-    _log(event, "appeal_filed", actor, appeal.number)
-    audit.record(actor, "supervision.appeal_filed", appeal, late=late)
-    return appeal
-
-
-@transaction.atomic
-def extend_review(appeal: PretrialAppeal, *, actor) -> PretrialAppeal:
-    if appeal.decided or appeal.status == PretrialAppeal.Status.EXTENDED:
-        raise ValidationError(_("The review cannot be extended now."))
-    appeal.review_due = deadlines.add_working_days(
-        appeal.review_due, appeal.event.control_type.appeal_extension_working_days
-    )
-    appeal.status = PretrialAppeal.Status.EXTENDED
-    appeal.save(update_fields=["review_due", "status"])
-    audit.record(actor, "supervision.appeal_extended", appeal)
-    return appeal
-
-
-@transaction.atomic
-def decide_appeal(appeal: PretrialAppeal, *, status: str, decision: str, actor) -> PretrialAppeal:
-    if appeal.decided:
-        raise ValidationError(_("This appeal is already decided."))
-    if status not in (
-        PretrialAppeal.Status.UPHELD,
-        PretrialAppeal.Status.PARTLY,
-        PretrialAppeal.Status.DISMISSED,
-    ):
-        raise ValidationError({"status": _("Choose the decision.")})
-    if not decision.strip():
-        raise ValidationError({"decision": _("Write the reasoned decision.")})
-    appeal.status, appeal.decision, appeal.decided_at = status, decision.strip(), timezone.now()
-    appeal.save(update_fields=["status", "decision", "decided_at"])
-    event = appeal.event
-    close_task(event.control_type, event.profile, TaskKind.APPEAL, f"appeal:{appeal.pk}", actor)
-    _log(event, "appeal_decided", actor, f"{appeal.number}: {appeal.get_status_display()}")
-    _notify_business(
-        event.profile,
-        _("Decision on your pre-trial appeal %(number)s") % {"number": appeal.number},
-        appeal.decision,
-        about=appeal,
-    )
-    audit.record(actor, "supervision.appeal_decided", appeal, status=status)
-    return appeal
 
 
 @transaction.atomic
@@ -555,6 +462,6 @@ def involve_ombudsman(event: ControlEvent, *, text: str, actor) -> OmbudsmanRequ
         raise ValidationError({"text": _("Say what the ombudsman should look at.")})
     request = OmbudsmanRequest.objects.create(event=event, text=text.strip(), created_by=actor)
     event.appeals.filter(decided_at__isnull=True).update(ombudsman_involved=True)
-    _log(event, "ombudsman", actor, request.text)
+    append_history(event, "ombudsman", actor, request.text)
     audit.record(actor, "supervision.ombudsman_involved", request)
     return request

@@ -1,0 +1,1 @@
+"""Every write and workflow of supervision, one module per concept; views, API, admin and commands call these."""
