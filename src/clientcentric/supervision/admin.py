@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from clientcentric.core.admin import ReadOnlyAdmin
+
 from . import risk
 from .models import (
     ComplianceAlgorithm,
@@ -83,17 +85,6 @@ class MaterialAdmin(admin.ModelAdmin):
 class ComplianceAlgorithmAdmin(SimpleHistoryAdmin):
     list_display = ("requirement",)
     raw_id_fields = ("requirement",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ControlEvent)

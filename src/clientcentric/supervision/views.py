@@ -12,6 +12,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.forms import add_service_errors as add_errors
 
 from . import events as event_services
 from . import incentives, prevention, risk, selectors
@@ -40,16 +41,6 @@ from .models import (
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 STAFF = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            for text in texts:
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 def _profile(request):
