@@ -13,7 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scipy.stats import norm, t
+from scipy.stats import t
+
+from clientcentric.engines import metrics
 
 SUS_ITEMS = 10
 
@@ -44,17 +46,18 @@ class Interval:
     n: int
 
 
-def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
+def _check_proportion(successes: int, n: int) -> None:
     if n <= 0:
         raise UsabilityError("no_participants", "a rate needs at least one attempt")
     if not 0 <= successes <= n:
         raise UsabilityError("successes_range", "successes must lie between 0 and the number of attempts")
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), n)
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
+    """The Wilson interval of engines.metrics, refused with the codes the audience-test pages explain."""
+    _check_proportion(successes, n)
+    shared = metrics.wilson(successes, n, confidence)
+    return Interval(shared.estimate, shared.low, shared.high, n)
 
 
 def t_interval(
@@ -198,9 +201,7 @@ def proportion_difference(
 ) -> Interval:
     """after − before for two independent proportions, with Newcombe's hybrid score interval (Newcombe 1998,
     method 10), built from the two Wilson intervals; it behaves at 0 % and 100 % where the Wald interval fails."""
-    before = wilson(successes_before, n_before, confidence)
-    after = wilson(successes_after, n_after, confidence)
-    difference = after.estimate - before.estimate
-    low = difference - math.sqrt((after.estimate - after.low) ** 2 + (before.high - before.estimate) ** 2)
-    high = difference + math.sqrt((after.high - after.estimate) ** 2 + (before.estimate - before.low) ** 2)
-    return Interval(difference, max(-1.0, low), min(1.0, high), n_before + n_after)
+    _check_proportion(successes_before, n_before)
+    _check_proportion(successes_after, n_after)
+    shared = metrics.difference(successes_after, n_after, successes_before, n_before, confidence)
+    return Interval(shared.estimate, shared.low, shared.high, n_before + n_after)
