@@ -22,7 +22,7 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core import audit
 
-from .models import AppealLink, ControlType, RiskProfile
+from .models import AppealLink, RiskProfile
 
 SUGGESTION_DAYS = 365
 
@@ -109,7 +109,3 @@ def links_for(types):
         .distinct()
         .order_by("-linked_at")
     )
-
-
-def control_types_of(profile: BusinessProfile):
-    return ControlType.objects.filter(risk_profiles__profile=profile)

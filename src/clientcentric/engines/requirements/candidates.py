@@ -189,8 +189,3 @@ def find_candidates(
                     {"type": "modality", "a": next(iter(mod1)), "b": next(iter(mod2))},
                 )
     return sorted(found.values(), key=lambda c: (c.kind, -c.score, str(c.a), str(c.b)))
-
-
-def common_subject(a: str, b: str, limit: int = 8) -> list[str]:
-    """The lemmas two texts share: what the pair is about, for the reason shown to the user."""
-    return sorted(shingles(a) & shingles(b), key=lambda w: (-len(w), w))[:limit]

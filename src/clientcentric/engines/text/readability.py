@@ -168,10 +168,6 @@ def default_dictionary() -> Dictionary:
     return load_dictionary()
 
 
-def count_syllables(word: str) -> int:
-    return len(word) - len(word.translate(_DELETE_VOWELS))
-
-
 def flesch_reading_ease(words: int, sentences: int, syllables: int) -> float:
     return FRE_BASE - FRE_ASL * (words / sentences) - FRE_ASW * (syllables / words)
 
