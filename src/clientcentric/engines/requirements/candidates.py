@@ -163,7 +163,8 @@ def find_candidates(
         for other, score in index.similar(item.text, limit=limit_per_item, exclude=item.key):
             if by_key[other].act == item.act:
                 continue
-            pair = tuple(sorted((item.key, other), key=str))
+            first, second = sorted((item.key, other), key=str)
+            pair = (first, second)
             if pair in found:
                 continue
             m1, mod1, sh1 = facts(pair[0])

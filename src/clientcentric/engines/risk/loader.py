@@ -197,10 +197,10 @@ def _categories(reader: _Reader, items: list[Value], owner: Value) -> list[Categ
             continue
         code = reader.code_field(fields, field, item, seen, "category")
         title = reader.text_field(fields, "title", field, item)
-        planned = None
+        planned: tuple[int, int] | None = None
         if "planned_events_per_years" in fields:
-            planned = _positive_pair(fields["planned_events_per_years"])
-            if planned == "bad":
+            pair = _positive_pair(fields["planned_events_per_years"])
+            if isinstance(pair, str):
                 reader.problems.add(
                     "'planned_events_per_years' is [events, years] with whole numbers above zero "
                     "(e.g. [1, 2]: one planned event every 2 years), or null for no planned events.",
@@ -208,7 +208,8 @@ def _categories(reader: _Reader, items: list[Value], owner: Value) -> list[Categ
                     join_field(field, "planned_events_per_years"),
                     "bad_frequency",
                 )
-                planned = None
+            else:
+                planned = pair
         visits = 0
         if "preventive_visits_per_year" in fields:
             raw = fields["preventive_visits_per_year"].value
