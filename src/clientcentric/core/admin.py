@@ -41,6 +41,7 @@ class ServiceSavingMixin:
 
     def save_related(self, request, form, formsets, change):
         self.save_through_service(request, form)
+        # Inlines are saved after the service; read-only ones write nothing but complete the change log.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -60,7 +61,7 @@ class ServiceSavingMixin:
 
 
 class ServiceSavingAdmin(ServiceSavingMixin, admin.ModelAdmin):
-    pass
+    """A ModelAdmin whose saves go through a service (see ServiceSavingMixin)."""
 
 
 @admin.register(AuditEvent)
