@@ -29,6 +29,28 @@ def test_wilson_contains_the_estimate_and_stays_in_0_1(pair):
     assert 0 <= interval.low <= interval.estimate <= interval.high <= 1
 
 
+@pytest.mark.parametrize("n", [1, 2, 5, 10, 30, 1000])
+def test_wilson_is_clamped_to_0_and_1_at_no_and_all_successes(n):
+    none = metrics.wilson(0, n)
+    assert none.estimate == none.low == 0.0 and 0 < none.high < 1
+    every = metrics.wilson(n, n)
+    assert every.estimate == every.high == 1.0 and 0 < every.low < 1
+
+
+def test_the_usability_wilson_is_the_metrics_wilson():
+    from clientcentric.engines import usability
+
+    for successes, n in [(0, 7), (3, 7), (7, 7), (8, 10)]:
+        shared = metrics.wilson(successes, n)
+        theirs = usability.wilson(successes, n)
+        assert (theirs.estimate, theirs.low, theirs.high, theirs.n) == (
+            shared.estimate,
+            shared.low,
+            shared.high,
+            n,
+        )
+
+
 @given(st.integers(1, 400), st.integers(1, 400))
 def test_wilson_narrows_as_n_grows(n, extra):
     narrow = metrics.wilson(n // 2 * 4, n * 4 + extra * 4)

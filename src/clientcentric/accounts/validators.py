@@ -37,15 +37,3 @@ def is_valid_ogrnip(value: str) -> bool:
     if not value.isdigit() or len(value) != 15 or value[0] != "3":
         return False
     return int(value[:14]) % 13 % 10 == int(value[14])
-
-
-def validate_ogrn(value: str) -> None:
-    if not is_valid_ogrn(value):
-        raise ValidationError(_("OGRN must be 13 digits with a valid check digit."), code="invalid_ogrn")
-
-
-def validate_ogrnip(value: str) -> None:
-    if not is_valid_ogrnip(value):
-        raise ValidationError(
-            _("OGRNIP must be 15 digits starting with 3, with a valid check digit."), code="invalid_ogrnip"
-        )

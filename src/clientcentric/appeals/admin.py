@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from clientcentric.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Answer, Appeal, DeadlinePolicy, NeedTopic, RoutingRule
 from .routing import unknown_condition_keys
@@ -97,7 +99,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdmin):
     """Read-only overview; work on appeals happens in the operator's queue."""
 
     inlines = [AnswerInline]
@@ -126,12 +128,3 @@ class AppealAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("executor", "need")
         return queryset if request.user.is_superuser else queryset.filter(executor=request.user.agency)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

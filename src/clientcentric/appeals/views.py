@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.forms import add_service_errors
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.knowledge.views import template_version_from
 
@@ -21,16 +22,6 @@ from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, 
 from .models import Appeal, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @public
@@ -101,7 +92,7 @@ def new(request):
                 photos_only=True,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -232,7 +223,7 @@ def work(request, number):
                     send(appeal, operator=request.user, **form.cleaned_data, **extra)
                 except ValidationError as error:
                     # The operator's text stays in the form next to the reason it was refused.
-                    _form_errors(form, error)
+                    add_service_errors(form, error)
                     return _work_page(request, appeal, form, status=400)
             else:
                 return _work_page(request, appeal, form, status=400)
@@ -301,7 +292,7 @@ def record(request):
                 data, recorded_by=request.user, default_executor=request.user.agency
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Appeal %(number)s is registered.") % {"number": intake.appeal.number}

@@ -16,6 +16,7 @@ from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
 from clientcentric.core import audit
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.forms import add_service_errors
 
 from . import charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
@@ -23,16 +24,6 @@ from .models import BusinessProfile, ControlObject, Draft, Requirement, SizeCate
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 DEVELOPER_STAFF = (Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _profile_or_none(request):
@@ -89,7 +80,7 @@ def profile(request):
             with transaction.atomic():
                 services.save_business_with_profile(business, target, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The profile is saved; your list is rebuilt from it."))
             return redirect("business:profile")
@@ -120,7 +111,7 @@ def object_add(request):
         try:
             services.save_object(obj, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The object is added."))
             return redirect("business:profile")
@@ -162,7 +153,7 @@ def requirement(request, pk):
         try:
             services.save_assessment(profile, item, actor=request.user, **values)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: your assessment is saved."))
             return redirect("business:requirement", pk=item.pk)
@@ -237,7 +228,7 @@ def draft(request, pk):
         try:
             services.comment_on_draft(item, profile, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your comment is sent to the developer of the draft."))
             return redirect("business:draft", pk=item.pk)

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -8,16 +11,10 @@ from . import message_templates, notifications
 from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is appended by services and never edited."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The back office reads these rows; only services (or nobody) write them."""
 
-    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "summary")
-    list_filter = ("action", "object_type")
-    search_fields = ("summary", "object_id", "action")
-    date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -25,6 +22,56 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceSavingMixin:
+    """Admin writes go through a service, like every other write.
+
+    The save waits for `save_related`, where the many-to-many values of the form are known. By default the
+    service is `save_service(instance, actor=user)`, given as a class attribute; an admin whose service takes
+    more arguments overrides `save_through_service`. `delete_service(instance, actor=user)`, when given,
+    replaces the ORM delete.
+    """
+
+    save_service: Callable[..., Any] | None = None
+    delete_service: Callable[..., Any] | None = None
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        self.save_through_service(request, form)
+        # Inlines are saved after the service; read-only ones write nothing but complete the change log.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_through_service(self, request, form):
+        # Read from the class so that a plain function is not bound as a method.
+        service = type(self).save_service
+        if service is None:
+            raise NotImplementedError(f"{type(self).__name__} names no save_service")
+        service(form.instance, actor=request.user)
+
+    def delete_model(self, request, obj):
+        service = type(self).delete_service
+        if service is None:
+            super().delete_model(request, obj)
+        else:
+            service(obj, actor=request.user)
+
+
+class ServiceSavingAdmin(ServiceSavingMixin, admin.ModelAdmin):
+    """A ModelAdmin whose saves go through a service (see ServiceSavingMixin)."""
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log is appended by services and never edited."""
+
+    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "summary")
+    list_filter = ("action", "object_type")
+    search_fields = ("summary", "object_id", "action")
+    date_hierarchy = "occurred_at"
 
 
 class DeliveryAttemptInline(admin.TabularInline):

@@ -1,7 +1,6 @@
 """Every write of proactive delivery: profiles, consents, offers, requests and decisions (audit in each)."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from clientcentric.core.models import AuditEvent, Notification
 from clientcentric.core.notifications import notify_email
 from clientcentric.registry.models import LifeSituation, Need, Service
 from clientcentric.rules import eligibility
-from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact, profile_facts, to_json
+from clientcentric.rules.facts.person import FactValueError, parse_fact, profile_facts, to_json
 
 from .models import (
     ClientLifeSituation,
@@ -573,20 +572,6 @@ def decide(
 def note_staff_read(actor, request: ServiceRequest) -> None:
     """A member of staff opened a client's personal data (DESIGN.md §6: every such read is audited)."""
     audit.record(actor, "delivery.request_read", request, client=request.client_id)
-
-
-def unmet_counts() -> dict[str, int]:
-    from django.db.models import Count
-
-    return dict(UnmetNeedEvidence.objects.values_list("need__code").annotate(n=Count("id")))
-
-
-def stated_fact_names() -> list[str]:
-    return sorted(SCHEMA)
-
-
-def as_decimal(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
+from clientcentric.core.forms import add_service_errors
 from clientcentric.registry.models import Need
 
 from . import appointments, selectors, services
@@ -28,16 +29,6 @@ from .forms import (
 from .models import Appointment, Consent, HouseholdMember, Offer, ServiceRequest, Slot
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            for text in texts:
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 @require_roles()
@@ -83,7 +74,7 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("delivery:profile")
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request, "delivery/profile.html", {"form": form, "member_form": member_form, "profile": profile}
     )
@@ -126,7 +117,7 @@ def consents(request):
             messages.success(request, _("Thank you: we will check what you are entitled to and offer it."))
             return redirect("delivery:consents")
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     own = Consent.objects.filter(client=request.user).select_related("life_situation", "service", "text")
     text = None
     try:
@@ -190,7 +181,7 @@ def offer(request, pk):
             messages.success(request, _("Your request is sent. We will tell you the decision."))
             return redirect("delivery:request", pk=created.pk)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     profile = services.profile_of(request.user)
     return render(
         request,
@@ -227,7 +218,7 @@ def appointments_page(request):
             messages.success(request, _("You are booked. We will remind you a day before."))
             return redirect("delivery:appointments")
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "delivery/appointments.html",
@@ -297,7 +288,7 @@ def decide(request, pk):
             messages.success(request, _("The decision is recorded and the client is told."))
             return redirect("delivery:decisions")
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     if request.method == "GET":
         services.note_staff_read(request.user, obj)
     needs = Need.objects.filter(services=obj.service)

@@ -13,15 +13,6 @@ from .models import AudienceTest, DesignProject, Variant
 SCORE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
-def put_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the fields it names (or on the form when it names none it has)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class ProjectForm(forms.ModelForm):
     needs = forms.ModelMultipleChoiceField(
         label=_("Needs"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
+from clientcentric.core.forms import add_service_errors, error_messages
 from clientcentric.registry.models import Segment
 
 from . import forms, selectors, services, workflow
@@ -20,12 +21,6 @@ EDITORS = (Role.METHODOLOGIST, Role.ADMIN)
 
 def _can_edit(user) -> bool:
     return user.role in EDITORS or user.is_superuser
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
 
 
 @require_roles(*DESIGNERS)
@@ -55,7 +50,7 @@ def project(request, pk):
                 project_, request.POST.get("stage", ""), actor=request.user, note=request.POST.get("note", "")
             )
         except ValidationError as error:
-            problems = _errors(error)
+            problems = error_messages(error)
         else:
             messages.success(request, _("The project moved to the next stage."))
             return redirect("design:project", project_.pk)
@@ -103,7 +98,7 @@ def project_edit(request, pk=None):
         try:
             services.save_project(project_, needs=form.cleaned_data["needs"], actor=request.user)
         except ValidationError as error:
-            forms.put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The design project is saved."))
             return redirect("design:project", project_.pk)
@@ -132,7 +127,7 @@ def variant_edit(request, project_pk, pk=None):
         try:
             services.save_variant(variant, actor=request.user)
         except ValidationError as error:
-            forms.put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The variant is saved."))
             return redirect("design:project", project_.pk)
@@ -163,7 +158,7 @@ def test_edit(request, project_pk, pk=None):
         try:
             services.save_test(test_, tasks=form.task_list(), actor=request.user)
         except ValidationError as error:
-            forms.put_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The audience test is saved."))
             return redirect("design:test", test_.pk)
@@ -193,7 +188,7 @@ def test(request, pk):
             messages.success(request, _("Saved."))
             return redirect("design:test", test_.pk)
         except (ValidationError, ValueError) as error:
-            problems = _errors(error) if isinstance(error, ValidationError) else [str(error)]
+            problems = error_messages(error) if isinstance(error, ValidationError) else [str(error)]
     summary, summary_problem = None, ""
     try:
         summary = services.summarize(test_)

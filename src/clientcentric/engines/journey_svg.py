@@ -62,7 +62,7 @@ def render(
     """SVG of the map. `lanes` is (key, label) in order; the emotion lane is drawn after the first two lanes."""
     width = LABEL_WIDTH + STAGE_WIDTH * max(1, len(stages))
     parts: list[str] = []
-    y = 40
+    y: float = 40
     parts.append(_text(PADDING, 26, [title], weight="bold", size=16))
     header_lines = [_wrap(stage.name) for stage in stages]
     header_height = max([len(lines) for lines in header_lines] + [1]) * LINE_HEIGHT + 2 * PADDING
@@ -93,12 +93,12 @@ def render(
     for index in range(1, len(stages) + 1):
         x = LABEL_WIDTH + (index - 1) * STAGE_WIDTH
         parts.append(f'<line x1="{x}" y1="40" x2="{x}" y2="{y}" stroke="#d0d7de"/>')
-    height = y + PADDING
+    svg_height = y + PADDING
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{svg_height}" '
+        f'viewBox="0 0 {width} {svg_height}" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
         f'aria-label="{escape(title, {chr(34): "&quot;"})}">'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>' + "".join(parts) + "</svg>"
+        f'<rect width="{width}" height="{svg_height}" fill="#ffffff"/>' + "".join(parts) + "</svg>"
     )
 
 

@@ -10,10 +10,14 @@ Pure Python (scipy only for the t quantile); no Django. Formulas:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from scipy.stats import norm, t
+from scipy.stats import t
+
+from clientcentric.engines import metrics
 
 SUS_ITEMS = 10
 
@@ -44,17 +48,18 @@ class Interval:
     n: int
 
 
-def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
+def _check_proportion(successes: int, n: int) -> None:
     if n <= 0:
         raise UsabilityError("no_participants", "a rate needs at least one attempt")
     if not 0 <= successes <= n:
         raise UsabilityError("successes_range", "successes must lie between 0 and the number of attempts")
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), n)
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval:
+    """The Wilson interval of engines.metrics, refused with the codes the audience-test pages explain."""
+    _check_proportion(successes, n)
+    shared = metrics.wilson(successes, n, confidence)
+    return Interval(shared.estimate, shared.low, shared.high, n)
 
 
 def t_interval(
@@ -106,7 +111,7 @@ class ParticipantResult:
 class CriterionCheck:
     measure: str
     target: float
-    observed: float
+    observed: float | None
     met: bool
 
 
@@ -133,64 +138,60 @@ def summarize(results: Sequence[ParticipantResult], criteria: Criteria, confiden
     if criteria.is_empty():
         raise UsabilityError("no_criteria", "the test has no success criteria")
     attempts = [attempt for result in results for attempt in result.attempts]
-    success = wilson(sum(a.success for a in attempts), len(attempts), confidence) if attempts else None
-    time_seconds = (
-        t_interval([a.seconds for a in attempts], confidence, (0.0, math.inf)) if attempts else None
-    )
-    errors = sum(a.errors for a in attempts) / len(attempts) if attempts else None
     sus_values = [sus_score(r.sus_answers) for r in results if r.sus_answers]
-    sus = t_interval(sus_values, confidence, (0.0, 100.0)) if sus_values else None
     efforts = [float(r.effort) for r in results if r.effort is not None]
-    effort = t_interval(efforts, confidence, (1.0, 7.0)) if efforts else None
     per_task: dict[str, list[TaskAttempt]] = {}
     for attempt in attempts:
         per_task.setdefault(attempt.task, []).append(attempt)
     summary = Summary(
         # Recruited people who have not done the test yet are not participants of its results.
         participants=sum(1 for r in results if r.attempts or r.sus_answers or r.effort is not None),
-        success=success,
-        time_seconds=time_seconds,
-        errors_per_task=errors,
-        sus=sus,
-        effort=effort,
+        **_attempt_measures(attempts, confidence),
+        sus=t_interval(sus_values, confidence, (0.0, 100.0)) if sus_values else None,
+        effort=t_interval(efforts, confidence, (1.0, 7.0)) if efforts else None,
         per_task={
             task: wilson(sum(a.success for a in rows), len(rows), confidence)
             for task, rows in per_task.items()
         },
     )
-
-    def check(measure, target, observed, met_when):
-        # A criterion whose measure was not collected is not met: absence of data is not success.
-        summary.checks.append(
-            CriterionCheck(measure, target, observed, bool(observed is not None and met_when(observed)))
-        )
-
-    if criteria.min_success_rate is not None:
-        check(
-            "success_rate",
-            criteria.min_success_rate,
-            success and success.low,
-            lambda v: v >= criteria.min_success_rate,
-        )
-    if criteria.min_sus is not None:
-        check("sus", criteria.min_sus, sus and sus.estimate, lambda v: v >= criteria.min_sus)
-    if criteria.max_time_seconds is not None:
-        check(
-            "time_seconds",
-            criteria.max_time_seconds,
-            time_seconds and time_seconds.estimate,
-            lambda v: v <= criteria.max_time_seconds,
-        )
-    if criteria.max_errors_per_task is not None:
-        check(
-            "errors_per_task",
-            criteria.max_errors_per_task,
-            errors,
-            lambda v: v <= criteria.max_errors_per_task,
-        )
-    if criteria.max_effort is not None:
-        check("effort", criteria.max_effort, effort and effort.estimate, lambda v: v <= criteria.max_effort)
+    summary.checks.extend(_checks(summary, criteria))
     return summary
+
+
+def _attempt_measures(attempts: Sequence[TaskAttempt], confidence: float) -> dict[str, Any]:
+    if not attempts:
+        return {"success": None, "time_seconds": None, "errors_per_task": None}
+    return {
+        "success": wilson(sum(a.success for a in attempts), len(attempts), confidence),
+        "time_seconds": t_interval([a.seconds for a in attempts], confidence, (0.0, math.inf)),
+        "errors_per_task": sum(a.errors for a in attempts) / len(attempts),
+    }
+
+
+def _checks(summary: Summary, criteria: Criteria) -> list[CriterionCheck]:
+    """A verdict on each criterion that was set, in a fixed order of measures."""
+    success, sus, time_seconds, effort = summary.success, summary.sus, summary.time_seconds, summary.effort
+    measures = {
+        "success_rate": (
+            criteria.min_success_rate,
+            success.low if success is not None else None,
+            operator.ge,
+        ),
+        "sus": (criteria.min_sus, sus.estimate if sus is not None else None, operator.ge),
+        "time_seconds": (
+            criteria.max_time_seconds,
+            time_seconds.estimate if time_seconds is not None else None,
+            operator.le,
+        ),
+        "errors_per_task": (criteria.max_errors_per_task, summary.errors_per_task, operator.le),
+        "effort": (criteria.max_effort, effort.estimate if effort is not None else None, operator.le),
+    }
+    # A criterion whose measure was not collected is not met: absence of data is not success.
+    return [
+        CriterionCheck(measure, target, observed, bool(observed is not None and meets(observed, target)))
+        for measure, (target, observed, meets) in measures.items()
+        if target is not None
+    ]
 
 
 def proportion_difference(
@@ -198,9 +199,7 @@ def proportion_difference(
 ) -> Interval:
     """after − before for two independent proportions, with Newcombe's hybrid score interval (Newcombe 1998,
     method 10), built from the two Wilson intervals; it behaves at 0 % and 100 % where the Wald interval fails."""
-    before = wilson(successes_before, n_before, confidence)
-    after = wilson(successes_after, n_after, confidence)
-    difference = after.estimate - before.estimate
-    low = difference - math.sqrt((after.estimate - after.low) ** 2 + (before.high - before.estimate) ** 2)
-    high = difference + math.sqrt((after.high - after.estimate) ** 2 + (before.estimate - before.low) ** 2)
-    return Interval(difference, max(-1.0, low), min(1.0, high), n_before + n_after)
+    _check_proportion(successes_before, n_before)
+    _check_proportion(successes_after, n_after)
+    shared = metrics.difference(successes_after, n_after, successes_before, n_before, confidence)
+    return Interval(shared.estimate, shared.low, shared.high, n_before + n_after)

@@ -1,19 +1,10 @@
+"""Answers and the instrument are evidence: the back office reads them, services alone write them."""
+
 from django.contrib import admin
 
+from clientcentric.core.admin import ReadOnlyAdmin
+
 from .models import Answer, FollowUp, Instrument, QuarterReport, Question, Response
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Answers and the instrument are evidence: the back office reads them, services alone write them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class QuestionInline(admin.TabularInline):
@@ -28,7 +19,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(ReadOnly):
+class InstrumentAdmin(ReadOnlyAdmin):
     list_display = ("version", "name", "is_current", "created_at")
     inlines = [QuestionInline]
 
@@ -45,7 +36,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnly):
+class ResponseAdmin(ReadOnlyAdmin):
     list_display = ("id", "submitted_at", "source", "end_point", "touchpoint", "agency", "service")
     list_filter = ("source", "end_point", "touchpoint", "instrument")
     readonly_fields = [f.name for f in Response._meta.fields]
@@ -62,12 +53,12 @@ class ResponseAdmin(ReadOnly):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnly):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ("id", "agency", "state", "created_at", "closed_at")
     list_filter = ("state", "agency")
 
 
 @admin.register(QuarterReport)
-class QuarterReportAdmin(ReadOnly):
+class QuarterReportAdmin(ReadOnlyAdmin):
     list_display = ("quarter", "state", "published_at", "integrity_hash")
     exclude = ("payload",)

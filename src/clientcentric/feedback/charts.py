@@ -65,11 +65,6 @@ POSITION_TEXT = {
 }
 
 
-def funnel_of(units: dict[str, tuple[int, int]]) -> metrics.Funnel:
-    """`units`: name → (satisfied, answered). The overall share is pooled over all of them."""
-    return metrics.funnel(units)
-
-
 def funnel_svg(result: metrics.Funnel, title: str) -> str:
     """Share satisfied against the number of answers, with the 95 % and 99.8 % limits around the overall
     share (a funnel plot, measurement.md §6.5): units outside the limits differ by more than chance."""

@@ -157,16 +157,6 @@ def build(quarter: str) -> dict:
     }
 
 
-def report_for(quarter: str) -> QuarterReport:
-    """The published report, or a draft computed now (not stored) for a quarter not yet published."""
-    selectors.quarter_months(quarter)
-    report = QuarterReport.objects.filter(quarter=quarter).first()
-    if report is not None and report.state == QuarterReport.State.PUBLISHED:
-        return report
-    payload = build(quarter)
-    return QuarterReport(quarter=quarter, payload=payload, integrity_hash=integrity_hash(payload))
-
-
 @transaction.atomic
 def publish(quarter: str, *, actor=None) -> QuarterReport:
     """Freeze a finished quarter: its figures never change again and carry their SHA-256."""

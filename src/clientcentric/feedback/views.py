@@ -19,6 +19,7 @@ from clientcentric.accounts.models import Agency
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.forms import add_service_errors
 from clientcentric.registry.models import Service
 
 from . import analytics, charts, objective, publication, selectors, services, throttle
@@ -34,16 +35,6 @@ def _objective_labels():
 
 
 REFUSAL_STATUS = {"forged": 400, "expired": 410, "used": 410, "not_yours": 403}
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 def _thanks(request, response, rating):
@@ -86,7 +77,7 @@ def rate(request, token):
                 status=REFUSAL_STATUS[refusal.code],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _thanks(request, response, rating)
     return render(
@@ -125,7 +116,7 @@ def office(request, agency_code):
             try:
                 response = services.answer_at_office(agency, rating, service=service)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 throttle.count(request)
                 return _thanks(request, response, rating)

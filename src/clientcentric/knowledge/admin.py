@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.core.admin import ReadOnlyAdmin, ServiceSavingAdmin
+
 from . import services
 from .models import (
     AnswerTemplate,
@@ -79,20 +81,8 @@ class ArticleForm(forms.ModelForm):
         return data
 
 
-class ServiceSavedAdmin(admin.ModelAdmin):
-    """The service writes the row in `save_related`, once the many-to-many values are known."""
-
-    def save_model(self, request, obj, form, change):
-        pass
-
-    def save_related(self, request, form, formsets, change):
-        self.save_through_service(request, form)
-        # The version inlines are read-only: saving them writes nothing but completes the admin's change log.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def save_through_service(self, request, form):
-        raise NotImplementedError
+class ServiceSavedAdmin(ServiceSavingAdmin):
+    """Articles and templates keep their history of versions: they are unpublished, never deleted."""
 
     def delete_model(self, request, obj):
         raise ValidationError(_("Unpublish instead of deleting: the history of versions is kept."))
@@ -225,17 +215,8 @@ class MessageInline(ReadOnlyInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "client", "rating", "appeal", "ended_at")
     list_filter = ("rating",)
     readonly_fields = ("id", "client", "started_at", "ended_at", "rating", "appeal")
     inlines = [MessageInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

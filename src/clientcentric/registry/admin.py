@@ -5,23 +5,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from clientcentric.core.admin import ServiceSavingMixin
+
 from . import services
 from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
 
 
-class ServiceLayerAdmin(SimpleHistoryAdmin):
-    """Defers the save to `save_related`, where the many-to-many values are known, and calls the service."""
-
-    def save_model(self, request, obj, form, change):
-        pass
-
-    def save_related(self, request, form, formsets, change):
-        self.save_through_service(request, form)
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def save_through_service(self, request, form):
-        raise NotImplementedError
+class ServiceLayerAdmin(ServiceSavingMixin, SimpleHistoryAdmin):
+    """The registry keeps its history of changes (simple-history); its saves go through registry.services."""
 
 
 @admin.register(LifeSituation)
@@ -31,8 +22,7 @@ class LifeSituationAdmin(ServiceLayerAdmin):
     search_fields = ("name", "code", "description")
     prepopulated_fields = {}
 
-    def save_through_service(self, request, form):
-        services.save_life_situation(form.instance, actor=request.user)
+    save_service = services.save_life_situation
 
 
 @admin.register(Segment)
@@ -54,8 +44,7 @@ class FaqEntryAdmin(ServiceLayerAdmin):
     list_filter = ("topic",)
     search_fields = ("question", "answer", "code")
 
-    def save_through_service(self, request, form):
-        services.save_faq_entry(form.instance, actor=request.user)
+    save_service = services.save_faq_entry
 
 
 @admin.register(Service)

@@ -5,23 +5,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 
+from clientcentric.core.admin import ServiceSavingAdmin
+
 from . import segmentation, services
 from .models import EvidenceDataset, JourneyMap, JourneyStage, NeedRecommendation, SegmentHypothesis, Study
-
-
-class ServiceSaveAdmin(admin.ModelAdmin):
-    """Saves go through research.services once the many-to-many values are known."""
-
-    def save_model(self, request, obj, form, change):
-        pass
-
-    def save_related(self, request, form, formsets, change):
-        self.save_through_service(request, form)
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def save_through_service(self, request, form):
-        raise NotImplementedError
 
 
 class StudyForm(forms.ModelForm):
@@ -35,7 +22,7 @@ class StudyForm(forms.ModelForm):
 
 
 @admin.register(Study)
-class StudyAdmin(ServiceSaveAdmin):
+class StudyAdmin(ServiceSavingAdmin):
     form = StudyForm
     list_display = ("title", "method", "verdict", "is_published", "started_on")
     list_filter = ("method", "verdict", "is_published")
@@ -57,13 +44,12 @@ class JourneyStageInline(admin.StackedInline):
 
 
 @admin.register(JourneyMap)
-class JourneyMapAdmin(ServiceSaveAdmin):
+class JourneyMapAdmin(ServiceSavingAdmin):
     list_display = ("title", "version", "segment", "life_situation", "updated_at")
     list_filter = ("version", "life_situation")
     inlines = [JourneyStageInline]
 
-    def save_through_service(self, request, form):
-        services.save_journey_map(form.instance, actor=request.user)
+    save_service = services.save_journey_map
 
 
 class SegmentHypothesisForm(forms.ModelForm):
@@ -75,14 +61,13 @@ class SegmentHypothesisForm(forms.ModelForm):
 
 
 @admin.register(SegmentHypothesis)
-class SegmentHypothesisAdmin(ServiceSaveAdmin):
+class SegmentHypothesisAdmin(ServiceSavingAdmin):
     form = SegmentHypothesisForm
     list_display = ("name", "origin", "segment", "created_at")
     list_filter = ("origin",)
     readonly_fields = ("created_by",)
 
-    def save_through_service(self, request, form):
-        services.save_hypothesis(form.instance, actor=request.user)
+    save_service = services.save_hypothesis
 
 
 @admin.register(EvidenceDataset)

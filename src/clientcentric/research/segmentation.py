@@ -49,51 +49,66 @@ def validate(conditions) -> list[dict]:
         if not isinstance(condition, dict):
             raise ValidationError({"conditions": _("Condition %(n)s is not an object.") % {"n": number}})
         name, op, value = condition.get("field"), condition.get("op"), condition.get("value")
-
-        def bad(message, n=number):
-            return ValidationError(
-                {"conditions": _("Condition %(n)s: %(message)s") % {"n": n, "message": message}}
-            )
-
-        if name not in FIELDS:
-            raise bad(
-                _("unknown field «%(field)s»; known: %(known)s") % {"field": name, "known": ", ".join(FIELDS)}
-            )
-        if name in LIST_FIELDS:
-            if op not in ("in", "not_in"):
-                raise bad(_("use «in» or «not_in»"))
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-                raise bad(_("the value is a non-empty list of strings (an empty string: not given)"))
-        elif name == "topic_contains":
-            if op != "contains" or not isinstance(value, str) or not value.strip():
-                raise bad(_("use «contains» with a non-empty string"))
-        elif name in RANGE_FIELDS:
-            low, high = RANGE_FIELDS[name]
-            if op == "between":
-                if (
-                    not isinstance(value, list)
-                    or len(value) != 2
-                    or not all(isinstance(v, int) and low <= v <= high for v in value)
-                ):
-                    raise bad(
-                        _("«between» takes two whole numbers %(low)s…%(high)s") % {"low": low, "high": high}
-                    )
-            elif op == "in":
-                if (
-                    not isinstance(value, list)
-                    or not value
-                    or not all(isinstance(v, int) and low <= v <= high for v in value)
-                ):
-                    raise bad(_("«in» takes whole numbers %(low)s…%(high)s") % {"low": low, "high": high})
-            else:
-                raise bad(_("use «between» or «in»"))
-        else:
-            if op != "is" or not isinstance(value, bool):
-                raise bad(_("use «is» with true or false"))
+        try:
+            value = _checked_value(name, op, value)
+        except _Problem as problem:
+            raise ValidationError(
+                {"conditions": _("Condition %(n)s: %(message)s") % {"n": number, "message": problem.message}}
+            ) from None
         cleaned.append({"field": name, "op": op, "value": value})
     return cleaned
+
+
+class _Problem(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _checked_value(name, op, value):
+    """The condition's value, normalised, or _Problem saying what is wrong with the condition."""
+    if name not in FIELDS:
+        raise _Problem(
+            _("unknown field «%(field)s»; known: %(known)s") % {"field": name, "known": ", ".join(FIELDS)}
+        )
+    if name in LIST_FIELDS:
+        return _checked_list(op, value)
+    if name == "topic_contains":
+        if op != "contains" or not isinstance(value, str) or not value.strip():
+            raise _Problem(_("use «contains» with a non-empty string"))
+        return value
+    if name in RANGE_FIELDS:
+        return _checked_range(op, value, *RANGE_FIELDS[name])
+    if op != "is" or not isinstance(value, bool):
+        raise _Problem(_("use «is» with true or false"))
+    return value
+
+
+def _checked_list(op, value):
+    if op not in ("in", "not_in"):
+        raise _Problem(_("use «in» or «not_in»"))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise _Problem(_("the value is a non-empty list of strings (an empty string: not given)"))
+    return value
+
+
+def _checked_range(op, value, low, high):
+    whole_numbers_in_range = isinstance(value, list) and all(
+        isinstance(v, int) and low <= v <= high for v in value
+    )
+    if op == "between":
+        if not whole_numbers_in_range or len(value) != 2:
+            raise _Problem(
+                _("«between» takes two whole numbers %(low)s…%(high)s") % {"low": low, "high": high}
+            )
+    elif op == "in":
+        if not whole_numbers_in_range or not value:
+            raise _Problem(_("«in» takes whole numbers %(low)s…%(high)s") % {"low": low, "high": high})
+    else:
+        raise _Problem(_("use «between» or «in»"))
+    return value
 
 
 def _repeat_authors():

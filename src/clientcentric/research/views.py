@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.forms import error_messages
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus
 
 from . import clustering, importing, proposals, rendering, segmentation, selectors, services
@@ -25,12 +26,6 @@ from .models import (
 )
 
 RESEARCHERS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
 
 
 @require_roles(*RESEARCHERS)
@@ -77,7 +72,7 @@ def import_upload(request):
             try:
                 saved = services.upload_evidence(file.read(), file.name, actor=request.user)
             except ValidationError as error:
-                problems = _errors(error)
+                problems = error_messages(error)
             else:
                 return redirect("research:import_map", saved.pk)
     return render(request, "research/import_upload.html", {"problems": problems})
@@ -120,7 +115,7 @@ def import_map(request, pk):
                 report = importing.preview(saved, mapping)
             context["report"] = report
         except ValidationError as error:
-            context["fatal"] = _errors(error)
+            context["fatal"] = error_messages(error)
     return render(request, "research/import_map.html", context)
 
 
@@ -144,7 +139,7 @@ def segments(request):
             try:
                 services.save_hypothesis(hypothesis, actor=request.user)
             except ValidationError as error:
-                problems = _errors(error)
+                problems = error_messages(error)
             else:
                 messages.success(request, _("Segment hypothesis saved."))
                 return redirect("research:segments")
@@ -271,7 +266,7 @@ def need(request, code):
                 messages.success(request, _("The need's status and its public reason are saved."))
             return redirect("research:need", need_.code)
         except ValidationError as error:
-            problems = _errors(error)
+            problems = error_messages(error)
     from clientcentric.design.models import DesignProject
 
     return render(
@@ -329,7 +324,7 @@ def need_proposal_decide(request, pk):
             proposals.reject(proposal, note=request.POST.get("note", ""), actor=request.user)
             messages.success(request, _("The proposal is rejected."))
     except ValidationError as error:
-        return _proposals_page(request, problems=_errors(error), failed=proposal.pk, status=422)
+        return _proposals_page(request, problems=error_messages(error), failed=proposal.pk, status=422)
     return redirect("research:need_proposals")
 
 

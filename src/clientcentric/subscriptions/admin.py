@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from clientcentric.core.admin import ReadOnlyAdmin
+
 from .models import Subscription, SubscriptionChannel, SubscriptionTopic
 
 
@@ -14,19 +16,10 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdmin):
     """Read-only for staff: people change their own subscriptions on their page or through the API."""
 
     list_display = ("__str__", "frequency", "updated_at")
     list_filter = ("frequency",)
     search_fields = ("person__username", "person__email", "guest_email")
     inlines = [TopicInline, ChannelInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

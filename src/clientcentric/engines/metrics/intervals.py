@@ -27,9 +27,6 @@ class Interval:
     def half_width(self) -> float:
         return (self.high - self.low) / 2
 
-    def excludes_zero(self) -> bool:
-        return self.low > 0 or self.high < 0
-
 
 def wilson(successes: float, n: float, confidence: float = 0.95) -> Interval:
     """Wilson score interval; `n` may be fractional (an effective sample size after weighting)."""

@@ -163,7 +163,8 @@ def find_candidates(
         for other, score in index.similar(item.text, limit=limit_per_item, exclude=item.key):
             if by_key[other].act == item.act:
                 continue
-            pair = tuple(sorted((item.key, other), key=str))
+            first, second = sorted((item.key, other), key=str)
+            pair = (first, second)
             if pair in found:
                 continue
             m1, mod1, sh1 = facts(pair[0])
@@ -189,8 +190,3 @@ def find_candidates(
                     {"type": "modality", "a": next(iter(mod1)), "b": next(iter(mod2))},
                 )
     return sorted(found.values(), key=lambda c: (c.kind, -c.score, str(c.a), str(c.b)))
-
-
-def common_subject(a: str, b: str, limit: int = 8) -> list[str]:
-    """The lemmas two texts share: what the pair is about, for the reason shown to the user."""
-    return sorted(shingles(a) & shingles(b), key=lambda w: (-len(w), w))[:limit]

@@ -51,7 +51,9 @@ def activity_cost(
 
 
 def yearly_cost(activities: Iterable[Activity], hourly_rate: Decimal) -> CostReport:
-    lines, by_act, hours = [], defaultdict(Decimal), Decimal(0)
+    lines: list[CostLine] = []
+    by_act: defaultdict[str, Decimal] = defaultdict(Decimal)
+    hours = Decimal(0)
     for a in activities:
         value = activity_cost(a.hours, a.out_of_pocket, a.frequency, hourly_rate)
         lines.append(CostLine(a.requirement, a.act, a.hours, a.out_of_pocket, a.frequency, value))

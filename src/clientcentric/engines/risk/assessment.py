@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from clientcentric.engines.rules import FactType, Parameters, RuleSet
+from clientcentric.engines.rules import CompiledRule, FactType, Parameters, RuleSet
 from clientcentric.engines.rules.polars_backend import DTYPES
 
 from .model import Category, Criterion, Indicator, RiskModel
@@ -163,12 +163,19 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _rule_of(item: Criterion | Indicator) -> CompiledRule:
+    # The loader compiles every condition; a model built without it cannot be assessed.
+    if item.compiled is None:
+        raise ValueError(f"{item.code}: the condition is not compiled")
+    return item.compiled
+
+
 class _Compiled:
     """All criteria and indicators of a model in one generated function (facts read once per object)."""
 
     def __init__(self, model: RiskModel):
-        rules = [(f"c{i}", c.compiled) for i, c in enumerate(model.criteria)]
-        rules += [(f"i{i}", ind.compiled) for i, ind in enumerate(model.indicators)]
+        rules = [(f"c{i}", _rule_of(c)) for i, c in enumerate(model.criteria)]
+        rules += [(f"i{i}", _rule_of(ind)) for i, ind in enumerate(model.indicators)]
         self.ruleset = RuleSet(rules)
         self.n_criteria = len(model.criteria)
         self.ranks = [model.rank(c.category) for c in model.criteria]
@@ -227,7 +234,7 @@ def assess(model: RiskModel, facts: Mapping[str, Any], *, on: dt.date) -> RiskAs
     for i, value in enumerate(criteria_values):
         if value is None:
             criterion = model.criteria[i]
-            result = criterion.compiled.evaluate(facts, on, _NO_PARAMETERS)
+            result = _rule_of(criterion).evaluate(facts, on, _NO_PARAMETERS)
             needs_data.append(NeedsData(criterion, tuple(result.missing), compiled.ranks[i] < rank))
     fired = tuple(
         IndicatorResult(ind, _facts_used(ind.compiled, facts, on))
@@ -321,8 +328,8 @@ def flags_plan(model: RiskModel, frame: pl.LazyFrame | pl.DataFrame, *, on: dt.d
         *(c.facts_read for c in model.criteria), *(i.facts_read for i in model.indicators)
     )
     lazy = _checked(model, lazy, needed)
-    flags = [c.compiled.polars_expr(on, _NO_PARAMETERS).alias(f"c:{c.code}") for c in model.criteria]
-    flags += [i.compiled.polars_expr(on, _NO_PARAMETERS).alias(f"i:{i.code}") for i in model.indicators]
+    flags = [_rule_of(c).polars_expr(on, _NO_PARAMETERS).alias(f"c:{c.code}") for c in model.criteria]
+    flags += [_rule_of(i).polars_expr(on, _NO_PARAMETERS).alias(f"i:{i.code}") for i in model.indicators]
     return lazy.select("object_id", *flags)
 
 

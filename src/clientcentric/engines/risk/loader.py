@@ -226,7 +226,7 @@ def _frequency(reader: _Reader, fields: dict[str, Value], field: str) -> _Freque
     try:
         return _Frequency.model_validate(plain)
     except ValidationError as exc:
-        for key in dict.fromkeys(error["loc"][0] for error in exc.errors()):
+        for key in dict.fromkeys(str(error["loc"][0]) for error in exc.errors()):
             reader.problems.add(
                 _FREQUENCY_MESSAGES[key], fields[key], join_field(field, key), "bad_frequency"
             )

@@ -26,7 +26,7 @@ class Result:
         self._facts = facts
         self._on = on
         self._params = params
-        self._memo = None
+        self._memo: dict | None = None
 
     def _evaluated(self) -> dict:
         if self._memo is None:

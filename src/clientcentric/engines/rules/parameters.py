@@ -47,7 +47,8 @@ class Parameters:
             rows = sorted(items, key=lambda row: row[0])
             if not rows:
                 raise RuleError("type_error", f"Parameter '{name}' has no values.", details={"name": name})
-            starts, values = [], []
+            starts: list[dt.date] = []
+            values: list[Decimal | Node] = []
             for start, value in rows:
                 if not isinstance(start, dt.date):
                     raise RuleError(

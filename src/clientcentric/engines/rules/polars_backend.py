@@ -16,7 +16,7 @@ import polars as pl
 from .syntax import Node
 from .types import FactType, RuleError
 
-DTYPES = {
+DTYPES: dict[FactType, pl.DataType | type[pl.DataType]] = {
     FactType.INT: pl.Int64,
     FactType.DECIMAL: pl.Float64,
     FactType.STR: pl.String,

@@ -159,10 +159,10 @@ class _Gen:
         return f"({t} := {code}) is None", t
 
     def _guarded(self, tests: Sequence[str | None], result: str) -> str:
-        tests = [t for t in tests if t]
-        if not tests:
+        present = [t for t in tests if t]
+        if not present:
             return f"({result})"
-        return f"(None if {' or '.join(tests)} else {result})"
+        return f"(None if {' or '.join(present)} else {result})"
 
     def g_neg(self, node):
         test, ref = self.operand(node.args[0])

@@ -541,7 +541,3 @@ def _plain(value):
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     return value
-
-
-def as_mapping(rule_file: RuleFile) -> Mapping[str, CompiledRule]:
-    return {r.id: r.compiled for r in rule_file.rules}

@@ -168,10 +168,6 @@ def default_dictionary() -> Dictionary:
     return load_dictionary()
 
 
-def count_syllables(word: str) -> int:
-    return len(word) - len(word.translate(_DELETE_VOWELS))
-
-
 def flesch_reading_ease(words: int, sentences: int, syllables: int) -> float:
     return FRE_BASE - FRE_ASL * (words / sentences) - FRE_ASW * (syllables / words)
 
@@ -306,7 +302,7 @@ def _stop_phrases(text, words, analyses, dictionary: Dictionary) -> list[StopPhr
 def _noun_chains(text, words, analyses, dictionary: Dictionary) -> list[tuple[int, int, int]]:
     """Runs of nouns with nothing but spaces between them, verbal nouns among them: «проведение проверки
     соблюдения требований». Returns (first word index, index after the run, end character)."""
-    chains = []
+    chains: list[tuple[int, int, int]] = []
     endings = dictionary.verbal_endings
     run_start = None
     for i, analysis in enumerate(analyses):

@@ -23,18 +23,19 @@ if TYPE_CHECKING:
 class SingleTextPredictor:
     def __init__(self, trained: TrainedClassifier) -> None:
         features = trained.features
+        char = features.char
         self._trained = trained
-        self._fast = trained.kind == "model" and features.char is not None and len(trained.labels) > 2
-        if not self._fast:
+        self._fast = trained.kind == "model" and char is not None and len(trained.labels) > 2
+        if not self._fast or char is None:
             return
         word = features.word
         self._word_vocabulary: dict[str, int] = word.vocabulary_
         self._word_idf = word.idf_.astype(np.float64)
         self._word_ngrams = word.ngram_range
-        self._char = features.char
-        self._char_idf = features.char.tfidf.idf_.astype(np.float64)
+        self._char = char
+        self._char_idf = char.tfidf.idf_.astype(np.float64)
         self._char_offset = len(self._word_vocabulary)
-        self._extra_offset = self._char_offset + len(features.char.counter.vocabulary_)
+        self._extra_offset = self._char_offset + len(char.counter.vocabulary_)
         self._extra_vocabulary: dict[str, int] = features.extra.vocabulary_ if features.extra else {}
         self._weights = features.weights
         self._coef = np.asarray(trained.model.coef_, dtype=np.float64)

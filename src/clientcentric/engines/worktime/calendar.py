@@ -74,13 +74,16 @@ def package_years() -> frozenset[int]:
 
 def load_shortened_days(source: ShortenedDaysSource | None = None) -> dict[int, frozenset[date]]:
     """Shortened days by year, from the bundled data file, another JSON file, or a ``{year: dates}`` dict."""
+    years: Mapping[int | str, Iterable[date | str]]
     if source is None:
         text = resources.files(__package__).joinpath(SHORTENED_DAYS_FILE).read_text(encoding="utf-8")
-        source = json.loads(text)["years"]
+        years = json.loads(text)["years"]
     elif isinstance(source, str | os.PathLike):
-        source = json.loads(Path(source).read_text(encoding="utf-8"))["years"]
+        years = json.loads(Path(source).read_text(encoding="utf-8"))["years"]
+    else:
+        years = source
     by_year: dict[int, frozenset[date]] = {}
-    for year_key, values in source.items():
+    for year_key, values in years.items():
         year = int(year_key)
         days = frozenset(value if isinstance(value, date) else date.fromisoformat(value) for value in values)
         strays = sorted(str(day) for day in days if day.year != year)

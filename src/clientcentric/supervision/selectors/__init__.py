@@ -11,9 +11,8 @@ from .business import (
     my_requirements,
     overview,
     requirement_ids_by_type,
-    type_requirements,
 )
-from .complaints import control_types_of, links_for, suggestions
+from .complaints import links_for, suggestions
 from .dashboard import cost_expressions, dashboard, event_cost
 from .desk import annual_documents, control_types_for, granted_incentives, open_work, planned_events
 from .incentives import has_clean_record, in_force, lowered_profiles, lowering_kind, of_business
@@ -26,7 +25,6 @@ __all__ = [
     "annual_documents",
     "complaints_12m",
     "control_types_for",
-    "control_types_of",
     "corrections_of",
     "cost_expressions",
     "dashboard",
@@ -54,6 +52,5 @@ __all__ = [
     "record_facts",
     "requirement_ids_by_type",
     "suggestions",
-    "type_requirements",
     "warnings_registry",
 ]

@@ -38,13 +38,6 @@ def my_requirements(profile: BusinessProfile, control_type: ControlType) -> list
     )
 
 
-def type_requirements(control_type: ControlType):
-    """Every requirement of the type of control: the stock its checklists are built from."""
-    return Requirement.objects.filter(act__control_type__iexact=control_type.act_control_type).select_related(
-        "act"
-    )
-
-
 @dataclass
 class TypeOverview:
     control_type: ControlType

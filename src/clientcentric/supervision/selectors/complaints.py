@@ -10,7 +10,7 @@ from django.utils import timezone
 from clientcentric.appeals.models import Appeal
 from clientcentric.business.models import BusinessProfile
 
-from ..models import AppealLink, ControlType
+from ..models import AppealLink
 
 SUGGESTION_DAYS = 365
 
@@ -60,7 +60,3 @@ def links_for(types):
         .distinct()
         .order_by("-linked_at")
     )
-
-
-def control_types_of(profile: BusinessProfile):
-    return ControlType.objects.filter(risk_profiles__profile=profile)

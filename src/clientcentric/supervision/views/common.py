@@ -1,21 +1,10 @@
-"""What the supervision pages share: form errors from a service's ValidationError, who of the staff sees what."""
-
-from django.core.exceptions import ValidationError
+"""What the supervision pages share: who of the staff sees what; form errors through the one core helper."""
 
 from clientcentric.accounts.roles import Role
+from clientcentric.core.forms import add_service_errors as add_errors  # noqa: F401 - the views import it here
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 STAFF = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            for text in texts:
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 def staff_sees(user, control_type) -> bool:
