@@ -10,7 +10,7 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import messages  # noqa: F401  registers the invitation's notification event
+        from . import messages, subscribers  # noqa: F401  register the invitation's event and the reactions
 
         post_migrate.connect(_ensure_instrument, sender=self)
 
