@@ -17,7 +17,7 @@ from clientcentric.appeals.models import Appeal, AppealEvent, Status
 from clientcentric.registry.models import LifeSituation, Need
 
 from . import segmentation
-from .models import EvidenceRecord, EvidenceSignal, JourneyMap
+from .models import EvidenceRecord, EvidenceSignal, JourneyMap, NeedRecommendation
 from .satisfaction import Satisfaction, live_satisfaction, live_satisfaction_by_touchpoint
 
 GROUPINGS = {
@@ -333,3 +333,12 @@ def need_evidence(need: Need) -> dict:
         "imported": imported["n"] or 0,
         "satisfied_share": (imported["happy"] or 0) / imported["rated"] if imported["rated"] else None,
     }
+
+
+def design_projects() -> QuerySet:
+    """The service design projects a recommendation may point to.
+
+    Reached through the recommendation's own foreign key: design builds on research (it measures its projects
+    with research's evidence), so research does not import design.
+    """
+    return NeedRecommendation._meta.get_field("design_project").related_model.objects.all()

@@ -249,9 +249,7 @@ def need(request, code):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "recommend":
-                from clientcentric.design.models import DesignProject
-
-                project = DesignProject.objects.filter(pk=request.POST.get("project") or None).first()
+                project = selectors.design_projects().filter(pk=request.POST.get("project") or None).first()
                 services.add_recommendation(
                     need_, request.POST.get("text", ""), design_project=project, actor=request.user
                 )
@@ -270,8 +268,6 @@ def need(request, code):
             return redirect("research:need", need_.code)
         except ValidationError as error:
             problems = _errors(error)
-    from clientcentric.design.models import DesignProject
-
     return render(
         request,
         "research/need.html",
@@ -280,7 +276,7 @@ def need(request, code):
             "evidence": selectors.need_evidence(need_),
             "statuses": NeedStatus.choices,
             "faqs": FaqEntry.objects.all(),
-            "projects": DesignProject.objects.all(),
+            "projects": selectors.design_projects(),
             "recommendations": need_.recommendations.select_related("design_project", "study"),
             "proposal": need_.status_proposals.filter(state=NeedStatusProposal.State.PENDING).first(),
             "problems": problems,
