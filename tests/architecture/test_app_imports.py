@@ -187,9 +187,13 @@ def main() -> int:
     for component in found:
         print(f"  {{{', '.join(component)}}}")
         for item in _edges_within(imports, component):
-            print(f"    {item.module}:{item.line} → {item.target}{' (in function)' if item.in_function else ''}")
+            print(
+                f"    {item.module}:{item.line} → {item.target}{' (in function)' if item.in_function else ''}"
+            )
     local = [i for i in imports if i.in_function]
-    print(f"imports inside functions: {len(local)} (of them into clientcentric: {sum(1 for i in local if i.target)})")
+    print(
+        f"imports inside functions: {len(local)} (of them into clientcentric: {sum(1 for i in local if i.target)})"
+    )
     if "-v" in sys.argv:
         for item in local:
             print(f"  {item.module}:{item.line} {item.target or '(outside clientcentric)'}")

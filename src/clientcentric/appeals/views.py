@@ -228,7 +228,11 @@ def work(request, number):
                 send = services.public_reply if action == "public_reply" else services.answer
                 # The answer template version the operator started from (knowledge base panel), if any.
                 extra = (
-                    {"template_version": selectors.answer_template_version(request.POST.get("template_version", ""))}
+                    {
+                        "template_version": selectors.answer_template_version(
+                            request.POST.get("template_version", "")
+                        )
+                    }
                     if action == "answer"
                     else {}
                 )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from clientcentric.engines.text import readability
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.text.readability import Limits, Readability
+
 PROBLEM_LABELS = {
     "hard_to_read": gettext_lazy("The text is hard to read: shorter sentences and shorter words help."),
     "grade_too_high": gettext_lazy("The text needs too many years of schooling to read."),

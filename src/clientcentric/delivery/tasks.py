@@ -4,6 +4,8 @@ from datetime import date
 
 from celery import shared_task
 
+from clientcentric.appeals.models import IntegrationClient
+
 from . import appointments, population
 
 
@@ -36,8 +38,6 @@ def send_offer_reminders() -> int:
 def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     """For registries that deliver events through the queue instead of the API."""
     from datetime import datetime
-
-    from clientcentric.appeals.models import IntegrationClient
 
     from .events import EventInput, receive_life_event
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals.models import Appeal, AppealEvent, Status
-from clientcentric.registry.models import LifeSituation, Need
+from clientcentric.appeals.models import Appeal, AppealEvent, Channel, Status
+from clientcentric.registry.models import LifeSituation, Need, Touchpoint
 
 from . import segmentation
 from .models import EvidenceRecord, EvidenceSignal, JourneyMap, NeedRecommendation
@@ -82,8 +82,6 @@ def _label(by: str, value) -> str:
     if by == "month":
         return value.strftime("%Y-%m")
     if by == "channel":
-        from clientcentric.appeals.models import Channel
-
         return str(Channel(value).label) if value in Channel.values else str(value)
     return str(value)
 
@@ -265,8 +263,6 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
 
 
 def _touchpoint_names() -> dict[str, str]:
-    from clientcentric.registry.models import Touchpoint
-
     return dict(Touchpoint.objects.values_list("code", "name"))
 
 

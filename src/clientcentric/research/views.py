@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
-from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus
+from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus, Segment
 
 from . import clustering, importing, proposals, rendering, segmentation, selectors, services
 from .models import (
@@ -153,7 +153,6 @@ def segments(request):
     suggestions = []
     if request.GET.get("suggest"):
         suggestions = clustering.non_user_suggestions() + clustering.cluster_appeals()
-    from clientcentric.registry.models import Segment
 
     return render(
         request,
@@ -171,8 +170,6 @@ def segments(request):
 
 
 def _segment_id(value):
-    from clientcentric.registry.models import Segment
-
     return Segment.objects.filter(code=value).values_list("pk", flat=True).first() if value else None
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals import training
+from clientcentric.accounts.models import Agency
+from clientcentric.appeals import mail, services, training
 from clientcentric.core import mailboxes
 
 
@@ -52,16 +53,12 @@ class Command(BaseCommand):
         getattr(self, f"_{action.replace('-', '_')}")(options)
 
     def _agency(self, code):
-        from clientcentric.accounts.models import Agency
-
         agency = Agency.objects.filter(code=code).first() if code else None
         if code and agency is None:
             raise CommandError(_("No agency with code %(code)s.") % {"code": code})
         return agency
 
     def _add_client(self, options):
-        from clientcentric.appeals import services
-
         client, token = services.create_integration_client(
             name=options["name"], agency=self._agency(options["agency"])
         )
@@ -71,8 +68,6 @@ class Command(BaseCommand):
         import os
 
         from django.core.exceptions import ValidationError
-
-        from clientcentric.appeals import services
 
         try:
             account = services.create_social_account(
@@ -88,8 +83,6 @@ class Command(BaseCommand):
         self.stdout.write(f"webhook: /api/v1/social/{account.network}/{account.pk}")
 
     def _ingest_mail(self, options):
-        from clientcentric.appeals import mail
-
         run = mail.ingest_from_options(options)
         for key, why in run.failed:
             self.stderr.write(f"{key}: {why}")
