@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,24 @@ def test_the_checker_sees_a_cycle_hidden_in_a_function():
         ]
     )
     assert cycles(graph) == [["appeals", "feedback"]]
+
+
+def test_every_app_has_its_layer_in_the_import_contract():
+    """A new app must say where it stands, or ``lint-imports`` would not look at its imports at all."""
+    config = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [
+        contract["layers"]
+        for contract in config["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "layers"
+    ]
+    named = {name.strip() for layer in layers for name in layer.split("|")}
+    apps = {
+        path.stem if path.is_file() else path.name
+        for path in SRC.iterdir()
+        if (path.is_dir() and (path / "__init__.py").exists())
+        or (path.suffix == ".py" and path.stem != "__init__")
+    }
+    assert apps == named
 
 
 def main() -> int:
