@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .classification import classify
 from .models import Answer, Appeal, Status
 from .workflow import OPEN_STATUSES
 
@@ -135,8 +136,6 @@ def _metres(appeal: Appeal, latitude: float, longitude: float) -> float:
 
 
 def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[Appeal]:
-    from .classification import classify
-
     topic = classify(text).category
     if not topic:
         return []

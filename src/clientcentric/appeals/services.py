@@ -34,6 +34,7 @@ from .models import (
     Support,
     TrainingExample,
 )
+from .routing import unknown_condition_keys
 from .workflow import OPEN_STATUSES, check_transition
 
 MAX_TEXT_LENGTH = 20_000
@@ -468,8 +469,6 @@ def create_deadline_policy(policy, *, actor=None):
 
 @transaction.atomic
 def save_routing_rule(rule, *, actor=None):
-    from .routing import unknown_condition_keys
-
     if not isinstance(rule.conditions, dict) or not rule.conditions:
         raise ValidationError({"conditions": _("Give at least one condition as an object of field: value.")})
     unknown = unknown_condition_keys(rule.conditions)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Answer, FollowUp, Instrument, QuarterReport, Question, Response
+from .services import note_comments_read
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -53,8 +54,6 @@ class ResponseAdmin(ReadOnly):
     date_hierarchy = "submitted_at"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from .services import note_comments_read
-
         response = Response.objects.filter(pk=object_id).first()
         if response is not None:
             note_comments_read(request.user, [response], where="admin")
