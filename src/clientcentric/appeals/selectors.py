@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .classification import classify
+from . import classification
 from .models import Answer, Appeal, Status
 from .workflow import OPEN_STATUSES
 
@@ -136,7 +136,7 @@ def _metres(appeal: Appeal, latitude: float, longitude: float) -> float:
 
 
 def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[Appeal]:
-    topic = classify(text).category
+    topic = classification.classify(text).category
     if not topic:
         return []
     box = NEARBY_METRES / 111_320
