@@ -406,10 +406,11 @@ HARD_TEXT = (
 def test_a_refusal_over_the_agency_limits_needs_a_reason_at_send_time(
     client, people, pensioner, registry, pension_rule
 ):
-    from clientcentric.appeals import plain_russian
+    from clientcentric.core import plain_russian
     from clientcentric.core.models import AuditEvent
+    from clientcentric.engines.text.plain_russian import is_over_limit
 
-    assert plain_russian.is_over_limit(plain_russian.check(HARD_TEXT, registry["service"].agency))
+    assert is_over_limit(plain_russian.check(HARD_TEXT, registry["service"].agency))
     request = services.accept_offer(_offered(pensioner, registry), {})
     reason = RefusalReason.objects.create(
         code="docs", title="Нет документов", explanation="Нет документов.", next_steps="Принесите документы."

@@ -25,8 +25,8 @@ def _real_appeals() -> Path | None:
 def test_analyst_opens_the_house_and_yard_journey_map(page, demo_site):
     from clientcentric.accounts.models import User
     from clientcentric.appeals import demo as appeals_demo
+    from clientcentric.demo import research as demo
     from clientcentric.registry.demo import DEMO_PASSWORD
-    from clientcentric.research import demo
     from clientcentric.research.models import JourneyMap
 
     path = _real_appeals()

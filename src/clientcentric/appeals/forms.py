@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.accounts.models import Agency
+
 from .services import MAX_TEXT_LENGTH
 
 
@@ -86,7 +88,5 @@ class RouteForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=300)
 
     def __init__(self, *args, **kwargs):
-        from clientcentric.accounts.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = Agency.objects.filter(is_active=True).order_by("name")

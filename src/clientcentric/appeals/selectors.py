@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Appeal, Status
+from . import classification
+from .models import Answer, Appeal, Status
 from .workflow import OPEN_STATUSES
 
 SIMILAR_WINDOW = timedelta(days=30)
@@ -135,9 +136,7 @@ def _metres(appeal: Appeal, latitude: float, longitude: float) -> float:
 
 
 def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[Appeal]:
-    from .classification import classify
-
-    topic = classify(text).category
+    topic = classification.classify(text).category
     if not topic:
         return []
     box = NEARBY_METRES / 111_320
@@ -149,3 +148,13 @@ def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[App
         longitude__range=(longitude - box * 2, longitude + box * 2),
     ).order_by("-registered_at")[:20]
     return [appeal for appeal in candidates if _metres(appeal, latitude, longitude) <= NEARBY_METRES]
+
+
+def answer_template_version(value: str):
+    """The knowledge-base template version an answer form names by its id, if it is a real one.
+
+    Reached through the answer's own foreign key, so appeals does not import knowledge (knowledge builds on
+    appeals, not the other way round).
+    """
+    model = Answer._meta.get_field("template_version").related_model
+    return model.objects.filter(pk=value).first() if value.isdigit() else None

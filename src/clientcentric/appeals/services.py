@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency, ApiToken
 from clientcentric.accounts.services import hash_token
-from clientcentric.core import audit, rows
+from clientcentric.core import audit, events, plain_russian, rows
 from clientcentric.core.process_cache import ProcessCache
+from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, needs, plain_russian, policies, routing
+from . import classification, needs, policies, routing
 from .models import (
     Answer,
     Appeal,
@@ -32,6 +33,7 @@ from .models import (
     Support,
     TrainingExample,
 )
+from .routing import unknown_condition_keys
 from .workflow import APPEAL, OPEN_STATUSES
 
 MAX_TEXT_LENGTH = 20_000
@@ -265,15 +267,9 @@ def change_status(appeal: Appeal, target: str, *, actor, note: str = "", public:
         appeal=appeal, actor=actor, from_status=previous, to_status=target, note=note, is_public=public
     )
     audit.record(actor, "appeals.status_changed", appeal, before=previous, after=target)
-    _notify_followers(appeal, note)
+    # The author and every supporter hear of each change (subscriptions listens).
+    events.publish("appeal.status_changed", appeal=appeal, note=note)
     return appeal
-
-
-def _notify_followers(appeal: Appeal, note: str) -> None:
-    """The author and every supporter hear of each change on the channels they chose."""
-    from clientcentric.subscriptions.services import notify_appeal_followers
-
-    notify_appeal_followers(appeal, note)
 
 
 @transaction.atomic
@@ -343,7 +339,7 @@ def _checked_answer(
     """Every answer text the platform sends passes the plain-Russian check under the executor's limits."""
     override_reason = override_reason.strip()
     result = plain_russian.require_plain(text, appeal.executor, override_reason)
-    over = plain_russian.is_over_limit(result)
+    over = is_over_limit(result)
     reply = Answer.objects.create(
         appeal=appeal,
         author=operator,
@@ -410,19 +406,9 @@ def answer(
         appeal,
         template_version=template_version.pk if template_version is not None else None,
     )
-    transaction.on_commit(lambda: _ask_for_feedback(appeal.pk))
+    # On commit the client is asked to rate the answer (feedback listens).
+    events.publish("appeal.answered", appeal_id=appeal.pk)
     return reply
-
-
-def _ask_for_feedback(appeal_id: int) -> None:
-    """Runs after the answer committed: a failed invitation is logged and never turns the answer into an error."""
-    from clientcentric.core.logging import get_logger
-    from clientcentric.feedback.services import invite_for_answered_appeal
-
-    try:
-        invite_for_answered_appeal(appeal_id)
-    except Exception:  # the answer is stored and sent; only the rating request is lost, and the log says so
-        get_logger(__name__).exception("feedback_invitation_failed", appeal_id=appeal_id)
 
 
 @transaction.atomic
@@ -470,8 +456,6 @@ def create_deadline_policy(policy, *, actor=None):
 
 @transaction.atomic
 def save_routing_rule(rule, *, actor=None):
-    from .routing import unknown_condition_keys
-
     if not isinstance(rule.conditions, dict) or not rule.conditions:
         raise ValidationError({"conditions": _("Give at least one condition as an object of field: value.")})
     unknown = unknown_condition_keys(rule.conditions)

@@ -5,9 +5,9 @@ from ninja.security import django_auth
 
 from clientcentric.accounts.api_auth import ApiTokenAuth
 from clientcentric.accounts.models import ApiScope
+from clientcentric.core import plain_russian
+from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.text.readability import MAX_TEXT_CHARS
-
-from . import plain_russian
 
 router = Router(tags=["text"])
 
@@ -70,7 +70,7 @@ def readability(request, payload: TextIn):
     data["fk_grade"] = round(result.fk_grade, 2)
     for found in data["stop_phrases"]:
         found["text"] = payload.text[found["start"] : found["end"]]
-    data["over_limit"] = plain_russian.is_over_limit(result)
+    data["over_limit"] = is_over_limit(result)
     data["limits"] = {
         "min_reading_ease": limits.min_reading_ease,
         "max_grade": limits.max_grade,

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts.roles import Role
+from clientcentric.core import plain_russian
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
 from clientcentric.core.workflow import TransitionNotAllowed
-from clientcentric.knowledge.views import template_version_from
+from clientcentric.engines.text import plain_russian as plain_text
 
-from . import plain_russian, selectors, services
+from . import selectors, services
 from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
 from .models import Appeal, Status
 
@@ -218,7 +219,15 @@ def work(request, number):
             elif action in ("public_reply", "answer") and form.is_valid():
                 send = services.public_reply if action == "public_reply" else services.answer
                 # The answer template version the operator started from (knowledge base panel), if any.
-                extra = {"template_version": template_version_from(request)} if action == "answer" else {}
+                extra = (
+                    {
+                        "template_version": selectors.answer_template_version(
+                            request.POST.get("template_version", "")
+                        )
+                    }
+                    if action == "answer"
+                    else {}
+                )
                 try:
                     send(appeal, operator=request.user, **form.cleaned_data, **extra)
                 except ValidationError as error:
@@ -272,9 +281,9 @@ def plain_check(request):
             context.update(
                 result=result,
                 limits=limits,
-                over_limit=plain_russian.is_over_limit(result),
-                pieces=plain_russian.highlighted(text, result),
-                long_sentences=plain_russian.long_sentence_excerpts(text, result),
+                over_limit=plain_text.is_over_limit(result),
+                pieces=plain_text.highlighted(text, result),
+                long_sentences=plain_text.long_sentence_excerpts(text, result),
                 problems=plain_russian.problem_messages(result),
             )
     return render(request, "appeals/_plain_check.html", context)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, BusinessClient, Representative, User
+from clientcentric.registry.demo import DEMO_PASSWORD
 
 from . import selectors, services
 from .candidates import refresh_candidates
@@ -428,7 +429,6 @@ def load() -> str:
     directory = requirements_dir()
     if directory is None:
         return "Real requirements data not found (../shared/data/requirements): no business demo."
-    from clientcentric.registry.demo import DEMO_PASSWORD
 
     counts = load_requirements(directory)
     businesses = load_businesses()

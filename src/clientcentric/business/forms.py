@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import BusinessClient
 
-from .models import Assessment, BusinessProfile, ControlObject, SizeCategory
+from .models import Assessment, BusinessProfile, ControlObject, Requirement, SizeCategory
 
 RATING_CHOICES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
 
@@ -89,8 +89,6 @@ class AssessmentForm(forms.ModelForm):
         data = super().clean()
         other = (data.get("other_item") or "").strip()
         if other:
-            from .models import Requirement
-
             code, _sep, item_no = other.rpartition(" ")
             found = Requirement.objects.filter(
                 act__code=code.strip().rstrip(","), item_no=item_no.strip()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
 from clientcentric.core import audit
@@ -160,8 +161,6 @@ def save_profile(profile: BusinessProfile, *, actor=None) -> BusinessProfile:
 
 @transaction.atomic
 def save_business_with_profile(business: BusinessClient, profile: BusinessProfile, *, actor=None):
-    from clientcentric.accounts import services as accounts_services
-
     validate_profile_of(business, profile)
     business = accounts_services.save_business(business)
     profile.business = business

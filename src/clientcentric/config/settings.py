@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "clientcentric.design",
     "clientcentric.business",
     "clientcentric.supervision",
+    # Above every domain app: loads the demo region through their services.
+    "clientcentric.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core import audit, plain_russian
 from clientcentric.core.models import AuditEvent, Notification
 from clientcentric.core.notifications import notify_email
+from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.registry.models import LifeSituation, Need, Service
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import FactValueError, parse_fact, profile_facts, to_json
@@ -533,11 +534,9 @@ def decide(
     sent = "\n\n".join(text for text in (request.explanation, request.next_steps) if text)
     over = False
     if sent.strip():
-        from clientcentric.appeals import plain_russian
-
         override_reason = override_reason.strip()
         result = plain_russian.require_plain(sent, request.service.agency, override_reason)
-        over = plain_russian.is_over_limit(result)
+        over = is_over_limit(result)
         request.reading_ease = round(result.flesch_reading_ease, 2)
         request.reading_grade = round(result.fk_grade, 2)
         request.plain_override_reason = override_reason if over else ""

@@ -4,6 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
+from clientcentric.accounts.models import ApiToken
 from clientcentric.rules import population
 
 from . import appointments
@@ -38,8 +39,6 @@ def send_offer_reminders() -> int:
 def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     """For registries that deliver events through the queue instead of the API."""
     from datetime import datetime
-
-    from clientcentric.accounts.models import ApiToken
 
     from .events import EventInput, receive_life_event
 

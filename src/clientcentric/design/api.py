@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from . import services
+from . import services, workflow
 from .models import AudienceTest, DesignProject
 from .views import DESIGNERS
 
@@ -26,8 +26,6 @@ class ProjectOut(Schema):
 
 
 def _out(project: DesignProject) -> dict:
-    from . import workflow
-
     return {
         "id": project.pk,
         "name": project.name,

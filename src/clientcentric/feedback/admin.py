@@ -5,6 +5,7 @@ from django.contrib import admin
 from clientcentric.core.admin import ReadOnlyAdmin
 
 from .models import Answer, FollowUp, Instrument, QuarterReport, Question, Response
+from .services import note_comments_read
 
 
 class QuestionInline(admin.TabularInline):
@@ -44,8 +45,6 @@ class ResponseAdmin(ReadOnlyAdmin):
     date_hierarchy = "submitted_at"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from .services import note_comments_read
-
         response = Response.objects.filter(pk=object_id).first()
         if response is not None:
             note_comments_read(request.user, [response], where="admin")

@@ -10,9 +10,10 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import (
-            messages,  # noqa: F401  registers the invitation's notification event
-            workflow,  # noqa: F401  registers the status table in core.workflow.REGISTRY
+        from . import (  # noqa: F401
+            messages,  # registers the invitation's notification event
+            subscribers,  # the reactions to other domains' events
+            workflow,  # registers the status table in core.workflow.REGISTRY
         )
 
         post_migrate.connect(_ensure_instrument, sender=self)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.core import message_templates, notifications
 from clientcentric.core.models import Channel
+from clientcentric.subscriptions.models import Subscription
+from clientcentric.subscriptions.services import available_channels
 
 INVITATION_EVENT = message_templates.register_event(
     "feedback.invitation",
@@ -44,9 +46,6 @@ def channel_order() -> tuple[str, ...]:
 def chosen_channel(person) -> tuple[str, str] | None:
     """(channel, address) from the person's subscription settings: an enabled channel with an address that
     the platform can deliver to, in `channel_order()`; None when they chose nothing usable."""
-    from clientcentric.subscriptions.models import Subscription
-    from clientcentric.subscriptions.services import available_channels
-
     if person is None or not getattr(person, "is_authenticated", False):
         return None
     subscription = Subscription.objects.filter(person=person).prefetch_related("channels").first()

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
+from clientcentric.appeals.models import Appeal
 from clientcentric.core import audit
+from clientcentric.core.models import Channel
 from clientcentric.core.services.status import record_creation, transition
+from clientcentric.subscriptions.services import normalise_address
 
 from .instrument import DRIVER_CODES, current_instrument
 from .models import Answer, EndPoint, FollowUp, Invitation, Response, Source
@@ -146,9 +149,6 @@ def invite(
 
 
 def _checked_address(channel: str, address: str) -> str:
-    from clientcentric.core.models import Channel
-    from clientcentric.subscriptions.services import normalise_address
-
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel or "—"}})
     try:
@@ -170,9 +170,7 @@ def _invitation_target(person, *, email: str, channel: str, address: str) -> tup
 
 
 def invite_for_answered_appeal(appeal_id: int) -> Invitation | None:
-    """Called by appeals after an answer commits; a failure here must never undo the answer."""
-    from clientcentric.appeals.models import Appeal
-
+    """Runs once an answer has committed (``feedback.subscribers``); a failure here never undoes the answer."""
     appeal = (
         Appeal.objects.select_related("author", "executor", "need", "life_situation")
         .filter(pk=appeal_id)

@@ -24,6 +24,7 @@ from clientcentric.registry.models import Service
 
 from . import analytics, charts, objective, publication, selectors, services, throttle
 from .forms import CloseFollowUpForm, RatingForm, WidgetForm
+from .instrument import current_instrument
 from .models import FollowUp, QuarterReport
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
@@ -279,8 +280,6 @@ def open_data(request, quarter, fmt):
 @public
 @require_GET
 def dictionary(request):
-    from .instrument import current_instrument
-
     instrument = current_instrument()
     return JsonResponse(
         {

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from clientcentric.appeals import services as appeal_services
 from clientcentric.appeals.models import Appeal, Channel, Status
 from clientcentric.core import audit
+from clientcentric.delivery.models import Offer, ServiceRequest
 from clientcentric.engines.text import intents
 
 from . import selectors
@@ -173,8 +174,6 @@ def _appeal_status(conversation: Conversation, number: str, user) -> Message:
 
 def _requests_and_offers(user) -> tuple[list[dict], list[dict]]:
     """The client's latest service requests with their status, and open offers to apply for in one click."""
-    from clientcentric.delivery.models import Offer, ServiceRequest
-
     requests = [
         {
             "service": request.service.name,

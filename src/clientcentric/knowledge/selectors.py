@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet, Value
 
 from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms
 
-from .models import AnswerTemplate, Article, ArticleStatus
+from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus
 
 MAX_QUERY = 1000
 MAX_TOP = 20
@@ -103,3 +103,8 @@ def overdue_articles() -> QuerySet[Article]:
     from django.utils import timezone
 
     return Article.objects.filter(review_by__lt=timezone.localdate()).order_by("review_by")
+
+
+def template_version(value: str) -> AnswerTemplateVersion | None:
+    """The answer template version a form names by its id, if it is a real one."""
+    return AnswerTemplateVersion.objects.filter(pk=value).first() if value.isdigit() else None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from clientcentric.core import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
+from clientcentric.registry.models import FaqEntry, NeedStatus
 
 from . import workflow
 from .models import (
@@ -271,8 +272,6 @@ def render_template(body: str, context: dict[str, str]) -> str:
 @transaction.atomic
 def sync_registry_faq(*, actor=None) -> dict[str, int]:
     """Publish an article for each FAQ entry of a need that cannot be met; unpublish those no longer so."""
-    from clientcentric.registry.models import FaqEntry, NeedStatus
-
     counts = {"created": 0, "changed": 0, "unpublished": 0}
     wanted = FaqEntry.objects.filter(needs__status=NeedStatus.CANNOT_MEET).distinct()
     wanted_ids = set()

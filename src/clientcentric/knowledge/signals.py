@@ -6,11 +6,11 @@ from django.dispatch import receiver
 
 from clientcentric.registry.models import FaqEntry, Need
 
+from . import services
+
 
 def _sync() -> None:
-    from .services import sync_registry_faq
-
-    sync_registry_faq()
+    services.sync_registry_faq()
 
 
 @receiver(post_save, sender=FaqEntry)

@@ -9,7 +9,7 @@ from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 
 from . import chatbot, selectors, services
-from .models import AnswerTemplateVersion, Article, ArticleStatus, Conversation
+from .models import Article, ArticleStatus, Conversation
 
 OPERATORS = ("operator", "admin")
 SESSION_KEY = "chat_conversation"
@@ -184,7 +184,7 @@ def operator_insert(request, number):
     appeal = _operator_appeal(request, number)
     typed = request.GET.get("text", "")
     # The template version stays with the answer when an article is appended after the template.
-    version = _template_version(request.GET.get("template_version", ""))
+    version = selectors.template_version(request.GET.get("template_version", ""))
     if request.GET.get("template"):
         template = get_object_or_404(selectors.templates_for(appeal), pk=request.GET["template"])
         version = template.current_version
@@ -195,12 +195,3 @@ def operator_insert(request, number):
         ).answer
     text = f"{typed.rstrip()}\n\n{addition}" if typed.strip() else addition
     return render(request, "knowledge/_answer_box.html", {"text": text, "version": version})
-
-
-def _template_version(value: str):
-    return AnswerTemplateVersion.objects.filter(pk=value).first() if value.isdigit() else None
-
-
-def template_version_from(request):
-    """The template version an answer form carries, if it is a real one (for appeals.views.work)."""
-    return _template_version(request.POST.get("template_version", ""))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core import audit, events
 from clientcentric.engines.text.lemmas import search_document
 
 from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
@@ -133,28 +133,9 @@ def save_need(
             after=need.status,
             reason=need.status_reason,
         )
-        _tell_followers_of_registry_news(need, actor)
+        # Those who follow registry news hear of it (subscriptions listens).
+        events.publish("registry.need_status_changed", need=need, actor=actor)
     return need
-
-
-def _tell_followers_of_registry_news(need: Need, actor) -> None:
-    """A need's public status changed: those who follow registry news hear of it."""
-    from django.conf import settings
-
-    from clientcentric.subscriptions import services as subscriptions
-
-    subscriptions.publish(
-        "registry.news",
-        "registry.news",
-        {
-            "title": _("Need “%(name)s”: %(status)s")
-            % {"name": need.name, "status": need.get_status_display()},
-            "text": need.status_reason,
-            "url": settings.CLIENTCENTRIC_SITE_URL.rstrip("/") + need.get_absolute_url(),
-        },
-        about=need,
-        actor=actor,
-    )
 
 
 @transaction.atomic

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals.models import Appeal, AppealEvent, Status
-from clientcentric.registry.models import LifeSituation, Need
+from clientcentric.appeals.models import Appeal, AppealEvent, Channel, Status
+from clientcentric.registry.models import LifeSituation, Need, Touchpoint
 
 from . import segmentation
-from .models import EvidenceRecord, EvidenceSignal, JourneyMap
+from .models import EvidenceRecord, EvidenceSignal, JourneyMap, NeedRecommendation
 from .satisfaction import Satisfaction, live_satisfaction, live_satisfaction_by_touchpoint
 
 GROUPINGS = {
@@ -82,8 +82,6 @@ def _label(by: str, value) -> str:
     if by == "month":
         return value.strftime("%Y-%m")
     if by == "channel":
-        from clientcentric.appeals.models import Channel
-
         return str(Channel(value).label) if value in Channel.values else str(value)
     return str(value)
 
@@ -265,8 +263,6 @@ def suggest_pain_points(journey_map: JourneyMap, evidence: LifeSituationEvidence
 
 
 def _touchpoint_names() -> dict[str, str]:
-    from clientcentric.registry.models import Touchpoint
-
     return dict(Touchpoint.objects.values_list("code", "name"))
 
 
@@ -333,3 +329,12 @@ def need_evidence(need: Need) -> dict:
         "imported": imported["n"] or 0,
         "satisfied_share": (imported["happy"] or 0) / imported["rated"] if imported["rated"] else None,
     }
+
+
+def design_projects() -> QuerySet:
+    """The service design projects a recommendation may point to.
+
+    Reached through the recommendation's own foreign key: design builds on research (it measures its projects
+    with research's evidence), so research does not import design.
+    """
+    return NeedRecommendation._meta.get_field("design_project").related_model.objects.all()

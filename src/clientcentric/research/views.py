@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import error_messages
-from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus
+from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus, Segment
 
 from . import clustering, importing, proposals, rendering, segmentation, selectors, services
 from .models import (
@@ -150,7 +150,6 @@ def segments(request):
     suggestions = []
     if request.GET.get("suggest"):
         suggestions = clustering.non_user_suggestions() + clustering.cluster_appeals()
-    from clientcentric.registry.models import Segment
 
     return render(
         request,
@@ -168,8 +167,6 @@ def segments(request):
 
 
 def _segment_id(value):
-    from clientcentric.registry.models import Segment
-
     return Segment.objects.filter(code=value).values_list("pk", flat=True).first() if value else None
 
 
@@ -246,9 +243,7 @@ def need(request, code):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "recommend":
-                from clientcentric.design.models import DesignProject
-
-                project = DesignProject.objects.filter(pk=request.POST.get("project") or None).first()
+                project = selectors.design_projects().filter(pk=request.POST.get("project") or None).first()
                 services.add_recommendation(
                     need_, request.POST.get("text", ""), design_project=project, actor=request.user
                 )
@@ -267,8 +262,6 @@ def need(request, code):
             return redirect("research:need", need_.code)
         except ValidationError as error:
             problems = error_messages(error)
-    from clientcentric.design.models import DesignProject
-
     return render(
         request,
         "research/need.html",
@@ -277,7 +270,7 @@ def need(request, code):
             "evidence": selectors.need_evidence(need_),
             "statuses": NeedStatus.choices,
             "faqs": FaqEntry.objects.all(),
-            "projects": DesignProject.objects.all(),
+            "projects": selectors.design_projects(),
             "recommendations": need_.recommendations.select_related("design_project", "study"),
             "proposal": need_.status_proposals.filter(state=NeedStatusProposal.State.PENDING).first(),
             "problems": problems,

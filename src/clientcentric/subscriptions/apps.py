@@ -8,4 +8,4 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions and notifications")
 
     def ready(self):
-        from . import topics  # noqa: F401  (registers the events this app notifies of)
+        from . import subscribers, topics  # noqa: F401  (register the events this app notifies of and reacts to)

@@ -1,6 +1,7 @@
 from django.db.models import Q
 
 from clientcentric.core.models import Channel
+from clientcentric.registry.models import FaqEntry
 
 from . import services, topics
 from .models import Subscription
@@ -8,8 +9,6 @@ from .models import Subscription
 
 def knowledge_base_topics() -> list[str]:
     """Topics a person may follow in the knowledge base: those the FAQ entries are filed under."""
-    from clientcentric.registry.models import FaqEntry
-
     return sorted(
         {
             t

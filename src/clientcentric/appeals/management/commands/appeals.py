@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals import training
+from clientcentric.accounts.models import Agency
+from clientcentric.appeals import mail, services, training
 from clientcentric.core import mailboxes
 
 
@@ -53,8 +54,6 @@ class Command(BaseCommand):
         getattr(self, f"_{action.replace('-', '_')}")(options)
 
     def _agency(self, code):
-        from clientcentric.accounts.models import Agency
-
         agency = Agency.objects.filter(code=code).first() if code else None
         if code and agency is None:
             raise CommandError(_("No agency with code %(code)s.") % {"code": code})
@@ -79,8 +78,6 @@ class Command(BaseCommand):
 
         from django.core.exceptions import ValidationError
 
-        from clientcentric.appeals import services
-
         try:
             account = services.create_social_account(
                 network=options["network"],
@@ -95,8 +92,6 @@ class Command(BaseCommand):
         self.stdout.write(f"webhook: /api/v1/social/{account.network}/{account.pk}")
 
     def _ingest_mail(self, options):
-        from clientcentric.appeals import mail
-
         run = mail.ingest_from_options(options)
         for key, why in run.failed:
             self.stderr.write(f"{key}: {why}")

@@ -6,7 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from clientcentric.accounts.models import Agency
+from clientcentric.core import plain_russian
 from clientcentric.engines.text import readability
+from clientcentric.engines.text.plain_russian import is_over_limit
 
 
 class Command(BaseCommand):
@@ -25,9 +28,6 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(options)
 
     def _readability(self, options):
-        from clientcentric.accounts.models import Agency
-        from clientcentric.appeals import plain_russian
-
         text = self._read(options["file"])
         agency = None
         if options["agency"]:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             data = result.as_dict()
             for found in data["stop_phrases"]:
                 found["text"] = text[found["start"] : found["end"]]
-            data["over_limit"] = plain_russian.is_over_limit(result)
+            data["over_limit"] = is_over_limit(result)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self._print(text, result)
@@ -65,8 +65,6 @@ class Command(BaseCommand):
             ) from None
 
     def _print(self, text, result):
-        from clientcentric.appeals import plain_russian
-
         def place(offset):
             line = text.count("\n", 0, offset) + 1
             return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"

@@ -3,6 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from clientcentric.feedback import aggregation, demo, publication
+from clientcentric.feedback.models import QuarterReport
+
 
 class Command(BaseCommand):
     help = "Satisfaction measurement: fill the pre-aggregated counts, publish and verify quarters, print QR codes."
@@ -24,30 +27,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         action = options["action"]
         if action == "aggregate":
-            from clientcentric.feedback import aggregation
-
             result = aggregation.aggregate_full() if options["full"] else aggregation.aggregate_incremental()
             self.stdout.write(
                 f"{'Full' if options['full'] else 'Incremental'} aggregation: {result.rows_written} counts written "
                 f"from {result.responses} responses and {result.invitations} invitations."
             )
         elif action == "demo":
-            from clientcentric.feedback import demo
-
             result = demo.load()
             self.stdout.write(f"Demo ratings: {result['created']} new.")
         elif action == "publish":
-            from clientcentric.feedback import publication
-
             try:
                 report = publication.publish(options["quarter"], actor=None)
             except (ValidationError, ValueError) as error:
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
             self.stdout.write(f"Published {report.quarter}; SHA-256 {report.integrity_hash}")
         elif action == "verify":
-            from clientcentric.feedback import publication
-            from clientcentric.feedback.models import QuarterReport
-
             report = QuarterReport.objects.filter(quarter=options["quarter"], state="published").first()
             if report is None:
                 raise CommandError(f"Quarter {options['quarter']} is not published.")

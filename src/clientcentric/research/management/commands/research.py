@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from clientcentric.research import proposals
+
 
 class Command(BaseCommand):
     help = "Needs research: propose need-status changes from the evidence."
@@ -14,8 +16,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from clientcentric.research import proposals
-
         run = proposals.propose_need_statuses()
         self.stdout.write(
             f"Need-status proposals: {run.created} new, {run.refreshed} refreshed, {run.withdrawn} withdrawn."

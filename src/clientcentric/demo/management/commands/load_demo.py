@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from clientcentric.accounts.models import User
+from clientcentric.appeals import demo as appeals_demo
+from clientcentric.business import demo as business_demo
+from clientcentric.delivery.demo import load_delivery_demo
+from clientcentric.knowledge import demo as knowledge_demo
 from clientcentric.registry import demo
+from clientcentric.supervision import demo as supervision_demo
 
 
 class Command(BaseCommand):
@@ -39,7 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for each: {demo.DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.role:<24} {account.username}")
-        from clientcentric.delivery.demo import load_delivery_demo
 
         delivery = load_delivery_demo(demo.DEMO_PASSWORD)
         self.stdout.write(
@@ -50,17 +55,11 @@ class Command(BaseCommand):
         self._load_knowledge_base()
 
         if options["business"]:
-            from clientcentric.business import demo as business_demo
-
             self.stdout.write(business_demo.load())
-            from clientcentric.supervision import demo as supervision_demo
 
             self.stdout.write(supervision_demo.load(demo.DEMO_PASSWORD))
 
         if options["appeals"]:
-            from clientcentric.accounts.models import User
-            from clientcentric.appeals import demo as appeals_demo
-
             path = appeals_demo.find_data_file()
             if path is None:
                 self.stdout.write("Real appeals data not found (../shared/data/appeals): no demo appeals.")
@@ -75,8 +74,6 @@ class Command(BaseCommand):
             )
 
     def _load_knowledge_base(self):
-        from clientcentric.knowledge import demo as knowledge_demo
-
         report = knowledge_demo.load_knowledge_base()
         if report is None:
             self.stdout.write("Real knowledge base not found (../shared/data/faq): only the registry FAQ.")

@@ -1,6 +1,8 @@
-"""The plain-Russian check of every answer the platform sends: the agency's limits around the text engine."""
+"""The plain-Russian check of every answer the platform sends: the agency's limits around the text engine.
 
-from dataclasses import dataclass
+Appeals, delivery (refusals) and any other app that sends a text to a person share it; the verdict and the
+highlighting are pure and live in ``clientcentric.engines.text.plain_russian``.
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
@@ -8,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientcentric.engines.text import readability
+from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.text.readability import Limits, Readability
 
-OVER_LIMIT = frozenset({"hard_to_read", "grade_too_high"})
 PROBLEM_LABELS = {
     "hard_to_read": gettext_lazy("The text is hard to read: shorter sentences and shorter words help."),
     "grade_too_high": gettext_lazy("The text needs too many years of schooling to read."),
@@ -48,10 +50,6 @@ def check(text: str, agency=None) -> Readability:
         ) from None
 
 
-def is_over_limit(result: Readability) -> bool:
-    return bool(OVER_LIMIT.intersection(result.problems))
-
-
 def require_plain(text: str, agency, override_reason: str = "") -> Readability:
     """Check an answer before it goes out: past the agency's limits it needs the operator's reason."""
     result = check(text, agency)
@@ -73,36 +71,6 @@ def require_plain(text: str, agency, override_reason: str = "") -> Readability:
             }
         )
     return result
-
-
-@dataclass(frozen=True)
-class Piece:
-    text: str
-    suggestion: str = ""
-    phrase: str = ""
-
-
-def highlighted(text: str, result: Readability) -> list[Piece]:
-    """The text cut into plain pieces and stop-phrase pieces, for a template to mark up (it escapes them)."""
-    pieces, position = [], 0
-    for found in result.stop_phrases:
-        if found.start < position:
-            continue
-        if found.start > position:
-            pieces.append(Piece(text[position : found.start]))
-        pieces.append(Piece(text[found.start : found.end], found.suggestion, found.phrase))
-        position = found.end
-    if position < len(text):
-        pieces.append(Piece(text[position:]))
-    return pieces
-
-
-def long_sentence_excerpts(text: str, result: Readability, limit: int = 10) -> list[tuple[int, str]]:
-    excerpts = []
-    for sentence in result.long_sentences[:limit]:
-        fragment = " ".join(text[sentence.start : sentence.end].split())
-        excerpts.append((sentence.words, fragment if len(fragment) <= 140 else fragment[:137] + "…"))
-    return excerpts
 
 
 def problem_messages(result: Readability) -> list[str]:

@@ -3,9 +3,10 @@ import gzip
 import json
 
 from clientcentric.appeals import demo as appeals_demo
+from clientcentric.demo import research as demo
 from clientcentric.design.models import AudienceTest, DesignProject
 from clientcentric.registry import demo as registry_demo
-from clientcentric.research import demo, selectors
+from clientcentric.research import selectors
 from clientcentric.research.models import EvidenceRecord, JourneyMap, Study
 
 COLUMNS = [

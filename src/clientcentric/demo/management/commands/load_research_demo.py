@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from clientcentric.appeals import demo as appeals_demo
-from clientcentric.research import demo
+from clientcentric.demo import research as demo
 
 
 class Command(BaseCommand):

@@ -25,9 +25,15 @@ from clientcentric.appeals.models import NeedTopic
 from clientcentric.design import services as design
 from clientcentric.design.models import AudienceTest, DesignProject, Stage, Variant
 from clientcentric.registry.models import LifeSituation, Need, Segment, Service
-
-from . import services
-from .models import EvidenceDataset, EvidenceRecord, EvidenceSignal, JourneyMap, SegmentHypothesis, Study
+from clientcentric.research import services
+from clientcentric.research.models import (
+    EvidenceDataset,
+    EvidenceRecord,
+    EvidenceSignal,
+    JourneyMap,
+    SegmentHypothesis,
+    Study,
+)
 
 DATASET_TITLE = "Сообщения о проблемах в доме и во дворе, «Наш Санкт-Петербург», октябрь 2020 — февраль 2021"
 HOUSE_AND_YARD_OBJECTS = {"Дом", "Двор"}
