@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clientcentric.core import notifications, transports
+from clientcentric.core import transports
+from clientcentric.core.services import notifications
 from clientcentric.core.models import DeliveryAttempt, Notification
 
 State = Notification.State

@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.models import AppendOnlyError, AuditEvent
 
 

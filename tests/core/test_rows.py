@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clientcentric.appeals import policies
 from clientcentric.appeals.models import Appeal, AppealEvent
-from clientcentric.core import audit, rows
+from clientcentric.core.services import audit, rows
 from clientcentric.core.models import AuditEvent
 
 

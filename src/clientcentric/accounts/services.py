@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 
 from .models import Agency, BusinessClient, Representative, User
 from .roles import BACK_OFFICE_PERMISSIONS, STAFF_ROLES, Role

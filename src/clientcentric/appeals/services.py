@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit, rows
+from clientcentric.core.services import audit, rows
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.worktime import CalendarYearUnknown
 
@@ -130,7 +130,7 @@ def receive_appeal(
     # so a first-time appeal costs no lookup.
     _validate(data, author)
     try:
-        # Atomic by itself: the appeal and its first rows are written together or not at all (core/rows.py).
+        # Atomic by itself: the appeal and its first rows are written together or not at all (core/services/rows.py).
         appeal = _register(
             data,
             author,

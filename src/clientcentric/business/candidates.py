@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.requirements.candidates import Item, find_candidates
 
 from .models import CandidateLink, Requirement

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.registry.tabular import Problem
 
 from . import rules, selectors, services

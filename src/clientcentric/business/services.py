@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.access import public, require_roles
 
 from . import charts, selectors, services

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
-from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import audit
+from clientcentric.core.services.notifications import notify_email
 
 from .models import Appointment, Office, Slot
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.rules import RuleSet
 
 from . import eligibility

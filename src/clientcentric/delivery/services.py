@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.models import AuditEvent, Notification
-from clientcentric.core.notifications import notify_email
+from clientcentric.core.services.notifications import notify_email
 from clientcentric.registry.models import LifeSituation, Need, Service
 
 from . import eligibility

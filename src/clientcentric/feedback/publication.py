@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Service
 

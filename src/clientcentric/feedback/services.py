@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 
 from .instrument import DRIVER_CODES, current_instrument
 from .models import Answer, EndPoint, FollowUp, Invitation, Response, Source

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from clientcentric.appeals import services as appeal_services
 from clientcentric.appeals.models import Appeal, Channel, Status
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.text import intents
 
 from . import selectors

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
 
 from .models import (

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.text.lemmas import search_document
 
 from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.registry.models import Need
 
 from .models import EvidenceDataset, EvidenceRecord, EvidenceUpload

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Need, NeedStatus
 

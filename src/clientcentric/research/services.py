@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import FaqEntry, Need, NeedStatus
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.logging import get_logger
 
 from . import deadlines, selectors

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile, Requirement
-from clientcentric.core import audit
-from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import audit
+from clientcentric.core.services.notifications import notify_email
 
 from . import deadlines, incentives, selectors
 from .models import (

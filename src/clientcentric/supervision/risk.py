@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.business import facts as business_facts
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType
 
