@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.core import message_templates
+from clientcentric.core.models import Channel
 from clientcentric.core.services import message_templates as template_services
 from clientcentric.core.services import notifications
-from clientcentric.core.models import Channel
 
 INVITATION_EVENT = message_templates.register_event(
     "feedback.invitation",

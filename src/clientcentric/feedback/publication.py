@@ -9,13 +9,7 @@ share; distribution levels under 10 are hidden the same way. No comment text, no
 import hashlib
 import json
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
 from clientcentric.accounts.models import Agency
-from clientcentric.core.services import audit
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Service
 
@@ -163,25 +157,6 @@ def report_for(quarter: str) -> QuarterReport:
         return report
     payload = build(quarter)
     return QuarterReport(quarter=quarter, payload=payload, integrity_hash=integrity_hash(payload))
-
-
-@transaction.atomic
-def publish(quarter: str, *, actor=None) -> QuarterReport:
-    """Freeze a finished quarter: its figures never change again and carry their SHA-256."""
-    months = selectors.quarter_months(quarter)
-    if months[-1] >= timezone.localdate().replace(day=1):
-        raise ValidationError(_("Quarter %(quarter)s has not ended yet.") % {"quarter": quarter})
-    report, _created = QuarterReport.objects.select_for_update().get_or_create(quarter=quarter)
-    if report.state == QuarterReport.State.PUBLISHED:
-        raise ValidationError(_("Quarter %(quarter)s is already published.") % {"quarter": quarter})
-    report.payload = build(quarter)
-    report.integrity_hash = integrity_hash(report.payload)
-    report.state = QuarterReport.State.PUBLISHED
-    report.published_at = timezone.now()
-    report.published_by = actor if actor is not None and actor.is_authenticated else None
-    report.save()
-    audit.record(actor, "feedback.quarter_published", report, integrity_hash=report.integrity_hash)
-    return report
 
 
 def verify(report: QuarterReport) -> bool:

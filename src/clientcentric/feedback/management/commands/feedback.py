@@ -24,9 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         action = options["action"]
         if action == "aggregate":
-            from clientcentric.feedback import aggregation
+            from clientcentric.feedback import services
 
-            result = aggregation.aggregate_full() if options["full"] else aggregation.aggregate_incremental()
+            result = services.aggregate_full() if options["full"] else services.aggregate_incremental()
             self.stdout.write(
                 f"{'Full' if options['full'] else 'Incremental'} aggregation: {result.rows_written} counts written "
                 f"from {result.responses} responses and {result.invitations} invitations."
@@ -37,10 +37,10 @@ class Command(BaseCommand):
             result = demo.load()
             self.stdout.write(f"Demo ratings: {result['created']} new.")
         elif action == "publish":
-            from clientcentric.feedback import publication
+            from clientcentric.feedback import services
 
             try:
-                report = publication.publish(options["quarter"], actor=None)
+                report = services.publish_quarter(options["quarter"], actor=None)
             except (ValidationError, ValueError) as error:
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
             self.stdout.write(f"Published {report.quarter}; SHA-256 {report.integrity_hash}")
