@@ -20,6 +20,8 @@ from .models import (
     ArticleSource,
     ArticleStatus,
     ArticleVersion,
+    Conversation,
+    Message,
     next_review_date,
 )
 
@@ -302,3 +304,26 @@ def sync_registry_faq(*, actor=None) -> dict[str, int]:
         )
         counts["unpublished"] += 1
     return counts
+
+
+# Chat-bot conversations: the dialogue logic is in `chatbot`, its rows are written here.
+
+
+def open_conversation(client) -> Conversation:
+    return Conversation.objects.create(client=client)
+
+
+def post_message(conversation: Conversation, sender: str, text: str, intent: str, payload=None) -> Message:
+    return Message.objects.create(
+        conversation=conversation, sender=sender, text=text, intent=intent, payload=payload or {}
+    )
+
+
+def attach_appeal(conversation: Conversation, appeal) -> None:
+    conversation.appeal = appeal
+    conversation.save(update_fields=["appeal"])
+
+
+def record_rating(conversation: Conversation, rating: int, ended_at) -> None:
+    conversation.rating, conversation.ended_at = rating, ended_at
+    conversation.save(update_fields=["rating", "ended_at"])
