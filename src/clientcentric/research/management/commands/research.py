@@ -14,9 +14,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from clientcentric.research import proposals
+        from clientcentric.research import services
 
-        run = proposals.propose_need_statuses()
+        run = services.propose_need_statuses()
         self.stdout.write(
             f"Need-status proposals: {run.created} new, {run.refreshed} refreshed, {run.withdrawn} withdrawn."
         )
