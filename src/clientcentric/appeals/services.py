@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core.services import audit, rows
 from clientcentric.core.process_cache import ProcessCache
+from clientcentric.core.services import audit, rows
 from clientcentric.engines.worktime import CalendarYearUnknown
 
 from . import classification, needs, plain_russian, policies, routing
@@ -25,6 +25,8 @@ from .models import (
     AppealEvent,
     Attachment,
     Channel,
+    ClassifierModel,
+    DeadlinePolicy,
     IntegrationClient,
     Kind,
     NeedTopic,
@@ -572,3 +574,32 @@ def create_social_account(
 
 def social_secret_matches(account: SocialAccount, secret: str) -> bool:
     return secrets.compare_digest(account.secret_hash, hash_token(secret or ""))
+
+
+def ensure_default_policies() -> None:
+    """Create the default policies once; a methodologist's later rows supersede them."""
+    if DeadlinePolicy.objects.exists():
+        return
+    for values in policies.DEFAULT_POLICIES:
+        DeadlinePolicy.objects.create(**values)
+
+
+@transaction.atomic
+def store_training_examples(examples: list, *, source_file: str, batch_size: int, actor=None) -> None:
+    TrainingExample.objects.bulk_create(examples, batch_size=batch_size)
+    audit.record(actor, "appeals.training_examples_imported", None, file=source_file, count=len(examples))
+
+
+@transaction.atomic
+def store_classifier(target: str, data: bytes, metrics: dict, examples: int, *, actor=None) -> ClassifierModel:
+    """The new model replaces the active one for its target; older ones stay for the record."""
+    ClassifierModel.objects.filter(target=target).update(is_active=False)
+    stored = ClassifierModel.objects.create(target=target, data=data, metrics=metrics, examples=examples)
+    audit.record(
+        actor,
+        "appeals.classifier_trained",
+        stored,
+        model_target=target,
+        metrics={k: v for k, v in metrics.items() if isinstance(v, int | float)},
+    )
+    return stored
