@@ -23,7 +23,6 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, BusinessClient, Representative, User
 
 from . import selectors, services
-from .candidates import refresh_candidates
 from .importer import import_requirements
 from .models import Assessment, BusinessProfile, ControlObject, Draft, Requirement
 
@@ -164,7 +163,7 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
             batch_size=500,
         )
     selectors.rule_index.clear()
-    counts = refresh_candidates()
+    counts = services.refresh_candidates()
     return {"items": report.items_created + report.items_updated, "annotated": len(annotated), **counts}
 
 

@@ -17,6 +17,7 @@ from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
 from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
+from clientcentric.engines.requirements.candidates import Item, find_candidates
 
 from . import rules
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     AgencyToken,
     Assessment,
     BusinessProfile,
+    CandidateLink,
     ControlObject,
     Draft,
     DraftComment,
@@ -321,3 +323,24 @@ def issue_agency_token(agency, name: str, *, actor=None) -> tuple[AgencyToken, s
     token = AgencyToken.objects.create(agency=agency, name=name, token_hash=hash_token(plain))
     audit.record(actor, "business.agency_token_issued", token, agency=agency.code)
     return token, plain
+
+
+@transaction.atomic
+def refresh_candidates(*, actor=None) -> dict[str, int]:
+    """Recompute the duplicate and contradiction candidates among all requirements (a batch job)."""
+    items = [
+        Item(key=r["id"], act=r["act__code"], text=r["text"])
+        for r in Requirement.objects.values("id", "act__code", "text")
+    ]
+    found = find_candidates(items)
+    CandidateLink.objects.all().delete()
+    CandidateLink.objects.bulk_create(
+        [
+            CandidateLink(kind=c.kind, first_id=c.a, second_id=c.b, score=c.score, reason=c.reason)
+            for c in found
+        ],
+        batch_size=500,
+    )
+    counts = {kind: sum(1 for c in found if c.kind == kind) for kind in CandidateLink.Kind.values}
+    audit.record(actor, "business.candidates_refreshed", None, summary="candidates refreshed", **counts)
+    return counts

@@ -46,11 +46,15 @@ class DesignProjectAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         services.save_project(form.instance, needs=form.cleaned_data["needs"], actor=request.user)
         for formset in formsets:
-            for variant in formset.save(commit=False):
-                variant.project = form.instance
-                services.save_variant(variant, actor=request.user)
-            for variant in formset.deleted_objects:
-                variant.delete()
+            # What formset.save(commit=False) would hand back, saved and deleted through the services instead.
+            deleted = formset.deleted_forms
+            for inline in formset.forms:
+                if inline in deleted:
+                    if inline.instance.pk is not None:
+                        services.delete_variant(inline.instance, actor=request.user)
+                elif inline.has_changed():
+                    inline.instance.project = form.instance
+                    services.save_variant(inline.instance, actor=request.user)
 
 
 class TestTaskInline(admin.TabularInline):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from clientcentric.core.services import audit
 from clientcentric.engines.text.lemmas import search_document
 
-from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
+from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service, Touchpoint
+from .touchpoints import TOUCHPOINTS
 
 
 def need_status_problems(
@@ -189,3 +190,8 @@ def rebuild_search_documents() -> int:
         model.objects.bulk_update(stale, ["search_document"], batch_size=500)
         changed += len(stale)
     return changed
+
+
+def ensure_touchpoints() -> None:
+    for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
+        Touchpoint.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})

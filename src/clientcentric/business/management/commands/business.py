@@ -9,7 +9,6 @@ from rich.table import Table
 
 from clientcentric.accounts.models import Agency
 from clientcentric.business import services
-from clientcentric.business.candidates import refresh_candidates
 from clientcentric.business.importer import import_requirements
 
 
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         if action == "import-requirements":
             return self._import(options)
         if action == "find-candidates":
-            counts = refresh_candidates()
+            counts = services.refresh_candidates()
             self.stdout.write(
                 _("Candidates: %(d)s duplicate(s), %(c)s contradiction(s).")
                 % {"d": counts["duplicate"], "c": counts["contradiction"]}
