@@ -11,8 +11,8 @@ from django.utils import timezone
 from clientcentric.appeals import services as appeals
 from clientcentric.appeals.models import NeedTopic
 from clientcentric.core.models import AuditEvent
-from clientcentric.delivery import services as delivery
 from clientcentric.delivery.models import RefusalReason, ServiceRequest
+from clientcentric.delivery.services import requests as request_services
 from clientcentric.feedback import services as feedback
 from clientcentric.feedback.services import Rating
 from clientcentric.registry import services as registry_services
@@ -55,7 +55,7 @@ def refuse(people, service, times):
         request = ServiceRequest.objects.create(
             client=people["client"], service=service, submitted_at=timezone.now()
         )
-        delivery.decide(request, approve=False, actor=people["operator"], reason=reason)
+        request_services.decide(request, approve=False, actor=people["operator"], reason=reason)
 
 
 def test_many_appeals_on_a_met_need_propose_being_worked_on(registry):
@@ -170,11 +170,15 @@ def test_rejection_needs_a_note_and_is_not_proposed_again_soon(registry, people)
     proposal = NeedStatusProposal.objects.get()
     with pytest.raises(ValidationError):
         services.reject_need_proposal(proposal, note="", actor=people["methodologist"])
-    services.reject_need_proposal(proposal, note="Задержка из-за банка, разовая.", actor=people["methodologist"])
+    services.reject_need_proposal(
+        proposal, note="Задержка из-за банка, разовая.", actor=people["methodologist"]
+    )
     assert services.propose_need_statuses().created == 0
     assert NeedStatusProposal.objects.filter(state="pending").count() == 0
     with pytest.raises(ValidationError):
-        services.reject_need_proposal(proposal, note="ещё раз", actor=people["methodologist"])  # already decided
+        services.reject_need_proposal(
+            proposal, note="ещё раз", actor=people["methodologist"]
+        )  # already decided
 
 
 def test_a_proposal_the_evidence_no_longer_supports_is_withdrawn(registry, settings):

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import eligibility, events, rulebook, services
+from . import eligibility, rulebook
 from .facts import SCHEMA, FactValueError, parse_fact
 from .models import (
     ClientProfile,
@@ -27,6 +27,9 @@ from .models import (
     Slot,
     UnmetNeedEvidence,
 )
+from .services import life_events as life_event_services
+from .services import profiles as profile_services
+from .services import rules as rule_services
 
 
 class EligibilityRuleForm(forms.ModelForm):
@@ -89,13 +92,13 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
     change_form_template = "admin/delivery/eligibilityrule/change_form.html"
 
     def save_model(self, request, obj, form, change):
-        services.save_rule(obj, actor=request.user)
+        rule_services.save_rule(obj, actor=request.user)
 
     @admin.action(description=_("Publish (every example must pass)"))
     def publish(self, request, queryset):
         for rule in queryset.filter(status=EligibilityRule.Status.DRAFT):
             try:
-                services.publish_rule(rule, actor=request.user)
+                rule_services.publish_rule(rule, actor=request.user)
                 self.message_user(request, _("%(rule)s is published.") % {"rule": rule})
             except ValidationError as error:
                 self.message_user(request, f"{rule}: {' '.join(error.messages)}", messages.ERROR)
@@ -239,7 +242,7 @@ class ClientProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ("preferred_touchpoints",)
 
     def save_model(self, request, obj, form, change):
-        services.save_profile(obj, actor=request.user)
+        profile_services.save_profile(obj, actor=request.user)
 
 
 @admin.register(LifeEvent)
@@ -255,7 +258,7 @@ class LifeEventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Apply now without waiting for earlier events"))
     def release(self, request, queryset):
-        applied = sum(events.release_held(event, actor=request.user) for event in queryset)
+        applied = sum(life_event_services.release_held(event, actor=request.user) for event in queryset)
         self.message_user(request, _("Applied: %(n)s.") % {"n": applied})
 
 

@@ -19,7 +19,8 @@ from clientcentric.engines.rules import RuleSet
 from . import eligibility
 from .facts import profile_facts
 from .models import ClientLifeSituation, ClientProfile, Consent, HouseholdMember, Offer, ServiceRequest
-from .services import consent_for, notify_offers, situations_by_service
+from .services.consents import consent_for, situations_by_service
+from .services.offers import notify_offers
 
 CHUNK = 500
 INFORMATION_TEXT = gettext_lazy(

@@ -4,7 +4,8 @@ from datetime import date
 
 from celery import shared_task
 
-from . import appointments, population
+from . import population
+from .services import appointments
 
 
 @shared_task
@@ -27,9 +28,9 @@ def send_appointment_reminders() -> int:
 
 @shared_task
 def send_offer_reminders() -> int:
-    from . import services
+    from .services import offers as offer_services
 
-    return services.send_offer_reminders()
+    return offer_services.send_offer_reminders()
 
 
 @shared_task
@@ -39,7 +40,7 @@ def receive_life_event(payload: dict, source_id: int | None = None) -> str:
 
     from clientcentric.appeals.models import IntegrationClient
 
-    from .events import EventInput, receive_life_event
+    from .services.life_events import EventInput, receive_life_event
 
     payload = {**payload, "occurred_at": datetime.fromisoformat(payload["occurred_at"])}
     source = IntegrationClient.objects.filter(pk=source_id).first() if source_id else None

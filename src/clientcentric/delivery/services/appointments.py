@@ -10,26 +10,9 @@ from django.utils.translation import gettext as _
 from clientcentric.core.services import audit
 from clientcentric.core.services.notifications import notify_email
 
-from .models import Appointment, Office, Slot
+from ..models import Appointment, Slot
 
 REMIND_BEFORE = timedelta(hours=24)
-
-
-def free_slots(*, needs=(), language: str = "", days: int = 14):
-    """Free future slots in offices that meet every accessibility need (and offer the interpreter asked for)."""
-    now = timezone.now()
-    offices = Office.objects.filter(is_active=True)
-    chosen = [
-        o.pk
-        for o in offices
-        if set(needs) <= set(o.accessibility) and (not language or language in o.interpreter_languages)
-    ]
-    return (
-        Slot.objects.filter(office_id__in=chosen, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
-        .exclude(appointments__status=Appointment.Status.BOOKED)
-        .select_related("office")
-        .order_by("starts_at")
-    )
 
 
 def _check_slot(slot: Slot) -> None:

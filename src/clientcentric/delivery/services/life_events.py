@@ -1,4 +1,5 @@
-"""Life events from registries: idempotent by event id, applied once and in order of occurrence per person."""
+"""Life events from registries: idempotent by event id, applied once and in order of occurrence per person; the
+life situations they open for a client."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,9 +12,30 @@ from django.utils.translation import gettext as _
 from clientcentric.core.services import audit
 from clientcentric.registry.models import LifeSituation, Service
 
-from . import event_situations, services
-from .models import ClientProfile, HouseholdMember, LifeEvent, Offer
-from .validators import is_valid_snils, normalise_snils
+from .. import event_situations
+from ..models import (
+    ClientLifeSituation,
+    ClientProfile,
+    HouseholdMember,
+    LifeEvent,
+    Offer,
+)
+from ..validators import is_valid_snils, normalise_snils
+from .offers import make_offers
+
+
+@transaction.atomic
+def open_life_situation(client, situation: LifeSituation, *, event=None, actor=None) -> ClientLifeSituation:
+    opened, created = ClientLifeSituation.objects.get_or_create(
+        client=client, life_situation=situation, defaults={"opened_at": timezone.now(), "event": event}
+    )
+    if not created and opened.closed_at is not None:
+        opened.closed_at, opened.event = None, event
+        opened.save(update_fields=["closed_at", "event"])
+    if created:
+        audit.record(actor, "delivery.life_situation_opened", opened, situation=situation.code)
+    return opened
+
 
 
 @dataclass
@@ -169,10 +191,10 @@ def apply_event(event: LifeEvent) -> LifeEvent:
     for profile in affected:
         offered = set()
         for situation_id in chosen[profile.pk]:
-            services.open_life_situation(profile.user, situations[situation_id], event=event)
+            open_life_situation(profile.user, situations[situation_id], event=event)
             offered |= services_of[situation_id]
         event.client = event.client or (subject.user if subject_is_client else profile.user)
-        counts = services.make_offers(profile.user, offered, on=on, event=event)
+        counts = make_offers(profile.user, offered, on=on, event=event)
         result["clients"] += 1
         for key, value in counts.items():
             result[key] += value
