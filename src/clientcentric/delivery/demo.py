@@ -353,7 +353,9 @@ def load_delivery_demo(password: str) -> dict:
 
 def _event(event_id, kind, profile, when, data):
     event, _created = life_event_services.receive_life_event(
-        life_event_services.EventInput(event_id=event_id, kind=kind, snils=profile.snils, occurred_at=when, data=data)
+        life_event_services.EventInput(
+            event_id=event_id, kind=kind, snils=profile.snils, occurred_at=when, data=data
+        )
     )
     return event.result
 

@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.core.services.notifications import notify_email
 
+from .. import workflow
 from ..models import Appointment, Slot
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -55,8 +56,7 @@ def cancel(appointment: Appointment, *, actor=None) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != Appointment.Status.BOOKED:
         raise ValidationError(_("This appointment is already cancelled."))
-    appointment.status = Appointment.Status.CANCELLED
-    appointment.save(update_fields=["status"])
+    status.transition(appointment, workflow.APPOINTMENT, Appointment.Status.CANCELLED, actor=actor)
     audit.record(actor or appointment.client, "delivery.appointment_cancelled", appointment)
     return appointment
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core.models import Notification
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.registry.models import LifeSituation, Need, Service
 
+from .. import workflow
 from ..models import (
     ClientProfile,
     Consent,
@@ -97,8 +98,15 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
             offer.consent = other
             offer.save(update_fields=["consent"])
             continue
-        offer.status, offer.closed_at = Offer.Status.WITHDRAWN, consent.revoked_at
-        offer.save(update_fields=["status", "closed_at"])
+        offer.closed_at = consent.revoked_at
+        status.transition(
+            offer,
+            workflow.OFFER,
+            Offer.Status.WITHDRAWN,
+            actor=actor,
+            note="consent revoked",
+            update_fields=("closed_at",),
+        )
         stopped.append(offer.pk)
     Notification.objects.filter(
         Q(object_type="delivery.offer", object_id__in=[str(pk) for pk in stopped])

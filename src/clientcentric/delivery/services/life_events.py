@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.registry.models import LifeSituation, Service
 
-from .. import event_situations
+from .. import event_situations, workflow
 from ..models import (
     ClientLifeSituation,
     ClientProfile,
@@ -35,7 +35,6 @@ def open_life_situation(client, situation: LifeSituation, *, event=None, actor=N
     if created:
         audit.record(actor, "delivery.life_situation_opened", opened, situation=situation.code)
     return opened
-
 
 
 @dataclass
@@ -170,9 +169,18 @@ def apply_event(event: LifeEvent) -> LifeEvent:
             subject.postal_code = str(event.payload.get("postal_code", subject.postal_code))[:6]
         elif kind == LifeEvent.Kind.DEATH_REGISTERED:
             subject.deceased_on = on
-            Offer.objects.filter(client=subject.user, status=Offer.Status.OPEN).update(
-                status=Offer.Status.WITHDRAWN, closed_at=timezone.now()
-            )
+            closed_at = timezone.now()
+            for offer in Offer.objects.select_for_update().filter(
+                client=subject.user, status=Offer.Status.OPEN
+            ):
+                offer.closed_at = closed_at
+                status.transition(
+                    offer,
+                    workflow.OFFER,
+                    Offer.Status.WITHDRAWN,
+                    note="death registered",
+                    update_fields=("closed_at",),
+                )
         subject.save()
     if kind == LifeEvent.Kind.BIRTH_REGISTERED:
         for profile in affected:
@@ -198,8 +206,10 @@ def apply_event(event: LifeEvent) -> LifeEvent:
         result["clients"] += 1
         for key, value in counts.items():
             result[key] += value
-    event.state = LifeEvent.State.APPLIED if affected or subject_is_client else LifeEvent.State.NO_CLIENT
+    target = LifeEvent.State.APPLIED if affected or subject_is_client else LifeEvent.State.NO_CLIENT
     event.applied_at, event.result = timezone.now(), result
-    event.save(update_fields=["state", "applied_at", "result", "client"])
+    status.transition(
+        event, workflow.LIFE_EVENT, target, field="state", update_fields=("applied_at", "result", "client")
+    )
     audit.record(None, "delivery.life_event_applied", event, **result)
     return event

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core.models import AuditEvent
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.core.services.notifications import notify_email
 
-from .. import eligibility
+from .. import eligibility, workflow
 from ..facts import FactValueError, parse_fact, profile_facts, to_json
 from ..models import (
     ClientProfile,
@@ -237,7 +237,7 @@ def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=Non
         seconds=max(0.0, float(seconds)),
         submitted_at=timezone.now(),
     )
-    offer.status, offer.closed_at = Offer.Status.ACCEPTED, request.submitted_at
-    offer.save(update_fields=["status", "closed_at"])
+    offer.closed_at = request.submitted_at
+    status.transition(offer, workflow.OFFER, Offer.Status.ACCEPTED, actor=actor, update_fields=("closed_at",))
     audit.record(actor or offer.client, "delivery.request_submitted", request, fields_typed=len(stated))
     return request

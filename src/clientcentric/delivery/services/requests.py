@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.core.services.notifications import notify_email
 from clientcentric.registry.models import Need
 
+from .. import workflow
 from ..facts import SCHEMA
 from ..models import (
     RefusalReason,
@@ -37,6 +38,10 @@ def decide(
     )
     if request.status != ServiceRequest.Status.SUBMITTED:
         raise ValidationError(_("This request is already decided."))
+    previous = request.status
+    workflow.SERVICE_REQUEST.check(
+        previous, ServiceRequest.Status.APPROVED if approve else ServiceRequest.Status.REFUSED, request
+    )
     if approve:
         request.status = ServiceRequest.Status.APPROVED
         request.explanation = explanation.strip()
@@ -63,6 +68,7 @@ def decide(
         request.plain_override_reason = override_reason if over else ""
     request.decided_at, request.decided_by = timezone.now(), actor
     request.save()
+    status.history_entry(request, workflow.SERVICE_REQUEST, previous, request.status, actor=actor).save()
     if over:
         audit.record(
             actor,
