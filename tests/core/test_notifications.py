@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from clientcentric.core import transports
-from clientcentric.core.services import notifications
 from clientcentric.core.models import DeliveryAttempt, Notification
+from clientcentric.core.services import notifications
 
 State = Notification.State
 

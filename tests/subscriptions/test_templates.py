@@ -3,10 +3,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clientcentric.core import message_templates
+from clientcentric.core.models import Notification, NotificationTemplate
 from clientcentric.core.services import message_templates as template_services
 from clientcentric.core.services import notifications
-from clientcentric.core.models import Notification, NotificationTemplate
 
 
 @pytest.mark.django_db

@@ -591,7 +591,9 @@ def store_training_examples(examples: list, *, source_file: str, batch_size: int
 
 
 @transaction.atomic
-def store_classifier(target: str, data: bytes, metrics: dict, examples: int, *, actor=None) -> ClassifierModel:
+def store_classifier(
+    target: str, data: bytes, metrics: dict, examples: int, *, actor=None
+) -> ClassifierModel:
     """The new model replaces the active one for its target; older ones stay for the record."""
     ClassifierModel.objects.filter(target=target).update(is_active=False)
     stored = ClassifierModel.objects.create(target=target, data=data, metrics=metrics, examples=examples)

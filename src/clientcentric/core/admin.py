@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import message_templates
+from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 from .services import message_templates as template_services
 from .services import notifications
-from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 
 
 @admin.register(AuditEvent)

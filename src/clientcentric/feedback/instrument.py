@@ -4,7 +4,6 @@ The texts are data in Russian, stored with every answer through the question row
 version, never an edit, so figures of different versions are never pooled.
 """
 
-
 from .models import Instrument, QuestionKind
 
 VERSION = "v1-2026"

@@ -423,6 +423,7 @@ def note_comments_read(actor, responses, *, where: str) -> None:
 
 # The instrument
 
+
 @transaction.atomic
 def ensure_current_instrument() -> Instrument:
     """Create version v1 once; an existing version's questions are never rewritten."""
@@ -441,6 +442,7 @@ def ensure_current_instrument() -> Instrument:
 
 # Pre-aggregated counts
 
+
 def _columns() -> str:
     return ", ".join(connection.ops.quote_name(name) for name in (*aggregation.KEY, "value"))
 
@@ -453,7 +455,9 @@ def _insert(totals: dict) -> None:
                 for key, value in totals.items():
                     copy.write_row((*key, value))
         return
-    rows = [Count(value=value, **dict(zip(aggregation.KEY, key, strict=True))) for key, value in totals.items()]
+    rows = [
+        Count(value=value, **dict(zip(aggregation.KEY, key, strict=True))) for key, value in totals.items()
+    ]
     Count.objects.bulk_create(rows, batch_size=aggregation.BATCH)
 
 
@@ -511,6 +515,7 @@ def aggregate_incremental() -> aggregation.Result:
 
 
 # The public quarter
+
 
 @transaction.atomic
 def publish_quarter(quarter: str, *, actor=None) -> QuarterReport:

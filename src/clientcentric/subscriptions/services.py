@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clientcentric.core import message_templates, transports
+from clientcentric.core.models import Channel, Notification
 from clientcentric.core.services import audit, notifications
 from clientcentric.core.services import message_templates as template_services
-from clientcentric.core.models import Channel, Notification
 
 from . import topics
 from .models import Frequency, Subscription, SubscriptionChannel, SubscriptionTopic

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core.services import audit
 from clientcentric.core.logging import get_logger
+from clientcentric.core.services import audit
 
 from . import deadlines, selectors
 from .models import (
