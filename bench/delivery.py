@@ -61,8 +61,9 @@ def main() -> int:
     rules, situation = _setup()
     from django.utils import timezone
 
-    from clientcentric.delivery import events, services
     from clientcentric.delivery.models import Offer
+    from clientcentric.delivery.services import consents as consent_services
+    from clientcentric.delivery.services import life_events as life_event_services
     from clientcentric.engines.rules import RuleSet
     from clientcentric.rules import eligibility
     from clientcentric.rules.facts.person import profile_facts
@@ -76,12 +77,12 @@ def main() -> int:
         profiler = cProfile.Profile()
     for number in range(args.events + 20):
         client = _client(number)
-        services.give_consent(client, life_situation=situation)
+        consent_services.give_consent(client, life_situation=situation)
         if profiler and number >= 20:
             profiler.enable()
         started = time.perf_counter()
-        event, _created = events.receive_life_event(
-            events.EventInput(
+        event, _created = life_event_services.receive_life_event(
+            life_event_services.EventInput(
                 event_id=f"bench-{number}",
                 kind="birth_registered",
                 snils=client.client_profile.snils,
@@ -146,8 +147,8 @@ def _setup():
 
     from clientcentric.accounts import services as accounts_services
     from clientcentric.accounts.models import Agency
-    from clientcentric.delivery import services
     from clientcentric.delivery.models import ConsentText, EligibilityRule, RuleParameter
+    from clientcentric.delivery.services import rules as rule_services
     from clientcentric.registry import services as registry_services
     from clientcentric.registry.models import LifeSituation, Need, Service, Touchpoint
 
@@ -179,7 +180,7 @@ def _setup():
         rule = EligibilityRule.objects.filter(rule_id=f"bench-{number}", status="published").first()
         if rule is None:
             text = TEMPLATES[number % len(TEMPLATES)].format(k=1 + number % 9)
-            rule = services.save_rule(
+            rule = rule_services.save_rule(
                 EligibilityRule(
                     rule_id=f"bench-{number}",
                     service=service,
@@ -189,7 +190,7 @@ def _setup():
                     examples=[{"on": "2026-01-01", "facts": {}, "expect": "unknown"}],
                 )
             )
-            rule = services.publish_rule(rule)
+            rule = rule_services.publish_rule(rule)
         rules.append(rule)
     return rules, situation
 
@@ -199,8 +200,8 @@ def _client(number: int):
 
     from clientcentric.accounts import services as accounts_services
     from clientcentric.accounts.roles import Role
-    from clientcentric.delivery import services
     from clientcentric.delivery.models import HouseholdMember
+    from clientcentric.delivery.services import profiles as profile_services
     from clientcentric.delivery.validators import snils_checksum
 
     body = f"{200000000 + number:09d}"
@@ -209,13 +210,13 @@ def _client(number: int):
     )
     user.email = f"bench{number}@example.ru"
     user.save(update_fields=["email"])
-    profile = services.profile_of(user)
+    profile = profile_services.profile_of(user)
     profile.snils = body + f"{snils_checksum(body + '00'):02d}"
     profile.birth_date = date(1990, 1, 1) + timedelta(days=number)
     profile.income_monthly = Decimal(20000 + 137 * (number % 50))
     profile.occupancy = ("tenant", "owner", "")[number % 3]
     profile.disability = (None, False, True)[number % 3]
-    services.save_profile(profile)
+    profile_services.save_profile(profile)
     HouseholdMember.objects.create(
         profile=profile,
         name="Супруг",

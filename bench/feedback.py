@@ -237,7 +237,7 @@ def main() -> int:
     from django.test import Client
     from django.utils import timezone
 
-    from clientcentric.feedback import aggregation, publication, selectors
+    from clientcentric.feedback import publication, selectors, services
     from clientcentric.feedback.models import Answer, Count, Response
 
     try:
@@ -251,16 +251,16 @@ def main() -> int:
         )
         responses, answers = Response.objects.count(), Answer.objects.count()
         print(f"  stored: {responses:,} responses, {answers:,} answer rows")
-        full, result = _timed("full re-aggregation", aggregation.aggregate_full)
+        full, result = _timed("full re-aggregation", services.aggregate_full)
         print(f"  counts: {Count.objects.count():,} rows")
         _generate(args.new, "n-", now.isoformat(), 0.01)
         incremental, result = _timed(
-            f"incremental update for {args.new:,} new ratings", aggregation.aggregate_incremental
+            f"incremental update for {args.new:,} new ratings", services.aggregate_incremental
         )
         print(f"  ({result.responses:,} responses and {result.invitations:,} invitations read)")
 
         quarter = selectors.previous_quarter(selectors.current_quarter())
-        publication.publish(quarter)
+        services.publish_quarter(quarter)
         client = Client()
         pages = {
             "public dashboard /satisfaction/": f"/satisfaction/?quarter={quarter}",

@@ -721,7 +721,7 @@ PROFILE_PARTS = [
     ("          constraint checks", r"^Model\.validate_constraints "),
     ("        rows: take the key (nextval)", r"^_next_key "),
     ("        rows: one INSERT ... WITH statement", r"^_insert_in_one_statement "),
-    ("        audit.entry", r"^entry \(clientcentric/core/audit"),
+    ("        audit.entry", r"^entry \(clientcentric/core/services/audit"),
     ("  waiting on PostgreSQL (psycopg send/wait)", r"^Connection\.wait |^ClientCursorMixin\._execute_send "),
     ("  SQL compilation (Django ORM as_sql)", r"^SQLCompiler\.as_sql "),
     ("  gettext", r"^gettext |^do_translate "),

@@ -79,7 +79,7 @@ def free_port() -> int:
 def write_pending(count: int, start: int) -> list[int]:
     from django.db import transaction
 
-    from clientcentric.core import notifications
+    from clientcentric.core.services import notifications
 
     ids = []
     with transaction.atomic():
@@ -108,7 +108,7 @@ def worker(results, now_offset_seconds: float) -> None:
     from django.utils import timezone
 
     connections.close_all()
-    from clientcentric.core import notifications
+    from clientcentric.core.services import notifications
 
     totals = Counter()
     while True:

@@ -40,6 +40,7 @@ NOT_MODELS = {
     "default_storage",
     "os",
     "path",
+    "qr",  # a QR code written to a file (segno)
 }
 
 

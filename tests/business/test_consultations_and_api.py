@@ -219,8 +219,8 @@ def test_the_issue_token_alias_says_it_is_deprecated_and_names_unique_tokens(dev
 
 
 def test_find_candidates_stores_pairs_across_acts(acts):
-    from clientcentric.business.candidates import refresh_candidates
     from clientcentric.business.models import CandidateLink, Requirement
+    from clientcentric.business.services import refresh_candidates
 
     text = "Наряды-допуски, работы по которым полностью закончены, должны храниться в течение {} после чего они могут быть уничтожены."
     services.save_requirement(Requirement(act=acts["fire"], item_no="50", text=text.format("30 суток,")))

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clientcentric.core import notifications, transports
+from clientcentric.core import transports
 from clientcentric.core.models import DeliveryAttempt, Notification
+from clientcentric.core.services import notifications
 
 State = Notification.State
 

@@ -4,8 +4,8 @@ import logging
 import pytest
 from django.conf import settings
 
-from clientcentric.core import audit
 from clientcentric.core.models import AppendOnlyError, AuditEvent
+from clientcentric.core.services import audit
 
 
 def test_healthz_reports_the_database(client, db):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from clientcentric.appeals import policies
 from clientcentric.appeals.models import Appeal, AppealEvent
-from clientcentric.core import audit, rows
 from clientcentric.core.models import AuditEvent
+from clientcentric.core.services import audit, rows
 
 
 def _appeal(**fields):

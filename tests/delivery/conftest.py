@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.roles import Role
-from clientcentric.delivery import services
 from clientcentric.delivery.models import ConsentText, EligibilityRule, RuleParameter
+from clientcentric.delivery.services import profiles as profile_services
+from clientcentric.delivery.services import rules as rule_services
 from clientcentric.delivery.validators import snils_checksum
 
 
@@ -44,7 +45,7 @@ def low_income(db):
 
 @pytest.fixture
 def pension_rule(registry, low_income):
-    rule = services.save_rule(
+    rule = rule_services.save_rule(
         EligibilityRule(
             rule_id="old_age_pension",
             service=registry["service"],
@@ -58,7 +59,7 @@ def pension_rule(registry, low_income):
             ],
         )
     )
-    return services.publish_rule(rule)
+    return rule_services.publish_rule(rule)
 
 
 def make_client(username, *, snils_number, birth, email=None, **profile_fields):
@@ -71,12 +72,12 @@ def make_client(username, *, snils_number, birth, email=None, **profile_fields):
     )
     user.email = email or f"{username}@example.ru"
     user.save(update_fields=["email"])
-    profile = services.profile_of(user)
+    profile = profile_services.profile_of(user)
     profile.snils = make_snils(snils_number)
     profile.birth_date = birth
     for key, value in profile_fields.items():
         setattr(profile, key, value)
-    services.save_profile(profile)
+    profile_services.save_profile(profile)
     return user
 
 
@@ -86,7 +87,7 @@ def pensioner(db, consent_text):
 
 
 def event_input(snils, kind="pension_age_reached", event_id="e-1", sequence=None, when=None, **extra):
-    from clientcentric.delivery.events import EventInput
+    from clientcentric.delivery.services.life_events import EventInput
 
     return EventInput(
         event_id=event_id,

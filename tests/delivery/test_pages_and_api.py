@@ -10,7 +10,7 @@ from django.utils import timezone
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import ApiScope
 from clientcentric.core.models import Notification
-from clientcentric.delivery import appointments, events, services
+from clientcentric.delivery import selectors
 from clientcentric.delivery.models import (
     Appointment,
     Offer,
@@ -20,6 +20,12 @@ from clientcentric.delivery.models import (
     Slot,
     UnmetNeedEvidence,
 )
+from clientcentric.delivery.services import appointments
+from clientcentric.delivery.services import consents as consent_services
+from clientcentric.delivery.services import life_events as life_event_services
+from clientcentric.delivery.services import offers as offer_services
+from clientcentric.delivery.services import profiles as profile_services
+from clientcentric.delivery.services import requests as request_services
 from clientcentric.delivery.validators import is_valid_snils, normalise_snils
 
 from .conftest import event_input, make_snils
@@ -50,7 +56,7 @@ def test_profile_page_refuses_a_bad_snils_and_keeps_the_rest(client, people):
         },
     )
     assert response.status_code == 302
-    profile = services.profile_of(people["client"])
+    profile = profile_services.profile_of(people["client"])
     assert (profile.snils, profile.citizenship, profile.languages) == (
         "11223344595",
         "stateless",
@@ -62,23 +68,23 @@ def test_household_is_counted_in_the_facts(people):
     from clientcentric.delivery.models import HouseholdMember
     from clientcentric.rules.facts.person import profile_facts
 
-    profile = services.profile_of(people["client"])
+    profile = profile_services.profile_of(people["client"])
     profile.birth_date, profile.income_monthly = date(1990, 2, 28), 30000
-    services.save_profile(profile)
-    services.save_household_member(
+    profile_services.save_profile(profile)
+    profile_services.save_household_member(
         HouseholdMember(profile=profile, name="Сын", relation="child", birth_date=date(2024, 6, 1))
     )
     facts = profile_facts(profile, date(2026, 1, 1))
     assert (facts["age"], facts["n_persons"], facts["n_under_3"], facts["n_adults"]) == (35, 2, 1, 1)
     assert facts["household_income"] == 30000 and facts["income_pc"] == 15000
-    services.save_household_member(
+    profile_services.save_household_member(
         HouseholdMember(profile=profile, name="Муж", relation="spouse", birth_date=date(1989, 1, 1))
     )
     assert profile_facts(profile, date(2026, 1, 1))["household_income"] is None  # his income is unknown
 
 
 def test_consent_receipt_has_the_kantara_fields(client, people, registry, consent_text):
-    consent = services.give_consent(people["client"], life_situation=registry["pension"])
+    consent = consent_services.give_consent(people["client"], life_situation=registry["pension"])
     client.force_login(people["client"])
     response = client.get(f"/me/consents/{consent.pk}/receipt.json")
     receipt = json.loads(response.content)
@@ -118,7 +124,7 @@ def _pdf_streams(pdf: bytes) -> list[bytes]:
 
 
 def test_consent_receipt_as_pdf_carries_the_consent(client, people, registry, consent_text):
-    consent = services.give_consent(people["client"], life_situation=registry["pension"])
+    consent = consent_services.give_consent(people["client"], life_situation=registry["pension"])
     client.force_login(people["client"])
     page = client.get("/me/consents/")
     assert f"/me/consents/{consent.pk}/receipt.pdf" in page.content.decode()
@@ -154,8 +160,8 @@ def test_client_gives_and_revokes_consent_on_the_page(client, people, registry, 
 
 
 def _offered(pensioner, registry):
-    services.give_consent(pensioner, life_situation=registry["pension"])
-    events.receive_life_event(event_input(pensioner.client_profile.snils))
+    consent_services.give_consent(pensioner, life_situation=registry["pension"])
+    life_event_services.receive_life_event(event_input(pensioner.client_profile.snils))
     return Offer.objects.get(client=pensioner)
 
 
@@ -174,7 +180,7 @@ def test_refusal_carries_a_reason_explanation_and_next_steps_and_counts_the_unme
     client, people, pensioner, registry, pension_rule
 ):
     offer = _offered(pensioner, registry)
-    request = services.accept_offer(offer, {})
+    request = offer_services.accept_offer(offer, {})
     reason = RefusalReason.objects.create(
         code="no-service-yet",
         title="Услуга пока не оказывается",
@@ -211,7 +217,7 @@ def test_operator_of_another_agency_does_not_see_the_request(
     from clientcentric.accounts import services as accounts_services
     from clientcentric.accounts.models import Agency
 
-    request = services.accept_offer(_offered(pensioner, registry), {})
+    request = offer_services.accept_offer(_offered(pensioner, registry), {})
     other = accounts_services.save_agency(
         Agency(code="other", name="Другой", level="regional", kind="executive")
     )
@@ -249,12 +255,12 @@ def test_booking_rescheduling_cancelling_and_a_single_reminder(people, office):
     assert appointments.send_due_reminders(now=second.starts_at - timedelta(hours=2)) == 1
     assert appointments.send_due_reminders(now=second.starts_at - timedelta(hours=1)) == 0
     appointments.cancel(moved)
-    assert first in appointments.free_slots(needs=["wheelchair"]) and second in appointments.free_slots()
+    assert first in selectors.free_slots(needs=["wheelchair"]) and second in selectors.free_slots()
 
 
 def test_offices_that_do_not_meet_the_needs_are_not_offered(people, office):
-    assert not appointments.free_slots(needs=["vision"]).exists()
-    assert not appointments.free_slots(language="uz").exists()
+    assert not selectors.free_slots(needs=["vision"]).exists()
+    assert not selectors.free_slots(language="uz").exists()
 
 
 def test_appointments_page_books(client, people, office):
@@ -335,7 +341,7 @@ def test_the_chat_bot_tells_a_client_their_open_offers_and_requests(pensioner, r
     assert reply.payload["offers"] == [
         {"service": registry["service"].name, "url": f"/me/offers/{offer.pk}/"}
     ]
-    request = services.accept_offer(offer, {})
+    request = offer_services.accept_offer(offer, {})
     [reply] = chatbot.receive(conversation, "статус заявления", user=pensioner)
     assert reply.payload["requests"] == [
         {
@@ -360,19 +366,19 @@ def test_an_open_offer_is_reminded_of_once_a_week_after_and_not_after_revocation
 
     offer = _offered(pensioner, registry)
     before = Notification.objects.count()
-    assert services.send_offer_reminders(now=timezone.now() + timedelta(days=6)) == 0
+    assert offer_services.send_offer_reminders(now=timezone.now() + timedelta(days=6)) == 0
     week_later = timezone.now() + timedelta(days=7, minutes=1)
-    assert services.send_offer_reminders(now=week_later) == 1
-    assert services.send_offer_reminders(now=week_later + timedelta(days=1)) == 0  # once only
+    assert offer_services.send_offer_reminders(now=week_later) == 1
+    assert offer_services.send_offer_reminders(now=week_later + timedelta(days=1)) == 0  # once only
     reminder = Notification.objects.order_by("-id").first()
     assert Notification.objects.count() == before + 1 and registry["service"].name in reminder.body
     offer.refresh_from_db()
     assert offer.reminded_at == week_later
     # A revoked consent stops the reminder that has not gone out yet.
     Offer.objects.filter(pk=offer.pk).update(reminded_at=None)
-    services.send_offer_reminders(now=week_later)
+    offer_services.send_offer_reminders(now=week_later)
     assert Notification.objects.order_by("-id").first().state == Notification.State.PENDING
-    services.revoke_consent(offer.consent)
+    consent_services.revoke_consent(offer.consent)
     reminder = Notification.objects.order_by("-id").first()
     assert reminder.state == Notification.State.FAILED
     out = StringIO()
@@ -411,7 +417,7 @@ def test_a_refusal_over_the_agency_limits_needs_a_reason_at_send_time(
     from clientcentric.engines.text.plain_russian import is_over_limit
 
     assert is_over_limit(plain_russian.check(HARD_TEXT, registry["service"].agency))
-    request = services.accept_offer(_offered(pensioner, registry), {})
+    request = offer_services.accept_offer(_offered(pensioner, registry), {})
     reason = RefusalReason.objects.create(
         code="docs", title="Нет документов", explanation="Нет документов.", next_steps="Принесите документы."
     )
@@ -440,14 +446,14 @@ def test_a_refusal_over_the_agency_limits_needs_a_reason_at_send_time(
 def test_a_plain_refusal_goes_without_a_reason_and_keeps_its_readability(
     pensioner, registry, pension_rule, people
 ):
-    request = services.accept_offer(_offered(pensioner, registry), {})
+    request = offer_services.accept_offer(_offered(pensioner, registry), {})
     reason = RefusalReason.objects.create(
         code="age",
         title="Возраст",
         explanation="Вам ещё нет нужного возраста.",
         next_steps="Подайте заявление позже.",
     )
-    services.decide(request, approve=False, actor=people["operator"], reason=reason)
+    request_services.decide(request, approve=False, actor=people["operator"], reason=reason)
     request.refresh_from_db()
     assert request.status == "refused" and request.plain_override_reason == ""
     assert request.reading_ease is not None and request.reading_grade is not None

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from clientcentric.delivery import services
 from clientcentric.delivery.models import Offer
+from clientcentric.delivery.services import consents as consent_services
+from clientcentric.delivery.services import life_events as life_event_services
 from clientcentric.rules import population
 
 from .conftest import make_client
@@ -15,7 +16,7 @@ def test_population_run_offers_only_to_consenting_eligible_clients(db, consent_t
     young = make_client("c", snils_number=111222335, birth=date(1995, 1, 1))
     unknown = make_client("d", snils_number=111222336, birth=None)
     for person in (consenting, young, unknown):
-        services.give_consent(person, life_situation=registry["pension"])
+        consent_services.give_consent(person, life_situation=registry["pension"])
     seen = []
     report = population.run_population(date(2026, 3, 1), chunk_size=2, progress=seen.append)
     assert report.clients == 4 and sum(seen) == 4
@@ -38,7 +39,7 @@ def test_population_run_informs_without_consent_only_within_open_situations(
     pension_rule.save(update_fields=["inform_without_consent"])
     outside = make_client("e", snils_number=111222337, birth=date(1950, 1, 1))
     inside = make_client("f", snils_number=111222338, birth=date(1950, 1, 1))
-    services.open_life_situation(inside, registry["pension"])
+    life_event_services.open_life_situation(inside, registry["pension"])
     report = population.run_population(date(2026, 3, 1))
     assert report.information == 1
     assert Offer.objects.get().client == inside and not Offer.objects.filter(client=outside).exists()
@@ -50,7 +51,7 @@ def test_eligibility_run_command_prints_the_counts(db, consent_text, registry, p
     from django.core.management import call_command
 
     person = make_client("g", snils_number=111222339, birth=date(1950, 1, 1))
-    services.give_consent(person, service=registry["service"])
+    consent_services.give_consent(person, service=registry["service"])
     out = StringIO()
     call_command("eligibility", "run", "--on", "2026-03-01", "--in-process", stdout=out)
     assert "1 offer(s)" in out.getvalue()
@@ -66,7 +67,7 @@ def test_population_run_in_celery_chunks_sums_the_same_counts(
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     for number in range(5):
         person = make_client(f"p{number}", snils_number=311222330 + number, birth=date(1950, 1, 1))
-        services.give_consent(person, life_situation=registry["pension"])
+        consent_services.give_consent(person, life_situation=registry["pension"])
     seen = []
     report = population.run_population(date(2026, 3, 1), chunk_size=2, parallel=True, progress=seen.append)
     assert (report.clients, report.offers, sum(seen)) == (5, 5, 5)

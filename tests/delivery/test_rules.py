@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from clientcentric.delivery import services
 from clientcentric.delivery.models import EligibilityRule, RuleParameter
+from clientcentric.delivery.services import profiles as profile_services
+from clientcentric.delivery.services import rules as rule_services
 from clientcentric.rules import selectors as rules_selectors
 from clientcentric.rules import services as rulebook
 
@@ -23,7 +24,7 @@ def _rule(registry, text, examples=()):
 
 def test_rule_with_an_unknown_fact_is_refused_with_its_position(registry, low_income):
     with pytest.raises(ValidationError) as error:
-        services.save_rule(_rule(registry, "age >= 60 and incme < 5"))
+        rule_services.save_rule(_rule(registry, "age >= 60 and incme < 5"))
     message = error.value.message_dict["text"][0]
     assert "15" in message and "incme" in message
     assert not EligibilityRule.objects.exists()
@@ -32,11 +33,11 @@ def test_rule_with_an_unknown_fact_is_refused_with_its_position(registry, low_in
 @pytest.mark.parametrize("text", ["age >= 'sixty'", "age in (60, None)", "age >= P.unknown_param", "age >="])
 def test_bad_rules_are_refused_on_save(registry, low_income, text):
     with pytest.raises(ValidationError):
-        services.save_rule(_rule(registry, text))
+        rule_services.save_rule(_rule(registry, text))
 
 
 def test_a_rule_is_published_only_when_every_example_passes(registry, low_income):
-    rule = services.save_rule(
+    rule = rule_services.save_rule(
         _rule(
             registry,
             "income_pc < P.low_income",
@@ -47,23 +48,23 @@ def test_a_rule_is_published_only_when_every_example_passes(registry, low_income
         )
     )
     with pytest.raises(ValidationError) as error:
-        services.publish_rule(rule)
+        rule_services.publish_rule(rule)
     assert "2" in " ".join(error.value.messages)
     rule.refresh_from_db()
     assert rule.status == EligibilityRule.Status.DRAFT
-    without_examples = services.save_rule(
+    without_examples = rule_services.save_rule(
         EligibilityRule(
             rule_id="no-examples", service=registry["service"], text="age > 1", valid_from=date(2020, 1, 1)
         )
     )
     with pytest.raises(ValidationError):
-        services.publish_rule(without_examples)
+        rule_services.publish_rule(without_examples)
 
 
 def test_unknown_is_never_eligible(registry, low_income):
     from clientcentric.rules import eligibility
 
-    rule = services.save_rule(_rule(registry, "income_pc < P.low_income or age < 0"))
+    rule = rule_services.save_rule(_rule(registry, "income_pc < P.low_income or age < 0"))
     verdict = eligibility.evaluate(rule, {"age": 30}, date(2026, 1, 1), eligibility.load_parameters())
     assert verdict.outcome.value == "unknown" and verdict.missing == ("income_pc",)
     assert "доход" in eligibility.explain(rule, verdict).lower()
@@ -185,10 +186,10 @@ def test_profile_facts_are_the_engine_facts(people):
     from clientcentric.engines.rules.facts import client_facts
     from clientcentric.rules.facts.person import engine_inputs, profile_facts
 
-    profile = services.profile_of(people["client"])
+    profile = profile_services.profile_of(people["client"])
     profile.birth_date, profile.income_monthly, profile.disability = date(1960, 3, 1), 20000, True
-    services.save_profile(profile)
-    services.save_household_member(
+    profile_services.save_profile(profile)
+    profile_services.save_household_member(
         HouseholdMember(
             profile=profile,
             name="Внук",

@@ -15,17 +15,17 @@ def test_client_consents_gets_an_offer_after_a_life_event_and_applies_in_one_cli
     from clientcentric.accounts import services as accounts_services
     from clientcentric.accounts.models import ApiScope
     from clientcentric.accounts.roles import Role
-    from clientcentric.delivery import services
     from clientcentric.delivery.demo import demo_snils
     from clientcentric.delivery.models import ServiceRequest
+    from clientcentric.delivery.services import profiles as profile_services
     from clientcentric.registry.demo import DEMO_PASSWORD
 
     person = accounts_services.create_person(
         username="orlov", password=DEMO_PASSWORD, role=Role.CLIENT, last_name="Орлов", first_name="Виктор"
     )
-    profile = services.profile_of(person)
+    profile = profile_services.profile_of(person)
     profile.birth_date, profile.snils, profile.income_monthly = date(1961, 5, 5), demo_snils(246813579), 14000
-    services.save_profile(profile)
+    profile_services.save_profile(profile)
     _source, token = accounts_services.issue_token(
         name="Социальный фонд (e2e)", scopes=[ApiScope.LIFE_EVENTS_WRITE]
     )

@@ -64,7 +64,7 @@ def test_methodologist_accepts_a_need_status_proposal(page, demo_site, settings)
     from clientcentric.appeals.models import NeedTopic
     from clientcentric.registry.demo import DEMO_PASSWORD
     from clientcentric.registry.models import Need, NeedStatus
-    from clientcentric.research import proposals
+    from clientcentric.research import services as research_services
 
     settings.CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = {"appeals": 3}
     need = Need.objects.filter(status=NeedStatus.MET).exclude(appeals__isnull=False).first()
@@ -78,7 +78,7 @@ def test_methodologist_accepts_a_need_status_proposal(page, demo_site, settings)
                 contact_email=f"e2e{index}@example.ru",
             )
         )
-    proposals.propose_need_statuses()
+    research_services.propose_need_statuses()
 
     sign_in(page, demo_site, "methodologist", DEMO_PASSWORD)
     page.goto(demo_site + "/research/need-proposals/")

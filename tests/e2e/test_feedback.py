@@ -11,7 +11,7 @@ from .conftest import SCREENSHOTS
 def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site):
     from clientcentric.accounts.models import Agency, User
     from clientcentric.appeals import services as appeal_services
-    from clientcentric.feedback import aggregation, publication, services
+    from clientcentric.feedback import services
     from clientcentric.feedback.models import FollowUp, Invitation
     from clientcentric.registry.models import Service
 
@@ -62,8 +62,8 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
         ServiceRequest.objects.create(
             client=client, service=birth, seconds=seconds, fields_typed=typed, steps=steps, submitted_at=when
         )
-    aggregation.aggregate_full()
-    report = publication.publish("2026Q2")
+    services.aggregate_full()
+    report = services.publish_quarter("2026Q2")
 
     page.goto(demo_site + "/")
     page.get_by_role("link", name="Удовлетворённость").first.click()
@@ -83,7 +83,7 @@ def test_client_rates_an_answered_appeal_and_reads_the_dashboard(page, demo_site
 def test_the_analyst_compares_services_on_a_funnel_plot_next_to_objective_measures(page, demo_site):
     from clientcentric.accounts.models import User
     from clientcentric.delivery.models import ServiceRequest
-    from clientcentric.feedback import aggregation
+    from clientcentric.feedback import services
     from clientcentric.registry.demo import DEMO_PASSWORD
     from clientcentric.registry.models import Service
 
@@ -96,7 +96,6 @@ def test_the_analyst_compares_services_on_a_funnel_plot_next_to_objective_measur
         ServiceRequest.objects.create(
             client=client, service=birth, seconds=seconds, fields_typed=typed, steps=steps, submitted_at=when
         )
-    from clientcentric.feedback import services
 
     others = list(Service.objects.exclude(pk=birth.pk).select_related("agency").order_by("code")[:2])
     for service, levels in (
@@ -108,7 +107,7 @@ def test_the_analyst_compares_services_on_a_funnel_plot_next_to_objective_measur
             services.answer_at_office(
                 service.agency, services.Rating(satisfaction=level), service=service, now=when
             )
-    aggregation.aggregate_full()
+    services.aggregate_full()
 
     sign_in(page, demo_site, "analyst", DEMO_PASSWORD)
     page.goto(demo_site + "/analytics/satisfaction/?period=quarter&value=2026Q2&by=service_id")

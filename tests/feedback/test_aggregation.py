@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from django.core.management import call_command
 
-from clientcentric.feedback import aggregation, selectors, services
+from clientcentric.feedback import selectors, services
 from clientcentric.feedback.instrument import current_instrument
 from clientcentric.feedback.models import Count, Instrument, Question
 from clientcentric.feedback.services import Rating
@@ -57,7 +57,7 @@ def _random_answers(agency, service, seed, count):
 
 def test_incremental_runs_add_up_to_the_full_recount(registry, agency):
     _random_answers(agency, registry["service"], seed=1, count=40)
-    aggregation.aggregate_incremental()
+    services.aggregate_incremental()
     _random_answers(agency, registry["service"], seed=2, count=35)
     services.invite(
         end_point="service_refused",
@@ -66,17 +66,17 @@ def test_incremental_runs_add_up_to_the_full_recount(registry, agency):
         touchpoint="portal",
         service=registry["service"],
     )
-    aggregation.aggregate_incremental()
+    services.aggregate_incremental()
     incremental = _snapshot()
-    aggregation.aggregate_full()
+    services.aggregate_full()
     assert incremental == _snapshot()
 
 
 def test_a_second_run_without_new_answers_changes_nothing(agency):
     office_answers(agency, [5, 4, 3])
-    aggregation.aggregate_incremental()
+    services.aggregate_incremental()
     before = _snapshot()
-    assert aggregation.aggregate_incremental().rows_written == 0
+    assert services.aggregate_incremental().rows_written == 0
     assert _snapshot() == before
 
 
@@ -101,7 +101,7 @@ def test_counts_hold_offered_answered_levels_and_drivers(registry, agency):
     services.answer_invitation(
         services.token_for(invitation), Rating(satisfaction=4, went_well=["fast", "polite"]), now=when
     )
-    aggregation.aggregate_full()
+    services.aggregate_full()
     cell = selectors.cells([datetime(2026, 5, 1).date()], ("service_id",))[(registry["service"].pk,)]
     assert (cell["offered"], cell["answered"], cell["answered_offered"]) == (2, 1, 1)
     assert cell["levels"]["satisfaction"] == {4: 1}
@@ -112,7 +112,7 @@ def test_counts_hold_offered_answered_levels_and_drivers(registry, agency):
 def test_widget_ratings_are_counted_apart(agency):
     office_answers(agency, [5])
     services.answer_unprompted(Rating(satisfaction=1), page="/")
-    aggregation.aggregate_full()
+    services.aggregate_full()
     months = selectors.months_with_data()
     solicited = selectors.cells(months, ("agency_id",))
     assert sum(c["answered"] for c in solicited.values()) == 1
@@ -137,7 +137,7 @@ def test_instrument_versions_are_never_pooled(agency):
             positive_from=q.positive_from,
         )
     office_answers(agency, [1])
-    aggregation.aggregate_full()
+    services.aggregate_full()
     months = selectors.months_with_data()
     assert selectors.cells(months, ("agency_id",), instrument=new)[(agency.pk,)]["answered"] == 1
     assert selectors.cells(months, ("agency_id",), instrument=old)[(agency.pk,)]["answered"] == 2

@@ -73,7 +73,7 @@ def test_push_through_the_webhook_transport(people, settings):
     import http.server
     import threading
 
-    from clientcentric.core import notifications
+    from clientcentric.core.services import notifications
 
     received = []
 

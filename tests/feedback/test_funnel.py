@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from clientcentric.engines import metrics
-from clientcentric.feedback import aggregation, charts, publication
+from clientcentric.feedback import charts, services
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import Service, Touchpoint
 
@@ -71,7 +71,7 @@ def three_services(agency, registry):
     office_answers(agency, [5] * 90 + [1] * 10, service=first, when=Q2)  # 90 % of 100
     office_answers(agency, [5] * 20 + [2] * 20, service=second, when=Q2)  # 50 % of 40
     office_answers(agency, [4] * 45 + [3] * 15, service=third, when=Q2)  # 75 % of 60
-    aggregation.aggregate_full()
+    services.aggregate_full()
     return first, second, third
 
 
@@ -91,7 +91,7 @@ def test_the_analyst_sees_the_funnel_plot_with_its_table(client, people, three_s
 def test_the_pdf_report_carries_the_funnel_plot(client, three_services, monkeypatch):
     import weasyprint
 
-    publication.publish("2026Q2")
+    services.publish_quarter("2026Q2")
     seen = []
     real = weasyprint.HTML
 

@@ -11,7 +11,7 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.roles import Role
 from clientcentric.delivery.models import Consent, ConsentText, Offer, ServiceRequest
 from clientcentric.engines import metrics
-from clientcentric.feedback import aggregation, analytics, objective, publication
+from clientcentric.feedback import analytics, objective, publication, services
 
 from .conftest import office_answers
 
@@ -125,7 +125,7 @@ def test_selectors_group_requests_and_offers_by_service(measured):
 
 def test_the_analyst_sees_and_exports_the_objective_measures(client, agency, people, measured):
     office_answers(agency, [5] * 12, service=measured, when=MAY)
-    aggregation.aggregate_full()
+    services.aggregate_full()
     (row,) = analytics.table(("service_id",), analytics.period("quarter", "2026Q2"))
     assert row["effort_measures"].requests == 4 and row["completion"].n == 4
     client.force_login(people["analyst"])
@@ -146,7 +146,7 @@ def test_the_analyst_sees_and_exports_the_objective_measures(client, agency, peo
 
 def test_the_public_quarter_hides_objective_shares_on_few_requests(agency, measured):
     office_answers(agency, [5] * 30, service=measured, when=MAY)
-    aggregation.aggregate_full()
+    services.aggregate_full()
     (row,) = publication.build("2026Q2")["services"]
     assert row["one_click"] == {"status": "suppressed"}  # 4 requests < 10
     assert row["five_minutes"] == {"status": "suppressed"}
@@ -159,7 +159,7 @@ def test_the_public_quarter_shows_objective_shares_with_enough_requests(agency, 
         one = i < 30
         _request(person, service, seconds=60 if one else 600, typed=0 if one else 4, steps=1 if one else 2)
     office_answers(agency, [5] * 30, service=service, when=MAY)
-    aggregation.aggregate_full()
+    services.aggregate_full()
     payload = publication.build("2026Q2")
     (row,) = payload["services"]
     # 30 of 40: centre (0.75 + 0.048018)/1.096036 = 0.728094; half 1.959964·√(0.0046875 + 0.000600)/1.096036 = 0.130036

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from clientcentric.feedback import aggregation, services
+from clientcentric.feedback import services
 from clientcentric.feedback.models import FollowUp, Invitation, Response
 
 from .conftest import office_answers
@@ -91,7 +91,7 @@ def test_the_analyst_breaks_down_and_exports(client, agency, registry, people):
     office_answers(
         agency, [5] * 5 + [2] * 20, service=registry["service"], when=datetime(2026, 2, 4, tzinfo=UTC)
     )
-    aggregation.aggregate_full()
+    services.aggregate_full()
     client.force_login(people["analyst"])
     page = client.get("/analytics/satisfaction/?period=quarter&value=2026Q2&by=service_id&by=agency_id")
     body = page.content.decode()
@@ -106,7 +106,7 @@ def test_the_analyst_breaks_down_and_exports(client, agency, registry, people):
 
 def test_the_analyst_publishes_a_quarter(client, agency, registry, people):
     office_answers(agency, [5] * 30, service=registry["service"], when=datetime(2026, 5, 4, tzinfo=UTC))
-    aggregation.aggregate_full()
+    services.aggregate_full()
     client.force_login(people["analyst"])
     client.post("/analytics/satisfaction/publish/", {"quarter": "2026Q2"})
     client.logout()
@@ -136,7 +136,7 @@ def test_the_analysts_share_is_also_weighted_to_the_mix_of_transactions(agency, 
                 services.answer_invitation(
                     services.token_for(invitation), services.Rating(satisfaction=level), now=when
                 )
-    aggregation.aggregate_full()
+    services.aggregate_full()
     (row,) = analytics.table(("service_id",), analytics.period("quarter", "2026Q2"))
     assert row["satisfaction"]["positive"] == 0.75  # raw: 30 of 40 answers
     assert row["weighted"].estimate.estimate == 0.5  # half the transactions were refusals

@@ -11,13 +11,13 @@ from django.utils import timezone
 from clientcentric.appeals import services as appeals
 from clientcentric.appeals.models import NeedTopic
 from clientcentric.core.models import AuditEvent
-from clientcentric.delivery import services as delivery
 from clientcentric.delivery.models import RefusalReason, ServiceRequest
+from clientcentric.delivery.services import requests as request_services
 from clientcentric.feedback import services as feedback
 from clientcentric.feedback.services import Rating
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import Need, NeedStatus
-from clientcentric.research import proposals
+from clientcentric.research import services
 from clientcentric.research.models import NeedStatusProposal
 
 
@@ -55,13 +55,13 @@ def refuse(people, service, times):
         request = ServiceRequest.objects.create(
             client=people["client"], service=service, submitted_at=timezone.now()
         )
-        delivery.decide(request, approve=False, actor=people["operator"], reason=reason)
+        request_services.decide(request, approve=False, actor=people["operator"], reason=reason)
 
 
 def test_many_appeals_on_a_met_need_propose_being_worked_on(registry):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    run = proposals.propose_need_statuses()
+    run = services.propose_need_statuses()
     assert run.created == 1
     proposal = NeedStatusProposal.objects.get()
     assert (proposal.need, proposal.from_status, proposal.to_status) == (
@@ -75,14 +75,14 @@ def test_many_appeals_on_a_met_need_propose_being_worked_on(registry):
     )  # drafted in Russian
     # A second run refreshes the same proposal instead of adding another.
     write_appeals(1)
-    run = proposals.propose_need_statuses()
+    run = services.propose_need_statuses()
     assert (run.created, run.refreshed) == (0, 1)
     assert NeedStatusProposal.objects.get().evidence["appeals"] == 5
 
 
 def test_clearly_low_satisfaction_proposes_a_change(registry, agency):
     office_ratings(agency, registry["service"], [5] * 6 + [2] * 24)  # 20 % of 30
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get(need=registry["met"])
     assert proposal.evidence["signals"] == ["low_satisfaction"]
     assert proposal.evidence["high"] < 0.6
@@ -91,13 +91,13 @@ def test_clearly_low_satisfaction_proposes_a_change(registry, agency):
 
 def test_a_few_unhappy_ratings_are_not_enough(registry, agency):
     office_ratings(agency, registry["service"], [1] * 29)  # one short of min_ratings
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     assert not NeedStatusProposal.objects.exists()
 
 
 def test_refusals_recorded_by_delivery_as_unmet_need_propose_a_change(registry, people):
     refuse(people, registry["service"], 2)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get(need=registry["met"])
     assert proposal.evidence["unmet"] == 2 and proposal.evidence["signals"] == ["unmet"]
     assert "отказ" in proposal.reason
@@ -107,7 +107,7 @@ def test_high_satisfaction_proposes_met_for_a_need_with_services(registry, agenc
     need = registry["in_progress"]
     registry_services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]])
     office_ratings(agency, registry["service"], [5] * 58 + [3] * 2)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get(need=need)
     assert proposal.to_status == NeedStatus.MET and proposal.evidence["low"] >= 0.8
     # The same ratings are about the met need too; they are no reason to change it.
@@ -117,7 +117,7 @@ def test_high_satisfaction_proposes_met_for_a_need_with_services(registry, agenc
 def test_methodologist_accepts_with_an_edited_reason_through_the_registry(client, registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get()
     history_before = registry["met"].history.count()
     client.force_login(people["methodologist"])
@@ -140,7 +140,7 @@ def test_methodologist_accepts_with_an_edited_reason_through_the_registry(client
 def test_accepting_without_a_reason_is_refused_in_russian(client, registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get()
     client.force_login(people["methodologist"])
     response = client.post(f"/research/need-proposals/{proposal.pk}/", {"action": "accept", "reason": " "})
@@ -152,37 +152,41 @@ def test_accepting_without_a_reason_is_refused_in_russian(client, registry, peop
 def test_only_a_methodologist_decides(client, registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get()
     client.force_login(people["analyst"])
     assert "Принять изменение" not in client.get("/research/need-proposals/").content.decode()
     response = client.post(f"/research/need-proposals/{proposal.pk}/", {"action": "accept", "reason": "x"})
     assert response.status_code == 403
     with pytest.raises(ValidationError):
-        proposals.accept(proposal, reason="Причина", actor=people["analyst"])
+        services.accept_need_proposal(proposal, reason="Причина", actor=people["analyst"])
     assert NeedStatusProposal.objects.get().state == "pending"
 
 
 def test_rejection_needs_a_note_and_is_not_proposed_again_soon(registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get()
     with pytest.raises(ValidationError):
-        proposals.reject(proposal, note="", actor=people["methodologist"])
-    proposals.reject(proposal, note="Задержка из-за банка, разовая.", actor=people["methodologist"])
-    assert proposals.propose_need_statuses().created == 0
+        services.reject_need_proposal(proposal, note="", actor=people["methodologist"])
+    services.reject_need_proposal(
+        proposal, note="Задержка из-за банка, разовая.", actor=people["methodologist"]
+    )
+    assert services.propose_need_statuses().created == 0
     assert NeedStatusProposal.objects.filter(state="pending").count() == 0
     with pytest.raises(ValidationError):
-        proposals.reject(proposal, note="ещё раз", actor=people["methodologist"])  # already decided
+        services.reject_need_proposal(
+            proposal, note="ещё раз", actor=people["methodologist"]
+        )  # already decided
 
 
 def test_a_proposal_the_evidence_no_longer_supports_is_withdrawn(registry, settings):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     settings.CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = {"appeals": 50}
-    assert proposals.propose_need_statuses().withdrawn == 1
+    assert services.propose_need_statuses().withdrawn == 1
     assert NeedStatusProposal.objects.get().state == "withdrawn"
 
 
@@ -191,9 +195,11 @@ def test_a_rejection_appends_the_proposals_history(registry, people):
 
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     rejected = NeedStatusProposal.objects.get()
-    proposals.reject(rejected, note="Задержка из-за банка, разовая.", actor=people["methodologist"])
+    services.reject_need_proposal(
+        rejected, note="Задержка из-за банка, разовая.", actor=people["methodologist"]
+    )
     assert list(history(rejected).values_list("workflow", "from_status", "to_status", "actor", "note")) == [
         ("research.need_status_proposal", "", "pending", None, ""),
         (
@@ -211,9 +217,9 @@ def test_a_withdrawal_appends_the_proposals_history(registry, settings):
 
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     settings.CLIENTCENTRIC_NEED_PROPOSAL_THRESHOLDS = {"appeals": 50}
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     withdrawn = NeedStatusProposal.objects.get()
     assert list(history(withdrawn).values_list("from_status", "to_status")) == [
         ("", "pending"),
@@ -224,13 +230,13 @@ def test_a_withdrawal_appends_the_proposals_history(registry, settings):
 def test_a_status_changed_meanwhile_blocks_acceptance(registry, people):
     NeedTopic.objects.create(topic="Пенсия не пришла", need=registry["met"])
     write_appeals(4)
-    proposals.propose_need_statuses()
+    services.propose_need_statuses()
     proposal = NeedStatusProposal.objects.get()
     need = registry["met"]
     need.status, need.status_reason = NeedStatus.IN_PROGRESS, "Изучаем задержки"
     registry_services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]])
     with pytest.raises(ValidationError):
-        proposals.accept(proposal, reason="Причина", actor=people["methodologist"])
+        services.accept_need_proposal(proposal, reason="Причина", actor=people["methodologist"])
 
 
 def test_old_evidence_outside_the_window_does_not_count(registry):
@@ -245,7 +251,7 @@ def test_old_evidence_outside_the_window_does_not_count(registry):
             ),
             registered_at=datetime(2020, 1, 10, 9, tzinfo=UTC),
         )
-    assert proposals.propose_need_statuses().created == 0
+    assert services.propose_need_statuses().created == 0
 
 
 def test_cli_and_beat_task(registry, capsys, settings):

@@ -3,14 +3,15 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clientcentric.core import message_templates, notifications
 from clientcentric.core.models import Notification, NotificationTemplate
+from clientcentric.core.services import message_templates as template_services
+from clientcentric.core.services import notifications
 
 
 @pytest.mark.django_db
 def test_an_unknown_variable_is_refused_at_save_in_russian_naming_it():
     with pytest.raises(ValidationError) as caught:
-        message_templates.save_template(
+        template_services.save_template(
             "appeal.status_changed", "email", "Обращение {{ number }}", "Статус: {{ statuss }}"
         )
     (message,) = caught.value.message_dict["body"]
@@ -30,12 +31,12 @@ def test_an_unknown_variable_is_refused_at_save_in_russian_naming_it():
 )
 def test_unknown_variables_are_found_in_tags_and_filters_too(body):
     with pytest.raises(ValidationError, match="secret"):
-        message_templates.save_template("appeal.status_changed", "sms", "", body)
+        template_services.save_template("appeal.status_changed", "sms", "", body)
 
 
 @pytest.mark.django_db
 def test_loop_variables_and_known_names_are_allowed():
-    template = message_templates.save_template(
+    template = template_services.save_template(
         "digest",
         "email",
         "{{ count }}",
@@ -50,15 +51,15 @@ def test_loop_variables_and_known_names_are_allowed():
 )
 def test_tags_outside_the_short_list_and_broken_syntax_are_refused(body):
     with pytest.raises(ValidationError):
-        message_templates.save_template("appeal.status_changed", "email", "x", body)
+        template_services.save_template("appeal.status_changed", "email", "x", body)
 
 
 @pytest.mark.django_db
 def test_a_change_is_a_new_version_and_the_newest_applies():
-    first = message_templates.save_template("appeal.status_changed", "email", "v1 {{ number }}", "a")
-    second = message_templates.save_template("appeal.status_changed", "email", "v2 {{ number }}", "b")
+    first = template_services.save_template("appeal.status_changed", "email", "v1 {{ number }}", "a")
+    second = template_services.save_template("appeal.status_changed", "email", "v2 {{ number }}", "b")
     assert (first.version, second.version) == (1, 2)
-    subject, _body, used = message_templates.render("appeal.status_changed", "email", {"number": "7"})
+    subject, _body, used = template_services.render("appeal.status_changed", "email", {"number": "7"})
     assert used == second and subject == "v2 7"
 
 
@@ -66,7 +67,7 @@ def test_a_change_is_a_new_version_and_the_newest_applies():
 def test_html_in_a_template_or_a_value_is_escaped_in_the_html_part(lift_appeal):
     from clientcentric.subscriptions import services
 
-    message_templates.save_template(
+    template_services.save_template(
         "appeal.status_changed", "email", "<b>{{ number }}</b>", "<b>Статус</b>: {{ note }}"
     )
     appeal, operator, _author = lift_appeal
@@ -84,9 +85,9 @@ def test_the_notification_records_the_template_version_it_was_rendered_from(lift
     from clientcentric.subscriptions import services
 
     appeal, _operator, _author = lift_appeal
-    message_templates.save_template("appeal.status_changed", "email", "A {{ number }}", "one")
+    template_services.save_template("appeal.status_changed", "email", "A {{ number }}", "one")
     services.notify_appeal_followers(appeal)
-    message_templates.save_template("appeal.status_changed", "email", "B {{ number }}", "two")
+    template_services.save_template("appeal.status_changed", "email", "B {{ number }}", "two")
     services.notify_appeal_followers(appeal)
     versions = list(Notification.objects.order_by("pk").values_list("template_version", "event"))
     assert versions == [(1, "appeal.status_changed"), (2, "appeal.status_changed")]
@@ -95,7 +96,7 @@ def test_the_notification_records_the_template_version_it_was_rendered_from(lift
 
 @pytest.mark.django_db
 def test_default_templates_are_created_as_version_one_in_russian():
-    subject, body, template = message_templates.render(
+    subject, body, template = template_services.render(
         "appeal.status_changed", "email", {"number": "П-1", "status": "в работе", "note": "", "url": "u"}
     )
     assert template.version == 1 and subject == "Обращение П-1: в работе" and "в работе" in body

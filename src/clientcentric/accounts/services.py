@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 
 from .models import AGENCY_SCOPES, Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 from .roles import BACK_OFFICE_PERMISSIONS, STAFF_ROLES, Role

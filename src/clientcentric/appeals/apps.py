@@ -16,6 +16,6 @@ class AppealsConfig(AppConfig):
 
 
 def _ensure_default_policies(sender, **kwargs):
-    from .policies import ensure_default_policies
+    from .services import ensure_default_policies
 
     ensure_default_policies()

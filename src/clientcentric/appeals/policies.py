@@ -51,14 +51,6 @@ DEFAULT_POLICIES = (
 )
 
 
-def ensure_default_policies() -> None:
-    """Create the default policies once; a methodologist's later rows supersede them."""
-    if DeadlinePolicy.objects.exists():
-        return
-    for values in DEFAULT_POLICIES:
-        DeadlinePolicy.objects.create(**values)
-
-
 def _specificity(policy: DeadlinePolicy) -> int:
     return (2 if policy.category else 0) + (1 if policy.channel else 0)
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency, ApiToken
 from clientcentric.accounts.services import hash_token
-from clientcentric.core import audit, events, plain_russian, rows
+from clientcentric.core import events, plain_russian
 from clientcentric.core.process_cache import ProcessCache
+from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
@@ -26,6 +27,8 @@ from .models import (
     AppealEvent,
     Attachment,
     Channel,
+    ClassifierModel,
+    DeadlinePolicy,
     Kind,
     NeedTopic,
     SocialAccount,
@@ -131,7 +134,7 @@ def receive_appeal(
     # so a first-time appeal costs no lookup.
     _validate(data, author)
     try:
-        # Atomic by itself: the appeal and its first rows are written together or not at all (core/rows.py).
+        # Atomic by itself: the appeal and its first rows are written together or not at all (core/services/rows.py).
         appeal = _register(
             data,
             author,
@@ -543,3 +546,34 @@ def create_social_account(
 
 def social_secret_matches(account: SocialAccount, secret: str) -> bool:
     return secrets.compare_digest(account.secret_hash, hash_token(secret or ""))
+
+
+def ensure_default_policies() -> None:
+    """Create the default policies once; a methodologist's later rows supersede them."""
+    if DeadlinePolicy.objects.exists():
+        return
+    for values in policies.DEFAULT_POLICIES:
+        DeadlinePolicy.objects.create(**values)
+
+
+@transaction.atomic
+def store_training_examples(examples: list, *, source_file: str, batch_size: int, actor=None) -> None:
+    TrainingExample.objects.bulk_create(examples, batch_size=batch_size)
+    audit.record(actor, "appeals.training_examples_imported", None, file=source_file, count=len(examples))
+
+
+@transaction.atomic
+def store_classifier(
+    target: str, data: bytes, metrics: dict, examples: int, *, actor=None
+) -> ClassifierModel:
+    """The new model replaces the active one for its target; older ones stay for the record."""
+    ClassifierModel.objects.filter(target=target).update(is_active=False)
+    stored = ClassifierModel.objects.create(target=target, data=data, metrics=metrics, examples=examples)
+    audit.record(
+        actor,
+        "appeals.classifier_trained",
+        stored,
+        model_target=target,
+        metrics={k: v for k, v in metrics.items() if isinstance(v, int | float)},
+    )
+    return stored

@@ -9,16 +9,15 @@ from datetime import datetime
 from pathlib import Path
 
 import tablib
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
 from clientcentric.engines.text import classifier as engine
 
+from . import services
 from .classification import classify_many
-from .models import ClassifierModel, TrainingExample
+from .models import TrainingExample
 
 HOLDOUT_SHARE = 0.2
 BATCH = 2000
@@ -110,9 +109,7 @@ def import_examples(
         )
     if result.problems and not skip_invalid:
         return result
-    with transaction.atomic():
-        TrainingExample.objects.bulk_create(examples, batch_size=BATCH)
-        audit.record(actor, "appeals.training_examples_imported", None, file=path.name, count=len(examples))
+    services.store_training_examples(examples, source_file=path.name, batch_size=BATCH, actor=actor)
     result.imported = len(examples)
     return result
 
@@ -148,18 +145,7 @@ def train_models(*, actor=None) -> dict[str, dict]:
         model = engine.train_classifier(
             [e["text"] for e in everything], labels, [{"district": e["district"]} for e in everything]
         )
-        with transaction.atomic():
-            ClassifierModel.objects.filter(target=target).update(is_active=False)
-            stored = ClassifierModel.objects.create(
-                target=target, data=model.to_bytes(), metrics=metrics, examples=len(everything)
-            )
-            audit.record(
-                actor,
-                "appeals.classifier_trained",
-                stored,
-                model_target=target,
-                metrics={k: v for k, v in metrics.items() if isinstance(v, int | float)},
-            )
+        services.store_classifier(target, model.to_bytes(), metrics, len(everything), actor=actor)
         report[target] = metrics
     return report
 

@@ -24,7 +24,6 @@ from clientcentric.accounts.models import Agency, BusinessClient, Representative
 from clientcentric.registry.demo import DEMO_PASSWORD
 
 from . import selectors, services
-from .candidates import refresh_candidates
 from .importer import import_requirements
 from .models import Assessment, BusinessProfile, ControlObject, Draft, Requirement
 
@@ -165,7 +164,7 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
             batch_size=500,
         )
     selectors.rule_index.clear()
-    counts = refresh_candidates()
+    counts = services.refresh_candidates()
     return {"items": report.created["items"] + report.updated["items"], "annotated": len(annotated), **counts}
 
 

@@ -13,15 +13,17 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
+from clientcentric.engines.requirements.candidates import Item, find_candidates
 from clientcentric.rules import business as rules
 
 from .models import (
     Act,
     Assessment,
     BusinessProfile,
+    CandidateLink,
     ControlObject,
     Draft,
     DraftComment,
@@ -365,3 +367,24 @@ def write_requirements(acts: dict[str, dict], items: list[tuple[str, dict]], rep
         )
 
     return import_all_or_nothing(report, write)
+
+
+@transaction.atomic
+def refresh_candidates(*, actor=None) -> dict[str, int]:
+    """Recompute the duplicate and contradiction candidates among all requirements (a batch job)."""
+    items = [
+        Item(key=r["id"], act=r["act__code"], text=r["text"])
+        for r in Requirement.objects.values("id", "act__code", "text")
+    ]
+    found = find_candidates(items)
+    CandidateLink.objects.all().delete()
+    CandidateLink.objects.bulk_create(
+        [
+            CandidateLink(kind=c.kind, first_id=c.a, second_id=c.b, score=c.score, reason=c.reason)
+            for c in found
+        ],
+        batch_size=500,
+    )
+    counts = {kind: sum(1 for c in found if c.kind == kind) for kind in CandidateLink.Kind.values}
+    audit.record(actor, "business.candidates_refreshed", None, summary="candidates refreshed", **counts)
+    return counts

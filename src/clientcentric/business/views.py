@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
-from clientcentric.core import audit
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
+from clientcentric.core.services import audit
 
 from . import charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
@@ -106,7 +106,7 @@ def object_add(request):
         return redirect("business:profile")
     form = ObjectForm(request.POST)
     if form.is_valid():
-        obj = form.save(commit=False)
+        obj = form.instance
         obj.profile = profile
         try:
             services.save_object(obj, actor=request.user)

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import message_templates, notifications
+from . import message_templates
 from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
+from .services import message_templates as template_services
+from .services import notifications
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -170,7 +172,7 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        saved = message_templates.save_template(
+        saved = template_services.save_template(
             obj.event, obj.channel, obj.subject, obj.body, actor=request.user
         )
         obj.pk, obj.version = saved.pk, saved.version

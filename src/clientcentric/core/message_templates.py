@@ -8,15 +8,12 @@ HTML (the e-mail's HTML part, a page) it is escaped as a whole, so HTML in a tem
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import FilterExpression, Lexer, TokenType, Variable, VariableNode
 from django.template.defaulttags import ForNode, IfNode, WithNode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
 from .models import NotificationTemplate
 
 COMMON_VARIABLES = frozenset({"recipient_name", "site_url"})
@@ -116,55 +113,12 @@ def check_source(event_code: str, source: str, field: str) -> None:
             )
 
 
-def save_template(event: str, channel: str, subject: str, body: str, *, actor=None) -> NotificationTemplate:
-    """A change is a new version; messages already rendered keep the version they were rendered from."""
-    from .models import Channel
-
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel}})
-    check_source(event, subject, "subject")
-    check_source(event, body, "body")
-    if not body.strip():
-        raise ValidationError({"body": _("The text of a template cannot be empty.")})
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                latest = NotificationTemplate.objects.filter(event=event, channel=channel).aggregate(
-                    v=Max("version")
-                )["v"]
-                template = NotificationTemplate.objects.create(
-                    event=event,
-                    channel=channel,
-                    version=(latest or 0) + 1,
-                    subject=subject,
-                    body=body,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-                audit.record(actor, "core.notification_template_saved", template, version=template.version)
-                return template
-        except IntegrityError:
-            continue  # two saves raced for the same version number; the next one is free
-    raise ValidationError(_("The template is being changed by someone else; try again."))
-
-
-def current_template(event_code: str, channel: str) -> NotificationTemplate:
-    template = (
-        NotificationTemplate.objects.filter(event=event_code, channel=channel).order_by("-version").first()
-    )
-    if template is not None:
-        return template
-    event = EVENTS[event_code]
-    subject, body = event.defaults.get(channel) or event.defaults["*"]
-    subject, body = (text() if callable(text) else text for text in (subject, body))
-    return save_template(event_code, channel, str(subject), str(body))
-
-
-def render(event_code: str, channel: str, context: dict) -> tuple[str, str, NotificationTemplate]:
-    template = current_template(event_code, channel)
+def render_text(template: NotificationTemplate, context: dict) -> tuple[str, str]:
+    """The subject (on one line) and body a stored template gives for `context`."""
     ctx = Context(context, autoescape=False)
     subject = " ".join(_engine.from_string(template.subject).render(ctx).split())
     body = _engine.from_string(template.body).render(ctx).strip()
-    return subject, body, template
+    return subject, body
 
 
 def event_choices() -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import notifications
+from .services import notifications
 
 
 @shared_task(bind=True)

@@ -14,7 +14,6 @@ from clientcentric.rules import selectors as rules_selectors
 from clientcentric.rules import services as rulebook
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
 
-from . import events, services
 from .models import (
     ClientProfile,
     Consent,
@@ -31,6 +30,9 @@ from .models import (
     Slot,
     UnmetNeedEvidence,
 )
+from .services import life_events as life_event_services
+from .services import profiles as profile_services
+from .services import rules as rule_services
 
 
 class EligibilityRuleForm(forms.ModelForm):
@@ -93,13 +95,13 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
     change_form_template = "admin/delivery/eligibilityrule/change_form.html"
 
     def save_model(self, request, obj, form, change):
-        services.save_rule(obj, actor=request.user)
+        rule_services.save_rule(obj, actor=request.user)
 
     @admin.action(description=_("Publish (every example must pass)"))
     def publish(self, request, queryset):
         for rule in queryset.filter(status=EligibilityRule.Status.DRAFT):
             try:
-                services.publish_rule(rule, actor=request.user)
+                rule_services.publish_rule(rule, actor=request.user)
                 self.message_user(request, _("%(rule)s is published.") % {"rule": rule})
             except ValidationError as error:
                 self.message_user(request, f"{rule}: {' '.join(error.messages)}", messages.ERROR)
@@ -245,7 +247,7 @@ class ClientProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ("preferred_touchpoints",)
 
     def save_model(self, request, obj, form, change):
-        services.save_profile(obj, actor=request.user)
+        profile_services.save_profile(obj, actor=request.user)
 
 
 @admin.register(LifeEvent)
@@ -261,7 +263,7 @@ class LifeEventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Apply now without waiting for earlier events"))
     def release(self, request, queryset):
-        applied = sum(events.release_held(event, actor=request.user) for event in queryset)
+        applied = sum(life_event_services.release_held(event, actor=request.user) for event in queryset)
         self.message_user(request, _("Applied: %(n)s.") % {"n": applied})
 
 

@@ -10,8 +10,9 @@ from ninja.security import django_auth
 from clientcentric.accounts.api_auth import ApiTokenAuth
 from clientcentric.accounts.models import ApiScope
 
-from . import events, selectors
+from . import selectors
 from .models import LifeEvent
+from .services import life_events as life_event_services
 
 events_router = Router(tags=["life events"])
 me_router = Router(tags=["personal cabinet"])
@@ -75,8 +76,8 @@ class OfferOut(Schema):
     summary="Report a life event (registries, with an integration token); idempotent by event_id",
 )
 def report_life_event(request, payload: LifeEventIn):
-    data = events.EventInput(**payload.dict())
-    event, created = events.receive_life_event(data, source=request.api_token)
+    data = life_event_services.EventInput(**payload.dict())
+    event, created = life_event_services.receive_life_event(data, source=request.api_token)
     return StatusReply(201 if created else 200, event)
 
 

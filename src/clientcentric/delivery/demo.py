@@ -13,8 +13,10 @@ from clientcentric.accounts.roles import Role
 from clientcentric.registry.models import LifeSituation, Service
 from clientcentric.rules import services as rulebook
 
-from . import events, services
 from .models import ConsentText, HouseholdMember, Office, RefusalReason, Slot
+from .services import consents as consent_services
+from .services import life_events as life_event_services
+from .services import profiles as profile_services
 from .validators import snils_checksum
 
 CONSENT_TEXT = (
@@ -299,7 +301,7 @@ def load_delivery_demo(password: str) -> dict:
             )
         user.email = user.email or f"{username}@demo.clientcentric.local"
         user.save(update_fields=["email"])
-        profile = services.profile_of(user)
+        profile = profile_services.profile_of(user)
         profile.birth_date, profile.snils, profile.citizenship = birth, demo_snils(snils), citizenship
         profile.income_monthly, profile.languages = (
             income,
@@ -310,7 +312,7 @@ def load_delivery_demo(password: str) -> dict:
             profile.accessibility_needs = ["wheelchair"]
         if username == "newcomer":
             profile.interpreter_language = "узбекский"
-        services.save_profile(profile)
+        profile_services.save_profile(profile)
         for name, relation, born, member_income in household:
             HouseholdMember.objects.get_or_create(
                 profile=profile,
@@ -320,7 +322,7 @@ def load_delivery_demo(password: str) -> dict:
         for code in situations:
             situation = LifeSituation.objects.filter(code=code).first()
             if situation is not None:
-                services.give_consent(user, life_situation=situation)
+                consent_services.give_consent(user, life_situation=situation)
         people[username] = profile
     now = timezone.now()
     results = {}
@@ -350,8 +352,10 @@ def load_delivery_demo(password: str) -> dict:
 
 
 def _event(event_id, kind, profile, when, data):
-    event, _created = events.receive_life_event(
-        events.EventInput(event_id=event_id, kind=kind, snils=profile.snils, occurred_at=when, data=data)
+    event, _created = life_event_services.receive_life_event(
+        life_event_services.EventInput(
+            event_id=event_id, kind=kind, snils=profile.snils, occurred_at=when, data=data
+        )
     )
     return event.result
 

@@ -1,12 +1,14 @@
 """Reads for the personal cabinet: the client's situations, needs and personal scenario in one pass."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from clientcentric.registry.models import Need, Service
 
-from .models import Appointment, ClientLifeSituation, Consent, Offer, ServiceRequest
+from .models import Appointment, ClientLifeSituation, Consent, Offer, Office, ServiceRequest, Slot
 
 
 @dataclass
@@ -110,4 +112,21 @@ def decision_queue():
         ServiceRequest.objects.filter(status=ServiceRequest.Status.SUBMITTED)
         .select_related("service", "client")
         .order_by("submitted_at")
+    )
+
+
+def free_slots(*, needs=(), language: str = "", days: int = 14):
+    """Free future slots in offices that meet every accessibility need (and offer the interpreter asked for)."""
+    now = timezone.now()
+    offices = Office.objects.filter(is_active=True)
+    chosen = [
+        o.pk
+        for o in offices
+        if set(needs) <= set(o.accessibility) and (not language or language in o.interpreter_languages)
+    ]
+    return (
+        Slot.objects.filter(office_id__in=chosen, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
+        .exclude(appointments__status=Appointment.Status.BOOKED)
+        .select_related("office")
+        .order_by("starts_at")
     )

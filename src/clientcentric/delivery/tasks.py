@@ -7,7 +7,7 @@ from celery import shared_task
 from clientcentric.accounts.models import ApiToken
 from clientcentric.rules import population
 
-from . import appointments
+from .services import appointments
 
 
 @shared_task
@@ -30,9 +30,9 @@ def send_appointment_reminders() -> int:
 
 @shared_task
 def send_offer_reminders() -> int:
-    from . import services
+    from .services import offers as offer_services
 
-    return services.send_offer_reminders()
+    return offer_services.send_offer_reminders()
 
 
 @shared_task
@@ -40,7 +40,7 @@ def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     """For registries that deliver events through the queue instead of the API."""
     from datetime import datetime
 
-    from .events import EventInput, receive_life_event
+    from .services.life_events import EventInput, receive_life_event
 
     payload = {**payload, "occurred_at": datetime.fromisoformat(payload["occurred_at"])}
     source = ApiToken.objects.filter(pk=source_id).first() if source_id else None

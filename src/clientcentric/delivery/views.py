@@ -16,7 +16,7 @@ from clientcentric.core.access import require_roles
 from clientcentric.core.forms import add_service_errors
 from clientcentric.registry.models import Need
 
-from . import appointments, selectors, services
+from . import selectors
 from .forms import (
     BookingForm,
     ConsentForm,
@@ -27,6 +27,12 @@ from .forms import (
     SituationForm,
 )
 from .models import Appointment, Consent, HouseholdMember, Offer, ServiceRequest, Slot
+from .services import appointments
+from .services import consents as consent_services
+from .services import life_events as life_event_services
+from .services import offers as offer_services
+from .services import profiles as profile_services
+from .services import requests as request_services
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
@@ -34,14 +40,14 @@ OPERATORS = (Role.OPERATOR, Role.ADMIN)
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def cabinet(request):
-    profile = services.profile_of(request.user)
+    profile = profile_services.profile_of(request.user)
     situation_form = SituationForm(request.POST or None)
     if request.method == "POST" and situation_form.is_valid():
         situation = situation_form.cleaned_data["life_situation"]
-        services.open_life_situation(request.user, situation, actor=request.user)
+        life_event_services.open_life_situation(request.user, situation, actor=request.user)
         if situation_form.cleaned_data["consent"]:
             try:
-                services.give_consent(request.user, life_situation=situation)
+                consent_services.give_consent(request.user, life_situation=situation)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         return redirect("delivery:cabinet")
@@ -61,13 +67,13 @@ def cabinet(request):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    profile = services.profile_of(request.user)
+    profile = profile_services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     member_form = HouseholdMemberForm(prefix="member")
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_profile(
-                form.save(commit=False),
+            profile_services.save_profile(
+                form.instance,
                 actor=request.user,
                 touchpoints=form.cleaned_data["preferred_touchpoints"],
             )
@@ -83,12 +89,12 @@ def profile(request):
 @require_roles()
 @require_POST
 def household_add(request):
-    profile = services.profile_of(request.user)
+    profile = profile_services.profile_of(request.user)
     form = HouseholdMemberForm(request.POST, prefix="member")
     if form.is_valid():
-        member = form.save(commit=False)
+        member = form.instance
         member.profile = profile
-        services.save_household_member(member, actor=request.user)
+        profile_services.save_household_member(member, actor=request.user)
         messages.success(request, _("Household member added."))
         return redirect("delivery:profile")
     return render(
@@ -103,7 +109,7 @@ def household_add(request):
 @require_POST
 def household_remove(request, pk):
     member = get_object_or_404(HouseholdMember, pk=pk, profile__user=request.user)
-    services.remove_household_member(member, actor=request.user)
+    profile_services.remove_household_member(member, actor=request.user)
     return redirect("delivery:profile")
 
 
@@ -113,7 +119,7 @@ def consents(request):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.give_consent(request.user, **form.cleaned_data)
+            consent_services.give_consent(request.user, **form.cleaned_data)
             messages.success(request, _("Thank you: we will check what you are entitled to and offer it."))
             return redirect("delivery:consents")
         except ValidationError as error:
@@ -121,7 +127,7 @@ def consents(request):
     own = Consent.objects.filter(client=request.user).select_related("life_situation", "service", "text")
     text = None
     try:
-        text = services.current_consent_text()
+        text = consent_services.current_consent_text()
     except ValidationError:
         pass
     return render(request, "delivery/consents.html", {"form": form, "consents": own, "text": text})
@@ -131,7 +137,7 @@ def consents(request):
 @require_POST
 def consent_revoke(request, pk):
     consent = get_object_or_404(Consent, pk=pk, client=request.user)
-    stopped = services.revoke_consent(consent, actor=request.user)
+    stopped = consent_services.revoke_consent(consent, actor=request.user)
     messages.success(request, _("Consent revoked. Offers stopped: %(n)s.") % {"n": stopped})
     return redirect("delivery:consents")
 
@@ -142,7 +148,7 @@ def consent_receipt(request, pk):
     consent = get_object_or_404(
         Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
     )
-    receipt = services.consent_receipt(
+    receipt = consent_services.consent_receipt(
         consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
     )
     response = HttpResponse(
@@ -158,7 +164,7 @@ def consent_receipt_pdf(request, pk):
     consent = get_object_or_404(
         Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
     )
-    pdf = services.consent_receipt_pdf(
+    pdf = consent_services.consent_receipt_pdf(
         consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -175,18 +181,18 @@ def offer(request, pk):
         started = form.cleaned_data.get("started") or time.time()
         answers = {k: v for k, v in form.cleaned_data.items() if k != "started"}
         try:
-            created = services.accept_offer(
+            created = offer_services.accept_offer(
                 offer, answers, seconds=min(max(time.time() - started, 0), 86400), actor=request.user
             )
             messages.success(request, _("Your request is sent. We will tell you the decision."))
             return redirect("delivery:request", pk=created.pk)
         except ValidationError as error:
             add_service_errors(form, error)
-    profile = services.profile_of(request.user)
+    profile = profile_services.profile_of(request.user)
     return render(
         request,
         "delivery/offer.html",
-        {"offer": offer, "form": form, "prefill": services.prefill(profile)},
+        {"offer": offer, "form": form, "prefill": offer_services.prefill(profile)},
     )
 
 
@@ -202,9 +208,9 @@ def service_request(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def appointments_page(request):
-    profile = services.profile_of(request.user)
+    profile = profile_services.profile_of(request.user)
     language = request.GET.get("language", profile.interpreter_language).strip()[:40]
-    slots = appointments.free_slots(needs=profile.accessibility_needs, language=language)
+    slots = selectors.free_slots(needs=profile.accessibility_needs, language=language)
     form = BookingForm(request.POST or None, slots=slots, initial={"interpreter_language": language})
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,7 +282,7 @@ def decide(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.decide(
+            request_services.decide(
                 obj,
                 approve=data["decision"] == "approve",
                 actor=request.user,
@@ -290,6 +296,6 @@ def decide(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
     if request.method == "GET":
-        services.note_staff_read(request.user, obj)
+        request_services.note_staff_read(request.user, obj)
     needs = Need.objects.filter(services=obj.service)
     return render(request, "delivery/decide.html", {"req": obj, "form": form, "needs": needs})

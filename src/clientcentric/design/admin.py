@@ -46,11 +46,24 @@ class DesignProjectAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         services.save_project(form.instance, needs=form.cleaned_data["needs"], actor=request.user)
         for formset in formsets:
-            for variant in formset.save(commit=False):
-                variant.project = form.instance
-                services.save_variant(variant, actor=request.user)
-            for variant in formset.deleted_objects:
-                variant.delete()
+            # What formset.save(commit=False) would hand back, saved and deleted through the services instead.
+            # The admin's change message reads the three lists formset.save() would have filled.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            deleted = formset.deleted_forms
+            for inline in formset.forms:
+                variant = inline.instance
+                if inline in deleted:
+                    if variant.pk is not None:
+                        formset.deleted_objects.append(variant)
+                        services.delete_variant(variant, actor=request.user)
+                elif inline.has_changed():
+                    is_new = variant.pk is None
+                    variant.project = form.instance
+                    services.save_variant(variant, actor=request.user)
+                    if is_new:
+                        formset.new_objects.append(variant)
+                    else:
+                        formset.changed_objects.append((variant, inline.changed_data))
 
 
 class TestTaskInline(admin.TabularInline):

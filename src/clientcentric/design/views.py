@@ -93,7 +93,7 @@ def project_edit(request, pk=None):
         form_kwargs={"empty_permitted": False},
     )
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        project_ = form.save(commit=False)
+        project_ = form.instance  # filled from the form by is_valid(); the service saves it
         project_.criteria = criteria.criteria()
         try:
             services.save_project(project_, needs=form.cleaned_data["needs"], actor=request.user)
@@ -122,7 +122,7 @@ def variant_edit(request, project_pk, pk=None):
         return redirect("design:project", project_.pk)
     form = forms.VariantForm(request.POST or None, instance=variant, project=project_)
     if request.method == "POST" and form.is_valid():
-        variant = form.save(commit=False)
+        variant = form.instance
         variant.scores = form.scores()
         try:
             services.save_variant(variant, actor=request.user)
@@ -154,7 +154,7 @@ def test_edit(request, project_pk, pk=None):
         return redirect("design:test", test_.pk)
     form = forms.AudienceTestForm(request.POST or None, instance=test_)
     if request.method == "POST" and form.is_valid():
-        test_ = form.save(commit=False)
+        test_ = form.instance
         try:
             services.save_test(test_, tasks=form.task_list(), actor=request.user)
         except ValidationError as error:

@@ -1,4 +1,6 @@
-"""Fill `Count` rows from raw answers: in full, or incrementally from where the last run stopped.
+"""What fills the `Count` rows: raw answers counted per cell, in full or from where the last run stopped.
+
+The writes (`aggregate_full`, `aggregate_incremental`) are in `services`.
 
 The dashboards read only these rows (DESIGN.md §5, Zulip `analytics`). A cell is instrument × month ×
 sample × end point × touchpoint × agency × service × segment × life situation; a property is `offered`,
@@ -13,13 +15,11 @@ run is every ten minutes, and `--full` (nightly) recounts everything from scratc
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
 from django.db.models import Count as CountOf
-from django.db.models import DateField, F, Max
+from django.db.models import DateField, F
 from django.db.models.functions import Trunc
-from django.utils import timezone
 
-from .models import AggregationState, Answer, Count, Invitation, QuestionKind, Response, Source
+from .models import Answer, Invitation, QuestionKind, Response, Source
 
 CELL = (
     "instrument_id",
@@ -81,7 +81,7 @@ def _sample(source: str) -> str:
     return "widget" if source == Source.WIDGET else "solicited"
 
 
-def _collect(response_range: tuple[int, int], invitation_range: tuple[int, int]) -> dict:
+def collect(response_range: tuple[int, int], invitation_range: tuple[int, int]) -> dict:
     totals: dict[tuple, int] = defaultdict(int)
     low, high = invitation_range
     offered = (
@@ -135,72 +135,3 @@ def _collect(response_range: tuple[int, int], invitation_range: tuple[int, int])
         for choice in row["choices"]:
             totals[(f"d:{row['code']}", str(choice), *cell)] += 1
     return totals
-
-
-def _columns() -> str:
-    return ", ".join(connection.ops.quote_name(name) for name in (*KEY, "value"))
-
-
-def _insert(totals: dict) -> None:
-    """Write fresh counts: COPY on PostgreSQL (an ORM insert of 100,000 rows spends seconds in Python)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {Count._meta.db_table} ({_columns()}) FROM STDIN") as copy:
-                for key, value in totals.items():
-                    copy.write_row((*key, value))
-        return
-    rows = [Count(value=value, **dict(zip(KEY, key, strict=True))) for key, value in totals.items()]
-    Count.objects.bulk_create(rows, batch_size=BATCH)
-
-
-def _add(totals: dict) -> None:
-    """Add to existing counts in one upsert per batch (PostgreSQL and SQLite both speak ON CONFLICT)."""
-    quote = connection.ops.quote_name
-    table = Count._meta.db_table
-    placeholders = ", ".join(["%s"] * (len(KEY) + 1))
-    sql = (
-        f"INSERT INTO {table} ({_columns()}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({', '.join(quote(name) for name in KEY)}) "
-        f"DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}"
-    )
-    rows = [(*key, value) for key, value in totals.items()]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
-
-
-@transaction.atomic
-def aggregate_full() -> Result:
-    """Recount everything; the page readers see the old counts until this transaction commits."""
-    state, _created = AggregationState.objects.select_for_update().get_or_create(pk=1)
-    response_high = Response.objects.aggregate(m=Max("id"))["m"] or 0
-    invitation_high = Invitation.objects.aggregate(m=Max("id"))["m"] or 0
-    totals = _collect((0, response_high), (0, invitation_high))
-    Count.objects.all().delete()
-    _insert(totals)
-    state.last_response_id, state.last_invitation_id = response_high, invitation_high
-    state.updated_at = timezone.now()
-    state.save()
-    return Result(len(totals), response_high, invitation_high)
-
-
-@transaction.atomic
-def aggregate_incremental() -> Result:
-    """Add what arrived since the last run to the counts it touches."""
-    state, _created = AggregationState.objects.select_for_update().get_or_create(pk=1)
-    response_high = Response.objects.aggregate(m=Max("id"))["m"] or 0
-    invitation_high = Invitation.objects.aggregate(m=Max("id"))["m"] or 0
-    if response_high <= state.last_response_id and invitation_high <= state.last_invitation_id:
-        return Result(0, 0, 0)
-    totals = _collect(
-        (state.last_response_id, max(response_high, state.last_response_id)),
-        (state.last_invitation_id, max(invitation_high, state.last_invitation_id)),
-    )
-    _add(totals)
-    processed_responses = response_high - state.last_response_id
-    processed_invitations = invitation_high - state.last_invitation_id
-    state.last_response_id = max(response_high, state.last_response_id)
-    state.last_invitation_id = max(invitation_high, state.last_invitation_id)
-    state.updated_at = timezone.now()
-    state.save()
-    return Result(len(totals), max(processed_responses, 0), max(processed_invitations, 0))

@@ -20,6 +20,6 @@ class FeedbackConfig(AppConfig):
 
 
 def _ensure_instrument(sender, **kwargs):
-    from .instrument import ensure_current_instrument
+    from .services import ensure_current_instrument
 
     ensure_current_instrument()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clientcentric.accounts.models import Agency
 from clientcentric.registry.models import Service
 
-from . import aggregation, publication, selectors, services
+from . import selectors, services
 from .models import EndPoint, Invitation, QuarterReport
 from .services import Rating
 
@@ -88,7 +88,7 @@ def load(now=None) -> dict:
     """Create the demo ratings once; a second call only re-aggregates."""
     now = now or timezone.now()
     if Invitation.objects.filter(transaction_kind="demo_request").exists():
-        aggregation.aggregate_full()
+        services.aggregate_full()
         return {"created": 0}
     rng = random.Random(SEED)
     created = 0
@@ -152,10 +152,10 @@ def load(now=None) -> dict:
             Rating(satisfaction=rng.choice([1, 3, 4, 5, 5])), page=rng.choice(["/", "/faq/", "/appeals/new/"])
         )
     created += _rate_demo_appeals(rng)
-    aggregation.aggregate_full()
+    services.aggregate_full()
     for quarter in quarters[:-1]:
         if not QuarterReport.objects.filter(quarter=quarter, state=QuarterReport.State.PUBLISHED).exists():
-            publication.publish(quarter)
+            services.publish_quarter(quarter)
     return {"created": created}
 
 

@@ -4,9 +4,7 @@ The texts are data in Russian, stored with every answer through the question row
 version, never an edit, so figures of different versions are never pooled.
 """
 
-from django.db import transaction
-
-from .models import Instrument, Question, QuestionKind
+from .models import Instrument, QuestionKind
 
 VERSION = "v1-2026"
 
@@ -73,22 +71,10 @@ QUESTIONS = [
 SCALE_CODES = ("satisfaction", "effort", "trust")
 
 
-@transaction.atomic
-def ensure_current_instrument() -> Instrument:
-    """Create version v1 once; an existing version's questions are never rewritten."""
-    instrument = Instrument.objects.filter(version=VERSION).first()
-    if instrument is None:
-        Instrument.objects.filter(is_current=True).update(is_current=False)
-        instrument = Instrument.objects.create(
-            version=VERSION, name="Единая анкета удовлетворённости", is_current=True
-        )
-        for position, fields in enumerate(QUESTIONS, start=1):
-            fields = dict(fields)
-            options = [list(pair) for pair in fields.pop("options", [])]
-            Question.objects.create(instrument=instrument, position=position, options=options, **fields)
-    return instrument
-
-
 def current_instrument() -> Instrument:
     instrument = Instrument.objects.filter(is_current=True).first()
-    return instrument if instrument is not None else ensure_current_instrument()
+    if instrument is not None:
+        return instrument
+    from .services import ensure_current_instrument  # services import this module
+
+    return ensure_current_instrument()

@@ -9,8 +9,10 @@ sent to every channel at once would be noise.
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from clientcentric.core import message_templates, notifications
+from clientcentric.core import message_templates
 from clientcentric.core.models import Channel
+from clientcentric.core.services import message_templates as template_services
+from clientcentric.core.services import notifications
 from clientcentric.subscriptions.models import Subscription
 from clientcentric.subscriptions.services import available_channels
 
@@ -65,7 +67,7 @@ def chosen_channel(person) -> tuple[str, str] | None:
 
 def send_invitation(invitation, *, link: str, reference: str, target: tuple[str, str], recipient_name=""):
     channel, address = target
-    subject, body, template = message_templates.render(
+    subject, body, template = template_services.render(
         INVITATION_EVENT.code,
         channel,
         {

@@ -9,21 +9,13 @@ share; distribution levels under 10 are hidden the same way. No comment text, no
 import hashlib
 import json
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
 from clientcentric.accounts.models import Agency
-from clientcentric.core import audit
-from clientcentric.core.services.status import record_creation, transition
 from clientcentric.engines import metrics
 from clientcentric.registry.models import Service
 
 from . import objective, selectors
 from .instrument import SCALE_CODES, current_instrument
 from .models import QuarterReport
-from .workflow import QUARTER_REPORT
 
 NO_SERVICE = 0
 
@@ -155,33 +147,6 @@ def build(quarter: str) -> dict:
         "services": service_rows,
         "agencies": agency_rows,
     }
-
-
-@transaction.atomic
-def publish(quarter: str, *, actor=None) -> QuarterReport:
-    """Freeze a finished quarter: its figures never change again and carry their SHA-256."""
-    months = selectors.quarter_months(quarter)
-    if months[-1] >= timezone.localdate().replace(day=1):
-        raise ValidationError(_("Quarter %(quarter)s has not ended yet.") % {"quarter": quarter})
-    report, created = QuarterReport.objects.select_for_update().get_or_create(quarter=quarter)
-    if created:
-        record_creation(report, QUARTER_REPORT, actor=actor, field="state")
-    if report.state == QuarterReport.State.PUBLISHED:
-        raise ValidationError(_("Quarter %(quarter)s is already published.") % {"quarter": quarter})
-    report.payload = build(quarter)
-    report.integrity_hash = integrity_hash(report.payload)
-    report.published_at = timezone.now()
-    report.published_by = actor if actor is not None and actor.is_authenticated else None
-    transition(
-        report,
-        QUARTER_REPORT,
-        QuarterReport.State.PUBLISHED,
-        actor=actor,
-        field="state",
-        update_fields=("payload", "integrity_hash", "published_at", "published_by"),
-    )
-    audit.record(actor, "feedback.quarter_published", report, integrity_hash=report.integrity_hash)
-    return report
 
 
 def verify(report: QuarterReport) -> bool:

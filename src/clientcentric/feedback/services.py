@@ -1,4 +1,5 @@
-"""Every write to feedback: invitations, answers from every source, follow-ups of unhappy answers."""
+"""Every write to feedback: invitations, answers from every source, follow-ups of unhappy answers, the instrument,
+the pre-aggregated counts and the published quarters."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -6,21 +7,35 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.appeals.models import Appeal
-from clientcentric.core import audit
 from clientcentric.core.models import Channel
+from clientcentric.core.services import audit
 from clientcentric.core.services.status import record_creation, transition
 from clientcentric.subscriptions.services import normalise_address
 
-from .instrument import DRIVER_CODES, current_instrument
-from .models import Answer, EndPoint, FollowUp, Invitation, Response, Source
-from .workflow import FOLLOW_UP
+from . import aggregation, publication, selectors
+from .instrument import DRIVER_CODES, QUESTIONS, VERSION, current_instrument
+from .models import (
+    AggregationState,
+    Answer,
+    Count,
+    EndPoint,
+    FollowUp,
+    Instrument,
+    Invitation,
+    QuarterReport,
+    Question,
+    Response,
+    Source,
+)
+from .workflow import FOLLOW_UP, QUARTER_REPORT
 
 TOKEN_SALT = "clientcentric.feedback.invitation"
 MAX_COMMENT = 2000
@@ -411,3 +426,126 @@ def note_comments_read(actor, responses, *, where: str) -> None:
     audit.record(
         actor, "feedback.comments_read", None, summary=f"{len(ids)} comments", where=where, responses=ids
     )
+
+
+# The instrument
+
+
+@transaction.atomic
+def ensure_current_instrument() -> Instrument:
+    """Create version v1 once; an existing version's questions are never rewritten."""
+    instrument = Instrument.objects.filter(version=VERSION).first()
+    if instrument is None:
+        Instrument.objects.filter(is_current=True).update(is_current=False)
+        instrument = Instrument.objects.create(
+            version=VERSION, name="Единая анкета удовлетворённости", is_current=True
+        )
+        for position, fields in enumerate(QUESTIONS, start=1):
+            fields = dict(fields)
+            options = [list(pair) for pair in fields.pop("options", [])]
+            Question.objects.create(instrument=instrument, position=position, options=options, **fields)
+    return instrument
+
+
+# Pre-aggregated counts
+
+
+def _columns() -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in (*aggregation.KEY, "value"))
+
+
+def _insert(totals: dict) -> None:
+    """Write fresh counts: COPY on PostgreSQL (an ORM insert of 100,000 rows spends seconds in Python)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {Count._meta.db_table} ({_columns()}) FROM STDIN") as copy:
+                for key, value in totals.items():
+                    copy.write_row((*key, value))
+        return
+    rows = [
+        Count(value=value, **dict(zip(aggregation.KEY, key, strict=True))) for key, value in totals.items()
+    ]
+    Count.objects.bulk_create(rows, batch_size=aggregation.BATCH)
+
+
+def _add(totals: dict) -> None:
+    """Add to existing counts in one upsert per batch (PostgreSQL and SQLite both speak ON CONFLICT)."""
+    quote = connection.ops.quote_name
+    table = Count._meta.db_table
+    placeholders = ", ".join(["%s"] * (len(aggregation.KEY) + 1))
+    sql = (
+        f"INSERT INTO {table} ({_columns()}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(quote(name) for name in aggregation.KEY)}) "
+        f"DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}"
+    )
+    rows = [(*key, value) for key, value in totals.items()]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), aggregation.BATCH):
+            cursor.executemany(sql, rows[start : start + aggregation.BATCH])
+
+
+@transaction.atomic
+def aggregate_full() -> aggregation.Result:
+    """Recount everything; the page readers see the old counts until this transaction commits."""
+    state, _created = AggregationState.objects.select_for_update().get_or_create(pk=1)
+    response_high = Response.objects.aggregate(m=Max("id"))["m"] or 0
+    invitation_high = Invitation.objects.aggregate(m=Max("id"))["m"] or 0
+    totals = aggregation.collect((0, response_high), (0, invitation_high))
+    Count.objects.all().delete()
+    _insert(totals)
+    state.last_response_id, state.last_invitation_id = response_high, invitation_high
+    state.updated_at = timezone.now()
+    state.save()
+    return aggregation.Result(len(totals), response_high, invitation_high)
+
+
+@transaction.atomic
+def aggregate_incremental() -> aggregation.Result:
+    """Add what arrived since the last run to the counts it touches."""
+    state, _created = AggregationState.objects.select_for_update().get_or_create(pk=1)
+    response_high = Response.objects.aggregate(m=Max("id"))["m"] or 0
+    invitation_high = Invitation.objects.aggregate(m=Max("id"))["m"] or 0
+    if response_high <= state.last_response_id and invitation_high <= state.last_invitation_id:
+        return aggregation.Result(0, 0, 0)
+    totals = aggregation.collect(
+        (state.last_response_id, max(response_high, state.last_response_id)),
+        (state.last_invitation_id, max(invitation_high, state.last_invitation_id)),
+    )
+    _add(totals)
+    processed_responses = response_high - state.last_response_id
+    processed_invitations = invitation_high - state.last_invitation_id
+    state.last_response_id = max(response_high, state.last_response_id)
+    state.last_invitation_id = max(invitation_high, state.last_invitation_id)
+    state.updated_at = timezone.now()
+    state.save()
+    return aggregation.Result(len(totals), max(processed_responses, 0), max(processed_invitations, 0))
+
+
+# The public quarter
+
+
+@transaction.atomic
+def publish_quarter(quarter: str, *, actor=None) -> QuarterReport:
+    """Freeze a finished quarter: its figures never change again and carry their SHA-256."""
+    months = selectors.quarter_months(quarter)
+    if months[-1] >= timezone.localdate().replace(day=1):
+        raise ValidationError(_("Quarter %(quarter)s has not ended yet.") % {"quarter": quarter})
+    report, created = QuarterReport.objects.select_for_update().get_or_create(quarter=quarter)
+    if created:
+        record_creation(report, QUARTER_REPORT, actor=actor, field="state")
+    if report.state == QuarterReport.State.PUBLISHED:
+        raise ValidationError(_("Quarter %(quarter)s is already published.") % {"quarter": quarter})
+    report.payload = publication.build(quarter)
+    report.integrity_hash = publication.integrity_hash(report.payload)
+    report.published_at = timezone.now()
+    report.published_by = actor if actor is not None and actor.is_authenticated else None
+    transition(
+        report,
+        QUARTER_REPORT,
+        QuarterReport.State.PUBLISHED,
+        actor=actor,
+        field="state",
+        update_fields=("payload", "integrity_hash", "published_at", "published_by"),
+    )
+    audit.record(actor, "feedback.quarter_published", report, integrity_hash=report.integrity_hash)
+    return report

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from . import aggregation
+from . import services
 
 
 @shared_task(name="clientcentric.feedback.tasks.aggregate")
 def aggregate(full: bool = False) -> int:
-    result = aggregation.aggregate_full() if full else aggregation.aggregate_incremental()
+    result = services.aggregate_full() if full else services.aggregate_incremental()
     return result.rows_written

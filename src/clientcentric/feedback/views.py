@@ -389,7 +389,7 @@ def analyst(request):
 def publish(request):
     quarter = request.POST.get("quarter", "")
     try:
-        report = publication.publish(quarter, actor=request.user)
+        report = services.publish_quarter(quarter, actor=request.user)
     except (ValidationError, ValueError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:

@@ -19,11 +19,11 @@ from django.utils.translation import pgettext
 
 from clientcentric.appeals import services as appeal_services
 from clientcentric.appeals.models import Appeal, Channel, Status
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.delivery.models import Offer, ServiceRequest
 from clientcentric.engines.text import intents
 
-from . import selectors
+from . import selectors, services
 from .models import Conversation, Message
 
 MAX_MESSAGE = 2000
@@ -36,7 +36,7 @@ def confidence_threshold() -> float:
 
 def start(*, client=None) -> Conversation:
     client = client if client is not None and client.is_authenticated else None
-    conversation = Conversation.objects.create(client=client)
+    conversation = services.open_conversation(client)
     _bot(
         conversation,
         _(
@@ -49,9 +49,7 @@ def start(*, client=None) -> Conversation:
 
 
 def _bot(conversation: Conversation, text: str, intent: str, **payload) -> Message:
-    return Message.objects.create(
-        conversation=conversation, sender=Message.Sender.BOT, text=text, intent=intent, payload=payload
-    )
+    return services.post_message(conversation, Message.Sender.BOT, text, intent, payload)
 
 
 @transaction.atomic
@@ -68,9 +66,7 @@ def receive(conversation: Conversation, text: str, *, user=None) -> list[Message
     if conversation.ended_at is not None:
         raise ValidationError(_("This conversation has ended; start a new one."))
     intent = intents.detect(text)
-    Message.objects.create(
-        conversation=conversation, sender=Message.Sender.CLIENT, text=text, intent=intent.name
-    )
+    services.post_message(conversation, Message.Sender.CLIENT, text, intent.name)
     if intent.name == intents.HANDOVER:
         return [_offer_handover(conversation, user)]
     if intent.name == intents.APPEAL_STATUS:
@@ -274,8 +270,7 @@ def hand_over(
         ),
         author=user,
     )
-    conversation.appeal = intake.appeal
-    conversation.save(update_fields=["appeal"])
+    services.attach_appeal(conversation, intake.appeal)
     _bot(
         conversation,
         _("Done: your appeal is registered under number %(number)s. An operator will answer by %(due)s.")
@@ -308,8 +303,7 @@ def rate(conversation: Conversation, rating) -> Conversation:
         return conversation
     if not conversation.messages.filter(intent=FEEDBACK).exists():
         _ask_feedback(conversation)
-    conversation.rating, conversation.ended_at = rating, timezone.now()
-    conversation.save(update_fields=["rating", "ended_at"])
+    services.record_rating(conversation, rating, timezone.now())
     _bot(conversation, _("Thank you for the rating! Good luck."), "closing")
     return conversation
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
 from clientcentric.registry.models import FaqEntry, NeedStatus
 
@@ -22,6 +22,8 @@ from .models import (
     ArticleSource,
     ArticleStatus,
     ArticleVersion,
+    Conversation,
+    Message,
     next_review_date,
 )
 
@@ -304,3 +306,26 @@ def sync_registry_faq(*, actor=None) -> dict[str, int]:
         )
         counts["unpublished"] += 1
     return counts
+
+
+# Chat-bot conversations: the dialogue logic is in `chatbot`, its rows are written here.
+
+
+def open_conversation(client) -> Conversation:
+    return Conversation.objects.create(client=client)
+
+
+def post_message(conversation: Conversation, sender: str, text: str, intent: str, payload=None) -> Message:
+    return Message.objects.create(
+        conversation=conversation, sender=sender, text=text, intent=intent, payload=payload or {}
+    )
+
+
+def attach_appeal(conversation: Conversation, appeal) -> None:
+    conversation.appeal = appeal
+    conversation.save(update_fields=["appeal"])
+
+
+def record_rating(conversation: Conversation, rating: int, ended_at) -> None:
+    conversation.rating, conversation.ended_at = rating, ended_at
+    conversation.save(update_fields=["rating", "ended_at"])

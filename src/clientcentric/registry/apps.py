@@ -16,6 +16,6 @@ class RegistryConfig(AppConfig):
 
 
 def _ensure_reference_data(sender, **kwargs):
-    from .touchpoints import ensure_touchpoints
+    from .services import ensure_touchpoints
 
     ensure_touchpoints()

@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit, events
+from clientcentric.core import events
+from clientcentric.core.services import audit
 from clientcentric.engines.text.lemmas import search_document
 
-from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service
+from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service, Touchpoint
+from .touchpoints import TOUCHPOINTS
 from .workflow import NEED
 
 
@@ -174,3 +176,8 @@ def rebuild_search_documents() -> int:
         model.objects.bulk_update(stale, ["search_document"], batch_size=500)
         changed += len(stale)
     return changed
+
+
+def ensure_touchpoints() -> None:
+    for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
+        Touchpoint.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})

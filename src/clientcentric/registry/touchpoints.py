@@ -1,4 +1,5 @@
-"""The interaction points of DEF-11 (glossary `Touchpoint`): fixed reference data, kept in step after every migrate."""
+"""The interaction points of DEF-11 (glossary `Touchpoint`): fixed reference data, kept in step after every migrate
+(`services.ensure_touchpoints`)."""
 
 TOUCHPOINTS = [
     ("portal", "Портал госуслуг"),
@@ -11,10 +12,3 @@ TOUCHPOINTS = [
     ("one_stop_centre", "МФЦ «Мои документы»"),
     ("long_stay", "Места длительного пребывания"),
 ]
-
-
-def ensure_touchpoints() -> None:
-    from .models import Touchpoint
-
-    for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
-        Touchpoint.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})

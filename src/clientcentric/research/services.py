@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
+from clientcentric.core.services.status import record_creation, transition
 from clientcentric.core.tabular import ImportReport
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import FaqEntry, Need, NeedStatus
 
-from . import importing, segmentation
+from . import importing, proposals, segmentation
 from .models import (
     EvidenceDataset,
     EvidenceRecord,
@@ -19,10 +24,12 @@ from .models import (
     JourneyMap,
     JourneyStage,
     NeedRecommendation,
+    NeedStatusProposal,
     SegmentHypothesis,
     Study,
     Verdict,
 )
+from .workflow import NEED_STATUS_PROPOSAL
 
 LANES = ("needs", "actions", "touchpoints", "positives", "problems", "opportunities")
 
@@ -232,3 +239,146 @@ def import_evidence_records(
     EvidenceRecord.objects.bulk_create(records, batch_size=2000)
     audit.record(actor, "research.evidence_imported", dataset, rows=len(records))
     return dataset
+
+
+# Need-status proposals (NEED-3): the evidence and thresholds are in `proposals`.
+
+
+@transaction.atomic
+def propose_need_statuses(*, now=None) -> proposals.ProposalRun:
+    """Need-status proposals (NEED-3). Recompute every need's evidence: new proposals, refreshed figures, withdrawn ones the evidence left."""
+    now = now or timezone.now()
+    limits = proposals.thresholds()
+    since = now - timedelta(days=limits["window_days"])
+    cooldown = now - timedelta(days=limits["reject_cooldown_days"])
+    needs = list(
+        Need.objects.filter(status__in=[NeedStatus.MET, NeedStatus.IN_PROGRESS])
+        .annotate(service_count=Count("services"))
+        .order_by("code")
+    )
+    figures = proposals.figures_for(needs, since)
+    pending = {p.need_id: p for p in NeedStatusProposal.objects.select_for_update().filter(state="pending")}
+    run = proposals.ProposalRun()
+    for need in needs:
+        fig = figures[need.pk]
+        verdict = proposals.decide(need, fig, limits, has_services=need.service_count > 0)
+        current = pending.pop(need.pk, None)
+        if verdict is None:
+            if current is not None:
+                _withdraw(current, now)
+                run.withdrawn += 1
+            continue
+        to_status, signals = verdict
+        interval = proposals.satisfaction_interval(fig)
+        evidence = {
+            "window_days": limits["window_days"],
+            "since": since.date().isoformat(),
+            "appeals": fig.appeals,
+            "unmet": fig.unmet,
+            "satisfied": fig.satisfied,
+            "rated": fig.rated,
+            "low": interval.low if interval else None,
+            "high": interval.high if interval else None,
+            "signals": signals,
+            "thresholds": limits,
+        }
+        if current is not None and current.to_status == to_status and current.from_status == need.status:
+            current.evidence = evidence
+            current.reason = proposals.draft_reason(to_status, evidence)
+            current.save(update_fields=["evidence", "reason", "refreshed_at"])
+            run.refreshed += 1
+            continue
+        if current is not None:
+            _withdraw(current, now)
+            run.withdrawn += 1
+        recently_rejected = NeedStatusProposal.objects.filter(
+            need=need, to_status=to_status, state="rejected", decided_at__gte=cooldown
+        ).exists()
+        if recently_rejected:
+            continue
+        proposal = NeedStatusProposal.objects.create(
+            need=need,
+            from_status=need.status,
+            to_status=to_status,
+            reason=proposals.draft_reason(to_status, evidence),
+            evidence=evidence,
+        )
+        record_creation(proposal, NEED_STATUS_PROPOSAL, field="state")
+        run.created += 1
+    for stale in pending.values():  # needs now «cannot be met» or gone from the rules
+        _withdraw(stale, now)
+        run.withdrawn += 1
+    return run
+
+
+def _withdraw(proposal: NeedStatusProposal, now) -> None:
+    proposal.decided_at = now
+    transition(
+        proposal,
+        NEED_STATUS_PROPOSAL,
+        NeedStatusProposal.State.WITHDRAWN,
+        field="state",
+        update_fields=("decided_at", "refreshed_at"),
+    )
+
+
+def _check_decider(actor) -> None:
+    if actor is None or not (
+        getattr(actor, "role", None) in proposals.DECIDERS or getattr(actor, "is_superuser", False)
+    ):
+        raise ValidationError(_("Only a methodologist decides on a need's status."))
+
+
+def _pending(proposal: NeedStatusProposal) -> NeedStatusProposal:
+    proposal = NeedStatusProposal.objects.select_for_update().select_related("need").get(pk=proposal.pk)
+    if proposal.state != NeedStatusProposal.State.PENDING:
+        raise ValidationError(_("This proposal is already decided."))
+    return proposal
+
+
+def _decide(proposal: NeedStatusProposal, target: str, *, actor, note: str) -> None:
+    transition(
+        proposal,
+        NEED_STATUS_PROPOSAL,
+        target,
+        actor=actor,
+        note=note,
+        field="state",
+        update_fields=("reason", "decision_note", "decided_at", "decided_by", "refreshed_at"),
+    )
+
+
+@transaction.atomic
+def accept_need_proposal(proposal: NeedStatusProposal, *, reason: str, actor) -> NeedStatusProposal:
+    """Change the need's status through the registry with the (edited) public reason; the proposal records it."""
+    _check_decider(actor)
+    proposal = _pending(proposal)
+    if proposal.need.status != proposal.from_status:
+        raise ValidationError(
+            _("The need's status has changed since this proposal was made; it will be recomputed.")
+        )
+    change_need_status(
+        proposal.need,
+        status=proposal.to_status,
+        reason=reason,
+        evidence_note="; ".join(proposals.evidence_lines(proposal.evidence)),
+        actor=actor,
+    )
+    proposal.reason = reason.strip()
+    proposal.decided_at, proposal.decided_by = timezone.now(), actor
+    _decide(proposal, NeedStatusProposal.State.ACCEPTED, actor=actor, note=proposal.reason)
+    audit.record(actor, "research.need_proposal_accepted", proposal, need=proposal.need.code)
+    return proposal
+
+
+@transaction.atomic
+def reject_need_proposal(proposal: NeedStatusProposal, *, note: str, actor) -> NeedStatusProposal:
+    _check_decider(actor)
+    proposal = _pending(proposal)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the proposal is rejected.")})
+    proposal.decision_note = note.strip()
+    proposal.decided_at, proposal.decided_by = timezone.now(), actor
+    _decide(proposal, NeedStatusProposal.State.REJECTED, actor=actor, note=proposal.decision_note)
+    audit.record(actor, "research.need_proposal_rejected", proposal, need=proposal.need.code)
+    return proposal

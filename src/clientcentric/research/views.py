@@ -311,10 +311,10 @@ def need_proposal_decide(request, pk):
     proposal = get_object_or_404(NeedStatusProposal, pk=pk)
     try:
         if request.POST.get("action") == "accept":
-            proposals.accept(proposal, reason=request.POST.get("reason", ""), actor=request.user)
+            services.accept_need_proposal(proposal, reason=request.POST.get("reason", ""), actor=request.user)
             messages.success(request, _("The need's status and its public reason are saved."))
         else:
-            proposals.reject(proposal, note=request.POST.get("note", ""), actor=request.user)
+            services.reject_need_proposal(proposal, note=request.POST.get("note", ""), actor=request.user)
             messages.success(request, _("The proposal is rejected."))
     except ValidationError as error:
         return _proposals_page(request, problems=error_messages(error), failed=proposal.pk, status=422)

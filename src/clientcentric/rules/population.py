@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.delivery.models import (
     ClientLifeSituation,
     ClientProfile,
@@ -21,7 +21,7 @@ from clientcentric.delivery.models import (
     Offer,
     ServiceRequest,
 )
-from clientcentric.delivery.services import consent_for, situations_by_service
+from clientcentric.delivery.services.consents import consent_for, situations_by_service
 from clientcentric.engines.rules import RuleSet
 
 from . import eligibility, services

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.delivery.models import ClientProfile, EligibilityRule, Offer, RuleParameter
 from clientcentric.engines.rules import rulefile
 from clientcentric.registry.models import Service

@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit, message_templates, notifications, transports
+from clientcentric.core import message_templates, transports
 from clientcentric.core.models import Channel, Notification
 from clientcentric.core.notification_workflow import NOTIFICATION
+from clientcentric.core.services import audit, notifications
+from clientcentric.core.services import message_templates as template_services
 
 from . import topics
 from .models import Frequency, Subscription, SubscriptionChannel, SubscriptionTopic
@@ -263,7 +265,7 @@ def _dispatch(subscription, event: str, topic: str, key: str, context: dict, abo
         if (channel.channel, channel.address) in seen:
             continue
         seen.add((channel.channel, channel.address))
-        subject, body, template = message_templates.render(
+        subject, body, template = template_services.render(
             event,
             channel.channel,
             {
@@ -382,7 +384,7 @@ def _send_digest(subscription_id: int, channel: str, address: str, frequency: st
         return 0  # another run took them
     subscription = Subscription.objects.filter(pk=subscription_id).select_related("person").first()
     period = {Frequency.DAILY: _("for the day"), Frequency.WEEKLY: _("for the week")}.get(frequency, "")
-    subject, body, template = message_templates.render(
+    subject, body, template = template_services.render(
         "digest",
         channel,
         {

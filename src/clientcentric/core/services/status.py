@@ -2,8 +2,8 @@
 
 from django.db import models, transaction
 
-from clientcentric.core import audit
 from clientcentric.core.models import StatusChange
+from clientcentric.core.services import audit
 from clientcentric.core.workflow import Workflow
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.appeals.models import Appeal
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 
 from ..models import AppealLink, RiskProfile
 

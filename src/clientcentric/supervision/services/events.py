@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
 from clientcentric.core.logging import get_logger
+from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 from clientcentric.core.workflow import TransitionNotAllowed
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 
 from ..models import (
     LOWERING_INCENTIVES,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile, Requirement
-from clientcentric.core import audit
-from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
+from clientcentric.core.services.notifications import notify_email
 
 from .. import deadlines, selectors
 from ..models import (

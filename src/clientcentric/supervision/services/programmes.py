@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 
 from ..models import (

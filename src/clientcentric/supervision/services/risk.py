@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile
-from clientcentric.core import audit
+from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 from clientcentric.engines.risk import assess, assess_population, load_risk_model
 from clientcentric.engines.rules import FactType

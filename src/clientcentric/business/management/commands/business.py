@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, ApiScope
-from clientcentric.business.candidates import refresh_candidates
+from clientcentric.business import services
 from clientcentric.business.importer import import_requirements
 from clientcentric.core.tabular.console import print_report
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if action == "import-requirements":
             return self._import(options)
         if action == "find-candidates":
-            counts = refresh_candidates()
+            counts = services.refresh_candidates()
             self.stdout.write(
                 _("Candidates: %(d)s duplicate(s), %(c)s contradiction(s).")
                 % {"d": counts["duplicate"], "c": counts["contradiction"]}

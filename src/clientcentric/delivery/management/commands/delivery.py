@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from clientcentric.delivery import appointments, services
+from clientcentric.delivery.services import appointments
+from clientcentric.delivery.services import offers as offer_services
 
 
 class Command(BaseCommand):
@@ -24,4 +25,4 @@ class Command(BaseCommand):
             if only in (None, "appointments"):
                 self.stdout.write(f"Reminders sent: {appointments.send_due_reminders()}")
             if only in (None, "offers"):
-                self.stdout.write(f"Offer reminders sent: {services.send_offer_reminders()}")
+                self.stdout.write(f"Offer reminders sent: {offer_services.send_offer_reminders()}")

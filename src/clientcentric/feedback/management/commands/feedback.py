@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clientcentric.feedback import aggregation, demo, publication
+from clientcentric.feedback import demo, publication, services
 from clientcentric.feedback.models import QuarterReport
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         action = options["action"]
         if action == "aggregate":
-            result = aggregation.aggregate_full() if options["full"] else aggregation.aggregate_incremental()
+            result = services.aggregate_full() if options["full"] else services.aggregate_incremental()
             self.stdout.write(
                 f"{'Full' if options['full'] else 'Incremental'} aggregation: {result.rows_written} counts written "
                 f"from {result.responses} responses and {result.invitations} invitations."
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo ratings: {result['created']} new.")
         elif action == "publish":
             try:
-                report = publication.publish(options["quarter"], actor=None)
+                report = services.publish_quarter(options["quarter"], actor=None)
             except (ValidationError, ValueError) as error:
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
             self.stdout.write(f"Published {report.quarter}; SHA-256 {report.integrity_hash}")

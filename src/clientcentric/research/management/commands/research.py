@@ -2,8 +2,6 @@
 
 from django.core.management.base import BaseCommand
 
-from clientcentric.research import proposals
-
 
 class Command(BaseCommand):
     help = "Needs research: propose need-status changes from the evidence."
@@ -16,7 +14,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        run = proposals.propose_need_statuses()
+        from clientcentric.research import services
+
+        run = services.propose_need_statuses()
         self.stdout.write(
             f"Need-status proposals: {run.created} new, {run.refreshed} refreshed, {run.withdrawn} withdrawn."
         )

@@ -4,7 +4,8 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clientcentric.core import mailboxes, notifications
+from clientcentric.core import mailboxes
+from clientcentric.core.services import notifications
 
 from ... import mail, services
 

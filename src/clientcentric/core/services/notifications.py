@@ -16,12 +16,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import transports
-from .logging import get_logger
-from .models import DeliveryAttempt, Notification
-from .notification_workflow import NOTIFICATION
+from clientcentric.core import transports
+from clientcentric.core.logging import get_logger
+from clientcentric.core.models import DeliveryAttempt, Notification
+from clientcentric.core.notification_workflow import NOTIFICATION
 
-log = get_logger(__name__)
+# The logger keeps the name operators already filter on.
+log = get_logger("clientcentric.core.notifications")
 State = Notification.State
 MAX_BACKOFF = timedelta(hours=6)
 # A row claimed longer ago than this was being sent by a worker that died mid-send.
@@ -89,7 +90,7 @@ def notify_email(address: str, subject: str, body: str, *, about=None) -> Notifi
 
 
 def _enqueue(notification_id: int) -> None:
-    from .tasks import deliver_notification
+    from clientcentric.core.tasks import deliver_notification
 
     deliver_notification.delay(notification_id)
 

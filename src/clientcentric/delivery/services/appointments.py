@@ -7,29 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
-from clientcentric.core.notifications import notify_email
+from clientcentric.core.services import audit, status
+from clientcentric.core.services.notifications import notify_email
 
-from .models import Appointment, Office, Slot
+from .. import workflow
+from ..models import Appointment, Slot
 
 REMIND_BEFORE = timedelta(hours=24)
-
-
-def free_slots(*, needs=(), language: str = "", days: int = 14):
-    """Free future slots in offices that meet every accessibility need (and offer the interpreter asked for)."""
-    now = timezone.now()
-    offices = Office.objects.filter(is_active=True)
-    chosen = [
-        o.pk
-        for o in offices
-        if set(needs) <= set(o.accessibility) and (not language or language in o.interpreter_languages)
-    ]
-    return (
-        Slot.objects.filter(office_id__in=chosen, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
-        .exclude(appointments__status=Appointment.Status.BOOKED)
-        .select_related("office")
-        .order_by("starts_at")
-    )
 
 
 def _check_slot(slot: Slot) -> None:
@@ -72,8 +56,7 @@ def cancel(appointment: Appointment, *, actor=None) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != Appointment.Status.BOOKED:
         raise ValidationError(_("This appointment is already cancelled."))
-    appointment.status = Appointment.Status.CANCELLED
-    appointment.save(update_fields=["status"])
+    status.transition(appointment, workflow.APPOINTMENT, Appointment.Status.CANCELLED, actor=actor)
     audit.record(actor or appointment.client, "delivery.appointment_cancelled", appointment)
     return appointment
 

@@ -1,4 +1,5 @@
-"""Life events from registries: idempotent by event id, applied once and in order of occurrence per person."""
+"""Life events from registries: idempotent by event id, applied once and in order of occurrence per person; the
+life situations they open for a client."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -8,12 +9,32 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core import audit
+from clientcentric.core.services import audit, status
 from clientcentric.registry.models import LifeSituation, Service
 
-from . import event_situations, services
-from .models import ClientProfile, HouseholdMember, LifeEvent, Offer
-from .validators import is_valid_snils, normalise_snils
+from .. import event_situations, workflow
+from ..models import (
+    ClientLifeSituation,
+    ClientProfile,
+    HouseholdMember,
+    LifeEvent,
+    Offer,
+)
+from ..validators import is_valid_snils, normalise_snils
+from .offers import make_offers
+
+
+@transaction.atomic
+def open_life_situation(client, situation: LifeSituation, *, event=None, actor=None) -> ClientLifeSituation:
+    opened, created = ClientLifeSituation.objects.get_or_create(
+        client=client, life_situation=situation, defaults={"opened_at": timezone.now(), "event": event}
+    )
+    if not created and opened.closed_at is not None:
+        opened.closed_at, opened.event = None, event
+        opened.save(update_fields=["closed_at", "event"])
+    if created:
+        audit.record(actor, "delivery.life_situation_opened", opened, situation=situation.code)
+    return opened
 
 
 @dataclass
@@ -148,9 +169,18 @@ def apply_event(event: LifeEvent) -> LifeEvent:
             subject.postal_code = str(event.payload.get("postal_code", subject.postal_code))[:6]
         elif kind == LifeEvent.Kind.DEATH_REGISTERED:
             subject.deceased_on = on
-            Offer.objects.filter(client=subject.user, status=Offer.Status.OPEN).update(
-                status=Offer.Status.WITHDRAWN, closed_at=timezone.now()
-            )
+            closed_at = timezone.now()
+            for offer in Offer.objects.select_for_update().filter(
+                client=subject.user, status=Offer.Status.OPEN
+            ):
+                offer.closed_at = closed_at
+                status.transition(
+                    offer,
+                    workflow.OFFER,
+                    Offer.Status.WITHDRAWN,
+                    note="death registered",
+                    update_fields=("closed_at",),
+                )
         subject.save()
     if kind == LifeEvent.Kind.BIRTH_REGISTERED:
         for profile in affected:
@@ -169,15 +199,17 @@ def apply_event(event: LifeEvent) -> LifeEvent:
     for profile in affected:
         offered = set()
         for situation_id in chosen[profile.pk]:
-            services.open_life_situation(profile.user, situations[situation_id], event=event)
+            open_life_situation(profile.user, situations[situation_id], event=event)
             offered |= services_of[situation_id]
         event.client = event.client or (subject.user if subject_is_client else profile.user)
-        counts = services.make_offers(profile.user, offered, on=on, event=event)
+        counts = make_offers(profile.user, offered, on=on, event=event)
         result["clients"] += 1
         for key, value in counts.items():
             result[key] += value
-    event.state = LifeEvent.State.APPLIED if affected or subject_is_client else LifeEvent.State.NO_CLIENT
+    target = LifeEvent.State.APPLIED if affected or subject_is_client else LifeEvent.State.NO_CLIENT
     event.applied_at, event.result = timezone.now(), result
-    event.save(update_fields=["state", "applied_at", "result", "client"])
+    status.transition(
+        event, workflow.LIFE_EVENT, target, field="state", update_fields=("applied_at", "result", "client")
+    )
     audit.record(None, "delivery.life_event_applied", event, **result)
     return event

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .models import AuditEvent
+from clientcentric.core.models import AuditEvent
 
 
 def record(actor, action: str, target: models.Model | None = None, summary: str = "", **data) -> AuditEvent:

@@ -1,0 +1,41 @@
+"""Client profiles and their household: the facts eligibility reads."""
+
+from django.db import transaction
+
+from clientcentric.core.services import audit
+
+from ..models import (
+    ClientProfile,
+    HouseholdMember,
+)
+from ..validators import normalise_snils
+
+
+def profile_of(user) -> ClientProfile:
+    profile, _created = ClientProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def save_profile(profile: ClientProfile, *, actor=None, touchpoints=None) -> ClientProfile:
+    profile.snils = normalise_snils(profile.snils) or None
+    profile.full_clean()
+    profile.save()
+    if touchpoints is not None:
+        profile.preferred_touchpoints.set(touchpoints)
+    audit.record(actor, "delivery.profile_saved", profile)
+    return profile
+
+
+@transaction.atomic
+def save_household_member(member: HouseholdMember, *, actor=None) -> HouseholdMember:
+    member.full_clean()
+    member.save()
+    audit.record(actor, "delivery.household_member_saved", member.profile, member=member.name)
+    return member
+
+
+@transaction.atomic
+def remove_household_member(member: HouseholdMember, *, actor=None) -> None:
+    audit.record(actor, "delivery.household_member_removed", member.profile, member=member.name)
+    member.delete()
