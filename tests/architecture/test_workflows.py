@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.db.models.fields import NOT_PROVIDED
 
 from clientcentric.core.workflow import REGISTRY, TransitionNotAllowed
 
@@ -21,6 +22,8 @@ class Subject:
     # Statuses an object may be created in besides the field's default.
     also_created_in: frozenset[str] = frozenset()
     terminal: frozenset[str] = frozenset()
+    # Choices the field shares with other workflows (one TextChoices) that this workflow never uses.
+    unused: frozenset[str] = frozenset()
 
 
 SUBJECTS = {
@@ -39,6 +42,46 @@ SUBJECTS = {
     "core.notification": Subject(
         "core.Notification", "state", frozenset({"held"}), terminal=frozenset({"sent", "digested"})
     ),
+    "delivery.offer": Subject("delivery.Offer", "status", terminal=frozenset({"accepted", "withdrawn"})),
+    "delivery.service_request": Subject(
+        "delivery.ServiceRequest", "status", terminal=frozenset({"approved", "refused"})
+    ),
+    "delivery.appointment": Subject("delivery.Appointment", "status", terminal=frozenset({"cancelled"})),
+    "delivery.life_event": Subject(
+        "delivery.LifeEvent", "state", terminal=frozenset({"applied", "no_client"})
+    ),
+    "delivery.eligibility_rule": Subject(
+        "delivery.EligibilityRule", "status", frozenset({"published"}), terminal=frozenset({"retired"})
+    ),
+    "supervision.control_event": Subject(
+        "supervision.ControlEvent", "status", terminal=frozenset({"closed", "cancelled"})
+    ),
+    # A late appeal is registered as a request to restore the deadline; the field has no default.
+    "supervision.pretrial_appeal": Subject(
+        "supervision.PretrialAppeal",
+        "status",
+        frozenset({"registered", "restoration"}),
+        terminal=frozenset({"upheld", "partly", "dismissed"}),
+    ),
+    "supervision.fact_correction": Subject(
+        "supervision.FactCorrection", "status", terminal=frozenset({"accepted", "rejected"})
+    ),
+    "supervision.objection": Subject(
+        "supervision.Objection", "status", terminal=frozenset({"accepted", "rejected"})
+    ),
+    "supervision.reschedule_request": Subject(
+        "supervision.RescheduleRequest", "status", terminal=frozenset({"accepted", "rejected"})
+    ),
+    "supervision.prevention_programme": Subject(
+        "supervision.PreventionProgramme", "status", terminal=frozenset({"published"})
+    ),
+    # The practice summary has no approval step of its own (PublicationStatus is shared with the programme).
+    "supervision.practice_summary": Subject(
+        "supervision.PracticeSummary",
+        "status",
+        terminal=frozenset({"published"}),
+        unused=frozenset({"approved"}),
+    ),
 }
 
 # Fields with status choices that are not a status of their own object: histories and filters.
@@ -51,8 +94,6 @@ NOT_A_WORKFLOW = {
     ("knowledge.AnswerTemplate", "appeal_status"),  # which appeals a template suits
     ("registry.HistoricalNeed", "status"),
 }
-# Being moved onto core.workflow in parallel (delivery: the WRITES change; supervision: the SUPERVISION change).
-NOT_YET_REGISTERED_APPS = {"delivery", "supervision"}
 
 STATUS_WORDS = ("status", "state", "stage")
 
@@ -86,8 +127,6 @@ def test_every_status_field_is_on_a_registered_table():
         meta = model._meta
         if not model.__module__.startswith("clientcentric.") or meta.proxy:
             continue
-        if meta.app_label in NOT_YET_REGISTERED_APPS:
-            continue
         for field in meta.concrete_fields:
             key = (meta.label, field.name)
             if field.choices and any(word in field.name for word in STATUS_WORDS):
@@ -99,13 +138,14 @@ def test_every_status_field_is_on_a_registered_table():
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_the_table_has_exactly_the_fields_choices(name):
     choices = {value for value, _label in _field(SUBJECTS[name]).choices}
-    assert set(REGISTRY[name].statuses) == choices
+    assert set(REGISTRY[name].statuses) == choices - SUBJECTS[name].unused
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_every_status_is_reachable_from_creation(name):
     subject, workflow = SUBJECTS[name], REGISTRY[name]
-    starts = {_field(subject).default, *subject.also_created_in}
+    default = _field(subject).default
+    starts = {*([default] if default is not NOT_PROVIDED else []), *subject.also_created_in}
     assert starts <= workflow.statuses
     assert _reachable(workflow, starts) == set(workflow.statuses)
 

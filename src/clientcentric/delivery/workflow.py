@@ -1,4 +1,4 @@
-"""Delivery's status tables: offers, service requests, appointments and life events.
+"""Delivery's status tables: offers, service requests, appointments, life events and eligibility rules.
 
 Each status changes only through ``core.services.status`` (or a ``check`` plus the service's own write and a
 ``history_entry``), so every change is allowed here first and leaves an append-only history row.
@@ -6,7 +6,7 @@ Each status changes only through ``core.services.status`` (or a ``check`` plus t
 
 from clientcentric.core.workflow import Workflow, register, table
 
-from .models import Appointment, LifeEvent, Offer, ServiceRequest
+from .models import Appointment, EligibilityRule, LifeEvent, Offer, ServiceRequest
 
 OFFER = register(
     Workflow(
@@ -58,5 +58,20 @@ LIFE_EVENT = register(
             }
         ),
         system_only=frozenset({LifeEvent.State.APPLIED, LifeEvent.State.NO_CLIENT}),
+    )
+)
+
+# A rule is written as a draft and published after its check, or imported from a rulebook already published;
+# a published version is never edited, only retired when a newer one replaces it.
+ELIGIBILITY_RULE = register(
+    Workflow(
+        "delivery.eligibility_rule",
+        table(
+            {
+                EligibilityRule.Status.DRAFT: [EligibilityRule.Status.PUBLISHED],
+                EligibilityRule.Status.PUBLISHED: [EligibilityRule.Status.RETIRED],
+                EligibilityRule.Status.RETIRED: [],
+            }
+        ),
     )
 )
