@@ -62,6 +62,7 @@ def main() -> int:
     from django.utils import timezone
 
     from clientcentric.delivery.models import Offer
+    from clientcentric.delivery.selectors import rules as rule_selectors
     from clientcentric.delivery.services import consents as consent_services
     from clientcentric.delivery.services import life_events as life_event_services
     from clientcentric.engines.rules import RuleSet
@@ -106,8 +107,8 @@ def main() -> int:
 
     # The per-client evaluation alone: facts of one profile + 50 compiled rules in one generated function.
     on = date.today()
-    names = eligibility.parameter_names()
-    parameters = eligibility.load_parameters()
+    names = rule_selectors.parameter_names()
+    parameters = rule_selectors.load_parameters()
     ruleset = RuleSet([(r.rule_id, eligibility.compiled(r.text, names)) for r in rules])
     profile = client.client_profile
     household = list(profile.household.all())

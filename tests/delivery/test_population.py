@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from clientcentric.delivery import population
 from clientcentric.delivery.models import Offer
 from clientcentric.delivery.services import consents as consent_services
 from clientcentric.delivery.services import life_events as life_event_services
-from clientcentric.rules import population
 
 from .conftest import make_client
 

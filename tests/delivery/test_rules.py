@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clientcentric.delivery.models import EligibilityRule, RuleParameter
+from clientcentric.delivery.selectors import rules as rule_selectors
 from clientcentric.delivery.services import profiles as profile_services
+from clientcentric.delivery.services import rulebook
 from clientcentric.delivery.services import rules as rule_services
-from clientcentric.rules import selectors as rules_selectors
-from clientcentric.rules import services as rulebook
 
 
 def _rule(registry, text, examples=()):
@@ -65,7 +65,13 @@ def test_unknown_is_never_eligible(registry, low_income):
     from clientcentric.rules import eligibility
 
     rule = rule_services.save_rule(_rule(registry, "income_pc < P.low_income or age < 0"))
-    verdict = eligibility.evaluate(rule, {"age": 30}, date(2026, 1, 1), eligibility.load_parameters())
+    verdict = eligibility.evaluate(
+        rule,
+        {"age": 30},
+        date(2026, 1, 1),
+        rule_selectors.load_parameters(),
+        rule_selectors.parameter_names(),
+    )
     assert verdict.outcome.value == "unknown" and verdict.missing == ("income_pc",)
     assert "доход" in eligibility.explain(rule, verdict).lower()
 
@@ -115,7 +121,7 @@ def test_rulebook_imports_and_exports_round_trip(registry):
     assert report.created == ["single_parent_low_income v1"]
     rule = EligibilityRule.objects.get()
     assert rule.status == "published" and RuleParameter.objects.get().value == 800
-    exported = rules_selectors.export_rulebook()
+    exported = rule_selectors.export_rulebook()
     assert "single_parent_low_income" in exported and "low_income" in exported
     again = rulebook.import_rulebook(exported)
     assert (

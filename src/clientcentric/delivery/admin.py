@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.rules import eligibility
-from clientcentric.rules import selectors as rules_selectors
-from clientcentric.rules import services as rulebook
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
 
 from .models import (
@@ -30,8 +28,10 @@ from .models import (
     Slot,
     UnmetNeedEvidence,
 )
+from .selectors import rules as rule_selectors
 from .services import life_events as life_event_services
 from .services import profiles as profile_services
+from .services import rulebook
 from .services import rules as rule_services
 
 
@@ -56,7 +56,7 @@ class EligibilityRuleForm(forms.ModelForm):
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         try:
-            eligibility.check_text(text)
+            eligibility.check_text(text, rule_selectors.parameter_names())
         except ValidationError as error:
             raise ValidationError(error.message_dict["text"]) from error
         return text
@@ -70,7 +70,13 @@ class EligibilityRuleForm(forms.ModelForm):
             if not isinstance(examples, list):
                 self.add_error("examples", _("Examples are a list of {on, facts, expect}."))
             else:
-                for problem in eligibility.check_examples(cleaned["text"], examples):
+                problems = eligibility.check_examples(
+                    cleaned["text"],
+                    examples,
+                    rule_selectors.load_parameters(),
+                    rule_selectors.parameter_names(),
+                )
+                for problem in problems:
                     self.add_error("examples", problem)
         return cleaned
 
@@ -142,7 +148,7 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("delivery.view_eligibilityrule"):
             raise PermissionDenied
         response = HttpResponse(
-            rules_selectors.export_rulebook(), content_type="application/yaml; charset=utf-8"
+            rule_selectors.export_rulebook(), content_type="application/yaml; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="rules-{timezone.localdate():%Y-%m-%d}.yaml"'
         return response
@@ -152,13 +158,18 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("delivery.view_eligibilityrule"):
             raise PermissionDenied
         rule = get_object_or_404(EligibilityRule, pk=pk)
-        used = sorted(eligibility.check_text(rule.text).facts_used)
+        used = sorted(eligibility.check_text(rule.text, rule_selectors.parameter_names()).facts_used)
         form = ExplainForm(request.POST or None, facts=used)
         verdict = explanation = None
         if request.method == "POST" and form.is_valid():
             facts = {name: form.cleaned_data[name] for name in used}
             verdict = eligibility.evaluate(
-                rule, facts, form.cleaned_data["on"], eligibility.load_parameters(), reasons=True
+                rule,
+                facts,
+                form.cleaned_data["on"],
+                rule_selectors.load_parameters(),
+                rule_selectors.parameter_names(),
+                reasons=True,
             )
             explanation = eligibility.explain(rule, verdict)
         return render(

@@ -11,12 +11,12 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency, User
 from clientcentric.accounts.roles import Role
 from clientcentric.registry.models import LifeSituation, Service
-from clientcentric.rules import services as rulebook
 
 from .models import ConsentText, HouseholdMember, Office, RefusalReason, Slot
 from .services import consents as consent_services
 from .services import life_events as life_event_services
 from .services import profiles as profile_services
+from .services import rulebook
 from .validators import snils_checksum
 
 CONSENT_TEXT = (

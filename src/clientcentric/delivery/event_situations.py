@@ -52,7 +52,9 @@ class Entry:
         if self.condition:
             from clientcentric.rules import eligibility
 
-            parameters, names = eligibility.cached_parameters()
+            from .selectors.rules import cached_parameters
+
+            parameters, names = cached_parameters()
             result = eligibility.compiled(self.condition, names).evaluate(facts, on, parameters)
             return result.outcome == Outcome.ELIGIBLE
         return True

@@ -347,10 +347,12 @@ class LifeEventSituation(models.Model):
 
         from clientcentric.rules import eligibility
 
+        from .selectors.rules import parameter_names
+
         self.condition = (self.condition or "").strip()
         if self.condition:
             try:
-                eligibility.check_text(self.condition)
+                eligibility.check_text(self.condition, parameter_names())
             except ValidationError as error:
                 raise ValidationError({"condition": error.message_dict["text"]}) from error
         if self.min_age is not None and self.max_age is not None and self.min_age >= self.max_age:

@@ -5,8 +5,8 @@ from datetime import date
 from celery import shared_task
 
 from clientcentric.accounts.models import ApiToken
-from clientcentric.rules import population
 
+from . import population
 from .services import appointments
 
 

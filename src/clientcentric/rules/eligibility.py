@@ -1,31 +1,38 @@
-"""Eligibility of a client for a service: the rule engine (engines.rules) over the client's declared facts."""
+"""Eligibility of a client for a service: the rule engine (engines.rules) over the client's declared facts.
+
+Domain-agnostic: the rule texts, parameters and parameter names come from the caller (delivery reads them from its
+tables, `delivery.selectors.rules`)."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from clientcentric.delivery.models import EligibilityRule
 from clientcentric.engines.rules import Outcome, Parameters, RuleError, compile_rule
 
 from .facts.person import QUESTIONS, SCHEMA
 from .messages import describe_error
-from .selectors import cached_parameters, load_parameters, parameter_names, rules_in_force
 
 __all__ = [
+    "Rule",
     "Verdict",
-    "cached_parameters",
     "check_examples",
     "check_text",
     "compiled",
     "evaluate",
     "example_date",
     "explain",
-    "load_parameters",
-    "parameter_names",
-    "rules_in_force",
 ]
+
+
+class Rule(Protocol):
+    """What evaluating and explaining read of a rule (delivery's EligibilityRule has it)."""
+
+    text: str
+    explain_yes: str
+    explain_no: str
 
 
 _compiled: dict = {}
@@ -40,20 +47,20 @@ def compiled(text: str, names: frozenset[str]):
     return _compiled[key]
 
 
-def check_text(text: str, names: frozenset[str] | None = None):
-    """Compile `text`; a RuleError becomes a Russian ValidationError on the `text` field with its position."""
+def check_text(text: str, names: frozenset[str]):
+    """Compile `text` against the parameter `names`; a RuleError becomes a Russian ValidationError on the `text`
+    field with its position."""
     try:
-        return compiled(text, parameter_names() if names is None else names)
+        return compiled(text, names)
     except RuleError as error:
         raise ValidationError({"text": describe_error(error)}, code=error.code) from error
 
 
-def check_examples(text: str, examples: list, parameters: Parameters | None = None, names=None) -> list[str]:
+def check_examples(text: str, examples: list, parameters: Parameters, names: frozenset[str]) -> list[str]:
     """Every example evaluated; returns the problems (an empty list means all pass)."""
     from .facts.person import FactValueError, parse_fact
 
     rule = check_text(text, names)
-    parameters = parameters or load_parameters()
     problems = []
     for number, example in enumerate(examples or [], start=1):
         try:
@@ -97,12 +104,16 @@ class Verdict:
 
 
 def evaluate(
-    rule: EligibilityRule, facts: dict, on: date, parameters: Parameters, names=None, *, reasons: bool = False
+    rule: Rule,
+    facts: dict,
+    on: date,
+    parameters: Parameters,
+    names: frozenset[str],
+    *,
+    reasons: bool = False,
 ) -> Verdict:
     """The verdict; the sub-expression values ("because …") are worked out only when `reasons` is asked for."""
-    result = compiled(rule.text, parameter_names() if names is None else names).evaluate(
-        facts, on, parameters
-    )
+    result = compiled(rule.text, names).evaluate(facts, on, parameters)
     because = [f"{_reason_text(r)} = {_reason_value(r)}" for r in result.reasons] if reasons else []
     return Verdict(outcome=result.outcome, missing=tuple(result.missing), because=because)
 
@@ -122,7 +133,7 @@ def _reason_value(reason):
     return value
 
 
-def explain(rule: EligibilityRule, verdict: Verdict) -> str:
+def explain(rule: Rule, verdict: Verdict) -> str:
     """The result in plain words: "you qualify because …", "you do not qualify because …", "we need … to decide"."""
     if verdict.outcome == Outcome.UNKNOWN:
         asked = "; ".join(_(QUESTIONS.get(name, name)).rstrip("?").lower() for name in verdict.missing)

@@ -19,6 +19,7 @@ from ..models import (
     Offer,
     ServiceRequest,
 )
+from ..selectors import rules as rule_selectors
 from .consents import active_consents, consent_for, situations_by_service
 from .profiles import profile_of
 
@@ -95,14 +96,14 @@ def make_offers(client, services, *, on: date, event=None, parameters=None, name
     profile = profile_of(client)
     if profile.deceased_on is not None:
         return counts
-    rules = eligibility.rules_in_force(on, services)
+    rules = rule_selectors.rules_in_force(on, services)
     if not rules:
         return counts
     consents = list(active_consents(client))
     situations = situations_by_service(rule.service_id for rule in rules)
     facts = profile_facts(profile, on)
     if parameters is None or names is None:
-        parameters, names = eligibility.cached_parameters()
+        parameters, names = rule_selectors.cached_parameters()
     busy = set(
         Offer.objects.filter(client=client, status=Offer.Status.OPEN).values_list("service_id", flat=True)
     )
@@ -217,13 +218,15 @@ def accept_offer(offer: Offer, answers: dict, *, seconds: float = 0.0, actor=Non
     data = prefill(profile)
     if offer.rule_id:
         facts = profile_facts(profile, today)
-        verdict = eligibility.evaluate(offer.rule, facts, today, eligibility.load_parameters())
+        verdict = eligibility.evaluate(
+            offer.rule, facts, today, rule_selectors.load_parameters(), rule_selectors.parameter_names()
+        )
         data["eligibility"] = {
             "outcome": verdict.outcome.value,
             "facts": {
                 k: to_json(facts.get(k))
                 for k in sorted(
-                    eligibility.compiled(offer.rule.text, eligibility.parameter_names()).facts_used
+                    eligibility.compiled(offer.rule.text, rule_selectors.parameter_names()).facts_used
                 )
             },
         }

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from clientcentric.core.services import audit
 from clientcentric.rules import eligibility
 
-from ..models import (
-    EligibilityRule,
-)
+from ..models import EligibilityRule
+from ..selectors import rules as rule_selectors
 
 
 @transaction.atomic
@@ -19,7 +18,7 @@ def save_rule(rule: EligibilityRule, *, actor=None) -> EligibilityRule:
     """Checked on save: the text compiles against the declared facts and parameters, or nothing is stored."""
     if rule.pk is not None and EligibilityRule.objects.filter(pk=rule.pk, status="published").exists():
         raise ValidationError(_("A published rule is never edited; add a new version instead."))
-    eligibility.check_text(rule.text)
+    eligibility.check_text(rule.text, rule_selectors.parameter_names())
     rule.full_clean()
     rule.save()
     audit.record(actor, "delivery.rule_saved", rule)
@@ -30,7 +29,9 @@ def save_rule(rule: EligibilityRule, *, actor=None) -> EligibilityRule:
 def publish_rule(rule: EligibilityRule, *, actor=None) -> EligibilityRule:
     if not rule.examples:
         raise ValidationError(_("Add at least one example before publishing."))
-    problems = eligibility.check_examples(rule.text, rule.examples)
+    problems = eligibility.check_examples(
+        rule.text, rule.examples, rule_selectors.load_parameters(), rule_selectors.parameter_names()
+    )
     if problems:
         raise ValidationError(problems)
     rule.status, rule.published_at = EligibilityRule.Status.PUBLISHED, timezone.now()

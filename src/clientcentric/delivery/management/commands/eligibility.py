@@ -5,11 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from clientcentric.delivery.population_command import add_run_arguments, run
 from clientcentric.engines.rules import RuleError
 from clientcentric.engines.rules.population import evaluate_files
 from clientcentric.engines.rules.rulefile import RuleFileError, load_rules
 from clientcentric.rules.messages import describe_error, describe_problem
-from clientcentric.rules.population_command import add_run_arguments, run
 
 
 def _date(text: str) -> dt.date:

@@ -13,7 +13,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from clientcentric.core.services import audit
-from clientcentric.delivery.models import (
+from clientcentric.engines.rules import RuleSet
+from clientcentric.rules import eligibility
+from clientcentric.rules.facts.person import profile_facts
+
+from .models import (
     ClientLifeSituation,
     ClientProfile,
     Consent,
@@ -21,12 +25,9 @@ from clientcentric.delivery.models import (
     Offer,
     ServiceRequest,
 )
-from clientcentric.delivery.services.consents import consent_for, situations_by_service
-from clientcentric.engines.rules import RuleSet
-
-from . import eligibility, services
-from .facts.person import profile_facts
-from .selectors import client_ids
+from .selectors.rules import client_ids, load_parameters, parameter_names, rules_in_force
+from .services import rulebook
+from .services.consents import consent_for, situations_by_service
 
 CHUNK = 500
 INFORMATION_TEXT = gettext_lazy(
@@ -56,12 +57,12 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
 
 
 def run_chunk(ids: list[int], on: date) -> RunReport:
-    rules = eligibility.rules_in_force(on)
+    rules = rules_in_force(on)
     report = RunReport()
     if not rules:
         return report
-    names = eligibility.parameter_names()
-    parameters = eligibility.load_parameters()
+    names = parameter_names()
+    parameters = load_parameters()
     ruleset = RuleSet([(rule.rule_id, eligibility.compiled(rule.text, names)) for rule in rules])
     situations = situations_by_service([rule.service_id for rule in rules])
     profiles = ClientProfile.objects.filter(user_id__in=ids, deceased_on__isnull=True).select_related("user")
@@ -131,7 +132,7 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
             report.offers += 1
             report.unknown += value is None
             report.per_rule[rule.rule_id] += 1
-    services.create_offers(new_offers, ids)
+    rulebook.create_offers(new_offers, ids)
     return report
 
 
@@ -149,7 +150,7 @@ def run_population(
     if parallel:
         from celery import group
 
-        from clientcentric.delivery.tasks import eligibility_chunk
+        from .tasks import eligibility_chunk
 
         results = group(eligibility_chunk.s(chunk, on.isoformat()) for chunk in chunks(ids, chunk_size))()
         for summary in results.get(disable_sync_subtasks=False):

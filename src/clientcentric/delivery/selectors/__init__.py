@@ -1,4 +1,6 @@
-"""Reads for the personal cabinet: the client's situations, needs and personal scenario in one pass."""
+"""Reads for the personal cabinet: the client's situations, needs and personal scenario in one pass.
+
+The reads of the eligibility rules (parameters, rules in force, rule file export) are in `selectors.rules`."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,7 +10,7 @@ from django.utils import timezone
 
 from clientcentric.registry.models import Need, Service
 
-from .models import Appointment, ClientLifeSituation, Consent, Offer, Office, ServiceRequest, Slot
+from ..models import Appointment, ClientLifeSituation, Consent, Offer, Office, ServiceRequest, Slot
 
 
 @dataclass

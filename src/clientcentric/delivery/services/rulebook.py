@@ -1,5 +1,5 @@
-"""Every write of the rule language's data: rule file (rules.md format) import, all or nothing with a per-rule
-report, and the offers of a population run."""
+"""The rulebook's writes: rule file (rules.md format) import, all or nothing with a per-rule report, and the offers
+of a population run."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.core.services import audit
-from clientcentric.delivery.models import ClientProfile, EligibilityRule, Offer, RuleParameter
 from clientcentric.engines.rules import rulefile
 from clientcentric.registry.models import Service
+from clientcentric.rules.facts.person import SCHEMA
+from clientcentric.rules.messages import at_position, describe, file_position
 
-from . import selectors
-from .facts.person import SCHEMA
-from .messages import at_position, describe, file_position
+from ..models import ClientProfile, EligibilityRule, Offer, RuleParameter
+from ..selectors import rules as selectors
+from .offers import notify_offers
 
 
 @dataclass
@@ -147,8 +148,6 @@ def _json_examples(examples) -> list:
 
 def create_offers(offers: list[Offer], client_ids: list[int]) -> list[Offer]:
     """The offers of one population chunk in bulk, each client notified once about theirs."""
-    from clientcentric.delivery.services import notify_offers
-
     with transaction.atomic():
         created = Offer.objects.bulk_create(offers, batch_size=500)
         emails = dict(

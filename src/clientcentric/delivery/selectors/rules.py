@@ -1,4 +1,4 @@
-"""Reads of the rule language's data: rule parameters, the rules in force, the client base of a population run,
+"""Reads of the eligibility rules' data: rule parameters, the rules in force, the client base of a population run,
 the rule file export."""
 
 from datetime import date
@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clientcentric.core.process_cache import KeyedProcessCache, ProcessCache
-from clientcentric.delivery.models import ClientProfile, EligibilityRule, RuleParameter
 from clientcentric.engines.rules import Parameters
 from clientcentric.registry.models import Service
+
+from ..models import ClientProfile, EligibilityRule, RuleParameter
 
 
 def parameter_series() -> dict[str, list]:
