@@ -220,3 +220,24 @@ def test_rule_ids_may_be_slugs_as_in_the_back_office(registry):
     report = rulebook.import_rulebook(RULEBOOK.replace("id: single_parent_low_income", "id: single-parent"))
     assert report.ok, report.problems
     assert EligibilityRule.objects.get().rule_id == "single-parent"
+
+
+def test_publishing_a_rule_is_a_status_change_with_history(registry, low_income, people):
+    from clientcentric.core.services.status import history
+    from clientcentric.core.workflow import TransitionNotAllowed
+
+    rule = rule_services.save_rule(
+        _rule(
+            registry,
+            "income_pc < P.low_income",
+            [{"on": "2026-01-01", "facts": {"income_pc": 10000}, "expect": "eligible"}],
+        )
+    )
+    rule_services.publish_rule(rule, actor=people["methodologist"])
+    rule.refresh_from_db()
+    assert rule.status == EligibilityRule.Status.PUBLISHED and rule.published_at is not None
+    assert list(history(rule).values_list("workflow", "from_status", "to_status", "actor")) == [
+        ("delivery.eligibility_rule", "draft", "published", people["methodologist"].pk)
+    ]
+    with pytest.raises(TransitionNotAllowed):
+        rule_services.publish_rule(rule)

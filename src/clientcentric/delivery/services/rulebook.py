@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.engines.rules import rulefile
 from clientcentric.registry.models import Service
 from clientcentric.rules.facts.person import SCHEMA
@@ -17,6 +17,7 @@ from clientcentric.rules.messages import at_position, describe, file_position
 
 from ..models import ClientProfile, EligibilityRule, Offer, RuleParameter
 from ..selectors import rules as selectors
+from ..workflow import ELIGIBILITY_RULE
 from .offers import notify_offers
 
 
@@ -127,8 +128,12 @@ def _store_rule(spec: rulefile.RuleSpec, service, report) -> None:
             latest.valid_to = spec.valid_from
             latest.save(update_fields=["valid_to"])
         else:
-            latest.status = EligibilityRule.Status.RETIRED
-            latest.save(update_fields=["status"])
+            status.transition(
+                latest,
+                ELIGIBILITY_RULE,
+                EligibilityRule.Status.RETIRED,
+                note=_("Replaced by an imported version."),
+            )
     report.created.append(f"{rule.rule_id} v{rule.version}")
 
 

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.rules import eligibility
 
 from ..models import EligibilityRule
 from ..selectors import rules as rule_selectors
+from ..workflow import ELIGIBILITY_RULE
 
 
 @transaction.atomic
@@ -34,8 +35,10 @@ def publish_rule(rule: EligibilityRule, *, actor=None) -> EligibilityRule:
     )
     if problems:
         raise ValidationError(problems)
-    rule.status, rule.published_at = EligibilityRule.Status.PUBLISHED, timezone.now()
-    rule.save(update_fields=["status", "published_at"])
+    rule.published_at = timezone.now()
+    status.transition(
+        rule, ELIGIBILITY_RULE, EligibilityRule.Status.PUBLISHED, actor=actor, update_fields=("published_at",)
+    )
     # An older version of the same rule stops where the new one starts.
     EligibilityRule.objects.filter(rule_id=rule.rule_id, status="published", version__lt=rule.version).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=rule.valid_from)
