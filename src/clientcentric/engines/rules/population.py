@@ -5,11 +5,11 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import functools
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -146,7 +146,7 @@ def _slices(
             for p0, p1, h0, h1 in zip(at_p, at_p[1:], at_h, at_h[1:], strict=False)
         ]
     persons, households = persons.lazy(), households.lazy()
-    parts = []
+    parts: list[tuple[pl.LazyFrame | pl.DataFrame, pl.LazyFrame | pl.DataFrame]] = []
     for low, high in zip(bounds, bounds[1:], strict=False):
         slice_ = pl.col("household_id").is_between(low, high, closed="left")
         parts.append((persons.filter(slice_), households.filter(slice_)))
@@ -192,11 +192,14 @@ def evaluate_frames(
     bounds = _chunk_bounds(persons, max(read_persons, chunk_persons))
     pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
     parts = []
-    for p, h in pieces:
-        p = p.select(
-            list(dict.fromkeys([*person_columns, "household_id"]))
-        ).collect()  # slices need household_id
-        h = h.select(household_columns or ["household_id"]).collect()
+    for lazy_p, lazy_h in pieces:
+        # Slices of lazy extracts are lazy (_slices cuts frames by position only when both are in memory).
+        p = (
+            cast(pl.LazyFrame, lazy_p)
+            .select(list(dict.fromkeys([*person_columns, "household_id"])))
+            .collect()
+        )  # slices need household_id
+        h = cast(pl.LazyFrame, lazy_h).select(household_columns or ["household_id"]).collect()
         parts += _evaluate_ordered(p, h, rules, on, rule_file.parameters, off, columns, chunk_persons)
     return parts
 
@@ -219,7 +222,8 @@ def _evaluate_ordered(
     for p, h in pieces:
         part = plan(p, h, rules, on, parameters, off, True, columns).collect(engine="in-memory")
         # The slice's own person_id — a view of the caller's column — instead of the plan's copy of it.
-        parts.append(part.with_columns(p["person_id"]))
+        # Both frames are in memory here, so _slices cut them by position into DataFrames.
+        parts.append(part.with_columns(cast(pl.DataFrame, p)["person_id"]))
     return parts
 
 
@@ -241,7 +245,7 @@ def _keep_freed_memory() -> None:
     mallopt(m_trim_threshold, 128 << 20)
 
 
-def write_result(parts: list[pl.DataFrame], output: str | os.PathLike) -> None:
+def write_result(parts: list[pl.DataFrame], output: str | Path) -> None:
     """The result file: Parquet, person_id + one nullable boolean column per rule. Uncompressed and without
     column statistics: with 50 nullable boolean columns the encoding dominates (≈0.24 s of CPU per million
     persons), and compression added a quarter to it (zstd level 1) for a file a quarter the size."""
@@ -255,11 +259,11 @@ class Summary:
 
 
 def evaluate_files(
-    persons_path: str | os.PathLike,
-    households_path: str | os.PathLike,
+    persons_path: str | Path,
+    households_path: str | Path,
     rule_file: RuleFile,
     on: dt.date,
-    output: str | os.PathLike,
+    output: str | Path,
     summary: bool = True,
     chunk_persons: int = CHUNK_PERSONS,
 ) -> Summary | None:

@@ -71,9 +71,12 @@ class _Parser:
     # -- positions -------------------------------------------------------------------------------------
 
     def _pos(self, node: ast.AST) -> tuple[int, int]:
-        line = node.lineno - self.line_offset
-        raw = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
-        column = len(raw.encode("utf-8")[: node.col_offset].decode("utf-8", errors="replace")) + 1
+        # Every node the checker reports on (expressions, keywords, comprehensions) carries a position.
+        lineno: int = getattr(node, "lineno", 1)
+        offset: int = getattr(node, "col_offset", 0)
+        line = lineno - self.line_offset
+        raw = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        column = len(raw.encode("utf-8")[:offset].decode("utf-8", errors="replace")) + 1
         return max(line, 1), column
 
     def error(self, code: str, message: str, node: ast.AST, **details) -> RuleError:
