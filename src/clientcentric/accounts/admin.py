@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -61,7 +62,7 @@ class RepresentativeAdmin(admin.ModelAdmin):
 
 class ApiTokenForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("scopes")), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
