@@ -7,6 +7,7 @@ per-client code and the Polars plans to it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,67 +51,71 @@ def evaluate(node: Node, facts: Mapping[str, Any], params: Mapping[str, float], 
 
 def _eval(node, facts, params, on, memo):
     kind = node.kind
-    if kind == "lit":
-        return node.value
-    if kind == "fact":
-        return fact_value(node, facts)
-    if kind == "param":
-        return params[node.value]
-    if kind == "on":
-        return on
+    if kind in _LEAVES:
+        return _LEAVES[kind](node, facts, params, on)
     if kind == "is_known":
         return evaluate(node.args[0], facts, params, on, memo) is not None
     values = [evaluate(arg, facts, params, on, memo) for arg in node.args]
     if kind == "and":
-        if any(v is False for v in values):
-            return False
-        return None if any(v is None for v in values) else True
+        return _kleene_and(values)
     if kind == "or":
-        if any(v is True for v in values):
-            return True
-        return None if any(v is None for v in values) else False
+        return _kleene_or(values)
+    # Every other operator is strict: an unknown operand makes the result unknown.
     if any(v is None for v in values):
         return None
-    if kind == "not":
-        return not values[0]
-    if kind == "neg":
-        return -values[0]
-    if kind == "arith":
-        a, b = values
-        op = node.value
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        return None if b == 0 else a / b
-    if kind == "cmp":
-        a, b = values
-        return {
-            "==": a == b,
-            "!=": a != b,
-            "<": a < b,
-            "<=": a <= b,
-            ">": a > b,
-            ">=": a >= b,
-        }[node.value]
-    if kind == "in_list":
-        return values[0] in node.value
-    if kind == "in_set":
-        return values[0] in values[1]
-    if kind == "any_prefix":
-        return any(code.startswith(tuple(node.value)) for code in values[0])
-    if kind == "call":
-        if node.value == "age_at":
-            birth, ref = values
-            return ref.year - birth.year - ((ref.month, ref.day) < (birth.month, birth.day))
-        if node.value == "days_since":
-            day, ref = values
-            return (ref - day).days
-        if node.value == "months_between":
-            return months_between(*values)
-    raise AssertionError(kind)
+    return _STRICT[kind](node, values)
+
+
+def _kleene_and(values: list) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _kleene_or(values: list) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _divide(a, b):
+    return None if b == 0 else a / b
+
+
+def _age_at(birth: dt.date, ref: dt.date) -> int:
+    return ref.year - birth.year - ((ref.month, ref.day) < (birth.month, birth.day))
+
+
+def _days_since(day: dt.date, ref: dt.date) -> int:
+    return (ref - day).days
+
+
+_LEAVES = {
+    "lit": lambda node, facts, params, on: node.value,
+    "fact": lambda node, facts, params, on: fact_value(node, facts),
+    "param": lambda node, facts, params, on: params[node.value],
+    "on": lambda node, facts, params, on: on,
+}
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide}
+_COMPARISON = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_CALLS = {"age_at": _age_at, "days_since": _days_since, "months_between": months_between}
+_STRICT = {
+    "not": lambda node, values: not values[0],
+    "neg": lambda node, values: -values[0],
+    "arith": lambda node, values: _ARITHMETIC[node.value](*values),
+    "cmp": lambda node, values: _COMPARISON[node.value](*values),
+    "in_list": lambda node, values: values[0] in node.value,
+    "in_set": lambda node, values: values[0] in values[1],
+    "any_prefix": lambda node, values: any(code.startswith(tuple(node.value)) for code in values[0]),
+    "call": lambda node, values: _CALLS[node.value](*values),
+}
 
 
 def _read(node: Node, facts, params) -> dict[str, Any]:
