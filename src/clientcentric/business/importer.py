@@ -1,6 +1,6 @@
 """Import of acts and their numbered items from CSV or XLSX: every row checked, nothing written unless all pass.
 
-An items file has the columns of ../shared/data/requirements (``act, item_no, text`` required; chapter and
+An items file has the columns described in docs/business-requirements.md (``act, item_no, text`` required; chapter and
 the platform's own columns optional). An acts file (``code, title`` …) carries each act's metadata; an act an
 items file names and no acts file describes is created with its code as title, for the methodologist to
 complete. Existing items (same act and item number) are updated.

@@ -1,6 +1,6 @@
 """CX statistics without Django: CSAT, CES, trust, NPS, ACSI, intervals, weighting, BH, suppression.
 
-Formulas and their sources are in ../shared/domain/measurement.md §4 and docs/satisfaction.md.
+Formulas and their sources are in docs/satisfaction.md.
 """
 
 from .funnel import Funnel, funnel
