@@ -109,7 +109,7 @@ def main() -> int:
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
     directory = demo.requirements_dir()
     if directory is None:
-        print("../shared/data/requirements not found: business benchmarks skipped")
+        print("data/requirements not found: business benchmarks skipped")
         return 0
     ok = True
 

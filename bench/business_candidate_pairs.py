@@ -1,6 +1,6 @@
 """The candidate pairs labelled by hand in business_candidate_labels.csv, recomputed, and their precision.
 
-Reads the five acts' items straight from ../shared/data/requirements (no database), runs ``find_candidates`` at
+Reads the five acts' items straight from data/requirements (no database), runs ``find_candidates`` at
 the three operating points of docs/business-requirements.md, takes each pair at the strictest point that gives
 it, checks that the labels file covers exactly these pairs, and prints pairs, correct and precision per point.
 
@@ -38,7 +38,7 @@ LABELS = Path(__file__).with_name("business_candidate_labels.csv")
 
 
 def main() -> int:
-    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "requirements"
+    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "requirements"
     items, names = [], {}
     for path in sorted(directory.glob("*_items.csv")):  # the order of an import: keys as database ids
         with path.open(encoding="utf-8-sig") as f:

@@ -1,6 +1,6 @@
 """Routing appeals on real data: the topic and executor classifiers against the baseline, and their speed.
 
-Data: 38,395 real messages to «Наш Санкт-Петербург», Oct 2020 – Feb 2021 (../shared/data/appeals). Honest
+Data: 38,395 real messages to «Наш Санкт-Петербург», Oct 2020 – Feb 2021 (data/appeals). Honest
 evaluation: train on Oct–Dec 2020, test on Jan–Feb 2021; texts de-duplicated after normalisation (case, ё,
 whitespace, punctuation, masked XXXX) within each period, and every test text that also occurs in training
 dropped. Topic labels with fewer than 5 training examples are grouped as «other» (in training and test: a
@@ -14,7 +14,7 @@ wall-clock figure is printed next to it); a single appeal classified within 50 m
 lookup within 50 ms (p95) at intake. The executor figures are for information: the baseline gets the same
 district one-hot, and the executor is partly not decidable from the text (see the ceiling line).
 
-    cd /work/main && .venv/bin/python bench/classify.py [--sample N]
+    .venv/bin/python bench/classify.py [--sample N]
 """
 
 import os
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from clientcentric.engines.text import classifier as clf  # noqa: E402
 from clientcentric.engines.text.near_duplicates import NearDuplicateIndex  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared/data/appeals/spb_gorod_2020-10_2021-02.csv.gz"
+DATA = Path(__file__).resolve().parents[1] / "data/appeals/spb_gorod_2020-10_2021-02.csv.gz"
 TEST_FROM = date(2021, 1, 1)
 MIN_COUNT = 5
 THROUGHPUT_TARGET = 2000

@@ -3,7 +3,7 @@
 Target (the intake issue): on this 2-core machine, ≥ 500 accepted appeals/s with p95 < 100 ms, and every 2xx answer
 is exactly one stored appeal (appeals stored == 2xx answers).
 
-    cd /work/main && .venv/bin/python bench/intake.py [--seconds 20] [--connections 16] [--configs 2x4,3x4]
+    .venv/bin/python bench/intake.py [--seconds 20] [--connections 16] [--configs 2x4,3x4]
 
 End to end and on its own:
 1. drops and recreates the database `clientcentric_bench`, runs `clientcentric migrate` and `load_demo` on it,
@@ -56,7 +56,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LUA = HERE / "intake.lua"
-APPEALS_CSV = ROOT.parent / "shared" / "data" / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
+APPEALS_CSV = ROOT / "data" / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
 
 TARGET_RATE = 500.0  # accepted appeals per second
 TARGET_P95_MS = 100.0

@@ -1,6 +1,6 @@
 """Knowledge-base search on real data: does the client's question find the right article, and how fast.
 
-Data (../shared/data/faq): the 326-row knowledge base of a real support desk (318 distinct articles after
+Data (data/faq): the 326-row knowledge base of a real support desk (318 distinct articles after
 the 8 repeated rows) and 193 real user questions, each mapped by the desk to the knowledge-base question
 that answers it. Quality: the share of real questions whose mapped question is the first hit and is among
 the top 3. Speed: p95 of one search over 10,000 articles — the real ones plus synthetic articles made
@@ -22,15 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms, stored_lemmas  # noqa: E402
 
-# ../shared beside the project (or beside the folder of worktrees the project may sit in).
-DATA = next(
-    (
-        p / "shared/data/faq"
-        for p in Path(__file__).resolve().parents[1:4]
-        if (p / "shared/data/faq").is_dir()
-    ),
-    Path("../shared/data/faq"),
-)
+DATA = Path(__file__).resolve().parents[1] / "data" / "faq"
 ARTICLES = 10_000
 P95_TARGET_MS = 50
 CHATBOT_CONFIDENCE = 0.6  # the default of CLIENTCENTRIC_CHATBOT_CONFIDENCE

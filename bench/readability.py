@@ -1,7 +1,7 @@
 """The plain-Russian check on real official answers: answers per second, latency of one check, 1 MB of text.
 
 Data: every non-empty official answer (`answer_texts`) to «Наш Санкт-Петербург», Oct 2020 – Feb 2021
-(../shared/data/appeals), about 42,000 texts of ~480 characters. The full check runs on each: sentences,
+(data/appeals), about 42,000 texts of ~480 characters. The full check runs on each: sentences,
 words, syllables, both indices, long sentences, stop-phrase matching by lemmas, address and next-step cues.
 
 Target: ≥ 2,000 answers/s on one core. Measured on the CPU time of this single-threaded process, because
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from clientcentric.engines.text import lemmas, readability  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared/data/appeals/spb_gorod_2020-10_2021-02.csv.gz"
+DATA = Path(__file__).resolve().parents[1] / "data/appeals/spb_gorod_2020-10_2021-02.csv.gz"
 TARGET = 2000
 LATENCY_TARGET_MS = 50
 
@@ -56,8 +56,7 @@ def timed_pass(texts: list[str]) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = DATA if DATA.exists() else Path("/work/shared/data/appeals") / DATA.name
-    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
     if not args.data.exists():

@@ -11,7 +11,7 @@ from clientcentric.business import services
 from clientcentric.business.importer import import_requirements
 from clientcentric.business.models import Act, Requirement
 
-DATA = Path("/work/shared/data/requirements")
+DATA = Path(__file__).resolve().parents[2] / "data" / "requirements"
 HEADER = "act,item_no,chapter_num,chapter_name,text,applicability_rule,cost_hours,cost_frequency\n"
 
 
@@ -59,7 +59,6 @@ def test_an_exception_needs_a_reason_and_then_lifts_the_date_rules(db):
     assert services.save_act(act).pk
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is not on this machine")
 def test_the_five_real_acts_import_as_they_are(db):
     files = [(path.read_bytes(), path.name) for path in sorted(DATA.glob("*_items.csv"))]
     report = import_requirements(files)

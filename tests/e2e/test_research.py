@@ -1,25 +1,10 @@
 """An analyst opens the house-and-yard journey map built from the real appeals: SVG with its emotion curve."""
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from .test_appeals import sign_in
-
-
-def _real_appeals() -> Path | None:
-    from clientcentric.appeals import demo as appeals_demo
-
-    found = appeals_demo.find_data_file()
-    if found is not None:
-        return found
-    # A worktree sits deeper than the main checkout: look for ../shared beside any parent.
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / appeals_demo.DATA_FILE
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def test_analyst_opens_the_house_and_yard_journey_map(page, demo_site):
@@ -29,8 +14,8 @@ def test_analyst_opens_the_house_and_yard_journey_map(page, demo_site):
     from clientcentric.registry.demo import DEMO_PASSWORD
     from clientcentric.research.models import JourneyMap
 
-    path = _real_appeals()
-    assert path is not None, "the shared real appeals (../shared/data/appeals) are needed for this demo"
+    path = appeals_demo.find_data_file()
+    assert path is not None, "the real appeals ship in the repository's data/appeals"
     appeals_demo.load_demo_appeals(path, count=40, operator=User.objects.get(username="operator"))
     demo.load(path)
     journey = JourneyMap.objects.get(version="as_is", life_situation__code="home-and-yard")

@@ -5,7 +5,7 @@ is not a dependency of the project: run this script with a throw-away environmen
 
     python3 -m venv /tmp/ruts-venv && /tmp/ruts-venv/bin/pip install ruts
     /tmp/ruts-venv/bin/python tests/engines/ruts_oracle.py \
-        /work/shared/data/appeals/spb_gorod_2020-10_2021-02.csv.gz --sample 400
+        data/appeals/spb_gorod_2020-10_2021-02.csv.gz --sample 400
 
 It takes every k-th non-empty official answer (`answer_texts`) so that the sample spans the whole period,
 and stores each text with ruTS' word, sentence and syllable counts, Flesch–Kincaid grade and Flesch reading

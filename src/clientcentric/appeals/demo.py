@@ -22,17 +22,14 @@ from .models import Appeal, ClassifierModel, NeedTopic, RoutingRule, Status, Tra
 
 DISTRICT_EXECUTORS = {"Невский": "ja-nevsky", "Выборгский": "ja-vyborgsky", "Центральный": "ja-centralny"}
 FREQUENT_TOPICS = "Частые темы сообщений"
-DATA_FILE = Path("data") / "appeals" / "spb_gorod_2020-10_2021-02.csv.gz"
+DATA_FILE = Path("appeals") / "spb_gorod_2020-10_2021-02.csv.gz"
 
 
 def find_data_file() -> Path | None:
-    """The shared open data beside the project (../shared/data), or CLIENTCENTRIC_DEMO_APPEALS."""
+    """The real appeals in the repository's data/, or the file CLIENTCENTRIC_DEMO_APPEALS names."""
     configured = getattr(settings, "CLIENTCENTRIC_DEMO_APPEALS", "")
-    candidates = [Path(configured)] if configured else []
-    candidates += [
-        parent / "shared" / DATA_FILE for parent in (settings.PROJECT_DIR.parent, settings.PROJECT_DIR)
-    ]
-    return next((path for path in candidates if path.is_file()), None)
+    path = Path(configured) if configured else settings.DATA_DIR / DATA_FILE
+    return path if path.is_file() else None
 
 
 def ensure_routing_rules() -> None:

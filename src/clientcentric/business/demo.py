@@ -132,13 +132,10 @@ def _ensure_agencies() -> None:
 
 
 def requirements_dir() -> Path | None:
-    candidates = [
-        Path(getattr(settings, "CLIENTCENTRIC_REQUIREMENTS_DIR", "") or "/nonexistent"),
-        Path.cwd().parent / "shared" / "data" / "requirements",
-        Path(__file__).resolve().parents[4] / "shared" / "data" / "requirements",
-        Path("/work/shared/data/requirements"),
-    ]
-    return next((p for p in candidates if p.is_dir() and any(p.glob("*_items.csv"))), None)
+    """The five acts in the repository's data/requirements, or the folder CLIENTCENTRIC_REQUIREMENTS_DIR names."""
+    configured = getattr(settings, "CLIENTCENTRIC_REQUIREMENTS_DIR", "")
+    directory = Path(configured) if configured else settings.DATA_DIR / "requirements"
+    return directory if directory.is_dir() and any(directory.glob("*_items.csv")) else None
 
 
 def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
@@ -427,7 +424,7 @@ def load() -> str:
     """Everything above; safe to run again. Returns a line for the demo command's output."""
     directory = requirements_dir()
     if directory is None:
-        return "Real requirements data not found (../shared/data/requirements): no business demo."
+        return "Real requirements data not found (data/requirements): no business demo."
 
     counts = load_requirements(directory)
     businesses = load_businesses()

@@ -10,6 +10,14 @@ env = environ.Env()
 PROJECT_DIR = Path(env.str("CLIENTCENTRIC_HOME", default=str(Path.cwd())))
 VAR_DIR = Path(env.str("CLIENTCENTRIC_VAR_DIR", default=str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The open data the demo, tests and benchmarks use ships in the repository's data/ (see data/README.md).
+_REPOSITORY_DATA = PACKAGE_DIR.parent.parent / "data"
+DATA_DIR = Path(
+    env.str(
+        "CLIENTCENTRIC_DATA_DIR",
+        default=str(_REPOSITORY_DATA if _REPOSITORY_DATA.is_dir() else PROJECT_DIR / "data"),
+    )
+)
 
 DEBUG = env.bool("CLIENTCENTRIC_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
@@ -177,6 +185,7 @@ CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE",
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")
 CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE = env.str("CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", default="")
+CLIENTCENTRIC_REQUIREMENTS_DIR = env.str("CLIENTCENTRIC_REQUIREMENTS_DIR", default="")
 # How long a journey map's evidence (aggregates over all appeals) is reused before it is computed again.
 CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS = env.int("CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", default=300)
 # When the evidence about a need suggests a new status (research/proposals.py); see docs/research-and-design.md.

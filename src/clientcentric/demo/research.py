@@ -1,6 +1,6 @@
 """Demo research and design data for the house-and-yard life situation, built from the real appeals.
 
-The shared open data (../shared/data/appeals, «Наш Санкт-Петербург») gives each appeal's topic, district, the
+The open data in the repository (data/appeals, «Наш Санкт-Петербург») gives each appeal's topic, district, the
 moment it got its first answer (`status_history`) and how it ended (`final_status`). Those rows become an
 anonymised evidence data set (no text, no address), and the journey map's stages quote the real figures:
 how long people waited, how often the answer was only interim, how many confirmed the problem was solved.

@@ -1,4 +1,4 @@
-"""Demo knowledge base: the real support knowledge base (../shared/data/faq) and answer templates in Russian."""
+"""Demo knowledge base: the real support knowledge base (data/faq) and answer templates in Russian."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from . import services
 from .models import AnswerTemplate
 from .tabular import import_articles
 
-DATA_FILE = Path("data") / "faq" / "knowledge_base.csv"
+DATA_FILE = Path("faq") / "knowledge_base.csv"
 COLUMNS = {"question_column": "Вопрос из БЗ", "answer_column": "Ответ из БЗ", "topic_column": "Тема"}
 
 SNOW = (
@@ -64,13 +64,10 @@ TEMPLATES = [
 
 
 def find_data_file() -> Path | None:
-    """The shared open data beside the project (../shared/data), or CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE."""
+    """The real knowledge base in the repository's data/, or the file CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE names."""
     configured = getattr(settings, "CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE", "")
-    candidates = [Path(configured)] if configured else []
-    candidates += [
-        parent / "shared" / DATA_FILE for parent in (settings.PROJECT_DIR.parent, settings.PROJECT_DIR)
-    ]
-    return next((path for path in candidates if path.is_file()), None)
+    path = Path(configured) if configured else settings.DATA_DIR / DATA_FILE
+    return path if path.is_file() else None
 
 
 def load_templates() -> int:

@@ -17,12 +17,12 @@ class Command(BaseCommand):
             "--appeals",
             type=int,
             default=0,
-            help="Also create this many live appeals from the real data in ../shared/data.",
+            help="Also create this many live appeals from the real data in data.",
         )
         parser.add_argument(
             "--train",
             action="store_true",
-            help="Train the appeals classifier on the real appeals in ../shared/data first (about a minute).",
+            help="Train the appeals classifier on the real appeals in data first (about a minute).",
         )
         parser.add_argument(
             "--business",
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if options["appeals"]:
             path = appeals_demo.find_data_file()
             if path is None:
-                self.stdout.write("Real appeals data not found (../shared/data/appeals): no demo appeals.")
+                self.stdout.write("Real appeals data not found (data/appeals): no demo appeals.")
                 return
             if options["train"]:
                 self._train(appeals_demo, path)
@@ -76,7 +76,7 @@ class Command(BaseCommand):
     def _load_knowledge_base(self):
         report = knowledge_demo.load_knowledge_base()
         if report is None:
-            self.stdout.write("Real knowledge base not found (../shared/data/faq): only the registry FAQ.")
+            self.stdout.write("Real knowledge base not found (data/faq): only the registry FAQ.")
         elif not report.ok:
             raise CommandError(
                 "The demo knowledge base does not import: " + "; ".join(map(str, report.problems[:10]))

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         path = appeals_demo.find_data_file()
         if path is None:
             self.stdout.write(
-                "Real appeals data not found (../shared/data/appeals): journey map and study skipped."
+                "Real appeals data not found (data/appeals): journey map and study skipped."
             )
         created = demo.load(path)
         self.stdout.write(
