@@ -1,6 +1,6 @@
 """The `clientcentric` command: the platform's own verbs, and every manage.py command besides.
 
-clientcentric demo [--host H] [--port P] [--no-serve]   migrate, load the demo region, serve
+clientcentric demo [--host H] [--port P] [--no-serve] [--force]  migrate, load the demo region, serve
 clientcentric serve [--host H] [--port P] [--workers N]  serve with gunicorn
 clientcentric registry import FILE [--dry-run]           import the registry (CSV/ZIP/XLSX/JSON)
 clientcentric registry export --format csv|xlsx|json     export the registry
@@ -28,8 +28,10 @@ clientcentric <any manage.py command>                    e.g. migrate, createsup
 """
 
 import argparse
+import logging
 import os
 import sys
+import time
 
 
 def _setup_django() -> None:
@@ -75,18 +77,39 @@ def demo(argv: list[str]) -> None:
     )
     _server_arguments(parser)
     parser.add_argument("--no-serve", action="store_true", help="Only migrate and load the demo data.")
+    parser.add_argument(
+        "--force", action="store_true", help="Load into a database that holds accounts of its own."
+    )
     args = parser.parse_args(argv)
+    started = time.monotonic()
     _setup_django()
-    from django.core.management import call_command
+    from django.conf import settings
+    from django.core.management import CommandError, call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", appeals=60, train=True, business=True)
-    call_command("feedback", "demo")
-    call_command("load_research_demo")
+    # Loading logs every task and notification it runs: whoever starts the demo needs the summary instead.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", appeals=60, train=True, business=True, force=args.force)
+        call_command("feedback", "demo")
+        call_command("load_research_demo")
+    except CommandError as error:
+        sys.exit(f"clientcentric demo: {error}")
+    finally:
+        root.setLevel(level)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    site = f"http://{args.host}:{args.port}"
+    print(
+        f"\nThe demo region is ready ({minutes} min {seconds} s; data under {settings.VAR_DIR}).\n"
+        f"  site           {site}/\n"
+        f"  back office    {site}/admin/\n"
+        f"  API            {site}/api/v1/docs\n"
+        f"  outgoing mail  {site}/staff/mailbox/ (operator or admin; files in {settings.CLIENTCENTRIC_MAILBOX_DIR})"
+    )
     if not args.no_serve:
-        print(
-            f"\nServing the demo region at http://{args.host}:{args.port}/  (back office: /admin/, API: /api/v1/docs)"
-        )
+        print(f"\nServing at {site}/ — Ctrl+C stops it; `make demo` again restarts with the same data.")
         sys.stdout.flush()
         _serve(args.host, args.port, args.workers)
 

@@ -198,8 +198,13 @@ CLIENTCENTRIC_MAP_TILES = env.str(
 CLIENTCENTRIC_MAP_ATTRIBUTION = env.str("CLIENTCENTRIC_MAP_ATTRIBUTION", default="© участники OpenStreetMap")
 CLIENTCENTRIC_MAP_CENTER = env.list("CLIENTCENTRIC_MAP_CENTER", cast=float, default=[59.9386, 30.3141, 11])
 
-# E-mail: smtp://user:password@host:587/?tls=True in production; printed to the console by default.
-vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL", default="consolemail://"))
+# E-mail: smtp://user:password@host:587/?tls=True in production. Without it nothing is sent or printed: each
+# message lands in a Maildir under var/ that operators open at /staff/mailbox/ (core.local_mailbox).
+if env.str("CLIENTCENTRIC_EMAIL_URL", default=""):
+    vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "clientcentric.core.local_mailbox.MaildirBackend"
+CLIENTCENTRIC_MAILBOX_DIR = env.str("CLIENTCENTRIC_MAILBOX_DIR", default=str(VAR_DIR / "mailbox"))
 DEFAULT_FROM_EMAIL = env.str("CLIENTCENTRIC_FROM_EMAIL", default="noreply@clientcentric.local")
 CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0.0.1:8000")
 

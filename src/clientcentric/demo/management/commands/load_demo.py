@@ -6,7 +6,11 @@ from clientcentric.business import demo as business_demo
 from clientcentric.delivery.demo import load_delivery_demo
 from clientcentric.knowledge import demo as knowledge_demo
 from clientcentric.registry import demo
+from clientcentric.core.models import AuditEvent
+from clientcentric.core.services import audit
 from clientcentric.supervision import demo as supervision_demo
+
+LOADED = "demo.loaded"
 
 
 class Command(BaseCommand):
@@ -29,8 +33,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Also load the real acts with mandatory requirements and the demo businesses (about a minute).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load into a database that holds data of its own (resets the demo accounts' passwords).",
+        )
 
     def handle(self, *args, **options):
+        if not options["force"]:
+            refuse_foreign_database()
+        # Recorded first: a load stopped half-way can be run again.
+        audit.record(None, LOADED, summary="The demo region is being loaded into this database")
         report = demo.load_registry()
         if not report.ok:
             raise CommandError(
@@ -47,9 +60,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.role:<24} {account.username}")
 
         delivery = load_delivery_demo(demo.DEMO_PASSWORD)
+        offers = sum(result.get("offers", 0) for result in delivery.values() if isinstance(result, dict))
         self.stdout.write(
-            "Proactive delivery demo (clients client, pensioner, newcomer): "
-            + "; ".join(f"{name}: {result}" for name, result in delivery.items())
+            f"Proactive delivery: clients client, pensioner, newcomer; {offers} offers from life events"
         )
 
         self._load_knowledge_base()
@@ -59,11 +72,10 @@ class Command(BaseCommand):
 
             self.stdout.write(supervision_demo.load(demo.DEMO_PASSWORD))
 
-        if options["appeals"]:
-            path = appeals_demo.find_data_file()
-            if path is None:
-                self.stdout.write("Real appeals data not found (data/appeals): no demo appeals.")
-                return
+        path = appeals_demo.find_data_file() if options["appeals"] else None
+        if options["appeals"] and path is None:
+            self.stdout.write("Real appeals data not found (data/appeals): no demo appeals.")
+        if path is not None:
             if options["train"]:
                 self._train(appeals_demo, path)
             created = appeals_demo.load_demo_appeals(
@@ -98,3 +110,19 @@ class Command(BaseCommand):
                 f"{name} {value:.3f}" for name, value in metrics.items() if isinstance(value, float)
             )
             self.stdout.write(f"  {target}: {figures or metrics}")
+
+
+def refuse_foreign_database() -> None:
+    """The demo publishes its accounts' password: never load it over people who are not the demo's."""
+    from django.db.models import Q
+
+    if AuditEvent.objects.filter(action=LOADED).exists():
+        return
+    people = User.objects.filter(~Q(username__in=[account.username for account in demo.DEMO_ACCOUNTS]))
+    if people.exists():
+        sample = ", ".join(people.order_by("username").values_list("username", flat=True)[:3])
+        raise CommandError(
+            f"This database already holds {people.count()} account(s) of its own ({sample}…) and no demo: "
+            "loading the demo would reset accounts to the published demo password. Use a fresh database "
+            "(e.g. CLIENTCENTRIC_VAR_DIR=/tmp/demo make demo) or pass --force."
+        )

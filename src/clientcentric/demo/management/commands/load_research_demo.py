@@ -10,9 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = appeals_demo.find_data_file()
         if path is None:
-            self.stdout.write(
-                "Real appeals data not found (data/appeals): journey map and study skipped."
-            )
+            self.stdout.write("Real appeals data not found (data/appeals): journey map and study skipped.")
         created = demo.load(path)
         self.stdout.write(
             "Research demo: " + (", ".join(f"{k} {v}" for k, v in created.items()) or "already loaded")
