@@ -4,6 +4,12 @@ Rules (measurement.md §6.4): a cell with fewer than 10 answers shows nothing bu
 complementary suppression inside each agency (whose total is published); under 30 answers, or an interval
 wider than ±15 pp, the distribution and n are shown with «недостаточно данных» instead of the headline
 share; distribution levels under 10 are hidden the same way. No comment text, no personal data.
+
+A hidden count must also not follow from what is shown beside it: a row's total, share and mean, and an agency's
+row, which is the sum of its services' rows. After the rules above, `_protect` audits each agency's table per
+scale with `metrics.disclosure` and, while a hidden count can be solved for, drops that row's mean, hides a
+second level on the same side of the share, hides the matching level of the agency's (or a service's) row, and
+at last withholds the share.
 """
 
 import hashlib
@@ -11,11 +17,13 @@ import json
 
 from clientcentric.accounts.models import Agency
 from clientcentric.engines import metrics
+from clientcentric.engines.metrics.disclosure import Equation, recoverable
 from clientcentric.registry.models import Service
 
 from . import objective, selectors
 from .instrument import SCALE_CODES, current_instrument
 from .models import QuarterReport
+from .selectors import SCALES
 
 NO_SERVICE = 0
 
@@ -60,6 +68,98 @@ def _public_cell(figures: dict, hidden: bool) -> dict:
     return cell
 
 
+def _protect(members: list[dict], total: dict | None, remainder: bool) -> None:
+    """Hide more of one agency's table until no hidden count follows from what it shows (see the docstring)."""
+    rows = members + ([total] if total else [])
+    for code, scale in SCALES.items():
+        levels = range(scale.low, scale.high + 1)
+        for row in rows:
+            # A mean is one more equation in the levels: with all of them shown it adds nothing, with one hidden
+            # it is how the hidden ones are solved for.
+            item = row.get(code)
+            if item is not None and None in item["distribution"].values():
+                item.pop("mean", None)
+        for _round in range(4 * len(rows) * len(levels)):
+            found = recoverable(*_published_equations(rows, total, remainder, code, levels, scale))
+            # Answers without a service are never published: their being solvable discloses nothing.
+            exposed = sorted(cell for cell in found if cell[0] != "remainder")
+            if not exposed or not _hide_more(rows, total, code, scale, *exposed[0]):
+                break
+
+
+def _published_equations(rows, total, remainder, code, levels, scale):
+    """The equations a reader can write from the shown figures of one scale (cells are (row index, level))."""
+    equations, known, hidden = [], {}, []
+    for index, row in enumerate(rows):
+        item = row.get(code)
+        if item is None:  # a suppressed row shows no figure at all
+            hidden += [(index, level) for level in levels]
+            continue
+        answered = item["answered"]
+        for level in levels:
+            count = item["distribution"].get(str(level))
+            if count is None:
+                hidden.append((index, level))
+            else:
+                known[(index, level)] = count
+        equations.append(Equation.exact([((index, level), 1) for level in levels], answered))
+        if "positive" in item:
+            band = [((index, level), 1) for level in levels if level >= scale.positive_from]
+            equations.append(Equation.rounded(band, item["positive"] * answered, 0.00005 * answered))
+        if "mean" in item:
+            weighted = [((index, level), level) for level in levels]
+            equations.append(Equation.rounded(weighted, item["mean"] * answered, 0.0005 * answered))
+    if total is not None:
+        # The agency's row sums its services' rows (and, when there are any, answers without a service).
+        last = len(rows) - 1
+        for level in levels:
+            terms = [((last, level), 1)] + [((index, level), -1) for index in range(last)]
+            if remainder:
+                terms.append((("remainder", level), -1))
+                hidden.append(("remainder", level))
+            equations.append(Equation.exact(terms, 0))
+    return equations, known, hidden
+
+
+def _hide_more(rows, total, code, scale, index, level) -> bool:
+    """One more step of protection for an exposed cell; False when nothing is left to hide."""
+    row = rows[index]
+    item = row.get(code)
+    if item is not None and "mean" in item:
+        del item["mean"]
+        return True
+    side = level >= scale.positive_from
+    if item is not None:
+        mates = [
+            (count, int(other))
+            for other, count in item["distribution"].items()
+            # A hidden zero would only be solved back to zero: hide answers, not empty levels.
+            if count and int(other) != level and (int(other) >= scale.positive_from) == side
+        ]
+        if mates:
+            item["distribution"][str(min(mates)[1])] = None
+            return True
+    # Across rows: the agency's row is the sum of its services' rows.
+    last = len(rows) - 1 if total is not None else None
+    partners = [last] if index != last and last is not None else [i for i in range(len(rows)) if i != index]
+    candidates = [
+        (rows[i][code]["distribution"][str(level)], i)
+        for i in partners
+        if i is not None and rows[i].get(code) and rows[i][code]["distribution"].get(str(level))
+    ]
+    if candidates:
+        rows[min(candidates)[1]][code]["distribution"][str(level)] = None
+        return True
+    if item is not None and "positive" in item:
+        for field in ("positive", "low", "high"):
+            item.pop(field, None)
+        item["status"] = "insufficient"
+        if code == "satisfaction" and row["status"] == "published":
+            row["status"] = "insufficient"
+        return True
+    return False
+
+
 def _public_share(share: metrics.Share | None) -> dict:
     """An objective share (one click, 5 minutes) under the same rules as a rating: n < 10 hidden, n < 30 or
     an interval wider than ±15 pp «недостаточно данных». Only services carry these, so no total reveals
@@ -98,7 +198,7 @@ def build(quarter: str) -> dict:
     hidden_agencies = metrics.suppress({key: cell["answered"] for key, cell in by_agency.items()})
     efforts = objective.effort_by(("service_id",), months)
 
-    service_rows = []
+    service_rows, published_keys = [], []
     for key in sorted(by_service, key=lambda k: services[k[1]].name if k[1] in services else ""):
         agency_id, service_id = key
         if key in unpublished:
@@ -115,6 +215,7 @@ def build(quarter: str) -> dict:
             row["one_click"] = _public_share(effort.one_click if effort else None)
             row["five_minutes"] = _public_share(effort.five_minutes if effort else None)
         service_rows.append(row)
+        published_keys.append(key)
     agency_rows = []
     for key in sorted(by_agency, key=lambda k: agencies[k[0]].name if k[0] in agencies else ""):
         if key[0] not in agencies:
@@ -123,6 +224,11 @@ def build(quarter: str) -> dict:
         row = {"code": agency.code, "name": agency.name}
         row.update(_public_cell(selectors.figures(by_agency[key]), key in hidden_agencies))
         agency_rows.append(row)
+    for agency_id, agency in agencies.items():
+        members = [row for key, row in zip(published_keys, service_rows, strict=True) if key[0] == agency_id]
+        total = next((row for row in agency_rows if row["code"] == agency.code), None)
+        remainder = any(key[0] == agency_id and key in unpublished for key in by_service)
+        _protect(members, total, remainder)
     return {
         "quarter": quarter,
         "instrument": instrument.version,
@@ -168,7 +274,7 @@ DICTIONARY = [
     ("satisfaction_positive", "share answering 4–5 on 1–5 (CSAT top-2 box)"),
     ("satisfaction_low", "Wilson 95 % interval, lower end"),
     ("satisfaction_high", "Wilson 95 % interval, upper end"),
-    ("satisfaction_mean", "mean on 1–5"),
+    ("satisfaction_mean", "mean on 1–5; empty where a level is hidden (with the others it would give the hidden ones back)"),
     ("satisfaction_1 … satisfaction_5", "answers per level; empty where fewer than 10 (suppressed)"),
     ("effort_positive", "share answering 5–7 on 1–7 (CES: easy)"),
     ("effort_mean", "mean on 1–7 (CES 2.0)"),
