@@ -29,3 +29,11 @@ def test_an_empty_database_and_a_demo_database_take_the_demo(db):
     accounts_services.create_person(username="visitor", password="x" * 12, role=Role.CLIENT)
     audit.record(None, LOADED)
     refuse_foreign_database()  # a person who signed up on the demo site does not block a restart
+
+
+def test_a_demo_loaded_by_an_earlier_version_is_recognised_by_its_published_password(db):
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    accounts_services.create_person(username="pensioner", password="x" * 12, role=Role.CLIENT)
+    accounts_services.create_person(username="admin", password=DEMO_PASSWORD, role=Role.CLIENT)
+    refuse_foreign_database()

@@ -118,6 +118,9 @@ def refuse_foreign_database() -> None:
 
     if AuditEvent.objects.filter(action=LOADED).exists():
         return
+    administrator = User.objects.filter(username="admin").first()
+    if administrator is not None and administrator.check_password(demo.DEMO_PASSWORD):
+        return  # loaded before the mark existed: its administrator already signs in with the published password
     people = User.objects.filter(~Q(username__in=[account.username for account in demo.DEMO_ACCOUNTS]))
     if people.exists():
         sample = ", ".join(people.order_by("username").values_list("username", flat=True)[:3])
