@@ -16,8 +16,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils.translation import gettext_lazy as _
 
 BACKEND = "clientcentric.core.local_mailbox.MaildirBackend"
+SHOWN_HEADERS = (
+    ("From", _("From")),
+    ("To", _("To")),
+    ("Subject", _("Subject")),
+    ("List-Unsubscribe", _("Unsubscribe link")),
+)
 
 
 def is_active() -> bool:
@@ -70,11 +77,7 @@ def _parse(key: str, raw: bytes, with_body: bool) -> StoredMessage:
     if with_body:
         part = parsed.get_body(preferencelist=("plain", "html"))
         text = part.get_content() if part is not None else ""
-        headers = tuple(
-            (name, _header(parsed, name))
-            for name in ("From", "To", "Date", "Subject", "List-Unsubscribe")
-            if parsed[name]
-        )
+        headers = tuple((label, _header(parsed, name)) for name, label in SHOWN_HEADERS if parsed[name])
     return StoredMessage(key, _header(parsed, "To"), _header(parsed, "Subject"), sent_at, text, headers)
 
 
