@@ -155,6 +155,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# `clientcentric backup|restore` on PostgreSQL: the folder of pg_dump and pg_restore (empty: found on PATH).
+CLIENTCENTRIC_PG_BIN_DIR = env.str("CLIENTCENTRIC_PG_BIN_DIR", default="")
 
 # Imports larger than this are refused before they are read.
 CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
