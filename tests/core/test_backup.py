@@ -16,7 +16,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import ApiScope
@@ -30,12 +30,15 @@ TEXT = "Во дворе дома 5 по улице Лесной третью н�
 
 
 @pytest.fixture(autouse=True)
-def _eager_mail(monkeypatch, settings, tmp_path):
+def _eager_mail_and_english(monkeypatch, settings, tmp_path):
     from clientcentric.config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The messages are matched as the command line shows them (Django's commands run untranslated).
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

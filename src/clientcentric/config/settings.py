@@ -13,6 +13,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("CLIENTCENTRIC_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
+# Rotation (docs/operations.md): the previous keys, comma-separated, still verify sessions and signed links.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("CLIENTCENTRIC_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CLIENTCENTRIC_CSRF_TRUSTED_ORIGINS", default=[])
 
