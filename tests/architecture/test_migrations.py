@@ -60,7 +60,9 @@ def rows(transactional_db, agency):
     integration, _ = accounts_services.issue_token(
         name="ЗАГС", agency=agency, scopes=[ApiScope.APPEALS_WRITE, ApiScope.LIFE_EVENTS_WRITE]
     )
-    reader, _ = accounts_services.issue_token(name="Чтение", agency=agency, scopes=[ApiScope.REQUIREMENTS_READ])
+    reader, _ = accounts_services.issue_token(
+        name="Чтение", agency=agency, scopes=[ApiScope.REQUIREMENTS_READ]
+    )
     revoked, _ = accounts_services.issue_token(name="Старая", scopes=[ApiScope.TEXT_CHECK])
     accounts_services.revoke_token(revoked)
     appeals = [
@@ -74,7 +76,12 @@ def rows(transactional_db, agency):
         for n in range(3)
     ]
     receive_life_event(
-        EventInput(event_id="e-1", kind="address_changed", snils="11223344595", occurred_at=datetime(2026, 1, 5, tzinfo=UTC)),
+        EventInput(
+            event_id="e-1",
+            kind="address_changed",
+            snils="11223344595",
+            occurred_at=datetime(2026, 1, 5, tzinfo=UTC),
+        ),
         source=integration,
     )
     yield {"appeals": appeals, "integration": integration, "reader": reader}
@@ -96,9 +103,13 @@ def test_migrations_go_back_and_forward_keeping_the_data_then_to_zero_and_forwar
         pk: number for pk, (number, _) in appeals.items()
     }
     assert {a.number[:4] for a in rows["appeals"]} == {"2026", "2027"}
-    clients = {c.pk: (c.token_hash, c.is_active) for c in old.get_model("appeals", "IntegrationClient").objects.all()}
+    clients = {
+        c.pk: (c.token_hash, c.is_active) for c in old.get_model("appeals", "IntegrationClient").objects.all()
+    }
     assert clients[rows["integration"].pk] == (rows["integration"].token_hash, True)
-    assert old.get_model("delivery", "LifeEvent").objects.get(event_id="e-1").source_id == rows["integration"].pk
+    assert (
+        old.get_model("delivery", "LifeEvent").objects.get(event_id="e-1").source_id == rows["integration"].pk
+    )
     agency_tokens = old.get_model("business", "AgencyToken").objects.all()
     assert [t.token_hash for t in agency_tokens] == [rows["reader"].token_hash]
 

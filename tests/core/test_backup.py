@@ -49,14 +49,18 @@ def filled(transactional_db, registry, agency, settings):
     )
     appeals = [
         appeals_services.receive_appeal(
-            appeals_services.AppealInput(channel="api", text=f"{TEXT}, заявка {n}", contact_email="a@example.ru"),
+            appeals_services.AppealInput(
+                channel="api", text=f"{TEXT}, заявка {n}", contact_email="a@example.ru"
+            ),
             source=token,
             idempotency_key=f"key-{n}",
         ).appeal
         for n in range(3)
     ]
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("down")):
-        waiting = notifications.notify_email("b@example.ru", "Ответ на обращение", "Ваше обращение рассмотрено.")
+        waiting = notifications.notify_email(
+            "b@example.ru", "Ответ на обращение", "Ваше обращение рассмотрено."
+        )
     (settings.MEDIA_ROOT / "appeals").mkdir(parents=True)
     (settings.MEDIA_ROOT / "appeals" / "фото.jpg").write_bytes(b"\xff\xd8 photo")
     return {"token": token, "appeals": appeals, "waiting": waiting}
@@ -89,7 +93,9 @@ def fresh_database(tmp_path):
         conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
     yield target
     with backups._pg_connect(admin, autocommit=True) as conn:
-        conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
+        conn.execute(
+            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
+        )
 
 
 def test_a_round_trip_into_a_fresh_database_keeps_every_table_and_file(filled, fresh_database, tmp_path):

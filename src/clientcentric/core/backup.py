@@ -214,8 +214,9 @@ def _sqlite_has_tables(database: dict) -> bool:
     conn = _sqlite_connect(database)
     try:
         return bool(
-            conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            .fetchone()[0]
+            conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
         )
     finally:
         conn.close()
@@ -300,7 +301,9 @@ def _pg_dump(database: dict, dump: Path) -> tuple[dict, list]:
         client = _pg_client_major(program)
         if client < server:
             raise BackupError(
-                _("pg_dump %(client)s cannot dump a PostgreSQL %(server)s server; install pg_dump %(server)s.")
+                _(
+                    "pg_dump %(client)s cannot dump a PostgreSQL %(server)s server; install pg_dump %(server)s."
+                )
                 % {"client": client, "server": server}
             )
         conn.rollback()
@@ -318,7 +321,7 @@ def _pg_dump(database: dict, dump: Path) -> tuple[dict, list]:
         try:
             tables, migrations = pg_tables(conn), _applied_migrations(conn)
         finally:
-            _, errors = process.communicate()
+            errors = process.communicate()[1]
         conn.rollback()
     if process.returncode != 0:
         raise BackupError(_("pg_dump failed: %(errors)s") % {"errors": errors.strip()})
@@ -430,7 +433,9 @@ def _manifest(archive: tarfile.TarFile, path) -> dict:
         member = archive.getmember(MANIFEST)
         manifest = json.loads(archive.extractfile(member).read())
     except KeyError:
-        raise BackupError(_("%(path)s has no manifest: it is not a Clientcentric backup.") % {"path": path}) from None
+        raise BackupError(
+            _("%(path)s has no manifest: it is not a Clientcentric backup.") % {"path": path}
+        ) from None
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
         raise BackupError(
             _("The archive %(path)s is damaged (%(error)s).") % {"path": path, "error": error}
@@ -489,7 +494,8 @@ def restore(path, *, database: dict | None = None, media_root=None, force: bool 
     )
     if mismatched:
         raise BackupError(
-            _("The restored database differs from the backup in: %(tables)s.") % {"tables": ", ".join(mismatched)}
+            _("The restored database differs from the backup in: %(tables)s.")
+            % {"tables": ", ".join(mismatched)}
         )
     return summary
 
@@ -522,7 +528,9 @@ def _extract_media(archive: tarfile.TarFile, files: dict, folder: Path) -> Path:
     folder.mkdir()
     for relative, expected in files.items():
         if not _safe_name(relative):
-            raise BackupError(_("The archive names a file outside the media folder: %(name)s.") % {"name": relative})
+            raise BackupError(
+                _("The archive names a file outside the media folder: %(name)s.") % {"name": relative}
+            )
         try:
             member = archive.getmember(f"{MEDIA}/{relative}")
         except KeyError:
