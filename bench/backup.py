@@ -11,7 +11,7 @@
 Target: each of backup and restore of 100 000 appeals within 60 s on this 2-core machine.
 
     .venv/bin/python bench/backup.py [--appeals 100000] [--engine sqlite|postgres]
-        [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--database cc_backup_bench]
 """
 
 from __future__ import annotations
@@ -75,15 +75,17 @@ def main() -> None:
     parser.add_argument("--appeals", type=int, default=100_000)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default=BENCH_DB, help="PostgreSQL: the bench database's name.")
     args = parser.parse_args()
+    bench_db = args.database
     work = Path(tempfile.mkdtemp(prefix="cc-backup-bench-"))
     os.environ["CLIENTCENTRIC_VAR_DIR"] = str(work / "var")
     base = args.admin_url.rsplit("/", 1)[0]
     if args.engine == "postgres":
-        for name in (BENCH_DB, f"{BENCH_DB}_restored"):
+        for name in (bench_db, f"{bench_db}_restored"):
             _admin(args.admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             _admin(args.admin_url, f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB}"
+        os.environ["DATABASE_URL"] = f"{base}/{bench_db}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
@@ -102,7 +104,7 @@ def main() -> None:
         size = Path(manifest["path"]).stat().st_size
         target = {**connection.settings_dict}
         target["NAME"] = (
-            f"{BENCH_DB}_restored" if args.engine == "postgres" else str(work / "restored.sqlite3")
+            f"{bench_db}_restored" if args.engine == "postgres" else str(work / "restored.sqlite3")
         )
         started = time.perf_counter()
         summary = backup.restore(manifest["path"], database=target, media_root=work / "restored-media")
@@ -110,7 +112,7 @@ def main() -> None:
     finally:
         connection.close()
         if args.engine == "postgres":
-            for name in (BENCH_DB, f"{BENCH_DB}_restored"):
+            for name in (bench_db, f"{bench_db}_restored"):
                 _admin(args.admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         shutil.rmtree(work, ignore_errors=True)
     print(
