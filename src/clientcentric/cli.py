@@ -24,6 +24,8 @@ clientcentric supervision assess [--control-type X]      recompute risk categori
 clientcentric supervision plan --year Y                  plan the year's control events and preventive visits
 clientcentric supervision programme --year Y             draft the year's prevention programme (KND-3)
 clientcentric supervision practice --year Y              compute the year's law-enforcement practice summary
+clientcentric backup PATH                                database, media files and a manifest in one archive
+clientcentric restore PATH [--force]                     restore an archive and check it against its manifest
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
 """
 

@@ -21,6 +21,8 @@ DATA_DIR = Path(
 
 DEBUG = env.bool("CLIENTCENTRIC_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
+# Rotation (docs/operations.md): the previous keys, comma-separated, still verify sessions and signed links.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("CLIENTCENTRIC_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CLIENTCENTRIC_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -163,6 +165,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# `clientcentric backup|restore` on PostgreSQL: the folder of pg_dump and pg_restore (empty: found on PATH).
+CLIENTCENTRIC_PG_BIN_DIR = env.str("CLIENTCENTRIC_PG_BIN_DIR", default="")
 
 # Imports larger than this are refused before they are read.
 CLIENTCENTRIC_IMPORT_MAX_BYTES = env.int("CLIENTCENTRIC_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

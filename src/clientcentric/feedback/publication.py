@@ -274,7 +274,10 @@ DICTIONARY = [
     ("satisfaction_positive", "share answering 4–5 on 1–5 (CSAT top-2 box)"),
     ("satisfaction_low", "Wilson 95 % interval, lower end"),
     ("satisfaction_high", "Wilson 95 % interval, upper end"),
-    ("satisfaction_mean", "mean on 1–5; empty where a level is hidden (with the others it would give the hidden ones back)"),
+    (
+        "satisfaction_mean",
+        "mean on 1–5; empty where a level is hidden (with the others it would give the hidden ones back)",
+    ),
     ("satisfaction_1 … satisfaction_5", "answers per level; empty where fewer than 10 (suppressed)"),
     ("effort_positive", "share answering 5–7 on 1–7 (CES: easy)"),
     ("effort_mean", "mean on 1–7 (CES 2.0)"),

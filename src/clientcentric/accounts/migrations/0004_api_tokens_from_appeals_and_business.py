@@ -3,15 +3,21 @@
 The hash is kept, so the plain token an integrator holds still works. An integrating system keeps its primary key
 (appeals and life events point at it, and their foreign keys move to ApiToken next); an agency token gets the
 next free one and, since its name was only unique per agency, its name is suffixed with the agency's code.
+
+Reversible without loss: going back copies every token into its old table and keeps the ApiToken rows; going
+forward again skips a token whose hash is already an ApiToken (carrying over a revocation made meanwhile).
 """
 
-from django.core.management.color import no_style
 from django.db import migrations
 from django.utils import timezone
 
-# Frozen here: a migration must not follow later edits of ApiScope.
-INTEGRATION_SCOPES = ["appeals:write", "feedback:write", "life-events:write", "text:check"]
-AGENCY_SCOPES = ["requirements:read"]
+from clientcentric.accounts.migrations._api_tokens import (
+    AGENCY_SCOPES,
+    INTEGRATION_SCOPES,
+    copy_back_agency_tokens,
+    copy_back_integration_clients,
+    reset_sequence,
+)
 
 
 def _free_name(taken: set, base: str) -> str:
@@ -23,10 +29,9 @@ def _free_name(taken: set, base: str) -> str:
     return name
 
 
-def _reset_sequence(schema_editor, model) -> None:
-    # PostgreSQL's sequence does not move when rows are inserted with their primary keys.
-    for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [model]):
-        schema_editor.execute(sql)
+def _carry_revocation(ApiToken, token, revoked: bool, now) -> None:
+    if revoked and token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=now)
 
 
 def forwards(apps, schema_editor):
@@ -34,9 +39,18 @@ def forwards(apps, schema_editor):
     IntegrationClient = apps.get_model("appeals", "IntegrationClient")
     AgencyToken = apps.get_model("business", "AgencyToken")
     now = timezone.now()
-    taken = set(ApiToken.objects.values_list("name", flat=True))
+    existing = {token.token_hash: token for token in ApiToken.objects.all()}
+    taken = {token.name for token in existing.values()}
+    used_pks = {token.pk for token in existing.values()}
     created = {}
     for client in IntegrationClient.objects.order_by("pk"):
+        if client.token_hash in existing:
+            _carry_revocation(ApiToken, existing[client.token_hash], not client.is_active, now)
+            continue
+        if client.pk in used_pks:
+            raise RuntimeError(
+                f"IntegrationClient {client.pk} ({client.name}) cannot keep its key: an ApiToken has it."
+            )
         taken.add(client.name)
         ApiToken.objects.create(
             pk=client.pk,
@@ -47,8 +61,12 @@ def forwards(apps, schema_editor):
             revoked_at=None if client.is_active else now,
         )
         created[client.pk] = client.created_at
-    next_pk = max(created, default=0) + 1
+        used_pks.add(client.pk)
+    next_pk = max(used_pks, default=0) + 1
     for old in AgencyToken.objects.select_related("agency").order_by("pk"):
+        if old.token_hash in existing:
+            _carry_revocation(ApiToken, existing[old.token_hash], old.revoked, now)
+            continue
         token = ApiToken.objects.create(
             pk=next_pk,
             name=_free_name(taken, f"{old.name} ({old.agency.code})"),
@@ -62,33 +80,12 @@ def forwards(apps, schema_editor):
     # auto_now_add stamped every row with today; each keeps the day it was first issued.
     for pk, moment in created.items():
         ApiToken.objects.filter(pk=pk).update(created_at=moment)
-    _reset_sequence(schema_editor, ApiToken)
+    reset_sequence(schema_editor, ApiToken)
 
 
 def backwards(apps, schema_editor):
-    ApiToken = apps.get_model("accounts", "ApiToken")
-    IntegrationClient = apps.get_model("appeals", "IntegrationClient")
-    AgencyToken = apps.get_model("business", "AgencyToken")
-    for token in ApiToken.objects.select_related("agency").order_by("pk"):
-        if token.agency_id is not None and set(token.scopes) <= set(AGENCY_SCOPES):
-            old = AgencyToken.objects.create(
-                agency_id=token.agency_id,
-                name=token.name[:120],
-                token_hash=token.token_hash,
-                revoked=token.revoked_at is not None,
-            )
-            AgencyToken.objects.filter(pk=old.pk).update(created_at=token.created_at)
-        else:
-            IntegrationClient.objects.create(
-                pk=token.pk,
-                name=token.name,
-                agency_id=token.agency_id,
-                token_hash=token.token_hash,
-                is_active=token.revoked_at is None,
-            )
-            IntegrationClient.objects.filter(pk=token.pk).update(created_at=token.created_at)
-    _reset_sequence(schema_editor, IntegrationClient)
-    ApiToken.objects.all().delete()
+    copy_back_integration_clients(apps, schema_editor)
+    copy_back_agency_tokens(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

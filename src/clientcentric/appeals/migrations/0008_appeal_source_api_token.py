@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from clientcentric.accounts.migrations._api_tokens import copy_back_integration_clients
+
 
 class Migration(migrations.Migration):
 
@@ -19,6 +21,8 @@ class Migration(migrations.Migration):
             name='source',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='accounts.apitoken', verbose_name='integrating system'),
         ),
+        # Going back, the table is made again and filled before the foreign key returns to it.
+        migrations.RunPython(migrations.RunPython.noop, copy_back_integration_clients),
         migrations.DeleteModel(
             name='IntegrationClient',
         ),

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from clientcentric.accounts.migrations._api_tokens import copy_back_agency_tokens
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +13,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Going back, the table is made again and the agencies' read tokens copied into it.
+        migrations.RunPython(migrations.RunPython.noop, copy_back_agency_tokens),
         migrations.DeleteModel(
             name='AgencyToken',
         ),

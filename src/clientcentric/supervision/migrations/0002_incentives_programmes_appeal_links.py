@@ -9,7 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0007_appeal_number_derived'),
+        # Appeal links need the appeals' table, nothing later: taking appeals back must not drop these tables.
+        ('appeals', '0001_initial'),
         ('business', '0001_requirements_profiles_assessments_consultations'),
         ('supervision', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

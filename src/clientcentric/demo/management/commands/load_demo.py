@@ -3,11 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from clientcentric.accounts.models import User
 from clientcentric.appeals import demo as appeals_demo
 from clientcentric.business import demo as business_demo
+from clientcentric.core.models import AuditEvent
+from clientcentric.core.services import audit
 from clientcentric.delivery.demo import load_delivery_demo
 from clientcentric.knowledge import demo as knowledge_demo
 from clientcentric.registry import demo
-from clientcentric.core.models import AuditEvent
-from clientcentric.core.services import audit
 from clientcentric.supervision import demo as supervision_demo
 
 LOADED = "demo.loaded"
