@@ -13,6 +13,7 @@ from clientcentric.accounts.api_auth import ApiTokenAuth
 from clientcentric.accounts.models import ApiScope
 
 from . import selectors, services
+from .publication import public_text
 from .models import Channel, Kind, Status
 
 router = Router(tags=["appeals"])
@@ -40,10 +41,18 @@ class EventOut(Schema):
     to_status: str
     note: str
 
+    @staticmethod
+    def resolve_note(obj):
+        return public_text(obj.note)
+
 
 class AnswerOut(Schema):
     created_at: datetime
-    text: str
+    text: str = Field(description="the answer with personal data masked (XXXX)")
+
+    @staticmethod
+    def resolve_text(obj):
+        return public_text(obj.text)
 
 
 class AppealPublicOut(Schema):
@@ -55,7 +64,7 @@ class AppealPublicOut(Schema):
     kind: str
     topic: str
     district: str
-    text: str
+    text: str = Field(description="the appeal with personal data masked (XXXX)")
     executor: str | None
     need: str | None = Field(None, description="code of the registry's typical need the topic is evidence of")
     life_situation: str | None = Field(None, description="code of the need's life situation")
@@ -63,6 +72,10 @@ class AppealPublicOut(Schema):
     deadline_at: datetime
     answered_at: datetime | None
     supporters: int = Field(alias="supporters_count")
+
+    @staticmethod
+    def resolve_text(obj):
+        return public_text(obj.text)
 
     @staticmethod
     def resolve_executor(obj):

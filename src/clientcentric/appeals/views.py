@@ -112,16 +112,19 @@ def _coordinate(value: str | None, limit: float) -> float | None:
 
 
 @public
-@require_GET
+@require_POST
 def similar(request):
-    """Similar open appeals for the text being typed (htmx fragment)."""
-    text = request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]
+    """Similar open appeals for the text being typed (htmx fragment).
+
+    POST, not GET: the draft may hold personal data, and a query string ends up in access logs and proxies.
+    """
+    text = request.POST.get("text", "")[: services.MAX_TEXT_LENGTH]
     found = (
         selectors.similar_open_appeals(
             text,
-            district=request.GET.get("district", ""),
-            latitude=_coordinate(request.GET.get("latitude"), 90),
-            longitude=_coordinate(request.GET.get("longitude"), 180),
+            district=request.POST.get("district", ""),
+            latitude=_coordinate(request.POST.get("latitude"), 90),
+            longitude=_coordinate(request.POST.get("longitude"), 180),
         )
         if len(text) >= 20
         else []

@@ -1,5 +1,6 @@
 """Settings read from the environment (django-environ); the embedded default is SQLite under var/."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -189,8 +190,13 @@ CLIENTCENTRIC_MAP_TILES = env.str(
 CLIENTCENTRIC_MAP_ATTRIBUTION = env.str("CLIENTCENTRIC_MAP_ATTRIBUTION", default="© участники OpenStreetMap")
 CLIENTCENTRIC_MAP_CENTER = env.list("CLIENTCENTRIC_MAP_CENTER", cast=float, default=[59.9386, 30.3141, 11])
 
-# E-mail: smtp://user:password@host:587/?tls=True in production; printed to the console by default.
-vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL", default="consolemail://"))
+# E-mail: smtp://user:password@host:587/?tls=True in production. By default each message is written as a file
+# under var/mail/, never printed to the console: a mail body carries personal data, and the console is the log.
+if "CLIENTCENTRIC_EMAIL_URL" in os.environ:
+    vars().update(env.email_url("CLIENTCENTRIC_EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("CLIENTCENTRIC_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("CLIENTCENTRIC_FROM_EMAIL", default="noreply@clientcentric.local")
 CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0.0.1:8000")
 

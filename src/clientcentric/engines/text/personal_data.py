@@ -153,7 +153,8 @@ _ORG_BEFORE = frozenset("ооо оао зао ао пао гуп гбу гку �
 # Capitalised words that pymorphy3 reads as a name but that, in appeals, almost always are not.
 _NOT_NAMES = frozenset(
     """мир слава любовь вера надежда роза лилия звезда жанна победа заря нева невы неве неву купчино
-    прошу просим спасибо уважаемые здравствуйте добрый дом двор лифт мусор сегодня вчера""".split()
+    прошу просим спасибо уважаемые здравствуйте добрый дом двор лифт мусор сегодня вчера
+    ломоносове пушкине луначарского""".split()
 )
 _NAME_TAGS = ("Name", "Surn", "Patr")
 
@@ -169,6 +170,9 @@ def _name_scores(word: str) -> tuple[float, float, float, float]:
     scores = [0.0, 0.0, 0.0, 0.0]
     for parse in _analyzer().parse(word.lower()):
         tag = parse.tag
+        if not parse.is_known:
+            # A guess from the word's ending («Хабарики», «Антена») is no evidence of a name.
+            continue
         if "Name" in tag:
             scores[0] += parse.score
         elif "Surn" in tag:
@@ -185,13 +189,22 @@ def _name_scores(word: str) -> tuple[float, float, float, float]:
     return scores[0], scores[1], scores[2], scores[3]
 
 
+def _may_be_surname(word: str) -> bool:
+    """After initials: a surname pymorphy3 knows, or a word it does not know at all («Витта», «Гасанбекова»),
+    but not a common word that starts the next sentence («литера А. Замечание устранено»)."""
+    name, surn, patr, place = _name_scores(word)
+    if name + surn + patr > 0:
+        return True
+    return not any(parse.is_known for parse in _analyzer().parse(word.lower())) and place == 0
+
+
 def _previous_word(text: str, start: int) -> str:
     m = re.search(r"([А-Яа-яЁёA-Za-z\-]+)\.?[\s«\"]*$", text[max(0, start - 30) : start])
     return m.group(1).lower() if m else ""
 
 
 def _next_word(text: str, end: int) -> str:
-    m = re.match(r"[\s,]*([А-Яа-яЁё\-]+)", text[end : end + 30])
+    m = re.match(r"[\s,.]*([А-Яа-яЁё\-]+)", text[end : end + 30])
     return m.group(1).lower() if m else ""
 
 
@@ -279,7 +292,12 @@ def _name_spans(text: str) -> list[Span]:
     # Initials make any capitalised word a name: «И.И. Иванов», «Иванов И.И.», «Петровой А.».
     for m in _INITIALS_BEFORE.finditer(text):
         word = _WORD.match(text, m.end())
-        if word and _previous_word(text, m.start()) not in _PLACE_BEFORE:
+        if (
+            word
+            and _previous_word(text, m.start()) not in _PLACE_BEFORE | {"литера", "лит"}
+            and _next_word(text, word.end()) not in _PLACE_AFTER
+            and _may_be_surname(word.group())
+        ):
             found.append(Span(m.start(), word.end(), "name"))
     for start, end, word in words:
         m = _INITIALS_AFTER.match(text, end)
