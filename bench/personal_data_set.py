@@ -35,7 +35,9 @@ FEMALE = "Анна Мария Елена Ольга Татьяна Наталь�
 PATR_MALE = "Иванович Петрович Сергеевич Алексеевич Дмитриевич Андреевич Михайлович Николаевич Владимирович Юрьевич Олегович Викторович".split()
 PATR_FEMALE = "Ивановна Петровна Сергеевна Алексеевна Дмитриевна Андреевна Михайловна Николаевна Владимировна Юрьевна Олеговна Викторовна".split()
 SURNAMES = "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев Соловьёв Борисов Яковлев Григорьев Романов Воробьёв Сергеев Кудрявцев Белов Тарасов Беляев Комаров Медведев Антонов Жуков Киселёв Титов Баранов Ефимов Щербаков Калинин Голубев Шестаков Сидоренко Ткаченко Бондаренко Кравченко Шевчук Коваль Мельник".split()
-STREETS = "Мебельная улица|улица Ленина|пр. Просвещения|Невский проспект|улица Марата|Гражданский пр.|ул. Гагарина|Дачный проспект|бульвар Новаторов|ул. Крупской".split("|")
+STREETS = "Мебельная улица|улица Ленина|пр. Просвещения|Невский проспект|улица Марата|Гражданский пр.|ул. Гагарина|Дачный проспект|бульвар Новаторов|ул. Крупской".split(
+    "|"
+)
 DOMAINS = "mail.ru yandex.ru gmail.com bk.ru list.ru inbox.ru rambler.ru yahoo.com spb.ru".split()
 LATIN = "ivan petrov anna olga sergey smirnova kuznetsov elena dima maria natasha kot1985 spb_resident nevsky pavel".split()
 
@@ -150,7 +152,9 @@ def card(rng: random.Random) -> str:
 
 
 def account(rng: random.Random) -> str:
-    return rng.choice(["40817810", "40702810", "40802810"]) + "".join(str(rng.randrange(10)) for _ in range(12))
+    return rng.choice(["40817810", "40702810", "40802810"]) + "".join(
+        str(rng.randrange(10)) for _ in range(12)
+    )
 
 
 # Each template: text with {slots}; a slot holds (kind, value). Literal parts stay unmasked.
@@ -173,15 +177,35 @@ def planted(kind: str, rng: random.Random) -> list[tuple[str, str | None]]:
         )
         return [(before, None), (name_phrase(rng, case), "name"), (after, None)]
     if kind == "phone":
-        before = rng.choice(["Мой телефон для связи: ", "Звоните по номеру ", "Тел. ", "Контактный телефон ", "Прошу перезвонить на "])
+        before = rng.choice(
+            [
+                "Мой телефон для связи: ",
+                "Звоните по номеру ",
+                "Тел. ",
+                "Контактный телефон ",
+                "Прошу перезвонить на ",
+            ]
+        )
         return [(before, None), (phone(rng), "phone"), (rng.choice([".", "", " (после 18:00)."]), None)]
     if kind == "email":
         before = rng.choice(["Ответ прошу направить на почту ", "E-mail: ", "Мой адрес ", "Пишите на "])
-        return [(before, None), (email(rng), "email"), (rng.choice([".", "", " — отвечу в тот же день."]), None)]
+        return [
+            (before, None),
+            (email(rng), "email"),
+            (rng.choice([".", "", " — отвечу в тот же день."]), None),
+        ]
     if kind == "snils":
-        return [(rng.choice(["СНИЛС ", "Мой СНИЛС: ", "Страховой номер (СНИЛС) "]), None), (snils(rng), "snils"), (".", None)]
+        return [
+            (rng.choice(["СНИЛС ", "Мой СНИЛС: ", "Страховой номер (СНИЛС) "]), None),
+            (snils(rng), "snils"),
+            (".", None),
+        ]
     if kind == "inn":
-        return [(rng.choice(["ИНН ", "Мой ИНН: ", "ИНН управляющей организации "]), None), (inn(rng), "inn"), (".", None)]
+        return [
+            (rng.choice(["ИНН ", "Мой ИНН: ", "ИНН управляющей организации "]), None),
+            (inn(rng), "inn"),
+            (".", None),
+        ]
     if kind == "passport":
         series, number = f"{rng.randrange(1, 99):02d}{rng.randrange(100):02d}", f"{rng.randrange(10**6):06d}"
         body = rng.choice(
@@ -192,11 +216,32 @@ def planted(kind: str, rng: random.Random) -> list[tuple[str, str | None]]:
                 f"{series[:2]} {series[2:]} {number}",
             ]
         )
-        return [(rng.choice(["Паспорт серия ", "паспорт ", "Мои данные: паспорт серии ", "Паспорт РФ "]), None), (body, "passport"), (rng.choice([", выдан ТП № 35 отдела УФМС.", "."]), None)]
+        return [
+            (rng.choice(["Паспорт серия ", "паспорт ", "Мои данные: паспорт серии ", "Паспорт РФ "]), None),
+            (body, "passport"),
+            (rng.choice([", выдан ТП № 35 отдела УФМС.", "."]), None),
+        ]
     if kind == "bank":
         if rng.random() < 0.5:
-            return [(rng.choice(["Деньги прошу вернуть на карту ", "Номер карты ", "Перечислите компенсацию на карту "]), None), (card(rng), "bank"), (".", None)]
-        return [(rng.choice(["Реквизиты: р/с ", "Расчётный счёт ", "Счёт получателя "]), None), (account(rng), "bank"), (rng.choice([" в ПАО Сбербанк.", "."]), None)]
+            return [
+                (
+                    rng.choice(
+                        [
+                            "Деньги прошу вернуть на карту ",
+                            "Номер карты ",
+                            "Перечислите компенсацию на карту ",
+                        ]
+                    ),
+                    None,
+                ),
+                (card(rng), "bank"),
+                (".", None),
+            ]
+        return [
+            (rng.choice(["Реквизиты: р/с ", "Расчётный счёт ", "Счёт получателя "]), None),
+            (account(rng), "bank"),
+            (rng.choice([" в ПАО Сбербанк.", "."]), None),
+        ]
     if kind == "flat":
         number = str(rng.randrange(1, 400))
         label = rng.choice(["кв. ", "кв.", "квартира ", "квартиры № ", "квартире ", "Кв. "])
@@ -214,7 +259,10 @@ def planted(kind: str, rng: random.Random) -> list[tuple[str, str | None]]:
     street = rng.choice(STREETS)
     before, after = rng.choice(
         [
-            (f"Во дворе {rng.choice(['д. ', 'дома ', 'дома № ', 'д.'])}", f" по {street} опять не вывезен мусор."),
+            (
+                f"Во дворе {rng.choice(['д. ', 'дома ', 'дома № ', 'д.'])}",
+                f" по {street} опять не вывезен мусор.",
+            ),
             (f"Я живу в {rng.choice(['доме ', 'д. '])}", f" на {street}."),
             (f"У {rng.choice(['дома ', 'д. '])}", " не горит фонарь."),
         ]
@@ -257,7 +305,9 @@ def build(base: str, kinds: list[str], rng: random.Random) -> dict:
             continue
         for piece, kind in part:
             if kind is not None:
-                spans.append({"start": len(text), "end": len(text) + len(piece), "kind": kind, "planted": True})
+                spans.append(
+                    {"start": len(text), "end": len(text) + len(piece), "kind": kind, "planted": True}
+                )
             text += piece
     planted_spans = [(s["start"], s["end"]) for s in spans]
     spans += [
@@ -306,7 +356,9 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as file:
         for record in records:
             file.write(json.dumps(record, ensure_ascii=False) + "\n")
-    counts = {kind: sum(s["kind"] == kind and s["planted"] for r in records for s in r["spans"]) for kind in KINDS}
+    counts = {
+        kind: sum(s["kind"] == kind and s["planted"] for r in records for s in r["spans"]) for kind in KINDS
+    }
     print(f"{len(records)} texts written to {args.out}; planted spans: {counts}")
 
 

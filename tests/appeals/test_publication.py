@@ -13,7 +13,9 @@ SECRETS = ("ivan.petrov@mail.ru", "123-45-67", "Петров Иван", "12к2",
 
 def test_api_list_and_tracker_mask_the_text_and_the_answer(client, lift_rule, people, housing_operator):
     client.force_login(people["client"])
-    number = client.post(URL, {"text": TEXT, "district": "Невский"}, content_type="application/json").json()["number"]
+    number = client.post(URL, {"text": TEXT, "district": "Невский"}, content_type="application/json").json()[
+        "number"
+    ]
     client.logout()
     appeal = Appeal.objects.with_number(number).get()
     services.take(appeal, operator=housing_operator)
@@ -31,7 +33,9 @@ def test_api_list_and_tracker_mask_the_text_and_the_answer(client, lift_rule, pe
 
 def test_the_page_masks_for_everyone_but_the_author(client, lift_rule, people):
     client.force_login(people["client"])
-    number = client.post(URL, {"text": TEXT, "district": "Невский"}, content_type="application/json").json()["number"]
+    number = client.post(URL, {"text": TEXT, "district": "Невский"}, content_type="application/json").json()[
+        "number"
+    ]
     assert "ivan.petrov@mail.ru" in client.get(f"/appeals/{number}/").content.decode()
     client.logout()
     page = client.get(f"/appeals/{number}/").content.decode()

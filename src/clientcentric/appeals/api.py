@@ -13,8 +13,8 @@ from clientcentric.accounts.api_auth import ApiTokenAuth
 from clientcentric.accounts.models import ApiScope
 
 from . import selectors, services
-from .publication import public_text
 from .models import Channel, Kind, Status
+from .publication import public_text
 
 router = Router(tags=["appeals"])
 

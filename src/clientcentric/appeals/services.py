@@ -20,7 +20,7 @@ from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, needs, policies, routing
+from . import classification, needs, policies, routing, uploads
 from .models import (
     Answer,
     Appeal,
@@ -41,7 +41,6 @@ from .workflow import APPEAL, OPEN_STATUSES
 
 MAX_TEXT_LENGTH = 20_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
 
 
 @dataclass(frozen=True)
@@ -482,6 +481,7 @@ def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
+    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted)."""
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {
@@ -489,18 +489,17 @@ def check_attachment(name: str, content_type: str, size: int, *, photos_only: bo
                 % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 2**20}
             }
         )
-    if photos_only and content_type not in PHOTO_TYPES:
-        raise ValidationError(
-            {"attachments": _("“%(name)s” is not a photo (JPEG, PNG, WebP or HEIC).") % {"name": name}}
-        )
 
 
 def attach(
     appeal: Appeal, *, name: str, content_type: str, data: bytes, photos_only: bool = False
 ) -> Attachment:
     check_attachment(name, content_type, len(data), photos_only=photos_only)
-    attachment = Attachment(appeal=appeal, name=name[:255], content_type=content_type[:100], size=len(data))
-    attachment.file.save(name[-100:] or "attachment", ContentFile(data), save=False)
+    clean = uploads.clean(name, data, photos_only=photos_only)
+    attachment = Attachment(
+        appeal=appeal, name=clean.name[:255], content_type=clean.content_type, size=len(clean.data)
+    )
+    attachment.file.save(clean.name, ContentFile(clean.data), save=False)
     attachment.save()
     return attachment
 
@@ -511,6 +510,7 @@ def receive_with_attachments(data: AppealInput, attachments, **options) -> Intak
     photos_only = options.pop("photos_only", False)
     for name, content_type, payload in attachments:
         check_attachment(name, content_type, len(payload), photos_only=photos_only)
+        uploads.clean(name, payload, photos_only=photos_only)  # refuse before anything is written
     intake = receive_appeal(data, **options)
     if intake.created:
         for name, content_type, payload in attachments:

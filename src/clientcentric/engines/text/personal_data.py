@@ -37,7 +37,9 @@ _PHONE_FULL = re.compile(
     r"(?<![\w+])(?:\+\s?7|8|7)[ \u00a0\-]?\(?\d{3}\)?[ \u00a0\-]?\d{3}[ \u00a0\-]?\d{2}[ \u00a0\-]?\d{2}(?!\d)"
 )
 # A mobile number without the country code: 9XX and seven digits.
-_PHONE_MOBILE = re.compile(r"(?<![\d+])\(?9\d{2}\)?" + _SEP + r"\d{3}" + _SEP + r"\d{2}" + _SEP + r"\d{2}(?!\d)")
+_PHONE_MOBILE = re.compile(
+    r"(?<![\d+])\(?9\d{2}\)?" + _SEP + r"\d{3}" + _SEP + r"\d{2}" + _SEP + r"\d{2}(?!\d)"
+)
 # A city number: (812) 123-45-67, or 123-45-67 with its dashes (bare seven digits are appeal numbers).
 _PHONE_CITY = re.compile(r"(?<![\d\-])(?:\(\d{3,5}\)\s?)?\d{3}-\d{2}-\d{2}(?![\d\-])")
 
@@ -95,7 +97,9 @@ def inn_valid(number: str) -> bool:
     if len(digits) == 10:
         return _inn_check(digits, _INN10) == int(digits[9])
     if len(digits) == 12:
-        return _inn_check(digits, _INN12_1) == int(digits[10]) and _inn_check(digits, _INN12_2) == int(digits[11])
+        return _inn_check(digits, _INN12_1) == int(digits[10]) and _inn_check(digits, _INN12_2) == int(
+            digits[11]
+        )
     return False
 
 
@@ -110,7 +114,11 @@ def _number_spans(text: str) -> list[Span]:
     for m in _DIGIT_RUN.finditer(text):
         digits = _digits(m.group())
         if len(digits) == 11 and (_context_before(text, m.start(), _SNILS_WORD) or snils_valid(digits)):
-            if digits[0] in "78" and not _context_before(text, m.start(), _SNILS_WORD) and " " not in m.group():
+            if (
+                digits[0] in "78"
+                and not _context_before(text, m.start(), _SNILS_WORD)
+                and " " not in m.group()
+            ):
                 continue  # 8 921 … or 89211234567 is a phone, which the phone patterns take
             found.append(Span(m.start(), m.end(), "snils"))
         elif len(digits) in (10, 12) and (_context_before(text, m.start(), _INN_WORD) or inn_valid(digits)):
@@ -209,7 +217,7 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[max(0, start - 5) : start].rstrip(" \t\u00a0«\"(")
+    before = text[max(0, start - 5) : start].rstrip(' \t\u00a0«"(')
     return not before or before[-1] in ".!?\n:;"
 
 
@@ -290,26 +298,26 @@ def _name_spans(text: str) -> list[Span]:
         elif surn >= 0.5 and at_start and _next_word(text, end) in ("", ",") and len(word) > 3:
             found.append(Span(start, end, "name"))
     # Initials make any capitalised word a name: «И.И. Иванов», «Иванов И.И.», «Петровой А.».
-    for m in _INITIALS_BEFORE.finditer(text):
-        word = _WORD.match(text, m.end())
+    for initials in _INITIALS_BEFORE.finditer(text):
+        surname = _WORD.match(text, initials.end())
         if (
-            word
-            and _previous_word(text, m.start()) not in _PLACE_BEFORE | {"литера", "лит"}
-            and _next_word(text, word.end()) not in _PLACE_AFTER
-            and _may_be_surname(word.group())
+            surname
+            and _previous_word(text, initials.start()) not in _PLACE_BEFORE | {"литера", "лит"}
+            and _next_word(text, surname.end()) not in _PLACE_AFTER
+            and _may_be_surname(surname.group())
         ):
-            found.append(Span(m.start(), word.end(), "name"))
+            found.append(Span(initials.start(), surname.end(), "name"))
     for start, end, word in words:
-        m = _INITIALS_AFTER.match(text, end)
+        after = _INITIALS_AFTER.match(text, end)
         if (
-            m
+            after
             and _previous_word(text, start) not in _PLACE_BEFORE
             and not _inside_quotes(text, start)
             and word.lower() not in _NOT_NAMES
         ):
             name, surn, patr, place = _name_scores(word)
             if surn + name >= 0.2 or place < 0.3:
-                found.append(Span(start, m.end(), "name"))
+                found.append(Span(start, after.end(), "name"))
     return found
 
 
@@ -356,7 +364,9 @@ def mask(text: str) -> str:
     pieces.append(text[position:])
     masked = "".join(pieces)
     masked = _GREETING.sub(lambda m: m.group("greeting") + (m.group("end") or "!"), masked)
-    return _DEAR.sub(lambda m: m.group("dear") + (" заявители" if m.group("dear").endswith("ые") else " заявитель"), masked)
+    return _DEAR.sub(
+        lambda m: m.group("dear") + (" заявители" if m.group("dear").endswith("ые") else " заявитель"), masked
+    )
 
 
 def has_personal_data(text: str) -> bool:
