@@ -34,6 +34,11 @@ class AppealIn(Schema):
     district: str = Field("", max_length=100)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
+    publish: bool | None = Field(
+        None,
+        description="the author's consent to show the appeal (masked) on the public tracker; by default public "
+        "channels are shown and private ones (e-mail, calls, visits, chat-bot, private messages) are not",
+    )
 
 
 class EventOut(Schema):

@@ -31,10 +31,12 @@ from .models import (
     DeadlinePolicy,
     Kind,
     NeedTopic,
+    PublicationBasis,
     SocialAccount,
     Status,
     Support,
     TrainingExample,
+    is_private,
 )
 from .routing import unknown_condition_keys
 from .workflow import APPEAL, OPEN_STATUSES
@@ -59,6 +61,9 @@ class AppealInput:
     longitude: float | None = None
     topic: str = ""
     external_id: str = ""
+    # The author's word on the form: True publishes (masked) even from a private channel, False keeps the
+    # appeal off the tracker; None follows the channel (see models.is_private).
+    publish: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -202,10 +207,13 @@ def _register(
     topic_need = needs.for_topic(topic)
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
+    published, basis = publication_for(data)
     appeal = Appeal(
         channel=data.channel,
         kind=data.kind,
         text=data.text,
+        is_published=published,
+        publication_basis=basis,
         author=author,
         contact_name=data.contact_name,
         contact_email=data.contact_email,
@@ -246,6 +254,41 @@ def _register(
             ),
         ],
     )
+    return appeal
+
+
+def publication_for(data: AppealInput) -> tuple[bool, str]:
+    """Whether a new appeal goes on the public tracker, and why."""
+    if data.publish is True:
+        return True, PublicationBasis.AUTHOR_CONSENT
+    if data.publish is False:
+        return False, PublicationBasis.AUTHOR_REFUSAL
+    if is_private(data.channel, data.kind):
+        return False, PublicationBasis.PRIVATE_CHANNEL
+    return True, PublicationBasis.PUBLIC_CHANNEL
+
+
+@transaction.atomic
+def set_publication(appeal: Appeal, *, published: bool, operator, reason: str) -> Appeal:
+    """An operator publishes an appeal (masked) or takes it off the tracker; the reason goes into the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"note": _("Say why the appeal is published or taken off the tracker.")})
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.is_published == published:
+        return appeal
+    appeal.is_published, appeal.publication_basis = published, PublicationBasis.OPERATOR
+    appeal.save(update_fields=["is_published", "publication_basis"])
+    what = _("Published on the tracker: %(reason)s") if published else _("Taken off the tracker: %(reason)s")
+    AppealEvent.objects.create(
+        appeal=appeal,
+        actor=operator,
+        from_status=appeal.status,
+        to_status=appeal.status,
+        note=what % {"reason": reason},
+        is_public=False,
+    )
+    audit.record(operator, "appeals.publication_changed", appeal, after=published, reason=reason)
     return appeal
 
 

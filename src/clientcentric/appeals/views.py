@@ -81,6 +81,8 @@ def public_detail(request, number):
 def new(request):
     # The chat-bot sends a client here with what they already wrote.
     initial = {"text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]}
+    # What was said to the chat-bot was said in private: published only if the author ticks the box.
+    initial["publish"] = not initial["text"]
     form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
@@ -208,6 +210,13 @@ def work(request, number):
                 )
             elif action == "resume":
                 services.change_status(appeal, Status.IN_PROGRESS, actor=request.user)
+            elif action in ("publish", "unpublish"):
+                services.set_publication(
+                    appeal,
+                    published=action == "publish",
+                    operator=request.user,
+                    reason=request.POST.get("note", ""),
+                )
             elif action == "reassign":
                 route = RouteForm({"executor": request.POST.get("executor"), "topic": appeal.topic or "-"})
                 if not route.is_valid():
