@@ -350,6 +350,13 @@ _GREETING = re.compile(
 _DEAR = re.compile(r"(?P<dear>Уважаем(?:ый|ая|ые))[ \u00a0]+(?:" + MASK + r"[ \u00a0]*)+(?=[!.,])")
 
 
+_DEAR_WORDS = {
+    "Уважаемый": "Уважаемый заявитель",
+    "Уважаемая": "Уважаемая заявительница",
+    "Уважаемые": "Уважаемые заявители",
+}
+
+
 def mask(text: str) -> str:
     """The text with every span of personal data replaced by ``XXXX``, fit to publish."""
     spans = find(text)
@@ -364,9 +371,7 @@ def mask(text: str) -> str:
     pieces.append(text[position:])
     masked = "".join(pieces)
     masked = _GREETING.sub(lambda m: m.group("greeting") + (m.group("end") or "!"), masked)
-    return _DEAR.sub(
-        lambda m: m.group("dear") + (" заявители" if m.group("dear").endswith("ые") else " заявитель"), masked
-    )
+    return _DEAR.sub(lambda m: _DEAR_WORDS[m.group("dear")], masked)
 
 
 def has_personal_data(text: str) -> bool:
