@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/journey_map.py || status=1; \
 	$(BIN)/python bench/business.py || status=1; \
 	$(BIN)/python bench/risk.py || status=1; \
+	$(BIN)/python bench/masking.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)

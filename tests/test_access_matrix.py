@@ -89,7 +89,8 @@ PAGES = [
     ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),
     ("appeals:public_list", "/appeals/", "get", EVERYONE_200),
     ("appeals:new", "/appeals/new/", "get", EVERYONE_200),
-    ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", EVERYONE_200),
+    # POST only: the draft text must not travel in a query string (and so into access logs).
+    ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", answers(405)),
     ("appeals:mine", "/appeals/mine/", "get", SIGNED_IN),
     ("appeals:public_detail", "/appeals/{number}/", "get", EVERYONE_200),
     ("appeals:support", "/appeals/{number}/support/", "get", answers(405, anonymous=302)),

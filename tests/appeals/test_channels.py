@@ -1,8 +1,10 @@
+import io
 import mailbox
 from email.message import EmailMessage
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from clientcentric.appeals import mail, services
 from clientcentric.appeals.models import Appeal, Kind
@@ -133,6 +135,15 @@ def test_telegram_wrong_secret_and_garbage(client, telegram):
     assert not Appeal.objects.exists()
 
 
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, format="JPEG")
+    return out.getvalue()
+
+
+JPEG = _jpeg()
+
+
 def make_mail(message_id="<m1@example.ru>", body="Во дворе дома 4 не вывозят мусор две недели.", attach=True):
     message = EmailMessage()
     message["From"] = "Пётр Сидоров <petr@example.ru>"
@@ -141,7 +152,7 @@ def make_mail(message_id="<m1@example.ru>", body="Во дворе дома 4 н�
     message["Message-ID"] = message_id
     message.set_content(body)
     if attach:
-        message.add_attachment(b"\xff\xd8\xff photo", maintype="image", subtype="jpeg", filename="двор.jpg")
+        message.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="двор.jpg")
     return message
 
 
@@ -156,7 +167,7 @@ def test_maildir_messages_become_appeals_with_attachments_and_are_marked_read(tm
     assert appeal.channel == "email" and appeal.contact_email == "petr@example.ru"
     assert appeal.text.startswith("Мусор во дворе")
     attachment = appeal.attachments.get()
-    assert attachment.name == "двор.jpg" and attachment.file.read() == b"\xff\xd8\xff photo"
+    assert attachment.name == "двор.jpg" and attachment.file.read().startswith(b"\xff\xd8\xff")
     again = mail.ingest_maildir(str(tmp_path / "inbox"))
     assert again.created == 0 and len(again.failed) == 1  # the bad one stays unread, the good one is done
 

@@ -94,7 +94,9 @@ def test_portal_appeal_with_photos_keeps_them_and_refuses_other_files(
         "/appeals/new/", {**form, "photos": [SimpleUploadedFile("a.exe", b"MZ", "application/x-msdownload")]}
     )
     assert bad.status_code == 200 and not Appeal.objects.exists()
-    photo = SimpleUploadedFile("скамейка.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")
+    from .test_uploads import jpeg_with_gps
+
+    photo = SimpleUploadedFile("скамейка.jpg", jpeg_with_gps(), "image/jpeg")
     response = client.post("/appeals/new/", {**form, "photos": [photo]})
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and appeal.author == people["client"]

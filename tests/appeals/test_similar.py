@@ -24,9 +24,9 @@ def test_similar_open_appeals_are_found_and_closed_ones_drop_out(lift_rule, hous
 
 def test_the_similar_fragment_offers_to_join(client, lift_rule):
     appeal = services.receive_appeal(written(TEXT, district="Невский", contact_email="a@b.ru")).appeal
-    page = client.get("/appeals/similar/", {"text": TEXT, "district": "Невский"}).content.decode()
+    page = client.post("/appeals/similar/", {"text": TEXT, "district": "Невский"}).content.decode()
     assert appeal.get_absolute_url() in page
-    assert client.get("/appeals/similar/", {"text": "коротко"}).content.decode().strip() == ""
+    assert client.post("/appeals/similar/", {"text": "коротко"}).content.decode().strip() == ""
 
 
 def test_an_open_appeal_on_the_same_topic_close_by_is_offered(lift_rule, monkeypatch):

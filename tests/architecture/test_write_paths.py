@@ -41,6 +41,7 @@ NOT_MODELS = {
     "os",
     "path",
     "qr",  # a QR code written to a file (segno)
+    "image",  # a Pillow image re-encoded into bytes (appeals.uploads)
 }
 
 

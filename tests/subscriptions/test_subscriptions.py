@@ -170,3 +170,22 @@ def test_a_need_status_change_reaches_the_followers_of_registry_news(people, reg
     registry_services.save_need(need, life_situations=[registry["pension"]], services=[registry["service"]])
     (message,) = mail.outbox
     assert "Справка о размере пенсии" in message.subject and "/needs/pension-certificate/" in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_supporter_reads_the_note_masked_and_the_author_whole(lift_appeal, people):
+    from clientcentric.appeals import services as appeals
+
+    appeal, operator, _author = lift_appeal
+    supporter = people["client"]
+    supporter.email = "c@example.ru"
+    supporter.save()
+    appeals.support(appeal, person=supporter)
+    appeals.take(appeal, operator=operator)
+    mail.outbox.clear()
+    appeals.change_status(
+        appeal, "awaiting_details", actor=operator, note="Иван Петрович, уточните номер квартиры: кв. 15?"
+    )
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Иван Петрович" in bodies["author@example.ru"]
+    assert "Иван Петрович" not in bodies["c@example.ru"] and "XXXX" in bodies["c@example.ru"]

@@ -14,6 +14,7 @@ from clientcentric.accounts.models import ApiScope
 
 from . import selectors, services
 from .models import Channel, Kind, Status
+from .publication import public_text
 
 router = Router(tags=["appeals"])
 
@@ -33,6 +34,11 @@ class AppealIn(Schema):
     district: str = Field("", max_length=100)
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
+    publish: bool | None = Field(
+        None,
+        description="the author's consent to show the appeal (masked) on the public tracker; by default public "
+        "channels are shown and private ones (e-mail, calls, visits, chat-bot, private messages) are not",
+    )
 
 
 class EventOut(Schema):
@@ -40,10 +46,18 @@ class EventOut(Schema):
     to_status: str
     note: str
 
+    @staticmethod
+    def resolve_note(obj):
+        return public_text(obj.note)
+
 
 class AnswerOut(Schema):
     created_at: datetime
-    text: str
+    text: str = Field(description="the answer with personal data masked (XXXX)")
+
+    @staticmethod
+    def resolve_text(obj):
+        return public_text(obj.text)
 
 
 class AppealPublicOut(Schema):
@@ -55,7 +69,7 @@ class AppealPublicOut(Schema):
     kind: str
     topic: str
     district: str
-    text: str
+    text: str = Field(description="the appeal with personal data masked (XXXX)")
     executor: str | None
     need: str | None = Field(None, description="code of the registry's typical need the topic is evidence of")
     life_situation: str | None = Field(None, description="code of the need's life situation")
@@ -63,6 +77,10 @@ class AppealPublicOut(Schema):
     deadline_at: datetime
     answered_at: datetime | None
     supporters: int = Field(alias="supporters_count")
+
+    @staticmethod
+    def resolve_text(obj):
+        return public_text(obj.text)
 
     @staticmethod
     def resolve_executor(obj):

@@ -42,6 +42,11 @@ class PortalAppealForm(forms.Form):
     contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     photos = MultipleFileField(label=_("Photos (up to 5, 10 MB each)"), required=False)
+    publish = forms.BooleanField(
+        label=_("Show my appeal in the public list (names, phones and addresses are hidden)"),
+        required=False,
+        initial=True,
+    )
 
     def clean_photos(self):
         photos = self.cleaned_data["photos"]

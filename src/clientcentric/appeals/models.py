@@ -31,6 +31,24 @@ class Kind(models.TextChoices):
     COMMENT = "comment", _("comment under an official post")
 
 
+class PublicationBasis(models.TextChoices):
+    """Why an appeal is, or is not, on the public tracker."""
+
+    PUBLIC_CHANNEL = "public_channel", _("filed in a public channel")
+    PRIVATE_CHANNEL = "private_channel", _("came through a private channel")
+    AUTHOR_CONSENT = "author_consent", _("the author agreed to publish it")
+    AUTHOR_REFUSAL = "author_refusal", _("the author asked not to publish it")
+    OPERATOR = "operator", _("an operator's decision")
+
+
+# A private message, a call, a visit, an e-mail and a chat-bot hand-over are not published by default.
+PRIVATE_CHANNELS = frozenset({"email", "phone", "in_person", "chatbot"})
+
+
+def is_private(channel: str, kind: str) -> bool:
+    return channel in PRIVATE_CHANNELS or (channel == "social" and kind == "social_appeal")
+
+
 class Status(models.TextChoices):
     NEEDS_ROUTING = "needs_routing", _("waiting for routing")
     REGISTERED = "registered", _("registered")
@@ -240,6 +258,14 @@ class Appeal(models.Model):
         help_text=_("Message-ID of an e-mail, event id of a social network: a replay is recognised by it."),
     )
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
+    is_published = models.BooleanField(
+        _("on the public tracker"),
+        default=True,
+        help_text=_("Shown to everyone with personal data masked; the author always sees the original."),
+    )
+    publication_basis = models.CharField(
+        _("why published or not"), max_length=20, choices=PublicationBasis.choices, blank=True
+    )
 
     objects = AppealQuerySet.as_manager()
 

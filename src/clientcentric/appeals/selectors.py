@@ -15,7 +15,7 @@ SIMILAR_WINDOW = timedelta(days=30)
 
 
 def tracked_appeal(number: str, user) -> Appeal | None:
-    """The tracker page of one appeal: public once routed; before that only its author sees it."""
+    """The tracker page of one appeal: public once routed and published; otherwise only its author sees it."""
     appeal = (
         Appeal.objects.select_related("executor", "policy", "need", "life_situation")
         .prefetch_related("events", "answers")
@@ -24,7 +24,8 @@ def tracked_appeal(number: str, user) -> Appeal | None:
     )
     if appeal is None:
         return None
-    if appeal.status == Status.NEEDS_ROUTING and not (user.is_authenticated and appeal.author_id == user.pk):
+    is_author = user.is_authenticated and appeal.author_id == user.pk
+    if (appeal.status == Status.NEEDS_ROUTING or not appeal.is_published) and not is_author:
         return None
     return appeal
 
@@ -32,6 +33,7 @@ def tracked_appeal(number: str, user) -> Appeal | None:
 def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal]:
     queryset = (
         Appeal.objects.select_related("executor", "policy", "need", "life_situation")
+        .filter(is_published=True)
         .exclude(status=Status.NEEDS_ROUTING)
         .order_by("-registered_at")
     )
@@ -112,7 +114,8 @@ def similar_open_appeals(
     then — when the author has pointed at the map — open appeals on the same topic within about 300 m.
     """
     hits = _open_index.similar(text, limit=limit * 4)
-    appeals = Appeal.objects.in_bulk([pk for pk, _score in hits])
+    # Only published appeals are offered: a private message must not surface through its likeness.
+    appeals = Appeal.objects.filter(is_published=True).in_bulk([pk for pk, _score in hits])
     found = [(appeals[pk], score) for pk, score in hits if pk in appeals]
     if district:
         found = [(appeal, score) for appeal, score in found if appeal.district in ("", district)]
@@ -142,6 +145,7 @@ def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[App
     box = NEARBY_METRES / 111_320
     candidates = Appeal.objects.filter(
         status__in=OPEN_STATUSES - {Status.NEEDS_ROUTING},
+        is_published=True,
         topic=topic,
         registered_at__gte=timezone.now() - SIMILAR_WINDOW,
         latitude__range=(latitude - box, latitude + box),

@@ -20,7 +20,7 @@ from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, needs, policies, routing
+from . import classification, needs, policies, routing, uploads
 from .models import (
     Answer,
     Appeal,
@@ -31,17 +31,18 @@ from .models import (
     DeadlinePolicy,
     Kind,
     NeedTopic,
+    PublicationBasis,
     SocialAccount,
     Status,
     Support,
     TrainingExample,
+    is_private,
 )
 from .routing import unknown_condition_keys
 from .workflow import APPEAL, OPEN_STATUSES
 
 MAX_TEXT_LENGTH = 20_000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class AppealInput:
     longitude: float | None = None
     topic: str = ""
     external_id: str = ""
+    # The author's word on the form: True publishes (masked) even from a private channel, False keeps the
+    # appeal off the tracker; None follows the channel (see models.is_private).
+    publish: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -203,10 +207,13 @@ def _register(
     topic_need = needs.for_topic(topic)
     policy = policies.policy_for(channel=data.channel, kind=data.kind, category=topic)
     time_zone = executor.time_zone if executor is not None else settings.TIME_ZONE
+    published, basis = publication_for(data)
     appeal = Appeal(
         channel=data.channel,
         kind=data.kind,
         text=data.text,
+        is_published=published,
+        publication_basis=basis,
         author=author,
         contact_name=data.contact_name,
         contact_email=data.contact_email,
@@ -247,6 +254,41 @@ def _register(
             ),
         ],
     )
+    return appeal
+
+
+def publication_for(data: AppealInput) -> tuple[bool, str]:
+    """Whether a new appeal goes on the public tracker, and why."""
+    if data.publish is True:
+        return True, PublicationBasis.AUTHOR_CONSENT
+    if data.publish is False:
+        return False, PublicationBasis.AUTHOR_REFUSAL
+    if is_private(data.channel, data.kind):
+        return False, PublicationBasis.PRIVATE_CHANNEL
+    return True, PublicationBasis.PUBLIC_CHANNEL
+
+
+@transaction.atomic
+def set_publication(appeal: Appeal, *, published: bool, operator, reason: str) -> Appeal:
+    """An operator publishes an appeal (masked) or takes it off the tracker; the reason goes into the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"note": _("Say why the appeal is published or taken off the tracker.")})
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.is_published == published:
+        return appeal
+    appeal.is_published, appeal.publication_basis = published, PublicationBasis.OPERATOR
+    appeal.save(update_fields=["is_published", "publication_basis"])
+    what = _("Published on the tracker: %(reason)s") if published else _("Taken off the tracker: %(reason)s")
+    AppealEvent.objects.create(
+        appeal=appeal,
+        actor=operator,
+        from_status=appeal.status,
+        to_status=appeal.status,
+        note=what % {"reason": reason},
+        is_public=False,
+    )
+    audit.record(operator, "appeals.publication_changed", appeal, after=published, reason=reason)
     return appeal
 
 
@@ -482,6 +524,7 @@ def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
+    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted)."""
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {
@@ -489,18 +532,17 @@ def check_attachment(name: str, content_type: str, size: int, *, photos_only: bo
                 % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 2**20}
             }
         )
-    if photos_only and content_type not in PHOTO_TYPES:
-        raise ValidationError(
-            {"attachments": _("“%(name)s” is not a photo (JPEG, PNG, WebP or HEIC).") % {"name": name}}
-        )
 
 
 def attach(
     appeal: Appeal, *, name: str, content_type: str, data: bytes, photos_only: bool = False
 ) -> Attachment:
     check_attachment(name, content_type, len(data), photos_only=photos_only)
-    attachment = Attachment(appeal=appeal, name=name[:255], content_type=content_type[:100], size=len(data))
-    attachment.file.save(name[-100:] or "attachment", ContentFile(data), save=False)
+    clean = uploads.clean(name, data, photos_only=photos_only)
+    attachment = Attachment(
+        appeal=appeal, name=clean.name[:255], content_type=clean.content_type, size=len(clean.data)
+    )
+    attachment.file.save(clean.name, ContentFile(clean.data), save=False)
     attachment.save()
     return attachment
 
@@ -511,6 +553,7 @@ def receive_with_attachments(data: AppealInput, attachments, **options) -> Intak
     photos_only = options.pop("photos_only", False)
     for name, content_type, payload in attachments:
         check_attachment(name, content_type, len(payload), photos_only=photos_only)
+        uploads.clean(name, payload, photos_only=photos_only)  # refuse before anything is written
     intake = receive_appeal(data, **options)
     if intake.created:
         for name, content_type, payload in attachments:

@@ -81,6 +81,8 @@ def public_detail(request, number):
 def new(request):
     # The chat-bot sends a client here with what they already wrote.
     initial = {"text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]}
+    # What was said to the chat-bot was said in private: published only if the author ticks the box.
+    initial["publish"] = not initial["text"]
     form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
@@ -112,16 +114,19 @@ def _coordinate(value: str | None, limit: float) -> float | None:
 
 
 @public
-@require_GET
+@require_POST
 def similar(request):
-    """Similar open appeals for the text being typed (htmx fragment)."""
-    text = request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]
+    """Similar open appeals for the text being typed (htmx fragment).
+
+    POST, not GET: the draft may hold personal data, and a query string ends up in access logs and proxies.
+    """
+    text = request.POST.get("text", "")[: services.MAX_TEXT_LENGTH]
     found = (
         selectors.similar_open_appeals(
             text,
-            district=request.GET.get("district", ""),
-            latitude=_coordinate(request.GET.get("latitude"), 90),
-            longitude=_coordinate(request.GET.get("longitude"), 180),
+            district=request.POST.get("district", ""),
+            latitude=_coordinate(request.POST.get("latitude"), 90),
+            longitude=_coordinate(request.POST.get("longitude"), 180),
         )
         if len(text) >= 20
         else []
@@ -205,6 +210,13 @@ def work(request, number):
                 )
             elif action == "resume":
                 services.change_status(appeal, Status.IN_PROGRESS, actor=request.user)
+            elif action in ("publish", "unpublish"):
+                services.set_publication(
+                    appeal,
+                    published=action == "publish",
+                    operator=request.user,
+                    reason=request.POST.get("note", ""),
+                )
             elif action == "reassign":
                 route = RouteForm({"executor": request.POST.get("executor"), "topic": appeal.topic or "-"})
                 if not route.is_valid():

@@ -17,6 +17,7 @@ from clientcentric.core.models import Channel, Notification
 from clientcentric.core.notification_workflow import NOTIFICATION
 from clientcentric.core.services import audit, notifications
 from clientcentric.core.services import message_templates as template_services
+from clientcentric.engines.text import personal_data
 
 from . import topics
 from .models import Frequency, Subscription, SubscriptionChannel, SubscriptionTopic
@@ -313,14 +314,24 @@ def notify_appeal_followers(appeal, note: str = "") -> int:
         "note": note,
         "url": settings.CLIENTCENTRIC_SITE_URL.rstrip("/") + appeal.get_absolute_url(),
     }
+    # Supporters are the public: what the operator wrote reaches them with personal data masked, as on the
+    # tracker; the author (signed in, or the guest's own address) reads it whole.
+    public_context = {**context, "note": personal_data.mask(note)}
     seen: set = set()
     count = 0
     for subscription in Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).prefetch_related(
         "channels", "topics", "person"
     ):
+        is_author = subscription.person_id is None or subscription.person_id == appeal.author_id
         if _follows(subscription, topics.APPEALS, ""):
             count += _dispatch(
-                subscription, topics.APPEAL_STATUS_CHANGED.code, topics.APPEALS, "", context, appeal, seen
+                subscription,
+                topics.APPEAL_STATUS_CHANGED.code,
+                topics.APPEALS,
+                "",
+                context if is_author else public_context,
+                appeal,
+                seen,
             )
     return count
 
