@@ -1,6 +1,5 @@
 """Settings read from the environment (django-environ); the embedded default is SQLite under var/."""
 
-import os
 from pathlib import Path
 
 import environ
