@@ -65,6 +65,7 @@ def test_each_process_cache_reloads_when_another_process_publishes_a_change(db, 
         get = (lambda: cache.get("some-key")) if isinstance(cache, process_cache.KeyedProcessCache) else cache.get
         if isinstance(cache, process_cache.KeyedProcessCache):
             cache._load = lambda *args: loads.append(args) or "a value"
+        cache.clear()
         get()
         get()
         assert len(loads) == 1, "kept in the process between changes"
