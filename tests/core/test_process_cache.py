@@ -24,7 +24,10 @@ def shared(settings):
     """A shared cache of this test's own, so tokens of other tests (or runs) do not interfere."""
     settings.CACHES = {
         **settings.CACHES,
-        "pc-test": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": os.urandom(8).hex()},
+        "pc-test": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": os.urandom(8).hex(),
+        },
     }
     settings.CLIENTCENTRIC_PROCESS_CACHE_ALIAS = "pc-test"
     settings.CLIENTCENTRIC_CACHE_CHECK_SECONDS = 0.0
@@ -62,7 +65,11 @@ def test_each_process_cache_reloads_when_another_process_publishes_a_change(db, 
     original = cache._load
     cache._load = lambda *args: loads.append(args) or original(*args)
     try:
-        get = (lambda: cache.get("some-key")) if isinstance(cache, process_cache.KeyedProcessCache) else cache.get
+        get = (
+            (lambda: cache.get("some-key"))
+            if isinstance(cache, process_cache.KeyedProcessCache)
+            else cache.get
+        )
         if isinstance(cache, process_cache.KeyedProcessCache):
             cache._load = lambda *args: loads.append(args) or "a value"
         cache.clear()
@@ -163,7 +170,9 @@ def test_two_real_processes_share_the_embedded_default_file_cache(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     env = {
-        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CLIENTCENTRIC_CACHE_URL", "DATABASE_URL")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("REDIS_URL", "CLIENTCENTRIC_CACHE_URL", "DATABASE_URL")
     }
     env.update(
         PYTHONPATH=str(SRC),

@@ -92,9 +92,10 @@ def _stage(files: list[tuple[bytes, str]]) -> str:
         directories = []
     for old in directories:
         names = f"{STAGING}/{old}/names.json"
-        if default_storage.exists(names) and (
-            timezone.now() - default_storage.get_modified_time(names)
-        ).total_seconds() > STALE_SECONDS:
+        if (
+            default_storage.exists(names)
+            and (timezone.now() - default_storage.get_modified_time(names)).total_seconds() > STALE_SECONDS
+        ):
             _remove(f"{STAGING}/{old}")
     key = uuid.uuid4().hex
     for number, (content, _name) in enumerate(files):

@@ -314,7 +314,6 @@ def write_requirements(acts: dict[str, dict], items: list[tuple[str, dict]], rep
     """
     from clientcentric.core.tabular import import_all_or_nothing
 
-    from . import selectors
     from .importer import ITEM_FIELDS
 
     def write(report) -> None:

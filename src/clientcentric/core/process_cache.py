@@ -76,7 +76,9 @@ class _Versions:
                 self._failing = False
             except Exception:  # the shared cache is down: fall back to the ttl, and say so once
                 if not self._failing:
-                    logger.warning("shared cache unreachable: process caches fall back to their ttl", exc_info=True)
+                    logger.warning(
+                        "shared cache unreachable: process caches fall back to their ttl", exc_info=True
+                    )
                 self._failing = True
             self._next_check = time.monotonic() + getattr(settings, "CLIENTCENTRIC_CACHE_CHECK_SECONDS", 0.25)
 
@@ -109,7 +111,9 @@ def publish(*labels: str) -> None:
     try:
         _shared().set_many({KEY_PREFIX + label: uuid.uuid4().hex for label in labels}, timeout=None)
     except Exception:
-        logger.warning("shared cache unreachable: other processes see %s within their ttl", labels, exc_info=True)
+        logger.warning(
+            "shared cache unreachable: other processes see %s within their ttl", labels, exc_info=True
+        )
     _versions.expire()
 
 
@@ -166,7 +170,9 @@ class _Cache:
                 _dependents.setdefault(label, weakref.WeakSet()).add(self)
                 if label not in _connected:
                     post_save.connect(_on_change, sender=model, weak=False, dispatch_uid=f"pc-save-{label}")
-                    post_delete.connect(_on_change, sender=model, weak=False, dispatch_uid=f"pc-delete-{label}")
+                    post_delete.connect(
+                        _on_change, sender=model, weak=False, dispatch_uid=f"pc-delete-{label}"
+                    )
                     _connected.add(label)
         _versions.expire()
         return self
