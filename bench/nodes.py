@@ -14,7 +14,7 @@ End to end and on its own:
 2. starts web node A and web node B (gunicorn, one worker each, on free ports) and workers W1 and W2
    (`celery worker`, one process each), every one a separate process group sharing only PostgreSQL, Redis and
    the media directory;
-3. token: uses a token on B (so B caches it), revokes it through A's back office (the admin's revoke action,
+3. token: five times, uses a token on B (so B caches it), revokes it through A's back office (the admin's revoke action,
    signed in over HTTP), then polls B until it answers 401 — the delay is printed against the 1 s target;
 4. appeal: posts an appeal to A's API and reads it at once from B (the public tracker and the operator's queue);
 5. population: the run in one process (the reference offers), then split into chunks over W1 and W2, then again
@@ -167,10 +167,13 @@ def _setup(clients: int):
     _token, plain = accounts_services.issue_token(
         name="Городская система", agency=agency, scopes=[ApiScope.APPEALS_WRITE, ApiScope.TEXT_CHECK]
     )
-    doomed, doomed_plain = accounts_services.issue_token(
-        name="Отзываемая система", agency=agency, scopes=[ApiScope.REQUIREMENTS_READ]
-    )
-    return plain, doomed, doomed_plain
+    doomed = [
+        accounts_services.issue_token(
+            name=f"Отзываемая система {n}", agency=agency, scopes=[ApiScope.REQUIREMENTS_READ]
+        )
+        for n in range(5)
+    ]
+    return plain, doomed
 
 
 def _offers() -> list[tuple]:
@@ -283,7 +286,7 @@ def main() -> int:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         print(f"migrate: {time.perf_counter() - started:.1f} s")
-        plain, doomed, doomed_plain = _setup(args.clients)
+        plain, doomed_tokens = _setup(args.clients)
         ports = {"A": free_port(), "B": free_port()}
         for name, port in ports.items():
             nodes.append(
@@ -340,30 +343,34 @@ def main() -> int:
         print(f"nodes up: web A :{ports['A']}, web B :{ports['B']}, workers W1 W2 (logs in {tmp})")
 
         # --- 1. a token revoked through A is refused by B -------------------------------------------------
-        # An operation with the token as its only way in: refused means 401.
+        # An operation with the token as its only way in: refused means 401. B is asked without a pause from
+        # before the revocation, so the delay counts from A's answer to the first refusal on B.
         results = f"{b}/api/v1/business/results"
-        headers = {"Authorization": f"Bearer {doomed_plain}"}
-        for _ in range(3):
-            assert requests.get(results, headers=headers, timeout=10).ok
         session = _signed_in(a, "admin")
-        revoked_at = _revoke_in_admin(session, a, doomed.pk)
-        doomed.refresh_from_db()
-        assert doomed.revoked_at is not None, "the admin action did not revoke the token"
-        polls = 0
-        while True:
-            polls += 1
-            answer = requests.get(results, headers=headers, timeout=10)
-            if answer.status_code == 401:
-                delay = time.perf_counter() - revoked_at
-                break
-            assert answer.ok, answer.status_code
-            if time.perf_counter() - revoked_at > 10:
-                delay = float("inf")
-                break
-        good = delay <= TARGET_REVOKE_S
+        delays = []
+        for doomed, doomed_plain in doomed_tokens:
+            headers = {"Authorization": f"Bearer {doomed_plain}"}
+            for _ in range(3):
+                assert requests.get(results, headers=headers, timeout=10).ok
+            revoked_at = _revoke_in_admin(session, a, doomed.pk)
+            doomed.refresh_from_db()
+            assert doomed.revoked_at is not None, "the admin action did not revoke the token"
+            while True:
+                answer = requests.get(results, headers=headers, timeout=10)
+                if answer.status_code == 401:
+                    delays.append(time.perf_counter() - revoked_at)
+                    break
+                assert answer.ok, answer.status_code
+                if time.perf_counter() - revoked_at > 10:
+                    delays.append(float("inf"))
+                    break
+            time.sleep(0.3)  # the next revocation lands anywhere in B's check interval
+        worst = max(delays)
+        good = worst <= TARGET_REVOKE_S
         ok &= good
         print(
-            f"token revoked through A, refused by B after {delay * 1000:.0f} ms ({polls} request(s) to B)"
+            f"{len(delays)} tokens revoked through A's back office, refused by B after"
+            f" {', '.join(f'{d * 1000:.0f}' for d in delays)} ms (worst {worst * 1000:.0f} ms)"
             f" — target ≤ {TARGET_REVOKE_S * 1000:.0f} ms: {'OK' if good else 'MISSED'}"
         )
 
@@ -430,12 +437,14 @@ def main() -> int:
         population.run_population(ON, chunk_size=args.chunk_size, parallel=True)
         killer.join()
         after = _offers()
+        redelivered = _redelivered(tmp)
         good = after == reference and len(set(after)) == len(after)
         ok &= good
         print(
             f"population with W1 killed (kill -9) at {killed.get('at')} of {len(reference)} offers: {len(after)} offers"
             f" in {time.perf_counter() - started:.1f} s (a lost chunk returns after the {args.visibility_timeout} s"
-            f" visibility timeout): {'same offers' if after == reference else 'DIFFERENT offers'},"
+            f" visibility timeout; {redelivered} chunk(s) W1 held ran again on W2):"
+            f" {'same offers' if after == reference else 'DIFFERENT offers'},"
             f" {len(after) - len(set(after))} duplicate(s): {'OK' if good else 'MISSED'}"
         )
     finally:
@@ -463,6 +472,15 @@ def _signed_in_operator(base: str):
         timeout=10,
     )
     return session
+
+
+def _redelivered(logdir: Path) -> int:
+    """Chunks W1 received but never finished (it was killed) that W2 then ran."""
+    w1 = (logdir / "worker-W1.log").read_text(errors="replace")
+    w2 = (logdir / "worker-W2.log").read_text(errors="replace")
+    received = set(re.findall(r"eligibility_chunk\[([^\]]+)\] received", w1))
+    finished = set(re.findall(r"eligibility_chunk\[([^\]]+)\] succeeded", w1))
+    return len({task for task in received - finished if f"eligibility_chunk[{task}] succeeded" in w2})
 
 
 def _chunks_by_worker(logdir: Path) -> dict:

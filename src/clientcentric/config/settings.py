@@ -124,8 +124,11 @@ CELERY_TIMEZONE = "UTC"
 # (acks_late + reject_on_worker_lost on the task) and are idempotent (docs/scaling.md).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis gives an unacknowledged message to another worker after this many seconds; longer than any task runs.
+# Workers look for such messages every 10 s (kombu's default is every 10th sweep of 10 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CLIENTCENTRIC_CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CLIENTCENTRIC_CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
     # The safety net under the after-commit delivery: retries that are due, and mail kept while a server was down.
