@@ -221,6 +221,8 @@ def _revoke_in_admin(session, base: str, token_id: int) -> float:
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     actions = re.findall(r'<option value="([a-z_]+)"', page.text)
     action = next(a for a in actions if "revoke" in a)
+    sent = time.perf_counter()
+    # Not following the redirect: the 302 comes right after the commit, so the delay is not hidden in a page load.
     answer = session.post(
         changelist,
         data={
@@ -231,10 +233,11 @@ def _revoke_in_admin(session, base: str, token_id: int) -> float:
         },
         headers={"Referer": changelist},
         timeout=10,
+        allow_redirects=False,
     )
     done = time.perf_counter()
-    assert answer.status_code in (200, 302), answer.status_code
-    return done
+    assert answer.status_code == 302, answer.status_code
+    return sent, done
 
 
 def main() -> int:
@@ -347,22 +350,25 @@ def main() -> int:
         # before the revocation, so the delay counts from A's answer to the first refusal on B.
         results = f"{b}/api/v1/business/results"
         session = _signed_in(a, "admin")
-        delays = []
+        delays, bounds = [], []
         for doomed, doomed_plain in doomed_tokens:
             headers = {"Authorization": f"Bearer {doomed_plain}"}
             for _ in range(3):
                 assert requests.get(results, headers=headers, timeout=10).ok
-            revoked_at = _revoke_in_admin(session, a, doomed.pk)
+            sent, revoked_at = _revoke_in_admin(session, a, doomed.pk)
             doomed.refresh_from_db()
             assert doomed.revoked_at is not None, "the admin action did not revoke the token"
             while True:
                 answer = requests.get(results, headers=headers, timeout=10)
                 if answer.status_code == 401:
-                    delays.append(time.perf_counter() - revoked_at)
+                    refused = time.perf_counter()
+                    delays.append(refused - revoked_at)
+                    bounds.append(refused - sent)
                     break
                 assert answer.ok, answer.status_code
                 if time.perf_counter() - revoked_at > 10:
                     delays.append(float("inf"))
+                    bounds.append(float("inf"))
                     break
             time.sleep(0.3)  # the next revocation lands anywhere in B's check interval
         worst = max(delays)
@@ -370,7 +376,8 @@ def main() -> int:
         ok &= good
         print(
             f"{len(delays)} tokens revoked through A's back office, refused by B after"
-            f" {', '.join(f'{d * 1000:.0f}' for d in delays)} ms (worst {worst * 1000:.0f} ms)"
+            f" {', '.join(f'{d * 1000:.0f}' for d in delays)} ms after A's answer (worst {worst * 1000:.0f} ms;"
+            f" at most {max(bounds) * 1000:.0f} ms after the revocation was sent)"
             f" — target ≤ {TARGET_REVOKE_S * 1000:.0f} ms: {'OK' if good else 'MISSED'}"
         )
 
