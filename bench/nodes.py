@@ -347,30 +347,34 @@ def main() -> int:
 
         # --- 1. a token revoked through A is refused by B -------------------------------------------------
         # An operation with the token as its only way in: refused means 401. B is asked without a pause from
-        # before the revocation, so the delay counts from A's answer to the first refusal on B.
+        # before the revocation until it refuses, so B checks the shared versions on its own 0.25 s rhythm.
         results = f"{b}/api/v1/business/results"
         session = _signed_in(a, "admin")
         delays, bounds = [], []
         for doomed, doomed_plain in doomed_tokens:
             headers = {"Authorization": f"Bearer {doomed_plain}"}
-            for _ in range(3):
-                assert requests.get(results, headers=headers, timeout=10).ok
+            refused = {}
+
+            def poll_b(headers=headers, refused=refused):
+                deadline = time.perf_counter() + 30
+                while time.perf_counter() < deadline:
+                    answer = requests.get(results, headers=headers, timeout=10)
+                    if answer.status_code == 401:
+                        refused["at"] = time.perf_counter()
+                        return
+                    assert answer.ok, answer.status_code
+
+            poller = threading.Thread(target=poll_b)
+            poller.start()
+            time.sleep(0.5 + 0.1 * len(delays))  # B is busy with the token before it is revoked
             sent, revoked_at = _revoke_in_admin(session, a, doomed.pk)
+            poller.join()
             doomed.refresh_from_db()
             assert doomed.revoked_at is not None, "the admin action did not revoke the token"
-            while True:
-                answer = requests.get(results, headers=headers, timeout=10)
-                if answer.status_code == 401:
-                    refused = time.perf_counter()
-                    delays.append(refused - revoked_at)
-                    bounds.append(refused - sent)
-                    break
-                assert answer.ok, answer.status_code
-                if time.perf_counter() - revoked_at > 10:
-                    delays.append(float("inf"))
-                    bounds.append(float("inf"))
-                    break
-            time.sleep(0.3)  # the next revocation lands anywhere in B's check interval
+            at = refused.get("at", float("inf"))
+            # The commit precedes A's 302, so B may refuse before the 302 arrives: that counts as 0.
+            delays.append(max(0.0, at - revoked_at))
+            bounds.append(at - sent)
         worst = max(delays)
         good = worst <= TARGET_REVOKE_S
         ok &= good
