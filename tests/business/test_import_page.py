@@ -141,3 +141,26 @@ def test_the_command_and_the_page_preview_the_same(client, people, mchs, tmp_pat
         == [{"code": "АКТ", "new": True, "items_created": 2, "items_updated": 0}]
     )
     assert not Act.objects.exists()
+
+
+def test_the_staged_files_go_through_the_storage_api_not_a_local_path(
+    client, people, mchs, media, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Preview on one web node, confirmation on another: the files wait in the shared media storage."""
+    from django.core.files.storage import default_storage
+
+    from clientcentric.config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    client.force_login(people["methodologist"])
+    key = _upload(client, ("acts.csv", ACTS), ("items.csv", ITEMS)).context["key"]
+    assert default_storage.exists(f"business-imports/{key}/names.json")
+    assert not any(media.iterdir()), "nothing written to the local media directory"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(URL, {"confirm": "1", "key": key})
+    assert done.status_code == 302 and Act.objects.get(code="АКТ").requirements.count() == 2
+    assert not default_storage.exists(f"business-imports/{key}/names.json")

@@ -72,3 +72,36 @@ def test_population_run_in_celery_chunks_sums_the_same_counts(
     report = population.run_population(date(2026, 3, 1), chunk_size=2, parallel=True, progress=seen.append)
     assert (report.clients, report.offers, sum(seen)) == (5, 5, 5)
     assert report.per_rule == {"old_age_pension": 5}
+
+
+def test_a_chunk_run_again_by_another_worker_creates_no_offer_twice(
+    db, consent_text, registry, pension_rule, monkeypatch
+):
+    """A redelivered chunk (its worker died after the commit) may have read the clients before the first run
+    committed: its offers are dropped, not an IntegrityError that would fail the run."""
+    from clientcentric.delivery.services import rulebook
+
+    for number in range(3):
+        person = make_client(f"r{number}", snils_number=411222330 + number, birth=date(1950, 1, 1))
+        consent_services.give_consent(person, life_situation=registry["pension"])
+    ids = population.client_ids()
+    assert population.run_chunk(ids, date(2026, 3, 1)).offers == 3
+    late = [
+        Offer(
+            client_id=o.client_id,
+            service=o.service,
+            kind=o.kind,
+            rule=o.rule,
+            consent=o.consent,
+            outcome=o.outcome,
+        )
+        for o in Offer.objects.all()
+    ]
+    assert rulebook.create_offers(late, ids) == []
+    assert Offer.objects.count() == 3
+    assert population.run_chunk(ids, date(2026, 3, 1)).offers == 0
+    # When some of its offers were dropped, the chunk reports only what it created.
+    Offer.objects.all().delete()
+    monkeypatch.setattr(population.rulebook, "create_offers", lambda offers, ids: offers[:1])
+    report = population.run_chunk(ids, date(2026, 3, 1))
+    assert (report.offers, dict(report.per_rule)) == (1, {"old_age_pension": 1})

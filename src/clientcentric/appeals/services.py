@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency, ApiToken
 from clientcentric.accounts.services import hash_token
-from clientcentric.core import events, plain_russian
+from clientcentric.core import events, plain_russian, process_cache
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
@@ -611,6 +611,7 @@ def store_classifier(
 ) -> ClassifierModel:
     """The new model replaces the active one for its target; older ones stay for the record."""
     ClassifierModel.objects.filter(target=target).update(is_active=False)
+    process_cache.changed(ClassifierModel)
     stored = ClassifierModel.objects.create(target=target, data=data, metrics=metrics, examples=examples)
     audit.record(
         actor,

@@ -3,14 +3,14 @@
 The page runs the same importer as ``clientcentric business import-requirements`` (``importer.import_requirements``):
 the preview is its dry run, the confirmation its real run over the very same files, checked again in full, so
 nothing is written when any row fails — even if the registry changed between preview and confirmation.
-The files wait between the two steps on the server (MEDIA_ROOT/business-imports/<key>/), named in the
+The files wait between the two steps in the media storage (business-imports/<key>/, shared by the web nodes), named in the
 person's session only; a confirmation or a new upload removes them, and uploads left for a day are removed too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import time
 import uuid
 from pathlib import Path
 
@@ -18,8 +18,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,45 +74,57 @@ class RequirementsImportForm(forms.Form):
         return files
 
 
-def _staging_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / STAGING
-
-
-def _remove(directory: Path) -> None:
-    for path in directory.glob("*"):
-        path.unlink(missing_ok=True)
-    directory.rmdir()
+def _remove(directory: str) -> None:
+    _dirs, files = default_storage.listdir(directory)
+    for name in files:
+        default_storage.delete(f"{directory}/{name}")
+    # A file system keeps the empty directory; object storage has none to remove.
+    if isinstance(default_storage, FileSystemStorage):
+        with contextlib.suppress(OSError):
+            Path(default_storage.path(directory)).rmdir()
 
 
 def _stage(files: list[tuple[bytes, str]]) -> str:
-    root = _staging_root()
-    root.mkdir(parents=True, exist_ok=True)
-    for old in root.iterdir():
-        if old.is_dir() and time.time() - old.stat().st_mtime > STALE_SECONDS:
-            _remove(old)
+    """Through the storage API, not the file system: the confirmation may reach another web node."""
+    try:
+        directories, _files = default_storage.listdir(STAGING)
+    except FileNotFoundError:
+        directories = []
+    for old in directories:
+        names = f"{STAGING}/{old}/names.json"
+        if (
+            default_storage.exists(names)
+            and (timezone.now() - default_storage.get_modified_time(names)).total_seconds() > STALE_SECONDS
+        ):
+            _remove(f"{STAGING}/{old}")
     key = uuid.uuid4().hex
-    directory = root / key
-    directory.mkdir()
     for number, (content, _name) in enumerate(files):
-        (directory / f"{number:03d}.bin").write_bytes(content)
-    (directory / "names.json").write_text(json.dumps([name for _c, name in files]), encoding="utf-8")
+        default_storage.save(f"{STAGING}/{key}/{number:03d}.bin", ContentFile(content))
+    # Written last: a staged upload counts only once every file is there.
+    names = json.dumps([name for _c, name in files]).encode("utf-8")
+    default_storage.save(f"{STAGING}/{key}/names.json", ContentFile(names))
     return key
 
 
 def _staged(key: str) -> list[tuple[bytes, str]] | None:
     if not key or not key.isalnum():
         return None
-    directory = _staging_root() / key
-    if not (directory / "names.json").is_file():
+    directory = f"{STAGING}/{key}"
+    if not default_storage.exists(f"{directory}/names.json"):
         return None
-    names = json.loads((directory / "names.json").read_text(encoding="utf-8"))
-    return [((directory / f"{n:03d}.bin").read_bytes(), name) for n, name in enumerate(names)]
+    with default_storage.open(f"{directory}/names.json", "rb") as stored:
+        names = json.loads(stored.read().decode("utf-8"))
+    files = []
+    for number, name in enumerate(names):
+        with default_storage.open(f"{directory}/{number:03d}.bin", "rb") as stored:
+            files.append((stored.read(), name))
+    return files
 
 
 def _unstage(request) -> None:
     key = request.session.pop(SESSION_KEY, "")
-    if key and key.isalnum() and (_staging_root() / key).is_dir():
-        _remove(_staging_root() / key)
+    if key and key.isalnum() and default_storage.exists(f"{STAGING}/{key}/names.json"):
+        _remove(f"{STAGING}/{key}")
 
 
 def requirements_import(request, model_admin):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
+from clientcentric.core import process_cache
 from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
@@ -313,7 +314,6 @@ def write_requirements(acts: dict[str, dict], items: list[tuple[str, dict]], rep
     """
     from clientcentric.core.tabular import import_all_or_nothing
 
-    from . import selectors
     from .importer import ITEM_FIELDS
 
     def write(report) -> None:
@@ -351,7 +351,8 @@ def write_requirements(acts: dict[str, dict], items: list[tuple[str, dict]], rep
         if changed:
             Requirement.objects.bulk_update(changed, list(ITEM_FIELDS), batch_size=500)
         report.created["items"], report.updated["items"] = len(new), len(changed)
-        selectors.rule_index.clear()
+        # Bulk writes send no signal: tell this and every other process's rule index.
+        process_cache.changed(Requirement)
         audit.record(
             actor,
             "business.requirements_imported",

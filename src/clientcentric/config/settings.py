@@ -104,16 +104,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The default cache is shared by every process of the installation (docs/scaling.md): rate limits count in it
+# and the process caches keep their version tokens there. Redis when REDIS_URL is set; else files under var/,
+# shared by the processes of one machine; CLIENTCENTRIC_CACHE_URL (django-environ's cache URL, e.g.
+# dbcache://clientcentric_cache after `clientcentric createcachetable`) overrides both.
+if env.str("CLIENTCENTRIC_CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CLIENTCENTRIC_CACHE_URL")}
+elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+# How often a process asks the shared cache whether the small tables it keeps in memory changed elsewhere
+# (core/process_cache.py): a revoked token is refused on every node within about twice this.
+CLIENTCENTRIC_CACHE_CHECK_SECONDS = env.float("CLIENTCENTRIC_CACHE_CHECK_SECONDS", default=0.25)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# A worker reserves one message at a time per process, so a dying worker holds back no more than it was running.
+# Tasks that must survive a worker's death (the population run's chunks) are acknowledged only after they ran
+# (acks_late + reject_on_worker_lost on the task) and are idempotent (docs/scaling.md).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged message to another worker after this many seconds; longer than any task runs.
+# Workers look for such messages every 10 s (kombu's default is every 10th sweep of 10 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CLIENTCENTRIC_CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     # The safety net under the after-commit delivery: retries that are due, and mail kept while a server was down.
     "notifications-send-due": {"task": "clientcentric.core.tasks.send_due_notifications", "schedule": 30.0},
@@ -164,7 +190,34 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Files are served from the installed apps directly, so the demo needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (appeal photos, control documents, staged imports) go through Django's storage API only, so every
+# web node and worker sees the same files: a directory shared by the nodes (NFS, CephFS…), or S3-compatible
+# storage when CLIENTCENTRIC_MEDIA_S3_BUCKET is set (pip install 'clientcentric[s3]'; docs/scaling.md).
+MEDIA_ROOT = Path(env.str("CLIENTCENTRIC_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+CLIENTCENTRIC_MEDIA_S3_BUCKET = env.str("CLIENTCENTRIC_MEDIA_S3_BUCKET", default="")
+if CLIENTCENTRIC_MEDIA_S3_BUCKET:
+    _media = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CLIENTCENTRIC_MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("CLIENTCENTRIC_MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("CLIENTCENTRIC_MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("CLIENTCENTRIC_MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("CLIENTCENTRIC_MEDIA_S3_SECRET_KEY", default="") or None,
+            "location": env.str("CLIENTCENTRIC_MEDIA_S3_PREFIX", default=""),
+            # Appeals' photos and control documents are personal data: private objects, signed links.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # The location is MEDIA_ROOT, read when used (tests point it at a temporary directory).
+    _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _media,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # `clientcentric backup|restore` on PostgreSQL: the folder of pg_dump and pg_restore (empty: found on PATH).
 CLIENTCENTRIC_PG_BIN_DIR = env.str("CLIENTCENTRIC_PG_BIN_DIR", default="")
 

@@ -132,7 +132,18 @@ def run_chunk(ids: list[int], on: date) -> RunReport:
             report.offers += 1
             report.unknown += value is None
             report.per_rule[rule.rule_id] += 1
-    rulebook.create_offers(new_offers, ids)
+    created = rulebook.create_offers(new_offers, ids)
+    if len(created) != len(new_offers):
+        # The chunk ran before (a redelivered task): count only what this run created.
+        report.offers = report.information = report.unknown = 0
+        report.per_rule = defaultdict(int)
+        for offer in created:
+            if offer.kind == Offer.Kind.INFORMATION:
+                report.information += 1
+                continue
+            report.offers += 1
+            report.unknown += offer.outcome == "unknown"
+            report.per_rule[offer.rule.rule_id] += 1
     return report
 
 

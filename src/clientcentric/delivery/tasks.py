@@ -10,7 +10,9 @@ from . import population
 from .services import appointments
 
 
-@shared_task
+# Acknowledged after it ran and requeued when its worker dies, so no chunk is lost; running a chunk twice creates
+# no offer twice (rulebook.create_offers skips the clients' open offers under a lock).
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def eligibility_chunk(ids: list[int], on: str) -> dict:
     report = population.run_chunk(ids, date.fromisoformat(on))
     return {

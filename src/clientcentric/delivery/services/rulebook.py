@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,12 +152,35 @@ def _json_examples(examples) -> list:
 
 
 def create_offers(offers: list[Offer], client_ids: list[int]) -> list[Offer]:
-    """The offers of one population chunk in bulk, each client notified once about theirs."""
+    """The offers of one population chunk in bulk, each client notified once about theirs.
+
+    Idempotent: a chunk run twice (its worker died after the commit, before the acknowledgement) or beside a
+    life event creates no offer twice. The chunk's clients are locked, and the offers that became open since
+    the chunk read them are dropped; a life event's offer that slips in between is retried past."""
+    for attempt in range(3):
+        try:
+            return _create_offers_once(offers, client_ids)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return []
+
+
+def _create_offers_once(offers: list[Offer], client_ids: list[int]) -> list[Offer]:
     with transaction.atomic():
-        created = Offer.objects.bulk_create(offers, batch_size=500)
         emails = dict(
-            ClientProfile.objects.filter(user_id__in=client_ids).values_list("user_id", "user__email")
+            ClientProfile.objects.select_for_update(of=("self",))
+            .filter(user_id__in=client_ids)
+            .order_by("user_id")
+            .values_list("user_id", "user__email")
         )
+        busy = set(
+            Offer.objects.filter(client_id__in=client_ids, status=Offer.Status.OPEN).values_list(
+                "client_id", "service_id"
+            )
+        )
+        fresh = [offer for offer in offers if (offer.client_id, offer.service_id) not in busy]
+        created = Offer.objects.bulk_create(fresh, batch_size=500)
         by_client: dict[int, list[Offer]] = {}
         for offer in created:
             by_client.setdefault(offer.client_id, []).append(offer)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientcentric.core import process_cache
 from clientcentric.core.services import audit, status
 from clientcentric.rules import eligibility
 
@@ -43,5 +44,6 @@ def publish_rule(rule: EligibilityRule, *, actor=None) -> EligibilityRule:
     EligibilityRule.objects.filter(rule_id=rule.rule_id, status="published", version__lt=rule.version).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=rule.valid_from)
     ).exclude(valid_from__gte=rule.valid_from).update(valid_to=rule.valid_from)
+    process_cache.changed(EligibilityRule)
     audit.record(actor, "delivery.rule_published", rule)
     return rule
