@@ -7,12 +7,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clientcentric.core.admin import AgencyScopedMixin
+
 from . import services
 from .models import Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "pk"
     list_display = ("name", "code", "level", "kind", "parent")
     list_filter = ("level", "kind")
     search_fields = ("name", "short_name", "code")
@@ -24,7 +27,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(AgencyScopedMixin, UserAdmin):
+    # Clients have no agency: only the admin role lists them here; staff see the people of their own agency.
     list_display = ("username", "last_name", "first_name", "role", "agency", "is_active")
     list_filter = ("role", "agency", "is_active")
     autocomplete_fields = ("agency",)
@@ -79,7 +83,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AgencyScopedMixin, admin.ModelAdmin):
     """Tokens are issued and revoked here through the service (audited); the plain token is shown once."""
 
     form = ApiTokenForm

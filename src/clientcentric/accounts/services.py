@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core.services import audit
 
+from . import selectors
 from .models import AGENCY_SCOPES, Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 from .roles import BACK_OFFICE_PERMISSIONS, STAFF_ROLES, Role
 
@@ -121,19 +122,9 @@ def save_representative(representative: Representative, *, actor=None) -> Repres
     return representative
 
 
-def acts_for(
-    person: User, *, client: User | None = None, business: BusinessClient | None = None, on=None
-) -> bool:
-    """Whether `person` may act for the client or business on the given date (today by default)."""
-    from django.utils import timezone
-
-    day = on or timezone.localdate()
-    query = Representative.objects.filter(person=person, valid_from__lte=day).exclude(valid_to__lt=day)
-    if client is not None:
-        return client.pk == person.pk or query.filter(client=client).exists()
-    if business is not None:
-        return query.filter(business=business).exists()
-    return False
+def acts_for(person: User, *, client: User | None = None, business: BusinessClient | None = None, on=None) -> bool:
+    """Kept for callers of the services module; the check lives in `selectors.acts_for`."""
+    return selectors.acts_for(person, client=client, business=business, on=on)
 
 
 # ---- API tokens -------------------------------------------------------------------------------------------
