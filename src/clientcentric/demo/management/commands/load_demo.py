@@ -1,5 +1,8 @@
+import base64
+
 from django.core.management.base import BaseCommand, CommandError
 
+from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import User
 from clientcentric.appeals import demo as appeals_demo
 from clientcentric.business import demo as business_demo
@@ -59,6 +62,8 @@ class Command(BaseCommand):
 
             self.stdout.write(supervision_demo.load(demo.DEMO_PASSWORD))
 
+        self._enrol_second_factor()
+
         if options["appeals"]:
             path = appeals_demo.find_data_file()
             if path is None:
@@ -72,6 +77,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo appeals from {path.name}: {created} new, by status {appeals_demo.demo_counts()}"
             )
+
+    def _enrol_second_factor(self):
+        key = base64.b32decode(demo.DEMO_TOTP_KEY).hex()
+        staff = [u for u in User.objects.order_by("pk") if accounts_services.second_factor_role(u)]
+        for user in staff:
+            accounts_services.enrol_totp(user, key=key)
+        self.stdout.write(
+            f"{len(staff)} staff accounts: " + demo.DEMO_TOTP_HOWTO.format(key=demo.DEMO_TOTP_KEY)
+        )
 
     def _load_knowledge_base(self):
         report = knowledge_demo.load_knowledge_base()
