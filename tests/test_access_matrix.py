@@ -610,7 +610,7 @@ def other_agency_objects(registry, people):
     office = Office.objects.create(name="Приёмная инспекции", agency=other, address="ул. Садовая, 1")
     stranger = accounts_services.create_person(username="stranger", password=None, role="client")
     profile_of_stranger = profiles.save_profile(profiles.profile_of(stranger))
-    return [
+    screens = [
         ("/admin/supervision/controltype/", control_type.pk),
         ("/admin/supervision/controlevent/", event.pk),
         ("/admin/business/act/", act.pk),
@@ -621,6 +621,9 @@ def other_agency_objects(registry, people):
         ("/admin/delivery/office/", office.pk),
         ("/admin/delivery/clientprofile/", profile_of_stranger.pk),
     ]
+    # The staff's own pages outside the back office: the desk's event, the operator's appeal.
+    pages = [f"/supervision/desk/events/{event.pk}/", f"/operator/appeals/{appeal.number}/"]
+    return {"screens": screens, "pages": pages}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -628,7 +631,11 @@ def test_another_agencys_rows_stay_out_of_the_back_office(client, other_agency_o
     """Only the admin lists, opens and changes another agency's rows; a changed page is not even reachable by POST."""
     client = _client_for(role, people, client)
     wrong = []
-    for changelist, pk in other_agency_objects:
+    for page in other_agency_objects["pages"]:
+        status = client.get(page).status_code
+        if (status == 200) != (role == "admin"):
+            wrong.append(f"GET {page}: {status}")
+    for changelist, pk in other_agency_objects["screens"]:
         change = f"{changelist}{pk}/change/"
         listed = client.get(changelist)
         opened = client.get(change)

@@ -293,11 +293,22 @@ class ClientProfileAdmin(admin.ModelAdmin):
         profile_services.save_profile(obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
-        members = formset.save(commit=False)
-        for member in formset.deleted_objects:
-            profile_services.remove_household_member(member, actor=request.user)
-        for member in members:
-            profile_services.save_household_member(member, actor=request.user)
+        # Household members go through the service one by one; the lists are what the admin's change log reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for member_form in formset.forms:
+            member = member_form.instance
+            if member_form in formset.deleted_forms:
+                if member.pk is not None:
+                    profile_services.remove_household_member(member, actor=request.user)
+                    formset.deleted_objects.append(member)
+            elif member_form.has_changed():
+                created = member.pk is None
+                member.profile = formset.instance
+                profile_services.save_household_member(member, actor=request.user)
+                if created:
+                    formset.new_objects.append(member)
+                else:
+                    formset.changed_objects.append((member, member_form.changed_data))
 
 
 @admin.register(LifeEvent)
