@@ -36,6 +36,7 @@ class AgencyScopedMixin:
     of another agency. Staff without an agency see nothing.
     """
 
+    # A path along foreign keys only (one agency per row), so the filter needs no DISTINCT.
     agency_path: str = "agency"
 
     @staticmethod
@@ -48,7 +49,7 @@ class AgencyScopedMixin:
         agency_id = getattr(request.user, "agency_id", None)
         if agency_id is None:
             return queryset.none()
-        return queryset.filter(**{self.agency_path: agency_id}).distinct()
+        return queryset.filter(**{self.agency_path: agency_id})
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
