@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
@@ -18,6 +19,35 @@ from clientcentric.registry.models import (
 )
 
 PASSWORD = "test-pass-2026"
+
+
+def verify_second_factor(client, user) -> None:
+    """What a staff member's real sign-in ends with: a confirmed authenticator and its device in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+class SignedInClient(Client):
+    """`force_login` of staff also passes the second factor, as the browser of a verified member of staff has.
+
+    The requirement stays on (tests/accounts/test_second_factor.py proves it with a plain `Client`)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if accounts_services.second_factor_role(user):
+            verify_second_factor(self, user)
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

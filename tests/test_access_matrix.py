@@ -81,6 +81,18 @@ PAGES = [
     ("accounts:login", "/account/login/", "get", answers(302, anonymous=200)),
     ("accounts:logout", "/account/logout/", "get", answers(405)),
     ("accounts:profile", "/account/", "get", SIGNED_IN),
+    (
+        "accounts:otp_setup",
+        "/account/2fa/setup/",
+        "get",
+        answers(200, anonymous=302, client=403, business_representative=403),
+    ),
+    (
+        "accounts:otp_verify",
+        "/account/2fa/verify/",
+        "get",
+        answers(200, anonymous=302, client=403, business_representative=403),
+    ),
     ("healthz", "/healthz", "get", EVERYONE_200),
     ("metrics", "/metrics", "get", EVERYONE_200),
     # Tests send mail to Django's in-memory outbox, not the local mailbox: its pages answer 404 to those let in.
@@ -284,6 +296,9 @@ BACK_OFFICE = [
     ("appeals.needtopic", "/admin/appeals/needtopic/", APPEALS_BACK_OFFICE),
     ("appeals.appeal", "/admin/appeals/appeal/", APPEALS_BACK_OFFICE),
     ("auth.group", "/admin/auth/group/", ADMIN_ONLY),
+    ("axes.accessattempt", "/admin/axes/accessattempt/", ADMIN_ONLY),
+    ("axes.accesslog", "/admin/axes/accesslog/", ADMIN_ONLY),
+    ("axes.accessfailurelog", "/admin/axes/accessfailurelog/", ADMIN_ONLY),
     ("feedback.instrument", "/admin/feedback/instrument/", FEEDBACK_BACK_OFFICE),
     ("feedback.response", "/admin/feedback/response/", FEEDBACK_BACK_OFFICE),
     ("feedback.followup", "/admin/feedback/followup/", FEEDBACK_BACK_OFFICE),
@@ -546,6 +561,118 @@ def test_every_route_answers_each_role_as_expected(
         if status != expected[role]:
             wrong.append(f"{method.upper()} {path}: {status}, expected {expected[role]}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def other_agency_objects(registry, people):
+    """Real rows of an agency none of `people` belongs to, one per scoped back-office screen: (admin path, pk)."""
+    from datetime import UTC, datetime, timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from clientcentric.accounts import services as accounts_services
+    from clientcentric.accounts.models import Agency, BusinessClient
+    from clientcentric.appeals import services as appeals
+    from clientcentric.appeals.models import RoutingRule
+    from clientcentric.business import services as business
+    from clientcentric.business.models import Act, BusinessProfile
+    from clientcentric.delivery.models import Office
+    from clientcentric.delivery.services import profiles
+    from clientcentric.supervision.services import events, risk
+
+    other = accounts_services.save_agency(
+        Agency(code="gzhi", name="Жилищная инспекция", level="regional", kind="supervisory")
+    )
+    control_type = risk.sync_control_type(
+        Path(risk.RISK_MODELS_DIR) / "fire_safety.yaml", agency=other, act_control_type="пожарный надзор"
+    )
+    act = business.save_act(Act(code="ЖК", title="Жилищный кодекс", developer=other))
+    company = accounts_services.save_business(
+        BusinessClient(name="ООО «Дом»", kind="legal_entity", inn="7736050003")
+    )
+    profile = business.save_profile(
+        BusinessProfile(business=company, ogrn="1027700070518", okved=["68.32"], size="small", region="78")
+    )
+    today = timezone.localdate()
+    event = events.create_event(
+        control_type,
+        profile,
+        kind="documentary",
+        starts_on=today + timedelta(days=10),
+        ends_on=today + timedelta(days=20),
+        basis="Решение о проверке",
+    )
+    appeals.save_routing_rule(
+        RoutingRule(position=2, name="e-mail", conditions={"channel": "email"}, executor=other)
+    )
+    appeal = appeals.receive_appeal(
+        appeals.AppealInput(channel="email", text="Протекает крыша дома 7", contact_email="c@d.ru"),
+        registered_at=datetime(2026, 5, 5, 10, tzinfo=UTC),
+    ).appeal
+    token, _plain = accounts_services.issue_token(name="ГИС ЖКХ", scopes=["appeals:write"], agency=other)
+    office = Office.objects.create(name="Приёмная инспекции", agency=other, address="ул. Садовая, 1")
+    stranger = accounts_services.create_person(username="stranger", password=None, role="client")
+    profile_of_stranger = profiles.save_profile(profiles.profile_of(stranger))
+    screens = [
+        ("/admin/supervision/controltype/", control_type.pk),
+        ("/admin/supervision/controlevent/", event.pk),
+        ("/admin/business/act/", act.pk),
+        ("/admin/appeals/appeal/", appeal.pk),
+        ("/admin/appeals/routingrule/", appeal.routing_rule_id),
+        ("/admin/accounts/apitoken/", token.pk),
+        ("/admin/accounts/agency/", other.pk),
+        ("/admin/delivery/office/", office.pk),
+        ("/admin/delivery/clientprofile/", profile_of_stranger.pk),
+    ]
+    # The staff's own pages outside the back office: the desk's event, the operator's appeal.
+    pages = [f"/supervision/desk/events/{event.pk}/", f"/operator/appeals/{appeal.number}/"]
+    return {"screens": screens, "pages": pages}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_another_agencys_rows_stay_out_of_the_back_office(client, other_agency_objects, people, role):
+    """Only the admin lists, opens and changes another agency's rows; a changed page is not even reachable by POST."""
+    client = _client_for(role, people, client)
+    wrong = []
+    for page in other_agency_objects["pages"]:
+        status = client.get(page).status_code
+        if (status == 200) != (role == "admin"):
+            wrong.append(f"GET {page}: {status}")
+    for changelist, pk in other_agency_objects["screens"]:
+        change = f"{changelist}{pk}/change/"
+        listed = client.get(changelist)
+        opened = client.get(change)
+        posted = client.post(change, {})
+        if role == "admin":
+            if opened.status_code != 200 or change not in listed.content.decode():
+                wrong.append(f"admin: {change} {opened.status_code}")
+            continue
+        if listed.status_code == 200 and change in listed.content.decode():
+            wrong.append(f"{change} is listed")
+        if opened.status_code == 200:
+            wrong.append(f"GET {change} opens")
+        if posted.status_code == 200 or (
+            posted.status_code == 302 and posted["Location"].startswith(changelist)
+        ):
+            wrong.append(f"POST {change} answers {posted.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_own_agencys_rows_stay_in_the_back_office(client, people, agency):
+    """The scoping keeps the staff's own rows: an inspector opens the control types of their agency."""
+    from pathlib import Path
+
+    from clientcentric.supervision.services import risk
+
+    own = risk.sync_control_type(
+        Path(risk.RISK_MODELS_DIR) / "fire_safety.yaml", agency=agency, act_control_type="пожарный надзор"
+    )
+    client.force_login(people["inspector"])
+    assert client.get(f"/admin/supervision/controltype/{own.pk}/change/").status_code == 200
+    page = client.get(f"/admin/supervision/controltype/{own.pk}/change/").content.decode()
+    # The agency field offers the inspector's own agency only.
+    assert f'<option value="{agency.pk}"' in page and "Жилищная" not in page
 
 
 def test_a_view_without_an_access_rule_is_denied(rf, db):

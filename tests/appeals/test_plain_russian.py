@@ -273,7 +273,7 @@ def test_the_back_office_shows_answers_with_their_figures_and_reason(
     reason = "Цитата из постановления, менять нельзя."
     services.answer(appeal, operator=housing_operator, text=BUREAUCRATIC, override_reason=reason)
     admin = django_user_model.objects.create_superuser("root", "root@example.ru", "x" * 12)
-    from django.test import Client
+    from tests.conftest import SignedInClient as Client
 
     browser = Client()
     browser.force_login(admin)
@@ -282,7 +282,7 @@ def test_the_back_office_shows_answers_with_their_figures_and_reason(
 
 
 def test_the_agency_limits_are_edited_in_the_back_office(housing, django_user_model):
-    from django.test import Client
+    from tests.conftest import SignedInClient as Client
 
     admin = django_user_model.objects.create_superuser("root", "root@example.ru", "x" * 12)
     browser = Client()

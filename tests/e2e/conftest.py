@@ -50,6 +50,13 @@ def _local_map_tiles(settings):
     settings.CLIENTCENTRIC_MAP_TILES = "/static/vendor/leaflet/images/layers.png?{z}/{x}/{y}"
 
 
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(settings):
+    """The journeys here sign staff in with the password alone; the second factor's own journey is tested in
+    tests/accounts/test_second_factor.py (the demo enrols a published TOTP key, docs/security-staff.md)."""
+    settings.CLIENTCENTRIC_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     from django.core.management import call_command

@@ -1,18 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clientcentric.core.admin import AgencyScopedMixin
 
 from . import services
 from .models import Agency, ApiScope, ApiToken, BusinessClient, Representative, User
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "pk"
     list_display = ("name", "code", "level", "kind", "parent")
     list_filter = ("level", "kind")
     search_fields = ("name", "short_name", "code")
@@ -23,8 +28,17 @@ class AgencyAdmin(admin.ModelAdmin):
         services.save_agency(obj, actor=request.user)
 
 
+# An authenticator's key is a secret of its owner: nobody reads it in the back office; the admin only resets it.
+try:
+    admin.site.unregister(TOTPDevice)
+except NotRegistered:
+    pass
+
+
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(AgencyScopedMixin, UserAdmin):
+    # Clients have no agency: only the admin role lists them here; staff see the people of their own agency.
+    actions = ["reset_second_factor"]
     list_display = ("username", "last_name", "first_name", "role", "agency", "is_active")
     list_filter = ("role", "agency", "is_active")
     autocomplete_fields = ("agency",)
@@ -40,6 +54,20 @@ class PersonAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_person(obj, actor=request.user)
+
+    @admin.action(description=_("Reset the second factor (a lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for person in queryset:
+            services.reset_totp(person, actor=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person connects a new authenticator at the next sign-in.",
+                "%(count)d people connect a new authenticator at the next sign-in.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
+        )
 
 
 @admin.register(BusinessClient)
@@ -79,7 +107,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AgencyScopedMixin, admin.ModelAdmin):
     """Tokens are issued and revoked here through the service (audited); the plain token is shown once."""
 
     form = ApiTokenForm

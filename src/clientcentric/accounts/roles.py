@@ -50,3 +50,9 @@ BACK_OFFICE_PERMISSIONS = {
         "supervision": ("view", "add", "change"),
     },
 }
+
+# Staff roles that read personal data, and so sign in with a second factor (TOTP, docs/security-staff.md):
+# operators read appeals with their authors' contacts and client profiles; analysts read rating answers with
+# comments and their authors; methodologists read people, client profiles and requests; inspectors read control
+# events of businesses and entrepreneurs (who are people); the admin reads everything.
+SECOND_FACTOR_ROLES = frozenset({Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.INSPECTOR, Role.ADMIN})

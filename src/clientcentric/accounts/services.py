@@ -4,16 +4,19 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientcentric.core.services import audit
 
+from . import selectors
 from .models import AGENCY_SCOPES, Agency, ApiScope, ApiToken, BusinessClient, Representative, User
-from .roles import BACK_OFFICE_PERMISSIONS, STAFF_ROLES, Role
+from .roles import BACK_OFFICE_PERMISSIONS, SECOND_FACTOR_ROLES, STAFF_ROLES, Role
 
 
 def sync_role_groups() -> None:
@@ -124,16 +127,79 @@ def save_representative(representative: Representative, *, actor=None) -> Repres
 def acts_for(
     person: User, *, client: User | None = None, business: BusinessClient | None = None, on=None
 ) -> bool:
-    """Whether `person` may act for the client or business on the given date (today by default)."""
-    from django.utils import timezone
+    """Kept for callers of the services module; the check lives in `selectors.acts_for`."""
+    return selectors.acts_for(person, client=client, business=business, on=on)
 
-    day = on or timezone.localdate()
-    query = Representative.objects.filter(person=person, valid_from__lte=day).exclude(valid_to__lt=day)
-    if client is not None:
-        return client.pk == person.pk or query.filter(client=client).exists()
-    if business is not None:
-        return query.filter(business=business).exists()
-    return False
+
+# ---- Second factor (TOTP) ---------------------------------------------------------------------------------
+
+
+def second_factor_role(user) -> bool:
+    """Whether the person's role (or back-office flags) reads personal data and so needs the second factor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in SECOND_FACTOR_ROLES or user.is_staff or user.is_superuser
+
+
+def needs_second_factor(user) -> bool:
+    return settings.CLIENTCENTRIC_REQUIRE_2FA and second_factor_role(user)
+
+
+def has_totp(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def start_totp(user: User) -> TOTPDevice:
+    """The person's unconfirmed authenticator, made once and kept until a code confirms it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp(device: TOTPDevice, token: str) -> bool:
+    """Confirm an authenticator with its first code; other authenticators of the person are removed."""
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(device.user, "accounts.totp_enrolled", device.user)
+    return True
+
+
+@transaction.atomic
+def enrol_totp(user: User, *, key: str, actor=None) -> TOTPDevice:
+    """A confirmed authenticator with a known hex key (the demo region publishes one); replaces the person's others."""
+    kept = TOTPDevice.objects.filter(user=user, key=key, confirmed=True).first()
+    if kept is not None:
+        return kept
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), key=key, confirmed=True)
+    audit.record(actor, "accounts.totp_enrolled", user)
+    return device
+
+
+@transaction.atomic
+def reset_totp(user: User, *, actor=None) -> int:
+    """Remove the person's authenticators (a lost phone): they enrol a new one at their next sign-in."""
+    removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(actor, "accounts.totp_reset", user)
+    return removed
+
+
+def verify_totp(user: User, token: str) -> TOTPDevice | None:
+    """The person's confirmed authenticator that accepts `token`, or None (the failure is audited).
+
+    django-otp throttles each device: after a wrong code the next try waits 1, 2, 4 … seconds.
+    """
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    audit.record(user, "accounts.totp_failed", user)
+    return None
 
 
 # ---- API tokens -------------------------------------------------------------------------------------------

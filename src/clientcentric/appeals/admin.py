@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from clientcentric.core.admin import ReadOnlyAdmin
+from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin
 
 from . import services
 from .models import Answer, Appeal, DeadlinePolicy, NeedTopic, RoutingRule
@@ -55,7 +55,8 @@ class RoutingRuleForm(forms.ModelForm):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "executor"
     form = RoutingRuleForm
     list_display = ("position", "name", "executor", "is_active")
     list_editable = ("is_active",)
@@ -99,8 +100,10 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdmin):
+class AppealAdmin(AgencyScopedMixin, ReadOnlyAdmin):
     """Read-only overview; work on appeals happens in the operator's queue."""
+
+    agency_path = "executor"
 
     inlines = [AnswerInline]
 
@@ -126,5 +129,4 @@ class AppealAdmin(ReadOnlyAdmin):
         return (found | by_number) if search_term else found, may_have_duplicates
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("executor", "need")
-        return queryset if request.user.is_superuser else queryset.filter(executor=request.user.agency)
+        return super().get_queryset(request).select_related("executor", "need")

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from clientcentric.core.admin import AgencyScopedMixin
+
 from . import back_office, services
 from .models import Act, BusinessProfile, ControlObject, Draft, Requirement
 
@@ -67,7 +69,8 @@ class RequirementForm(ServiceValidatedForm):
 
 
 @admin.register(Act)
-class ActAdmin(admin.ModelAdmin):
+class ActAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "developer"
     form = ActForm
     list_display = ("code", "title", "supervisory_body", "effective_from", "date_exception")
     search_fields = ("code", "title")
@@ -82,7 +85,8 @@ class ActAdmin(admin.ModelAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(admin.ModelAdmin):
+class RequirementAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "act__developer"
     form = RequirementForm
     list_display = ("__str__", "chapter", "applicability_rule", "cost_frequency")
     list_filter = ("act",)
@@ -127,7 +131,8 @@ class DraftForm(ServiceValidatedForm):
 
 
 @admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
+class DraftAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "developer"
     form = DraftForm
     list_display = ("title", "procedure", "degree", "developer", "opens_on", "closes_on")
     list_filter = ("procedure", "degree")

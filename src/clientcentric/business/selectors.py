@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.accounts.models import Representative
+from clientcentric.accounts import selectors as representation
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.requirements import cost as scm
 from clientcentric.engines.requirements import personal_list as plist
@@ -51,10 +51,9 @@ def profile_for(user, on: date | None = None) -> BusinessProfile | None:
     """The profile of the business this user represents today (the first, if several)."""
     if not user.is_authenticated:
         return None
-    on = on or timezone.localdate()
     rep = (
-        Representative.objects.filter(person=user, business__isnull=False, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        representation.in_force(user, on)
+        .filter(business__isnull=False)
         .select_related("business__profile")
         .order_by("valid_from", "pk")
         .first()

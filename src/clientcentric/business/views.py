@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientcentric.accounts import selectors as representation
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
@@ -60,17 +61,14 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = _profile_or_none(request)
-    if current is None and not request.user.represents.filter(business__isnull=False).exists():
+    # Only a representation in force today: an expired one no longer opens (or edits) the business.
+    business = current.business if current else representation.businesses_of(request.user).first()
+    if business is None:
         return render(request, "business/no_business.html")
     initial = ProfileForm.initial_from(current) if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        business = (
-            current.business
-            if current
-            else request.user.represents.filter(business__isnull=False).first().business
-        )
         business.name, business.kind, business.inn = data["name"], data["kind"], data["inn"].strip()
         target = current or BusinessProfile(business=business)
         target.ogrn, target.okved, target.size = data["ogrn"], data["okved"], data["size"]

@@ -1,5 +1,6 @@
 """Settings read from the environment (django-environ); the embedded default is SQLite under var/."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "clientcentric.core",
     "clientcentric.accounts",
     "clientcentric.registry",
@@ -62,11 +66,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clientcentric.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "clientcentric.core.access.DenyByDefaultMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clientcentric.config.urls"
@@ -173,9 +187,33 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("CLIENTCENTRIC_PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "patronymic", "email")},
+    },
 ]
+
+# Staff roles that read personal data sign in with a one-time code as well (accounts.roles.SECOND_FACTOR_ROLES,
+# docs/security-staff.md). Turning this off is for a closed test bench only.
+CLIENTCENTRIC_REQUIRE_2FA = env.bool("CLIENTCENTRIC_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = env.str("CLIENTCENTRIC_OTP_ISSUER", default="Clientcentric")
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account from one address, that pair is locked
+# for the cool-off time. Attempts are kept in the database, so the lock holds across workers and servers.
+AXES_FAILURE_LIMIT = env.int("CLIENTCENTRIC_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CLIENTCENTRIC_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a reverse proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENTCENTRIC_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]

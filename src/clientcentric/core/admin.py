@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +25,66 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AgencyScopedMixin:
+    """Staff list, open and change only their own agency's rows; superusers (the admin role) see every agency.
+
+    `agency_path` is the ORM path from the model to its agency (`"agency"`, `"control_type__agency"`, `"pk"` for
+    the agency itself). A row of another agency is missing from the changelist and its change page answers as a
+    missing object would; foreign-key choices are limited the same way, so a row cannot be moved to an object
+    of another agency. Staff without an agency see nothing.
+    """
+
+    # A path along foreign keys only (one agency per row), so the filter needs no DISTINCT.
+    agency_path: str = "agency"
+
+    @staticmethod
+    def sees_every_agency(request) -> bool:
+        return request.user.is_superuser
+
+    def scope_queryset(self, request, queryset):
+        if self.sees_every_agency(request):
+            return queryset
+        agency_id = getattr(request.user, "agency_id", None)
+        if agency_id is None:
+            return queryset.none()
+        return queryset.filter(**{self.agency_path: agency_id})
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def is_own(self, request, obj) -> bool:
+        if obj is None or self.sees_every_agency(request):
+            return True
+        return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.is_own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.is_own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.is_own(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and not self.sees_every_agency(request):
+            queryset = scoped_choices(self.admin_site, db_field.related_model, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def scoped_choices(site, model, request):
+    """The rows of `model` the user may pick: their own agency, or what that model's scoped admin shows."""
+    agency_model = get_user_model()._meta.get_field("agency").related_model
+    if model is agency_model:
+        return model._default_manager.filter(pk=getattr(request.user, "agency_id", None))
+    related_admin = site._registry.get(model)
+    if isinstance(related_admin, AgencyScopedMixin):
+        return related_admin.scope_queryset(request, model._default_manager.all())
+    return None
 
 
 class ServiceSavingMixin:

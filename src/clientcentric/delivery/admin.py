@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.core.admin import AgencyScopedMixin
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
 
@@ -28,6 +29,7 @@ from .models import (
     Slot,
     UnmetNeedEvidence,
 )
+from .selectors import profiles as profile_selectors
 from .selectors import rules as rule_selectors
 from .services import life_events as life_event_services
 from .services import profiles as profile_services
@@ -251,14 +253,62 @@ class HouseholdInline(admin.TabularInline):
 
 @admin.register(ClientProfile)
 class ClientProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "citizenship", "birth_date", "personal_manager")
-    search_fields = ("user__last_name", "user__username", "snils")
+    """Personal data: listed and opened only by staff who handle the client (selectors.profiles), each read audited."""
+
+    # The list names people only; SNILS, income and the rest are read on the audited change page.
+    list_display = ("user", "personal_manager")
+    search_fields = ("user__last_name", "user__username")
     autocomplete_fields = ("personal_manager",)
     inlines = (HouseholdInline,)
     filter_horizontal = ("preferred_touchpoints",)
 
+    def get_queryset(self, request):
+        return profile_selectors.profiles_for_staff(request.user, super().get_queryset(request))
+
+    def _reason(self, request, obj):
+        return profile_selectors.reason_to_read(request.user, obj) if obj is not None else None
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._reason(request, obj) is not None)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._reason(request, obj) is not None)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._reason(request, obj) is not None)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            profile_services.note_profile_read(
+                obj, actor=request.user, reason=self._reason(request, obj), where="admin"
+            )
+        return response
+
     def save_model(self, request, obj, form, change):
         profile_services.save_profile(obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        # Household members go through the service one by one; the lists are what the admin's change log reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for member_form in formset.forms:
+            member = member_form.instance
+            if member_form in formset.deleted_forms:
+                if member.pk is not None:
+                    profile_services.remove_household_member(member, actor=request.user)
+                    formset.deleted_objects.append(member)
+            elif member_form.has_changed():
+                created = member.pk is None
+                member.profile = formset.instance
+                profile_services.save_household_member(member, actor=request.user)
+                if created:
+                    formset.new_objects.append(member)
+                else:
+                    formset.changed_objects.append((member, member_form.changed_data))
 
 
 @admin.register(LifeEvent)
@@ -279,7 +329,8 @@ class LifeEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "service__agency"
     list_display = ("service", "client", "kind", "status", "outcome", "created_at")
     list_filter = ("kind", "status", "outcome")
     readonly_fields = [f.name for f in Offer._meta.fields]
@@ -289,7 +340,8 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "service__agency"
     list_display = ("service", "client", "status", "submitted_at", "fields_typed", "steps", "seconds")
     list_filter = ("status",)
     readonly_fields = [f.name for f in ServiceRequest._meta.fields]
@@ -319,7 +371,7 @@ class SlotInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AgencyScopedMixin, admin.ModelAdmin):
     list_display = ("name", "agency", "address", "is_active")
     inlines = (SlotInline,)
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clientcentric.core.admin import ReadOnlyAdmin
+from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin
 
 from .models import Answer, FollowUp, Instrument, QuarterReport, Question, Response
 from .services import note_comments_read
@@ -37,7 +37,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(AgencyScopedMixin, ReadOnlyAdmin):
     list_display = ("id", "submitted_at", "source", "end_point", "touchpoint", "agency", "service")
     list_filter = ("source", "end_point", "touchpoint", "instrument")
     readonly_fields = [f.name for f in Response._meta.fields]
@@ -52,7 +52,7 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyAdmin):
+class FollowUpAdmin(AgencyScopedMixin, ReadOnlyAdmin):
     list_display = ("id", "agency", "state", "created_at", "closed_at")
     list_filter = ("state", "agency")
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientcentric.core.admin import ReadOnlyAdmin, ServiceSavingAdmin
+from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin, ServiceSavingAdmin
 
 from . import services
 from .models import (
@@ -215,7 +215,9 @@ class MessageInline(ReadOnlyInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyAdmin):
+class ConversationAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    # A chat is a client's words: staff read it once it was handed over to their agency as an appeal.
+    agency_path = "appeal__executor"
     list_display = ("started_at", "client", "rating", "appeal", "ended_at")
     list_filter = ("rating",)
     readonly_fields = ("id", "client", "started_at", "ended_at", "rating", "appeal")

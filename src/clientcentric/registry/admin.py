@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from clientcentric.core.admin import ServiceSavingMixin
+from clientcentric.core.admin import AgencyScopedMixin, ServiceSavingMixin
 
 from . import services
 from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
@@ -48,7 +48,7 @@ class FaqEntryAdmin(ServiceLayerAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ServiceLayerAdmin):
+class ServiceAdmin(AgencyScopedMixin, ServiceLayerAdmin):
     list_display = ("name", "code", "kind", "agency", "effort_class")
     list_filter = ("kind", "effort_class", "touchpoints", "agency")
     search_fields = ("name", "code", "description")

@@ -13,6 +13,16 @@ from .importer import ImportReport, import_registry
 
 REGISTRY_FILE = Path(__file__).with_name("demo") / "registry.json"
 DEMO_PASSWORD = "demo-2026"
+# Staff of the demo sign in with a second factor like real staff; this published key (base32, as authenticator
+# apps take it) is enrolled for every demo staff account, so anyone trying the demo can make the codes.
+DEMO_TOTP_KEY = "CLIENTCENTRICDEMOTOTPKEY2267ABCD"
+DEMO_TOTP_HOWTO = (
+    "Staff accounts confirm the sign-in with a one-time code: add the key {key} to any TOTP app "
+    "(Yandex Key, Google Authenticator, FreeOTP), or run "
+    "`oathtool --totp -b {key}`, or "
+    '`python -c "import base64; from django_otp.oath import totp; '
+    "print('%06d' % totp(base64.b32decode('{key}')))\"`"
+)
 
 
 @dataclass(frozen=True)

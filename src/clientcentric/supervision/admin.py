@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from clientcentric.core.admin import ReadOnlyAdmin
+from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin
 
 from .models import (
     ComplianceAlgorithm,
@@ -68,7 +68,7 @@ class ControlTypeForm(forms.ModelForm):
 
 
 @admin.register(ControlType)
-class ControlTypeAdmin(SimpleHistoryAdmin):
+class ControlTypeAdmin(AgencyScopedMixin, SimpleHistoryAdmin):
     form = ControlTypeForm
     list_display = ("title", "code", "agency", "warning_objection_working_days", "appeal_filing_days")
     search_fields = ("title", "code")
@@ -86,7 +86,8 @@ class ControlTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    agency_path = "control_type__agency"
     list_display = ("title", "control_type", "requirement", "published_at")
     list_filter = ("control_type",)
     raw_id_fields = ("requirement",)
@@ -103,7 +104,8 @@ class MaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComplianceAlgorithm)
-class ComplianceAlgorithmAdmin(SimpleHistoryAdmin):
+class ComplianceAlgorithmAdmin(AgencyScopedMixin, SimpleHistoryAdmin):
+    agency_path = "requirement__act__developer"
     list_display = ("requirement",)
     raw_id_fields = ("requirement",)
 
@@ -120,30 +122,35 @@ class ComplianceAlgorithmAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ControlEvent)
-class ControlEventAdmin(ReadOnlyAdmin):
+class ControlEventAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    agency_path = "control_type__agency"
     list_display = ("number", "profile", "control_type", "kind", "status", "starts_on")
     list_filter = ("control_type", "kind", "status", "planned")
     search_fields = ("number", "profile__business__name", "profile__business__inn")
 
 
 @admin.register(PreventiveWarning)
-class PreventiveWarningAdmin(ReadOnlyAdmin):
+class PreventiveWarningAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    agency_path = "control_type__agency"
     list_display = ("number", "profile", "control_type", "issued_at", "objection_due")
     search_fields = ("number", "profile__business__name")
 
 
 @admin.register(ComplianceDeclaration)
-class ComplianceDeclarationAdmin(ReadOnlyAdmin):
+class ComplianceDeclarationAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    agency_path = "control_type__agency"
     list_display = ("number", "profile", "control_type", "valid_from", "valid_to", "annulled_at")
 
 
 @admin.register(PretrialAppeal)
-class PretrialAppealAdmin(ReadOnlyAdmin):
+class PretrialAppealAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    agency_path = "event__control_type__agency"
     list_display = ("number", "event", "subject", "status", "late", "review_due")
     list_filter = ("status", "late")
 
 
 @admin.register(SupervisionTask)
-class SupervisionTaskAdmin(ReadOnlyAdmin):
+class SupervisionTaskAdmin(AgencyScopedMixin, ReadOnlyAdmin):
+    agency_path = "control_type__agency"
     list_display = ("title", "kind", "control_type", "is_open", "created_at")
     list_filter = ("kind", "is_open", "control_type")

@@ -39,3 +39,8 @@ def save_household_member(member: HouseholdMember, *, actor=None) -> HouseholdMe
 def remove_household_member(member: HouseholdMember, *, actor=None) -> None:
     audit.record(actor, "delivery.household_member_removed", member.profile, member=member.name)
     member.delete()
+
+
+def note_profile_read(profile: ClientProfile, *, actor, reason: str, where: str) -> None:
+    """Audit one read of a client's personal data: who (actor), what (the profile) and why (reason)."""
+    audit.record(actor, "delivery.profile_read", profile, reason=reason, where=where)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from clientcentric.accounts.roles import Role
-
 from ..models import (
     Consultation,
     ControlEvent,
@@ -20,11 +18,11 @@ from ..models import (
 
 
 def control_types_for(user):
-    """An inspector sees the types of control of their own agency; methodologists, analysts and admins see all."""
+    """Staff see the types of control of their own agency (staff without one see none); the admin sees all."""
     qs = ControlType.objects.select_related("agency")
-    if user.role == Role.INSPECTOR and user.agency_id is not None:
-        qs = qs.filter(agency_id=user.agency_id)
-    return qs
+    if user.is_superuser:
+        return qs
+    return qs.filter(agency_id=user.agency_id) if user.agency_id is not None else qs.none()
 
 
 def open_work(types) -> dict:

@@ -8,4 +8,5 @@ STAFF = (Role.INSPECTOR, Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
 
 
 def staff_sees(user, control_type) -> bool:
-    return user.role != Role.INSPECTOR or user.agency_id is None or control_type.agency_id == user.agency_id
+    """Staff open only their own agency's events and requests; the admin opens every agency's."""
+    return user.is_superuser or (user.agency_id is not None and control_type.agency_id == user.agency_id)

@@ -1,6 +1,6 @@
 """The inspector's desk: tasks, events with their checklists and acts, decisions, warnings, the plan, dashboards.
 
-An inspector sees the types of control of their own agency; methodologists, analysts and admins see all.
+Staff see the types of control of their own agency; the admin sees every agency's.
 """
 
 from datetime import date

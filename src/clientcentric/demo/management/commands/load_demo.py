@@ -1,5 +1,8 @@
+import base64
+
 from django.core.management.base import BaseCommand, CommandError
 
+from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import User
 from clientcentric.appeals import demo as appeals_demo
 from clientcentric.business import demo as business_demo
@@ -72,6 +75,8 @@ class Command(BaseCommand):
 
             self.stdout.write(supervision_demo.load(demo.DEMO_PASSWORD))
 
+        self._enrol_second_factor()
+
         path = appeals_demo.find_data_file() if options["appeals"] else None
         if options["appeals"] and path is None:
             self.stdout.write("Real appeals data not found (data/appeals): no demo appeals.")
@@ -84,6 +89,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo appeals from {path.name}: {created} new, by status {appeals_demo.demo_counts()}"
             )
+
+    def _enrol_second_factor(self):
+        key = base64.b32decode(demo.DEMO_TOTP_KEY).hex()
+        # Only the demo's own people (they sign in with the published password): with --force, real staff keep
+        # their own second factor and never get the published key.
+        staff = [
+            u
+            for u in User.objects.order_by("pk")
+            if accounts_services.second_factor_role(u) and u.check_password(demo.DEMO_PASSWORD)
+        ]
+        for user in staff:
+            accounts_services.enrol_totp(user, key=key)
+        self.stdout.write(
+            f"{len(staff)} staff accounts: " + demo.DEMO_TOTP_HOWTO.format(key=demo.DEMO_TOTP_KEY)
+        )
 
     def _load_knowledge_base(self):
         report = knowledge_demo.load_knowledge_base()

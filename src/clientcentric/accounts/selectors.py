@@ -1,0 +1,33 @@
+"""Reads of representation: the one check of "acts for", with its dates, that every page and service uses."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import BusinessClient, Representative
+
+
+def in_force(person, on: date | None = None) -> QuerySet:
+    """The person's representations valid on `on` (today by default): valid_from ≤ on ≤ valid_to, or open-ended."""
+    if not getattr(person, "is_authenticated", False):
+        return Representative.objects.none()
+    day = on or timezone.localdate()
+    return Representative.objects.filter(person=person, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def businesses_of(person, on: date | None = None) -> QuerySet:
+    """The businesses the person acts for on `on`, the earliest representation first."""
+    ids = in_force(person, on).filter(business__isnull=False).values("business_id")
+    return BusinessClient.objects.filter(pk__in=ids).order_by("representatives__valid_from", "pk").distinct()
+
+
+def acts_for(person, *, client=None, business=None, on: date | None = None) -> bool:
+    """Whether `person` may act for the client (themselves included) or the business on `on` (today by default)."""
+    if client is not None:
+        return client.pk == person.pk or in_force(person, on).filter(client=client).exists()
+    if business is not None:
+        return in_force(person, on).filter(business=business).exists()
+    return False
