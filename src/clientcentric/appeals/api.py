@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as StatusReply
-from ninja.security import django_auth
 
-from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.accounts.models import ApiScope
 
 from . import selectors, services
@@ -93,7 +92,7 @@ class AppealDetailOut(AppealPublicOut):
 @router.post(
     "",
     response={200: AppealPublicOut, 201: AppealPublicOut},
-    auth=[ApiTokenAuth(ApiScope.APPEALS_WRITE), django_auth],
+    auth=[ApiTokenAuth(ApiScope.APPEALS_WRITE), session_auth],
     summary="File an appeal (integrating systems with a token, or a signed-in person)",
 )
 def create_appeal(

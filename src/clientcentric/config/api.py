@@ -1,8 +1,8 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
-from ninja.security import django_auth
 
 from clientcentric import __version__
+from clientcentric.accounts.api_auth import session_auth
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
@@ -30,7 +30,7 @@ api = NinjaAPI(
     version=__version__,
     description="Registry of life situations, client segments, needs, services and FAQ; more to come.",
     urls_namespace="api",
-    auth=django_auth,
+    auth=session_auth,
     docs_url="/docs",
     renderer=ReadableJSONRenderer(),
 )

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under /api/ every error is the API's JSON shape; elsewhere a refused rate limit is a Russian page.
+    "clientcentric.core.middleware.ErrorShapeMiddleware",
     "clientcentric.core.access.DenyByDefaultMiddleware",
 ]
 
@@ -98,6 +100,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits count in Redis when there is one, else in a table: the embedded default's cache is per process
+# (core.services.rate_limit, docs/rate-limits.md).
+CLIENTCENTRIC_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
