@@ -43,6 +43,7 @@ _ERROR_CODES = {
     405: "method_not_allowed",
     413: "too_large",
     414: "uri_too_long",
+    422: "invalid_request",
     429: "too_many_requests",
     500: "server_error",
 }

@@ -20,6 +20,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
+from clientcentric.core.services import rate_limit
 from clientcentric.registry.models import Service
 
 from . import analytics, charts, objective, publication, selectors, services, throttle
@@ -149,6 +150,7 @@ def office_qr(request, agency_code):
 @public
 @require_POST
 def widget(request):
+    rate_limit.enforce("rating", rate_limit.client_address(request))
     form = WidgetForm(request.POST)
     page = request.POST.get("page", "/")
     if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):

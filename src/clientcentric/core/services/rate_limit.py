@@ -58,7 +58,8 @@ def _uses_cache() -> bool:
 
 def _key(name: str, identity: str, window: int, now: float) -> str:
     digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"rl:{name}:{digest}:{int(now // window)}"
+    prefix = getattr(settings, "CLIENTCENTRIC_RATE_LIMIT_PREFIX", "rl")
+    return f"{prefix}:{name}:{digest}:{int(now // window)}"
 
 
 def _window_left(window: int, now: float) -> int:
@@ -95,9 +96,11 @@ def _database_count(key: str) -> int:
     return RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
 
 
-def count(name: str, identity: str, *, now: float | None = None) -> int:
-    """Count one request of `identity` under the limit `name`; returns the window's count so far."""
-    found = limit_of(name)
+def count(name: str, identity: str, *, now: float | None = None, limit: tuple[int, int] | None = None) -> int:
+    """Count one request of `identity` under the limit `name`; returns the window's count so far.
+
+    `limit` overrides the named limit's (requests, window) for callers that keep their own settings."""
+    found = limit or limit_of(name)
     if found is None or not identity:
         return 0
     _allowed, window = found
@@ -108,9 +111,11 @@ def count(name: str, identity: str, *, now: float | None = None) -> int:
     return _database_increment(key, (now // window + 1) * window + 5)
 
 
-def wait_seconds(name: str, identity: str, *, now: float | None = None) -> int:
+def wait_seconds(
+    name: str, identity: str, *, now: float | None = None, limit: tuple[int, int] | None = None
+) -> int:
     """0 while `identity` may make one more request under `name`, else the seconds until its window ends."""
-    found = limit_of(name)
+    found = limit or limit_of(name)
     if found is None or not identity:
         return 0
     allowed, window = found
