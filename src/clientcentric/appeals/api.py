@@ -36,7 +36,7 @@ class AppealIn(Schema):
     longitude: float | None = Field(None, ge=-180, le=180)
 
 
-class EventOut(Schema):
+class AppealEventOut(Schema):
     occurred_at: datetime
     to_status: str
     note: str
@@ -79,7 +79,7 @@ class AppealPublicOut(Schema):
 
 
 class AppealDetailOut(AppealPublicOut):
-    history: list[EventOut]
+    history: list[AppealEventOut]
     answers: list[AnswerOut]
 
     @staticmethod

@@ -9,12 +9,15 @@ from ninja.pagination import LimitOffsetPagination
 MAX_OFFSET = 2**31 - 1
 
 
+class PageIn(Schema):
+    limit: int = Field(
+        settings.NINJA_PAGINATION_PER_PAGE,
+        ge=1,
+        le=settings.NINJA_PAGINATION_MAX_LIMIT,
+        description="how many items to return",
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many items to skip")
+
+
 class Pagination(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(
-            settings.NINJA_PAGINATION_PER_PAGE,
-            ge=1,
-            le=settings.NINJA_PAGINATION_MAX_LIMIT,
-            description="how many items to return",
-        )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many items to skip")
+    Input = PageIn

@@ -45,7 +45,7 @@ class IncentiveOut(Schema):
     valid_to: date
 
 
-class EventOut(Schema):
+class ControlEventOut(Schema):
     number: str
     kind: str
     control_type: str
@@ -101,7 +101,7 @@ def my_risk_profiles(request):
     ]
 
 
-@router.get("/me/events", response=list[EventOut], auth=session_auth, summary="My control events")
+@router.get("/me/events", response=list[ControlEventOut], auth=session_auth, summary="My control events")
 def my_events(request):
     profile = _profile(request)
     return [
@@ -109,7 +109,9 @@ def my_events(request):
     ]
 
 
-@router.get("/me/events/{number}", response=EventOut, auth=session_auth, summary="One of my control events")
+@router.get(
+    "/me/events/{number}", response=ControlEventOut, auth=session_auth, summary="One of my control events"
+)
 def my_event(request, number: str):
     profile = _profile(request)
     return _event_out(
