@@ -6,6 +6,8 @@ Bounded and deterministic: EXAMPLES derandomised examples per operation and iden
 identity. The counts are printed (`pytest -s`) for the report: operations, examples, failures.
 """
 
+import os
+
 import hypothesis
 import pytest
 import schemathesis
@@ -23,7 +25,8 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import ApiScope
 from clientcentric.config.wsgi import application
 
-EXAMPLES = 5
+# A deeper run: CLIENTCENTRIC_SCHEMATHESIS_EXAMPLES=50 pytest tests/api -s
+EXAMPLES = int(os.environ.get("CLIENTCENTRIC_SCHEMATHESIS_EXAMPLES", "5"))
 CSRF = "k" * 32  # an unmasked CSRF secret: the header and the cookie carry the same value
 CHECKS = [
     not_a_server_error,
