@@ -77,3 +77,10 @@ def test_every_operation_documents_its_errors_in_the_error_shape():
     ]
     assert missing == []
     assert document["components"]["schemas"]["ErrorOut"]["required"] == ["error", "message", "details"]
+
+
+def test_the_openapi_document_names_each_operations_token_scope():
+    document = api.get_openapi_schema()
+    operation = document["paths"]["/api/v1/life-events"]["post"]
+    assert "API token scope: `life-events:write`." in operation["description"]
+    assert "scope" not in (document["paths"]["/api/v1/registry/faq"]["get"].get("description") or "")

@@ -2,7 +2,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from clientcentric import __version__
-from clientcentric.accounts.api_auth import session_auth
+from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.appeals.api import router as appeals_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
@@ -45,7 +45,29 @@ class ClientcentricAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         _document_errors(schema)
+        _document_scopes(schema, self._token_scopes())
         return schema
+
+    def _token_scopes(self) -> dict[str, str]:
+        scopes = {}
+        for _prefix, router in self._routers:
+            for view in router.path_operations.values():
+                for operation in view.operations:
+                    for callback in operation.auth_callbacks:
+                        if isinstance(callback, ApiTokenAuth):
+                            op_id = operation.operation_id or self.get_openapi_operation_id(operation)
+                            scopes[op_id] = callback.scope.value
+        return scopes
+
+
+def _document_scopes(schema, scopes: dict[str, str]) -> None:
+    """A token's scope in each operation's description: bearer schemes carry no scopes in OpenAPI 3.0."""
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            scope = scopes.get(operation.get("operationId"))
+            if scope:
+                note = f"API token scope: `{scope}`."
+                operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
 
 
 def _document_errors(schema) -> None:
