@@ -102,3 +102,17 @@ def test_a_signed_in_session_still_needs_the_csrf_token(people):
     strict.force_login(people["client"])
     reply = strict.post("/api/v1/text/readability", {"text": "Сломан лифт"}, "application/json")
     assert _shaped(reply, 403)["error"] == "forbidden" and "CSRF" in reply.json()["message"]
+
+
+def test_letters_without_a_unicode_name_are_searched_and_checked(client, agency):
+    tangut = "\U00017000"
+    assert client.get("/api/v1/kb/search", {"q": f"пенсия a{tangut}"}).status_code == 200
+    assert client.get("/api/v1/registry/faq", {"q": f"a{tangut}"}).status_code == 200
+    _token, plain = accounts_services.issue_token(name="ЗАГС", agency=agency, scopes=[ApiScope.TEXT_CHECK])
+    reply = client.post(
+        "/api/v1/text/readability",
+        {"text": f"Вы получите ответ a{tangut}."},
+        "application/json",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )
+    assert reply.status_code == 200
