@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 
 from clientcentric.core.models import RateCounter
 
@@ -75,14 +74,19 @@ def _cache_increment(key: str, timeout: int) -> int:
         return 1
 
 
+# One statement per count, atomic in both databases (SQLite ≥ 3.35 and PostgreSQL): the ORM would need an
+# insert, an update and a read in a transaction — three round trips and, on SQLite, the commit dominates.
+_UPSERT = (
+    "INSERT INTO core_ratecounter (key, count, expires_at) VALUES (%s, 1, %s) "
+    "ON CONFLICT (key) DO UPDATE SET count = core_ratecounter.count + 1 RETURNING count"
+)
+
+
 def _database_increment(key: str, expires_at: float) -> int:
-    expires = datetime.fromtimestamp(expires_at, tz=UTC)
-    with transaction.atomic():
-        RateCounter.objects.bulk_create(
-            [RateCounter(key=key, count=0, expires_at=expires)], ignore_conflicts=True
-        )
-        RateCounter.objects.filter(key=key).update(count=F("count") + 1)
-        count = RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 1
+    expires = connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(expires_at, tz=UTC))
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [key, expires])
+        count = cursor.fetchone()[0]
     if random.random() < _SWEEP_CHANCE:
         RateCounter.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
     return count
