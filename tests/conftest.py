@@ -58,6 +58,14 @@ def _fresh_process_caches():
     process_cache.clear_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Rate-limit counters in Redis outlive a test (the table's rows are rolled back): a prefix per test."""
+    import uuid
+
+    settings.CLIENTCENTRIC_RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def agency(db):
     return accounts_services.save_agency(

@@ -54,12 +54,12 @@ def test_a_token_without_the_scope_answers_403_naming_it(client, agency):
 
 def test_a_token_with_the_scope_is_let_in(client, agency):
     _token, plain = _issue(agency)
-    assert _post_life_event(client, plain).status_code == 201
+    assert _post_life_event(client, plain).status_code == 202
 
 
 def test_a_revoked_token_answers_401(client, agency):
     token, plain = _issue(agency)
-    assert _post_life_event(client, plain).status_code == 201
+    assert _post_life_event(client, plain).status_code == 202
     assert services.revoke_token(token) is True
     assert _post_life_event(client, plain).status_code == 401
     assert services.revoke_token(token) is False
@@ -140,7 +140,7 @@ def test_the_cli_issues_lists_and_revokes(client, agency):
     plain = out.getvalue().strip()
     token = ApiToken.objects.get(name="ЗАГС")
     assert token.scopes == ["appeals:write", "life-events:write"] and token.agency == agency
-    assert _post_life_event(client, plain).status_code == 201
+    assert _post_life_event(client, plain).status_code == 202
 
     listing = io.StringIO()
     call_command("tokens", "list", stdout=listing)
@@ -171,7 +171,7 @@ def test_add_client_still_works_and_says_it_is_deprecated(client, agency):
     assert "tokens issue" in err.getvalue()
     token = ApiToken.objects.get(name="Система 112")
     assert set(token.scopes) == {"appeals:write", "life-events:write", "feedback:write", "text:check"}
-    assert _post_life_event(client, plain).status_code == 201
+    assert _post_life_event(client, plain).status_code == 202
 
 
 # ---- the back office -------------------------------------------------------------------------------------

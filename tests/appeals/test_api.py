@@ -27,6 +27,29 @@ def test_integrating_system_files_an_appeal_once_per_key(client, integration):
     assert Appeal.objects.count() == 1
 
 
+def test_a_key_reused_with_another_body_answers_422_and_stores_nothing(client, integration):
+    _client, token = integration
+    assert post(client, token, "same").status_code == 201
+    other = post(client, token, "same", body={**BODY, "text": "Во дворе не вывозят мусор третью неделю"})
+    assert other.status_code == 422
+    assert (
+        other.json()["error"] == "invalid_data" and other.json()["details"][0]["field"] == "idempotency_key"
+    )
+    assert Appeal.objects.count() == 1
+
+
+def test_a_token_must_name_its_request_with_an_idempotency_key(client, integration):
+    _client, token = integration
+    refused = post(client, token)
+    assert refused.status_code == 400 and refused.json()["error"] == "bad_request"
+    assert "Idempotency-Key" in refused.json()["message"] and not Appeal.objects.exists()
+
+
+def test_a_signed_in_person_may_omit_the_key(client, lift_rule, people):
+    client.force_login(people["client"])
+    assert post(client).status_code == 201
+
+
 def test_without_a_token_or_session_the_api_refuses(client, db):
     response = post(client)
     assert response.status_code == 401 and response.json()["error"] == "unauthenticated"
@@ -35,10 +58,10 @@ def test_without_a_token_or_session_the_api_refuses(client, db):
 
 def test_invalid_body_answers_422_with_the_field(client, integration):
     _client, token = integration
-    response = post(client, token, body={"text": "ok", "channel": "pigeon"})
+    response = post(client, token, "k-1", body={"text": "ok", "channel": "pigeon"})
     assert response.status_code == 422
     assert any("channel" in d["location"] for d in response.json()["details"])
-    empty = post(client, token, body={"text": "   "})
+    empty = post(client, token, "k-2", body={"text": "   "})
     assert empty.status_code == 422 and empty.json()["details"][0]["field"] == "text"
 
 

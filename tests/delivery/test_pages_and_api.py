@@ -13,6 +13,7 @@ from clientcentric.core.models import Notification
 from clientcentric.delivery import selectors
 from clientcentric.delivery.models import (
     Appointment,
+    LifeEvent,
     Offer,
     Office,
     RefusalReason,
@@ -288,18 +289,46 @@ def test_api_accepts_a_life_event_once(client, pensioner, registry, pension_rule
     }
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     first = client.post("/api/v1/life-events", body, content_type="application/json", **auth)
-    assert first.status_code == 201 and first.json()["state"] == "applied"
+    assert first.status_code == 202 and LifeEvent.objects.get(event_id="zags-1").state == "applied"
     again = client.post("/api/v1/life-events", body, content_type="application/json", **auth)
-    assert again.status_code == 200
+    assert again.status_code == 202 and LifeEvent.objects.count() == 1
+
+
+def test_the_answer_does_not_tell_whether_the_snils_is_a_client(client, pensioner, registry, token):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    stranger = make_snils(987654321)
+    answers = []
+    for event_id, snils in (("e-client", pensioner.client_profile.snils_display), ("e-stranger", stranger)):
+        body = {
+            "event_id": event_id,
+            "kind": "job_lost",
+            "snils": snils,
+            "occurred_at": "2026-03-02T10:00:00Z",
+        }
+        reply = client.post("/api/v1/life-events", body, content_type="application/json", **auth)
+        answers.append((reply.status_code, sorted(reply.json())))
+    assert answers[0] == answers[1] == (202, ["event_id", "kind", "occurred_at", "received_at"])
 
 
 def test_api_refuses_without_a_token_and_names_the_bad_field(client, db, token):
-    body = {"event_id": "x", "kind": "job_lost", "snils": "123", "occurred_at": "2026-03-02T10:00:00Z"}
+    body = {
+        "event_id": "x",
+        "kind": "job_lost",
+        "snils": "123-456-789 00",
+        "occurred_at": "2026-03-02T10:00:00Z",
+    }
     assert client.post("/api/v1/life-events", body, content_type="application/json").status_code == 401
     bad = client.post(
         "/api/v1/life-events", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "snils"
+    short = client.post(
+        "/api/v1/life-events",
+        {**body, "snils": "123"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert short.status_code == 422 and short.json()["details"][0]["location"] == "body.payload.snils"
     wrong_kind = client.post(
         "/api/v1/life-events",
         {**body, "kind": "wedding"},

@@ -44,8 +44,9 @@ def test_a_call_is_rated_once(client, token):
 def test_a_digit_out_of_range_is_refused_with_the_field(client, token, body):
     reply = post(client, "/api/v1/feedback/ivr", body, token)
     assert reply.status_code == 422
-    assert reply.json()["error"] == "invalid_data"
-    assert reply.json()["details"][0]["field"] in ("satisfaction", "effort")
+    # The schema says 1–5 and 1–7 (OpenAPI), so the body is refused before the service sees it.
+    assert reply.json()["error"] == "invalid_request"
+    assert reply.json()["details"][0]["location"] in ("body.payload.satisfaction", "body.payload.effort")
     assert not Response.objects.exists()
 
 

@@ -5,16 +5,13 @@ import re
 import pytest
 
 from clientcentric.core.models import AuditEvent
-from clientcentric.feedback import services, throttle
+from clientcentric.feedback import services
 from clientcentric.feedback.models import Response
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits(monkeypatch, settings):
-    """Counters live in the shared cache (Redis in the PostgreSQL run): a namespace per test."""
-    import uuid
-
-    monkeypatch.setattr(throttle, "NAMESPACE", f"test-{uuid.uuid4().hex}")
+def fresh_limits(settings):
+    # Counters are a namespace per test already (tests/conftest.py).
     settings.CLIENTCENTRIC_FEEDBACK_OFFICE_LIMITS = {"session": (2, 600), "ip": (3, 600)}
 
 

@@ -13,14 +13,23 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.services import rate_limit
 
 from . import selectors, services
 from .models import Representative
 from .roles import SECOND_FACTOR_ROLES
 
-login = public(
-    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
-)
+_login = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+
+
+@public
+def login(request, *args, **kwargs):
+    # Per IP address, on top of the per-account lockout: one address sweeping many accounts is slowed too.
+    if request.method == "POST":
+        rate_limit.enforce("sign_in", rate_limit.client_address(request))
+    return _login(request, *args, **kwargs)
+
+
 logout = public(auth_views.LogoutView.as_view())
 
 

@@ -5,12 +5,13 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.responses import Status as StatusReply
-from ninja.security import django_auth
 
-from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.accounts.models import ApiScope
+from clientcentric.core.api_pagination import Pagination
 
 from . import selectors, services
 from .models import Channel, Kind, Status
@@ -41,7 +42,7 @@ class AppealIn(Schema):
     )
 
 
-class EventOut(Schema):
+class AppealEventOut(Schema):
     occurred_at: datetime
     to_status: str
     note: str
@@ -96,7 +97,7 @@ class AppealPublicOut(Schema):
 
 
 class AppealDetailOut(AppealPublicOut):
-    history: list[EventOut]
+    history: list[AppealEventOut]
     answers: list[AnswerOut]
 
     @staticmethod
@@ -111,13 +112,27 @@ class AppealDetailOut(AppealPublicOut):
 @router.post(
     "",
     response={200: AppealPublicOut, 201: AppealPublicOut},
-    auth=[ApiTokenAuth(ApiScope.APPEALS_WRITE), django_auth],
+    auth=[ApiTokenAuth(ApiScope.APPEALS_WRITE), session_auth],
     summary="File an appeal (integrating systems with a token, or a signed-in person)",
 )
 def create_appeal(
-    request, payload: AppealIn, idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200)
+    request,
+    payload: AppealIn,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=200,
+        description="required with a token, optional for a signed-in person: a retry with the same key and "
+        "body answers the first appeal (200); the same key with another body answers 422",
+    ),
 ):
     source = getattr(request, "api_token", None)
+    if source is not None and not idempotency_key:
+        # A system that retries without a key would file the appeal twice; a key derived from the body would
+        # merge two residents' identical complaints. So integrating systems name each request themselves.
+        raise HttpError(
+            400, "Send an Idempotency-Key header: a unique value per appeal, the same on retries."
+        )
     data = services.AppealInput(**payload.dict())
     intake = services.receive_appeal(
         data, author=None if source else request.user, source=source, idempotency_key=idempotency_key
@@ -126,7 +141,7 @@ def create_appeal(
 
 
 @router.get("", response=list[AppealPublicOut], auth=None, summary="Public list of appeals")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_appeals(
     request, district: str | None = None, topic: str | None = None, status: StatusCode | None = None
 ):

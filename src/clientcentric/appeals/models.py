@@ -251,6 +251,8 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
     )
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # SHA-256 of what the author sent: a key reused with another body is refused, not answered with this appeal.
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     external_id = models.CharField(
         _("id in the source channel"),
         max_length=200,

@@ -1,5 +1,8 @@
 """Every write to appeals: intake from any channel, routing, deadlines, the workflow, +1 and answers."""
 
+import dataclasses
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -104,7 +107,7 @@ def _validate(data: AppealInput, author) -> None:
 
 _FROM_THE_AUTHOR = {
     "text", "contact_name", "contact_email", "contact_phone", "address", "district", "latitude", "longitude",
-    "topic", "idempotency_key", "external_id",
+    "topic", "idempotency_key", "external_id", "request_fingerprint",
 }  # fmt: skip
 _COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
 
@@ -151,12 +154,24 @@ def receive_appeal(
     except IntegrityError:
         # A concurrent retry with the same key (or a replayed channel message) won the race: answer with it.
         existing = _by_key(source, author, idempotency_key) if idempotency_key else None
+        if existing is not None and existing.request_fingerprint not in ("", fingerprint(data)):
+            raise ValidationError(
+                {"idempotency_key": _("This Idempotency-Key was already used with a different request.")},
+                code="idempotency_key_reused",
+            ) from None
         if existing is None and data.external_id:
             existing = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if existing is None:
             raise
         return Intake(existing, created=False)
     return Intake(appeal, created=True)
+
+
+def fingerprint(data: AppealInput) -> str:
+    """What identifies a request's content for its Idempotency-Key: every field the author sent."""
+    content = {name: value for name, value in dataclasses.asdict(data).items() if name != "external_id"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _by_key(source, author, key: str) -> Appeal | None:
@@ -234,6 +249,7 @@ def _register(
         routing_confidence=prediction.confidence if prediction.category else None,
         source=source,
         idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(data) if idempotency_key else "",
         external_id=data.external_id,
     )
     # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the

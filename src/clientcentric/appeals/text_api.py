@@ -1,9 +1,8 @@
 """The plain-Russian check for other systems: POST /api/v1/text/readability."""
 
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
-from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.accounts.models import ApiScope
 from clientcentric.core import plain_russian
 from clientcentric.engines.text.plain_russian import is_over_limit
@@ -57,7 +56,7 @@ class ReadabilityOut(Schema):
     response=ReadabilityOut,
     # Signed in or with an integration token: 1 MB of text costs about a second of CPU, too cheap to ask
     # for anonymously.
-    auth=[ApiTokenAuth(ApiScope.TEXT_CHECK), django_auth],
+    auth=[ApiTokenAuth(ApiScope.TEXT_CHECK), session_auth],
     summary="Plain-Russian check of a text: readability indices, long sentences, bureaucratese",
 )
 def readability(request, payload: TextIn):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from clientcentric.core.tabular import safe_row
 from clientcentric.engines.text import classifier as engine
 
 from . import services
@@ -167,7 +168,7 @@ def classify_file(input_path: Path, output_path: Path) -> int:
     ]
     with output_path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow([*header, *added])
+        writer.writerow(safe_row([*header, *added]))
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             texts = [row[text_at] if text_at < len(row) else "" for row in chunk]
@@ -177,15 +178,17 @@ def classify_file(input_path: Path, output_path: Path) -> int:
             ]
             for row, prediction in zip(chunk, classify_many(texts, districts), strict=True):
                 writer.writerow(
-                    [
-                        *row,
-                        *([""] * (len(header) - len(row))),
-                        prediction.category,
-                        json.dumps([c for c, _p in prediction.category_top], ensure_ascii=False),
-                        f"{prediction.category_top[0][1]:.4f}" if prediction.category_top else "",
-                        prediction.executor,
-                        json.dumps([e for e, _p in prediction.executor_top], ensure_ascii=False),
-                        f"{prediction.executor_top[0][1]:.4f}" if prediction.executor_top else "",
-                    ]
+                    safe_row(
+                        [
+                            *row,
+                            *([""] * (len(header) - len(row))),
+                            prediction.category,
+                            json.dumps([c for c, _p in prediction.category_top], ensure_ascii=False),
+                            f"{prediction.category_top[0][1]:.4f}" if prediction.category_top else "",
+                            prediction.executor,
+                            json.dumps([e for e, _p in prediction.executor_top], ensure_ascii=False),
+                            f"{prediction.executor_top[0][1]:.4f}" if prediction.executor_top else "",
+                        ]
+                    )
                 )
     return len(rows)

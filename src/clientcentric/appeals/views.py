@@ -15,6 +15,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core import plain_russian
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
+from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
@@ -84,6 +85,8 @@ def new(request):
     # What was said to the chat-bot was said in private: published only if the author ticks the box.
     initial["publish"] = not initial["text"]
     form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and not request.user.is_authenticated:
+        rate_limit.enforce("appeal", rate_limit.client_address(request))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         photos = [(f.name, f.content_type, f.read()) for f in form.cleaned_data["photos"]]

@@ -18,6 +18,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
 from clientcentric.core.services import audit
+from clientcentric.core.tabular import safe_row, safe_rows
 
 from . import charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
@@ -249,8 +250,8 @@ def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_rows(rows))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

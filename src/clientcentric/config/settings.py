@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under /api/ every error is the API's JSON shape; elsewhere a refused rate limit is a Russian page.
+    "clientcentric.core.middleware.ErrorShapeMiddleware",
     "clientcentric.core.access.DenyByDefaultMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -137,6 +139,10 @@ else:
 # How often a process asks the shared cache whether the small tables it keeps in memory changed elsewhere
 # (core/process_cache.py): a revoked token is refused on every node within about twice this.
 CLIENTCENTRIC_CACHE_CHECK_SECONDS = env.float("CLIENTCENTRIC_CACHE_CHECK_SECONDS", default=0.25)
+
+# Rate limits count in Redis when there is one, else in a table: the embedded default's cache is per process
+# (core.services.rate_limit, docs/rate-limits.md).
+CLIENTCENTRIC_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -212,6 +218,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Its start-up banner would open every command's output; lockouts and failures are still logged.
+AXES_VERBOSE = False
 # Behind a reverse proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENTCENTRIC_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
 

@@ -1,11 +1,13 @@
 """The API's one error shape (DESIGN.md §6): {"error": code, "message": text, "details": [...]}."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from clientcentric.core.services.rate_limit import RateLimited
 
 
 def error_body(code: str, message: str, details: list | None = None) -> dict:
@@ -70,6 +72,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["Retry-After"] = "5"
         return response
 
+    @api.exception_handler(RateLimited)
+    def too_many_requests(request, exc):
+        response = api.create_response(
+            request,
+            error_body("too_many_requests", "Too many requests; retry after Retry-After seconds."),
+            status=429,
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    # A number past 64 bits, a date past the calendar once moved to UTC, text the database cannot encode:
+    # the caller's mistake, not a server error.
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    @api.exception_handler(UnicodeError)
+    def out_of_range(request, exc):
+        return api.create_response(
+            request,
+            error_body(
+                "invalid_request",
+                "The request is not valid.",
+                [{"message": "A value is out of range or is not valid text."}],
+            ),
+            status=422,
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         codes = {
@@ -78,6 +106,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
+            409: "conflict",
+            422: "invalid_request",
+            428: "precondition_required",
         }
         return api.create_response(
             request, error_body(codes.get(exc.status_code, "error"), str(exc)), status=exc.status_code

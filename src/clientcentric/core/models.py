@@ -192,3 +192,22 @@ class StatusChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("status changes are append-only")
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit for one caller, when no Redis is configured (core.services.rate_limit).
+
+    A table rather than the cache: the embedded default's cache is per process, and a limit that each worker
+    counts on its own lets a script through N times over.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -1,18 +1,18 @@
 """Delivery API: life events from registries (integration token), and a client's own open offers."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status as StatusReply
-from ninja.security import django_auth
 
-from clientcentric.accounts.api_auth import ApiTokenAuth
+from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.accounts.models import ApiScope
 
 from . import selectors
 from .models import LifeEvent
 from .services import life_events as life_event_services
+from .validators import SNILS_PATTERN
 
 events_router = Router(tags=["life events"])
 me_router = Router(tags=["personal cabinet"])
@@ -25,29 +25,32 @@ class LifeEventIn(Schema):
         min_length=1, max_length=120, description="the source's id; a replay is answered, not reapplied"
     )
     kind: KindCode
-    snils: str = Field(max_length=20, description="SNILS of the person the event is about")
+    snils: str = Field(
+        pattern=SNILS_PATTERN,
+        description="SNILS of the person the event is about: 11 digits (XXX-XXX-XXX YY) whose last two are "
+        "the checksum of the first nine; a wrong checksum answers 422",
+    )
     occurred_at: datetime
     sequence: int | None = Field(
         None,
         ge=1,
         description="per-person order number from the source; a gap holds later events until it is filled",
     )
-    concerns: list[str] = Field(
-        default_factory=list, max_length=20, description="SNILS of other people it concerns"
+    concerns: list[Annotated[str, Field(pattern=SNILS_PATTERN)]] = Field(
+        default_factory=list, max_length=20, description="SNILS of other people it concerns (checksummed)"
     )
     data: dict = Field(
         default_factory=dict, description="kind-specific data, e.g. {child: {name, birth_date}}"
     )
 
 
-class LifeEventOut(Schema):
+class LifeEventAcceptedOut(Schema):
+    """The same answer whether or not the SNILS is a client's: the source learns nothing about the person."""
+
     event_id: str
     kind: str
-    state: str
     occurred_at: datetime
     received_at: datetime
-    applied_at: datetime | None
-    result: dict
 
 
 class OfferOut(Schema):
@@ -71,16 +74,18 @@ class OfferOut(Schema):
 
 @events_router.post(
     "",
-    response={200: LifeEventOut, 201: LifeEventOut},
+    response={202: LifeEventAcceptedOut},
     auth=ApiTokenAuth(ApiScope.LIFE_EVENTS_WRITE),
-    summary="Report a life event (registries, with an integration token); idempotent by event_id",
+    summary="Report a life event (registries, with a life-events token); idempotent by event_id",
+    description="Always 202 with the same fields, whether or not the person is a client and whether the event "
+    "is new or a replay: the answer does not tell a source who our clients are.",
 )
 def report_life_event(request, payload: LifeEventIn):
     data = life_event_services.EventInput(**payload.dict())
-    event, created = life_event_services.receive_life_event(data, source=request.api_token)
-    return StatusReply(201 if created else 200, event)
+    event, _created = life_event_services.receive_life_event(data, source=request.api_token)
+    return StatusReply(202, event)
 
 
-@me_router.get("/offers", response=list[OfferOut], auth=django_auth, summary="My open offers")
+@me_router.get("/offers", response=list[OfferOut], auth=session_auth, summary="My open offers")
 def my_offers(request):
     return list(selectors.open_offers(request.user))

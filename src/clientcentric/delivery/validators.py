@@ -3,12 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# What the API's schema admits: 11 digits, grouped XXX-XXX-XXX YY or not; the checksum is checked after.
+SNILS_PATTERN = r"^[0-9]{3}-?[0-9]{3}-?[0-9]{3}[ -]?[0-9]{2}$"
+
 # Numbers up to 001-001-998 were issued before the checksum existed.
 _FIRST_CHECKED = 1001998
 
 
 def normalise_snils(value: str) -> str:
-    return "".join(c for c in (value or "") if c.isdigit())
+    # ASCII digits only: str.isdigit() also takes «²» and «٣», which int() then refuses.
+    return "".join(c for c in (value or "") if c in "0123456789")
 
 
 def snils_checksum(number: str) -> int:

@@ -23,8 +23,8 @@ class IvrIn(Schema):
     """Keypad digits pressed after a call; an out-of-range digit is refused, not clamped."""
 
     call_id: str = Field(min_length=1, max_length=100, description="the call's id in the telephony system")
-    satisfaction: int = Field(description="1–5: how satisfied (CSAT)")
-    effort: int | None = Field(None, description="1–7: it was easy (CES)")
+    satisfaction: int = Field(ge=1, le=5, description="1–5: how satisfied (CSAT)")
+    effort: int | None = Field(None, ge=1, le=7, description="1–7: it was easy (CES)")
     went_well: list[str] = Field([], description="driver codes chosen by further digits")
     got_in_way: list[str] = Field([], description="driver codes")
     service: str = Field("", description="registry code of the service the call was about")

@@ -20,6 +20,8 @@ from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.forms import add_service_errors
+from clientcentric.core.services import rate_limit
+from clientcentric.core.tabular import safe_row, safe_rows
 from clientcentric.registry.models import Service
 
 from . import analytics, charts, objective, publication, selectors, services, throttle
@@ -149,6 +151,7 @@ def office_qr(request, agency_code):
 @public
 @require_POST
 def widget(request):
+    rate_limit.enforce("rating", rate_limit.client_address(request))
     form = WidgetForm(request.POST)
     page = request.POST.get("page", "/")
     if not url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
@@ -271,7 +274,7 @@ def open_data(request, quarter, fmt):
         response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
     else:
         headers, rows = publication.csv_rows(report.payload)
-        data = tablib.Dataset(*rows, headers=headers)
+        data = tablib.Dataset(*safe_rows(rows), headers=safe_row(headers))
         response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="satisfaction-{quarter}.{fmt}"'
     return response
@@ -348,7 +351,9 @@ def analyst(request):
         rows = analytics.table(group_by, chosen, sample=sample)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and chosen is not None:
-        data = tablib.Dataset(*analytics.export_rows(rows, chosen), headers=analytics.EXPORT_HEADERS)
+        data = tablib.Dataset(
+            *safe_rows(analytics.export_rows(rows, chosen)), headers=safe_row(analytics.EXPORT_HEADERS)
+        )
         content_type = (
             "text/csv; charset=utf-8"
             if fmt == "csv"

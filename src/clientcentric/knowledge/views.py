@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.services import rate_limit
 
 from . import chatbot, selectors, services
 from .models import Article, ArticleStatus, Conversation
@@ -94,6 +95,7 @@ def chat_log(request):
 @public
 @require_POST
 def chat_send(request):
+    rate_limit.enforce("chatbot", rate_limit.client_address(request))
     conversation = _conversation(request)
     if conversation.ended_at is not None:
         conversation = _restart(request)

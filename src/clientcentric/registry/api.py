@@ -4,9 +4,10 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from clientcentric.accounts.models import Agency
+from clientcentric.core.api_pagination import Pagination
 
 from . import selectors
 from .models import FaqEntry, LifeSituation, Segment
@@ -110,7 +111,7 @@ def _search(queryset, q: str | None):
 
 
 @router.get("/life-situations", response=list[LifeSituationOut], summary="Life situations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_life_situations(
     request, audience: Literal["citizen", "business"] | None = None, q: str | None = None
 ):
@@ -126,7 +127,7 @@ def get_life_situation(request, code: str):
 
 
 @router.get("/segments", response=list[SegmentOut], summary="Client segments")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_segments(
     request, is_potential: bool | None = None, life_situation: str | None = None, q: str | None = None
 ):
@@ -144,7 +145,7 @@ def get_segment(request, code: str):
 
 
 @router.get("/needs", response=list[NeedOut], summary="Typical needs with their status")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_needs(
     request,
     status: StatusCode | None = None,
@@ -168,7 +169,7 @@ def get_need(request, code: str):
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services, digital services and support measures")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_services(
     request,
     kind: KindCode | None = None,
@@ -201,7 +202,7 @@ def get_service(request, code: str):
 
 
 @router.get("/faq", response=list[FaqOut], summary="FAQ entries")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_faq(request, topic: str | None = None, q: str | None = None):
     queryset = FaqEntry.objects.all()
     if topic:

@@ -24,6 +24,7 @@ from clientcentric.core.tabular import (
     csv_table,
     read_table,
     read_workbook,
+    safe_cell,
 )
 from clientcentric.core.tabular.reading import check_size, decode_text
 
@@ -181,7 +182,7 @@ def _dataset(sheet: str, rows: list[dict]) -> tablib.Dataset:
     columns = SHEETS_BY_NAME[sheet].column_names
     dataset = tablib.Dataset(headers=list(columns), title=sheet)
     for row in rows:
-        dataset.append([cell_text(row[c]) for c in columns])
+        dataset.append([safe_cell(cell_text(row[c])) for c in columns])
     return dataset
 
 
@@ -191,5 +192,5 @@ def sheet_csv(sheet: str, rows: list[dict]) -> str:
     columns = SHEETS_BY_NAME[sheet].column_names
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell_text(row[c]) for c in columns])
+        writer.writerow([safe_cell(cell_text(row[c])) for c in columns])
     return buffer.getvalue()

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from clientcentric.accounts.api_auth import session_auth
 from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 
@@ -45,7 +45,7 @@ class IncentiveOut(Schema):
     valid_to: date
 
 
-class EventOut(Schema):
+class ControlEventOut(Schema):
     number: str
     kind: str
     control_type: str
@@ -82,7 +82,7 @@ def _event_out(event: ControlEvent) -> dict:
     }
 
 
-@router.get("/me/risk-profiles", response=list[RiskProfileOut], auth=django_auth, summary="My risk profiles")
+@router.get("/me/risk-profiles", response=list[RiskProfileOut], auth=session_auth, summary="My risk profiles")
 def my_risk_profiles(request):
     profile = _profile(request)
     return [
@@ -101,7 +101,7 @@ def my_risk_profiles(request):
     ]
 
 
-@router.get("/me/events", response=list[EventOut], auth=django_auth, summary="My control events")
+@router.get("/me/events", response=list[ControlEventOut], auth=session_auth, summary="My control events")
 def my_events(request):
     profile = _profile(request)
     return [
@@ -109,7 +109,9 @@ def my_events(request):
     ]
 
 
-@router.get("/me/events/{number}", response=EventOut, auth=django_auth, summary="One of my control events")
+@router.get(
+    "/me/events/{number}", response=ControlEventOut, auth=session_auth, summary="One of my control events"
+)
 def my_event(request, number: str):
     profile = _profile(request)
     return _event_out(
@@ -120,7 +122,7 @@ def my_event(request, number: str):
 @router.get(
     "/me/incentives",
     response=list[IncentiveOut],
-    auth=django_auth,
+    auth=session_auth,
     summary="My good-faith incentives in force",
 )
 def my_incentives(request):

@@ -4,6 +4,7 @@ Every importer keeps only its row mapping: it reads with `read_table`, reports w
 inside `import_all_or_nothing`, so every import page and command behaves and speaks the same way.
 """
 
+from .cells import restore_cell, safe_cell, safe_row, safe_rows
 from .reading import FORMATS, Row, Table, cell_text, check_unpacked, csv_table, read_table, read_workbook
 from .report import ImportRefused, ImportReport, RowProblem, import_all_or_nothing
 
@@ -15,6 +16,10 @@ __all__ = [
     "RowProblem",
     "Table",
     "cell_text",
+    "restore_cell",
+    "safe_cell",
+    "safe_row",
+    "safe_rows",
     "check_unpacked",
     "csv_table",
     "import_all_or_nothing",

@@ -19,6 +19,7 @@ import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .cells import restore_cell
 from .report import ImportRefused, RowProblem
 
 DELIMITERS = ",;\t"
@@ -168,7 +169,7 @@ def csv_table(text: str, name: str) -> Table:
 def _table(name: str, headers: list, rows: list[list]) -> Table:
     table = Table(name=name, headers=[cell_text(h) for h in headers])
     for number, values in enumerate(rows, start=2):
-        texts = tuple(cell_text(v) for v in values)
+        texts = tuple(restore_cell(cell_text(v)) for v in values)
         if any(texts):
             table.rows.append(Row(number, texts))
     return table

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from razdel import tokenize
 
-from .lemmas import _analyzer
+from .lemmas import parse
 
 HANDOVER = "handover"
 APPEAL_STATUS = "appeal_status"
@@ -59,12 +59,13 @@ class Intent:
 
 def _words(text: str) -> list[str]:
     # Unlike search, intents need the interjections and particles: «спасибо», «здравствуйте», «пока».
-    analyzer = _analyzer()
-    return [
-        analyzer.parse(token.text.lower())[0].normal_form.replace("ё", "е")
-        for token in tokenize(text or "")
-        if any(ch.isalpha() for ch in token.text)
-    ]
+    words = []
+    for token in tokenize(text or ""):
+        if any(ch.isalpha() for ch in token.text):
+            word = token.text.lower()
+            parses = parse(word)
+            words.append((parses[0].normal_form if parses else word).replace("ё", "е"))
+    return words
 
 
 def _fires(name: str, found: set[str], size: int) -> bool:

@@ -17,15 +17,30 @@ def _analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
+def parse(word: str) -> list:
+    """pymorphy3's parses of a word, best first; none for a word it cannot read.
+
+    pymorphy3 asks Unicode for the name of every letter to tell Latin words apart, and some letters have none
+    (Tangut, U+17000…): it raises ValueError. Such a word is no Russian word, so it has no parse.
+    """
+    try:
+        return _analyzer().parse(word)
+    except ValueError:
+        return []
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str | None:
     word = word.lower().replace("ё", "е")
     if not any(ch.isalnum() for ch in word):
         return None
-    parse = _analyzer().parse(word)[0]
-    if parse.tag.POS in _STOP_POS:
+    parses = parse(word)
+    if not parses:
+        return word
+    parse_ = parses[0]
+    if parse_.tag.POS in _STOP_POS:
         return None
-    return parse.normal_form.replace("ё", "е")
+    return parse_.normal_form.replace("ё", "е")
 
 
 def lemmas(text: str) -> list[str]:
@@ -53,7 +68,7 @@ def word_analysis(word: str) -> tuple[frozenset[str], str, bool]:
     # An acronym («КРТИ») or a two-letter abbreviation («см») is never an instruction to the reader.
     may_be_imperative = len(word) > 2 and not word.isupper()
     word = word.lower().replace("ё", "е")
-    parses = _analyzer().parse(word)
+    parses = parse(word)
     forms = {_VOCALISED.get(p.normal_form, p.normal_form).replace("ё", "е") for p in parses}
     forms.add(_VOCALISED.get(word, word))
     first = parses[0].tag.POS or "" if parses else ""
@@ -67,7 +82,7 @@ def dictionary_lemma(word: str) -> str:
     """The lemma a dictionary phrase's word stands for: the word itself when it is a normal form."""
     word = word.lower().replace("ё", "е")
     word = _VOCALISED.get(word, word)
-    parses = _analyzer().parse(word)
+    parses = parse(word)
     normal_forms = [p.normal_form.replace("ё", "е") for p in parses]
     if word in normal_forms or not normal_forms:
         return word
