@@ -55,7 +55,9 @@ def test_https_settings_come_from_the_environment(tmp_path):
     )
     env["DJANGO_SETTINGS_MODULE"] = "clientcentric.config.settings"
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
-    assert result.stdout.split("\n")[0] == "True True True 600 ('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
+    assert result.stdout.split("\n")[0] == "True True True 600 ('HTTP_X_FORWARDED_PROTO', 'https')", (
+        result.stderr
+    )
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):

@@ -19,7 +19,9 @@ SOURCE = str(Path(clientcentric.__file__).resolve().parent.parent)
 # Starting Django with the classifiers takes seconds on a loaded machine; a hang takes longer than this.
 BOOT_SECONDS = 90
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers die with the master on Linux")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers die with the master on Linux"
+)
 
 
 def _environment(tmp_path, **overrides) -> dict:
