@@ -109,10 +109,12 @@ class _FreezableProxy:
     def close(self):
         self.closing.set()
         for sock in self.sockets:
+            # shutdown() first: a close() alone waits for the pump blocked in recv(), and PostgreSQL keeps the session.
             try:
-                sock.close()
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            sock.close()
 
 
 @contextmanager
@@ -151,6 +153,8 @@ def test_a_database_that_accepts_and_never_answers_gives_503_within_the_connect_
             page_seconds = time.monotonic() - started
     finally:
         listener.close()
+        for accepted, _ in held:
+            accepted.close()
     print(
         f"\nfrozen database, new connection: /healthz 503 in {health_seconds:.1f} s, / 503 in {page_seconds:.1f} s"
     )
