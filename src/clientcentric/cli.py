@@ -30,10 +30,14 @@ clientcentric <any manage.py command>                    e.g. migrate, createsup
 """
 
 import argparse
+import errno
 import logging
 import os
+import secrets
+import socket
 import sys
 import time
+from pathlib import Path
 
 
 def _setup_django() -> None:
@@ -46,6 +50,11 @@ def _setup_django() -> None:
 def _serve(host: str, port: int, workers: int) -> None:
     from django.conf import settings
 
+    from clientcentric.core.deploy_safety import unsafe_to_serve
+
+    refusal = unsafe_to_serve() or _cannot_listen(host, port)
+    if refusal:
+        sys.exit(f"clientcentric serve: {refusal}")
     os.execvp(
         sys.executable,
         [
@@ -53,6 +62,8 @@ def _serve(host: str, port: int, workers: int) -> None:
             "-m",
             "gunicorn",
             "clientcentric.config.wsgi:application",
+            "--config",
+            "python:clientcentric.config.gunicorn",
             "--bind",
             f"{host}:{port}",
             "--workers",
@@ -67,10 +78,45 @@ def _serve(host: str, port: int, workers: int) -> None:
     )
 
 
+def _cannot_listen(host: str, port: int) -> str:
+    """Why gunicorn could not listen on host:port, or "" when it can.
+
+    gunicorn itself would retry for five seconds and then exit with a log line among others; a supervisor restarting
+    it deserves one plain sentence at once.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            # As gunicorn binds: connections of a previous server in TIME_WAIT are no obstacle, a listener is.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        reason = f"cannot listen on {host}:{port}: {exc.strerror or exc}."
+        if exc.errno == errno.EADDRINUSE:
+            reason += " Another server (or a worker of one that was killed) holds the port; stop it or pick another --port."
+        return reason
+    return ""
+
+
 def _server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2)
+
+
+def _use_demo_secret_key() -> None:
+    """The demo serves without DEBUG, so it needs a secret key that is not public: made once, kept under var/."""
+    if os.environ.get("SECRET_KEY"):
+        return
+    from django.conf import settings
+
+    path = Path(settings.VAR_DIR) / "demo-secret-key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    key = path.read_text().strip()
+    os.environ["SECRET_KEY"] = key  # for the server started below
+    settings.SECRET_KEY = key  # for the links the demo data signs now
 
 
 def demo(argv: list[str]) -> None:
@@ -85,6 +131,7 @@ def demo(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     started = time.monotonic()
     _setup_django()
+    _use_demo_secret_key()
     from django.conf import settings
     from django.core.management import CommandError, call_command
 

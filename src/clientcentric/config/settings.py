@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -21,11 +23,38 @@ DATA_DIR = Path(
 )
 
 DEBUG = env.bool("CLIENTCENTRIC_DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
+# The built-in key is public, so whatever is signed with it (feedback and unsubscribe links, sessions) can be
+# forged: the web entry points refuse to serve with it, or with none, unless DEBUG is on (config/safety.py).
+INSECURE_DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEVELOPMENT_SECRET_KEY)
 # Rotation (docs/operations.md): the previous keys, comma-separated, still verify sessions and signed links.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("CLIENTCENTRIC_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CLIENTCENTRIC_CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS (docs/operations.md, "Deploy"): CLIENTCENTRIC_HTTPS=true, for a site served over TLS, turns on the
+# redirect, secure cookies, HSTS and trust in the reverse proxy's X-Forwarded-Proto; each can be set on its own.
+_https = env.bool("CLIENTCENTRIC_HTTPS", default=False)
+SECURE_SSL_REDIRECT = env.bool("CLIENTCENTRIC_SSL_REDIRECT", default=_https)
+# Health probes and the metrics scraper call these over plain HTTP on the host itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = env.bool("CLIENTCENTRIC_SECURE_COOKIES", default=_https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("CLIENTCENTRIC_HSTS_SECONDS", default=31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("CLIENTCENTRIC_HSTS_INCLUDE_SUBDOMAINS", default=_https)
+SECURE_HSTS_PRELOAD = env.bool("CLIENTCENTRIC_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a request to the browser vendors that is slow to undo: the operator's decision, not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The header a TLS-terminating reverse proxy sets to say the request came over HTTPS. Trust it only when the
+# application is reachable through that proxy alone (`serve` binds to 127.0.0.1), else a client could send it.
+_proxy_ssl_header = env.str("CLIENTCENTRIC_PROXY_SSL_HEADER", default="X-Forwarded-Proto" if _https else "")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+USE_X_FORWARDED_HOST = env.bool("CLIENTCENTRIC_USE_X_FORWARDED_HOST", default=False)
+# /metrics: with a token, only for `Authorization: Bearer <token>`; without one, only for a scraper on this host
+# that does not come through a proxy.
+CLIENTCENTRIC_METRICS_TOKEN = env.str("CLIENTCENTRIC_METRICS_TOKEN", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "csp",
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -60,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "clientcentric.core.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +145,39 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reusing connections halves the database's CPU per request (measured by bench/intake.py).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CLIENTCENTRIC_DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that stops answering must cost a request seconds, not minutes (docs/operations.md, "Deploy"): a new
+# connection gives up after the connect timeout, a query after the statement timeout (the server cancels it),
+# and a query on a server that no longer answers at all after the statement timeout and a grace (the client cuts
+# the socket). Web processes (wsgi.py, asgi.py) default to a statement timeout; workers and commands, whose
+# imports and population runs may legitimately run long, to none.
+CLIENTCENTRIC_DB_CONNECT_TIMEOUT = env.int("CLIENTCENTRIC_DB_CONNECT_TIMEOUT", default=3)
+CLIENTCENTRIC_DB_STATEMENT_TIMEOUT = env.float(
+    "CLIENTCENTRIC_DB_STATEMENT_TIMEOUT",
+    default=15 if env.bool("CLIENTCENTRIC_SERVING", default=False) else 0,
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "clientcentric.core.postgresql"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", CLIENTCENTRIC_DB_CONNECT_TIMEOUT)
+    # A host that vanished (no RST, no ACK) is noticed by the kernel in seconds instead of ~15 minutes: probes
+    # after 30 s of silence, and data unacknowledged for 10 s ends the connection.
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", 30)
+    _options.setdefault("keepalives_interval", 5)
+    _options.setdefault("keepalives_count", 3)
+    _options.setdefault("tcp_user_timeout", 10_000)
+    if CLIENTCENTRIC_DB_STATEMENT_TIMEOUT:
+        _options["options"] = (
+            _options.get("options", "")
+            + f" -c statement_timeout={int(CLIENTCENTRIC_DB_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
+        DATABASES["default"]["CLIENT_STATEMENT_DEADLINE"] = CLIENTCENTRIC_DB_STATEMENT_TIMEOUT + env.float(
+            "CLIENTCENTRIC_DB_DEADLINE_GRACE", default=2
+        )
+    # `SELECT 1` on a pooled connection takes milliseconds; a server that cannot answer it in this time is gone.
+    DATABASES["default"]["CLIENT_HEALTH_CHECK_DEADLINE"] = env.float(
+        "CLIENTCENTRIC_DB_HEALTH_CHECK_TIMEOUT", default=2
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
@@ -300,6 +364,30 @@ CLIENTCENTRIC_MAP_TILES = env.str(
 )
 CLIENTCENTRIC_MAP_ATTRIBUTION = env.str("CLIENTCENTRIC_MAP_ATTRIBUTION", default="© участники OpenStreetMap")
 CLIENTCENTRIC_MAP_CENTER = env.list("CLIENTCENTRIC_MAP_CENTER", cast=float, default=[59.9386, 30.3141, 11])
+
+
+def _map_tile_origins(template: str) -> list[str]:
+    """The origin the map's tiles come from, for the policy's img-src; `{s}` subdomains become a wildcard."""
+    parts = urlsplit(template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Content-Security-Policy (django-csp): scripts only from this site, so an injected <script> or on…= attribute
+# does not run. Inline styles stay allowed: templates, the generated SVG charts and htmx's indicator use them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", *_map_tile_origins(CLIENTCENTRIC_MAP_TILES)],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 # E-mail: smtp://user:password@host:587/?tls=True in production. Without it nothing is sent or printed: each
 # message lands in a Maildir under var/ that operators open at /staff/mailbox/ (core.local_mailbox).

@@ -13,6 +13,8 @@ admin.site.site_header = _("Clientcentric back office")
 admin.site.site_title = _("Clientcentric")
 admin.site.index_title = _("Registry, people and agencies")
 
+handler500 = "clientcentric.core.views.server_error"
+
 urlpatterns = [
     path(
         "admin/registry/import/",

@@ -8,6 +8,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from clientcentric.core.services.rate_limit import RateLimited
+# Seconds a client is asked to wait when the database does not answer: about one connect timeout and a restart.
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; retry later."
 
 
 def error_body(code: str, message: str, details: list | None = None) -> dict:
@@ -66,10 +69,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def database_unavailable(request, exc):
         response = api.create_response(
             request,
-            error_body("unavailable", "The service is temporarily unavailable; retry later."),
+            error_body("unavailable", UNAVAILABLE_MESSAGE),
             status=503,
         )
-        response["Retry-After"] = "5"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @api.exception_handler(RateLimited)

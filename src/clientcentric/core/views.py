@@ -1,11 +1,21 @@
+import hmac
+import ipaddress
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.template import loader
+from django.utils.translation import get_language
+from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .access import public
+from .api_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, error_body
+
+API_PREFIX = "/api/"
 
 
 def _check_database() -> str:
@@ -35,15 +45,58 @@ def healthz(request):
         except Exception as exc:  # a health check reports any failure instead of raising it
             results[name] = f"error: {exc.__class__.__name__}"
             healthy = False
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
     )
+    if not healthy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @public
 @require_GET
 def metrics(request):
+    if not _may_read_metrics(request):
+        # As if there were nothing here: the page's existence is no business of the outside.
+        return HttpResponseNotFound()
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _may_read_metrics(request) -> bool:
+    """With a token configured, a bearer of it; without one, only a scraper on this host, not through a proxy."""
+    token = settings.CLIENTCENTRIC_METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.encode())
+    # A reverse proxy on the same host connects from loopback too; what it forwards carries its headers.
+    if any(header in request.headers for header in ("X-Forwarded-For", "X-Real-Ip", "Forwarded")):
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def server_error(request):
+    """handler500: a database that does not answer is a 503 to retry (Russian page or the API's JSON), not a 500."""
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse(error_body("server_error", "Internal server error."), status=500)
+        return defaults.server_error(request)
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            error_body("unavailable", UNAVAILABLE_MESSAGE),
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        # Rendered without the request's context processors: they may ask the database that just failed.
+        page = loader.get_template("core/unavailable.html").render(
+            {"retry_after": RETRY_AFTER_SECONDS, "path": request.path, "language_code": get_language()}
+        )
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 set_language = public(django_set_language)

@@ -65,6 +65,9 @@ def _prepared_statement_cursor(connection):
 
     if not hasattr(postgresql_base, "ServerBindingCursor"):  # psycopg2: no server-side binding
         return connection.cursor()
+    # Django's own cursors test a pooled connection once per request (CONN_HEALTH_CHECKS) before using it; this
+    # path must too, or after a database restart every pooled connection fails one intake before it is replaced.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
