@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from clientcentric.core.services.rate_limit import RateLimited
+
 # Seconds a client is asked to wait when the database does not answer: about one connect timeout and a restart.
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; retry later."
