@@ -11,6 +11,7 @@ import os
 import hypothesis
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error
@@ -23,7 +24,9 @@ from schemathesis.specs.openapi.checks import (
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import ApiScope
-from clientcentric.config.wsgi import application
+
+# Django's WSGI handler itself: config.wsgi also refuses to serve with the test settings' development key.
+application = get_wsgi_application()
 
 # A deeper run: CLIENTCENTRIC_SCHEMATHESIS_EXAMPLES=50 pytest tests/api -s
 EXAMPLES = int(os.environ.get("CLIENTCENTRIC_SCHEMATHESIS_EXAMPLES", "5"))
