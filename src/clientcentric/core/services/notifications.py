@@ -209,9 +209,7 @@ def _claim_chunk(now, size: int, token: str) -> list[int]:
             ids = [
                 pk
                 for pk in candidates
-                if _due(now)
-                .filter(pk=pk)
-                .update(state=State.SENDING, claimed_at=stamp, claimed_by=token)
+                if _due(now).filter(pk=pk).update(state=State.SENDING, claimed_at=stamp, claimed_by=token)
             ]
         if ids:
             _mark_next(ids[0], token, stamp)
@@ -392,7 +390,9 @@ def _record(notification, token, fields, transport_name, started, duration_ms, e
         error=error,
         provider_id=str(provider_id)[:200],
     )
-    kept = Notification.objects.filter(pk=notification.pk, state=State.SENDING, claimed_by=token).update(**fields)
+    kept = Notification.objects.filter(pk=notification.pk, state=State.SENDING, claimed_by=token).update(
+        **fields
+    )
     if not kept:
         # The claim expired while the transport was still busy (the lease is shorter than its timeout).
         log.warning("notification_outcome_after_lease", notification=notification.pk, ok=not error)
