@@ -43,8 +43,12 @@ def lift(db):
     from clientcentric.accounts.models import Agency
     from clientcentric.appeals import services
 
-    agency = accounts_services.save_agency(Agency(code="ja", name="ЖА", level="municipal", kind="institution"))
-    operator = accounts_services.create_person(username="op", password="x" * 12, role="operator", agency=agency)
+    agency = accounts_services.save_agency(
+        Agency(code="ja", name="ЖА", level="municipal", kind="institution")
+    )
+    operator = accounts_services.create_person(
+        username="op", password="x" * 12, role="operator", agency=agency
+    )
     appeal = services.receive_appeal(
         services.AppealInput(channel="portal", text="Не работает лифт", contact_email="author@example.ru"),
         default_executor=agency,
@@ -57,7 +61,6 @@ def test_an_action_that_notifies_answers_while_the_broker_is_down_and_the_scan_d
     client, lift, broker_down
 ):
     from clientcentric.core.services import notifications
-
     from clientcentric.core.tasks import deliver_notification
 
     with pytest.raises(Exception):  # noqa: B017 (kombu's error class depends on the transport)

@@ -104,10 +104,14 @@ class Worker:
             command = [sys.executable, "-m", "celery", "-A", "clientcentric.config", "worker", "--pool=solo"]
             command += ["-Q", queue, "--without-mingle", "--without-gossip", "-l", "warning"]
         else:
-            code = "import django; django.setup(); from clientcentric.core.services import notifications as n; "
+            code = (
+                "import django; django.setup(); from clientcentric.core.services import notifications as n; "
+            )
             code += "n.send_due(limit=100000)"
             command = [sys.executable, "-c", code]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if settings.REDIS_URL:
             from clientcentric.core.tasks import send_due_notifications
 
@@ -142,10 +146,14 @@ def _wait(condition, timeout: float, what: str) -> None:
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeypatch):
-    monkeypatch.setattr(notifications, "_enqueue", lambda notification_id: None)  # the scan is the worker here
+    monkeypatch.setattr(
+        notifications, "_enqueue", lambda notification_id: None
+    )  # the scan is the worker here
     with transaction.atomic():
         ids = [
-            notifications.enqueue(channel="sms", address=f"+7900{i:07d}", subject="", body=f"Сообщение {i}").pk
+            notifications.enqueue(
+                channel="sms", address=f"+7900{i:07d}", subject="", body=f"Сообщение {i}"
+            ).pk
             for i in range(MESSAGES)
         ]
     queue = f"faults-{uuid.uuid4().hex[:8]}"
@@ -153,7 +161,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeyp
         env = _env(gateway)
         first = Worker(env, queue)
         try:
-            _wait(lambda: gateway.received() >= MESSAGES // 3, 120, "the first worker to be well into its batch")
+            _wait(
+                lambda: gateway.received() >= MESSAGES // 3, 120, "the first worker to be well into its batch"
+            )
             assert first.kill() == -signal.SIGKILL
         finally:
             first.stop()

@@ -66,7 +66,9 @@ def broker(request):
         return JsonResponse({"status": "ok", "checks": {"broker": "in-process (no REDIS_URL)"}})
     results = _run({"broker": _check_broker})
     healthy = results["broker"] == "ok"
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    )
 
 
 # The address deployments already probe answers as readiness.

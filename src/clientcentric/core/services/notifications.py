@@ -178,7 +178,8 @@ class _Transports:
 def send_due(*, now=None, limit: int = 500) -> dict:
     """The periodic scan: recover the claims of dead workers, then send what is due, chunk by chunk, once."""
     now = now or timezone.now()
-    recover_expired_claims(now)
+    # Leases run on the wall clock: `now` only says what is due (a caller may look ahead to send retries early).
+    recover_expired_claims()
     _redact_old_failures(now)
     counts = {"sent": 0, "retry": 0, "failed": 0}
     claimed = 0
@@ -227,10 +228,15 @@ def _mark_next(pk: int, token: str, stamp) -> bool:
 
 def _send_chunk(ids: list[int], now, token: str, counts: dict) -> None:
     rows = Notification.objects.in_bulk(ids)
+    renewed = time.monotonic()
     with _Transports() as pool:
         for position, pk in enumerate(ids):
             following = ids[position + 1] if position + 1 < len(ids) else None
-            outcome, keep_going = _send_claimed(rows[pk], now, pool, token, following=following)
+            # Renewing the whole chunk rewrites its rows: only when a third of the lease has gone.
+            renew = time.monotonic() - renewed > lease().total_seconds() / 3
+            if renew:
+                renewed = time.monotonic()
+            outcome, keep_going = _send_claimed(rows[pk], now, pool, token, following=following, renew=renew)
             if outcome in counts:
                 counts[outcome] += 1
             if not keep_going:
@@ -312,10 +318,17 @@ def stats() -> dict:
 
 
 def _send_claimed(
-    notification: Notification, now, pool: _Transports, token: str, *, following: int | None = None
+    notification: Notification,
+    now,
+    pool: _Transports,
+    token: str,
+    *,
+    following: int | None = None,
+    renew: bool = False,
 ) -> tuple[str, bool]:
     """Send one claimed row and record the outcome; in the same commit mark the `following` row as the next one
-    being sent and renew the claim on the rest. Returns the outcome and whether the chunk may go on."""
+    being sent (which renews its lease) and, if asked, renew the rest. Returns the outcome and whether the chunk
+    may go on."""
     message = transports.OutgoingMessage(
         notification_id=notification.pk,
         channel=notification.channel,
@@ -362,9 +375,10 @@ def _send_claimed(
         if following is not None:
             stamp = timezone.now()
             keep_going = _mark_next(following, token, stamp)
-            Notification.objects.filter(
-                claimed_by=token, state=State.SENDING, attempt_started_at__isnull=True
-            ).update(claimed_at=stamp)
+            if renew:
+                Notification.objects.filter(
+                    claimed_by=token, state=State.SENDING, attempt_started_at__isnull=True
+                ).update(claimed_at=stamp)
     log.info(
         "notification_delivery",
         notification=notification.pk,
