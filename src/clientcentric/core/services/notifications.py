@@ -257,9 +257,10 @@ def recover_expired_claims(now=None) -> dict:
     )
     if returned:
         log.warning("notification_claims_returned", count=returned)
-    in_doubt = {"resent": 0, "failed": 0}
+    in_doubt = {"resent": 0, "failed": 0, "skipped": 0}
     for notification in expired.filter(attempt_started_at__isnull=False):
         in_doubt[_settle_interrupted(notification, now)] += 1
+    del in_doubt["skipped"]
     return {"returned": returned, **in_doubt}
 
 
@@ -294,6 +295,8 @@ def _settle_interrupted(notification: Notification, now) -> str:
                 ok=False,
                 error=error,
             )
+    if not settled:
+        return "skipped"  # another scan settled it first
     log.warning("notification_claim_interrupted", notification=notification.pk, state=fields["state"])
     return "resent" if resend else "failed"
 
