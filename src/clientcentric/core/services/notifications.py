@@ -177,9 +177,10 @@ class _Transports:
 
 def send_due(*, now=None, limit: int = 500) -> dict:
     """The periodic scan: recover the claims of dead workers, then send what is due, chunk by chunk, once."""
-    now = now or timezone.now()
     # Leases run on the wall clock: `now` only says what is due (a caller may look ahead to send retries early).
+    # Recovered first, so that a row returned now is due in this very scan.
     recover_expired_claims()
+    now = now or timezone.now()
     _redact_old_failures(now)
     counts = {"sent": 0, "retry": 0, "failed": 0}
     claimed = 0
