@@ -145,6 +145,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", choices=["all", "postgres", "sqlite"], default="all")
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default=BENCH_DB, help="the PostgreSQL database to create and drop")
     args = parser.parse_args()
     if args.engine == "all":
         import subprocess
@@ -153,7 +154,7 @@ def main() -> int:
         for engine in ("postgres", "sqlite"):
             child = [sys.executable, __file__, "--engine", engine, "--messages", str(args.messages)]
             child += ["--outage-messages", str(args.outage_messages), "--workers", str(args.workers)]
-            child += ["--admin-url", args.admin_url]
+            child += ["--admin-url", args.admin_url, "--database", args.database]
             code = subprocess.call(child)
             status = status or (code if engine == "postgres" else 0)
         return status
@@ -161,9 +162,9 @@ def main() -> int:
         import psycopg
 
         with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        database_url = args.admin_url.rsplit("/", 1)[0] + "/" + BENCH_DB
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+        database_url = args.admin_url.rsplit("/", 1)[0] + "/" + args.database
     try:
         return run(args, database_url if args.engine == "postgres" else "")
     finally:
@@ -172,7 +173,7 @@ def main() -> int:
 
             connections.close_all()
             with psycopg.connect(args.admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
 
 def run(args, database_url: str) -> int:

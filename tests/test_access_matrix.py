@@ -94,6 +94,9 @@ PAGES = [
         answers(200, anonymous=302, client=403, business_representative=403),
     ),
     ("healthz", "/healthz", "get", EVERYONE_200),
+    ("health_live", "/health/live", "get", EVERYONE_200),
+    ("health_ready", "/health/ready", "get", EVERYONE_200),
+    ("health_broker", "/health/broker", "get", EVERYONE_200),
     ("metrics", "/metrics", "get", EVERYONE_200),
     # Tests send mail to Django's in-memory outbox, not the local mailbox: its pages answer 404 to those let in.
     ("mailbox", "/staff/mailbox/", "get", answers(403, anonymous=302, operator=404, admin=404)),

@@ -106,12 +106,14 @@ def test_a_claimed_message_is_not_sent_by_a_second_worker():
 def test_a_worker_that_died_mid_send_leaves_a_failure_to_resend_not_a_duplicate():
     with _down():
         note = notifications.notify_email("a@example.ru", "Тема", "Текст")
+    started = timezone.now() - timedelta(hours=1)
     Notification.objects.filter(pk=note.pk).update(
-        state=State.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+        state=State.SENDING, claimed_at=started, claimed_by="dead", attempt_started_at=started
     )
     notifications.send_due()
     note.refresh_from_db()
     assert note.state == State.FAILED and "duplicate" in note.last_error and mail.outbox == []
+    assert note.attempts == 2  # the first try (server down) and the interrupted one
     assert notifications.retry_failed([note.pk]) == 1
     assert notifications.send_due()["sent"] == 1 and len(mail.outbox) == 1
 

@@ -191,7 +191,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if env.str("CLIENTCENTRIC_CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CLIENTCENTRIC_CACHE_URL")}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis answers an error within a second instead of holding a request for minutes.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -210,6 +217,19 @@ CLIENTCENTRIC_RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Tasks are fire-and-forget: nobody waits for a result, and asking the result store for one on every publish made
+# each request hang ~19 s (twenty reconnects) while Redis was down. A caller that wants a result asks per call.
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing happens after a request's commit: it must fail fast rather than hold the request, because the outbox
+# scan delivers what was not published (docs/operations-health.md). Workers and beat reconnect on their own.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CLIENTCENTRIC_BROKER_CONNECT_TIMEOUT", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CLIENTCENTRIC_BROKER_SOCKET_TIMEOUT", default=2.0),
+    # kombu's reconnect loop before a publish: one try, no back-off sleeps inside a request.
+    "max_retries": 0,
+}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
@@ -396,6 +416,8 @@ if env.str("CLIENTCENTRIC_EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "clientcentric.core.local_mailbox.MaildirBackend"
 CLIENTCENTRIC_MAILBOX_DIR = env.str("CLIENTCENTRIC_MAILBOX_DIR", default=str(VAR_DIR / "mailbox"))
+# Without a timeout a stalled mail server holds a worker for ever; it must stay below the notification lease.
+EMAIL_TIMEOUT = env.int("CLIENTCENTRIC_EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("CLIENTCENTRIC_FROM_EMAIL", default="noreply@clientcentric.local")
 CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0.0.1:8000")
 
@@ -430,6 +452,11 @@ CLIENTCENTRIC_NOTIFICATION_MAX_ATTEMPTS = env.int("CLIENTCENTRIC_NOTIFICATION_MA
 # Retry n waits BACKOFF·2^(n−1) seconds: 30 s, 1 min, 2 min, 4 min … capped at 6 h.
 CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS = env.int("CLIENTCENTRIC_NOTIFICATION_BACKOFF_SECONDS", default=30)
 # A failed message keeps its address and text this long for a person to retry it, then they are removed.
+# A worker claims this many due messages at a time; what it has not tried when it dies goes back to the queue.
+CLIENTCENTRIC_NOTIFICATION_CHUNK = env.int("CLIENTCENTRIC_NOTIFICATION_CHUNK", default=25)
+# A claim not renewed for this long belonged to a worker that died. It must exceed the slowest single send
+# (the webhook timeout, the SMTP timeout): a live worker renews its claim after every message.
+CLIENTCENTRIC_NOTIFICATION_LEASE_SECONDS = env.int("CLIENTCENTRIC_NOTIFICATION_LEASE_SECONDS", default=120)
 CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS = env.int(
     "CLIENTCENTRIC_NOTIFICATION_KEEP_FAILED_DAYS", default=30
 )

@@ -119,7 +119,12 @@ class Notification(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # A worker's lease on the row: who claimed it and when (renewed as the worker goes); an expired lease is
+    # recovered by the periodic scan.
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True)
+    # Set just before the transport is called: a lease that expires with it set was interrupted mid-send.
+    attempt_started_at = models.DateTimeField(_("attempt started at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     transport = models.CharField(_("transport"), max_length=40, blank=True)
     object_type = models.CharField(max_length=80, blank=True)

@@ -15,7 +15,10 @@ def deliver_notification(self, notification_id: int) -> bool:
             Notification.objects.filter(pk=notification_id).values_list("next_attempt_at", flat=True).first()
         )
         if due is not None:
-            deliver_notification.apply_async((notification_id,), eta=due)
+            try:
+                deliver_notification.apply_async((notification_id,), eta=due)
+            except Exception:  # the broker went away: the row stays pending and the periodic scan retries it
+                notifications.log.warning("notification_retry_not_scheduled", notification=notification_id)
     return outcome == "sent"
 
 

@@ -44,6 +44,9 @@ class Transport:
 
     name = ""
     channels: tuple[str, ...] = ()
+    # Whether the far end drops a repeat of the same notification: then a send interrupted before its outcome
+    # was recorded is sent again; otherwise it is failed for a person to check, so nobody gets it twice.
+    repeat_safe = False
 
     def __init__(self, channel: str):
         self.channel = channel
@@ -70,6 +73,11 @@ def registered() -> dict[str, type[Transport]]:
 
 def configured_name(channel: str) -> str:
     return settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS.get(channel, "")
+
+
+def repeat_is_safe(channel: str) -> bool:
+    cls = _REGISTRY.get(configured_name(channel))
+    return bool(cls is not None and cls.repeat_safe)
 
 
 def is_available(channel: str) -> bool:
@@ -166,6 +174,7 @@ class WebhookTransport(Transport):
     """
 
     channels = ("sms", "push", "messenger")
+    repeat_safe = True  # the Idempotency-Key header
 
     def send(self, message: OutgoingMessage) -> str:
         config = settings.CLIENTCENTRIC_NOTIFICATION_WEBHOOKS.get(self.channel) or {}

@@ -25,32 +25,72 @@ def _check_database() -> str:
     return "ok"
 
 
-def _check_redis() -> str:
+def _check_broker() -> str:
     import redis
 
-    redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+    # Short timeouts: a probe that waits longer than the load balancer's own timeout reports nothing useful.
+    redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=1).ping()
     return "ok"
 
 
-@public
-@require_GET
-def healthz(request):
-    checks = {"database": _check_database}
-    if settings.REDIS_URL:
-        checks["redis"] = _check_redis
-    results, healthy = {}, True
+def _run(checks: dict) -> dict:
+    results = {}
     for name, check in checks.items():
         try:
             results[name] = check()
         except Exception as exc:  # a health check reports any failure instead of raising it
             results[name] = f"error: {exc.__class__.__name__}"
-            healthy = False
-    response = JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    return results
+
+
+@public
+@require_GET
+def live(request):
+    """The process answers: only a restart helps when this fails. Touches neither the database nor Redis."""
+    return JsonResponse({"status": "ok"})
+
+
+@public
+@require_GET
+def ready(request):
+    """Can this instance serve requests? The database decides (200 or 503). The broker is reported, not required:
+    without it notifications wait in the outbox and the scan sends them later, so intake must stay open."""
+    checks = {"database": _check_database}
+    if settings.REDIS_URL:
+        checks["broker"] = _check_broker
+    results = _run(checks)
+    if results["database"] != "ok":
+        status, code = "error", 503
+    elif any(value != "ok" for value in results.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return _with_retry_after(JsonResponse({"status": status, "checks": results}, status=code))
+
+
+@public
+@require_GET
+def broker(request):
+    """For monitoring and alerts, not for a load balancer: 503 while Redis is unreachable."""
+    if not settings.REDIS_URL:
+        return JsonResponse({"status": "ok", "checks": {"broker": "in-process (no REDIS_URL)"}})
+    results = _run({"broker": _check_broker})
+    healthy = results["broker"] == "ok"
+    return _with_retry_after(
+        JsonResponse(
+            {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+        )
     )
-    if not healthy:
+
+
+def _with_retry_after(response):
+    if response.status_code == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+# The address deployments already probe answers as readiness.
+healthz = ready
 
 
 @public

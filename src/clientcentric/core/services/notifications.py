@@ -1,14 +1,21 @@
 """The notification outbox: a row is written in the caller's transaction and delivered only after it commits.
 
-Each row is one message to one address on one channel. Delivery claims the row first (a conditional
-status update, under `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL), so two workers, the after-commit
-task and the periodic scan never send the same message twice. A failure is retried with exponential
-back-off; after the last attempt the row is failed with its error. Once sent, the address and text are
-removed from the stored copy; a hash of them stays to answer "was this the message?".
+Each row is one message to one address on one channel. A worker claims due rows in small chunks under a lease
+(`claimed_by`, `claimed_at`; `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL), so two workers, the after-commit
+task and the periodic scan never send the same message twice. Before calling the transport it marks the one row
+it is about to send (`attempt_started_at`), in the same commit that records the previous row and renews the
+lease. A worker that dies therefore leaves at most one row in doubt: the periodic scan returns the rest of its
+expired claims to the queue untouched (no attempt counted), and the one in doubt is sent again only where the
+transport's far end drops repeats, else failed for a person to check. A failure is retried with exponential
+back-off; after the last attempt the row is failed with its error. Once sent, the address and text are removed
+from the stored copy; a hash of them stays to answer "was this the message?".
 """
 
 import hashlib
+import os
+import socket
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,8 +32,20 @@ from clientcentric.core.notification_workflow import NOTIFICATION
 log = get_logger("clientcentric.core.notifications")
 State = Notification.State
 MAX_BACKOFF = timedelta(hours=6)
-# A row claimed longer ago than this was being sent by a worker that died mid-send.
-CLAIM_TIMEOUT = timedelta(minutes=15)
+INTERRUPTED = "Interrupted while sending"
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.CLIENTCENTRIC_NOTIFICATION_LEASE_SECONDS)
+
+
+def chunk_size() -> int:
+    return max(1, settings.CLIENTCENTRIC_NOTIFICATION_CHUNK)
+
+
+def _token() -> str:
+    # One per claim, so that even one process's two batches never mistake each other's rows.
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def max_attempts() -> int:
@@ -90,9 +109,13 @@ def notify_email(address: str, subject: str, body: str, *, about=None) -> Notifi
 
 
 def _enqueue(notification_id: int) -> None:
+    """Hand the committed row to a worker; never fail or hold the request that wrote it."""
     from clientcentric.core.tasks import deliver_notification
 
-    deliver_notification.delay(notification_id)
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception as exc:  # the broker is down: the row is committed and the periodic scan delivers it
+        log.warning("notification_enqueue_failed", notification=notification_id, error=exc.__class__.__name__)
 
 
 def _due(now):
@@ -101,9 +124,15 @@ def _due(now):
     )
 
 
-def _claim(notification_id: int, now) -> bool:
+def _claim(notification_id: int, now, token: str | None = None) -> bool:
+    """Claim one row and mark it as about to be sent (the after-commit task sends one message)."""
     NOTIFICATION.check(State.PENDING, State.SENDING)
-    return bool(_due(now).filter(pk=notification_id).update(state=State.SENDING, claimed_at=now))
+    stamp = timezone.now()
+    return bool(
+        _due(now)
+        .filter(pk=notification_id)
+        .update(state=State.SENDING, claimed_at=stamp, claimed_by=token or _token(), attempt_started_at=stamp)
+    )
 
 
 def deliver(notification_id: int, *, now=None) -> bool:
@@ -118,13 +147,13 @@ def attempt(notification_id: int, *, now=None) -> str:
     """One delivery attempt: "sent", "retry" (failed, due again later), "failed" (for good) or "skipped"
     (not due, or another worker has it, or already done)."""
     now = now or timezone.now()
-    if not _claim(notification_id, now):
+    token = _token()
+    if not _claim(notification_id, now, token):
         return "skipped"
     notification = Notification.objects.get(pk=notification_id)
     with _Transports() as pool:
-        if _send_claimed(notification, now, pool):
-            return "sent"
-    return "failed" if notification.attempts + 1 >= max_attempts() else "retry"
+        outcome, _ = _send_claimed(notification, now, pool, token)
+    return outcome
 
 
 class _Transports:
@@ -147,49 +176,130 @@ class _Transports:
 
 
 def send_due(*, now=None, limit: int = 500) -> dict:
-    """The periodic scan: everything due (first tries after a lost task, retries after back-off), once."""
+    """The periodic scan: recover the claims of dead workers, then send what is due, chunk by chunk, once."""
+    # Leases run on the wall clock: `now` only says what is due (a caller may look ahead to send retries early).
+    # Recovered first, so that a row returned now is due in this very scan.
+    recover_expired_claims()
     now = now or timezone.now()
-    _fail_stale_claims(now)
     _redact_old_failures(now)
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            ids = list(
-                _due(now)
-                .order_by("next_attempt_at", "pk")
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)[:limit]
-            )
-            NOTIFICATION.check(State.PENDING, State.SENDING)
-            Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claimed_at=now)
-    else:
-        # SQLite has no row locks; the conditional update is the claim, and only one writer wins it.
-        # One transaction for the batch: SQLite serialises writers, and one commit costs less than fifty.
-        candidates = list(_due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-        with transaction.atomic():
-            ids = [pk for pk in candidates if _claim(pk, now)]
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    with _Transports() as pool:
-        for notification in Notification.objects.filter(pk__in=ids).order_by("pk"):
-            if _send_claimed(notification, now, pool):
-                counts["sent"] += 1
-            elif notification.attempts + 1 >= max_attempts():
-                counts["failed"] += 1
-            else:
-                counts["retry"] += 1
+    claimed = 0
+    while claimed < limit:
+        token = _token()
+        ids = _claim_chunk(now, min(chunk_size(), limit - claimed), token)
+        if not ids:
+            break
+        claimed += len(ids)
+        _send_chunk(ids, now, token, counts)
     return counts
 
 
-def _fail_stale_claims(now) -> None:
-    # The worker may have handed the message over before it died: sending again could duplicate it,
-    # so it is failed with an explanation and left to a person to resend from the back office.
-    NOTIFICATION.check(State.SENDING, State.FAILED)
-    stale = Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-    for pk in stale.values_list("pk", flat=True):
-        Notification.objects.filter(pk=pk, state=State.SENDING).update(
-            state=State.FAILED,
-            last_error="Interrupted while sending; not resent automatically to avoid a duplicate.",
+def _claim_chunk(now, size: int, token: str) -> list[int]:
+    NOTIFICATION.check(State.PENDING, State.SENDING)
+    stamp = timezone.now()
+    due = _due(now).order_by("next_attempt_at", "pk")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:size])
+            Notification.objects.filter(pk__in=ids).update(
+                state=State.SENDING, claimed_at=stamp, claimed_by=token
+            )
+        else:
+            # SQLite has no row locks; the conditional update is the claim, and only one writer wins it.
+            # One transaction for the chunk: SQLite serialises writers, and one commit costs less than fifty.
+            candidates = list(due.values_list("pk", flat=True)[:size])
+            ids = [
+                pk
+                for pk in candidates
+                if _due(now).filter(pk=pk).update(state=State.SENDING, claimed_at=stamp, claimed_by=token)
+            ]
+        if ids:
+            _mark_next(ids[0], token, stamp)
+    return ids
+
+
+def _mark_next(pk: int, token: str, stamp) -> bool:
+    """Say "sending this one now" while the claim is still ours; False if the lease was lost meanwhile."""
+    return bool(
+        Notification.objects.filter(pk=pk, state=State.SENDING, claimed_by=token).update(
+            attempt_started_at=stamp, claimed_at=stamp
         )
-        log.warning("notification_claim_stale", notification=pk)
+    )
+
+
+def _send_chunk(ids: list[int], now, token: str, counts: dict) -> None:
+    rows = Notification.objects.in_bulk(ids)
+    renewed = time.monotonic()
+    with _Transports() as pool:
+        for position, pk in enumerate(ids):
+            following = ids[position + 1] if position + 1 < len(ids) else None
+            # Renewing the whole chunk rewrites its rows: only when a third of the lease has gone.
+            renew = time.monotonic() - renewed > lease().total_seconds() / 3
+            if renew:
+                renewed = time.monotonic()
+            outcome, keep_going = _send_claimed(rows[pk], now, pool, token, following=following, renew=renew)
+            if outcome in counts:
+                counts[outcome] += 1
+            if not keep_going:
+                # The lease expired under a slow worker and the scan gave the rest back: another worker has them.
+                log.warning("notification_claim_lost", notification=following, claimed_by=token)
+                return
+
+
+def recover_expired_claims(now=None) -> dict:
+    """Claims whose worker stopped renewing them: untried rows go back to the queue as they were (no attempt
+    counted); the row that was being sent is counted as an attempt and sent again only where repeats are dropped
+    by the far end, else failed with an explanation for a person to resend from the back office."""
+    now = now or timezone.now()
+    expired = Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - lease())
+    NOTIFICATION.check(State.SENDING, State.PENDING)
+    returned = expired.filter(attempt_started_at__isnull=True).update(
+        state=State.PENDING, claimed_at=None, claimed_by=""
+    )
+    if returned:
+        log.warning("notification_claims_returned", count=returned)
+    in_doubt = {"resent": 0, "failed": 0, "skipped": 0}
+    for notification in expired.filter(attempt_started_at__isnull=False):
+        in_doubt[_settle_interrupted(notification, now)] += 1
+    del in_doubt["skipped"]
+    return {"returned": returned, **in_doubt}
+
+
+def _settle_interrupted(notification: Notification, now) -> str:
+    attempts = notification.attempts + 1
+    resend = transports.repeat_is_safe(notification.channel) and attempts < max_attempts()
+    if resend:
+        error = f"{INTERRUPTED}; sent again: the far end drops a repeat."
+        fields = {"state": State.PENDING, "next_attempt_at": now}
+    else:
+        error = f"{INTERRUPTED}; not resent automatically to avoid a duplicate."
+        fields = {"state": State.FAILED, "next_attempt_at": None}
+    NOTIFICATION.check(State.SENDING, fields["state"])
+    with transaction.atomic():
+        # Conditional on the same claim: two scans recovering at once settle the row once.
+        settled = Notification.objects.filter(
+            pk=notification.pk, state=State.SENDING, claimed_by=notification.claimed_by
+        ).update(
+            attempts=attempts,
+            last_error=error,
+            claimed_at=None,
+            claimed_by="",
+            attempt_started_at=None,
+            **fields,
+        )
+        if settled:
+            DeliveryAttempt.objects.create(
+                notification=notification,
+                transport=transports.configured_name(notification.channel) or "-",
+                started_at=notification.attempt_started_at,
+                duration_ms=0,
+                ok=False,
+                error=error,
+            )
+    if not settled:
+        return "skipped"  # another scan settled it first
+    log.warning("notification_claim_interrupted", notification=notification.pk, state=fields["state"])
+    return "resent" if resend else "failed"
 
 
 def _redact_old_failures(now) -> None:
@@ -211,7 +321,18 @@ def stats() -> dict:
     }
 
 
-def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
+def _send_claimed(
+    notification: Notification,
+    now,
+    pool: _Transports,
+    token: str,
+    *,
+    following: int | None = None,
+    renew: bool = False,
+) -> tuple[str, bool]:
+    """Send one claimed row and record the outcome; in the same commit mark the `following` row as the next one
+    being sent (which renews its lease) and, if asked, renew the rest. Returns the outcome and whether the chunk
+    may go on."""
     message = transports.OutgoingMessage(
         notification_id=notification.pk,
         channel=notification.channel,
@@ -229,7 +350,13 @@ def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
     duration_ms = int((time.perf_counter() - clock) * 1000)
     attempts = notification.attempts + 1
-    fields = {"attempts": attempts, "transport": transport_name, "claimed_at": None}
+    fields = {
+        "attempts": attempts,
+        "transport": transport_name,
+        "claimed_at": None,
+        "claimed_by": "",
+        "attempt_started_at": None,
+    }
     if not error:
         fields.update(
             state=State.SENT,
@@ -238,13 +365,24 @@ def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
             next_attempt_at=None,
             **_redacted(timezone.now()),
         )
+        outcome = "sent"
     elif attempts >= max_attempts():
         fields.update(state=State.FAILED, last_error=error, next_attempt_at=None)
+        outcome = "failed"
     else:
         fields.update(state=State.PENDING, last_error=error, next_attempt_at=now + backoff(attempts))
+        outcome = "retry"
     NOTIFICATION.check(State.SENDING, fields["state"])
-    with transaction.atomic():  # one commit per message: the attempt and the new state together
-        _record(notification, fields, transport_name, started, duration_ms, error, provider_id)
+    keep_going = True
+    with transaction.atomic():  # one commit per message: the attempt, the new state and the claim's next step
+        _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id)
+        if following is not None:
+            stamp = timezone.now()
+            keep_going = _mark_next(following, token, stamp)
+            if renew:
+                Notification.objects.filter(
+                    claimed_by=token, state=State.SENDING, attempt_started_at__isnull=True
+                ).update(claimed_at=stamp)
     log.info(
         "notification_delivery",
         notification=notification.pk,
@@ -257,10 +395,10 @@ def _send_claimed(notification: Notification, now, pool: _Transports) -> bool:
         duration_ms=duration_ms,
         error=error,
     )
-    return not error
+    return outcome, keep_going
 
 
-def _record(notification, fields, transport_name, started, duration_ms, error, provider_id) -> None:
+def _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id) -> None:
     DeliveryAttempt.objects.create(
         notification=notification,
         transport=transport_name,
@@ -270,7 +408,12 @@ def _record(notification, fields, transport_name, started, duration_ms, error, p
         error=error,
         provider_id=str(provider_id)[:200],
     )
-    Notification.objects.filter(pk=notification.pk, state=State.SENDING).update(**fields)
+    kept = Notification.objects.filter(pk=notification.pk, state=State.SENDING, claimed_by=token).update(
+        **fields
+    )
+    if not kept:
+        # The claim expired while the transport was still busy (the lease is shorter than its timeout).
+        log.warning("notification_outcome_after_lease", notification=notification.pk, ok=not error)
 
 
 def _redacted(now) -> dict:
@@ -288,5 +431,10 @@ def retry_failed(notification_ids) -> int:
     """Back office: give failed messages a fresh set of attempts."""
     NOTIFICATION.check(State.FAILED, State.PENDING)
     return Notification.objects.filter(pk__in=list(notification_ids), state=State.FAILED).update(
-        state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+        state=State.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+        claimed_by="",
+        attempt_started_at=None,
     )
