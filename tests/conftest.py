@@ -1,3 +1,7 @@
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from clientcentric.accounts import services as accounts_services
@@ -18,6 +22,70 @@ from clientcentric.registry.models import (
 )
 
 PASSWORD = "test-pass-2026"
+
+
+def _isolate_this_process(config) -> None:
+    """Tests may run in parallel (pytest-xdist workers, or two checkouts on one machine); each process keeps
+    the state it writes outside its own test database to itself:
+
+    - files (uploads, notification logs) go to a fresh directory instead of the checkout's var/;
+    - with Redis, cache keys and Celery's broker keys carry a prefix of this process, so no worker reads
+      another's cached rows or runs its tasks against the wrong database, and nothing is left behind.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from clientcentric.config.celery import app
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    prefix = f"pytest-{worker}-{os.getpid()}"
+    files = tempfile.mkdtemp(prefix=f"clientcentric-{prefix}-")
+    overrides = {
+        "MEDIA_ROOT": os.path.join(files, "media"),
+        "CLIENTCENTRIC_NOTIFICATION_LOG_DIR": os.path.join(files, "notifications"),
+    }
+    if settings.REDIS_URL:
+        overrides["CACHES"] = {
+            alias: {**options, "KEY_PREFIX": prefix} for alias, options in settings.CACHES.items()
+        }
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "global_keyprefix": f"{prefix}:",
+        }
+        app.conf.result_backend_transport_options = {
+            **app.conf.result_backend_transport_options,
+            "global_keyprefix": f"{prefix}:",
+        }
+    override = override_settings(**overrides)
+    override.enable()
+    config.stash[_ISOLATION] = (override, files, prefix)
+
+
+def _clean_up_after_this_process(config) -> None:
+    override, files, prefix = config.stash[_ISOLATION]
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+        client.close()
+    override.disable()
+    shutil.rmtree(files, ignore_errors=True)
+
+
+_ISOLATION = pytest.StashKey[tuple]()
+
+
+def pytest_configure(config):
+    _isolate_this_process(config)
+
+
+def pytest_unconfigure(config):
+    if _ISOLATION in config.stash:
+        _clean_up_after_this_process(config)
 
 
 @pytest.fixture(autouse=True)
