@@ -3,6 +3,8 @@ import shutil
 import tempfile
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
@@ -22,6 +24,13 @@ from clientcentric.registry.models import (
 )
 
 PASSWORD = "test-pass-2026"
+
+# Speed is measured in bench/, never asserted: with the suite's workers (and others) sharing the cores, one example
+# may well outlast Hypothesis's 200 ms deadline, or its generation look "too slow", with nothing wrong.
+hypothesis_settings.register_profile(
+    "clientcentric", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("clientcentric")
 
 
 def _isolate_this_process(config) -> None:
