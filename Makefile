@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+# Test processes (pytest-xdist), each with its own test database: one per core and one more, since the browser
+# tests spend much of their time waiting on Chromium. `make test TEST_WORKERS=0` runs the suite in one process.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: demo test test-fast e2e bench lint format messages install browser clean
 
@@ -26,10 +30,10 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 test: $(STAMP) browser
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not e2e"
+	$(PYTEST) -m "not e2e"
 
 # Each benchmark prints its figures against the issue's target; all run even if one misses.
 bench: $(STAMP)

@@ -1,5 +1,11 @@
+import os
+import shutil
+import tempfile
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import Agency
@@ -19,6 +25,85 @@ from clientcentric.registry.models import (
 )
 
 PASSWORD = "test-pass-2026"
+
+# Speed is measured in bench/, never asserted: with the suite's workers (and others) sharing the cores, one example
+# may well outlast Hypothesis's 200 ms deadline, or its generation look "too slow", with nothing wrong.
+hypothesis_settings.register_profile(
+    "clientcentric", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("clientcentric")
+
+
+def _isolate_this_process(config) -> None:
+    """Tests may run in parallel (pytest-xdist workers, or two checkouts on one machine); each process keeps
+    the state it writes outside its own test database to itself:
+
+    - files (uploads, notification logs) go to a fresh directory instead of the checkout's var/;
+    - with Redis, cache keys and Celery's broker keys carry a prefix of this process, so no worker reads
+      another's cached rows or runs its tasks against the wrong database, and nothing is left behind.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from clientcentric.config.celery import app
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    prefix = f"pytest-{worker}-{os.getpid()}"
+    files = tempfile.mkdtemp(prefix=f"clientcentric-{prefix}-")
+    overrides = {
+        "MEDIA_ROOT": os.path.join(files, "media"),
+        "CLIENTCENTRIC_NOTIFICATION_LOG_DIR": os.path.join(files, "notifications"),
+    }
+    if settings.REDIS_URL:
+        overrides["CACHES"] = {
+            alias: {**options, "KEY_PREFIX": prefix} for alias, options in settings.CACHES.items()
+        }
+    else:
+        # The embedded default's cache is a folder shared by a machine's processes: this process gets its own.
+        overrides["CACHES"] = {
+            alias: {**options, "LOCATION": os.path.join(files, f"cache-{alias}")}
+            if options["BACKEND"].endswith("FileBasedCache")
+            else options
+            for alias, options in settings.CACHES.items()
+        }
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "global_keyprefix": f"{prefix}:",
+        }
+        app.conf.result_backend_transport_options = {
+            **app.conf.result_backend_transport_options,
+            "global_keyprefix": f"{prefix}:",
+        }
+    override = override_settings(**overrides)
+    override.enable()
+    config.stash[_ISOLATION] = (override, files, prefix)
+
+
+def _clean_up_after_this_process(config) -> None:
+    override, files, prefix = config.stash[_ISOLATION]
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+        client.close()
+    override.disable()
+    shutil.rmtree(files, ignore_errors=True)
+
+
+_ISOLATION = pytest.StashKey[tuple]()
+
+
+def pytest_configure(config):
+    _isolate_this_process(config)
+
+
+def pytest_unconfigure(config):
+    if _ISOLATION in config.stash:
+        _clean_up_after_this_process(config)
 
 
 def verify_second_factor(client, user) -> None:

@@ -473,7 +473,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pymorphy3": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pymorphy3": {"level": "WARNING"},
+        # In-process tasks (no REDIS_URL) use kombu's memory transport, which warns it has no host name.
+        **({} if REDIS_URL else {"kombu.connection": {"level": "ERROR"}}),
+    },
 }
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 500
