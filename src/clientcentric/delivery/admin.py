@@ -242,6 +242,11 @@ class ConsentAdmin(admin.ModelAdmin):
     list_filter = ("revoked_at",)
     readonly_fields = [f.name for f in Consent._meta.fields] + ["receipt_id"]
 
+    def get_queryset(self, request):
+        # Whose consents these are is personal data: the same people who may open the client's profile.
+        profiles = profile_selectors.profiles_for_staff(request.user)
+        return super().get_queryset(request).filter(client__client_profile__in=profiles)
+
     def has_add_permission(self, request):
         return False
 
@@ -318,6 +323,11 @@ class LifeEventAdmin(admin.ModelAdmin):
     search_fields = ("event_id", "snils")
     readonly_fields = [f.name for f in LifeEvent._meta.fields]
     actions = ("release",)
+
+    def get_queryset(self, request):
+        # A life event names a person by SNILS: shown to those who may open that person's profile.
+        profiles = profile_selectors.profiles_for_staff(request.user).exclude(snils=None)
+        return super().get_queryset(request).filter(snils__in=profiles.values("snils"))
 
     def has_add_permission(self, request):
         return False
