@@ -82,3 +82,14 @@ def test_each_token_is_limited_on_the_api_in_the_error_shape(client, settings, a
     refused = client.post("/api/v1/text/readability", {"text": "Ещё"}, "application/json", **auth)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert refused.json()["error"] == "too_many_requests"
+
+
+def test_behind_a_proxy_the_client_address_is_the_hop_the_proxy_saw(settings, rf):
+    from clientcentric.core.services.rate_limit import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "10.0.0.2"
+    settings.CLIENTCENTRIC_CLIENT_IP_HEADERS = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # The first address was written by the client itself; the last one by our proxy.
+    assert client_address(request) == "203.0.113.7"
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"

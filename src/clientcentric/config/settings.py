@@ -305,7 +305,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Its start-up banner would open every command's output; lockouts and failures are still logged.
 AXES_VERBOSE = False
 # Behind a reverse proxy, name the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENTCENTRIC_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+# Sign-in lockouts and rate limits count per client address, read from the first of these present.
+CLIENTCENTRIC_CLIENT_IP_HEADERS = env.list("CLIENTCENTRIC_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_IPWARE_META_PRECEDENCE_ORDER = CLIENTCENTRIC_CLIENT_IP_HEADERS
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]

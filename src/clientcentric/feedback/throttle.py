@@ -22,7 +22,7 @@ def limits() -> dict[str, tuple[int, int]]:
 def _identities(request) -> dict[str, str]:
     if not request.session.session_key:
         request.session.save()  # an anonymous visitor gets a session on the first rating
-    return {"session": request.session.session_key, "ip": request.META.get("REMOTE_ADDR", "")}
+    return {"session": request.session.session_key, "ip": rate_limit.client_address(request)}
 
 
 def wait_minutes(request, now: float | None = None) -> int:

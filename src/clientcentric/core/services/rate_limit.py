@@ -141,5 +141,11 @@ def enforce(name: str, identity: str, *, now: float | None = None) -> None:
 
 
 def client_address(request) -> str:
-    """The caller's IP address as the WSGI server saw it (the proxy in front must pass the client's)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The caller's IP address: from the first of CLIENTCENTRIC_CLIENT_IP_HEADERS that is present (REMOTE_ADDR by
+    default; behind a reverse proxy, the header it sets, e.g. HTTP_X_FORWARDED_FOR)."""
+    for header in settings.CLIENTCENTRIC_CLIENT_IP_HEADERS:
+        value = request.META.get(header, "")
+        if value:
+            # X-Forwarded-For lists every hop; the last is the one our own proxy saw, which a client cannot forge.
+            return value.split(",")[-1].strip() or "unknown"
+    return "unknown"
