@@ -129,7 +129,7 @@ def test_intake_replays_and_the_outbox_work_on_the_restored_database(filled, tmp
     token = filled["token"]
     # A retried key from before the backup finds its appeal; a new appeal gets the next number.
     replay = appeals_services.receive_appeal(
-        appeals_services.AppealInput(channel="api", text=TEXT, contact_email="a@example.ru"),
+        appeals_services.AppealInput(channel="api", text=f"{TEXT}, заявка 1", contact_email="a@example.ru"),
         source=token,
         idempotency_key="key-1",
     )

@@ -86,6 +86,7 @@ def test_appeal_intake_through_the_api_answers_while_the_broker_is_down(client, 
         {"channel": "portal", "text": "Не работает лифт", "contact_email": "author@example.ru"},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {secret}",
+        HTTP_IDEMPOTENCY_KEY="broker-down-1",
     )
     assert response.status_code == 201, response.content
     assert Appeal.objects.count() == 1 and response.json()["number"]

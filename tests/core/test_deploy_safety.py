@@ -20,7 +20,9 @@ def _production_environment(tmp_path) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("CLIENTCENTRIC_") and key not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' conftest for this pytest process, never in production.
+        if not key.startswith("CLIENTCENTRIC_")
+        and key not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         PYTHONPATH=SOURCE,
