@@ -15,7 +15,7 @@ def test_healthz_reports_the_database(client, db):
 
 
 def test_healthz_reports_an_unreachable_broker_without_failing(client, db, settings):
-    # A load balancer must not take the instance out while only Redis is down (docs/operations-health.md).
+    # A load balancer must not take the instance out while only Redis is down (docs/operations.md, health checks).
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["status"] == "degraded"
