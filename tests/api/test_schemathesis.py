@@ -11,7 +11,9 @@ import os
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error
@@ -38,6 +40,17 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """As Django's test client does: a raw WSGI request would otherwise close the connection that holds the test's
+    transaction (PostgreSQL; SQLite's in-memory database ignores the close)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _headers(identity, registry, people, agency):
