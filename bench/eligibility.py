@@ -7,7 +7,7 @@ For each population size, both engines do the same two tasks, each in its own pr
 process's peak RSS), with the 50 rules of bench/rules50.yaml (OpenFisca-core 46, in bench/.venv-openfisca set up
 on first use, gets the same rules translated from the same trees into numpy formulas):
 
-(a) engine — what the anchor of ../shared/domain/rules.md measures: facts + 50 rules with the inputs already in
+(a) engine — what the anchor of the rule language (docs/rules.md) measures: facts + 50 rules with the inputs already in
     memory (ours: `evaluate_frames` over the extract read beforehand; OpenFisca: building the simulation from
     arrays loaded beforehand + calculating the 50 rules). The issue-6 target is judged on this phase.
 (b) end to end — read the Parquet extract, facts, rules, write person_id + 50 results to Parquet (ours: the

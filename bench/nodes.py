@@ -4,7 +4,7 @@ Targets (issue 17): a token revoked through one node is refused by the other wit
 node is on the other's queue at once; a population eligibility run split over both workers makes the same offers
 as one process, and killing one worker (kill -9) mid-run loses no chunk and duplicates no offer.
 
-    /work/main/.venv/bin/python bench/nodes.py [--clients 1200] [--chunk-size 40]
+    .venv/bin/python bench/nodes.py [--clients 1200] [--chunk-size 40]
         [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--redis-url redis://127.0.0.1:6379/11]
 
 End to end and on its own:

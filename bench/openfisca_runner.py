@@ -11,7 +11,7 @@ defaults before the run (birth 1970-01-01, money 0, flags False), as OpenFisca i
     python bench/openfisca_runner.py client --rules R.json --on 2024-03-01 --repeat 200
 Prints one JSON line with the figures.
 
-`population` is the engine alone, as the anchor of ../shared/domain/rules.md measures it: the arrays are loaded
+`population` is the engine alone, as the anchor of the rule language (docs/rules.md) measures it: the arrays are loaded
 before the clock starts, which then covers building the simulation and calculating the 50 rules. `end-to-end`
 is the same task as `clientcentric eligibility evaluate`: read the Parquet extract (pyarrow, as an OpenFisca
 user would), turn it into the simulation's inputs, build, calculate, and write person_id + the 50 results to
