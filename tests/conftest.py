@@ -58,14 +58,6 @@ def _isolate_this_process(config) -> None:
         overrides["CACHES"] = {
             alias: {**options, "KEY_PREFIX": prefix} for alias, options in settings.CACHES.items()
         }
-    else:
-        # The embedded default's cache is a folder shared by a machine's processes: this process gets its own.
-        overrides["CACHES"] = {
-            alias: {**options, "LOCATION": os.path.join(files, f"cache-{alias}")}
-            if options["BACKEND"].endswith("FileBasedCache")
-            else options
-            for alias, options in settings.CACHES.items()
-        }
         app.conf.broker_transport_options = {
             **app.conf.broker_transport_options,
             "global_keyprefix": f"{prefix}:",
@@ -73,6 +65,14 @@ def _isolate_this_process(config) -> None:
         app.conf.result_backend_transport_options = {
             **app.conf.result_backend_transport_options,
             "global_keyprefix": f"{prefix}:",
+        }
+    else:
+        # The embedded default's cache is a folder shared by a machine's processes: this process gets its own.
+        overrides["CACHES"] = {
+            alias: {**options, "LOCATION": os.path.join(files, f"cache-{alias}")}
+            if options["BACKEND"].endswith("FileBasedCache")
+            else options
+            for alias, options in settings.CACHES.items()
         }
     override = override_settings(**overrides)
     override.enable()

@@ -1,9 +1,10 @@
-"""A worker killed with SIGKILL in the middle of a batch: every message still reaches the gateway once, none fails.
+"""A Celery worker killed with SIGKILL in the middle of a batch: every message reaches the gateway once, none fails.
 
-The worker is a real process running the periodic scan's batch, the code the Celery task
-`send_due_notifications` runs (a Celery worker killed the same way leaves the same rows behind). It sends through the webhook transport to an HTTP gateway in this test process
-that answers slowly and records each request's Idempotency-Key. After the kill a second worker, started once the
-lease has run out, recovers the claims and sends the rest.
+The worker is a real `celery worker` (prefork, one child) running the periodic scan `send_due_notifications`, taken
+from the broker as beat would send it. It sends through the webhook transport to an HTTP gateway in this test
+process that answers slowly and records each request's Idempotency-Key. The whole worker (its process group, as
+`kill -9` of a container or the OOM killer would) dies mid-chunk. Once the lease has run out the next scan, on a
+second worker, recovers the claims and sends the rest.
 """
 
 import json
@@ -13,11 +14,13 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 
 from clientcentric.core.models import Notification
@@ -93,28 +96,42 @@ def _env(gateway: Gateway) -> dict:
     return env
 
 
-class Worker:
-    """One worker process running the periodic scan's batch (what the Celery task runs), logging to a file."""
+class CeleryWorker:
+    """A `celery worker` process group on a queue of its own, reading the broker under this test process's prefix."""
 
-    def __init__(self, env: dict, log: Path):
-        code = "import django; django.setup(); from clientcentric.core.services import notifications as n; "
-        code += "n.send_due(limit=100000)"
+    def __init__(self, env: dict, log: Path, queue: str, name: str):
+        from clientcentric.config.celery import app
+
+        prefix = app.conf.broker_transport_options.get("global_keyprefix", "")
+        # The worker must read the keys this process publishes under (tests/conftest.py gives each test process
+        # a broker prefix): set it as the worker's settings would, then start the real worker.
+        code = (
+            "import django; django.setup()\n"
+            "from clientcentric.config.celery import app\n"
+            f"app.conf.broker_transport_options = {{**app.conf.broker_transport_options, 'global_keyprefix': {prefix!r}}}\n"
+            "app.worker_main(['worker', '--pool', 'prefork', '--concurrency', '1', '--queues', "
+            f"{queue!r}, '--hostname', '{name}@%h', '--without-gossip', '--without-mingle', '--loglevel', 'INFO'])\n"
+        )
         with open(log, "ab") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", code], env=env, stdout=output, stderr=subprocess.STDOUT
+                [sys.executable, "-c", code],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
-    def kill(self) -> int:
-        self.process.send_signal(signal.SIGKILL)
-        return self.process.wait(timeout=30)
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
 
@@ -127,15 +144,17 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="a second process must share the test database; on SQLite it is in memory (the lease logic is tested "
-    "in one process by test_notification_leases.py)",
+    connection.vendor != "postgresql" or not settings.REDIS_URL,
+    reason="a Celery worker in another process needs the broker (Redis) and a shared database; on SQLite the test "
+    "database is in memory (the lease logic is tested in one process by test_notification_leases.py)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeypatch, tmp_path):
+def test_a_celery_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeypatch, tmp_path):
+    from clientcentric.core.tasks import send_due_notifications
+
     monkeypatch.setattr(
         notifications, "_enqueue", lambda notification_id: None
-    )  # the scan is the worker here
+    )  # the periodic scan is the only sender here
     with transaction.atomic():
         ids = [
             notifications.enqueue(
@@ -143,13 +162,23 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeyp
             ).pk
             for i in range(MESSAGES)
         ]
+    queue = f"kill-test-{uuid.uuid4().hex}"
+    logs = {name: tmp_path / f"{name}.log" for name in ("first", "second")}
+
+    def log_tail(name: str) -> str:
+        return logs[name].read_text(errors="replace")[-3000:] if logs[name].exists() else ""
+
     with Gateway() as gateway:
         env = _env(gateway)
-        first = Worker(env, tmp_path / "first.log")
+        first = CeleryWorker(env, logs["first"], queue, "first")
         try:
+            send_due_notifications.apply_async(queue=queue)  # what beat sends every 30 s
             # 110: in the middle of the fifth chunk of 25, away from a chunk's edge.
             _wait(lambda: gateway.received() >= 110, 120, "the first worker to be well into its batch")
-            assert first.kill() == -signal.SIGKILL
+            first.kill()
+        except AssertionError:
+            print(log_tail("first"))
+            raise
         finally:
             first.stop()
         states = Counter(Notification.objects.values_list("state", flat=True))
@@ -158,15 +187,16 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(monkeyp
         assert states[State.FAILED] == 0
 
         time.sleep(LEASE_SECONDS + 0.5)
-        second = Worker(env, tmp_path / "second.log")
+        second = CeleryWorker(env, logs["second"], queue, "second")
         try:
+            send_due_notifications.apply_async(queue=queue)  # beat's next scan
             _wait(
                 lambda: Notification.objects.filter(state=State.SENT).count() == MESSAGES,
                 180,
                 "the second worker to send the rest",
             )
         except AssertionError:
-            print((tmp_path / "second.log").read_text(errors="replace")[-3000:])
+            print(log_tail("second"))
             raise
         finally:
             second.stop()
