@@ -14,8 +14,9 @@ import re
 from itertools import count
 
 import vl_convert
-from django.core.cache import cache
 from django.utils.html import escape
+
+from . import shared_cache
 
 CACHE_SECONDS = 24 * 3600
 _ids = count(1)
@@ -47,10 +48,7 @@ def render_svg(chart, *, cache_key: str = "", title: str = "", description: str 
     """
     spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
     key = f"chart:{cache_key or spec_hash(spec)}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec)
-        cache.set(key, svg, CACHE_SECONDS)
+    svg = shared_cache.get_or_compute(key, lambda: vl_convert.vegalite_to_svg(spec), CACHE_SECONDS)
     if title:
         svg = with_text_alternative(svg, title, description, element_id=f"chart-{spec_hash(spec)[:10]}")
     return svg

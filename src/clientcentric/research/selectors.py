@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.appeals.models import Appeal, AppealEvent, Channel, Status
+from clientcentric.core import shared_cache
 from clientcentric.registry.models import LifeSituation, Need, Touchpoint
 
 from . import segmentation
@@ -271,11 +271,10 @@ def journey_map_evidence(journey_map: JourneyMap) -> tuple[LifeSituationEvidence
     (CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS): a page must not rescan a million appeals on every visit."""
     seconds = getattr(settings, "CLIENTCENTRIC_EVIDENCE_CACHE_SECONDS", 300)
     key = f"research:evidence:{journey_map.life_situation_id}"
-    evidence = cache.get(key) if seconds else None
-    if evidence is None:
+    if seconds:
+        evidence = shared_cache.get_or_compute(key, lambda: _journey_map_evidence(journey_map), seconds)
+    else:
         evidence = _journey_map_evidence(journey_map)
-        if seconds:
-            cache.set(key, evidence, seconds)
     return evidence, suggest_pain_points(journey_map, evidence)
 
 

@@ -1,5 +1,5 @@
-"""Rate limits that hold across workers and processes: fixed windows counted in Redis when the cache is Redis,
-else in a table (`core.RateCounter`) — the embedded default's cache lives in each process, and a limit counted
+"""Rate limits that hold across workers and processes: fixed windows counted in Redis when the cache is Redis
+(and in the table while Redis is unreachable), else in a table (`core.RateCounter`) — the embedded default's cache lives in each process, and a limit counted
 per process lets a script through once per worker.
 
 A limit is a name with (requests, window in seconds); settings.CLIENTCENTRIC_RATE_LIMITS overrides the
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from clientcentric.core import shared_cache
 from clientcentric.core.models import RateCounter
 
 DEFAULT_LIMITS: dict[str, tuple[int, int] | None] = {
@@ -51,8 +52,9 @@ def limit_of(name: str) -> tuple[int, int] | None:
 
 
 def _uses_cache() -> bool:
+    # While Redis is unreachable the table counts: a limit is never a reason to refuse an appeal with a 500.
     store = getattr(settings, "CLIENTCENTRIC_RATE_LIMIT_STORE", "database")
-    return store == "cache"
+    return store == "cache" and shared_cache.available()
 
 
 def _key(name: str, identity: str, window: int, now: float) -> str:
@@ -111,7 +113,10 @@ def count(name: str, identity: str, *, now: float | None = None, limit: tuple[in
     now = time.time() if now is None else now
     key = _key(name, identity, window, now)
     if _uses_cache():
-        return _cache_increment(key, window + 5)
+        try:
+            return _cache_increment(key, window + 5)
+        except shared_cache.UNREACHABLE as error:
+            shared_cache.mark_unreachable(error)
     return _database_increment(key, (now // window + 1) * window + 5)
 
 
@@ -125,7 +130,14 @@ def wait_seconds(
     allowed, window = found
     now = time.time() if now is None else now
     key = _key(name, identity, window, now)
-    used = _cache_count(key) if _uses_cache() else _database_count(key)
+    used = None
+    if _uses_cache():
+        try:
+            used = _cache_count(key)
+        except shared_cache.UNREACHABLE as error:
+            shared_cache.mark_unreachable(error)
+    if used is None:
+        used = _database_count(key)
     return _window_left(window, now) if used >= allowed else 0
 
 
