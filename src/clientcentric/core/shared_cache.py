@@ -36,7 +36,9 @@ def mark_unreachable(error: BaseException) -> None:
         was_up = available()
         _down_until = time.monotonic() + pause
     if was_up:
-        logger.warning("shared cache unreachable (%s): not asked again for %.0f s", type(error).__name__, pause)
+        logger.warning(
+            "shared cache unreachable (%s): not asked again for %.0f s", type(error).__name__, pause
+        )
 
 
 def get_or_compute(key: str, compute: Callable[[], Any], seconds: float) -> Any:
