@@ -118,7 +118,8 @@ VARIABLES = [
         "household_income",
         Household,
         float,
-        lambda h, per, par: h.sum(h.members("salary", per) + h.members("capital_returns", per)),
+        # The country template's definition: the members' salaries; capital returns stay each person's own.
+        lambda h, per, par: h.sum(h.members("salary", per)),
     ),
     _simple("n_persons", Household, int, lambda h, per, par: h.nb_persons()),
     _simple("n_adults", Household, int, lambda h, per, par: h.nb_persons(Household.ADULT)),
@@ -239,9 +240,16 @@ def read_extract(persons_path, households_path):
         "accommodation_size": household("accommodation_size", 0.0, np.float32),
         "occupancy": HousingOccupancyStatus.encode(household("housing_occupancy_status", "tenant", "U11")),
         "postal_code": household("postal_code", "", "U6"),
-        "region": household("region", "", "U3"),
+        "region": _region_codes(pc.cast(households.column("region"), "string"))[order],
         "months_since_move": household("months_since_move", 0),
     }
+
+
+def _region_codes(column):
+    """Region codes, text or integer in the extract, in the one form the project's facts use
+    (engines/rules/types.canonical_code): 7 is '07'; unknown is '' as OpenFisca's default."""
+    values = column.to_pylist()
+    return np.array(["" if v is None else v.zfill(2) if v.isdigit() else v for v in values], dtype="U3")
 
 
 def write_results(person_id, results, output):

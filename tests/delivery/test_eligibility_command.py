@@ -237,3 +237,27 @@ def test_extracts_on_disk_read_in_pieces_give_the_same_answers_as_frames_in_memo
         *(pl.scan_parquet(p) for p in paths), person_only, on, chunk_persons=2, read_persons=3
     )
     assert pl.concat(got).equals(expected) and expected["adult"].to_list().count(True) >= 1
+
+
+def test_an_integer_region_column_is_read_as_the_region_code(extract):
+    """It used to fail with Polars' `casting from i32 to cat is not supported` traceback."""
+    pl.read_parquet(extract / "households.parquet").with_columns(
+        pl.col("region").cast(pl.Int32)
+    ).write_parquet(extract / "households.parquet")
+    (extract / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: moscow\n    text: region == '77'\n    valid_from: 2016-01-01\n"
+        "  - id: sverdlovsk\n    text: region in (66,)\n    valid_from: 2016-01-01\n",
+        encoding="utf-8",
+    )
+    evaluate(extract)
+    rows = {r["person_id"]: r for r in pl.read_parquet(extract / "out.parquet").to_dicts()}
+    assert [rows[i]["moscow"] for i in (1, 2, 3, 4, 5)] == [True, True, False, False, False]
+    assert [rows[i]["sverdlovsk"] for i in (1, 2, 3, 4, 5)] == [False, False, False, False, True]
+    pl.read_parquet(extract / "households.parquet").with_columns(
+        pl.col("region").cast(pl.Float64)
+    ).write_parquet(extract / "households.parquet")
+    with pytest.raises(CommandError) as caught:
+        evaluate(extract)
+    assert "region" in str(caught.value) and "Float64" in str(caught.value)
+    assert "\n" not in str(caught.value).strip()

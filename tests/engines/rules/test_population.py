@@ -131,3 +131,90 @@ def test_narrow_household_counts_are_widened_for_arithmetic():
     assert got["times"].to_list() == [True, True, True]
     assert got["minus"].to_list() == [True, True, True]
     assert got["sum"].to_list() == [True, True, True]
+
+
+def _extract(region_values, capital=(0.0, 0.0)):
+    persons = pl.DataFrame(
+        {
+            "person_id": [1, 2],
+            "household_id": [10, 10],
+            "role": ["adult", "adult"],
+            "birth": [dt.date(1980, 1, 1), dt.date(1982, 1, 1)],
+            "salary": [500.0, 300.0],
+            "capital_returns": list(capital),
+            "disability": [False, False],
+            "unemployed": [False, False],
+            "student": [False, False],
+        }
+    )
+    households = pl.DataFrame(
+        {
+            "household_id": [10],
+            "rent": [100.0],
+            "accommodation_size": [30.0],
+            "housing_occupancy_status": ["tenant"],
+            "postal_code": ["1"],
+            "region": region_values,
+            "months_since_move": [1],
+        }
+    )
+    return persons, households
+
+
+def test_household_income_is_the_members_salaries_as_the_anchor_defines_it():
+    """Capital returns are a person's own fact (OpenFisca's country template): not in household income, and an
+    unknown capital return leaves household income known."""
+    from clientcentric.engines.rules.facts import client_facts, population_facts
+
+    on = dt.date(2024, 3, 1)
+    persons, households = _extract(["78"], capital=(1_000_000.0, None))
+    facts = population_facts(persons, households, on).collect().sort("person_id")
+    assert facts["household_income"].to_list() == [800.0, 800.0]
+    assert facts["income_pc"].to_list() == [400.0, 400.0]
+    assert facts["income"].to_list() == [1_000_500.0, None]  # the person's own: salary + capital returns
+    members = persons.to_dicts()
+    for person, row in zip(members, facts.to_dicts(), strict=True):
+        mine = client_facts(person, on, households.to_dicts()[0], members)
+        assert {k: mine[k] for k in ("household_income", "income_pc", "income")} == {
+            k: row[k] for k in ("household_income", "income_pc", "income")
+        }
+    rule = compile_rule("household_income < 1000", PERSON_SCHEMA, frozenset())
+    assert plan(persons, households, {"r": rule}, on, Parameters({})).collect()["r"].to_list() == [True, True]
+
+
+def test_a_region_given_as_an_integer_column_means_the_same_region_as_its_text_code():
+    from clientcentric.engines.rules.facts import client_facts
+
+    on = dt.date(2024, 3, 1)
+    texts = {
+        "text_literal": "region == '07'",
+        "int_literal": "region == 7",
+        "short_text": "region == '7'",
+        "listed": "region in (7, '78')",
+        "other": "region != 78",
+    }
+    rules = {name: compile_rule(text, PERSON_SCHEMA, frozenset()) for name, text in texts.items()}
+    answers = {}
+    for given in (["07"], [7], pl.Series([7], dtype=pl.Int32), ["7"]):
+        persons, households = _extract(given)
+        result = plan(persons, households, rules, on, Parameters({})).collect()
+        answers[str(given)] = {name: result[name].to_list() for name in rules}
+        person = persons.to_dicts()[0]
+        assert client_facts(person, on, households.to_dicts()[0])["region"] == "07"
+    expected = {name: [True, True] for name in rules}
+    assert all(found == expected for found in answers.values()), answers
+
+
+def test_a_region_column_of_another_type_is_refused_in_one_sentence_naming_it():
+    import pytest
+
+    from clientcentric.engines.rules import RuleError
+
+    persons, households = _extract([7.5])
+    rule = compile_rule("region == 7", PERSON_SCHEMA, frozenset())
+    from clientcentric.engines.rules.population import HOUSEHOLD_COLUMNS, check_extract
+
+    with pytest.raises(RuleError) as refused:
+        check_extract(households.lazy(), HOUSEHOLD_COLUMNS, "households")
+    assert "column 'region' is Float64, expected str or int" in str(refused.value)
+    assert rule.facts_used == frozenset({"region"})

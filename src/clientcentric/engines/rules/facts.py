@@ -6,7 +6,9 @@ housing_occupancy_status, postal_code, region, months_since_move). Null means un
 aggregate is unknown as soon as one member's input to it is unknown — a count of children under 3 cannot be
 known when one member's birth date is not.
 
-Money is summed in integer kopecks so the sum does not depend on the order of members (float addition does),
+`household_income` is the sum of the members' salaries, as the anchor (OpenFisca's country template) defines it:
+capital returns stay each person's own fact (`capital_returns`, and `income` = salary + capital returns), which a
+rule may add. Money is summed in integer kopecks so the sum does not depend on the order of members (float addition does),
 then divided back to roubles in float64 the same way in both backends.
 """
 
@@ -18,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .types import FactType
+from .types import CODE_WIDTHS, FactType, canonical_code
 
 PERSON_FACTS = {
     "age": FactType.INT,
@@ -111,11 +113,11 @@ def client_facts(
             disability_gap = True
         elif disability:
             disabled += 1
-        salary, capital = get("salary"), get("capital_returns")
-        if salary is None or capital is None:
+        salary = get("salary")
+        if salary is None:
             money_gap = True
         elif not money_gap:
-            k_sum += floor(float(salary) * 100 + 0.5) + floor(float(capital) * 100 + 0.5)
+            k_sum += floor(float(salary) * 100 + 0.5)
     get = person.get
     birth, role, salary, capital = get("birth"), get("role"), get("salary"), get("capital_returns")
     household_income = None if money_gap else k_sum / 100
@@ -149,7 +151,7 @@ def client_facts(
         "rent": None if rent is None else float(rent),
         "accommodation_size": None if size is None else float(size),
         "postal_code": hget("postal_code"),
-        "region": None if region is None else str(region),
+        "region": None if region is None else canonical_code("region", region),
         "months_since_move": hget("months_since_move"),
     }
 
@@ -167,7 +169,8 @@ def input_columns(needed: set[str] | frozenset[str]) -> tuple[list[str], list[st
     reads = {"person_id"} | ({"household_id"} if needed & set(HOUSEHOLD_FACTS) else set())
     reads |= own & {"birth", "salary", "capital_returns", "disability", "unemployed", "student"}
     reads |= {"birth"} if ("age" in needed or age_counts) else set()
-    reads |= {"salary", "capital_returns"} if needed & {"income", "household_income", "income_pc"} else set()
+    reads |= {"salary", "capital_returns"} if "income" in needed else set()
+    reads |= {"salary"} if needed & {"household_income", "income_pc"} else set()
     reads |= {"role"} if needed & {"is_adult", "n_adults", "n_children"} else set()
     reads |= {"disability"} if "n_disabled" in needed else set()
     household = [c for f, c in HOUSEHOLD_COLUMNS.items() if f in needed]
@@ -290,7 +293,7 @@ def _disability_levels(homes: _Households, raw, level: dict, unknown: dict) -> N
 def _money_levels(homes: _Households, raw, level: dict, unknown: dict) -> None:
     import numpy as np
 
-    k = raw["_k"]
+    k = raw["_k_salary"]
     level["household_income"] = np.add.reduceat(k.fill_null(0).to_numpy(), homes.starts) / 100.0
     gap = np.zeros(homes.count, dtype=bool)
     if k.null_count():
@@ -339,10 +342,19 @@ def _with_household_columns(plan: _Plan, household_level, households):
     import polars as pl
 
     casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
-    h = households.select(
-        "household_id",
-        *(pl.col(c).cast(casts[PERSON_SCHEMA[f]]).alias(f) for f, c in plan.wanted_household.items()),
-    ).collect(engine="in-memory")
+
+    def column(fact: str, name: str):
+        if fact in CODE_WIDTHS:  # text or integer codes, in the one form of types.canonical_code
+            text = pl.col(name).cast(pl.String).str.strip_chars()
+            code = (
+                pl.when(text.str.contains(r"^\d+$")).then(text.str.zfill(CODE_WIDTHS[fact])).otherwise(text)
+            )
+            return code.cast(pl.Categorical).alias(fact)
+        return pl.col(name).cast(casts[PERSON_SCHEMA[fact]]).alias(fact)
+
+    h = households.select("household_id", *(column(f, c) for f, c in plan.wanted_household.items())).collect(
+        engine="in-memory"
+    )
     if h["household_id"].equals(household_level["household_id"]):
         # The usual extract: the same households in both files, in the same order — side by side.
         return household_level.hstack(h.drop("household_id"))
@@ -399,7 +411,9 @@ def population_facts(
     if "age" in plan.needed or plan.age_counts:
         age, bands = _ages_and_bands(raw["birth"], on, limits)
         raw = raw.with_columns(age.alias("_age"))
-    if plan.money or "income" in plan.needed:
+    if plan.money:
+        raw = raw.with_columns(kop("salary").alias("_k_salary"))
+    if "income" in plan.needed:
         raw = raw.with_columns((kop("salary") + kop("capital_returns")).alias("_k"))
     own = _own_facts(plan, raw)
     if not plan.per_household:

@@ -13,7 +13,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any
 
-from .types import FactType, RuleError, Schema
+from .types import CODE_WIDTHS, FactType, RuleError, Schema, canonical_code
 
 FUNCTIONS = ("age_at", "months_between", "days_since", "is_known", "any_prefix", "date")
 RESERVED = frozenset({"P", "on", "True", "False", "None", *FUNCTIONS})
@@ -234,7 +234,22 @@ class _Parser:
             return parts[0]
         return self._node("and", FactType.BOOL, node, parts)
 
+    @staticmethod
+    def _as_code(fact: Node, literal: Node) -> Node:
+        """A literal compared with a code fact (region) in the code's one form: `region == 7` means region '07'."""
+        if (
+            fact.kind == "fact"
+            and fact.value in CODE_WIDTHS
+            and literal.kind == "lit"
+            and literal.type in (FactType.STR, FactType.INT)
+        ):
+            value = canonical_code(fact.value, literal.value)
+            return Node("lit", FactType.STR, (), value, literal.text, literal.line, literal.column)
+        return literal
+
     def _comparison(self, op, left: Node, right: Node, left_src, right_src) -> Node:
+        if op in ("==", "!="):
+            left, right = self._as_code(right, left), self._as_code(left, right)
         lt, rt = left.type, right.type
         ordering = op not in ("==", "!=")
         ok = (lt.numeric and rt.numeric) or (
@@ -264,7 +279,7 @@ class _Parser:
                     raise self.error(
                         "none_in_list", "None is not allowed inside an 'in (...)' list.", element
                     )
-                item = self.visit(element)
+                item = self._as_code(left, self.visit(element))
                 if item.kind != "lit":
                     raise self.error("not_allowed", "An 'in (...)' list holds literal values only.", element)
                 compatible = (left.type.numeric and item.type.numeric) or left.type == item.type

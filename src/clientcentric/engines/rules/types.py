@@ -22,6 +22,16 @@ class FactType(enum.Enum):
 
 Schema = dict[str, FactType]
 
+# Text facts that hold a numeric code: an extract may give them as text ('07') or as an integer column (7), and a
+# rule may compare them with either. Both sides are brought to one form: digits zero-padded to the code's width.
+CODE_WIDTHS: dict[str, int] = {"region": 2}
+
+
+def canonical_code(fact: str, value: Any) -> str:
+    """The one form of a code fact's value: 7, '7' and '07' are all region '07'; other text stays as it is."""
+    text = str(value).strip()
+    return text.zfill(CODE_WIDTHS[fact]) if text.isdigit() else text
+
 
 class Outcome(enum.Enum):
     ELIGIBLE = "eligible"
