@@ -178,6 +178,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CLIENT_HEALTH_CHECK_DEADLINE"] = env.float(
         "CLIENTCENTRIC_DB_HEALTH_CHECK_TIMEOUT", default=2
     )
+# Dashboards, open data and the analysts' pages may read a replica (core/databases.py, docs/scaling.md): the same
+# engine, options and timeouts as the primary, another host. Tests read the primary through it (MIRROR).
+if env.str("CLIENTCENTRIC_REPORTS_DATABASE_URL", default=""):
+    _replica = env.db("CLIENTCENTRIC_REPORTS_DATABASE_URL")
+    DATABASES["reports"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _replica},
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["clientcentric.core.databases.ReportsRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"

@@ -19,6 +19,7 @@ from clientcentric.accounts.models import Agency
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.databases import reads_reports
 from clientcentric.core.forms import add_service_errors
 from clientcentric.core.services import rate_limit
 from clientcentric.core.tabular import safe_row, safe_rows
@@ -221,6 +222,7 @@ def _quarter(request_value: str | None) -> str | None:
 
 @public
 @require_GET
+@reads_reports
 def dashboard(request):
     quarter = _quarter(request.GET.get("quarter"))
     if quarter is None:
@@ -260,6 +262,7 @@ def chart(request, quarter):
 
 @public
 @require_GET
+@reads_reports
 def open_data(request, quarter, fmt):
     report = _published(quarter)
     if fmt == "json":

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from clientcentric.core.access import public
+from clientcentric.core.databases import reads_reports
 
 from . import selectors
 from .models import FaqEntry, LifeSituation, Segment
@@ -93,6 +94,7 @@ def open_data(request):
 
 @public
 @require_GET
+@reads_reports
 def open_data_file(request, file_format):
     if file_format not in DOWNLOADS:
         raise Http404
@@ -106,6 +108,7 @@ def open_data_file(request, file_format):
 
 @public
 @require_GET
+@reads_reports
 def open_data_sheet(request, sheet):
     if sheet not in SHEETS_BY_NAME:
         raise Http404

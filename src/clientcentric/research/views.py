@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.databases import reads_reports
 from clientcentric.core.forms import error_messages
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, NeedStatus, Segment
 
@@ -30,6 +31,7 @@ RESEARCHERS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
 
 @require_roles(*RESEARCHERS)
 @require_GET
+@reads_reports
 def home(request):
     by = request.GET.get("by", "topic")
     situation = LifeSituation.objects.filter(code=request.GET.get("life_situation", "")).first()
@@ -52,6 +54,7 @@ def home(request):
 
 @require_roles(*RESEARCHERS)
 @require_GET
+@reads_reports
 def evidence_appeals(request):
     return render(
         request,
@@ -121,6 +124,7 @@ def import_map(request, pk):
 
 @require_roles(*RESEARCHERS)
 @require_http_methods(["GET", "POST"])
+@reads_reports
 def segments(request):
     problems = []
     if request.method == "POST":
@@ -186,6 +190,7 @@ def _map_or_404(pk) -> JourneyMap:
 
 @require_roles(*RESEARCHERS)
 @require_http_methods(["GET", "POST"])
+@reads_reports
 def journey_map(request, pk):
     current = _map_or_404(pk)
     if request.method == "POST" and request.POST.get("action") == "start_to_be":
@@ -237,6 +242,7 @@ def journey_map_image(request, pk, fmt):
 
 @require_roles(*RESEARCHERS)
 @require_http_methods(["GET", "POST"])
+@reads_reports
 def need(request, code):
     need_ = get_object_or_404(Need, code=code)
     problems = []

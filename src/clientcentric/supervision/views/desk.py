@@ -17,6 +17,7 @@ from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
 from clientcentric.business.models import Requirement
 from clientcentric.core.access import require_roles
+from clientcentric.core.databases import reads_reports
 
 from .. import selectors
 from ..forms import (
@@ -238,6 +239,7 @@ def plan(request):
 
 @require_roles(*DASHBOARD)
 @require_GET
+@reads_reports
 def dashboard(request):
     return render(request, "supervision/dashboard.html", {"data": selectors.dashboard()})
 
