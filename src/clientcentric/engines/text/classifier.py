@@ -51,6 +51,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
+from .routing import PlaceTopicTable
 from .single_text import SingleTextPredictor
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "score",
     "time_ordered_split",
     "train_classifier",
+    "train_executor_router",
 ]
 
 FORMAT_VERSION = 1
@@ -359,6 +361,9 @@ class TrainedClassifier:
     model: Any
     n_train: int = 0
     train_seconds: float = 0.0
+    # The executor model's place–topic table (:mod:`.routing`): with it, :meth:`route_top` predicts the
+    # executor from the topic's probabilities and the district, the text model being the fallback.
+    routing: PlaceTopicTable | None = None
 
     def predict_proba(self, texts: Sequence[str], extra: Extra = None) -> np.ndarray:
         """One row per text, one column per label in ``self.labels`` (rows sum to 1)."""
@@ -392,6 +397,39 @@ class TrainedClassifier:
         """The same probabilities for one text at a time, without scikit-learn's per-call overhead."""
         return SingleTextPredictor(self)
 
+    def route_top(
+        self,
+        texts: Sequence[str],
+        districts: Sequence[str],
+        topic_tops: Sequence[Sequence[tuple[str, float]]],
+        k: int = 3,
+    ) -> list[list[tuple[str, float]]]:
+        """The executor's ``k`` best, blending this text model with its place–topic table.
+
+        ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``).
+        Without a table this is :meth:`predict_top` with the district as ``extra``.
+        """
+        texts, districts = list(texts), list(districts)
+        extra = [{"district": district} for district in districts]
+        if self.routing is None:
+            return self.predict_top(texts, extra, k=k)
+        if not texts:
+            return []
+        proba = self.predict_proba(texts, extra)
+        return [
+            self.routing.top(district, topics, row, k=k)
+            for district, topics, row in zip(districts, topic_tops, proba, strict=True)
+        ]
+
+    def route_one(
+        self, text: str, district: str, topic_top: Sequence[tuple[str, float]], k: int = 3
+    ) -> list[tuple[str, float]]:
+        """:meth:`route_top` for one text at intake, through the single-text path."""
+        extra = {"district": district} if district else None
+        if self.routing is None:
+            return self.single_text.top(text, extra, k=k)
+        return self.routing.top(district, topic_top, self.single_text.proba(text, extra), k=k)
+
     def predict(self, texts: Sequence[str], extra: Extra = None) -> list[str]:
         return [top[0][0] for top in self.predict_top(texts, extra, k=1)]
 
@@ -404,6 +442,7 @@ class TrainedClassifier:
             "model": self.model,
             "n_train": self.n_train,
             "train_seconds": self.train_seconds,
+            "routing": self.routing,
         }
         buffer = io.BytesIO()
         buffer.write(_HEADER.pack(_MAGIC, FORMAT_VERSION))
@@ -433,6 +472,7 @@ class TrainedClassifier:
             model=payload["model"],
             n_train=payload["n_train"],
             train_seconds=payload["train_seconds"],
+            routing=payload.get("routing"),  # absent in models trained before the table existed
         )
 
 
@@ -492,6 +532,25 @@ def train_classifier(
         n_train=len(texts),
         train_seconds=time.perf_counter() - started,
     )
+
+
+def train_executor_router(
+    texts: Sequence[str],
+    executors: Sequence[str],
+    districts: Sequence[str],
+    topics: Sequence[str],
+    **options: Any,
+) -> TrainedClassifier:
+    """The executor model: the text classifier (text + district) with its place–topic table attached.
+
+    ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty when unknown);
+    ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
+    """
+    started = time.perf_counter()
+    model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
+    model.routing = PlaceTopicTable.fit(districts, topics, [str(e) for e in executors], labels=model.labels)
+    model.train_seconds = time.perf_counter() - started
+    return model
 
 
 # --- data preparation ---------------------------------------------------------------------------------------
