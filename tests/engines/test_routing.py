@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from clientcentric.engines.text import classifier as clf
-from clientcentric.engines.text.routing import PlaceTopicTable, lookup_baseline, per_label_figures
+from clientcentric.engines.text.routing import (
+    PlaceTopicTable,
+    address_features,
+    lookup_baseline,
+    per_label_figures,
+)
 from clientcentric.engines.text.routing_report import evaluate_routing, grouped_topics
 
 # Who answers depends on the district and the topic, as on the portal: the housing agency of the district for
@@ -142,3 +147,25 @@ def test_a_model_without_a_table_routes_by_its_text_model_alone():
     assert model.routing is None
     texts, districts = ["не вывозят мусор"], ["Невский"]
     assert model.route_top(texts, districts, [[]]) == model.predict_top(texts, [{"district": "Невский"}])
+
+
+def test_address_features_are_its_words_without_numbers():
+    assert address_features("г.Санкт-Петербург, Мебельная улица, дом 47, корпус 1") == {
+        f"address:{word}": 1.0 for word in ("г", "санкт", "петербург", "мебельная", "улица", "дом", "корпус")
+    }
+    assert address_features("") == address_features(None) == {"address:none": 1.0}
+
+
+def test_prior_shift_gives_rare_labels_room_and_the_single_text_path_agrees():
+    rows = records(400, seed=4)
+    texts, topics = [r["text"] for r in rows], [r["topic"] for r in rows]
+    extra = [address_features(r.get("address")) for r in rows]
+    plain = clf.train_classifier(texts, topics, extra)
+    shifted = clf.train_classifier(texts, topics, extra, prior_shift=1.0)
+    shares = {label: topics.count(label) / len(topics) for label in plain.labels}
+    expected = plain.model.intercept_ - np.log([shares[label] for label in plain.labels])
+    assert shifted.model.intercept_ == pytest.approx(expected)
+    proba = shifted.predict_proba(["светофор не горит"], [{"address:none": 1.0}])[0]
+    assert shifted.single_text.proba("светофор не горит", {"address:none": 1.0}) == pytest.approx(
+        proba, abs=1e-6
+    )

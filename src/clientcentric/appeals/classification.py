@@ -7,7 +7,7 @@ from django.db import DatabaseError
 
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text.classifier import TrainedClassifier
-from clientcentric.engines.text.routing import TOPIC_TOP
+from clientcentric.engines.text.routing import TOPIC_TOP, address_features
 
 from .models import ClassifierModel
 
@@ -47,10 +47,13 @@ def active_model(target: str) -> TrainedClassifier | None:
     return _load(*newest) if newest else None
 
 
-def classify_many(texts: list[str], districts: list[str] | None = None, k: int = 3) -> list[Prediction]:
-    """Topic first, then the executor given the topic's probabilities and the district (the router)."""
+def classify_many(
+    texts: list[str], districts: list[str] | None = None, addresses: list[str] | None = None, k: int = 3
+) -> list[Prediction]:
+    """Topic first (text + the address's words), then the executor given the topic's probabilities and the
+    district (the router)."""
     districts = districts or [""] * len(texts)
-    extra = [{"district": d} for d in districts]
+    extra = [address_features(a) for a in addresses or [""] * len(texts)]
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     topic_tops = (
@@ -72,11 +75,11 @@ def _prediction(categories: list, executors: list) -> Prediction:
     )
 
 
-def classify(text: str, district: str = "", k: int = 3) -> Prediction:
+def classify(text: str, district: str = "", address: str = "", k: int = 3) -> Prediction:
     """One appeal at intake: the models' single-text path, the same answer as :func:`classify_many`."""
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
-    extra = {"district": district} if district else None
+    extra = address_features(address)
     topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
     executors = executor_model.route_one(text, district, topics, k=k) if executor_model else []
     return _prediction(topics[:k], executors)

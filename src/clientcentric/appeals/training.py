@@ -72,6 +72,7 @@ def import_examples(
         "executor": executor_column,
         "created_at": "created_at",
         "district": "district",
+        "address": "address",
     }
     missing = [name for key, name in columns.items() if key in ("text", "created_at") and name not in header]
     if category_column not in header and executor_column not in header:
@@ -105,6 +106,7 @@ def import_examples(
                 category=cells.get("category", "")[:300],
                 executor=cells.get("executor", "")[:300],
                 district=cells.get("district", "")[:100],
+                address=cells.get("address", "")[:300],
                 created_at=created,
                 source=path.name[:40],
             )
@@ -134,10 +136,11 @@ def train_models(*, actor=None) -> dict[str, dict]:
             "topic": e["category"],
             "executor": e["executor"],
             "district": e["district"],
+            "address": e["address"],
             "created_at": e["created_at"],
         }
         for e in TrainingExample.objects.exclude(category="", executor="").values(
-            "text", "category", "executor", "district", "created_at"
+            "text", "category", "executor", "district", "address", "created_at"
         )
     ]
     if not examples:
@@ -169,6 +172,7 @@ def classify_file(input_path: Path, output_path: Path) -> int:
         raise ValueError(_("Row 1: the input needs a “text” column."))
     text_at = header.index("text")
     district_at = header.index("district") if "district" in header else None
+    address_at = header.index("address") if "address" in header else None
     added = [
         "predicted_category",
         "predicted_category_top3",
@@ -187,7 +191,10 @@ def classify_file(input_path: Path, output_path: Path) -> int:
                 row[district_at] if district_at is not None and district_at < len(row) else ""
                 for row in chunk
             ]
-            for row, prediction in zip(chunk, classify_many(texts, districts), strict=True):
+            addresses = [
+                row[address_at] if address_at is not None and address_at < len(row) else "" for row in chunk
+            ]
+            for row, prediction in zip(chunk, classify_many(texts, districts, addresses), strict=True):
                 writer.writerow(
                     safe_row(
                         [

@@ -492,6 +492,7 @@ def train_classifier(
     C: float | None = None,
     epochs: int = 20,
     balance: float = 0.5,
+    prior_shift: float = 0.0,
     options: Mapping[str, Any] | None = None,
 ) -> TrainedClassifier:
     """Fit a classifier of ``kind`` on ``texts`` → ``labels`` (+ optional structured ``extra`` per text).
@@ -502,6 +503,10 @@ def train_classifier(
     without wrecking the calibration of the probabilities. The defaults (C=20, 20 epochs, balance 0.5) were
     chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020), never on
     the test months.
+
+    ``prior_shift`` (β) divides every probability by the label's training share to the power β (a logit
+    adjustment, folded into the intercepts so the batch and the single-text paths agree): frequent labels give
+    way a little to rare ones, which lifts macro-F1 beyond what class weights do without blurring top-3.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) != len(labels):
@@ -524,6 +529,11 @@ def train_classifier(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the fixed epoch budget is deliberate
         model.fit(X, labels)
+    if prior_shift and kind == "model":
+        counts = Counter(labels)
+        shares = np.array([counts[label] for label in model.classes_], dtype=np.float64) / len(labels)
+        if model.intercept_.shape[0] == len(shares):  # multinomial; two labels have one intercept
+            model.intercept_ = model.intercept_ - prior_shift * np.log(shares)
     return TrainedClassifier(
         kind=kind,
         labels=tuple(str(label) for label in model.classes_),

@@ -1,7 +1,7 @@
 """The routing figures on a time split, each next to its simple baseline: what `appeals train` and
 `bench/classify.py` report.
 
-Pure Python, no Django. Records are mappings with ``text``, ``topic``, ``executor`` and ``district`` (an empty
+Pure Python, no Django. Records are mappings with ``text``, ``topic``, ``executor``, ``district`` and ``address`` (an empty
 topic or executor: that label is unknown for the record). The caller gives an honest split
 (:func:`.classifier.time_ordered_split`: time-ordered, de-duplicated, no test text also in training).
 
@@ -22,9 +22,16 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from . import classifier as clf
-from .routing import TOPIC_TOP, lookup_baseline, per_label_figures
+from .routing import TOPIC_TOP, address_features, lookup_baseline, per_label_figures
 
-__all__ = ["TOPIC_TOP", "RoutingEvaluation", "evaluate_routing", "grouped_topics"]
+__all__ = [
+    "TOPIC_OPTIONS",
+    "TOPIC_TOP",
+    "RoutingEvaluation",
+    "evaluate_routing",
+    "grouped_topics",
+    "topic_extra",
+]
 
 
 @dataclass
@@ -51,8 +58,15 @@ def _figures(true: Sequence[str], tops: Sequence[Sequence[tuple[str, float]]]) -
     }
 
 
-def _topic_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    return [{"district": record.get("district") or ""} for record in records]
+# The topic model: text + the address's words, frequent topics giving way a little to rare ones. Chosen on a
+# validation split inside the training period (train Oct–Nov 2020, validate Dec 2020): macro-F1 / accuracy /
+# top-3 0.553 / 0.710 / 0.891 → 0.570 / 0.728 / 0.905.
+TOPIC_OPTIONS: dict[str, Any] = {"prior_shift": 0.2}
+
+
+def topic_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
+    """The topic model's extra features of each record: the words of its ``address``."""
+    return [address_features(record.get("address")) for record in records]
 
 
 def evaluate_routing(
@@ -79,8 +93,8 @@ def evaluate_routing(
         report["topic"] = {"skipped": "fewer than two topics"}
     else:
         texts, test_texts = [r["text"] for r in topic_train], [r["text"] for r in topic_test]
-        topic_model = clf.train_classifier(texts, train_topics, _topic_extra(topic_train))
-        tops = topic_model.predict_top(test_texts, _topic_extra(topic_test), k=3) if test_texts else []
+        topic_model = clf.train_classifier(texts, train_topics, topic_extra(topic_train), **TOPIC_OPTIONS)
+        tops = topic_model.predict_top(test_texts, topic_extra(topic_test), k=3) if test_texts else []
         model = _figures(test_topics, tops) | {
             "n_train": len(texts),
             "n_labels": len(topic_model.labels),
@@ -133,7 +147,7 @@ def evaluate_routing(
     test_texts = [r["text"] for r in executor_test]
     test_districts = [r.get("district") or "" for r in executor_test]
     if topic_model is not None and test_texts:
-        topic_tops = topic_model.predict_top(test_texts, _topic_extra(executor_test), k=TOPIC_TOP)
+        topic_tops = topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
     else:
         topic_tops = [[] for _ in test_texts]
     routed = executor_model.route_top(test_texts, test_districts, topic_tops, k=3) if test_texts else []
