@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from clientcentric.appeals import services, training
+from clientcentric.appeals import classification, services, training
 from clientcentric.appeals.models import ClassifierModel, Status, TrainingExample
 
 TOPICS = {
@@ -56,6 +56,7 @@ def write_examples(path, *, category_column="reason", executor_column="executor_
                         executor_column: executor,
                         "created_at": f"2020-{10 + day // 60:02d}-{day % 28 + 1:02d}T10:00:00",
                         "district": "Невский",
+                        "address": f"Невский проспект, дом {day}",
                     }
                 )
     opener = gzip.open if gz else open
@@ -73,6 +74,7 @@ def test_import_with_renamed_columns_from_csv_gz(tmp_path):
     result = training.import_examples(path, category_column="reason", executor_column="executor_org")
     assert result.imported == count and not result.problems
     assert TrainingExample.objects.filter(category="Неисправный лифт").exists()
+    assert TrainingExample.objects.filter(address="Невский проспект, дом 1").exists()
 
 
 @pytest.mark.django_db
@@ -127,3 +129,50 @@ def test_train_then_intake_classifies_and_the_cli_writes_predictions(tmp_path, h
     assert rows[0]["predicted_category"] == "Мусор во дворе"
     assert json.loads(rows[1]["predicted_category_top3"])[0] == "Не убран снег"
     assert 0 < float(rows[0]["predicted_category_p"]) <= 1
+
+
+def _import_and_train(tmp_path):
+    path = tmp_path / "appeals.csv"
+    write_examples(path)
+    training.import_examples(path, category_column="reason", executor_column="executor_org")
+    return training.train_models()
+
+
+@pytest.mark.django_db
+def test_train_reports_each_figure_next_to_its_simple_baseline(tmp_path):
+    report = _import_and_train(tmp_path)
+    topic, executor = report["category"], report["executor"]
+    assert topic["baseline"]["name"] == "TF-IDF + linear SVM"
+    assert {"macro_f1", "accuracy", "top3_accuracy"} <= set(topic) & set(topic["baseline"])
+    assert {row["label"] for row in topic["per_topic"]} <= set(TOPICS)
+    assert executor["baseline"]["name"] == "most frequent executor of (district, predicted topic)"
+    assert 0 <= executor["baseline"]["accuracy"] <= 1 and 0 <= executor["accuracy"] <= 1
+    assert "accuracy" in executor["text_model_alone"]
+    stored = ClassifierModel.objects.get(target="executor", is_active=True)
+    assert classification.active_model("executor").routing is not None
+    assert stored.metrics["baseline"]["accuracy"] == executor["baseline"]["accuracy"]
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_the_classifiers_before_its_first_appeal(tmp_path):
+    assert classification.warm() is False  # nothing trained yet: nothing to load, no error
+    _import_and_train(tmp_path)
+    classification._load.cache_clear()
+    assert classification.warm() is True
+    assert classification._load.cache_info().currsize == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_and_gunicorn_worker_processes_warm_the_classifiers_when_they_start(tmp_path):
+    from celery.signals import worker_process_init
+
+    import clientcentric.config.celery  # noqa: F401  connects the handler
+    from clientcentric.config import gunicorn
+
+    _import_and_train(tmp_path)
+    classification._load.cache_clear()
+    worker_process_init.send(sender=None)
+    assert classification._load.cache_info().currsize == 2
+    classification._load.cache_clear()
+    gunicorn.post_worker_init(worker=None)
+    assert classification._load.cache_info().currsize == 2

@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db import DatabaseError
+
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text.classifier import TrainedClassifier
+from clientcentric.engines.text.routing import TOPIC_TOP, address_features
 
 from .models import ClassifierModel
 
@@ -44,16 +47,22 @@ def active_model(target: str) -> TrainedClassifier | None:
     return _load(*newest) if newest else None
 
 
-def classify_many(texts: list[str], districts: list[str] | None = None, k: int = 3) -> list[Prediction]:
-    extra = [{"district": d} for d in districts] if districts else None
-    results = {}
-    for target in (ClassifierModel.Target.CATEGORY, ClassifierModel.Target.EXECUTOR):
-        model = active_model(target)
-        results[target] = model.predict_top(texts, extra, k=k) if model else [[] for _ in texts]
-    return [
-        _prediction(categories, executors)
-        for categories, executors in zip(results["category"], results["executor"], strict=True)
-    ]
+def classify_many(
+    texts: list[str], districts: list[str] | None = None, addresses: list[str] | None = None, k: int = 3
+) -> list[Prediction]:
+    """Topic first (text + the address's words), then the executor given the topic's probabilities and the
+    district (the router)."""
+    districts = districts or [""] * len(texts)
+    extra = [address_features(a) for a in addresses or [""] * len(texts)]
+    topic_model = active_model(ClassifierModel.Target.CATEGORY)
+    executor_model = active_model(ClassifierModel.Target.EXECUTOR)
+    topic_tops = (
+        topic_model.predict_top(texts, extra, k=max(k, TOPIC_TOP)) if topic_model else [[] for _ in texts]
+    )
+    executors = (
+        executor_model.route_top(texts, districts, topic_tops, k=k) if executor_model else [[] for _ in texts]
+    )
+    return [_prediction(topics[:k], routed) for topics, routed in zip(topic_tops, executors, strict=True)]
 
 
 def _prediction(categories: list, executors: list) -> Prediction:
@@ -66,11 +75,26 @@ def _prediction(categories: list, executors: list) -> Prediction:
     )
 
 
-def classify(text: str, district: str = "", k: int = 3) -> Prediction:
+def classify(text: str, district: str = "", address: str = "", k: int = 3) -> Prediction:
     """One appeal at intake: the models' single-text path, the same answer as :func:`classify_many`."""
-    extra = {"district": district} if district else None
-    tops = {}
-    for target in (ClassifierModel.Target.CATEGORY, ClassifierModel.Target.EXECUTOR):
-        model = active_model(target)
-        tops[target] = model.single_text.top(text, extra, k=k) if model else []
-    return _prediction(tops["category"], tops["executor"])
+    topic_model = active_model(ClassifierModel.Target.CATEGORY)
+    executor_model = active_model(ClassifierModel.Target.EXECUTOR)
+    extra = address_features(address)
+    topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
+    executors = executor_model.route_one(text, district, topics, k=k) if executor_model else []
+    return _prediction(topics[:k], executors)
+
+
+def warm() -> bool:
+    """Load the active models and put one text through them, so a worker's first appeal does not wait.
+
+    Loading a model (unpickling, the lemma table, pymorphy3's dictionaries, the single-text path) takes 1–3 s;
+    called when a web or Celery worker process starts. False when there is no model (or no table yet).
+    """
+    try:
+        if not any(active_model(target) for target in ClassifierModel.Target.values):
+            return False
+    except DatabaseError:  # no database or no table yet (a fresh install before `migrate`)
+        return False
+    classify("Прогрев: не работает лифт в подъезде", district="")
+    return True

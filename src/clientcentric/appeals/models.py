@@ -407,6 +407,7 @@ class TrainingExample(models.Model):
     category = models.CharField(max_length=300, blank=True)
     executor = models.CharField(max_length=300, blank=True)
     district = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=300, blank=True)  # its words are features of the topic model
     created_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=40, default="import")
     appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL)

@@ -200,7 +200,7 @@ def _due_at(policy, now, time_zone):
 def _register(
     data: AppealInput, author, source, idempotency_key: str, now, default_executor=None, actor=None
 ) -> Appeal:
-    prediction = classification.classify(data.text, district=data.district)
+    prediction = classification.classify(data.text, district=data.district, address=data.address)
     topic = data.topic or prediction.category
     rule, executor = routing.route(
         {
@@ -354,6 +354,7 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
         category=topic,
         executor=executor.name,
         district=appeal.district,
+        address=appeal.address,
         created_at=appeal.registered_at,
         source="correction",
         appeal=appeal,

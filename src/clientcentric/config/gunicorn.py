@@ -21,3 +21,10 @@ def post_fork(server, worker):
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != server.pid:  # the master died before the request above took effect
         os._exit(1)
+
+
+def post_worker_init(worker):
+    # The application is loaded in this worker now: load the classifiers before the first request needs them.
+    from clientcentric.config.warmup import warm_models
+
+    warm_models()

@@ -1,0 +1,171 @@
+import random
+
+import numpy as np
+import pytest
+
+from clientcentric.engines.text import classifier as clf
+from clientcentric.engines.text.routing import (
+    PlaceTopicTable,
+    address_features,
+    lookup_baseline,
+    per_label_figures,
+)
+from clientcentric.engines.text.routing_report import evaluate_routing, grouped_topics
+
+# Who answers depends on the district and the topic, as on the portal: the housing agency of the district for
+# a broken lift, the district's administration for yard litter, one city-wide agency for traffic lights.
+EXECUTORS = {
+    ("Невский", "лифт"): "ЖА Невского",
+    ("Невский", "мусор"): "Администрация Невского",
+    ("Приморский", "лифт"): "ЖА Приморского",
+    ("Приморский", "мусор"): "Администрация Приморского",
+    ("Невский", "светофор"): "Дирекция дорожного движения",
+    ("Приморский", "светофор"): "Дирекция дорожного движения",
+}
+PHRASES = {
+    "лифт": ["лифт не работает", "застрял лифт", "двери лифта не закрываются", "кабина лифта стоит"],
+    "мусор": ["мусор во дворе", "контейнеры переполнены", "не вывозят мусор", "свалка у площадки"],
+    "светофор": ["светофор не горит", "сломан светофор", "мигает светофор", "светофор погас"],
+}
+
+
+def records(n: int, seed: int, start_day: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        district, topic = rng.choice(sorted(EXECUTORS))
+        rows.append(
+            {
+                "text": f"{rng.choice(PHRASES[topic])}, дом {rng.randint(1, 400)}, кв {rng.randint(1, 300)}",
+                "topic": topic,
+                "executor": EXECUTORS[(district, topic)],
+                "district": district,
+                "created_at": f"2020-{10 + (start_day + i) // 2800:02d}-{(start_day + i) // 100 % 28 + 1:02d}",
+            }
+        )
+    return rows
+
+
+def test_the_table_answers_the_executor_of_the_district_and_topic():
+    table = PlaceTopicTable.fit(
+        ["Невский", "Невский", "Приморский", "Приморский"],
+        ["лифт", "мусор", "лифт", "мусор"],
+        ["ЖА Невского", "Администрация Невского", "ЖА Приморского", "Администрация Приморского"],
+    )
+    assert table.top("Невский", [("лифт", 0.9), ("мусор", 0.1)], k=1)[0][0] == "ЖА Невского"
+    assert table.top("Приморский", [("мусор", 0.8), ("лифт", 0.2)], k=1)[0][0] == "Администрация Приморского"
+
+
+def test_the_topic_probabilities_spread_the_vote():
+    table = PlaceTopicTable.fit(
+        ["Невский"] * 4, ["лифт", "лифт", "мусор", "мусор"], ["ЖА", "ЖА", "Адм", "Адм"]
+    )
+    hesitant = table.proba("Невский", [("лифт", 0.5), ("мусор", 0.5)])
+    assert hesitant[table.executors.index("ЖА")] == pytest.approx(hesitant[table.executors.index("Адм")])
+
+
+def test_an_unseen_pair_backs_off_to_the_district_and_the_topic():
+    table = PlaceTopicTable.fit(
+        ["Невский", "Невский", "Приморский"],
+        ["лифт", "лифт", "мусор"],
+        ["ЖА Невского", "ЖА Невского", "Адм П"],
+    )
+    # (Невский, мусор) was never seen: the district's executor and the topic's executor share the vote.
+    proba = table.proba("Невский", [("мусор", 1.0)])
+    assert proba.sum() == pytest.approx(1.0)
+    assert set(np.argsort(-proba)[:2]) == {
+        table.executors.index("ЖА Невского"),
+        table.executors.index("Адм П"),
+    }
+    assert table.proba("Неизвестный", [("неизвестная тема", 1.0)]).sum() == pytest.approx(1.0)
+
+
+def test_the_text_model_breaks_what_the_table_cannot_tell():
+    table = PlaceTopicTable.fit(["Невский"] * 4, ["лифт"] * 4, ["ЖА", "ЖА", "Адм", "Адм"], text_weight=0.5)
+    for executor in table.executors:
+        text_proba = np.where(np.array(table.executors) == executor, 0.9, 0.1)
+        assert table.top("Невский", [("лифт", 1.0)], text_proba=text_proba, k=1)[0][0] == executor
+    with pytest.raises(ValueError, match="3 text probabilities"):
+        table.proba("Невский", [("лифт", 1.0)], text_proba=np.ones(3) / 3)
+
+
+def test_lookup_baseline_falls_back_to_the_district_then_overall():
+    lookup = lookup_baseline(
+        ["Невский", "Невский", "Невский"], ["лифт", "мусор", "мусор"], ["ЖА", "Адм", "Адм"]
+    )
+    assert lookup.predict("Невский", "лифт") == "ЖА"
+    assert lookup.predict("Невский", "снег") == "Адм"
+    assert lookup.predict("Колпинский", "снег") == "Адм"
+
+
+def test_per_label_figures_of_the_largest_labels():
+    rows = per_label_figures(["a", "a", "a", "b", "b", "c"], ["a", "a", "b", "b", "a", "c"], largest=2)
+    assert [row["label"] for row in rows] == ["a", "b"]
+    assert rows[0]["precision"] == pytest.approx(2 / 3) and rows[0]["recall"] == pytest.approx(2 / 3)
+    assert rows[1]["f1"] == pytest.approx(0.5)
+
+
+def test_grouped_topics_name_unknown_topics_other_and_keep_empty_ones():
+    assert grouped_topics(["лифт", "редкая", ""], ["лифт", clf.OTHER_LABEL]) == ["лифт", clf.OTHER_LABEL, ""]
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    train = records(600, seed=1)
+    test = records(200, seed=2, start_day=600)
+    return evaluate_routing(train, test)
+
+
+def test_report_puts_each_figure_next_to_its_baseline(evaluation):
+    topic, executor = evaluation.report["topic"], evaluation.report["executor"]
+    assert topic["macro_f1"] > 0.9 and topic["baseline"]["macro_f1"] > 0.9
+    assert {row["label"] for row in topic["per_topic"]} == set(PHRASES)
+    assert all({"model_f1", "baseline_f1", "support"} <= set(row) for row in topic["per_topic"])
+    # The text never names the district: only the router, which reads the place with the topic, gets it right.
+    assert executor["accuracy"] > 0.95
+    assert executor["baseline"]["accuracy"] > 0.95
+    assert executor["lookup_knowing_true_topic"] == 1.0
+
+
+def test_the_router_survives_a_round_trip_and_routes_one_text_as_a_batch(evaluation):
+    model = clf.TrainedClassifier.from_bytes(evaluation.executor_model.to_bytes())
+    assert model.routing is not None and model.routing.executors == model.labels
+    topics = evaluation.topic_model.predict_top(
+        ["застрял лифт в подъезде"], [{"district": "Приморский"}], k=5
+    )
+    batch = model.route_top(["застрял лифт в подъезде"], ["Приморский"], topics)[0]
+    one = model.route_one("застрял лифт в подъезде", "Приморский", topics[0])
+    assert batch[0][0] == one[0][0] == "ЖА Приморского"
+    assert [p for _, p in batch] == pytest.approx([p for _, p in one])
+
+
+def test_a_model_without_a_table_routes_by_its_text_model_alone():
+    rows = records(300, seed=3)
+    model = clf.train_classifier(
+        [r["text"] for r in rows], [r["executor"] for r in rows], [{"district": r["district"]} for r in rows]
+    )
+    assert model.routing is None
+    texts, districts = ["не вывозят мусор"], ["Невский"]
+    assert model.route_top(texts, districts, [[]]) == model.predict_top(texts, [{"district": "Невский"}])
+
+
+def test_address_features_are_its_words_without_numbers():
+    assert address_features("г.Санкт-Петербург, Мебельная улица, дом 47, корпус 1") == {
+        f"address:{word}": 1.0 for word in ("г", "санкт", "петербург", "мебельная", "улица", "дом", "корпус")
+    }
+    assert address_features("") == address_features(None) == {"address:none": 1.0}
+
+
+def test_prior_shift_gives_rare_labels_room_and_the_single_text_path_agrees():
+    rows = records(400, seed=4)
+    texts, topics = [r["text"] for r in rows], [r["topic"] for r in rows]
+    extra = [address_features(r.get("address")) for r in rows]
+    plain = clf.train_classifier(texts, topics, extra)
+    shifted = clf.train_classifier(texts, topics, extra, prior_shift=1.0)
+    shares = {label: topics.count(label) / len(topics) for label in plain.labels}
+    expected = plain.model.intercept_ - np.log([shares[label] for label in plain.labels])
+    assert shifted.model.intercept_ == pytest.approx(expected)
+    proba = shifted.predict_proba(["светофор не горит"], [{"address:none": 1.0}])[0]
+    assert shifted.single_text.proba("светофор не горит", {"address:none": 1.0}) == pytest.approx(
+        proba, abs=1e-6
+    )
