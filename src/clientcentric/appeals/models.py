@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency, ApiToken
@@ -108,12 +109,15 @@ class DeadlinePolicy(models.Model):
         ]
 
     def __str__(self):
-        size = (
-            f"{self.answer_within_days} d"
-            if self.clock == Clock.CALENDAR_DAYS
-            else f"{self.answer_within_hours} h"
-        )
-        return f"{self.get_kind_display()} / {self.channel or '*'} / {self.category or '*'}: {size}"
+        if self.clock == Clock.CALENDAR_DAYS:
+            days = self.answer_within_days or 0
+            size = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        else:
+            hours = self.answer_within_hours or 0
+            size = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        channel = self.get_channel_display() if self.channel else gettext("any channel")
+        category = self.category or gettext("any category")
+        return f"{self.get_kind_display()} / {channel} / {category}: {size}"
 
 
 class RoutingRule(models.Model):
