@@ -26,7 +26,9 @@ def _look(browser, url: str, width: str, name: str):
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"error-{name}-{width}.png"), full_page=True)
         # Nothing runs wider than the window at either width.
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         return response.status, page.locator("html").get_attribute("lang"), page, overflow, context
     except Exception:
         context.close()

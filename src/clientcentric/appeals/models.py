@@ -351,8 +351,10 @@ class AppealEvent(models.Model):
 
 
 class Answer(models.Model):
-    appeal = models.ForeignKey(Appeal, related_name="answers", on_delete=models.CASCADE)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    appeal = models.ForeignKey(
+        Appeal, related_name="answers", on_delete=models.CASCADE, verbose_name=_("appeal")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("author"))
     text = models.TextField(_("answer"))
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -370,6 +372,8 @@ class Answer(models.Model):
     )
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["created_at", "id"]
 
     def __str__(self):

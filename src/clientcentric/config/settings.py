@@ -128,7 +128,9 @@ LOGOUT_REDIRECT_URL = "registry:home"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: Django's own admin templates that leave English on a Russian screen
+        # (admin/search_form.html's alt="Search"), copied with the text translated.
+        "DIRS": [PACKAGE_DIR / "core" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

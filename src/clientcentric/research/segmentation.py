@@ -227,9 +227,7 @@ def describe(conditions: list[dict]) -> str:
         if isinstance(value, bool):
             shown = _("yes") if value else _("no")
         elif isinstance(value, list):
-            shown = ("…" if c["op"] == "between" else ", ").join(
-                _shown(c["field"], v, names) for v in value
-            )
+            shown = ("…" if c["op"] == "between" else ", ").join(_shown(c["field"], v, names) for v in value)
         else:
             shown = str(value)
         parts.append(f"{labels[c['field']]} {words[c['op']]} {shown}")
