@@ -87,3 +87,18 @@ def test_definitions_read_in_words(yard):
             ]
         )
     assert "телефон" in words.lower() and "(не указано)" in words
+
+
+def test_definitions_name_life_situations_and_kinds_not_their_codes(yard):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        words = segmentation.describe(
+            [
+                {"field": "life_situation", "op": "in", "value": ["home-and-yard"]},
+                {"field": "kind", "op": "in", "value": ["social_appeal"]},
+                {"field": "has_account", "op": "is", "value": False},
+            ]
+        )
+    assert "«Проблема в доме или во дворе»" in words and "home-and-yard" not in words
+    assert "social_appeal" not in words and "has_account" not in words

@@ -1,18 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientcentric.core.admin import AgencyScopedMixin
 
 from . import services
 from .models import Agency, ApiScope, ApiToken, BusinessClient, Representative, User
+from .roles import Role
 
 
 @admin.register(Agency)
@@ -152,3 +154,54 @@ class ApiTokenAdmin(AgencyScopedMixin, admin.ModelAdmin):
             request,
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked) % {"count": revoked},
         )
+
+
+# Permission names are stored in English when the tables are migrated ("Can add need status proposal"): the
+# back office names the model and the action in the reader's language instead.
+PERMISSION_ACTIONS = {
+    "add": _("adding"),
+    "change": _("changing"),
+    "delete": _("deleting"),
+    "view": _("viewing"),
+}
+
+
+def permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None:
+        return str(permission)
+    base = getattr(model, "instance_type", None)  # a django-simple-history table: the history of `base`
+    what = format_lazy(_("history of «{}»"), base._meta.verbose_name) if base else model._meta.verbose_name
+    if action in PERMISSION_ACTIONS and model_name == permission.content_type.model:
+        does = PERMISSION_ACTIONS[action]
+    else:
+        does = gettext(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {what} | {does}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+try:
+    admin.site.unregister(Group)
+except NotRegistered:
+    pass
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """A group per role, named by the role's code (the services find it by that name): listed by the role's name."""
+
+    list_display = ("role_name",)
+
+    @admin.display(description=_("role"), ordering="name")
+    def role_name(self, group):
+        return Role(group.name).label if group.name in Role.values else group.name
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin
 
@@ -108,7 +109,7 @@ class AppealAdmin(AgencyScopedMixin, ReadOnlyAdmin):
     inlines = [AnswerInline]
 
     list_display = (
-        "number",
+        "public_number",
         "channel",
         "kind",
         "topic",
@@ -121,6 +122,10 @@ class AppealAdmin(AgencyScopedMixin, ReadOnlyAdmin):
     list_filter = ("status", "channel", "kind", "executor")
     search_fields = ("topic", "district")
     date_hierarchy = "registered_at"
+
+    @admin.display(description=_("number"), ordering="pk")
+    def public_number(self, appeal):
+        return appeal.number
 
     def get_search_results(self, request, queryset, search_term):
         # The public number is derived from the key, so it is searched by parsing it, not as a column.

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency, ApiToken
@@ -108,12 +109,15 @@ class DeadlinePolicy(models.Model):
         ]
 
     def __str__(self):
-        size = (
-            f"{self.answer_within_days} d"
-            if self.clock == Clock.CALENDAR_DAYS
-            else f"{self.answer_within_hours} h"
-        )
-        return f"{self.get_kind_display()} / {self.channel or '*'} / {self.category or '*'}: {size}"
+        if self.clock == Clock.CALENDAR_DAYS:
+            days = self.answer_within_days or 0
+            size = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        else:
+            hours = self.answer_within_hours or 0
+            size = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        channel = self.get_channel_display() if self.channel else gettext("any channel")
+        category = self.category or gettext("any category")
+        return f"{self.get_kind_display()} / {channel} / {category}: {size}"
 
 
 class RoutingRule(models.Model):
@@ -347,8 +351,10 @@ class AppealEvent(models.Model):
 
 
 class Answer(models.Model):
-    appeal = models.ForeignKey(Appeal, related_name="answers", on_delete=models.CASCADE)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    appeal = models.ForeignKey(
+        Appeal, related_name="answers", on_delete=models.CASCADE, verbose_name=_("appeal")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("author"))
     text = models.TextField(_("answer"))
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -366,6 +372,8 @@ class Answer(models.Model):
     )
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["created_at", "id"]
 
     def __str__(self):

@@ -31,6 +31,8 @@ SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEVELOPMENT_SECRET_KEY)
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("CLIENTCENTRIC_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CLIENTCENTRIC_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form is a Russian page in the site's layout (JSON under /api/), not Django's technical one.
+CSRF_FAILURE_VIEW = "clientcentric.core.views.csrf_failure"
 
 # HTTPS (docs/operations.md, "Deploy"): CLIENTCENTRIC_HTTPS=true, for a site served over TLS, turns on the
 # redirect, secure cookies, HSTS and trust in the reverse proxy's X-Forwarded-Proto; each can be set on its own.
@@ -126,7 +128,9 @@ LOGOUT_REDIRECT_URL = "registry:home"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: Django's own admin templates that leave English on a Russian screen
+        # (admin/search_form.html's alt="Search"), copied with the text translated.
+        "DIRS": [PACKAGE_DIR / "core" / "template_overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

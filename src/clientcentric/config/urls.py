@@ -13,6 +13,9 @@ admin.site.site_header = _("Clientcentric back office")
 admin.site.site_title = _("Clientcentric")
 admin.site.index_title = _("Registry, people and agencies")
 
+handler400 = "clientcentric.core.views.bad_request"
+handler403 = "clientcentric.core.views.permission_denied"
+handler404 = "clientcentric.core.views.page_not_found"
 handler500 = "clientcentric.core.views.server_error"
 
 urlpatterns = [

@@ -2,14 +2,13 @@
 
 import json
 import logging
-import math
 import time
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
 from prometheus_client import Counter, Histogram
 
+from clientcentric.core.error_pages import error_page
 from clientcentric.core.services.rate_limit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -49,12 +48,17 @@ _ERROR_CODES = {
 }
 _ERROR_MESSAGES = {
     400: "The request cannot be understood.",
+    403: "Not allowed.",
     404: "Not found.",
     405: "The method is not allowed here.",
     413: "The request body is too large.",
     414: "The request URL is too long.",
     500: "Server error; it has been logged.",
+    503: "The service is temporarily unavailable; retry later.",
 }
+# A page that answers one of these with no body of its own (Django's `require_POST` 405, a bare
+# `HttpResponseNotFound()`…) gets the Russian error page instead.
+_PAGE_STATUSES = frozenset({400, 403, 404, 405, 429, 500, 503})
 
 
 def _is_api(request) -> bool:
@@ -113,7 +117,8 @@ def _bad_body(request) -> bool:
 class ErrorShapeMiddleware:
     """Under /api/ every error is the API's JSON shape (404, 405, 413, 414, 429, 500 included); text that no
     database can store (NUL, lone surrogates) is refused up front with 422 there and 400 on pages; a refused
-    rate limit is 429 with Retry-After — JSON under /api/, a Russian page elsewhere."""
+    rate limit is 429 with Retry-After — JSON under /api/, a Russian page elsewhere. On pages, an error answered
+    with an empty body (a 405 from `require_POST`) becomes the Russian error page, its headers kept."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -130,8 +135,14 @@ class ErrorShapeMiddleware:
                     "The request is not valid.",
                     [{"location": bad, "message": "NUL characters and lone surrogates are not allowed."}],
                 )
-            return _page(request, 400)
+            return _page(request, 400, reason="bad_text")
         response = self.get_response(request)
+        if not api and _bare_error(response):
+            page = _page(request, response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    page[header] = response[header]
+            return page
         if (
             api
             and response.status_code >= 400
@@ -158,6 +169,14 @@ class ErrorShapeMiddleware:
         return None
 
 
-def _page(request, status: int, retry_after: int | None = None):
-    minutes = math.ceil(retry_after / 60) if retry_after else None
-    return render(request, "core/refused.html", {"status": status, "minutes": minutes}, status=status)
+def _bare_error(response) -> bool:
+    return (
+        response.status_code in _PAGE_STATUSES
+        and not response.streaming
+        and not response.content.strip()
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+def _page(request, status: int, reason: str = "", retry_after: int | None = None):
+    return error_page(request, status, reason=reason, retry_after=retry_after)

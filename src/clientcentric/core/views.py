@@ -5,15 +5,14 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
-from django.template import loader
-from django.utils.translation import get_language
-from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .access import public
 from .api_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, error_body
+from .error_pages import error_page
+from .middleware import api_error_response
 
 API_PREFIX = "/api/"
 
@@ -118,25 +117,52 @@ def _may_read_metrics(request) -> bool:
 
 
 def server_error(request):
-    """handler500: a database that does not answer is a 503 to retry (Russian page or the API's JSON), not a 500."""
-    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        if request.path.startswith(API_PREFIX):
-            return JsonResponse(error_body("server_error", "Internal server error."), status=500)
-        return defaults.server_error(request)
+    """handler500: a database that does not answer is a 503 to retry (Russian page or the API's JSON), not a 500.
+    Either page is rendered without the request's context processors: they may ask the database that just failed."""
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     if request.path.startswith(API_PREFIX):
+        if not unavailable:
+            return JsonResponse(error_body("server_error", "Internal server error."), status=500)
         response = JsonResponse(
             error_body("unavailable", UNAVAILABLE_MESSAGE),
             status=503,
             json_dumps_params={"ensure_ascii": False},
         )
-    else:
-        # Rendered without the request's context processors: they may ask the database that just failed.
-        page = loader.get_template("core/unavailable.html").render(
-            {"retry_after": RETRY_AFTER_SECONDS, "path": request.path, "language_code": get_language()}
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if unavailable:
+        return error_page(request, 503, retry_after=RETRY_AFTER_SECONDS)
+    return error_page(request, 500)
+
+
+def bad_request(request, exception=None):
+    """handler400: a broken session or a disallowed host may be the cause, so the page reads neither."""
+    return _api_or_page(request, 400)
+
+
+def permission_denied(request, exception=None):
+    """handler403."""
+    return _api_or_page(request, 403)
+
+
+def page_not_found(request, exception=None):
+    """handler404."""
+    return _api_or_page(request, 404)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was not accepted; said in plain words, never Django's technical reason."""
+    if request.path.startswith(API_PREFIX):
+        return api_error_response(
+            403, "CSRF check failed: send the X-CSRFToken header with a signed-in session."
         )
-        response = HttpResponse(page, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return error_page(request, 403, reason="csrf")
+
+
+def _api_or_page(request, status: int):
+    if request.path.startswith(API_PREFIX):
+        return api_error_response(status)
+    return error_page(request, status)
 
 
 set_language = public(django_set_language)

@@ -474,7 +474,9 @@ class ServiceRequest(models.Model):
 class UnmetNeedEvidence(models.Model):
     """A client whose need could not be met: counted on the registry's need (NEED-4, DEL-4)."""
 
-    need = models.ForeignKey(Need, related_name="unmet_evidence", on_delete=models.CASCADE)
+    need = models.ForeignKey(
+        Need, related_name="unmet_evidence", on_delete=models.CASCADE, verbose_name=_("need")
+    )
     request = models.ForeignKey(ServiceRequest, null=True, blank=True, on_delete=models.SET_NULL)
     reason = models.ForeignKey(RefusalReason, null=True, blank=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

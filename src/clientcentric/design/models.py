@@ -135,7 +135,9 @@ class AudienceTest(models.Model):
         BETA = "beta", _("beta prototype")
         MONITORING = "monitoring", _("after launch")
 
-    project = models.ForeignKey(DesignProject, related_name="tests", on_delete=models.CASCADE)
+    project = models.ForeignKey(
+        DesignProject, related_name="tests", on_delete=models.CASCADE, verbose_name=_("design project")
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, verbose_name=_("target segment"))
     title = models.CharField(_("title"), max_length=300)

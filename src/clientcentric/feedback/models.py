@@ -85,7 +85,8 @@ class Question(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.instrument.version}: {self.code}"
+        # The question's words, not its code: this names the answer's question in the back office.
+        return f"{self.instrument.version}: {self.text}"
 
 
 class Invitation(models.Model):
@@ -194,7 +195,9 @@ class FollowUp(models.Model):
         CLOSED = "closed", _("closed")
 
     response = models.OneToOneField(Response, related_name="follow_up", on_delete=models.CASCADE)
-    agency = models.ForeignKey(Agency, related_name="feedback_follow_ups", on_delete=models.PROTECT)
+    agency = models.ForeignKey(
+        Agency, related_name="feedback_follow_ups", on_delete=models.PROTECT, verbose_name=_("agency")
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

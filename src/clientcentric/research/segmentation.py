@@ -24,7 +24,8 @@ from django.db.models.functions import Cast, Concat, ExtractHour, ExtractIsoWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientcentric.appeals.models import Appeal, Channel, Status
+from clientcentric.appeals.models import Appeal, Channel, Kind, Status
+from clientcentric.registry.models import LifeSituation, Need
 
 LIST_FIELDS = {
     "channel": "channel",
@@ -219,22 +220,41 @@ def describe(conditions: list[dict]) -> str:
         "overdue": _("answer overdue"),
         "in_scope": _("covered by routing"),
     }
+    names = _registry_names(conditions)
     parts = []
     for c in conditions:
         value = c["value"]
         if isinstance(value, bool):
             shown = _("yes") if value else _("no")
         elif isinstance(value, list):
-            shown = ("…" if c["op"] == "between" else ", ").join(_shown(c["field"], v) for v in value)
+            shown = ("…" if c["op"] == "between" else ", ").join(_shown(c["field"], v, names) for v in value)
         else:
             shown = str(value)
         parts.append(f"{labels[c['field']]} {words[c['op']]} {shown}")
     return "; ".join(parts)
 
 
-def _shown(field: str, value) -> str:
+def _registry_names(conditions: list[dict]) -> dict[tuple[str, str], str]:
+    """The names of the life situations and needs the conditions name by code: a page shows names, not codes."""
+    wanted = {
+        field: {v for c in conditions if c["field"] == field for v in c["value"] if isinstance(v, str)}
+        for field in ("life_situation", "need")
+    }
+    names = {}
+    for field, model in (("life_situation", LifeSituation), ("need", Need)):
+        if wanted[field]:
+            for code, name in model.objects.filter(code__in=wanted[field]).values_list("code", "name"):
+                names[(field, code)] = name
+    return names
+
+
+def _shown(field: str, value, names: dict[tuple[str, str], str]) -> str:
     if value == "":
         return str(_("(not given)"))
     if field == "channel" and value in Channel.values:
         return str(Channel(value).label)
+    if field == "kind" and value in Kind.values:
+        return str(Kind(value).label)
+    if (field, value) in names:
+        return f"«{names[(field, value)]}»"
     return str(value)

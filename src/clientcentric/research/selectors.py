@@ -307,6 +307,23 @@ def evidence_appeals(params, *, limit: int = 200) -> QuerySet:
     return appeals[:limit]
 
 
+def evidence_filters(params) -> list[tuple[str, str]]:
+    """The filters of `evidence_appeals` in words (label, value): names, not codes, on the page."""
+    shown = []
+    if params.get("life_situation"):
+        situation = LifeSituation.objects.filter(code=params["life_situation"]).first()
+        shown.append((_("Life situation"), situation.name if situation else params["life_situation"]))
+    if params.get("need"):
+        need = Need.objects.filter(code=params["need"]).first()
+        shown.append((_("Need"), need.name if need else params["need"]))
+    if params.get("topic"):
+        shown.append((_("Topic"), params["topic"]))
+    signals = {"overdue": _("answer overdue"), "repeated": _("wrote more than once")}
+    if params.get("signal") in signals:
+        shown.append((_("Signal"), signals[params["signal"]]))
+    return shown
+
+
 def need_evidence(need: Need) -> dict:
     appeals = Appeal.objects.filter(need=need)
     by_month = list(

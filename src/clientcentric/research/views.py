@@ -59,7 +59,10 @@ def evidence_appeals(request):
     return render(
         request,
         "research/evidence_appeals.html",
-        {"appeals": selectors.evidence_appeals(request.GET), "params": request.GET},
+        {
+            "appeals": selectors.evidence_appeals(request.GET),
+            "filters": selectors.evidence_filters(request.GET),
+        },
     )
 
 
