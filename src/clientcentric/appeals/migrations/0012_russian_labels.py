@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0010_appeal_request_fingerprint'),
+        ('appeals', '0011_trainingexample_address'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
