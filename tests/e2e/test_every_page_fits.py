@@ -33,11 +33,24 @@ BACK_OFFICE = [
     "/admin/registry/need/add/",
     "/admin/registry/import/",
 ]
+# Where each person's crawl starts besides the home page: pages no link of theirs leads to in the demo's state
+# (the business's home asks for its profile first; the public supervision pages are linked from business pages).
+SEEDS = {
+    "anonymous": [
+        "/search/?q=пенсия",
+        "/kb/?q=пенсия",
+        "/supervision/declarations/",
+        "/supervision/programmes/",
+    ],
+    "business": ["/business/cost/", "/business/consultations/", "/supervision/good-faith/"],
+}
 PAGES_PER_PERSON = 70
 FILES = (".csv", ".json", ".pdf", ".svg", ".xlsx", ".png", ".gz", ".txt", ".xml", ".zip")
 NOT_PAGES = {"accounts:logout", "set_language", "kb:chat_log", "metrics", "healthz"}
 # Views the issue found too wide; the crawl must reach each, or the test proves nothing about them.
 MUST_VISIT = {
+    "appeals:work",
+    "appeals:public_detail",
     "delivery:consents",
     "delivery:appointments",
     "feedback:dashboard",
@@ -150,10 +163,10 @@ def _check(page, site, path, label, problems):
 
 
 def _crawl(page, site, label, already_seen, problems) -> set[str]:
-    """Breadth-first from the home page and the header's links; one page per view not checked before."""
+    """Breadth-first from the home page and the seeds; one page per view not checked before."""
     visited: set[str] = set()
-    queue = deque(["/"])
-    queued = {"/"}
+    queue = deque(["/", *SEEDS.get(label, [])])
+    queued = set(queue)
     while queue and len(visited) < PAGES_PER_PERSON:
         path = queue.popleft()
         view = _view_name(urlsplit(path).path)
@@ -170,8 +183,25 @@ def _crawl(page, site, label, already_seen, problems) -> set[str]:
     return visited
 
 
+def _an_appeal_in_the_queue():
+    """An appeal waiting for the operator, so that the queue, the client's appeals and the public list show one."""
+    from clientcentric.accounts.models import Agency, User
+    from clientcentric.appeals import services
+
+    data = services.AppealInput(
+        channel="portal",
+        text="Во дворе дома 7 по Народной улице третью неделю не вывозят мусор, контейнеры переполнены",
+    )
+    services.receive_appeal(
+        data,
+        author=User.objects.get(username="client"),
+        default_executor=Agency.objects.get(code="ja-nevsky"),
+    )
+
+
 def test_every_page_fits_at_320_px_and_at_desktop_width(browser, demo_site):
     SCREENSHOTS.mkdir(exist_ok=True)
+    _an_appeal_in_the_queue()
     problems: list[str] = []
     seen: set[str] = set()
     for label, username in PEOPLE:
@@ -190,5 +220,6 @@ def test_every_page_fits_at_320_px_and_at_desktop_width(browser, demo_site):
         assert _check(page, demo_site, path, "admin", problems), path
     context.close()
 
-    assert MUST_VISIT <= seen, f"the crawl never reached {sorted(MUST_VISIT - seen)}"
-    assert not problems, f"{len(problems)} pages do not fit:\n" + "\n".join(problems)
+    if not MUST_VISIT <= seen:
+        problems.append(f"the crawl never reached {sorted(MUST_VISIT - seen)}")
+    assert not problems, f"{len(problems)} problems in {len(seen)} views:\n" + "\n".join(problems)
