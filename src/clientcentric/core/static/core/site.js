@@ -58,13 +58,60 @@
         Array.prototype.forEach.call(body.rows, function (row) {
           var column = 0;
           Array.prototype.forEach.call(row.cells, function (cell) {
-            if (!cell.hasAttribute("data-label") && names[column]) cell.setAttribute("data-label", names[column]);
+            // A cell across the whole row ("nothing yet") belongs to no one column.
+            var label = (cell.colSpan || 1) >= names.length ? "" : names[column];
+            if (!cell.hasAttribute("data-label") && label !== undefined) cell.setAttribute("data-label", label);
             column += cell.colSpan || 1;
           });
         });
       });
       table.classList.add("responsive-table");
     });
+  }
+
+  // The name a scrolling table's region is announced by: its caption, else the nearest heading before it.
+  function tableName(table) {
+    if (table.caption) return text(table.caption);
+    for (var node = table; node && node.tagName !== "MAIN"; node = node.parentElement) {
+      for (var previous = node.previousElementSibling; previous; previous = previous.previousElementSibling) {
+        if (/^H[1-6]$/.test(previous.tagName)) return text(previous);
+      }
+    }
+    return "";
+  }
+
+  // A table wider than the page (an analyst's fourteen columns) scrolls inside its own box instead of widening
+  // the page; the box becomes a named, focusable region only while it scrolls, so keyboards can scroll it too
+  // (Heydon Pickering's «Inclusive Components: data tables»).
+  function fitTables(root) {
+    var tables = root.tagName === "TABLE" ? [root] : root.querySelectorAll("main table");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.classList.contains("table-keep") || table.parentElement.closest("table")) return;
+      var box = table.parentElement;
+      if (!box.classList.contains("table-scroll")) {
+        box = document.createElement("div");
+        box.className = "table-scroll";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      markScrolling(box);
+    });
+  }
+
+  function markScrolling(box) {
+    var table = box.querySelector("table");
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+      var name = table ? tableName(table) : "";
+      if (name) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name);
+      }
+    } else if (box.hasAttribute("tabindex")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
   }
 
   // The error summary takes the focus when the page opens, so a screen reader announces it first (GOV.UK).
@@ -76,11 +123,22 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpMenu();
     labelTables(document);
+    fitTables(document);
     focusErrorSummary();
+  });
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      Array.prototype.forEach.call(document.querySelectorAll("main .table-scroll"), markScrolling);
+    }, 150);
   });
   // Content htmx swaps in (a queue refreshed, a panel loaded) gets the same treatment.
   document.addEventListener("htmx:load", function (event) {
     var element = event.detail && event.detail.elt;
-    if (element && element !== document.body && element.closest && element.closest("main")) labelTables(element);
+    if (element && element !== document.body && element.closest && element.closest("main")) {
+      labelTables(element);
+      if (element.tagName === "TABLE" || element.closest("table") === null) fitTables(element);
+    }
   });
 })();
