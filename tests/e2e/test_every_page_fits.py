@@ -10,6 +10,7 @@ from collections import deque
 from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
+from playwright.sync_api import expect
 
 from .conftest import SCREENSHOTS
 
@@ -223,3 +224,42 @@ def test_every_page_fits_at_320_px_and_at_desktop_width(browser, demo_site):
     if not MUST_VISIT <= seen:
         problems.append(f"the crawl never reached {sorted(MUST_VISIT - seen)}")
     assert not problems, f"{len(problems)} problems in {len(seen)} views:\n" + "\n".join(problems)
+
+
+def test_header_folds_behind_the_menu_button_on_a_phone(page, live_server):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/design-system/")
+    menu = page.get_by_role("button", name="Меню")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Жизненные ситуации")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "fit-phone-menu-open.png"))
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(menu).to_be_hidden()
+    expect(page.get_by_role("link", name="Жизненные ситуации")).to_be_visible()
+
+
+def test_page_widget_is_styled_on_a_page_that_is_not_about_ratings(page, live_server):
+    page.goto(live_server.url + "/design-system/")
+    star = page.locator(".widget .scale label").first
+    assert star.evaluate("label => getComputedStyle(label).display") == "inline-flex"
+    assert star.evaluate("label => getComputedStyle(label).borderTopStyle") == "solid"
+    assert star.locator("input").evaluate("input => getComputedStyle(input).opacity") == "0"
+
+
+def test_a_wide_table_scrolls_in_its_own_named_region(page, live_server):
+    """The analyst's table was 1,830 px wide: a table wider than the page gets a box of its own."""
+    page.goto(live_server.url + "/design-system/")
+    page.locator("table.responsive-table").evaluate(
+        """table => { const row = table.tBodies[0].rows[0];
+                      for (let i = 0; i < 12; i++) row.insertCell().textContent = "12345678901234567"; }"""
+    )
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    region = page.get_by_role("region", name="Обращения, ожидающие ответа")
+    expect(region).to_have_attribute("tabindex", "0")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

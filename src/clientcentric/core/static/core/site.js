@@ -21,8 +21,9 @@
     button.addEventListener("click", function () {
       show(button.getAttribute("aria-expanded") !== "true");
     });
-    menu.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && NARROW.matches) {
+    // Escape closes the open menu, wherever the focus is, and gives the focus back to its button.
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && NARROW.matches && button.getAttribute("aria-expanded") === "true") {
         show(false);
         button.focus();
       }
