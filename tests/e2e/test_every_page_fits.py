@@ -157,7 +157,7 @@ def _check(page, site, path, label, problems):
                 "x": 0,
                 "y": 0,
                 "width": width,
-                "height": min(page.evaluate("document.body.scrollHeight"), 4000),
+                "height": min(page.evaluate("document.documentElement.scrollHeight"), 4000),
             },
         )
     return True
