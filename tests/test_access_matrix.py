@@ -102,6 +102,7 @@ PAGES = [
     ("mailbox", "/staff/mailbox/", "get", answers(403, anonymous=302, operator=404, admin=404)),
     ("mailbox_message", "/staff/mailbox/x/", "get", answers(403, anonymous=302, operator=404, admin=404)),
     ("set_language", "/i18n/setlang/", "get", answers(302)),
+    ("design_system", "/design-system/", "get", EVERYONE_200),
     ("api-docs-redirect", "/api/docs", "get", answers(302)),
     ("admin:index", "/admin/", "get", STAFF_ONLY),
     ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),

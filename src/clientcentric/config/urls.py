@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from clientcentric.core import mailbox_views
+from clientcentric.core import design_system_views, mailbox_views
 from clientcentric.core import views as core_views
 from clientcentric.registry import back_office as registry_back_office
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("staff/mailbox/", mailbox_views.mailbox, name="mailbox"),
     path("staff/mailbox/<str:key>/", mailbox_views.mailbox_message, name="mailbox_message"),
+    path("design-system/", design_system_views.design_system_page, name="design_system"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("clientcentric.knowledge.urls")),
     path("", include("clientcentric.appeals.urls")),
