@@ -64,7 +64,9 @@ class RoutingSuggestion:
 def awaiting_routing(limit: int = 100) -> list[tuple[Appeal, RoutingSuggestion]]:
     """Appeals no rule or confident prediction could route, soonest deadline first, with the models' top 3."""
     waiting = list(
-        Appeal.objects.filter(status=Status.NEEDS_ROUTING).select_related("policy").order_by("deadline_at")[:limit]
+        Appeal.objects.filter(status=Status.NEEDS_ROUTING)
+        .select_related("policy")
+        .order_by("deadline_at")[:limit]
     )
     agencies = {agency.name: agency for agency in Agency.objects.filter(is_active=True)}
     found = []

@@ -147,7 +147,9 @@ def confirmation(request, number):
         "appeals/confirmation.html",
         {
             "appeal": appeal,
-            "sent_to": [(channel, _masked_address(channel, a)) for channel, a in acknowledgement.addresses(appeal)],
+            "sent_to": [
+                (channel, _masked_address(channel, a)) for channel, a in acknowledgement.addresses(appeal)
+            ],
             "code": acknowledgement.shown_code(code) if code else "",
             "can_open": is_author or (appeal.is_published and appeal.status != Status.NEEDS_ROUTING),
         },
