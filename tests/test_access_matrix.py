@@ -111,6 +111,9 @@ PAGES = [
     ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", answers(405)),
     ("appeals:mine", "/appeals/mine/", "get", SIGNED_IN),
     ("appeals:public_detail", "/appeals/{number}/", "get", EVERYONE_200),
+    ("appeals:status", "/appeals/status/?number={number}", "get", EVERYONE_200),
+    # Only the browser that sent the appeal sees its confirmation; any other is sent to the status check.
+    ("appeals:confirmation", "/appeals/{number}/sent/", "get", answers(302)),
     ("appeals:support", "/appeals/{number}/support/", "get", answers(405, anonymous=302)),
     ("appeals:reopen", "/appeals/{number}/reopen/", "get", answers(405, anonymous=302)),
     ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),
