@@ -102,6 +102,8 @@ PAGES = [
     ("mailbox", "/staff/mailbox/", "get", answers(403, anonymous=302, operator=404, admin=404)),
     ("mailbox_message", "/staff/mailbox/x/", "get", answers(403, anonymous=302, operator=404, admin=404)),
     ("set_language", "/i18n/setlang/", "get", answers(302)),
+    # A confirmation shows only what this browser sent; with nothing sent it sends the browser home.
+    ("confirmation", "/done/", "get", answers(302)),
     ("api-docs-redirect", "/api/docs", "get", answers(302)),
     ("admin:index", "/admin/", "get", STAFF_ONLY),
     ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),

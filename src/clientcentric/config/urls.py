@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from clientcentric.core import mailbox_views
+from clientcentric.core import confirmation, mailbox_views
 from clientcentric.core import views as core_views
 from clientcentric.registry import back_office as registry_back_office
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/mailbox/", mailbox_views.mailbox, name="mailbox"),
     path("staff/mailbox/<str:key>/", mailbox_views.mailbox_message, name="mailbox_message"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("done/", confirmation.confirmation_page, name="confirmation"),
     path("", include("clientcentric.knowledge.urls")),
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.feedback.urls")),
