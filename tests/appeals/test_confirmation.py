@@ -150,3 +150,10 @@ def test_a_replayed_appeal_is_not_acknowledged_twice(db):
     assert not again.created and again.tracking_code == ""
     assert Notification.objects.filter(event="appeal.received").count() == 1
     assert first.acknowledged == 1
+
+
+def test_a_guest_author_hears_of_each_change_with_a_link_to_the_status_check(lift_rule, housing_operator):
+    appeal = services.receive_appeal(written(district="Невский", contact_email="guest@example.ru")).appeal
+    services.take(appeal, operator=housing_operator)
+    change = Notification.objects.get(event="appeal.status_changed", address="guest@example.ru")
+    assert f"/appeals/status/?number={appeal.number}" in change.body
