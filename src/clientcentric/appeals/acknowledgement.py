@@ -1,7 +1,6 @@
 """The acknowledgement of a new appeal, and the confirmation code that lets its author follow it without an account.
 
-At intake the author's contact (the e-mail they left, or their account's; the phone by SMS where a transport is
-configured) gets the appeal's number, its deadline, a link to the public «Проверить статус» page and an
+At intake the contact the author left (the e-mail; the phone by SMS where a transport is configured) gets the appeal's number, its deadline, a link to the public «Проверить статус» page and an
 eight-digit code. Number and code together open the appeal's status (views.status). The code is kept only as an
 HMAC under the site's secret key, so a copy of the database cannot be read back into codes; eight digits behind
 the status page's rate limits leave nothing worth guessing.
@@ -84,9 +83,13 @@ def _phone(value: str) -> str:
 
 
 def addresses(appeal) -> list[tuple[str, str]]:
-    """(channel, address) the acknowledgement goes to: what the author left, else their account's e-mail."""
+    """(channel, address) the acknowledgement goes to: the contact the author left with the appeal.
+
+    A signed-in author who left none is not written to: they chose their channels in their subscription settings
+    (the status changes reach them there), and the confirmation page and «My appeals» hold the number.
+    """
     found = []
-    email = appeal.contact_email or (appeal.author.email if appeal.author_id else "")
+    email = appeal.contact_email
     if email:
         found.append(("email", email))
     phone = _phone(appeal.contact_phone)
