@@ -103,6 +103,8 @@ PAGES = [
     ("mailbox_message", "/staff/mailbox/x/", "get", answers(403, anonymous=302, operator=404, admin=404)),
     ("set_language", "/i18n/setlang/", "get", answers(302)),
     ("design_system", "/design-system/", "get", EVERYONE_200),
+    # A confirmation shows only what this browser sent; with nothing sent it sends the browser home.
+    ("confirmation", "/done/", "get", answers(302)),
     ("api-docs-redirect", "/api/docs", "get", answers(302)),
     ("admin:index", "/admin/", "get", STAFF_ONLY),
     ("registry_import", "/admin/registry/import/", "get", METHODOLOGIST_AND_ADMIN),
@@ -112,6 +114,9 @@ PAGES = [
     ("appeals:similar", "/appeals/similar/?text=Не+работает+лифт+в+подъезде+дома+5", "get", answers(405)),
     ("appeals:mine", "/appeals/mine/", "get", SIGNED_IN),
     ("appeals:public_detail", "/appeals/{number}/", "get", EVERYONE_200),
+    ("appeals:status", "/appeals/status/?number={number}", "get", EVERYONE_200),
+    # Only the browser that sent the appeal sees its confirmation; any other is sent to the status check.
+    ("appeals:confirmation", "/appeals/{number}/sent/", "get", answers(302)),
     ("appeals:support", "/appeals/{number}/support/", "get", answers(405, anonymous=302)),
     ("appeals:reopen", "/appeals/{number}/reopen/", "get", answers(405, anonymous=302)),
     ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),

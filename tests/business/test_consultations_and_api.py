@@ -240,3 +240,20 @@ def test_a_comment_without_a_chosen_rating_is_asked_for_one(
     response = client.post(f"/business/consultations/{draft.pk}/", {"rating": "", "text": "Без оценки"})
     assert response.status_code == 422 and "Обязательное поле" in response.content.decode()
     assert not draft.comments.exists()
+
+
+def test_a_comment_ends_on_a_confirmation_with_its_number_and_the_closing_date(
+    client, people, developer_agency, business_profile
+):
+    from django.utils import formats
+
+    draft = services.save_draft(_draft(developer_agency))
+    client.force_login(people["business_representative"])
+    page = client.post(
+        f"/business/consultations/{draft.pk}/", {"rating": "4", "text": "Поддерживаем"}, follow=True
+    )
+    html = page.content.decode()
+    comment = draft.comments.get()
+    assert page.redirect_chain[-1][0] == "/done/"
+    assert "Отзыв отправлен" in html and f">{comment.pk}<" in html
+    assert formats.date_format(draft.closes_on, "j E Y") in html and developer_agency.name in html

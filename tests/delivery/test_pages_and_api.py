@@ -486,3 +486,33 @@ def test_a_plain_refusal_goes_without_a_reason_and_keeps_its_readability(
     request.refresh_from_db()
     assert request.status == "refused" and request.plain_override_reason == ""
     assert request.reading_ease is not None and request.reading_grade is not None
+
+
+def test_consent_request_and_booking_each_end_on_a_confirmation(
+    client, pensioner, registry, pension_rule, office
+):
+    client.force_login(pensioner)
+    offer = _offered(pensioner, registry)
+    page = client.post(f"/me/offers/{offer.pk}/", {"started": "0"}, follow=True)
+    request = ServiceRequest.objects.get(client=pensioner)
+    html = page.content.decode()
+    assert page.redirect_chain[-1][0] == "/done/"
+    assert "Заявление отправлено" in html and f">{request.pk}<" in html
+    assert registry["service"].name in html and f"/me/requests/{request.pk}/" in html
+
+    slot = office.slots.first()
+    page = client.post("/me/appointments/", {"slot": slot.pk, "interpreter_language": ""}, follow=True)
+    html = page.content.decode()
+    assert "Вы записаны" in html and office.address in html
+
+    client.post(f"/me/consents/{pensioner.consents.get().pk}/revoke/")
+    page = client.post("/me/consents/", {"life_situation": registry["pension"].pk}, follow=True)
+    html = page.content.decode()
+    consent = pensioner.consents.filter(revoked_at__isnull=True).get()
+    assert "Согласие дано" in html and str(consent.receipt_id) in html
+    assert f"/me/consents/{consent.pk}/receipt.pdf" in html
+
+
+def test_the_confirmation_page_without_a_submission_sends_home(client, db):
+    response = client.get("/done/")
+    assert response.status_code == 302 and response["Location"] == "/"

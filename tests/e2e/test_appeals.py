@@ -42,7 +42,9 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
     )
     page.get_by_label(re.compile("^Район|^District")).fill("Невский")
     page.get_by_role("button", name=re.compile("Отправить|Send")).click()
-    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
+    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/sent/$"))
+    expect(page.locator(".confirmation-panel")).to_contain_text("Обращение отправлено")
+    page.get_by_role("link", name="Открыть страницу обращения").click()
     expect(page.locator(".appeal-status-registered")).to_be_visible()
     number = page.url.rstrip("/").split("/")[-1]
 
@@ -103,7 +105,9 @@ def test_citizen_points_at_the_place_on_the_map(page, demo_site):
     assert 59.7 < latitude < 60.2 and 30.0 < longitude < 30.6  # the demo map opens on St Petersburg
     page.screenshot(path=str(SCREENSHOTS / "appeal-map-picked.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Отправить|Send")).click()
-    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
+    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/sent/$"))
+    page.get_by_role("link", name="Открыть страницу обращения").click()
+    expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/$"))
     appeal = Appeal.objects.with_number(page.url.rstrip("/").split("/")[-1]).get()
     assert float(appeal.latitude) == latitude and float(appeal.longitude) == longitude
     expect(page.locator("#appeal-map .leaflet-marker-icon")).to_be_visible()

@@ -68,6 +68,11 @@ def test_a_guest_author_is_told_by_e_mail_with_an_unsubscribe_link(db):
         appeals.AppealInput(channel="portal", text="Не работает лифт", contact_email="Guest@Example.ru"),
         default_executor=agency,
     ).appeal
+    (acknowledgement,) = (
+        mail.outbox
+    )  # the intake's own: number and confirmation code (appeals.acknowledgement)
+    assert appeal.number in acknowledgement.subject
+    mail.outbox.clear()
     appeals.take(appeal, operator=operator)
     (message,) = mail.outbox
     assert message.to == ["guest@example.ru"] and "List-Unsubscribe" in message.extra_headers

@@ -10,7 +10,10 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import workflow  # noqa: F401  registers the status table in core.workflow.REGISTRY
+        from . import (
+            acknowledgement,  # noqa: F401  registers its notification event
+            workflow,  # noqa: F401  registers the status table in core.workflow.REGISTRY
+        )
 
         post_migrate.connect(_ensure_default_policies, sender=self)
 

@@ -95,3 +95,26 @@ class RouteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+
+
+class StatusCheckForm(forms.Form):
+    """The public status check: the appeal's number and the confirmation code sent to the author's contact."""
+
+    number = forms.RegexField(
+        label=_("Appeal number"),
+        regex=r"^\s*№?\s*\d{4}-\d{6,}\s*$",
+        max_length=30,
+        help_text=_("As in the acknowledgement, e.g. 2026-000123."),
+        error_messages={"invalid": _("Enter the number as in the acknowledgement, e.g. 2026-000123.")},
+    )
+    code = forms.RegexField(
+        label=_("Confirmation code"),
+        regex=r"^[\d\s-]{8,12}$",
+        max_length=12,
+        help_text=_("Eight digits from the e-mail or SMS that came after you sent the appeal."),
+        error_messages={"invalid": _("The code is eight digits, e.g. 1234 5678.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_number(self):
+        return self.cleaned_data["number"].replace("№", "").strip()

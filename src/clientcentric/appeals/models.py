@@ -257,6 +257,9 @@ class Appeal(models.Model):
     idempotency_key = models.CharField(max_length=200, blank=True)
     # SHA-256 of what the author sent: a key reused with another body is refused, not answered with this appeal.
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # HMAC of the confirmation code sent to the author's contact: with the number it opens the status page
+    # without an account. Only the hash is kept, so the stored rows cannot be read back into codes.
+    tracking_code_hash = models.CharField(max_length=64, blank=True, editable=False)
     external_id = models.CharField(
         _("id in the source channel"),
         max_length=200,

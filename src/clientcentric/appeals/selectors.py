@@ -2,12 +2,16 @@
 
 import math
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clientcentric.accounts.models import Agency
+
 from . import classification
+from .acknowledgement import code_matches
 from .models import Answer, Appeal, Status
 from .workflow import OPEN_STATUSES
 
@@ -28,6 +32,64 @@ def tracked_appeal(number: str, user) -> Appeal | None:
     if (appeal.status == Status.NEEDS_ROUTING or not appeal.is_published) and not is_author:
         return None
     return appeal
+
+
+def appeal_by_code(number: str, code: str) -> Appeal | None:
+    """The appeal a number and its confirmation code open, whatever its status or publication; else None."""
+    appeal = (
+        Appeal.objects.select_related("executor", "policy")
+        .prefetch_related("events", "answers")
+        .with_number(number)
+        .first()
+    )
+    return appeal if appeal is not None and code_matches(appeal, code) else None
+
+
+@dataclass(frozen=True)
+class RoutingSuggestion:
+    """The trained models' best guesses for one appeal, best first, each with its probability."""
+
+    topics: tuple[tuple[str, float], ...] = ()
+    # (agency, probability) for predicted executors that name an active agency here; a name the model learnt
+    # from history that is no agency here cannot be routed to, and is listed apart.
+    executors: tuple[tuple[Agency, float], ...] = ()
+    unknown_executors: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def best(self) -> tuple[str, Agency] | None:
+        """The one-click choice: the most probable topic and executor, when both exist."""
+        return (self.topics[0][0], self.executors[0][0]) if self.topics and self.executors else None
+
+
+def awaiting_routing(limit: int = 100) -> list[tuple[Appeal, RoutingSuggestion]]:
+    """Appeals no rule or confident prediction could route, soonest deadline first, with the models' top 3."""
+    waiting = list(
+        Appeal.objects.filter(status=Status.NEEDS_ROUTING)
+        .select_related("policy")
+        .order_by("deadline_at")[:limit]
+    )
+    agencies = {agency.name: agency for agency in Agency.objects.filter(is_active=True)}
+    found = []
+    for appeal in waiting:
+        # The single-text path, as at intake: the desk shows the very probabilities intake weighed.
+        prediction = classification.classify(appeal.text, district=appeal.district, k=3)
+        found.append(
+            (
+                appeal,
+                RoutingSuggestion(
+                    topics=tuple(prediction.category_top),
+                    executors=tuple((agencies[n], p) for n, p in prediction.executor_top if n in agencies),
+                    unknown_executors=tuple((n, p) for n, p in prediction.executor_top if n not in agencies),
+                ),
+            )
+        )
+    return found
+
+
+def awaiting_routing_summary(limit: int = 10) -> tuple[int, list[Appeal]]:
+    """How many appeals wait for a router, and the first few by deadline (the operator's queue shows them)."""
+    waiting = Appeal.objects.filter(status=Status.NEEDS_ROUTING)
+    return waiting.count(), list(waiting.select_related("policy").order_by("deadline_at")[:limit])
 
 
 def public_appeals(*, district=None, topic=None, status=None) -> QuerySet[Appeal]:

@@ -23,7 +23,7 @@ from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import classification, needs, policies, routing, uploads
+from . import acknowledgement, classification, needs, policies, routing, uploads
 from .models import (
     Answer,
     Appeal,
@@ -73,6 +73,11 @@ class AppealInput:
 class Intake:
     appeal: Appeal
     created: bool
+    # The confirmation code of a new appeal, in clear only here: it went to the author's contact and is stored
+    # as a hash. Empty for a replay.
+    tracking_code: str = ""
+    # How many acknowledgements went out (0: the author left no contact the platform can reach).
+    acknowledged: int = 0
 
 
 def _validate(data: AppealInput, author) -> None:
@@ -140,17 +145,21 @@ def receive_appeal(
     # A retry with a used Idempotency-Key is found by the unique constraint (the IntegrityError branch below),
     # so a first-time appeal costs no lookup.
     _validate(data, author)
+    code = acknowledgement.new_code()
     try:
-        # Atomic by itself: the appeal and its first rows are written together or not at all (core/services/rows.py).
-        appeal = _register(
-            data,
-            author,
-            source,
-            idempotency_key,
-            registered_at or timezone.now(),
-            default_executor,
-            recorded_by or author,
-        )
+        # The appeal, its first rows and its acknowledgement in the outbox: together or not at all.
+        with transaction.atomic():
+            appeal = _register(
+                data,
+                author,
+                source,
+                idempotency_key,
+                registered_at or timezone.now(),
+                default_executor,
+                recorded_by or author,
+                tracking_code_hash=acknowledgement.code_hash(code),
+            )
+            acknowledged = acknowledgement.send(appeal, code)
     except IntegrityError:
         # A concurrent retry with the same key (or a replayed channel message) won the race: answer with it.
         existing = _by_key(source, author, idempotency_key) if idempotency_key else None
@@ -164,7 +173,7 @@ def receive_appeal(
         if existing is None:
             raise
         return Intake(existing, created=False)
-    return Intake(appeal, created=True)
+    return Intake(appeal, created=True, tracking_code=code, acknowledged=acknowledged)
 
 
 def fingerprint(data: AppealInput) -> str:
@@ -198,7 +207,15 @@ def _due_at(policy, now, time_zone):
 
 
 def _register(
-    data: AppealInput, author, source, idempotency_key: str, now, default_executor=None, actor=None
+    data: AppealInput,
+    author,
+    source,
+    idempotency_key: str,
+    now,
+    default_executor=None,
+    actor=None,
+    *,
+    tracking_code_hash: str = "",
 ) -> Appeal:
     prediction = classification.classify(data.text, district=data.district, address=data.address)
     topic = data.topic or prediction.category
@@ -251,6 +268,7 @@ def _register(
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint(data) if idempotency_key else "",
         external_id=data.external_id,
+        tracking_code_hash=tracking_code_hash,
     )
     # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the
     # rest was computed here, related rows were just read, and uniqueness is the database's job.
@@ -343,7 +361,12 @@ def take(appeal: Appeal, *, operator) -> Appeal:
 
 @transaction.atomic
 def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> Appeal:
-    """A human router's decision; it also becomes a training example for the classifier."""
+    """A human router's decision; it also becomes a training example for the classifier.
+
+    The audit records what the models suggested at that moment and whether the router took it (the rank of the
+    chosen topic and executor among the top 3), so the suggestions' usefulness can be measured.
+    """
+    prediction = classification.classify(appeal.text, district=appeal.district, k=3)
     topic_need = needs.for_topic(topic)
     Appeal.objects.filter(pk=appeal.pk).update(
         executor=executor, topic=topic, need=topic_need.need, life_situation=topic_need.life_situation
@@ -358,6 +381,19 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
         created_at=appeal.registered_at,
         source="correction",
         appeal=appeal,
+    )
+    topic_ranks = [label for label, _p in prediction.category_top]
+    executor_ranks = [label for label, _p in prediction.executor_top]
+    audit.record(
+        router,
+        "appeals.routed",
+        appeal,
+        executor=executor.code,
+        topic=topic,
+        suggested_topic=topic_ranks[0] if topic_ranks else "",
+        suggested_executor=executor_ranks[0] if executor_ranks else "",
+        topic_rank=topic_ranks.index(topic) + 1 if topic in topic_ranks else None,
+        executor_rank=executor_ranks.index(executor.name) + 1 if executor.name in executor_ranks else None,
     )
     return change_status(
         appeal, Status.REGISTERED, actor=router, note=_("Routed to %(agency)s.") % {"agency": executor.name}

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,8 +20,8 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import selectors, services
-from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm
+from . import acknowledgement, selectors, services
+from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm, StatusCheckForm
 from .models import Appeal, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
@@ -100,12 +101,82 @@ def new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Your appeal is registered under number %(number)s.") % {"number": intake.appeal.number},
-            )
-            return redirect(intake.appeal.get_absolute_url())
+            _remember_submission(request, intake)
+            return redirect("appeals:confirmation", number=intake.appeal.number)
     return render(request, "appeals/new.html", {"form": form, **_map(pick=True)})
+
+
+SUBMITTED = "appeals.submitted"
+
+
+def _remember_submission(request, intake) -> None:
+    """The browser that sent an appeal may see its confirmation page, signed in or not.
+
+    The code is kept in the session only when no acknowledgement could carry it (a phone without an SMS gateway):
+    then the confirmation page is the one place the author learns it.
+    """
+    submitted = dict(request.session.get(SUBMITTED, {}))
+    submitted[intake.appeal.number] = "" if intake.acknowledged else intake.tracking_code
+    request.session[SUBMITTED] = dict(list(submitted.items())[-10:])
+
+
+def _masked_address(channel: str, address: str) -> str:
+    if channel == "email":
+        name, _at, domain = address.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return f"{address[:2]}***{address[-2:]}"
+
+
+@public
+@require_GET
+def confirmation(request, number):
+    """The end of filing: the number, where the acknowledgement went, what happens next and by when."""
+    submitted = request.session.get(SUBMITTED, {})
+    appeal = (
+        Appeal.objects.select_related("executor", "policy", "author").with_number(number).first()
+        if number in submitted
+        else None
+    )
+    if appeal is None:
+        # Not this browser's appeal: the number alone opens nothing, the status page asks for the code.
+        return redirect(f"{reverse('appeals:status')}?number={number}")
+    code = submitted[number]
+    is_author = request.user.is_authenticated and appeal.author_id == request.user.pk
+    return render(
+        request,
+        "appeals/confirmation.html",
+        {
+            "appeal": appeal,
+            "sent_to": [
+                (channel, _masked_address(channel, a)) for channel, a in acknowledgement.addresses(appeal)
+            ],
+            "code": acknowledgement.shown_code(code) if code else "",
+            "can_open": is_author or (appeal.is_published and appeal.status != Status.NEEDS_ROUTING),
+        },
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def status(request):
+    """«Проверить статус»: number + confirmation code → status, public history and the answer; no account."""
+    form = StatusCheckForm(request.POST or None, initial={"number": request.GET.get("number", "")[:30]})
+    appeal = None
+    if request.method == "POST" and form.is_valid():
+        # Counted before the code is compared, so a guess over the limit learns nothing.
+        rate_limit.enforce("appeal_status", rate_limit.client_address(request))
+        rate_limit.enforce("appeal_status_number", form.cleaned_data["number"])
+        appeal = selectors.appeal_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
+        if appeal is None:
+            form.add_error(None, _("No appeal matches this number and code. Check both and try again."))
+    context = {"form": form, "appeal": appeal}
+    if appeal is not None:
+        context.update(
+            events=[e for e in appeal.events.all() if e.is_public],
+            # The code holder is the author: every answer is theirs to read, the private ones too.
+            answers=list(appeal.answers.all()),
+        )
+    return render(request, "appeals/status.html", context, status=400 if form.errors else 200)
 
 
 def _coordinate(value: str | None, limit: float) -> float | None:
@@ -183,7 +254,13 @@ def queue(request):
     view = request.GET.get("view", "all")
     view = view if view in ("all", "at_risk", "overdue") else "all"
     page = Paginator(selectors.queue_for(request.user, view), 50).get_page(request.GET.get("page"))
-    return render(request, "appeals/queue.html", {"page": page, "view": view})
+    # Appeals no agency holds yet are in no agency's queue: the operator sees that they wait, and a router where.
+    waiting_count, waiting = selectors.awaiting_routing_summary()
+    return render(
+        request,
+        "appeals/queue.html",
+        {"page": page, "view": view, "waiting_count": waiting_count, "waiting": waiting},
+    )
 
 
 def _operator_appeal(request, number) -> Appeal:
@@ -337,15 +414,26 @@ def routing_desk(request):
         )
         form = RouteForm(request.POST)
         if form.is_valid():
-            services.route_manually(
-                appeal,
-                executor=form.cleaned_data["executor"],
-                topic=form.cleaned_data["topic"],
-                router=request.user,
-            )
-            messages.success(request, _("Appeal %(number)s is routed.") % {"number": appeal.number})
+            try:
+                services.route_manually(
+                    appeal,
+                    executor=form.cleaned_data["executor"],
+                    topic=form.cleaned_data["topic"],
+                    router=request.user,
+                )
+            except TransitionNotAllowed:
+                messages.error(request, _("Appeal %(number)s is already routed.") % {"number": appeal.number})
+            else:
+                messages.success(
+                    request,
+                    _("Appeal %(number)s is routed to %(agency)s.")
+                    % {"number": appeal.number, "agency": form.cleaned_data["executor"].name},
+                )
         else:
             messages.error(request, _("Choose an executor and a topic."))
         return redirect("appeals:routing")
-    waiting = Appeal.objects.filter(status=Status.NEEDS_ROUTING).order_by("deadline_at")[:100]
-    return render(request, "appeals/routing.html", {"waiting": waiting, "form": RouteForm()})
+    return render(
+        request,
+        "appeals/routing.html",
+        {"waiting": selectors.awaiting_routing(), "agencies": RouteForm().fields["executor"].queryset},
+    )

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from clientcentric.accounts import selectors as representation
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
 from clientcentric.core.services import audit
 from clientcentric.core.tabular import safe_row, safe_rows
@@ -225,12 +227,28 @@ def draft(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_on_draft(item, profile, actor=request.user, **form.cleaned_data)
+            comment = services.comment_on_draft(item, profile, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your comment is sent to the developer of the draft."))
-            return redirect("business:draft", pk=item.pk)
+            closes = formats.date_format(item.closes_on, "j E Y")
+            return confirm(
+                request,
+                Confirmation(
+                    title=_("Your comment is sent"),
+                    reference=str(comment.pk),
+                    reference_label=_("Comment number"),
+                    next_steps=(
+                        _("%(developer)s, the developer of the draft, reads it.")
+                        % {"developer": item.developer.name},
+                        _(
+                            "Comments are accepted until %(date)s; until then you can change yours on the draft's page."
+                        )
+                        % {"date": closes},
+                    ),
+                    links=(Link(_("Back to the draft"), reverse("business:draft", args=[item.pk])),),
+                ),
+            )
     today = timezone.localdate()
     return render(
         request,

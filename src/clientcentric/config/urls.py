@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from clientcentric.core import design_system_views, mailbox_views
+from clientcentric.core import confirmation, design_system_views, mailbox_views
 from clientcentric.core import views as core_views
 from clientcentric.registry import back_office as registry_back_office
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("staff/mailbox/<str:key>/", mailbox_views.mailbox_message, name="mailbox_message"),
     path("design-system/", design_system_views.design_system_page, name="design_system"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("done/", confirmation.confirmation_page, name="confirmation"),
     path("", include("clientcentric.knowledge.urls")),
     path("", include("clientcentric.appeals.urls")),
     path("", include("clientcentric.feedback.urls")),

@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
+from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
 from clientcentric.registry.models import Need
 
@@ -119,9 +122,28 @@ def consents(request):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consent_services.give_consent(request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you: we will check what you are entitled to and offer it."))
-            return redirect("delivery:consents")
+            consent = consent_services.give_consent(request.user, **form.cleaned_data)
+            return confirm(
+                request,
+                Confirmation(
+                    title=_("Your consent is given"),
+                    reference=str(consent.receipt_id),
+                    reference_label=_("Consent receipt number"),
+                    next_steps=(
+                        _("We will check what you are entitled to and offer it in your account."),
+                        _(
+                            "You can revoke the consent at any time on the consents page; offers stop at once."
+                        ),
+                    ),
+                    links=(
+                        Link(
+                            _("Download the receipt (PDF)"),
+                            reverse("delivery:consent_receipt_pdf", args=[consent.pk]),
+                        ),
+                        Link(_("My consents"), reverse("delivery:consents")),
+                    ),
+                ),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
     own = Consent.objects.filter(client=request.user).select_related("life_situation", "service", "text")
@@ -184,8 +206,20 @@ def offer(request, pk):
             created = offer_services.accept_offer(
                 offer, answers, seconds=min(max(time.time() - started, 0), 86400), actor=request.user
             )
-            messages.success(request, _("Your request is sent. We will tell you the decision."))
-            return redirect("delivery:request", pk=created.pk)
+            return confirm(
+                request,
+                Confirmation(
+                    title=_("Your request is sent"),
+                    reference=str(created.pk),
+                    reference_label=_("Request number"),
+                    next_steps=(
+                        _("%(agency)s reviews the request for “%(service)s”.")
+                        % {"agency": created.service.agency.name, "service": created.service.name},
+                        _("We will tell you the decision in your account and on the channels you chose."),
+                    ),
+                    links=(Link(_("Follow the request"), reverse("delivery:request", args=[created.pk])),),
+                ),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
     profile = profile_services.profile_of(request.user)
@@ -214,15 +248,14 @@ def appointments_page(request):
     form = BookingForm(request.POST or None, slots=slots, initial={"interpreter_language": language})
     if request.method == "POST" and form.is_valid():
         try:
-            appointments.book(
+            booked = appointments.book(
                 request.user,
                 form.cleaned_data["slot"],
                 service=form.cleaned_data["service"],
                 interpreter_language=form.cleaned_data["interpreter_language"],
                 accessibility_needs=profile.accessibility_needs,
             )
-            messages.success(request, _("You are booked. We will remind you a day before."))
-            return redirect("delivery:appointments")
+            return confirm(request, _booking_confirmation(booked))
         except ValidationError as error:
             add_service_errors(form, error)
     return render(
@@ -261,6 +294,22 @@ def appointment_reschedule(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("delivery:appointments")
+
+
+def _booking_confirmation(booked: Appointment) -> Confirmation:
+    slot = booked.slot
+    when = formats.date_format(timezone.localtime(slot.starts_at), "j E Y, H:i")
+    return Confirmation(
+        title=_("You are booked"),
+        reference=str(booked.pk),
+        reference_label=_("Booking number"),
+        next_steps=(
+            _("Come on %(when)s to %(office)s, %(address)s.")
+            % {"when": when, "office": slot.office.name, "address": slot.office.address},
+            _("We will remind you a day before. You can move or cancel the visit on the appointments page."),
+        ),
+        links=(Link(_("My appointments"), reverse("delivery:appointments")),),
+    )
 
 
 def _agency_requests(user):

@@ -317,6 +317,12 @@ def notify_appeal_followers(appeal, note: str = "") -> int:
     # Supporters are the public: what the operator wrote reaches them with personal data masked, as on the
     # tracker; the author (signed in, or the guest's own address) reads it whole.
     public_context = {**context, "note": personal_data.mask(note)}
+    if not appeal.author_id:
+        # A guest author has no account to open the appeal's page with (and it may be unpublished): their link is
+        # the status check, where the number and the confirmation code they were sent open it.
+        context["url"] = (
+            f"{settings.CLIENTCENTRIC_SITE_URL.rstrip('/')}{reverse('appeals:status')}?number={appeal.number}"
+        )
     seen: set = set()
     count = 0
     for subscription in Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).prefetch_related(

@@ -23,6 +23,10 @@ from clientcentric.core.models import RateCounter
 DEFAULT_LIMITS: dict[str, tuple[int, int] | None] = {
     # anonymous appeals (form and API without a token), per IP address
     "appeal": (10, 3600),
+    # the public status page (number + confirmation code), per IP address and per appeal number: the code's
+    # eight digits stay out of reach of guessing from many addresses at one number
+    "appeal_status": (30, 600),
+    "appeal_status_number": (10, 3600),
     # the rating widget on pages and a link's rating form, per IP address
     "rating": (30, 600),
     # chat-bot messages, per IP address
