@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import altair as alt
 
-from clientcentric.core.charts import render_svg
+from clientcentric.core.charts import FONT, render_svg
 
 BLUE, GREEN, GREY = "#2a6ebb", "#3a9a5b", "#5b6b7f"
 LABEL_LIMIT = 320
@@ -20,11 +20,9 @@ LABEL_LIMIT = 320
 def _styled(chart):
     """Type large enough to read at the page's size, the page's font."""
     return (
-        chart.configure_axis(
-            labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif"
-        )
-        .configure_title(fontSize=15, font="sans-serif", anchor="start")
-        .configure_legend(labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif")
+        chart.configure_axis(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
+        .configure_title(fontSize=15, font=FONT, anchor="start")
+        .configure_legend(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
         .configure_view(strokeWidth=0)
     )
 

@@ -38,6 +38,20 @@ MONTHS_GENITIVE = (
     "ноября",
     "декабря",
 )
+MONTHS_NOMINATIVE = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
@@ -141,6 +155,20 @@ def quarter(code: str) -> str:
     if len(text) == 6 and text[:4].isdigit() and text[4] in "QqКк" and text[5] in "1234":
         return f"{ROMAN_QUARTERS[int(text[5]) - 1]} квартал {text[:4]}"
     return text
+
+
+def period(code: str) -> str:
+    """A reporting period's code in words: «2026Q3» → «III квартал 2026», «2026-07» → «июль 2026»."""
+    text = str(code or "").strip()
+    if (
+        len(text) == 7
+        and text[4] == "-"
+        and text[:4].isdigit()
+        and text[5:].isdigit()
+        and 1 <= int(text[5:]) <= 12
+    ):
+        return f"{MONTHS_NOMINATIVE[int(text[5:]) - 1]} {text[:4]}"
+    return quarter(text)
 
 
 def time_zone_of(zone) -> dt.tzinfo:

@@ -51,5 +51,11 @@ def quarter(code):
 
 
 @register.filter
+def period(code):
+    """«2026Q3» → «III квартал 2026», «2026-07» → «июль 2026»."""
+    return formats.period(code)
+
+
+@register.filter
 def days(value):
     return formats.days(value)
