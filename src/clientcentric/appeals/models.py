@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency, ApiToken
+from clientcentric.core import formats
 from clientcentric.core.models import AppendOnlyError
 
 
@@ -109,9 +110,9 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self):
         size = (
-            f"{self.answer_within_days} d"
+            formats.days(self.answer_within_days)
             if self.clock == Clock.CALENDAR_DAYS
-            else f"{self.answer_within_hours} h"
+            else formats.count_of(self.answer_within_hours, "hours")
         )
         return f"{self.get_kind_display()} / {self.channel or '*'} / {self.category or '*'}: {size}"
 
@@ -433,7 +434,7 @@ class ClassifierModel(models.Model):
         ordering = ["-trained_at", "-id"]
 
     def __str__(self):
-        return f"{self.target} {self.trained_at:%Y-%m-%d %H:%M}"
+        return f"{self.target} {formats.numeric_datetime(self.trained_at)}"
 
 
 class NeedTopic(models.Model):

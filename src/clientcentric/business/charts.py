@@ -7,10 +7,9 @@ the page says so in words instead.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import altair as alt
 
+from clientcentric.core import formats
 from clientcentric.core.charts import FONT, render_svg
 
 BLUE, GREEN, GREY = "#2a6ebb", "#3a9a5b", "#5b6b7f"
@@ -28,11 +27,11 @@ def _styled(chart):
 
 
 def _fmt(value, digits: int = 1) -> str:
-    return f"{float(value):.{digits}f}".replace(".", ",")
+    return formats.number(value, digits)
 
 
 def _rub(value) -> str:
-    return f"{int(Decimal(value).quantize(Decimal('1'))):,}".replace(",", " ") + " ₽"
+    return formats.money(value)
 
 
 def _scores_chart(rows: list[dict], title: str, category_title: str):
