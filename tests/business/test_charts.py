@@ -77,9 +77,9 @@ def test_the_helper_draws_once_per_figures_and_escapes_the_words(monkeypatch):
     calls = []
     real = charts.vl_convert.vegalite_to_svg
 
-    def counting(spec):
+    def counting(spec, **options):
         calls.append(spec)
-        return real(spec)
+        return real(spec, **options)
 
     monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counting)
     # Figures of their own: a cache shared with earlier runs (Redis) has not seen them.
