@@ -54,7 +54,7 @@ def test_the_public_summary_charts_the_cost_burden_by_size(client, acts):
         )
     html = client.get("/business/summary/").content.decode()
     desc = _accessible(_svg_with_title(html, "Издержки на соблюдение по актам и размеру бизнеса"))
-    assert "ППР, малое предприятие: 5 000 ₽" in desc
+    assert "ППР, малое предприятие: 5\u00a0000\u00a0₽" in desc
 
 
 def test_without_assessments_the_summary_draws_no_chart_and_says_so(client, acts):
@@ -69,7 +69,7 @@ def test_the_cost_page_charts_the_business_cost_by_act(client, people, acts, bus
     client.force_login(people["business_representative"])
     html = client.get("/business/cost/").content.decode()
     desc = _accessible(_svg_with_title(html, "Ваши издержки на соблюдение по актам"))
-    assert "ППР: 5 000 ₽" in desc
+    assert "ППР: 5\u00a0000\u00a0₽" in desc
     assert re.search(r"<td>ППР</td><td>5[\s\xa0 ]?000,00</td>", html)
 
 
@@ -77,9 +77,9 @@ def test_the_helper_draws_once_per_figures_and_escapes_the_words(monkeypatch):
     calls = []
     real = charts.vl_convert.vegalite_to_svg
 
-    def counting(spec):
+    def counting(spec, **options):
         calls.append(spec)
-        return real(spec)
+        return real(spec, **options)
 
     monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counting)
     # Figures of their own: a cache shared with earlier runs (Redis) has not seen them.

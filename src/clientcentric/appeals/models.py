@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency, ApiToken
+from clientcentric.core import formats
 from clientcentric.core.models import AppendOnlyError
 
 
@@ -109,12 +110,11 @@ class DeadlinePolicy(models.Model):
         ]
 
     def __str__(self):
-        if self.clock == Clock.CALENDAR_DAYS:
-            days = self.answer_within_days or 0
-            size = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-        else:
-            hours = self.answer_within_hours or 0
-            size = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        size = (
+            formats.days(self.answer_within_days)
+            if self.clock == Clock.CALENDAR_DAYS
+            else formats.count_of(self.answer_within_hours, "hours")
+        )
         channel = self.get_channel_display() if self.channel else gettext("any channel")
         category = self.category or gettext("any category")
         return f"{self.get_kind_display()} / {channel} / {category}: {size}"
@@ -445,7 +445,7 @@ class ClassifierModel(models.Model):
         ordering = ["-trained_at", "-id"]
 
     def __str__(self):
-        return f"{self.target} {self.trained_at:%Y-%m-%d %H:%M}"
+        return f"{self.target} {formats.numeric_datetime(self.trained_at)}"
 
 
 class NeedTopic(models.Model):

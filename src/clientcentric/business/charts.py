@@ -7,11 +7,10 @@ the page says so in words instead.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import altair as alt
 
-from clientcentric.core.charts import render_svg
+from clientcentric.core import formats
+from clientcentric.core.charts import FONT, render_svg
 
 BLUE, GREEN, GREY = "#2a6ebb", "#3a9a5b", "#5b6b7f"
 LABEL_LIMIT = 320
@@ -20,21 +19,19 @@ LABEL_LIMIT = 320
 def _styled(chart):
     """Type large enough to read at the page's size, the page's font."""
     return (
-        chart.configure_axis(
-            labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif"
-        )
-        .configure_title(fontSize=15, font="sans-serif", anchor="start")
-        .configure_legend(labelFontSize=13, titleFontSize=13, labelFont="sans-serif", titleFont="sans-serif")
+        chart.configure_axis(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
+        .configure_title(fontSize=15, font=FONT, anchor="start")
+        .configure_legend(labelFontSize=13, titleFontSize=13, labelFont=FONT, titleFont=FONT)
         .configure_view(strokeWidth=0)
     )
 
 
 def _fmt(value, digits: int = 1) -> str:
-    return f"{float(value):.{digits}f}".replace(".", ",")
+    return formats.number(value, digits)
 
 
 def _rub(value) -> str:
-    return f"{int(Decimal(value).quantize(Decimal('1'))):,}".replace(",", " ") + " ₽"
+    return formats.money(value)
 
 
 def _scores_chart(rows: list[dict], title: str, category_title: str):

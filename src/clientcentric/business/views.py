@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts import selectors as representation
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.roles import Role
+from clientcentric.core import formats
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
@@ -400,7 +401,7 @@ def draft_summary_export(request, pk):
         f"consultation-{item.pk}.csv",
         [_("support (1–5)"), _("comment"), _("size category"), _("written")],
         (
-            [c.rating, c.text, c.profile.get_size_display(), c.created_at.date().isoformat()]
+            [c.rating, c.text, c.profile.get_size_display(), formats.numeric_date(c.created_at)]
             for c in data["comments"]
         ),
     )

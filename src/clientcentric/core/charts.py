@@ -21,6 +21,25 @@ from . import shared_cache
 CACHE_SECONDS = 24 * 3600
 _ids = count(1)
 
+# Every chart speaks Russian figures: d3's ru-RU locale groups digits with a non-breaking space, writes a decimal
+# comma and the true minus («1 333 200», «−8,4»), and names months and weekdays in Russian.
+LOCALE = "ru-RU"
+# Type readable at the page's size (issue 18: no label under 11 px). A chart's own configure_* wins over these.
+# The font is named, not left to "sans-serif": Vega measures each label with the font vl-convert finds on the
+# server, and a PDF (WeasyPrint) or a browser that draws it with a wider one pushes right-aligned axis labels out
+# of the picture. DejaVu Sans is what the PDFs use (Debian's fonts-dejavu-core, installed with the browser).
+FONT = "DejaVu Sans"
+READABLE = {
+    "font": FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    "header": {"labelFontSize": 12, "titleFontSize": 12},
+    "title": {"fontSize": 14},
+    "text": {"fontSize": 12},
+}
+# Part of the cache key: a change of the locale or the type re-draws what was cached before it.
+DRAWING = "ru-RU/12px/dejavu"
+
 
 def spec_hash(spec: dict) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:32]
@@ -47,8 +66,14 @@ def render_svg(chart, *, cache_key: str = "", title: str = "", description: str 
     With a `title` the SVG carries it (and `description`) as its text alternative.
     """
     spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
-    key = f"chart:{cache_key or spec_hash(spec)}"
-    svg = shared_cache.get_or_compute(key, lambda: vl_convert.vegalite_to_svg(spec), CACHE_SECONDS)
+    key = f"chart:{DRAWING}:{cache_key or spec_hash(spec)}"
+    svg = shared_cache.get_or_compute(
+        key,
+        lambda: vl_convert.vegalite_to_svg(
+            spec, config=READABLE, format_locale=LOCALE, time_format_locale=LOCALE
+        ),
+        CACHE_SECONDS,
+    )
     if title:
         svg = with_text_alternative(svg, title, description, element_id=f"chart-{spec_hash(spec)[:10]}")
     return svg

@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.accounts.models import Agency
+from clientcentric.core import formats
 from clientcentric.core.admin import AgencyScopedMixin
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
@@ -384,6 +386,21 @@ class SlotInline(admin.TabularInline):
 class OfficeAdmin(AgencyScopedMixin, admin.ModelAdmin):
     list_display = ("name", "agency", "address", "is_active")
     inlines = (SlotInline,)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Slots are typed and shown by the office's clock (its agency's zone), not the site's: a slot entered
+        as 08:20 for an office in Yekaterinburg is 08:20 there, as its pages and notices will show it."""
+        office = self.get_object(request, object_id) if object_id else None
+        zone = office.agency.time_zone if office is not None else None
+        if zone is None and request.method == "POST" and request.POST.get("agency", "").isdigit():
+            zone = (
+                Agency.objects.filter(pk=request.POST["agency"]).values_list("time_zone", flat=True).first()
+            )
+        with timezone.override(formats.time_zone_of(zone)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
 
 
 @admin.register(LifeEventSituation)

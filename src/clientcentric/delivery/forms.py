@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.core import formats
 from clientcentric.registry.models import LifeSituation, Service, Touchpoint
 from clientcentric.rules.facts.person import QUESTIONS, SCHEMA, FactValueError, parse_fact
 
@@ -120,8 +121,17 @@ class MissingFactsForm(forms.Form):
         return cleaned
 
 
+class SlotChoiceField(forms.ModelChoiceField):
+    """A slot reads as the time the person will come, in the office's local time, then the office."""
+
+    def label_from_instance(self, obj):
+        return (
+            f"{formats.datetime(obj.starts_at, zone=obj.time_zone)} — {obj.office.name}, {obj.office.address}"
+        )
+
+
 class BookingForm(forms.Form):
-    slot = forms.ModelChoiceField(label=_("Time and office"), queryset=Slot.objects.none(), empty_label=None)
+    slot = SlotChoiceField(label=_("Time and office"), queryset=Slot.objects.none(), empty_label=None)
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.all(), required=False)
     interpreter_language = forms.CharField(label=_("Interpreter language, if you need one"), required=False)
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import ApiToken
+from clientcentric.core import formats
 from clientcentric.registry.models import LifeSituation, Need, Service, Touchpoint
 
 from .validators import format_snils, validate_snils
@@ -519,7 +520,12 @@ class Slot(models.Model):
         constraints = [models.UniqueConstraint(fields=["office", "starts_at"], name="slot_once")]
 
     def __str__(self):
-        return f"{self.office} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{formats.datetime(self.starts_at, year=True, zone=self.time_zone)} — {self.office}"
+
+    @property
+    def time_zone(self) -> str:
+        """The office's local time: every page, notice and form shows the slot in it (its agency's zone)."""
+        return self.office.agency.time_zone
 
 
 class Appointment(models.Model):

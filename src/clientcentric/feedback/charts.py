@@ -3,10 +3,15 @@ figures' hash, with a text alternative written from the same figures."""
 
 import altair as alt
 
+from clientcentric.core import formats
 from clientcentric.core.charts import render_svg
 from clientcentric.engines import metrics
 
 from . import publication
+
+# The plot area, px. With the axis labels beside it a chart stays within an A4 page's 180 mm (680 px), so the PDF
+# does not shrink its 12 px labels below 11 px.
+PLOT_WIDTH = 340
 
 
 def _published_rows(payload: dict) -> list[dict]:
@@ -39,7 +44,9 @@ def satisfaction_svg(payload: dict) -> str:
         x="share:Q", tooltip=["name:N", "share:Q", "low:Q", "high:Q", "n:Q"]
     )
     chart = (bars + points).properties(
-        width=480, height=max(60, 26 * len(rows)), title=f"Удовлетворённость, {payload['quarter']}"
+        width=PLOT_WIDTH,
+        height=max(60, 26 * len(rows)),
+        title=f"Удовлетворённость, {formats.quarter(payload['quarter'])}",
     )
     return render_svg(chart, cache_key=f"feedback:{publication.integrity_hash(payload)}")
 
@@ -121,7 +128,7 @@ def funnel_svg(result: metrics.Funnel, title: str) -> str:
             tooltip=["name:N", "n:Q", "share:Q", "position:N"],
         )
     )
-    chart = (low + high + centre + dots).properties(width=480, height=300, title=title)
+    chart = (low + high + centre + dots).properties(width=PLOT_WIDTH, height=300, title=title)
     return render_svg(chart)
 
 

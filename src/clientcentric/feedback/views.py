@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts.models import Agency
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
+from clientcentric.core import formats
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.databases import reads_reports
 from clientcentric.core.forms import add_service_errors
@@ -322,7 +323,9 @@ def report_pdf(request, quarter):
             "chart_text": charts.satisfaction_text(report.payload),
             "objective_labels": _objective_labels(),
             "funnel_svg": charts.funnel_svg(
-                funnel, _("Services compared: satisfied against answers, %(quarter)s") % {"quarter": quarter}
+                funnel,
+                _("Services compared: satisfied against answers, %(quarter)s")
+                % {"quarter": formats.quarter(quarter)},
             )
             if len(funnel.points) > 1
             else "",
@@ -381,7 +384,9 @@ def analyst(request):
             "dimensions": analytics.DIMENSION_LABELS,
             "objective": objective.applies_to(group_by),
             "funnel": funnel,
-            "funnel_svg": charts.funnel_svg(funnel, _("Satisfied by %(period)s") % {"period": chosen.label})
+            "funnel_svg": charts.funnel_svg(
+                funnel, _("Satisfied by %(period)s") % {"period": formats.period(chosen.label)}
+            )
             if funnel
             else "",
             "funnel_text": charts.funnel_text(funnel) if funnel else "",

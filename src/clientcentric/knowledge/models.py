@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clientcentric.appeals.models import Status as AppealStatus
+from clientcentric.core import formats
 from clientcentric.core.models import AppendOnlyError
 
 # Context of the generic words below («version», «draft»…), which other apps translate in their own way.
@@ -233,7 +234,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.id}"
+        return f"{formats.numeric_datetime(self.started_at)} {self.id}"
 
 
 class Message(models.Model):

@@ -100,7 +100,7 @@ def _step(service, offer, request, consented) -> Step:
 def upcoming_appointments(client):
     return (
         Appointment.objects.filter(client=client, status=Appointment.Status.BOOKED)
-        .select_related("slot__office", "service")
+        .select_related("slot__office__agency", "service")
         .order_by("slot__starts_at")
     )
 
@@ -129,6 +129,6 @@ def free_slots(*, needs=(), language: str = "", days: int = 14):
     return (
         Slot.objects.filter(office_id__in=chosen, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
         .exclude(appointments__status=Appointment.Status.BOOKED)
-        .select_related("office")
+        .select_related("office__agency")
         .order_by("starts_at")
     )

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientcentric.core import formats
 from clientcentric.core.services import audit, status
 from clientcentric.core.services.notifications import notify_email
 
@@ -27,7 +28,7 @@ def _check_slot(slot: Slot) -> None:
 def book(
     client, slot: Slot, *, service=None, interpreter_language: str = "", accessibility_needs=(), actor=None
 ) -> Appointment:
-    slot = Slot.objects.select_for_update().select_related("office").get(pk=slot.pk)
+    slot = Slot.objects.select_for_update(of=("self",)).select_related("office__agency").get(pk=slot.pk)
     _check_slot(slot)
     try:
         with transaction.atomic():
@@ -44,7 +45,10 @@ def book(
     notify_email(
         client.email,
         _("Appointment booked: %(office)s, %(when)s")
-        % {"office": slot.office.name, "when": timezone.localtime(slot.starts_at).strftime("%d.%m.%Y %H:%M")},
+        % {
+            "office": slot.office.name,
+            "when": formats.datetime(slot.starts_at, year=True, zone=slot.time_zone),
+        },
         _("Address: %(address)s") % {"address": slot.office.address},
         about=appointment,
     )
@@ -85,7 +89,7 @@ def send_due_reminders(now=None) -> int:
         reminder_sent_at__isnull=True,
         slot__starts_at__gt=now,
         slot__starts_at__lte=now + REMIND_BEFORE,
-    ).select_related("slot__office", "client")
+    ).select_related("slot__office__agency", "client")
     sent = 0
     for appointment in due:
         with transaction.atomic():
@@ -96,7 +100,7 @@ def send_due_reminders(now=None) -> int:
             notify_email(
                 appointment.client.email,
                 _("Reminder: reception on %(when)s")
-                % {"when": timezone.localtime(slot.starts_at).strftime("%d.%m.%Y %H:%M")},
+                % {"when": formats.datetime(slot.starts_at, year=True, zone=slot.time_zone)},
                 _("%(office)s, %(address)s") % {"office": slot.office.name, "address": slot.office.address},
                 about=locked,
             )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from clientcentric.core.models import Notification
 from clientcentric.core.services import audit, status
@@ -19,6 +20,15 @@ from ..models import (
     ConsentText,
     Offer,
 )
+
+# The categories of personal data a proactive-service consent covers: Kantara codes in the JSON receipt, their
+# Russian names on the printed one.
+PII_CATEGORIES = ("identity", "household", "income")
+PII_CATEGORY_LABELS = {
+    "identity": _lazy("identity documents"),
+    "household": _lazy("household members"),
+    "income": _lazy("income"),
+}
 
 
 def current_consent_text(on: date | None = None) -> ConsentText:
@@ -153,7 +163,7 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
                         "purpose": _("Check eligibility and offer the service before the client applies"),
                         "purposeCategory": ["proactive public service"],
                         "consentType": "EXPLICIT",
-                        "piiCategory": ["identity", "household", "income"],
+                        "piiCategory": list(PII_CATEGORIES),
                         "primaryPurpose": True,
                         "termination": _("until revoked by the client"),
                         "thirdPartyDisclosure": False,
@@ -173,30 +183,40 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     }
 
 
+def consent_receipt_html(consent: Consent, site_url: str, controller: str) -> str:
+    """The printable receipt's HTML, in Russian whatever the request's language (the PDF is a legal copy)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ru"):
+        receipt = consent_receipt(consent, site_url, controller)
+        return render_to_string(
+            "delivery/consent_receipt_pdf.html",
+            {
+                "consent": consent,
+                "receipt": receipt,
+                "controller": receipt["piiControllers"][0],
+                "pii_labels": [str(PII_CATEGORY_LABELS.get(code, code)) for code in PII_CATEGORIES],
+            },
+        )
+
+
 def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
     """The same receipt as a printable PDF in Russian, with the JSON receipt attached inside the file, so the
     paper copy and the machine-readable one are one document."""
     import json
 
     import weasyprint
-    from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override("ru"):
         receipt = consent_receipt(consent, site_url, controller)
-        html = render_to_string(
-            "delivery/consent_receipt_pdf.html",
-            {
-                "consent": consent,
-                "receipt": receipt,
-                "controller": receipt["piiControllers"][0],
-            },
-        )
     attachment = weasyprint.Attachment(
         string=json.dumps(receipt, ensure_ascii=False, indent=2),
         name=f"consent-{consent.receipt_id}.json",
         description="Kantara Consent Receipt v1.1",
     )
+    html = consent_receipt_html(consent, site_url, controller)
     return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
 
 

@@ -1,15 +1,17 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from clientcentric.core import formats
+
 register = template.Library()
 
 
 @register.filter
 def pct(value, digits=0):
-    """A share 0–1 as a percentage without the sign; an em dash when there is none."""
+    """A share 0–1 as a percentage without the sign, in Russian form («6,6», «−8,4»); an em dash when none."""
     if value is None or value == "":
         return "—"
-    return f"{float(value) * 100:.{int(digits)}f}"
+    return formats.number(float(value) * 100, int(digits))
 
 
 @register.filter
