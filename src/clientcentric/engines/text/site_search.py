@@ -21,8 +21,6 @@ KINDS = (SITUATION, NEED, SERVICE, FAQ, ARTICLE)
 # A need that cannot be met is an honest answer but a poor first hit: what can be done should come first.
 CANNOT_MEET_PRIOR = 0.6
 CANNOT_MEET = "cannot_meet"
-# A life situation gathers a whole topic: for a short query («пенсия», «инвалидность») it is the best start.
-SITUATION_PRIOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,7 @@ def site_documents(
     Rows are mappings with an "id" and the record's fields; articles come as (id, stored lemmas) pairs, the
     «question | answer» lemmas the knowledge base already keeps for each article.
     """
-    documents = [
-        _doc(SITUATION, row, row["name"], _texts(row, "description"), SITUATION_PRIOR) for row in situations
-    ]
+    documents = [_doc(SITUATION, row, row["name"], _texts(row, "description")) for row in situations]
     documents += [
         _doc(
             NEED,
@@ -71,16 +67,18 @@ def site_documents(
         _doc(SERVICE, row, row["name"], _texts(row, "description", "agency_name")) for row in services
     ]
     documents += [_doc(FAQ, row, row["question"], _texts(row, "answer", "topic")) for row in faq]
-    for pk, stored in articles:
-        stored_doc = document(SiteKey(ARTICLE, pk), stored)
-        documents.append(stored_doc)
+    documents += [document(SiteKey(ARTICLE, pk), stored) for pk, stored in articles]
     return documents
 
 
 def search(
-    index: KbIndex, query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.15
+    index: KbIndex, query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.0
 ) -> list:
-    """The best `top` hits for a query, best first; hits scoring under `min_share` of the best are noise."""
+    """The best `top` hits for a query, best first; with `min_share`, hits under that share of the best go.
+
+    The site keeps every hit (min_share 0): in a small registry a common word («пенсия») weighs little
+    next to a rare one («переезд»), and a query of two topics should show both.
+    """
     terms = query_terms(query)
     if not terms:
         return []
