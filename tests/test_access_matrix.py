@@ -286,6 +286,7 @@ BACK_OFFICE = [
     ("registry.need", "/admin/registry/need/", STAFF_ONLY),
     ("registry.service", "/admin/registry/service/", STAFF_ONLY),
     ("registry.faqentry", "/admin/registry/faqentry/", STAFF_ONLY),
+    ("registry.searchsynonym", "/admin/registry/searchsynonym/", STAFF_ONLY),
     ("registry.touchpoint", "/admin/registry/touchpoint/", STAFF_ONLY),
     ("accounts.agency", "/admin/accounts/agency/", METHODOLOGIST_AND_ADMIN),
     ("accounts.user", "/admin/accounts/user/", METHODOLOGIST_AND_ADMIN),

@@ -226,11 +226,12 @@ def suggested_topic(conversation: Conversation) -> str:
     return (reply.payload or {}).get("topic", "") if reply else ""
 
 
-def appeal_form_url(conversation: Conversation) -> str:
+def appeal_form_url(conversation: Conversation, topic: str | None = None) -> str:
     text = client_text(conversation)
     url = reverse("appeals:new")
     params = {"text": text[: appeal_services.MAX_TEXT_LENGTH]} if text else {}
-    if text and (topic := suggested_topic(conversation)):
+    topic = suggested_topic(conversation) if topic is None else topic
+    if text and topic:
         params["topic"] = topic
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -258,7 +259,7 @@ def _topic_for(text: str) -> str:
 
 def _problem_report(conversation: Conversation, text: str) -> Message:
     topic = _topic_for(client_text(conversation) or text)
-    message = _bot(
+    return _bot(
         conversation,
         (
             _(
@@ -272,11 +273,9 @@ def _problem_report(conversation: Conversation, text: str) -> Message:
         ),
         intents.PROBLEM_REPORT,
         topic=topic,
+        link=appeal_form_url(conversation, topic),
         actions=["handover"],
     )
-    message.payload["link"] = appeal_form_url(conversation)
-    message.save(update_fields=["payload"])
-    return message
 
 
 def _offer_handover(conversation: Conversation, user) -> Message:

@@ -71,9 +71,7 @@ def site_documents(
     return documents
 
 
-def search(
-    index: KbIndex, query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.0
-) -> list:
+def search(index: KbIndex, query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.0) -> list:
     """The best `top` hits for a query, best first; with `min_share`, hits under that share of the best go.
 
     The site keeps every hit (min_share 0): in a small registry a common word («пенсия») weighs little
