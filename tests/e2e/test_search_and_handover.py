@@ -63,11 +63,12 @@ def test_a_pothole_in_the_chat_prefills_the_report_and_a_person_answers_in_the_c
     try:
         page.goto(demo_site + "/chat/")
         ask = page.get_by_role("button", name="Спросить")
+        log = page.locator(".chat-log")
         page.get_by_label("Ваше сообщение").fill("Здравствуйте")
         ask.click()
+        expect(log.locator(".chat-client")).to_have_count(1)  # the reply is in before the next message
         page.get_by_label("Ваше сообщение").fill("На дороге у дома огромная яма, колесо пробил")
         ask.click()
-        log = page.locator(".chat-log")
         expect(log).to_contain_text("сообщение о проблеме")
         _shot(page, f"chat_problem_report_{width}")
         form_link = log.get_by_role("link", name="Открыть заполненную форму сообщения")
