@@ -43,7 +43,7 @@ def test_citizen_searches_the_knowledge_base_and_talks_to_the_chatbot(page, know
     page.get_by_label(re.compile("Ваше сообщение|Your message")).fill("оператор")
     page.get_by_role("button", name=re.compile("^(Спросить|Ask a question)$")).click()
     expect(log).to_contain_text(re.compile("ответит здесь|will answer here"))
-    page.get_by_role("button", name=re.compile("^(Завершить разговор|End the conversation)$")).click()
+    page.get_by_role("button", name=re.compile("^(Закончить разговор|End the conversation)$")).click()
     page.get_by_role("button", name=re.compile("^(Оценка 5 из 5|Rate 5 of 5)$")).click()
     expect(
         page.get_by_role("button", name=re.compile("новый разговор|new conversation", re.I))
