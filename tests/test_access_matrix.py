@@ -74,7 +74,7 @@ PAGES = [
     ("registry:service", "/services/pension-assign/", "get", EVERYONE_200),
     ("registry:segments", "/segments/", "get", EVERYONE_200),
     ("registry:faq", "/faq/", "get", EVERYONE_200),
-    ("registry:search", "/search/?q=пенсия", "get", EVERYONE_200),
+    ("kb:site_search", "/search/?q=пенсия", "get", EVERYONE_200),
     ("registry:open_data", "/open-data/", "get", EVERYONE_200),
     ("registry:open_data_file", "/open-data/registry.json", "get", EVERYONE_200),
     ("registry:open_data_sheet", "/open-data/needs.csv", "get", EVERYONE_200),
@@ -133,6 +133,8 @@ PAGES = [
     ("kb:chat_end", "/chat/end/", "get", answers(405)),
     ("kb:chat_new", "/chat/new/", "get", answers(405)),
     ("kb:operator_panel", "/operator/appeals/{number}/kb/?q=пенсия", "get", OPERATOR_AND_ADMIN),
+    ("kb:chat_queue", "/operator/chats/", "get", OPERATOR_AND_ADMIN),
+    ("kb:chat_operator", "/operator/chats/{chat}/", "get", OPERATOR_AND_ADMIN),
     (
         "kb:operator_insert",
         "/operator/appeals/{number}/kb/insert/?article={article}",
@@ -290,6 +292,7 @@ BACK_OFFICE = [
     ("registry.need", "/admin/registry/need/", STAFF_ONLY),
     ("registry.service", "/admin/registry/service/", STAFF_ONLY),
     ("registry.faqentry", "/admin/registry/faqentry/", STAFF_ONLY),
+    ("registry.searchsynonym", "/admin/registry/searchsynonym/", STAFF_ONLY),
     ("registry.touchpoint", "/admin/registry/touchpoint/", STAFF_ONLY),
     ("accounts.agency", "/admin/accounts/agency/", METHODOLOGIST_AND_ADMIN),
     ("accounts.user", "/admin/accounts/user/", METHODOLOGIST_AND_ADMIN),
@@ -474,6 +477,16 @@ def article(registry):
 
 
 @pytest.fixture
+def handed_over_chat(db):
+    """{chat}: a chat-bot conversation whose client asked for a person."""
+    from clientcentric.knowledge import chatbot
+
+    conversation = chatbot.start()
+    chatbot.hand_over(conversation)
+    return {"chat": conversation.pk}
+
+
+@pytest.fixture
 def research_objects(registry, people):
     """{upload}, {map}, {study}, {project} and {test}: one of each, built through the services."""
     from clientcentric.design import services as design
@@ -558,13 +571,13 @@ def business_objects(db):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_each_role_as_expected(
-    client, registry, appeal, article, research_objects, business_objects, people, role
+    client, registry, appeal, article, research_objects, business_objects, handed_over_chat, people, role
 ):
     client = _client_for(role, people, client)
     wrong = []
     for template, method, expected in CASES:
         path = template.replace("{number}", appeal.number).replace("{article}", str(article.pk))
-        for key, value in {**research_objects, **business_objects}.items():
+        for key, value in {**research_objects, **business_objects, **handed_over_chat}.items():
             path = path.replace("{" + key + "}", str(value))
         status = getattr(client, method)(path).status_code
         if status != expected[role]:

@@ -24,13 +24,6 @@ def test_met_need_page_shows_agency_touchpoints_and_effort(client, registry):
     assert "one_click" not in page  # the label is shown, not the code
 
 
-def test_search_page_and_htmx_fragment(client, registry):
-    page = client.get("/search/", {"q": "пенсии"}).content.decode()
-    assert "/situations/retirement/" in page and "<html" in page
-    fragment = client.get("/search/", {"q": "пенсии"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "/situations/retirement/" in fragment and "<html" not in fragment
-
-
 def test_unknown_codes_are_404(client, registry):
     assert client.get("/needs/nope/").status_code == 404
     assert client.get("/open-data/registry.exe").status_code == 404

@@ -24,6 +24,20 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def known_topic(value: str) -> str:
+    """The topic if the classifier or the need-topic table knows it, else "" (the classifier decides)."""
+    from .classification import active_model
+    from .models import NeedTopic
+
+    value = " ".join((value or "").split())
+    if not value:
+        return ""
+    model = active_model("category")
+    if (model is not None and value in model.labels) or NeedTopic.objects.filter(topic=value).exists():
+        return value
+    return ""
+
+
 class PortalAppealForm(forms.Form):
     text = forms.CharField(
         label=_("What is the problem?"),
@@ -47,6 +61,11 @@ class PortalAppealForm(forms.Form):
         required=False,
         initial=True,
     )
+    # The topic the chat-bot recognised in a problem report; only a topic the platform knows is kept.
+    topic = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+
+    def clean_topic(self):
+        return known_topic(self.cleaned_data["topic"])
 
     def clean_photos(self):
         photos = self.cleaned_data["photos"]

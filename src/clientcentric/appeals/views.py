@@ -21,7 +21,15 @@ from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
 from . import acknowledgement, selectors, services
-from .forms import AnswerForm, OperatorEntryForm, PortalAppealForm, ReopenForm, RouteForm, StatusCheckForm
+from .forms import (
+    AnswerForm,
+    OperatorEntryForm,
+    PortalAppealForm,
+    ReopenForm,
+    RouteForm,
+    StatusCheckForm,
+    known_topic,
+)
 from .models import Appeal, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
@@ -82,7 +90,10 @@ def public_detail(request, number):
 @require_http_methods(["GET", "POST"])
 def new(request):
     # The chat-bot sends a client here with what they already wrote.
-    initial = {"text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH]}
+    initial = {
+        "text": request.GET.get("text", "")[: services.MAX_TEXT_LENGTH],
+        "topic": known_topic(request.GET.get("topic", "")[:300]),
+    }
     # What was said to the chat-bot was said in private: published only if the author ticks the box.
     initial["publish"] = not initial["text"]
     form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)

@@ -385,6 +385,8 @@ CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET = env.bool(
 # Knowledge base: how long an article holds before its review, and how sure the chat-bot must be to answer alone.
 CLIENTCENTRIC_KB_REVIEW_DAYS = env.int("CLIENTCENTRIC_KB_REVIEW_DAYS", default=365)
 CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE", default=0.6)
+# A chat handed over to a person must be picked up within this many minutes of working time.
+CLIENTCENTRIC_CHAT_HANDOVER_MINUTES = env.int("CLIENTCENTRIC_CHAT_HANDOVER_MINUTES", default=15)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.
 CLIENTCENTRIC_CALENDAR_OVERRIDES = env.str("CLIENTCENTRIC_CALENDAR_OVERRIDES", default="")
 CLIENTCENTRIC_DEMO_APPEALS = env.str("CLIENTCENTRIC_DEMO_APPEALS", default="")

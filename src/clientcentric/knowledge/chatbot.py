@@ -3,8 +3,12 @@
 Each client message is stored, its intent told by `engines.text.intents`, and the bot's reply stored with a
 payload the widget renders (articles offered, appeals listed, actions). The bot answers alone only when the
 top article covers enough of the question (CLIENTCENTRIC_CHATBOT_CONFIDENCE); otherwise it offers the top
-three and a person. A hand-over registers an appeal on the chat-bot channel with the whole conversation as
-its text. Every dialogue ends with the feedback question: a rating from 1 to 5 stored on the conversation.
+three and a person. A problem report («на дороге яма») is not a question for the knowledge base: the bot offers
+the appeal form with the topic (the appeal classifier's, when a model is trained) and the text filled in from
+the client's relevant messages only. A hand-over to a person is a conversation an operator picks up in the
+operators' chat queue within its own short deadline (services.handover_due), not a written appeal: while it
+is with an operator, the bot stays silent. Every dialogue ends with the feedback question: a rating from 1 to 5
+stored on the conversation.
 """
 
 from urllib.parse import urlencode
@@ -14,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from clientcentric.appeals import services as appeal_services
-from clientcentric.appeals.models import Appeal, Channel, Status
-from clientcentric.core.services import audit
+from clientcentric.appeals.models import Appeal, Status
 from clientcentric.delivery.models import Offer, ServiceRequest
 from clientcentric.engines.text import intents
 
@@ -66,6 +69,10 @@ def receive(conversation: Conversation, text: str, *, user=None) -> list[Message
     if conversation.ended_at is not None:
         raise ValidationError(_("This conversation has ended; start a new one."))
     intent = intents.detect(text)
+    if conversation.with_operator:
+        # The operator reads and answers; the bot does not talk over a person.
+        services.post_message(conversation, Message.Sender.CLIENT, text, "to_operator")
+        return []
     services.post_message(conversation, Message.Sender.CLIENT, text, intent.name)
     if intent.name == intents.HANDOVER:
         return [_offer_handover(conversation, user)]
@@ -73,6 +80,8 @@ def receive(conversation: Conversation, text: str, *, user=None) -> list[Message
         return [_appeal_status(conversation, intent.appeal_number, user)]
     if intent.name == intents.START_APPEAL:
         return [_start_appeal(conversation)]
+    if intent.name == intents.PROBLEM_REPORT:
+        return [_problem_report(conversation, text)]
     if intent.name == intents.GOODBYE:
         return [_ask_feedback(conversation)]
     if intent.name == intents.GREETING:
@@ -189,29 +198,42 @@ def _requests_and_offers(user) -> tuple[list[dict], list[dict]]:
     return requests, offers
 
 
-def transcript(conversation: Conversation) -> str:
-    lines = []
-    for message in conversation.messages.all():
-        who = (
-            pgettext("chat-bot transcript", "Client")
-            if message.sender == Message.Sender.CLIENT
-            else _("Chat-bot")
-        )
-        lines.append(f"[{timezone.localtime(message.created_at):%d.%m.%Y %H:%M}] {who}: {message.text}")
-    return "\n".join(lines)
+# What the appeal form takes from the chat: the problem and what the client said after it (the address, the
+# details), never greetings, requests for a person, status questions or the bot's own words.
+_RELEVANT = (intents.PROBLEM_REPORT, intents.QUESTION)
 
 
 def client_text(conversation: Conversation) -> str:
-    """What the client wrote, for prefilling an appeal form."""
-    return "\n".join(
-        m.text for m in conversation.messages.filter(sender=Message.Sender.CLIENT, intent=intents.QUESTION)
+    """What the client wrote about their matter, for prefilling an appeal form."""
+    messages = list(
+        conversation.messages.filter(sender=Message.Sender.CLIENT, intent__in=_RELEVANT).order_by(
+            "created_at", "pk"
+        )
     )
+    first_problem = next((n for n, m in enumerate(messages) if m.intent == intents.PROBLEM_REPORT), None)
+    if first_problem is not None:
+        messages = messages[first_problem:]
+    return "\n".join(m.text for m in messages)
 
 
-def appeal_form_url(conversation: Conversation) -> str:
+def suggested_topic(conversation: Conversation) -> str:
+    """The appeal topic the last problem report's bot reply suggested ("" when none)."""
+    reply = (
+        conversation.messages.filter(sender=Message.Sender.BOT, intent=intents.PROBLEM_REPORT)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return (reply.payload or {}).get("topic", "") if reply else ""
+
+
+def appeal_form_url(conversation: Conversation, topic: str | None = None) -> str:
     text = client_text(conversation)
     url = reverse("appeals:new")
-    return f"{url}?{urlencode({'text': text[: appeal_services.MAX_TEXT_LENGTH]})}" if text else url
+    params = {"text": text[: appeal_services.MAX_TEXT_LENGTH]} if text else {}
+    topic = suggested_topic(conversation) if topic is None else topic
+    if text and topic:
+        params["topic"] = topic
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def _start_appeal(conversation: Conversation) -> Message:
@@ -223,64 +245,67 @@ def _start_appeal(conversation: Conversation) -> Message:
     )
 
 
-def _offer_handover(conversation: Conversation, user) -> Message:
-    if conversation.appeal_id:
-        return _bot(
-            conversation,
-            _("Your conversation is already with an operator as appeal %(number)s.")
-            % {"number": conversation.appeal.number},
-            "handover",
-            appeals=[_status_line(conversation.appeal)],
-        )
-    signed_in = user is not None and user.is_authenticated
+# A topic the classifier gives less than this probability is not shown as the appeal's topic.
+TOPIC_CONFIDENCE = 0.3
+
+
+def _topic_for(text: str) -> str:
+    from clientcentric.appeals.classification import classify
+
+    prediction = classify(text, k=1)
+    top = prediction.category_top[0] if prediction.category_top else None
+    return top[0] if top and top[1] >= TOPIC_CONFIDENCE else ""
+
+
+def _problem_report(conversation: Conversation, text: str) -> Message:
+    topic = _topic_for(client_text(conversation) or text)
     return _bot(
         conversation,
-        _("I will pass the whole conversation to an operator as an appeal.")
-        if signed_in
-        else _(
-            "I will pass the whole conversation to an operator. Leave an e-mail or a phone number for the answer."
+        (
+            _(
+                "It looks like a problem to fix (“%(topic)s”). I have filled in the report form with what you wrote: check it, add the address and send it."
+            )
+            % {"topic": topic}
+            if topic
+            else _(
+                "It looks like a problem to fix. I have filled in the report form with what you wrote: check it, add the address and send it."
+            )
         ),
+        intents.PROBLEM_REPORT,
+        topic=topic,
+        link=appeal_form_url(conversation, topic),
+        actions=["handover"],
+    )
+
+
+def _offer_handover(conversation: Conversation, user) -> Message:
+    """Put the conversation in the operators' queue and tell the client when a person will answer."""
+    conversation = services.request_handover(
+        conversation, actor=user if user and user.is_authenticated else None
+    )
+    due = timezone.localtime(conversation.handover_due_at)
+    return _bot(
+        conversation,
+        _(
+            "I am passing our conversation to an operator. An operator will answer here, in this chat, by "
+            "%(time)s (we answer within %(minutes)s minutes in working hours). You can keep writing: the "
+            "operator will see everything."
+        )
+        % {"time": date_format(due, "j E, H:i"), "minutes": services.handover_minutes()},
         "handover",
-        actions=["confirm_handover"],
+        due=due.isoformat(),
     )
 
 
 @transaction.atomic
-def hand_over(
-    conversation: Conversation, *, user=None, contact_email: str = "", contact_phone: str = ""
-) -> Appeal:
-    """Register an appeal on the chat-bot channel with the whole conversation; a second call returns the first."""
+def hand_over(conversation: Conversation, *, user=None) -> Message:
+    """The client pressed “Talk to a person”: the conversation goes to the operators' chat queue."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.appeal_id:
-        return conversation.appeal
-    signed_in = user is not None and user.is_authenticated
-    if not signed_in and not (contact_email.strip() or contact_phone.strip()):
-        raise ValidationError(
-            {"contact_email": _("Leave an e-mail or a phone number so that we can answer.")}
-        )
-    text = transcript(conversation)
-    intake = appeal_services.receive_appeal(
-        appeal_services.AppealInput(
-            channel=Channel.CHATBOT,
-            text=text[-appeal_services.MAX_TEXT_LENGTH :],
-            contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
-            contact_name=user.full_name if signed_in else "",
-            external_id=f"chat-{conversation.pk}",
-        ),
-        author=user,
-    )
-    services.attach_appeal(conversation, intake.appeal)
-    _bot(
-        conversation,
-        _("Done: your appeal is registered under number %(number)s. An operator will answer by %(due)s.")
-        % {"number": intake.appeal.number, "due": _status_line(intake.appeal)["due"]},
-        "handover_done",
-        appeals=[_status_line(intake.appeal)],
-    )
-    audit.record(user, "knowledge.chat_handed_over", intake.appeal, conversation=str(conversation.pk))
-    _ask_feedback(conversation)
-    return intake.appeal
+    if conversation.ended_at is not None:
+        raise ValidationError(_("This conversation has ended; start a new one."))
+    if conversation.with_operator:
+        return conversation.messages.order_by("-created_at", "-pk").first()
+    return _offer_handover(conversation, user)
 
 
 def _ask_feedback(conversation: Conversation) -> Message:

@@ -221,6 +221,20 @@ class Conversation(models.Model):
         related_name="conversations",
         on_delete=models.SET_NULL,
     )
+    # A hand-over to a person: the conversation waits in the operators' chat queue until one picks it up,
+    # within its own short deadline (CLIENTCENTRIC_CHAT_HANDOVER_MINUTES of working time), not an appeal's.
+    handover_requested_at = models.DateTimeField(_("operator requested at"), null=True, blank=True)
+    handover_due_at = models.DateTimeField(_("operator due by"), null=True, blank=True, db_index=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        related_name="chats_taken",
+        on_delete=models.SET_NULL,
+    )
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    handover_closed_at = models.DateTimeField(_("operator finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat-bot conversation")
@@ -236,11 +250,17 @@ class Conversation(models.Model):
     def __str__(self):
         return f"{formats.numeric_datetime(self.started_at)} {self.id}"
 
+    @property
+    def with_operator(self) -> bool:
+        """Handed over and not yet finished: the client's messages go to a person, not to the bot."""
+        return self.handover_requested_at is not None and self.handover_closed_at is None
+
 
 class Message(models.Model):
     class Sender(models.TextChoices):
         CLIENT = "client", _("client")
         BOT = "bot", _("chat-bot")
+        OPERATOR = "operator", _("operator")
 
     conversation = models.ForeignKey(Conversation, related_name="messages", on_delete=models.CASCADE)
     sender = models.CharField(_("from"), max_length=10, choices=Sender.choices)

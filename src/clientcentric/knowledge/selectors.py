@@ -1,25 +1,29 @@
-"""Knowledge-base reads: search (PostgreSQL full text or the BM25 engine), templates for an appeal.
+"""Knowledge-base reads: search (the one ranking engine), the site search, templates for an appeal.
 
-Search has two back ends with one contract — a ranked list of published articles for a Russian query:
-- on PostgreSQL, the `russian` text-search configuration over the GIN-indexed `search_vector` (question
-  weighted A, answer B), ranked by ts_rank; the query words are first corrected for typos against the
-  knowledge base's own lemma vocabulary, so «манетизация» still finds «монетизация»;
-- everywhere else (SQLite), the engine `engines.text.kb_ranking` (BM25F over stored lemmas) does both.
-The in-memory index is rebuilt when an article changes (the newest `updated_at` and the count tell).
+Every search ranks with `engines.text.kb_ranking` (BM25F over stored lemmas, typo- and synonym-tolerant),
+built in this process from the rows, so SQLite and PostgreSQL give the same order on the same data:
+- the knowledge-base search and the chat-bot rank the published articles;
+- the site search ranks life situations, needs, services, FAQ entries and articles together
+  (`engines.text.site_search` decides what text each record contributes).
+The synonyms are the methodologist's table (registry.SearchSynonym). The indexes are process caches
+reloaded when a record they hold is saved or deleted. PostgreSQL still keeps the GIN-indexed
+`search_vector` for the back office's own full-text filters; the ranking does not use it.
 """
 
-import threading
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 
-from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms
+from clientcentric.core.process_cache import ProcessCache
+from clientcentric.engines.text import site_search as site_engine
+from clientcentric.engines.text.kb_ranking import KbIndex, SynonymTable, document, query_terms
+from clientcentric.registry.models import FaqEntry, LifeSituation, Need, SearchSynonym, Service
 
-from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus
+from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus, Conversation
 
 MAX_QUERY = 1000
 MAX_TOP = 20
+SITE_TOP = 30
 
 
 @dataclass(frozen=True)
@@ -29,25 +33,23 @@ class SearchHit:
     coverage: float
 
 
-_cache: dict = {}
-_lock = threading.Lock()
+def _synonyms() -> SynonymTable:
+    return SynonymTable.from_pairs(SearchSynonym.objects.order_by("pk").values_list("phrase", "means"))
 
 
-def _stamp() -> tuple:
-    found = Article.objects.filter(status=ArticleStatus.PUBLISHED).aggregate(
-        n=Count("id"), last=Max("updated_at")
-    )
-    return (connection.alias, connection.settings_dict.get("NAME"), found["n"], found["last"])
+synonym_table = ProcessCache(_synonyms, ttl=60).invalidate_on(SearchSynonym)
+
+
+def _published_index() -> KbIndex:
+    rows = published_articles().order_by("pk").values_list("pk", "search_document")
+    return KbIndex.build(document(pk, stored) for pk, stored in rows)
+
+
+_kb_index = ProcessCache(_published_index, ttl=60).invalidate_on(Article)
 
 
 def published_index() -> KbIndex:
-    stamp = _stamp()
-    with _lock:
-        if _cache.get("stamp") != stamp:
-            rows = Article.objects.filter(status=ArticleStatus.PUBLISHED).values_list("pk", "search_document")
-            _cache["index"] = KbIndex.build(document(pk, stored) for pk, stored in rows)
-            _cache["stamp"] = stamp
-        return _cache["index"]
+    return _kb_index.get()
 
 
 def published_articles() -> QuerySet[Article]:
@@ -55,37 +57,76 @@ def published_articles() -> QuerySet[Article]:
 
 
 def search(query: str, top: int = 3) -> list[SearchHit]:
+    """Published articles for a Russian question, best first."""
     query = (query or "")[:MAX_QUERY]
     top = max(1, min(int(top), MAX_TOP))
     terms = query_terms(query)
     if not terms:
         return []
-    index = published_index()
-    if connection.vendor == "postgresql":
-        return _search_postgres(index, terms, top)
-    hits = index.search(terms, top)
-    articles = Article.objects.in_bulk([hit.key for hit in hits])
+    hits = published_index().search(terms, top, synonym_table.get())
+    articles = published_articles().in_bulk([hit.key for hit in hits])
     return [SearchHit(articles[h.key], h.score, h.coverage) for h in hits if h.key in articles]
 
 
-def _search_postgres(index: KbIndex, terms: list[str], top: int) -> list[SearchHit]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+# The site search: everything a citizen may be looking for, in one ranking.
 
-    # The query's own lemmas (PostgreSQL's stemmer may match what the lemma index does not) and, for typos,
-    # their closest known lemmas.
-    words = dict.fromkeys([*terms, *index.expand(terms)])
-    tsquery = None
-    for word in words:
-        part = SearchQuery(word, config="russian", search_type="plain")
-        tsquery = part if tsquery is None else tsquery | part
-    # ts_rank with length normalisation 1 (rank / (1 + log length)): on the real questions it beats
-    # ts_rank_cd and the other normalisations (docs/knowledge-base.md has the figures).
-    rank = SearchRank("search_vector", tsquery, weights=[0.1, 0.2, 0.4, 1.0], normalization=Value(1))
-    found = list(
-        published_articles().filter(search_vector=tsquery).annotate(rank=rank).order_by("-rank", "pk")[:top]
+
+@dataclass(frozen=True)
+class SiteHit:
+    kind: str
+    item: object
+    score: float
+
+
+def _site_index() -> KbIndex:
+    fields = ("id", "name", "description")
+    return KbIndex.build(
+        site_engine.site_documents(
+            situations=LifeSituation.objects.order_by("sort_order", "code").values(*fields),
+            needs=Need.objects.order_by("code").values(*fields, "status", "status_reason"),
+            services=Service.objects.order_by("code").values(*fields, agency_name=F("agency__name")),
+            faq=FaqEntry.objects.order_by("code").values("id", "question", "answer", "topic"),
+            # An FAQ entry imported into the knowledge base is found once, as the FAQ entry.
+            articles=published_articles()
+            .filter(faq_entry__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "search_document"),
+        )
     )
-    # Coverage comes from the same lemma index the SQLite path uses, so the chat-bot's threshold means one thing.
-    return [SearchHit(a, float(a.rank), index.coverage(terms, a.pk)) for a in found]
+
+
+_site = ProcessCache(_site_index, ttl=60).invalidate_on(LifeSituation, Need, Service, FaqEntry, Article)
+
+_SITE_QUERYSETS = {
+    site_engine.SITUATION: lambda: LifeSituation.objects.all(),
+    site_engine.NEED: lambda: Need.objects.all(),
+    site_engine.SERVICE: lambda: Service.objects.select_related("agency"),
+    site_engine.FAQ: lambda: FaqEntry.objects.all(),
+    site_engine.ARTICLE: lambda: published_articles(),
+}
+
+
+def site_search(query: str, top: int = SITE_TOP) -> list[SiteHit]:
+    """Situations, needs, services, FAQ and articles for a query, best first (no word is required)."""
+    hits = site_engine.search(_site.get(), (query or "")[:MAX_QUERY], synonym_table.get(), top=top)
+    wanted: dict[str, list] = {}
+    for hit in hits:
+        wanted.setdefault(hit.key.kind, []).append(hit.key.id)
+    found = {kind: _SITE_QUERYSETS[kind]().in_bulk(ids) for kind, ids in wanted.items()}
+    return [
+        SiteHit(hit.key.kind, found[hit.key.kind][hit.key.id], hit.score)
+        for hit in hits
+        if hit.key.id in found[hit.key.kind]
+    ]
+
+
+def chats_handed_over() -> QuerySet[Conversation]:
+    return Conversation.objects.filter(handover_requested_at__isnull=False).select_related("operator")
+
+
+def chats_waiting() -> QuerySet[Conversation]:
+    """Conversations with a person asked for and not finished, the most urgent first."""
+    return chats_handed_over().filter(handover_closed_at__isnull=True).order_by("handover_due_at", "pk")
 
 
 def templates_for(appeal) -> QuerySet[AnswerTemplate]:

@@ -1,9 +1,11 @@
-"""Every write to the knowledge base: articles and answer templates with their versions, registry FAQ sync."""
+"""Every write to the knowledge base: articles and answer templates with their versions, registry FAQ sync,
+the chat-bot's conversations and their hand-over to an operator."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -329,3 +331,99 @@ def attach_appeal(conversation: Conversation, appeal) -> None:
 def record_rating(conversation: Conversation, rating: int, ended_at) -> None:
     conversation.rating, conversation.ended_at = rating, ended_at
     conversation.save(update_fields=["rating", "ended_at"])
+
+
+# A hand-over to a person: a conversation an operator picks up, with its own short deadline.
+
+
+def handover_minutes() -> int:
+    return getattr(settings, "CLIENTCENTRIC_CHAT_HANDOVER_MINUTES", 15)
+
+
+def handover_due(requested_at):
+    """When an operator must pick the conversation up: N minutes of working time (outside working hours the
+    clock starts at the next working moment)."""
+    from clientcentric.appeals.policies import production_calendar
+    from clientcentric.engines.worktime.clock import add_working_time
+    from clientcentric.engines.worktime.schedule import WorkSchedule
+
+    schedule = WorkSchedule(timezone=settings.TIME_ZONE)
+    return add_working_time(
+        requested_at, timedelta(minutes=handover_minutes()), schedule, production_calendar()
+    )
+
+
+@transaction.atomic
+def request_handover(conversation: Conversation, *, actor=None) -> Conversation:
+    """Put the conversation in the operators' chat queue; asking again while waiting changes nothing."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.with_operator:
+        return conversation
+    now = timezone.now()
+    conversation.handover_requested_at = now
+    conversation.handover_due_at = handover_due(now)
+    conversation.operator = None
+    conversation.picked_up_at = None
+    conversation.handover_closed_at = None
+    conversation.save(
+        update_fields=[
+            "handover_requested_at",
+            "handover_due_at",
+            "operator",
+            "picked_up_at",
+            "handover_closed_at",
+        ]
+    )
+    audit.record(actor, "knowledge.chat_handover_requested", conversation, conversation=str(conversation.pk))
+    return conversation
+
+
+@transaction.atomic
+def take_conversation(conversation: Conversation, *, operator) -> Conversation:
+    """An operator picks the conversation up; a second operator cannot take it from the first."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not conversation.with_operator:
+        raise ValidationError(_("This conversation is not waiting for an operator."))
+    if conversation.operator_id and conversation.operator_id != operator.pk:
+        raise ValidationError(_("Another operator has already taken this conversation."))
+    if conversation.operator_id is None:
+        conversation.operator = operator
+        conversation.picked_up_at = timezone.now()
+        conversation.save(update_fields=["operator", "picked_up_at"])
+        post_message(
+            conversation,
+            Message.Sender.OPERATOR,
+            _("Hello! I am %(name)s, an operator. I have read our conversation and will help you here.")
+            % {"name": operator.get_short_name() or operator.get_username()},
+            "operator_joined",
+        )
+        audit.record(operator, "knowledge.chat_taken", conversation, conversation=str(conversation.pk))
+    return conversation
+
+
+@transaction.atomic
+def operator_reply(conversation: Conversation, text: str, *, operator) -> Message:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Type a message.")})
+    conversation = take_conversation(conversation, operator=operator)
+    return post_message(conversation, Message.Sender.OPERATOR, text, "operator")
+
+
+@transaction.atomic
+def finish_handover(conversation: Conversation, *, operator) -> Conversation:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not conversation.with_operator:
+        return conversation
+    if conversation.operator_id and conversation.operator_id != operator.pk:
+        raise ValidationError(_("Another operator has already taken this conversation."))
+    conversation.handover_closed_at = timezone.now()
+    conversation.save(update_fields=["handover_closed_at"])
+    post_message(
+        conversation,
+        Message.Sender.OPERATOR,
+        _("The operator has finished the conversation. The chat-bot will answer your next questions."),
+        "operator_finished",
+    )
+    audit.record(operator, "knowledge.chat_finished", conversation, conversation=str(conversation.pk))
+    return conversation

@@ -1,19 +1,42 @@
-"""Public knowledge-base pages, the chat-bot widget, and the operator's template and article panel."""
+"""The site search, public knowledge-base pages, the chat-bot widget, the operators' chat queue, and the
+operator's template and article panel."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
-from clientcentric.core.services import rate_limit
+from clientcentric.core.services import audit, rate_limit
 
 from . import chatbot, selectors, services
 from .models import Article, ArticleStatus, Conversation
 
 OPERATORS = ("operator", "admin")
 SESSION_KEY = "chat_conversation"
+
+
+@public
+@require_GET
+def site_search(request):
+    """Everything a citizen may look for, ranked; never a dead end (report a problem, the chat-bot, a person)."""
+    query = request.GET.get("q", "").strip()[:200]
+    hits = selectors.site_search(query) if query else []
+    context = {"query": query, "hits": hits, "report_url": _report_url(query)}
+    template = "knowledge/_site_results.html" if request.htmx else "knowledge/site_search.html"
+    return render(request, template, context)
+
+
+def _report_url(query: str) -> str:
+    url = reverse("appeals:new")
+    return f"{url}?{urlencode({'text': query})}" if query else url
 
 
 @public
@@ -53,6 +76,13 @@ def _conversation(request, *, create: bool = True) -> Conversation | None:
 
 def _chat_response(request, conversation, *, error: str = ""):
     conversation.refresh_from_db()  # the service worked on its own locked copy
+    if request.htmx and request.GET.get("part") == "messages":
+        # While an operator answers, the widget refreshes only the messages, not the field being typed in.
+        return render(
+            request,
+            "knowledge/_chat_messages.html",
+            {"conversation": conversation, "chat_messages": conversation.messages.all()},
+        )
     context = {
         "conversation": conversation,
         "chat_messages": conversation.messages.all(),
@@ -117,12 +147,7 @@ def _restart(request) -> Conversation:
 def chat_handover(request):
     conversation = _conversation(request)
     try:
-        chatbot.hand_over(
-            conversation,
-            user=request.user,
-            contact_email=request.POST.get("contact_email", "")[:254],
-            contact_phone=request.POST.get("contact_phone", "")[:30],
-        )
+        chatbot.hand_over(conversation, user=request.user)
     except ValidationError as error:
         return _chat_response(request, conversation, error=" ".join(error.messages))
     return _chat_response(request, conversation)
@@ -197,3 +222,48 @@ def operator_insert(request, number):
         ).answer
     text = f"{typed.rstrip()}\n\n{addition}" if typed.strip() else addition
     return render(request, "knowledge/_answer_box.html", {"text": text, "version": version})
+
+
+# The operators' chat queue: conversations handed over to a person, each with its own short deadline.
+
+
+@require_roles(*OPERATORS)
+@require_GET
+def chat_queue(request):
+    page = Paginator(selectors.chats_waiting(), 50).get_page(request.GET.get("page"))
+    return render(request, "knowledge/chat_queue.html", {"page": page, "now": timezone.now()})
+
+
+@require_roles(*OPERATORS)
+@require_http_methods(["GET", "POST"])
+def chat_operator(request, pk):
+    conversation = get_object_or_404(selectors.chats_handed_over(), pk=pk)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "reply")
+        try:
+            if action == "take":
+                services.take_conversation(conversation, operator=request.user)
+            elif action == "finish":
+                services.finish_handover(conversation, operator=request.user)
+                messages.success(request, _("The conversation is finished."))
+                return redirect("kb:chat_queue")
+            else:
+                services.operator_reply(conversation, request.POST.get("text", ""), operator=request.user)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect("kb:chat_operator", pk=conversation.pk)
+    # What a client wrote may hold personal data: every staff read is audited.
+    audit.record(request.user, "knowledge.chat_read", conversation, conversation=str(conversation.pk))
+    conversation.refresh_from_db()
+    return render(
+        request,
+        "knowledge/chat_operator.html",
+        {
+            "conversation": conversation,
+            "chat_messages": conversation.messages.all(),
+            "error": error,
+            "operator_view": True,
+        },
+    )

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clientcentric.core.admin import AgencyScopedMixin, ServiceSavingMixin
 
 from . import services
-from .models import Expectation, FaqEntry, LifeSituation, Need, Segment, Service, Touchpoint
+from .models import Expectation, FaqEntry, LifeSituation, Need, SearchSynonym, Segment, Service, Touchpoint
 
 
 class ServiceLayerAdmin(ServiceSavingMixin, SimpleHistoryAdmin):
@@ -117,6 +117,17 @@ class NeedAdmin(ServiceLayerAdmin):
             services=data["services"],
             actor=request.user,
         )
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ServiceSavingMixin, admin.ModelAdmin):
+    """The methodologist's word list for search: colloquial words and typos people use, and what they mean."""
+
+    list_display = ("phrase", "means", "note")
+    search_fields = ("phrase", "means", "note")
+
+    save_service = services.save_search_synonym
+    delete_service = services.delete_search_synonym
 
 
 @admin.register(Touchpoint)

@@ -217,3 +217,28 @@ class Expectation(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SearchSynonym(models.Model):
+    """What people say («детсад», «яма», «ИП») and what the registry says for it: every search adds the latter.
+
+    Kept by the methodologist in the back office; seeded from the words of real appeals and questions.
+    """
+
+    phrase = models.CharField(
+        _("people say"), max_length=200, unique=True, help_text=_("A word or phrase as clients write it.")
+    )
+    means = models.CharField(
+        _("the registry says"),
+        max_length=300,
+        help_text=_("The words the registry and the knowledge base use for the same thing."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.means}"

@@ -41,7 +41,10 @@ def life_situations_with_counts() -> list[dict]:
 
 
 def matching(queryset: QuerySet, query: str) -> QuerySet:
-    """Records whose text holds every word of the query in any form (lemma match)."""
+    """Records whose text holds every word of the query in any form (lemma match): the API's filter.
+
+    The site search ranks instead (knowledge.selectors.site_search).
+    """
     words = lemmas(query)
     if not words:
         return queryset.none()
@@ -49,16 +52,6 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     for word in words:
         condition &= Q(search_document__contains=f" {word} ")
     return queryset.filter(condition)
-
-
-def search(query: str, limit: int = 50) -> dict[str, list]:
-    return {
-        "life_situations": list(matching(LifeSituation.objects.all(), query)[:limit]),
-        "needs": list(matching(Need.objects.all(), query)[:limit]),
-        "services": list(matching(Service.objects.select_related("agency"), query)[:limit]),
-        "faq": list(matching(FaqEntry.objects.all(), query)[:limit]),
-        "segments": list(matching(Segment.objects.all(), query)[:limit]),
-    }
 
 
 def _codes(items) -> list[str]:

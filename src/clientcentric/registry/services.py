@@ -8,9 +8,19 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core import events
 from clientcentric.core.services import audit
-from clientcentric.engines.text.lemmas import search_document
+from clientcentric.engines.text.lemmas import lemmas, search_document
 
-from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service, Touchpoint
+from .models import (
+    Expectation,
+    FaqEntry,
+    LifeSituation,
+    Need,
+    NeedStatus,
+    SearchSynonym,
+    Segment,
+    Service,
+    Touchpoint,
+)
 from .touchpoints import TOUCHPOINTS
 from .workflow import NEED
 
@@ -181,3 +191,33 @@ def rebuild_search_documents() -> int:
 def ensure_touchpoints() -> None:
     for order, (code, name) in enumerate(TOUCHPOINTS, start=1):
         Touchpoint.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
+
+
+@transaction.atomic
+def save_search_synonym(synonym: SearchSynonym, *, actor=None) -> SearchSynonym:
+    """Save a synonym the searches use; both sides must hold a word a search can match."""
+    synonym.phrase = " ".join(synonym.phrase.split())
+    synonym.means = " ".join(synonym.means.split())
+    problems = {}
+    if synonym.phrase and not lemmas(synonym.phrase):
+        problems["phrase"] = _("“%(value)s” holds no word a search can match.") % {"value": synonym.phrase}
+    if synonym.means and not lemmas(synonym.means):
+        problems["means"] = _("“%(value)s” holds no word a search can match.") % {"value": synonym.means}
+    if problems:
+        raise ValidationError(problems)
+    created = synonym.pk is None
+    synonym.full_clean()
+    synonym.save()
+    audit.record(
+        actor,
+        f"registry.search_synonym_{'created' if created else 'changed'}",
+        synonym,
+        phrase=synonym.phrase,
+    )
+    return synonym
+
+
+@transaction.atomic
+def delete_search_synonym(synonym: SearchSynonym, *, actor=None) -> None:
+    audit.record(actor, "registry.search_synonym_deleted", synonym, phrase=synonym.phrase)
+    synonym.delete()

@@ -11,7 +11,6 @@ urlpatterns = [
     path("services/<slug:code>/", views.service, name="service"),
     path("segments/", views.segments, name="segments"),
     path("faq/", views.faq, name="faq"),
-    path("search/", views.search, name="search"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/registry.<str:file_format>", views.open_data_file, name="open_data_file"),
     path("open-data/<str:sheet>.csv", views.open_data_sheet, name="open_data_sheet"),

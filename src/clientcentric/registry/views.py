@@ -78,16 +78,6 @@ def faq(request):
 
 @public
 @require_GET
-def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = selectors.search(query) if query else None
-    total = sum(len(v) for v in results.values()) if results else 0
-    template = "registry/_search_results.html" if request.htmx else "registry/search.html"
-    return render(request, template, {"query": query, "results": results, "total": total})
-
-
-@public
-@require_GET
 def open_data(request):
     return render(request, "registry/open_data.html", {"sheets": list(SHEETS_BY_NAME)})
 

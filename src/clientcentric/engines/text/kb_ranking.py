@@ -1,4 +1,9 @@
-"""Knowledge-base ranking: BM25F over lemmas, questions weighing more than answers, typo-tolerant.
+"""The one ranking engine: BM25F over lemmas, titles weighing more than bodies, typo- and synonym-tolerant.
+
+The knowledge-base search, the chat-bot and the site search (situations, needs, services, FAQ and articles
+together) all rank with this index, on SQLite and PostgreSQL alike, so the same data gives the same order.
+Nothing is filtered by "every word present": a document matching some of the query's words is ranked, the
+more (and the rarer) words it matches the higher.
 
 Okapi BM25 (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond", 2009) with the
 field weighting of BM25F: a term's frequency is the weighted sum of its frequencies in the question (the
@@ -7,6 +12,13 @@ is short and phrased like the articles' questions, so a match in the question co
 
 A query word the vocabulary does not know (a typo: «монетезация») is replaced by its closest known lemmas
 (rapidfuzz's normalised Indel similarity), each weighted by how close it is.
+
+People say «детсад», «ИП», «яма»; the documents say «детский сад», «индивидуальный предприниматель»,
+«выбоина». A `SynonymTable` (kept by the methodologist in the back office) adds the documents' words to a
+query that uses the people's words, each weighing SYNONYM_WEIGHT of an exact match.
+
+A document may carry a prior (default 1): its score is multiplied by it, e.g. so that a need which cannot be
+met does not outrank the service that can meet a close one.
 
 The index takes lemmas, not text: the caller stores each article's lemmas once (lemmatising 10,000 articles
 on every start would take seconds) and lemmatises only the query, with `engines.text.lemmas`.
@@ -28,6 +40,7 @@ TITLE_BOOST = 3.0
 FUZZY_CUTOFF = 80.0
 FUZZY_CHOICES = 2
 MIN_FUZZY_LENGTH = 4
+SYNONYM_WEIGHT = 0.9
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,41 @@ class Document:
     key: object
     title: tuple[str, ...]
     body: tuple[str, ...]
+    prior: float = 1.0
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """Phrases people use (as lemma tuples) → the lemmas the documents use for the same thing."""
+
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    longest: int = 0
+
+    @classmethod
+    def from_pairs(cls, pairs) -> "SynonymTable":
+        """Pairs of (what people say, what the documents say), as text; several pairs may share a phrase."""
+        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for said, meant in pairs:
+            key = tuple(lemmas(said))
+            value = tuple(lemmas(meant))
+            if not key or not value:
+                continue
+            phrases[key] = tuple(dict.fromkeys((*phrases.get(key, ()), *value)))
+        return cls(phrases, max((len(k) for k in phrases), default=0))
+
+    def expand(self, terms) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Each phrase of the table found in the query lemmas (contiguous), with the lemmas it stands for."""
+        terms = list(terms)
+        found = []
+        for size in range(min(self.longest, len(terms)), 0, -1):
+            for start in range(len(terms) - size + 1):
+                key = tuple(terms[start : start + size])
+                if key in self.phrases:
+                    found.append((key, self.phrases[key]))
+        return found
+
+
+NO_SYNONYMS = SynonymTable()
 
 
 # Politeness formulae and pronouns: a client's message is full of them («Добрый день! Подскажите, пожалуйста, у меня
@@ -73,6 +121,7 @@ class Hit:
 @dataclass
 class KbIndex:
     keys: list = field(default_factory=list)
+    priors: np.ndarray = field(default_factory=lambda: np.ones(0))
     terms: list[frozenset] = field(default_factory=list)
     positions: dict = field(default_factory=dict)
     # term → (documents holding it, their BM25F term score before the query weight), computed once at build.
@@ -87,7 +136,9 @@ class KbIndex:
         index = cls(title_boost=title_boost)
         raw: dict[str, list[tuple[int, float]]] = defaultdict(list)
         lengths = []
+        priors = []
         for position, document in enumerate(documents):
+            priors.append(document.prior)
             index.positions[document.key] = len(index.keys)
             index.keys.append(document.key)
             titles, bodies = Counter(document.title), Counter(document.body)
@@ -96,6 +147,7 @@ class KbIndex:
             for term in index.terms[-1]:
                 raw[term].append((position, title_boost * titles.get(term, 0) + bodies.get(term, 0)))
         count = len(index.keys)
+        index.priors = np.asarray(priors, dtype=np.float64)
         average = (sum(lengths) / count) if count else 1.0
         for term, found in raw.items():
             idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
@@ -121,19 +173,20 @@ class KbIndex:
         )
         return {candidate: similarity / 100.0 for candidate, similarity, _position in found}
 
-    def expand(self, terms) -> dict[str, float]:
-        """Query lemmas → known lemmas with a weight: 1 for a known lemma, the similarity for a typo's neighbours."""
+    def expand(self, terms, synonyms: SynonymTable = NO_SYNONYMS) -> dict[str, float]:
+        """Query lemmas → known lemmas with a weight: 1 for a known lemma, the similarity for a typo's
+        neighbours, SYNONYM_WEIGHT for what a synonym stands for."""
         expanded: dict[str, float] = {}
-        for term in dict.fromkeys(terms):
-            for candidate, weight in self._neighbours(term).items():
+        for group in self._groups(terms, synonyms)[0]:
+            for candidate, weight in group.items():
                 expanded[candidate] = max(expanded.get(candidate, 0.0), weight)
         return expanded
 
-    def search(self, terms, top: int = 3) -> list[Hit]:
+    def search(self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS) -> list[Hit]:
         """The `top` best documents for the query lemmas, best first; ties go to the earlier document."""
         if top <= 0:
             return []
-        groups, unknown = self._groups(terms)
+        groups, unknown = self._groups(terms, synonyms)
         if not groups:
             return []
         weights: dict[str, float] = {}
@@ -145,6 +198,7 @@ class KbIndex:
         for term, weight in weights.items():
             docs, partial = self.postings[term]
             scores[docs] += weight * partial  # a term's documents are distinct: plain fancy-index addition
+        scores *= self.priors
         candidates = np.flatnonzero(scores)
         if len(candidates) > top:
             cut = np.argpartition(-scores[candidates], top - 1)[:top]
@@ -155,17 +209,40 @@ class KbIndex:
             Hit(self.keys[doc], float(scores[doc]), self._coverage(doc, groups, total_weight)) for doc in best
         ]
 
-    def coverage(self, terms, key) -> float:
+    def coverage(self, terms, key, synonyms: SynonymTable = NO_SYNONYMS) -> float:
         """The coverage `search` would report for the document `key` (0 for a key not in the index)."""
         if key not in self.positions:
             return 0.0
-        groups, unknown = self._groups(terms)
+        groups, unknown = self._groups(terms, synonyms)
         return self._coverage(self.positions[key], groups, self._total_weight(groups, unknown))
 
-    def _groups(self, terms) -> tuple[list[dict[str, float]], int]:
-        """Each query word's known neighbours, and how many words the base does not know at all."""
+    def _groups(self, terms, synonyms: SynonymTable = NO_SYNONYMS) -> tuple[list[dict[str, float]], int]:
+        """Each query word's known neighbours, and how many words the base does not know at all.
+
+        A phrase the synonym table knows is one group: its own words (when the base knows them) and the
+        words it stands for; its words count once, not once each, so a synonym never lowers coverage.
+        """
+        terms = list(dict.fromkeys(terms))
         groups, unknown = [], 0
-        for term in dict.fromkeys(terms):
+        covered: set[str] = set()
+        for phrase, meant in synonyms.expand(terms):
+            if covered.intersection(phrase):
+                continue  # a longer phrase already took these words
+            group: dict[str, float] = {}
+            for word in phrase:
+                for candidate, weight in self._neighbours(word).items():
+                    group[candidate] = max(group.get(candidate, 0.0), weight)
+            for word in meant:
+                if word in self.postings:
+                    group[word] = max(group.get(word, 0.0), SYNONYM_WEIGHT)
+            covered.update(phrase)
+            if group:
+                groups.append(group)
+            else:
+                unknown += 1
+        for term in terms:
+            if term in covered:
+                continue
             group = self._neighbours(term)
             if group:
                 groups.append(group)
