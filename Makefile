@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Test processes (pytest-xdist), each with its own test database: one per core and one more, since the browser
 # tests spend much of their time waiting on Chromium. `make test TEST_WORKERS=0` runs the suite in one process.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: demo test test-fast e2e bench lint format messages install browser clean
 
