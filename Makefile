@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 # Test processes (pytest-xdist), each with its own test database: one per core and one more, since the browser
 # tests spend much of their time waiting on Chromium. `make test TEST_WORKERS=0` runs the suite in one process.
+# Whole files go to a worker, in the order tests/conftest.py sorts them (long files first): xdist's own reordering,
+# by number of tests, is off.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: demo test test-fast e2e bench lint format messages install browser clean
 

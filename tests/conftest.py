@@ -26,6 +26,8 @@ from clientcentric.registry.models import (
 
 PASSWORD = "test-pass-2026"
 
+pytest_plugins = ["tests.postgres_template"]
+
 # Speed is measured in bench/, never asserted: with the suite's workers (and others) sharing the cores, one example
 # may well outlast Hypothesis's 200 ms deadline, or its generation look "too slow", with nothing wrong.
 hypothesis_settings.register_profile(
@@ -97,11 +99,29 @@ def _clean_up_after_this_process(config) -> None:
 _ISOLATION = pytest.StashKey[tuple]()
 
 
+def _hash_passwords_cheaply(config) -> None:
+    """Django's default hasher (PBKDF2, a million rounds) costs ≈ 0.2 s of CPU per password by design: every
+    `create_person`, sign-in and demo load paid it, ≈ 1.5 s for each test using `people`. The tests prove who may
+    do what, not how hard a stolen hash is to crack; production keeps Django's default (settings.py names none).
+    """
+    from django.test.utils import override_settings
+
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    config.stash[_CHEAP_HASHING] = override
+
+
+_CHEAP_HASHING = pytest.StashKey[object]()
+
+
 def pytest_configure(config):
     _isolate_this_process(config)
+    _hash_passwords_cheaply(config)
 
 
 def pytest_unconfigure(config):
+    if _CHEAP_HASHING in config.stash:
+        config.stash[_CHEAP_HASHING].disable()
     if _ISOLATION in config.stash:
         _clean_up_after_this_process(config)
 
@@ -236,3 +256,16 @@ def registry(db, agency):
         "in_progress": in_progress,
         "cannot": cannot,
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Files marked `runs_long` first, then the others by how many tests they hold, most first.
+
+    pytest-xdist (`--dist loadfile`) hands out whole files in this order (`make test` passes
+    `--no-loadscope-reorder`; its own reordering counts tests only): a file that runs for minutes but holds two
+    tests, handed out last, kept one worker busy long after the others had finished. See docs/testing.md.
+    """
+    tests_in = {}
+    for item in items:
+        tests_in[item.path] = tests_in.get(item.path, 0) + 1
+    items.sort(key=lambda item: (item.get_closest_marker("runs_long") is None, -tests_in[item.path]))

@@ -1,52 +1,35 @@
 """Every migration of the project goes back without losing data, or says it cannot.
 
-The round trip is slow (every migration back and forth, twice over, most of a minute on a shared machine), so it
-is one test.
+Taking the appeals back to before API tokens and stored numbers, then forward, keeps every row; taking every app
+to zero and forward is tests/architecture/test_migrations_to_zero.py, a file of its own so that another worker
+runs it meanwhile (both take most of a minute).
 """
-
-from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython, RunSQL
 
-from clientcentric.accounts import services as accounts_services
-from clientcentric.accounts.models import ApiScope, ApiToken
-from clientcentric.appeals import services as appeals_services
+from clientcentric.accounts.models import ApiToken
 from clientcentric.appeals.models import Appeal
 from clientcentric.delivery.models import LifeEvent
-from clientcentric.delivery.services.life_events import EventInput, receive_life_event
 
-OURS = "clientcentric."
+from .conftest import migrate, our_migrations
+
+pytestmark = pytest.mark.runs_long
+
 BEFORE_TOKENS_AND_NUMBERS = [("appeals", "0006_merge_answer_template_version")]
-
-
-def _our_migrations():
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    return {
-        key: migration
-        for key, migration in loader.disk_migrations.items()
-        if type(migration).__module__.startswith(OURS)
-    }
 
 
 def test_every_data_migration_says_how_it_goes_back():
     # A data migration that cannot go back says so with a reverse_code that raises IrreversibleError and why.
     silent = [
         f"{app}.{name}"
-        for (app, name), migration in _our_migrations().items()
+        for (app, name), migration in our_migrations().items()
         for operation in migration.operations
         if isinstance(operation, RunPython | RunSQL) and not operation.reversible
     ]
     assert not silent, f"RunPython/RunSQL without reverse code: {silent}"
-
-
-def _migrate(targets=None) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets or executor.loader.graph.leaf_nodes())
-    return MigrationExecutor(connection)
 
 
 def _tokens():
@@ -55,47 +38,14 @@ def _tokens():
     }
 
 
-@pytest.fixture
-def rows(transactional_db, agency):
-    integration, _ = accounts_services.issue_token(
-        name="ЗАГС", agency=agency, scopes=[ApiScope.APPEALS_WRITE, ApiScope.LIFE_EVENTS_WRITE]
-    )
-    reader, _ = accounts_services.issue_token(
-        name="Чтение", agency=agency, scopes=[ApiScope.REQUIREMENTS_READ]
-    )
-    revoked, _ = accounts_services.issue_token(name="Старая", scopes=[ApiScope.TEXT_CHECK])
-    accounts_services.revoke_token(revoked)
-    appeals = [
-        appeals_services.receive_appeal(
-            appeals_services.AppealInput(
-                channel="api", text=f"Не работает фонарь у подъезда дома {n}", contact_email="a@example.ru"
-            ),
-            source=integration,
-            registered_at=datetime(2025 + n % 2, 12, 31, 22, 30, tzinfo=UTC),
-        ).appeal
-        for n in range(3)
-    ]
-    receive_life_event(
-        EventInput(
-            event_id="e-1",
-            kind="address_changed",
-            snils="11223344595",
-            occurred_at=datetime(2026, 1, 5, tzinfo=UTC),
-        ),
-        source=integration,
-    )
-    yield {"appeals": appeals, "integration": integration, "reader": reader}
-    _migrate()
-
-
-def test_migrations_go_back_and_forward_keeping_the_data_then_to_zero_and_forward(rows):
+def test_migrations_go_back_and_forward_keeping_the_data(rows):
     tokens, appeals = _tokens(), {a.pk: (a.number, a.source_id) for a in Appeal.objects.all()}
 
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(BEFORE_TOKENS_AND_NUMBERS)
     assert all(backwards for _, backwards in plan)
     assert not [m for m, _ in plan if m.app_label == "supervision"], "taking appeals back drops supervision"
-    executor = _migrate(BEFORE_TOKENS_AND_NUMBERS)
+    executor = migrate(BEFORE_TOKENS_AND_NUMBERS)
 
     old = executor.loader.project_state(list(executor.loader.applied_migrations)).apps
     # Numbers are stored again as the model derives them (the year in Moscow time: 31 Dec 22:30 UTC is 1 Jan).
@@ -113,12 +63,7 @@ def test_migrations_go_back_and_forward_keeping_the_data_then_to_zero_and_forwar
     agency_tokens = old.get_model("business", "AgencyToken").objects.all()
     assert [t.token_hash for t in agency_tokens] == [rows["reader"].token_hash]
 
-    _migrate()
+    migrate()
     assert _tokens() == tokens
     assert {a.pk: (a.number, a.source_id) for a in Appeal.objects.all()} == appeals
     assert LifeEvent.objects.get(event_id="e-1").source_id == rows["integration"].pk
-
-    ours = sorted({app for app, _ in _our_migrations()})
-    executor = _migrate([(app, None) for app in ours])
-    assert not {(app, name) for app, name in executor.loader.applied_migrations if app in ours}
-    _migrate()
