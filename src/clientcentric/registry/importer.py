@@ -225,6 +225,9 @@ class _Writer:
                 try:
                     created = getattr(self, f"_write_{sheet.name}")(row)
                 except _SkipRow:
+                    # Rows that refer to this one are skipped in turn, not looked up and missed.
+                    if sheet.key:
+                        self.failed.add((sheet.name, row["code"]))
                     continue
                 except ValidationError as error:
                     self._report(sheet.name, number, error)
@@ -293,7 +296,26 @@ class _Writer:
 
     def _write_services(self, row) -> bool:
         service, created = self._instance(Service, row["code"])
-        self._assign(service, row, ("name", "kind", "effort_class", "description", "legal_basis"))
+        self._assign(
+            service,
+            row,
+            (
+                "name",
+                "kind",
+                "effort_class",
+                "description",
+                "legal_basis",
+                "eligibility",
+                "documents",
+                "cost",
+                "duration",
+                "apply_url",
+                "address",
+                "hours",
+                "phone",
+                "email",
+            ),
+        )
         service.agency = self._get("agencies", row["agency"])
         touchpoints = list(Touchpoint.objects.filter(code__in=row["touchpoints"]))
         services.save_service(service, touchpoints=touchpoints, actor=self.actor)
