@@ -50,7 +50,11 @@ def _typed(column: Column, text: str):
     if column.kind == "choice" and text and text not in column.choices:
         raise ValueError(
             _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": text, "choices": ", ".join(column.choices)}
+            % {
+                "value": text,
+                "choices": ", ".join(f"{code} ({label})" for code, label in column.allowed)
+                or ", ".join(column.choices),
+            }
         )
     if column.kind == "refs":
         codes = _split(text)
