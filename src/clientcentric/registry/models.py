@@ -164,6 +164,12 @@ class Service(SearchableMixin):
         return reverse("registry:service", args=[self.code])
 
     @property
+    def apply_host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.apply_url).hostname or ""
+
+    @property
     def document_list(self) -> list[str]:
         return [line.strip(" -–—•\t") for line in self.documents.splitlines() if line.strip(" -–—•\t")]
 
