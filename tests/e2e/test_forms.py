@@ -131,7 +131,7 @@ def test_rating_asks_what_got_in_the_way_only_when_it_applies(page, rating_link,
     expect(in_the_way).not_to_contain_text("Быстро")
     expect(went_well).to_be_hidden()
     page.locator("form.rating input[name=need_met][value='no']").check(force=True)
-    # The rating page's width at 320 px is the narrow-CSS work on another branch (issue 18), not checked here.
+    no_sideways_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / f"forms-rating-{width}.png"), full_page=True)
     page.get_by_role("button", name="Отправить оценку").click()
     expect(page.get_by_role("link", name="Написать ещё раз об этой проблеме")).to_be_visible()
