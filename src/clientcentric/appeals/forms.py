@@ -5,6 +5,8 @@ from clientcentric.accounts.models import Agency
 
 from .services import MAX_TEXT_LENGTH
 
+MAX_PHOTOS = 5
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -46,11 +48,24 @@ class PortalAppealForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     district = forms.CharField(label=_("District"), max_length=100, required=False)
+    # Filled by the map (appeals/map.js); a citizen never types coordinates, the address is their way to say where.
     latitude = forms.DecimalField(
-        label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
+        label=_("Place on the map"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
-        label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
+        label=_("Place on the map"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
@@ -67,9 +82,14 @@ class PortalAppealForm(forms.Form):
     def clean_topic(self):
         return known_topic(self.cleaned_data["topic"])
 
+    def __init__(self, *args, kept_photos: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Photos kept from an earlier try count against the same limit (appeals.pending).
+        self.kept_photos = kept_photos
+
     def clean_photos(self):
         photos = self.cleaned_data["photos"]
-        if len(photos) > 5:
+        if len(photos) + self.kept_photos > MAX_PHOTOS:
             raise forms.ValidationError(_("No more than 5 photos."))
         return photos
 

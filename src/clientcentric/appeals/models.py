@@ -463,3 +463,20 @@ class NeedTopic(models.Model):
 
     def __str__(self):
         return f"{self.topic} → {self.need_id}"
+
+
+class PendingPhoto(models.Model):
+    """A photo sent with an appeal form that came back with an error, kept so that the author need not
+    attach it again (appeals.pending). Kept already cleaned (re-encoded without EXIF) and only for a day."""
+
+    form_key = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name

@@ -20,7 +20,7 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import acknowledgement, selectors, services
+from . import acknowledgement, pending, selectors, services
 from .forms import (
     AnswerForm,
     OperatorEntryForm,
@@ -96,25 +96,42 @@ def new(request):
     }
     # What was said to the chat-bot was said in private: published only if the author ticks the box.
     initial["publish"] = not initial["text"]
-    form = PortalAppealForm(request.POST or None, request.FILES or None, initial=initial)
+    key = pending.form_key(request.session, request.POST.get("form_key", ""))
+    if request.method == "POST":
+        pending.drop(key, request.POST.getlist("drop_photo"))
+    form = PortalAppealForm(
+        request.POST or None, request.FILES or None, initial=initial, kept_photos=len(pending.held(key))
+    )
     if request.method == "POST" and not request.user.is_authenticated:
         rate_limit.enforce("appeal", rate_limit.client_address(request))
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
-        photos = [(f.name, f.content_type, f.read()) for f in form.cleaned_data["photos"]]
-        try:
-            intake = services.receive_with_attachments(
-                services.AppealInput(channel="portal", **fields),
-                photos,
-                author=request.user,
-                photos_only=True,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _remember_submission(request, intake)
-            return redirect("appeals:confirmation", number=intake.appeal.number)
-    return render(request, "appeals/new.html", {"form": form, **_map(pick=True)})
+    if request.method == "POST":
+        valid = form.is_valid()
+        if "photos" not in form.errors:
+            # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
+            uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist("photos")]
+            for message in pending.keep(key, uploaded):
+                form.add_error("photos", message)
+                valid = False
+        if valid:
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+            try:
+                intake = services.receive_with_attachments(
+                    services.AppealInput(channel="portal", **fields),
+                    pending.files(key),
+                    author=request.user,
+                    photos_only=True,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                pending.discard(key)
+                _remember_submission(request, intake)
+                return redirect("appeals:confirmation", number=intake.appeal.number)
+    return render(
+        request,
+        "appeals/new.html",
+        {"form": form, "form_key": key, "kept_photos": pending.held(key), **_map(pick=True)},
+    )
 
 
 SUBMITTED = "appeals.submitted"

@@ -193,7 +193,8 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
 
 class RulebookImportForm(forms.Form):
     file = forms.FileField(label=_("Rule file (YAML)"))
-    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+    # Set by the button pressed: «Check only» sends it, «Check and import» does not.
+    dry_run = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class FactField(forms.CharField):

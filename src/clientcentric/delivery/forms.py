@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.core import formats
+from clientcentric.engines.rules.types import FactType
 from clientcentric.registry.models import LifeSituation, Service, Touchpoint
 from clientcentric.rules.facts.person import QUESTIONS, SCHEMA, FactValueError, parse_fact
 
@@ -97,6 +98,30 @@ class SituationForm(forms.Form):
     )
 
 
+def _fact_field(name: str) -> forms.Field:
+    """A question in the form its answer takes: yes/no as two radio buttons, a date as a date, a number as a
+    number — never a free-text box the client must guess the format of."""
+    label = _t(QUESTIONS.get(name, name))
+    kind = SCHEMA[name]
+    if kind == FactType.BOOL:
+        return forms.ChoiceField(
+            label=label, choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, required=True
+        )
+    if kind == FactType.DATE:
+        return forms.CharField(label=label, required=True, widget=forms.DateInput(attrs={"type": "date"}))
+    if kind == FactType.INT:
+        return forms.CharField(
+            label=label,
+            required=True,
+            widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        )
+    if kind == FactType.DECIMAL:
+        return forms.CharField(
+            label=label, required=True, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        )
+    return forms.CharField(label=label, required=True)
+
+
 class MissingFactsForm(forms.Form):
     """Asks only for the facts the rule lacked; nothing else is typed."""
 
@@ -106,7 +131,7 @@ class MissingFactsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in missing:
             if name in SCHEMA:
-                self.fields[name] = forms.CharField(label=_t(QUESTIONS.get(name, name)), required=True)
+                self.fields[name] = _fact_field(name)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .instrument import DRIVERS
+from .instrument import BARRIERS, DRIVERS
 from .services import MAX_COMMENT, Rating
 
 SATISFACTION = [(i, str(i)) for i in range(1, 6)]
@@ -44,7 +44,7 @@ class RatingForm(forms.Form):
         label=_("What went well?"), choices=DRIVERS, widget=forms.CheckboxSelectMultiple, required=False
     )
     got_in_way = forms.MultipleChoiceField(
-        label=_("What got in the way?"), choices=DRIVERS, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("What got in the way?"), choices=BARRIERS, widget=forms.CheckboxSelectMultiple, required=False
     )
     comment = forms.CharField(
         label=_("Anything else you want to tell us?"),

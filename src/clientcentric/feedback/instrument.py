@@ -6,7 +6,9 @@ version, never an edit, so figures of different versions are never pooled.
 
 from .models import Instrument, QuestionKind
 
-VERSION = "v1-2026"
+# v2: «Что мешало?» lists what went wrong (BARRIERS) instead of repeating what went well; the other questions are
+# worded as in v1.
+VERSION = "v2-2026"
 
 # Drivers cover the five «Ваш контроль» criteria (ПП № 1284): time to result (fast), queue wait (queue),
 # courtesy and competence (polite, competent), comfort of premises (premises), information (information).
@@ -23,6 +25,20 @@ DRIVERS = [
     ("other", "Другое"),
 ]
 DRIVER_CODES = [code for code, _label in DRIVERS]
+# The same drivers as «Что мешало?» asks them: the failure of each, so a client never ticks «Быстро» to say
+# that it was slow. Codes are shared, so a driver's praise and complaints are counted side by side.
+BARRIERS = [
+    ("result", "Результат не получен"),
+    ("easy", "Сложно"),
+    ("fast", "Долго"),
+    ("queue", "Долгое ожидание в очереди"),
+    ("clear", "Непонятно, что происходит"),
+    ("polite", "Невежливость, неуважение"),
+    ("competent", "Некомпетентность сотрудника"),
+    ("premises", "Неудобное помещение"),
+    ("information", "Не хватило информации о порядке"),
+    ("other", "Другое"),
+]
 VASH_KONTROL_CRITERIA = {
     "time": "fast",
     "queue": "queue",
@@ -65,7 +81,7 @@ QUESTIONS = [
     ),
     dict(code="need_met", kind=QuestionKind.YES_NO, text="Вы получили то, за чем обращались?"),
     dict(code="went_well", kind=QuestionKind.DRIVERS, text="Что было хорошо?", options=DRIVERS),
-    dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=DRIVERS),
+    dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=BARRIERS),
     dict(code="comment", kind=QuestionKind.TEXT, text="Что ещё вы хотите сказать?"),
 ]
 SCALE_CODES = ("satisfaction", "effort", "trust")

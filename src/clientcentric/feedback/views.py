@@ -44,16 +44,24 @@ REFUSAL_STATUS = {"forged": 400, "expired": 410, "used": 410, "not_yours": 403}
 
 def _thanks(request, response, rating):
     appeal = response.appeal
-    offer_reopen = (
-        appeal is not None
-        and services.is_unhappy(rating)
-        and appeal.status == "answered"
-        and appeal.author_id is not None
+    unresolved = appeal is not None and services.is_unhappy(rating) and appeal.status == "answered"
+    # Only a signed-in author reopens an appeal; one sent without an account is followed up by a new appeal
+    # that names the old number, so «Нет, не помогло» never ends on a page with nowhere to go.
+    offer_reopen = unresolved and appeal.author_id is not None
+    follow_up_text = (
+        _("Appeal %(number)s: the answer did not solve the problem.") % {"number": appeal.number}
+        if unresolved and appeal.author_id is None
+        else ""
     )
     return render(
         request,
         "feedback/thanks.html",
-        {"response": response, "appeal": appeal, "offer_reopen": offer_reopen},
+        {
+            "response": response,
+            "appeal": appeal,
+            "offer_reopen": offer_reopen,
+            "follow_up_text": follow_up_text,
+        },
     )
 
 

@@ -64,6 +64,15 @@ class ServiceOut(Schema):
     effort_class: EffortCode
     description: str
     legal_basis: str
+    eligibility: str
+    documents: str
+    cost: str
+    duration: str
+    apply_url: str
+    address: str
+    hours: str
+    phone: str
+    email: str
 
     @staticmethod
     def resolve_touchpoints(obj):

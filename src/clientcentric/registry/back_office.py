@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .importer import import_registry
+from .schema import SHEETS
 
 
 class RegistryImportForm(forms.Form):
@@ -14,7 +15,9 @@ class RegistryImportForm(forms.Form):
         label=_("Registry file"),
         help_text=_("CSV (one sheet, named by the file), ZIP of CSV files, XLSX or JSON, as exported."),
     )
-    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+    # Set by the button pressed (admin/registry/import.html): «Check only» sends it, «Check and import» does not,
+    # so what the button says is what happens.
+    dry_run = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def registry_import(request):
@@ -37,5 +40,11 @@ def registry_import(request):
             "report": report,
             "title": _("Import and export of the registry"),
             "sheets_touched": report.kinds() if report else [],
+            "allowed_values": [
+                (sheet.name, column.name, column.allowed)
+                for sheet in SHEETS
+                for column in sheet.columns
+                if column.kind == "choice"
+            ],
         },
     )

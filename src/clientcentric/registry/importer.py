@@ -50,7 +50,11 @@ def _typed(column: Column, text: str):
     if column.kind == "choice" and text and text not in column.choices:
         raise ValueError(
             _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": text, "choices": ", ".join(column.choices)}
+            % {
+                "value": text,
+                "choices": ", ".join(f"{code} ({label})" for code, label in column.allowed)
+                or ", ".join(column.choices),
+            }
         )
     if column.kind == "refs":
         codes = _split(text)
@@ -225,6 +229,9 @@ class _Writer:
                 try:
                     created = getattr(self, f"_write_{sheet.name}")(row)
                 except _SkipRow:
+                    # Rows that refer to this one are skipped in turn, not looked up and missed.
+                    if sheet.key:
+                        self.failed.add((sheet.name, row["code"]))
                     continue
                 except ValidationError as error:
                     self._report(sheet.name, number, error)
@@ -293,7 +300,26 @@ class _Writer:
 
     def _write_services(self, row) -> bool:
         service, created = self._instance(Service, row["code"])
-        self._assign(service, row, ("name", "kind", "effort_class", "description", "legal_basis"))
+        self._assign(
+            service,
+            row,
+            (
+                "name",
+                "kind",
+                "effort_class",
+                "description",
+                "legal_basis",
+                "eligibility",
+                "documents",
+                "cost",
+                "duration",
+                "apply_url",
+                "address",
+                "hours",
+                "phone",
+                "email",
+            ),
+        )
         service.agency = self._get("agencies", row["agency"])
         touchpoints = list(Touchpoint.objects.filter(code__in=row["touchpoints"]))
         services.save_service(service, touchpoints=touchpoints, actor=self.actor)

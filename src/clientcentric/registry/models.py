@@ -133,6 +133,23 @@ class Service(SearchableMixin):
     )
     description = models.TextField(_("description"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    # What a client needs to decide and to act (issue 18: a service page must lead somewhere).
+    eligibility = models.TextField(_("who can get it"), blank=True)
+    documents = models.TextField(_("documents"), blank=True, help_text=_("One document a line."))
+    cost = models.CharField(
+        _("cost"), max_length=200, blank=True, help_text=_("For example: free of charge.")
+    )
+    duration = models.CharField(_("how long it takes"), max_length=200, blank=True)
+    apply_url = models.URLField(
+        _("where to apply online"),
+        max_length=500,
+        blank=True,
+        help_text=_("The service's page on Gosuslugi or the agency's own application form."),
+    )
+    address = models.CharField(_("address for in-person visits"), max_length=300, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     history = HistoricalRecords(excluded_fields=["search_document"], m2m_fields=[touchpoints])
 
     class Meta:
@@ -145,6 +162,16 @@ class Service(SearchableMixin):
 
     def get_absolute_url(self):
         return reverse("registry:service", args=[self.code])
+
+    @property
+    def apply_host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.apply_url).hostname or ""
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip(" -–—•\t") for line in self.documents.splitlines() if line.strip(" -–—•\t")]
 
 
 class Need(SearchableMixin):

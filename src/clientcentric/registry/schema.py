@@ -22,6 +22,13 @@ class Column:
     choices: tuple[str, ...] = ()
     ref: str = ""  # the sheet (or "touchpoints") a ref/refs column points to
     default: str = ""
+    # Russian names of the choices, in the order of `choices`: shown beside the codes on the import page and in
+    # its errors, so a methodologist need not guess what «support_measure» means.
+    labels: tuple = field(default=(), compare=False)
+
+    @property
+    def allowed(self) -> list[tuple[str, str]]:
+        return [(code, str(label)) for code, label in zip(self.choices, self.labels, strict=False)]
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,10 @@ def _choices(enum) -> tuple[str, ...]:
     return tuple(enum.values)
 
 
+def _labels(enum) -> tuple:
+    return tuple(enum.labels)
+
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "agencies",
@@ -50,8 +61,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("code", required=True),
             Column("name", required=True),
             Column("short_name"),
-            Column("level", "choice", True, _choices(Agency.Level)),
-            Column("kind", "choice", True, _choices(Agency.Kind)),
+            Column("level", "choice", True, _choices(Agency.Level), labels=_labels(Agency.Level)),
+            Column("kind", "choice", True, _choices(Agency.Kind), labels=_labels(Agency.Kind)),
             Column("parent", "ref", ref="agencies"),
         ),
     ),
@@ -60,7 +71,14 @@ SHEETS: tuple[Sheet, ...] = (
         (
             Column("code", required=True),
             Column("name", required=True),
-            Column("audience", "choice", False, _choices(Audience), default=Audience.CITIZEN),
+            Column(
+                "audience",
+                "choice",
+                False,
+                _choices(Audience),
+                labels=_labels(Audience),
+                default=Audience.CITIZEN,
+            ),
             Column("description"),
             Column("sort_order", "int", default="0"),
         ),
@@ -89,12 +107,21 @@ SHEETS: tuple[Sheet, ...] = (
         (
             Column("code", required=True),
             Column("name", required=True),
-            Column("kind", "choice", True, _choices(ServiceKind)),
+            Column("kind", "choice", True, _choices(ServiceKind), labels=_labels(ServiceKind)),
             Column("agency", "ref", True, ref="agencies"),
             Column("touchpoints", "refs", True, ref="touchpoints"),
-            Column("effort_class", "choice", True, _choices(EffortClass)),
+            Column("effort_class", "choice", True, _choices(EffortClass), labels=_labels(EffortClass)),
             Column("description"),
             Column("legal_basis"),
+            Column("eligibility"),
+            Column("documents"),
+            Column("cost"),
+            Column("duration"),
+            Column("apply_url"),
+            Column("address"),
+            Column("hours"),
+            Column("phone"),
+            Column("email"),
         ),
     ),
     Sheet(
@@ -103,7 +130,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("code", required=True),
             Column("name", required=True),
             Column("description"),
-            Column("status", "choice", True, _choices(NeedStatus)),
+            Column("status", "choice", True, _choices(NeedStatus), labels=_labels(NeedStatus)),
             Column("status_reason"),
             Column("faq", "ref", ref="faq"),
             Column("life_situations", "refs", True, ref="life_situations"),

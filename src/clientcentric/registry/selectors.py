@@ -1,6 +1,6 @@
 """Reads of the registry: catalogue pages, search, and the open-data tables."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clientcentric.accounts.models import Agency
@@ -12,6 +12,35 @@ from .schema import SCHEMA_VERSION, SHEETS
 
 def services_with_details() -> QuerySet[Service]:
     return Service.objects.select_related("agency").prefetch_related("touchpoints")
+
+
+def service_page(code: str) -> Service | None:
+    """A service with what its public page shows: the needs it really meets (a need that cannot be met is
+    never listed as met by it) and whether the platform itself takes a request for it.
+
+    The platform's own ways in are found through the other apps' relations by name, so the registry imports
+    neither of them: a published eligibility rule means the client's cabinet can check and apply (delivery),
+    an appeal topic of one of its needs means the appeal form is the way in (appeals).
+    """
+    met = Need.objects.exclude(status=NeedStatus.CANNOT_MEET).prefetch_related("life_situations")
+    alternative_for = Need.objects.filter(status=NeedStatus.CANNOT_MEET)
+    return (
+        services_with_details()
+        .annotate(
+            takes_platform_request=Exists(
+                Service.objects.filter(pk=OuterRef("pk"), eligibility_rules__status="published")
+            ),
+            takes_appeals=Exists(
+                Service.objects.filter(pk=OuterRef("pk"), needs__appeal_topics__isnull=False)
+            ),
+        )
+        .prefetch_related(
+            Prefetch("needs", queryset=met, to_attr="needs_met"),
+            Prefetch("needs", queryset=alternative_for, to_attr="alternative_for"),
+        )
+        .filter(code=code)
+        .first()
+    )
 
 
 def needs_with_details() -> QuerySet[Need]:
@@ -107,6 +136,15 @@ def registry_tables() -> dict[str, list[dict]]:
                 "effort_class": s.effort_class,
                 "description": s.description,
                 "legal_basis": s.legal_basis,
+                "eligibility": s.eligibility,
+                "documents": s.documents,
+                "cost": s.cost,
+                "duration": s.duration,
+                "apply_url": s.apply_url,
+                "address": s.address,
+                "hours": s.hours,
+                "phone": s.phone,
+                "email": s.email,
             }
             for s in services_with_details().order_by("code")
         ],

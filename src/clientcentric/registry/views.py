@@ -57,9 +57,9 @@ def need(request, code):
 @public
 @require_GET
 def service(request, code):
-    item = get_object_or_404(
-        selectors.services_with_details().prefetch_related("needs__life_situations"), code=code
-    )
+    item = selectors.service_page(code)
+    if item is None:
+        raise Http404
     return render(request, "registry/service.html", {"service": item})
 
 
