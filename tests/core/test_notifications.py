@@ -237,6 +237,7 @@ def test_followers_of_an_appeal_hear_of_status_changes(lift_rule_for_notificatio
     appeal, operator = lift_rule_for_notifications
     from clientcentric.appeals import services
 
+    mail.outbox.clear()  # the acknowledgement of receipt, sent at intake
     services.take(appeal, operator=operator)
     assert [m.to for m in mail.outbox] == [["author@example.ru"]]
     assert appeal.number in mail.outbox[0].subject and "/appeals/" in mail.outbox[0].body
