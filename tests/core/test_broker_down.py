@@ -53,14 +53,18 @@ def test_an_action_that_notifies_answers_while_the_broker_is_down_and_the_scan_d
     with pytest.raises(Exception):  # noqa: B017 (kombu's error class depends on the transport)
         deliver_notification.delay(0)  # the broker really is down: a bare publish fails (fast)
     appeal, operator = lift
+    mail.outbox.clear()  # the acknowledgement of receipt, from intake before the broker went down
     client.force_login(operator)
     response = client.post(f"/operator/appeals/{appeal.number}/", {"action": "take"})
     assert response.status_code in (200, 302)
     assert Appeal.objects.get(pk=appeal.pk).status == "in_progress"
-    note = Notification.objects.get(object_id=str(appeal.pk))
+    note = Notification.objects.filter(object_id=str(appeal.pk)).latest("pk")  # the status change's notice
     assert note.state == Notification.State.PENDING and mail.outbox == []
     # The broker stays down; the periodic scan (run by beat, or `clientcentric notifications send`) delivers.
-    assert notifications.send_due()["sent"] == 1 and len(mail.outbox) == 1
+    assert notifications.send_due()["sent"] >= 1
+    note.refresh_from_db()
+    assert note.state == Notification.State.SENT
+    assert any(appeal.number in m.subject for m in mail.outbox)
 
 
 @pytest.mark.django_db(transaction=True)

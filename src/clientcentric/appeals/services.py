@@ -5,6 +5,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from .models import (
     DeadlinePolicy,
     Kind,
     NeedTopic,
+    PendingPhoto,
     PublicationBasis,
     SocialAccount,
     Status,
@@ -674,3 +676,34 @@ def store_classifier(
         metrics={k: v for k, v in metrics.items() if isinstance(v, int | float)},
     )
     return stored
+
+
+# -- photos kept between a refused submission and the next try (appeals/pending.py) ---------------------------
+
+PENDING_PHOTOS_KEPT_FOR = timedelta(days=1)
+
+
+@transaction.atomic
+def keep_pending_photos(key: str, files: list[tuple[str, str, bytes]]) -> list[str]:
+    """Clean and keep the files; returns what was wrong with those refused (one message each)."""
+    PendingPhoto.objects.filter(created_at__lt=timezone.now() - PENDING_PHOTOS_KEPT_FOR).delete()
+    refused = []
+    for name, content_type, data in files:
+        try:
+            check_attachment(name, content_type, len(data), photos_only=True)
+            clean = uploads.clean(name, data, photos_only=True)
+        except ValidationError as error:
+            refused.extend(error.messages)
+            continue
+        PendingPhoto.objects.create(
+            form_key=key, name=clean.name, content_type=clean.content_type, data=clean.data
+        )
+    return refused
+
+
+def drop_pending_photos(key: str, ids: list[str]) -> None:
+    PendingPhoto.objects.filter(form_key=key, pk__in=[i for i in ids if i.isdigit()]).delete()
+
+
+def discard_pending_photos(key: str) -> None:
+    PendingPhoto.objects.filter(form_key=key).delete()

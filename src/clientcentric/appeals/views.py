@@ -98,7 +98,7 @@ def new(request):
     initial["publish"] = not initial["text"]
     key = pending.form_key(request.session, request.POST.get("form_key", ""))
     if request.method == "POST":
-        pending.drop(key, request.POST.getlist("drop_photo"))
+        services.drop_pending_photos(key, request.POST.getlist("drop_photo"))
     form = PortalAppealForm(
         request.POST or None, request.FILES or None, initial=initial, kept_photos=len(pending.held(key))
     )
@@ -109,7 +109,7 @@ def new(request):
         if "photos" not in form.errors:
             # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
             uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist("photos")]
-            for message in pending.keep(key, uploaded):
+            for message in services.keep_pending_photos(key, uploaded):
                 form.add_error("photos", message)
                 valid = False
         if valid:
@@ -124,7 +124,7 @@ def new(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                pending.discard(key)
+                services.discard_pending_photos(key)
                 _remember_submission(request, intake)
                 return redirect("appeals:confirmation", number=intake.appeal.number)
     return render(
