@@ -289,6 +289,8 @@ def _register(
                 rule=rule.pk if rule else None,
             ),
         ],
+        # receive_appeal's atomic block is the unit: no savepoint of its own (two round trips per appeal).
+        savepoint=False,
     )
     return appeal
 
