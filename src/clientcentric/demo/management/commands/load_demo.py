@@ -1,6 +1,8 @@
 import base64
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import User
@@ -43,6 +45,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo region is Russian whatever language the calling thread was left in (a test's last request,
+        # an English shell): texts made while loading, such as a programme's target indicators, are stored.
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._load(**options)
+
+    def _load(self, **options):
         if not options["force"]:
             refuse_foreign_database()
         # Recorded first: a load stopped half-way can be run again.
