@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats as django_formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -233,7 +232,7 @@ def draft(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            closes = django_formats.date_format(item.closes_on, "j E Y")
+            closes = formats.date(item.closes_on)
             return confirm(
                 request,
                 Confirmation(
