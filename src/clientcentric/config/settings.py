@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "clientcentric.design",
     "clientcentric.business",
     "clientcentric.supervision",
+    "clientcentric.conformance",
     # Above every domain app: loads the demo region through their services.
     "clientcentric.demo",
 ]

@@ -48,4 +48,5 @@ urlpatterns = [
     path("", include("clientcentric.registry.urls")),
     path("", include("clientcentric.business.urls")),
     path("", include("clientcentric.supervision.urls")),
+    path("", include("clientcentric.conformance.urls")),
 ]

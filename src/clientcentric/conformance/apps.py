@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConformanceConfig(AppConfig):
+    name = "clientcentric.conformance"
+    label = "conformance"
+    verbose_name = _("Conformance to the standard")

@@ -1,0 +1,1 @@
+"""The agency's self-assessment against the standard (issue 21)."""
