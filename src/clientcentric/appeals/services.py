@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientcentric.accounts.models import Agency, ApiToken
 from clientcentric.accounts.services import hash_token
@@ -520,11 +521,12 @@ def reopen(appeal: Appeal, *, person, reason: str) -> Appeal:
         raise ValidationError(_("Only the author can reopen an appeal."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the answer did not solve the problem.")})
-    window = timezone.timedelta(days=settings.CLIENTCENTRIC_REOPEN_DAYS)
+    reopen_days = settings.CLIENTCENTRIC_REOPEN_DAYS
+    window = timezone.timedelta(days=reopen_days)
     if appeal.answered_at is None or timezone.now() - appeal.answered_at > window:
         raise ValidationError(
-            _("An appeal can be reopened within %(days)s days of the answer.")
-            % {"days": settings.CLIENTCENTRIC_REOPEN_DAYS}
+            _("An appeal can be reopened within %(period)s of the answer.")
+            % {"period": ngettext("%(n)d day", "%(n)d days", reopen_days) % {"n": reopen_days}}
         )
     return change_status(appeal, Status.REOPENED, actor=person, note=reason)
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientcentric.accounts.models import Agency
 from clientcentric.appeals.models import Appeal
@@ -238,9 +239,10 @@ def open_invitation(token: str, *, user=None, now=None) -> Invitation:
     if invitation.used_at is not None:
         raise InvitationRefused(_("This rating has already been given. Thank you!"), code="used")
     if invitation.expires_at < (now or timezone.now()):
+        link_days = settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS
         raise InvitationRefused(
-            _("This link has expired: ratings are accepted for %(days)s days.")
-            % {"days": settings.CLIENTCENTRIC_FEEDBACK_LINK_DAYS},
+            _("This link has expired: ratings are accepted for %(period)s.")
+            % {"period": ngettext("%(n)d day", "%(n)d days", link_days) % {"n": link_days}},
             code="expired",
         )
     if (

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientcentric.accounts.roles import Role
 from clientcentric.appeals.models import Appeal
@@ -110,17 +111,24 @@ def decide(need: Need, fig: Figures, limits: dict, *, has_services: bool) -> tup
     return None
 
 
+def _period(days) -> str:
+    """«30 дней», «21 день», «2 дня»: the count and its noun agree in any language's plural forms."""
+    return ngettext("%(n)d day", "%(n)d days", int(days)) % {"n": int(days)}
+
+
 def evidence_lines(evidence: dict) -> list[str]:
     """The figures of a proposal in words, for the page and the audit note."""
     lines = []
     days = evidence.get("window_days")
     signals = set(evidence.get("signals", []))
     if "appeals" in signals or evidence.get("appeals"):
-        lines.append(_("appeals about it in %(days)s days: %(n)s") % {"days": days, "n": evidence["appeals"]})
+        lines.append(
+            _("appeals about it in %(period)s: %(n)s") % {"period": _period(days), "n": evidence["appeals"]}
+        )
     if "unmet" in signals or evidence.get("unmet"):
         lines.append(
-            _("refusals after which the need stayed unmet in %(days)s days: %(n)s")
-            % {"days": days, "n": evidence["unmet"]}
+            _("refusals after which the need stayed unmet in %(period)s: %(n)s")
+            % {"period": _period(days), "n": evidence["unmet"]}
         )
     if evidence.get("rated"):
         lines.append(
@@ -141,10 +149,10 @@ def draft_reason(to_status: str, evidence: dict) -> str:
         days = evidence["window_days"]
         if to_status == NeedStatus.MET:
             return _(
-                "The services meet this need: in the last %(days)s days %(share).0f %% of %(rated)s clients who "
+                "The services meet this need: in the last %(period)s %(share).0f %% of %(rated)s clients who "
                 "rated them were satisfied, and no refusal left the need unmet."
             ) % {
-                "days": days,
+                "period": _period(days),
                 "share": 100 * evidence["satisfied"] / evidence["rated"],
                 "rated": evidence["rated"],
             }
@@ -162,7 +170,8 @@ def draft_reason(to_status: str, evidence: dict) -> str:
         return " ".join(
             [
                 _("The current services do not yet meet this need for everyone."),
-                _("In the last %(days)s days: %(facts)s.") % {"days": days, "facts": "; ".join(facts)},
+                _("In the last %(period)s: %(facts)s.")
+                % {"period": _period(days), "facts": "; ".join(facts)},
                 _("We are finding out why and will report here what changes."),
             ]
         )
