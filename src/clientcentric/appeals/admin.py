@@ -7,7 +7,7 @@ from clientcentric.core.admin import AgencyScopedMixin, ReadOnlyAdmin
 
 from . import services
 from .models import Answer, Appeal, DeadlinePolicy, NeedTopic, RoutingRule
-from .routing import unknown_condition_keys
+from .routing import MATCHERS, unknown_condition_keys
 
 
 @admin.register(DeadlinePolicy)
@@ -47,11 +47,20 @@ class RoutingRuleForm(forms.ModelForm):
 
     def clean_conditions(self):
         conditions = self.cleaned_data["conditions"]
+        allowed = ", ".join(sorted(MATCHERS))
         if not isinstance(conditions, dict) or not conditions:
-            raise ValidationError("{…}")
+            raise ValidationError(
+                _(
+                    'Write the conditions as a JSON object, for example {"district": "Невский"}. Allowed keys: %(keys)s.'
+                )
+                % {"keys": allowed}
+            )
         unknown = unknown_condition_keys(conditions)
         if unknown:
-            raise ValidationError(", ".join(unknown))
+            raise ValidationError(
+                _("Unknown conditions: %(unknown)s. Allowed keys: %(keys)s.")
+                % {"unknown": ", ".join(unknown), "keys": allowed}
+            )
         return conditions
 
 
