@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/business.py || status=1; \
 	$(BIN)/python bench/risk.py || status=1; \
 	$(BIN)/python bench/masking.py || status=1; \
+	$(BIN)/python bench/cli_start.py || status=1; \
 	exit $$status
 
 lint: $(STAMP)

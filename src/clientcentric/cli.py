@@ -27,6 +27,7 @@ clientcentric supervision practice --year Y              compute the year's law-
 clientcentric backup PATH                                database, media files and a manifest in one archive
 clientcentric restore PATH [--force]                     restore an archive and check it against its manifest
 clientcentric <any manage.py command>                    e.g. migrate, createsuperuser, shell
+clientcentric help                                        every manage.py command
 """
 
 import argparse
@@ -180,9 +181,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv and argv[0] == "serve":
         return serve(argv[1:])
     if not argv or argv[0] in ("-h", "--help"):
+        # The platform's verbs, without starting Django: `clientcentric help` lists every manage.py command.
         print(__doc__)
-        if not argv:
-            return
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,13 +1,18 @@
 """Topic and executor predictions for an appeal, from the newest trained models."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError
 
 from clientcentric.core.process_cache import ProcessCache
-from clientcentric.engines.text.classifier import TrainedClassifier
-from clientcentric.engines.text.routing import TOPIC_TOP, address_features
+from clientcentric.engines.text.places import TOPIC_TOP, address_features
+
+if TYPE_CHECKING:
+    from clientcentric.engines.text.classifier import TrainedClassifier
 
 from .models import ClassifierModel
 
@@ -23,6 +28,10 @@ class Prediction:
 
 @lru_cache(maxsize=4)
 def _load(model_id: int, trained_at) -> TrainedClassifier:
+    # scikit-learn is imported here, with the first model, not when Django starts (a second of every command's
+    # start); the web and Celery workers load it before their first appeal (config/warmup.py).
+    from clientcentric.engines.text.classifier import TrainedClassifier
+
     # Keyed by the training time too, so a reused primary key never serves another model.
     return TrainedClassifier.from_bytes(bytes(ClassifierModel.objects.get(pk=model_id).data))
 

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scipy.stats import t
-
 from clientcentric.engines import metrics
 
 SUS_ITEMS = 10
@@ -73,6 +71,8 @@ def t_interval(
     if n == 1:
         # One value says nothing about spread: the interval is unbounded, not zero-width.
         return Interval(mean, bounds[0], bounds[1], 1)
+    from scipy.stats import t  # SciPy takes a second to import: only a usability summary pays for it
+
     variance = sum((value - mean) ** 2 for value in values) / (n - 1)
     half = float(t.ppf(1 - (1 - confidence) / 2, n - 1)) * math.sqrt(variance / n)
     return Interval(mean, max(bounds[0], mean - half), min(bounds[1], mean + half), n)

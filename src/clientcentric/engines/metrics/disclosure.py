@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import linprog
-
 # Below one answer, with room for the solver's own tolerance.
 RECOVERED_WIDTH = 0.999
 
@@ -41,6 +38,10 @@ def ranges(
     equations: Iterable[Equation], known: Mapping[Hashable, float], hidden: Iterable[Hashable]
 ) -> dict[Hashable, tuple[float, float]]:
     """The least and greatest value of each hidden cell that the equations allow (inf when unbounded)."""
+    # NumPy and SciPy's solver take a second to import; only a disclosure check pays for them.
+    import numpy as np
+    from scipy.optimize import linprog
+
     hidden = list(dict.fromkeys(hidden))
     index = {cell: position for position, cell in enumerate(hidden)}
     rows, upper = [], []

@@ -7,14 +7,13 @@ one for p₁ − p₂; it is what statsmodels' confint_proportions_2indep(method
 
 import math
 from dataclasses import dataclass
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 
 def z_for(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    return float(norm.ppf(1 - (1 - confidence) / 2))
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
 @dataclass(frozen=True)
@@ -64,4 +63,5 @@ def two_proportion_p_value(successes_1: int, n_1: int, successes_2: int, n_2: in
     if variance == 0:
         return 1.0
     z = (successes_1 / n_1 - successes_2 / n_2) / math.sqrt(variance)
-    return float(2 * norm.sf(abs(z)))
+    # 2·P(Z > |z|) = erfc(|z| / √2): exact in the far tail, where 1 − Φ(|z|) would round to zero.
+    return math.erfc(abs(z) / math.sqrt(2))

@@ -5,22 +5,32 @@ Conditions are written in the platform's rule language (`clientcentric.engines.r
 Pure Python + Polars; nothing here imports Django. See docs/supervision.md, "Risk models".
 """
 
+from importlib import import_module
 from pathlib import Path
 
-from .assessment import (
-    CriterionResult,
-    IndicatorResult,
-    NeedsData,
-    RiskAssessment,
-    RiskDataError,
-    assess,
-    assess_population,
-    category_values,
-    describe_facts,
-    flags_plan,
-)
 from .loader import load_risk_model
 from .model import LOW, Category, Criterion, Example, Fact, Indicator, RiskModel, RiskModelError
+
+# The assessment runs on Polars, which takes a good part of a second to import: a command or a web worker that
+# never assesses (most of them) should not pay for it at start, so those names load on first use (PEP 562).
+_ASSESSMENT = {
+    "CriterionResult",
+    "IndicatorResult",
+    "NeedsData",
+    "RiskAssessment",
+    "RiskDataError",
+    "assess",
+    "assess_population",
+    "category_values",
+    "describe_facts",
+    "flags_plan",
+}
+
+
+def __getattr__(name: str):
+    if name in _ASSESSMENT:
+        return getattr(import_module(".assessment", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_risk_model_file(path: str | Path) -> RiskModel:

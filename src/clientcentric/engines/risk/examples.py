@@ -7,7 +7,6 @@ import datetime as dt
 
 from clientcentric.engines.rules import RuleError
 
-from .assessment import assess
 from .model import Example, RiskModel
 from .positions import Value, join_field
 
@@ -27,6 +26,8 @@ def _code_list(reader, item: Value | None, field: str, known: dict) -> tuple[str
 
 
 def check_examples(reader, model: RiskModel, items: list[Value]) -> list[Example]:
+    from .assessment import assess  # Polars, loaded only when a model is checked (see __init__)
+
     examples = []
     for number, item in enumerate(items, start=1):
         field = f"examples[{number}]"

@@ -25,11 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from .lemmas import lemma
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 __all__ = ["NearDuplicateIndex", "address_numbers", "shingles"]
 
@@ -123,6 +126,9 @@ class NearDuplicateIndex:
         self.same_address = same_address
         self._num_perm = num_perm
         self._seed = seed
+        # datasketch pulls SciPy in (about a second): an index is built when first needed, not at import.
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
         self._entries: dict[Hashable, _Entry] = {}
 
@@ -133,6 +139,8 @@ class NearDuplicateIndex:
         return key in self._entries
 
     def _minhash(self, items: frozenset[str]) -> MinHash:
+        from datasketch import MinHash
+
         minhash = MinHash(num_perm=self._num_perm, seed=self._seed)
         minhash.update_batch([item.encode("utf-8") for item in sorted(items)])
         return minhash

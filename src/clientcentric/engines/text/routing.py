@@ -23,12 +23,13 @@ the training months, else of the district, else overall.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .places import TOPIC_TOP, TopicTop, address_features
 
 __all__ = [
     "TOPIC_TOP",
@@ -38,25 +39,6 @@ __all__ = [
     "lookup_baseline",
     "per_label_figures",
 ]
-
-TOPIC_TOP = 5  # the topics a caller passes per text (``predict_top(..., k=TOPIC_TOP)``)
-
-TopicTop = Sequence[tuple[str, float]]
-
-
-_ADDRESS_WORD = re.compile(r"[а-я]+")
-
-
-def address_features(address: str | None) -> dict[str, float]:
-    """The address's words as the topic model's extra features: «улица», «проспект», «дом», «корпус»…
-
-    They tell a house from a street, a yard, an embankment or a park, which many topics hinge on (snow on the
-    road or in the yard); an appeal without an address is a feature too. Numbers (house numbers) are left out.
-    """
-    words = _ADDRESS_WORD.findall((address or "").lower().replace("ё", "е"))
-    if not words:
-        return {"address:none": 1.0}
-    return {f"address:{word}": 1.0 for word in sorted(set(words))}
 
 
 def _normalised(vector: np.ndarray) -> np.ndarray:

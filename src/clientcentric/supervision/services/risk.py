@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from clientcentric.business.models import BusinessProfile
 from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
-from clientcentric.engines.risk import assess, assess_population, load_risk_model
+from clientcentric.engines import risk as risk_engine
 from clientcentric.engines.rules import FactType
 from clientcentric.rules.facts import business as business_facts
 
@@ -56,14 +56,16 @@ def risk_model(control_type: ControlType):
     """The parsed risk model of a type of control; parsed once per text."""
     key = hashlib.sha256(control_type.risk_model_text.encode()).hexdigest()
     if key not in _models:
-        _models[key] = load_risk_model(control_type.risk_model_text, source=control_type.risk_model_file)
+        _models[key] = risk_engine.load_risk_model(
+            control_type.risk_model_text, source=control_type.risk_model_file
+        )
     return _models[key]
 
 
 def check_model_text(text: str, source: str = "") -> None:
     """ValidationError naming the line and field when a risk model does not load."""
     try:
-        load_risk_model(text, source=source)
+        risk_engine.load_risk_model(text, source=source)
     except ValueError as error:
         raise ValidationError({"risk_model_text": str(error)}) from None
 
@@ -258,7 +260,7 @@ def assess_profile(
     on = on or timezone.localdate()
     model = risk_model(control_type)
     facts = facts_for(profile, control_type, on=on, model=model)
-    rows = _result_rows(model, assess(model, facts.values, on=on), facts)
+    rows = _result_rows(model, risk_engine.assess(model, facts.values, on=on), facts)
     rows["incentive"] = _apply_incentive(model, rows, selectors.lowering_kind(profile, control_type, on))
     risk, _created = RiskProfile.objects.update_or_create(
         profile=profile, control_type=control_type, defaults={**rows, "assessed_at": timezone.now()}
@@ -330,7 +332,7 @@ def assess_all(control_type: ControlType | None = None, *, on: date | None = Non
     for ct in types:
         model = risk_model(ct)
         covered = profiles_under(ct, profiles, on=on)
-        frame = assess_population(model, population_frame(ct, covered, on=on), on=on)
+        frame = risk_engine.assess_population(model, population_frame(ct, covered, on=on), on=on)
         current = {r.profile_id: r for r in RiskProfile.objects.filter(control_type=ct)}
         lowered = selectors.lowered_profiles(ct, on)
         for row in frame.iter_rows(named=True):
@@ -452,7 +454,7 @@ def model_files() -> list[Path]:
 def sync_control_type(path: Path, *, agency, act_control_type: str, actor=None) -> ControlType:
     """Create or refresh a type of control from its risk-model file (its code and title come from there)."""
     text = path.read_text(encoding="utf-8")
-    model = load_risk_model(text, source=path.name)
+    model = risk_engine.load_risk_model(text, source=path.name)
     control_type = ControlType.objects.filter(code=model.code).first() or ControlType(code=model.code)
     control_type.title = control_type.title or model.title
     control_type.agency = agency

@@ -1,0 +1,29 @@
+"""What an appeal's place says to the topic model, without NumPy: the address's words as features.
+
+Kept apart from :mod:`.routing` so that the web process can build the features of one appeal (and know how many
+topics to ask for) without importing the numerical stack at start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+TOPIC_TOP = 5  # the topics a caller passes per text (``predict_top(..., k=TOPIC_TOP)``)
+
+TopicTop = Sequence[tuple[str, float]]
+
+
+_ADDRESS_WORD = re.compile(r"[а-я]+")
+
+
+def address_features(address: str | None) -> dict[str, float]:
+    """The address's words as the topic model's extra features: «улица», «проспект», «дом», «корпус»…
+
+    They tell a house from a street, a yard, an embankment or a park, which many topics hinge on (snow on the
+    road or in the yard); an appeal without an address is a feature too. Numbers (house numbers) are left out.
+    """
+    words = _ADDRESS_WORD.findall((address or "").lower().replace("ё", "е"))
+    if not words:
+        return {"address:none": 1.0}
+    return {f"address:{word}": 1.0 for word in sorted(set(words))}
