@@ -37,15 +37,25 @@ HISTORY_LABELS = {
 }
 
 
+# Compiled once per process and per set of parameter names: a rule runs for every client whose facts change.
+_compiled: dict = {}
+
+
 def check_segment_rule(text: str):
     """The compiled rule, or a Russian ValidationError naming the problem and its place."""
     if not text:
         raise ValidationError(_("Write the rule."))
     _parameters, names = rule_selectors.cached_parameters()
-    try:
-        return compile_rule(text, SEGMENT_SCHEMA, names)
-    except RuleError as error:
-        raise ValidationError(describe_error(error, known=SEGMENT_SCHEMA)) from error
+    key = (text, names)
+    if key not in _compiled:
+        try:
+            compiled = compile_rule(text, SEGMENT_SCHEMA, names)
+        except RuleError as error:
+            raise ValidationError(describe_error(error, known=SEGMENT_SCHEMA)) from error
+        if len(_compiled) > 500:
+            _compiled.clear()
+        _compiled[key] = compiled
+    return _compiled[key]
 
 
 def history_facts(client) -> dict:

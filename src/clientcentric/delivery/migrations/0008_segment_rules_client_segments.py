@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('delivery', '0007_russian_labels'),
-        ('registry', '0005_historicalneed_expected_on_need_expected_on'),
+        ('registry', '0005_need_expected_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
