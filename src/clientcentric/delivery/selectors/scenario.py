@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clientcentric.appeals.models import Appeal
@@ -253,7 +254,7 @@ def timeline(client) -> list[Entry]:
                 c.given_at,
                 "consent",
                 _("Consent given: %(scope)s") % {"scope": c.scope},
-                url="/me/consents/",
+                url=reverse("delivery:consents"),
                 actor=actor,
                 actor_role=role,
             )
@@ -281,7 +282,7 @@ def timeline(client) -> list[Entry]:
                 )
                 % {"service": o.service.name},
                 detail=o.explanation,
-                url=f"/me/offers/{o.pk}/" if o.status == Offer.Status.OPEN else "",
+                url=reverse("delivery:offer", args=[o.pk]) if o.status == Offer.Status.OPEN else "",
             )
         )
     for r in requests:
@@ -291,7 +292,7 @@ def timeline(client) -> list[Entry]:
                 r.submitted_at,
                 "request",
                 _("Request sent: %(service)s") % {"service": r.service.name},
-                url=f"/me/requests/{r.pk}/",
+                url=reverse("delivery:request", args=[r.pk]),
                 actor=actor,
                 actor_role=role,
             )
@@ -308,7 +309,7 @@ def timeline(client) -> list[Entry]:
                     )
                     % {"service": r.service.name},
                     detail=r.service.agency.name,
-                    url=f"/me/requests/{r.pk}/",
+                    url=reverse("delivery:request", args=[r.pk]),
                 )
             )
     for a in appointments:
@@ -320,7 +321,7 @@ def timeline(client) -> list[Entry]:
                 _("Appointment booked: %(office)s") % {"office": a.slot.office.name},
                 channel=_("in person"),
                 detail=a.get_status_display(),
-                url="/me/appointments/",
+                url=reverse("delivery:appointments"),
                 actor=actor,
                 actor_role=role,
             )
@@ -333,7 +334,7 @@ def timeline(client) -> list[Entry]:
                 _("Appeal № %(number)s") % {"number": appeal.number},
                 channel=appeal.get_channel_display(),
                 detail=appeal.topic or appeal.get_status_display(),
-                url=f"/appeals/{appeal.number}/",
+                url=appeal.get_absolute_url(),
             )
         )
     for n in notices:
