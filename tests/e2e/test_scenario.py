@@ -97,7 +97,7 @@ def test_a_parent_acts_for_a_child_and_the_childs_history_shows_the_parent(page,
     sign_in(page, site, "mother", PASSWORD)
     page.goto(site + "/me/acting/")
     page.get_by_label("Петрова Вера").check()
-    page.get_by_role("button", name="Переключиться").click()
+    page.get_by_role("button", name="Действовать за выбранного").click()
     expect(page.locator(".acting-banner")).to_contain_text("Петрова Вера")
 
     page.goto(site + "/me/consents/")
