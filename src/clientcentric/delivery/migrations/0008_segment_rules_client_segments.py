@@ -6,47 +6,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0007_russian_labels'),
-        ('registry', '0005_need_expected_on'),
+        ("delivery", "0007_russian_labels"),
+        ("registry", "0005_need_expected_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SegmentRule',
+            name="SegmentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text="In the rule language over the client's facts and history, e.g. n_under_18 >= 3 or n_appeals >= 2.", verbose_name='rule')),
-                ('explanation', models.CharField(help_text='Shown to the client next to the segment: “you are here because …”.', max_length=300, verbose_name='why, in plain words')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('segment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='rule', to='registry.segment', verbose_name='client segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="In the rule language over the client's facts and history, e.g. n_under_18 >= 3 or n_appeals >= 2.",
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "explanation",
+                    models.CharField(
+                        help_text="Shown to the client next to the segment: “you are here because …”.",
+                        max_length=300,
+                        verbose_name="why, in plain words",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "segment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rule",
+                        to="registry.segment",
+                        verbose_name="client segment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'segment rule',
-                'verbose_name_plural': 'segment rules',
-                'ordering': ['segment__code'],
+                "verbose_name": "segment rule",
+                "verbose_name_plural": "segment rules",
+                "ordering": ["segment__code"],
             },
         ),
         migrations.CreateModel(
-            name='ClientSegment',
+            name="ClientSegment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('assigned', 'assigned by a rule'), ('added', 'added by the client'), ('rejected', 'the client said it is not them'), ('lapsed', 'the rule no longer holds')], max_length=10, verbose_name='state')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='why')),
-                ('assigned_at', models.DateTimeField(verbose_name='assigned at')),
-                ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to=settings.AUTH_USER_MODEL)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.segment', verbose_name='client segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "assigned by a rule"),
+                            ("added", "added by the client"),
+                            ("rejected", "the client said it is not them"),
+                            ("lapsed", "the rule no longer holds"),
+                        ],
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="why")),
+                ("assigned_at", models.DateTimeField(verbose_name="assigned at")),
+                ("updated_at", models.DateTimeField(verbose_name="updated at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="segments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.segment",
+                        verbose_name="client segment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "client's segment",
-                'verbose_name_plural': "clients' segments",
-                'ordering': ['segment__name'],
-                'constraints': [models.UniqueConstraint(fields=('client', 'segment'), name='client_segment_once')],
+                "verbose_name": "client's segment",
+                "verbose_name_plural": "clients' segments",
+                "ordering": ["segment__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("client", "segment"), name="client_segment_once")
+                ],
             },
         ),
     ]

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_service_how_to_get_it'),
+        ("registry", "0004_service_how_to_get_it"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalneed',
-            name='expected_on',
-            field=models.DateField(blank=True, help_text='When the agency expects to meet the need, if it has a date. Shown to clients.', null=True, verbose_name='expected date'),
+            model_name="historicalneed",
+            name="expected_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When the agency expects to meet the need, if it has a date. Shown to clients.",
+                null=True,
+                verbose_name="expected date",
+            ),
         ),
         migrations.AddField(
-            model_name='need',
-            name='expected_on',
-            field=models.DateField(blank=True, help_text='When the agency expects to meet the need, if it has a date. Shown to clients.', null=True, verbose_name='expected date'),
+            model_name="need",
+            name="expected_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When the agency expects to meet the need, if it has a date. Shown to clients.",
+                null=True,
+                verbose_name="expected date",
+            ),
         ),
     ]
