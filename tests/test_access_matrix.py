@@ -187,6 +187,9 @@ PAGES = [
     ("delivery:appointments", "/me/appointments/", "get", SIGNED_IN),
     ("delivery:appointment_cancel", "/me/appointments/999999/cancel/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:appointment_reschedule", "/me/appointments/999999/reschedule/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:scenario", "/me/scenario/", "get", SIGNED_IN),
+    ("delivery:segment_correct", "/me/scenario/segments/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:acting", "/me/acting/", "get", SIGNED_IN),
     ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
     (
         "delivery:decide",
@@ -331,6 +334,7 @@ BACK_OFFICE = [
     ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
     ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
     ("delivery.lifeeventsituation", "/admin/delivery/lifeeventsituation/", DELIVERY_BACK_OFFICE),
+    ("delivery.segmentrule", "/admin/delivery/segmentrule/", DELIVERY_BACK_OFFICE),
     ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
     ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
     ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),

@@ -93,6 +93,9 @@ NOT_A_WORKFLOW = {
     ("knowledge.ArticleVersion", "status"),
     ("knowledge.AnswerTemplate", "appeal_status"),  # which appeals a template suits
     ("registry.HistoricalNeed", "status"),
+    # A client's place in a segment: any state may follow any other (a rule run or the client's correction);
+    # every correction is in the audit log (delivery.segment_corrected) with who made it.
+    ("delivery.ClientSegment", "state"),
 }
 
 STATUS_WORDS = ("status", "state", "stage")

@@ -266,3 +266,26 @@ def touch_token(token: ApiToken, now=None) -> None:
     # A plain UPDATE: no signal, so the process cache keeps the token, and no audit event per request.
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+def start_acting(session, person: User, client: User) -> None:
+    """Switch `person` to acting for `client` in this session; refused unless a representation is in force today."""
+    if client.pk == person.pk:
+        stop_acting(session, person)
+        return
+    if not selectors.acts_for(person, client=client):
+        raise ValidationError(
+            _("You cannot act for this person: there is no power of attorney in force today.")
+        )
+    from .acting import SESSION_KEY
+
+    session[SESSION_KEY] = client.pk
+    audit.record(person, "accounts.acting_started", client, client=client.pk)
+
+
+def stop_acting(session, person: User) -> None:
+    from .acting import SESSION_KEY
+
+    client_id = session.pop(SESSION_KEY, None)
+    if client_id is not None and client_id != person.pk:
+        audit.record(person, "accounts.acting_stopped", None, client=client_id)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core import formats
-from clientcentric.core.admin import AgencyScopedMixin
+from clientcentric.core.admin import AgencyScopedMixin, ServiceSavingAdmin
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
 
@@ -27,6 +27,7 @@ from .models import (
     Office,
     RefusalReason,
     RuleParameter,
+    SegmentRule,
     ServiceRequest,
     Slot,
     UnmetNeedEvidence,
@@ -37,6 +38,7 @@ from .services import life_events as life_event_services
 from .services import profiles as profile_services
 from .services import rulebook
 from .services import rules as rule_services
+from .services import segments as segment_services
 
 
 class EligibilityRuleForm(forms.ModelForm):
@@ -415,3 +417,15 @@ class LifeEventSituationAdmin(admin.ModelAdmin):
     search_fields = ("life_situation__name", "life_situation__code", "condition", "note")
     autocomplete_fields = ()
     fields = ("event_kind", "life_situation", "min_age", "max_age", "condition", "active", "note")
+
+
+@admin.register(SegmentRule)
+class SegmentRuleAdmin(ServiceSavingAdmin):
+    """Which clients a segment holds (DEL-2): a rule over facts and history, checked on save."""
+
+    list_display = ("segment", "text", "explanation", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("segment__name", "segment__code", "text", "explanation")
+    fields = ("segment", "text", "explanation", "active")
+
+    save_service = segment_services.save_segment_rule

@@ -552,3 +552,7 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.client} @ {self.slot}"
+
+
+# Segments of clients (issue 20, the personal scenario) live in their own module to keep this one readable.
+from .segment_models import ClientSegment, SegmentRule  # noqa: E402, F401

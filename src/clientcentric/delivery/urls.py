@@ -21,3 +21,12 @@ urlpatterns = [
     path("operator/requests/", views.decisions, name="decisions"),
     path("operator/requests/<int:pk>/", views.decide, name="decide"),
 ]
+
+# The personal scenario and acting for someone (issue 20, delivery/views_scenario.py).
+from . import views_scenario  # noqa: E402
+
+urlpatterns += [
+    path("me/scenario/", views_scenario.scenario, name="scenario"),
+    path("me/scenario/segments/", views_scenario.segment_correct, name="segment_correct"),
+    path("me/acting/", views_scenario.acting_for, name="acting"),
+]

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientcentric.accounts import acting
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
 from clientcentric.core.confirmation import Confirmation, Link, confirm
@@ -43,14 +44,15 @@ OPERATORS = (Role.OPERATOR, Role.ADMIN)
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def cabinet(request):
-    profile = profile_services.profile_of(request.user)
+    client = acting.client_of(request)
+    profile = profile_services.profile_of(client)
     situation_form = SituationForm(request.POST or None)
     if request.method == "POST" and situation_form.is_valid():
         situation = situation_form.cleaned_data["life_situation"]
-        life_event_services.open_life_situation(request.user, situation, actor=request.user)
+        life_event_services.open_life_situation(client, situation, actor=request.user)
         if situation_form.cleaned_data["consent"]:
             try:
-                consent_services.give_consent(request.user, life_situation=situation)
+                consent_services.give_consent(client, life_situation=situation, actor=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         return redirect("delivery:cabinet")
@@ -59,9 +61,9 @@ def cabinet(request):
         "delivery/cabinet.html",
         {
             "profile": profile,
-            "scenario": selectors.personal_scenario(request.user),
-            "offers": selectors.open_offers(request.user),
-            "appointments": selectors.upcoming_appointments(request.user),
+            "scenario": selectors.personal_scenario(client),
+            "offers": selectors.open_offers(client),
+            "appointments": selectors.upcoming_appointments(client),
             "situation_form": situation_form,
         },
     )
@@ -70,7 +72,8 @@ def cabinet(request):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    profile = profile_services.profile_of(request.user)
+    client = acting.client_of(request)
+    profile = profile_services.profile_of(client)
     form = ProfileForm(request.POST or None, instance=profile)
     member_form = HouseholdMemberForm(prefix="member")
     if request.method == "POST" and form.is_valid():
@@ -92,7 +95,8 @@ def profile(request):
 @require_roles()
 @require_POST
 def household_add(request):
-    profile = profile_services.profile_of(request.user)
+    client = acting.client_of(request)
+    profile = profile_services.profile_of(client)
     form = HouseholdMemberForm(request.POST, prefix="member")
     if form.is_valid():
         member = form.instance
@@ -111,7 +115,8 @@ def household_add(request):
 @require_roles()
 @require_POST
 def household_remove(request, pk):
-    member = get_object_or_404(HouseholdMember, pk=pk, profile__user=request.user)
+    client = acting.client_of(request)
+    member = get_object_or_404(HouseholdMember, pk=pk, profile__user=client)
     profile_services.remove_household_member(member, actor=request.user)
     return redirect("delivery:profile")
 
@@ -119,10 +124,11 @@ def household_remove(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def consents(request):
+    client = acting.client_of(request)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            consent = consent_services.give_consent(request.user, **form.cleaned_data)
+            consent = consent_services.give_consent(client, actor=request.user, **form.cleaned_data)
             return confirm(
                 request,
                 Confirmation(
@@ -146,7 +152,7 @@ def consents(request):
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    own = Consent.objects.filter(client=request.user).select_related("life_situation", "service", "text")
+    own = Consent.objects.filter(client=client).select_related("life_situation", "service", "text")
     text = None
     try:
         text = consent_services.current_consent_text()
@@ -158,7 +164,8 @@ def consents(request):
 @require_roles()
 @require_POST
 def consent_revoke(request, pk):
-    consent = get_object_or_404(Consent, pk=pk, client=request.user)
+    client = acting.client_of(request)
+    consent = get_object_or_404(Consent, pk=pk, client=client)
     stopped = consent_services.revoke_consent(consent, actor=request.user)
     messages.success(request, _("Consent revoked. Offers stopped: %(n)s.") % {"n": stopped})
     return redirect("delivery:consents")
@@ -167,8 +174,9 @@ def consent_revoke(request, pk):
 @require_roles()
 @require_GET
 def consent_receipt(request, pk):
+    client = acting.client_of(request)
     consent = get_object_or_404(
-        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
+        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=client
     )
     receipt = consent_services.consent_receipt(
         consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
@@ -183,8 +191,9 @@ def consent_receipt(request, pk):
 @require_roles()
 @require_GET
 def consent_receipt_pdf(request, pk):
+    client = acting.client_of(request)
     consent = get_object_or_404(
-        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=request.user
+        Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=client
     )
     pdf = consent_services.consent_receipt_pdf(
         consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
@@ -197,7 +206,8 @@ def consent_receipt_pdf(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def offer(request, pk):
-    offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=request.user)
+    client = acting.client_of(request)
+    offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=client)
     form = MissingFactsForm(request.POST or None, missing=offer.missing, initial={"started": time.time()})
     if request.method == "POST" and form.is_valid():
         started = form.cleaned_data.get("started") or time.time()
@@ -222,7 +232,7 @@ def offer(request, pk):
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    profile = profile_services.profile_of(request.user)
+    profile = profile_services.profile_of(client)
     return render(
         request,
         "delivery/offer.html",
@@ -233,8 +243,9 @@ def offer(request, pk):
 @require_roles()
 @require_GET
 def service_request(request, pk):
+    client = acting.client_of(request)
     obj = get_object_or_404(
-        ServiceRequest.objects.select_related("service", "refusal_reason"), pk=pk, client=request.user
+        ServiceRequest.objects.select_related("service", "refusal_reason"), pk=pk, client=client
     )
     return render(request, "delivery/request.html", {"req": obj})
 
@@ -242,18 +253,20 @@ def service_request(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def appointments_page(request):
-    profile = profile_services.profile_of(request.user)
+    client = acting.client_of(request)
+    profile = profile_services.profile_of(client)
     language = request.GET.get("language", profile.interpreter_language).strip()[:40]
     slots = selectors.free_slots(needs=profile.accessibility_needs, language=language)
     form = BookingForm(request.POST or None, slots=slots, initial={"interpreter_language": language})
     if request.method == "POST" and form.is_valid():
         try:
             booked = appointments.book(
-                request.user,
+                client,
                 form.cleaned_data["slot"],
                 service=form.cleaned_data["service"],
                 interpreter_language=form.cleaned_data["interpreter_language"],
                 accessibility_needs=profile.accessibility_needs,
+                actor=request.user,
             )
             return confirm(request, _booking_confirmation(booked))
         except ValidationError as error:
@@ -264,7 +277,7 @@ def appointments_page(request):
         {
             "form": form,
             "slots": slots[:50],
-            "booked": selectors.upcoming_appointments(request.user),
+            "booked": selectors.upcoming_appointments(client),
             "profile": profile,
             "language": language,
         },
@@ -274,9 +287,10 @@ def appointments_page(request):
 @require_roles()
 @require_POST
 def appointment_cancel(request, pk):
-    appointment = get_object_or_404(Appointment, pk=pk, client=request.user)
+    client = acting.client_of(request)
+    appointment = get_object_or_404(Appointment, pk=pk, client=client)
     try:
-        appointments.cancel(appointment)
+        appointments.cancel(appointment, actor=request.user)
         messages.success(request, _("The appointment is cancelled."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -286,10 +300,11 @@ def appointment_cancel(request, pk):
 @require_roles()
 @require_POST
 def appointment_reschedule(request, pk):
-    appointment = get_object_or_404(Appointment, pk=pk, client=request.user)
+    client = acting.client_of(request)
+    appointment = get_object_or_404(Appointment, pk=pk, client=client)
     slot = get_object_or_404(Slot, pk=request.POST.get("slot") or 0)
     try:
-        appointments.reschedule(appointment, slot)
+        appointments.reschedule(appointment, slot, actor=request.user)
         messages.success(request, _("The appointment is moved."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

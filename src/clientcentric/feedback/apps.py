@@ -13,6 +13,7 @@ class FeedbackConfig(AppConfig):
         from . import (  # noqa: F401
             messages,  # registers the invitation's notification event
             subscribers,  # the reactions to other domains' events
+            timeline,  # the client's ratings in their personal timeline (/me/scenario/)
             workflow,  # registers the status table in core.workflow.REGISTRY
         )
 

@@ -25,6 +25,7 @@ from clientcentric.appeals import services as appeal_services
 from clientcentric.appeals.models import Appeal, Status
 from clientcentric.delivery.models import Offer, ServiceRequest
 from clientcentric.engines.text import intents
+from clientcentric.registry import selectors as registry_selectors
 
 from . import selectors, services
 from .models import Conversation, Message
@@ -97,6 +98,10 @@ def _answer(conversation: Conversation, text: str) -> Message:
     hits = selectors.search(text, 3)
     if hits and hits[0].coverage >= confidence_threshold():
         best = hits[0].article
+        # "Why not now, and when" for the needs the answer is about that the agency does not meet today.
+        not_now = [
+            why for need in best.needs.order_by("name") if (why := registry_selectors.why_not_now(need))
+        ]
         return _bot(
             conversation,
             best.answer,
@@ -104,6 +109,7 @@ def _answer(conversation: Conversation, text: str) -> Message:
             article=_article_ref(hits[0]),
             others=[_article_ref(h) for h in hits[1:]],
             actions=["helped", "handover"],
+            **({"not_now": not_now} if not_now else {}),
         )
     if hits:
         return _bot(

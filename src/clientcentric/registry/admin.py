@@ -69,6 +69,7 @@ class NeedForm(forms.ModelForm):
             "status",
             "status_reason",
             "faq",
+            "expected_on",
             "life_situations",
             "segments",
             "services",
@@ -104,7 +105,7 @@ class NeedAdmin(ServiceLayerAdmin):
     inlines = [ExpectationInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "description")}),
-        (_("Status"), {"fields": ("status", "status_reason", "faq")}),
+        (_("Status"), {"fields": ("status", "status_reason", "expected_on", "faq")}),
         (_("Where it belongs"), {"fields": ("life_situations", "segments", "services")}),
     )
 

@@ -202,6 +202,13 @@ class Need(SearchableMixin):
         Segment, verbose_name=_("client segments"), related_name="needs", blank=True
     )
     services = models.ManyToManyField(Service, verbose_name=_("services"), related_name="needs", blank=True)
+    # "Why not now, and when" (issue 20): the date the agency expects to meet a need it cannot meet yet.
+    expected_on = models.DateField(
+        _("expected date"),
+        null=True,
+        blank=True,
+        help_text=_("When the agency expects to meet the need, if it has a date. Shown to clients."),
+    )
     history = HistoricalRecords(
         excluded_fields=["search_document"], m2m_fields=[life_situations, segments, services]
     )
@@ -222,6 +229,11 @@ class Need(SearchableMixin):
 
     def get_absolute_url(self):
         return reverse("registry:need", args=[self.code])
+
+    @property
+    def not_met_now(self) -> bool:
+        """A need the client cannot have met today: "why not now, and when" is told wherever it is shown."""
+        return self.status != NeedStatus.MET
 
 
 class Expectation(models.Model):

@@ -2,8 +2,10 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clientcentric.accounts.models import Agency
+from clientcentric.core import formats
 from clientcentric.engines.text.lemmas import lemmas
 
 from .models import Expectation, FaqEntry, LifeSituation, Need, NeedStatus, Segment, Service, Touchpoint
@@ -177,4 +179,24 @@ def json_document(tables: dict[str, list[dict]]) -> dict:
         "generated_at": timezone.now().replace(microsecond=0).isoformat(),
         "touchpoints": [{"code": t.code, "name": t.name} for t in Touchpoint.objects.all()],
         "sheets": {sheet.name: tables[sheet.name] for sheet in SHEETS},
+    }
+
+
+def why_not_now(need: Need) -> dict | None:
+    """ "Why not now, and when" for a need the agency does not meet today, as plain text (a chat-bot answer, an
+    API); None for a need that is met. The date is the agency's expected date, when it has one."""
+    if need.status == NeedStatus.MET:
+        return None
+    if need.expected_on is not None:
+        when = _("expected by %(date)s") % {"date": formats.date(need.expected_on)}
+    elif need.status == NeedStatus.CANNOT_MEET:
+        when = _("no date: the agency cannot meet this need")
+    else:
+        when = _("the agency has no date yet")
+    return {
+        "code": need.code,
+        "name": need.name,
+        "url": need.get_absolute_url(),
+        "why": need.status_reason or _("The agency has not said yet."),
+        "when": when,
     }

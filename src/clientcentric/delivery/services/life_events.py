@@ -34,6 +34,9 @@ def open_life_situation(client, situation: LifeSituation, *, event=None, actor=N
         opened.save(update_fields=["closed_at", "event"])
     if created:
         audit.record(actor, "delivery.life_situation_opened", opened, situation=situation.code)
+        from .segments import assign_segments
+
+        assign_segments(client)
     return opened
 
 

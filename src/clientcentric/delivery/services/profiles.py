@@ -24,6 +24,7 @@ def save_profile(profile: ClientProfile, *, actor=None, touchpoints=None) -> Cli
     if touchpoints is not None:
         profile.preferred_touchpoints.set(touchpoints)
     audit.record(actor, "delivery.profile_saved", profile)
+    _segments_follow(profile)
     return profile
 
 
@@ -32,6 +33,7 @@ def save_household_member(member: HouseholdMember, *, actor=None) -> HouseholdMe
     member.full_clean()
     member.save()
     audit.record(actor, "delivery.household_member_saved", member.profile, member=member.name)
+    _segments_follow(member.profile)
     return member
 
 
@@ -39,6 +41,14 @@ def save_household_member(member: HouseholdMember, *, actor=None) -> HouseholdMe
 def remove_household_member(member: HouseholdMember, *, actor=None) -> None:
     audit.record(actor, "delivery.household_member_removed", member.profile, member=member.name)
     member.delete()
+    _segments_follow(member.profile)
+
+
+def _segments_follow(profile: ClientProfile) -> None:
+    """A changed fact moves the client between segments at once (DEL-2)."""
+    from .segments import assign_segments
+
+    assign_segments(profile.user)
 
 
 def note_profile_read(profile: ClientProfile, *, actor, reason: str, where: str) -> None:

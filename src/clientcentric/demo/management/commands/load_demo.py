@@ -10,6 +10,7 @@ from clientcentric.appeals import demo as appeals_demo
 from clientcentric.business import demo as business_demo
 from clientcentric.core.models import AuditEvent
 from clientcentric.core.services import audit
+from clientcentric.delivery import demo_scenario as scenario_demo
 from clientcentric.delivery.demo import load_delivery_demo
 from clientcentric.knowledge import demo as knowledge_demo
 from clientcentric.registry import demo
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Proactive delivery: clients client, pensioner, newcomer; {offers} offers from life events"
         )
+        self.stdout.write(scenario_demo.load(demo.DEMO_PASSWORD))
 
         self._load_knowledge_base()
 

@@ -1,0 +1,45 @@
+""" "Acting for" a client (DEF-2: a client acts directly or through a representative).
+
+A representative (a parent for a child, a guardian, a holder of a power of attorney) switches to acting for the
+person they represent; until they switch back, every page a client uses works on that person's records, and every
+service is told who really acted (`actor`) apart from whose record it is (`client`). The power's dates are checked
+on every request, not only when switching: a power that expired while the representative was acting stops at once.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from . import selectors
+from .models import User
+
+SESSION_KEY = "acting_for_client"
+
+
+def represented_clients(person, on=None):
+    """The clients `person` may act for on `on` (today by default), by name."""
+    ids = selectors.in_force(person, on).filter(client__isnull=False).values("client_id")
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk")
+
+
+def acting_for_id(request) -> int | None:
+    session = getattr(request, "session", None)
+    return None if session is None else session.get(SESSION_KEY)
+
+
+def client_of(request):
+    """Whose records this request works on: the signed-in person, or the client they are acting for.
+
+    PermissionDenied (and the switch undone) when the representation is no longer in force."""
+    user = request.user
+    client_id = acting_for_id(request)
+    if client_id is None or not user.is_authenticated or client_id == user.pk:
+        return user
+    client = User.objects.filter(pk=client_id).first()
+    if client is None or not selectors.acts_for(user, client=client):
+        request.session.pop(SESSION_KEY, None)
+        raise PermissionDenied("the representation is not in force")
+    return client
+
+
+def is_acting(request) -> bool:
+    client_id = acting_for_id(request)
+    return client_id is not None and client_id != getattr(request.user, "pk", None)
