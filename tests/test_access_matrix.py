@@ -188,6 +188,10 @@ PAGES = [
     ("delivery:appointment_cancel", "/me/appointments/999999/cancel/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:appointment_reschedule", "/me/appointments/999999/reschedule/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
+    ("delivery:apply_list", "/me/apply/", "get", SIGNED_IN),
+    ("delivery:apply", "/me/apply/no-such-service/", "get", SOMEONE_ELSES),
+    ("delivery:apply_check", "/me/apply/no-such-service/check/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:effort", "/operator/requests/effort/", "get", ANALYSTS),
     (
         "delivery:decide",
         "/operator/requests/999999/",
