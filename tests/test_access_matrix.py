@@ -335,6 +335,7 @@ BACK_OFFICE = [
     ("delivery.unmetneedevidence", "/admin/delivery/unmetneedevidence/", DELIVERY_BACK_OFFICE),
     ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
     ("delivery.lifeeventsituation", "/admin/delivery/lifeeventsituation/", DELIVERY_BACK_OFFICE),
+    ("delivery.serviceterms", "/admin/delivery/serviceterms/", DELIVERY_BACK_OFFICE),
     ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
     ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
     ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),

@@ -28,6 +28,7 @@ from .models import (
     RefusalReason,
     RuleParameter,
     ServiceRequest,
+    ServiceTerms,
     Slot,
     UnmetNeedEvidence,
 )
@@ -415,3 +416,18 @@ class LifeEventSituationAdmin(admin.ModelAdmin):
     search_fields = ("life_situation__name", "life_situation__code", "condition", "note")
     autocomplete_fields = ()
     fields = ("event_kind", "life_situation", "min_age", "max_age", "condition", "active", "note")
+
+
+@admin.register(ServiceTerms)
+class ServiceTermsAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    """How each service is delivered to a client who asks first (docs/applications.md)."""
+
+    agency_path = "service__agency"
+    list_display = ("service", "mode", "decision_days", "decide_automatically")
+    list_filter = ("mode",)
+    autocomplete_fields = ("service",)
+
+    def save_model(self, request, obj, form, change):
+        from .services import applications
+
+        applications.save_terms(obj, actor=request.user)

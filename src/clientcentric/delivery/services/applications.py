@@ -323,3 +323,15 @@ def _decide_automatically(request: ServiceRequest, explanation: str) -> None:
             request_services.decide(request, approve=True, actor=None, explanation=explanation)
     except ValidationError:
         audit.record(None, "delivery.automatic_decision_deferred", request)
+
+
+@transaction.atomic
+def save_terms(terms: ServiceTerms, *, actor=None) -> ServiceTerms:
+    """A methodologist sets how a service is delivered; a service without an application says what happens."""
+    terms.what_happens = terms.what_happens.strip()
+    if terms.mode == ServiceTerms.Mode.AUTOMATIC and not terms.what_happens:
+        raise ValidationError({"what_happens": _("Say what the agency does by itself, and when.")})
+    terms.full_clean()
+    terms.save()
+    audit.record(actor, "delivery.service_terms_saved", terms, mode=terms.mode)
+    return terms
