@@ -21,7 +21,7 @@ def test_client_applies_for_a_service_they_asked_about_and_gets_a_decision(page,
         username="belova", password=DEMO_PASSWORD, role=Role.CLIENT, last_name="Белова", first_name="Нина"
     )
     profile = profile_services.profile_of(person)
-    profile.birth_date, profile.snils, profile.income_monthly = date(1958, 2, 2), demo_snils(135792468), 31000
+    profile.birth_date, profile.snils, profile.income_monthly = date(1958, 2, 2), demo_snils(864209753), 31000
     profile_services.save_profile(profile)
 
     sign_in(page, demo_site, "belova", DEMO_PASSWORD)
