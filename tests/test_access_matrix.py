@@ -191,6 +191,10 @@ PAGES = [
     ("delivery:segment_correct", "/me/scenario/segments/", "get", POST_ONLY_SIGNED_IN),
     ("delivery:acting", "/me/acting/", "get", SIGNED_IN),
     ("delivery:decisions", "/operator/requests/", "get", OPERATOR_AND_ADMIN),
+    ("delivery:apply_list", "/me/apply/", "get", SIGNED_IN),
+    ("delivery:apply", "/me/apply/no-such-service/", "get", SOMEONE_ELSES),
+    ("delivery:apply_check", "/me/apply/no-such-service/check/", "get", POST_ONLY_SIGNED_IN),
+    ("delivery:effort", "/operator/requests/effort/", "get", ANALYSTS),
     (
         "delivery:decide",
         "/operator/requests/999999/",
@@ -335,6 +339,7 @@ BACK_OFFICE = [
     ("delivery.office", "/admin/delivery/office/", DELIVERY_BACK_OFFICE),
     ("delivery.lifeeventsituation", "/admin/delivery/lifeeventsituation/", DELIVERY_BACK_OFFICE),
     ("delivery.segmentrule", "/admin/delivery/segmentrule/", DELIVERY_BACK_OFFICE),
+    ("delivery.serviceterms", "/admin/delivery/serviceterms/", DELIVERY_BACK_OFFICE),
     ("research.study", "/admin/research/study/", RESEARCH_BACK_OFFICE),
     ("research.journeymap", "/admin/research/journeymap/", RESEARCH_BACK_OFFICE),
     ("research.segmenthypothesis", "/admin/research/segmenthypothesis/", RESEARCH_BACK_OFFICE),

@@ -166,12 +166,25 @@ def _offered(pensioner, registry):
     return Offer.objects.get(client=pensioner)
 
 
+def _start(client, offer) -> str:
+    """The server's start token from the offer's page, as a browser carries it back (delivery.timing)."""
+    return client.get(f"/me/offers/{offer.pk}/").context["form"]["started"].value()
+
+
+def test_offer_page_refuses_a_forged_start_time(client, pensioner, registry, pension_rule):
+    offer = _offered(pensioner, registry)
+    client.force_login(pensioner)
+    response = client.post(f"/me/offers/{offer.pk}/", {"started": "0"})
+    assert response.status_code == 200 and "Форма устарела" in response.content.decode()
+    assert not ServiceRequest.objects.filter(client=pensioner).exists()
+
+
 def test_cabinet_shows_the_offer_and_one_click_submits_it(client, pensioner, registry, pension_rule):
     offer = _offered(pensioner, registry)
     client.force_login(pensioner)
     page = client.get("/me/").content.decode()
     assert registry["service"].name in page and registry["pension"].name in page
-    response = client.post(f"/me/offers/{offer.pk}/", {"started": "0"})
+    response = client.post(f"/me/offers/{offer.pk}/", {"started": _start(client, offer)})
     assert response.status_code == 302
     request = ServiceRequest.objects.get(client=pensioner)
     assert client.get(f"/me/requests/{request.pk}/").status_code == 200
@@ -493,7 +506,7 @@ def test_consent_request_and_booking_each_end_on_a_confirmation(
 ):
     client.force_login(pensioner)
     offer = _offered(pensioner, registry)
-    page = client.post(f"/me/offers/{offer.pk}/", {"started": "0"}, follow=True)
+    page = client.post(f"/me/offers/{offer.pk}/", {"started": _start(client, offer)}, follow=True)
     request = ServiceRequest.objects.get(client=pensioner)
     html = page.content.decode()
     assert page.redirect_chain[-1][0] == "/done/"

@@ -290,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clientcentric.delivery.tasks.send_offer_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    # The whole client base against every rule in force, at night; a run cut short continues where it stopped.
+    "delivery-eligibility-run": {
+        "task": "clientcentric.delivery.tasks.run_population",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

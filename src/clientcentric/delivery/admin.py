@@ -29,6 +29,7 @@ from .models import (
     RuleParameter,
     SegmentRule,
     ServiceRequest,
+    ServiceTerms,
     Slot,
     UnmetNeedEvidence,
 )
@@ -429,3 +430,18 @@ class SegmentRuleAdmin(ServiceSavingAdmin):
     fields = ("segment", "text", "explanation", "active")
 
     save_service = segment_services.save_segment_rule
+
+
+@admin.register(ServiceTerms)
+class ServiceTermsAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    """How each service is delivered to a client who asks first (docs/applications.md)."""
+
+    agency_path = "service__agency"
+    list_display = ("service", "mode", "decision_days", "decide_automatically")
+    list_filter = ("mode",)
+    autocomplete_fields = ("service",)
+
+    def save_model(self, request, obj, form, change):
+        from .services import applications
+
+        applications.save_terms(obj, actor=request.user)

@@ -253,6 +253,52 @@ def demo_snils(body: int) -> str:
     return digits + f"{snils_checksum(digits + '00'):02d}"
 
 
+# How the demo services are delivered to a client who asks first (services.applications): those the registry
+# calls «без заявления» say what happens instead of offering a button; the rest name their days to a decision.
+TERMS = [
+    (
+        "maternity-capital",
+        "automatic",
+        5,
+        "Сертификат на материнский капитал оформят по сведениям ЗАГС в течение 5 рабочих дней после регистрации "
+        "рождения и пришлют в личный кабинет.",
+    ),
+    (
+        "snils-newborn",
+        "automatic",
+        5,
+        "СНИЛС ребёнка присвоят по сведениям ЗАГС и пришлют в личный кабинет родителя в течение 5 рабочих дней.",
+    ),
+    (
+        "disability-pension",
+        "automatic",
+        10,
+        "Пенсию назначат по сведениям бюро медико-социальной экспертизы в течение 10 рабочих дней; о решении "
+        "сообщим в личном кабинете.",
+    ),
+    ("unified-child-benefit", "application", 10, ""),
+    ("birth-lump-sum", "application", 10, ""),
+    ("kindergarten-queue", "application", 7, ""),
+    ("federal-social-supplement", "application", 10, ""),
+    ("large-family-certificate", "application", 15, ""),
+]
+
+
+def _terms() -> None:
+    from .models import ServiceTerms
+    from .services import applications
+
+    services = {s.code: s for s in Service.objects.filter(code__in=[code for code, *_rest in TERMS])}
+    for code, mode, days, what in TERMS:
+        if code not in services:
+            continue
+        terms = ServiceTerms.objects.filter(service=services[code]).first() or ServiceTerms(
+            service=services[code]
+        )
+        terms.mode, terms.decision_days, terms.what_happens = mode, days, what
+        applications.save_terms(terms)
+
+
 @transaction.atomic
 def load_delivery_demo(password: str) -> dict:
     if not ConsentText.objects.exists():
@@ -275,6 +321,7 @@ def load_delivery_demo(password: str) -> dict:
             },
         )
     _offices()
+    _terms()
     operator = User.objects.filter(username="operator").first()
     people = {}
     for (

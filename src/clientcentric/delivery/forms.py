@@ -125,7 +125,9 @@ def _fact_field(name: str) -> forms.Field:
 class MissingFactsForm(forms.Form):
     """Asks only for the facts the rule lacked; nothing else is typed."""
 
-    started = forms.FloatField(widget=forms.HiddenInput, required=False)
+    started = forms.CharField(
+        widget=forms.HiddenInput, required=False
+    )  # the server's start token (timing.py)
 
     def __init__(self, *args, missing=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -444,6 +444,8 @@ class ServiceRequest(models.Model):
     fields_typed = models.PositiveSmallIntegerField(_("fields typed"), default=0)
     steps = models.PositiveSmallIntegerField(_("steps"), default=1)
     seconds = models.FloatField(_("time spent, seconds"), default=0)
+    # When the client will hear the decision (an application the rules cannot decide waits for an official).
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.PROTECT)
@@ -556,3 +558,96 @@ class Appointment(models.Model):
 
 # Segments of clients (issue 20, the personal scenario) live in their own module to keep this one readable.
 from .segment_models import ClientSegment, SegmentRule  # noqa: E402, F401
+
+# --- client-initiated applications (issue 20: DEL-3, DEL-4) ----------------------------------------------------
+
+
+class ServiceTerms(models.Model):
+    """How the platform delivers a service to a client who asks first: on an application or without one.
+
+    A service the platform delivers has terms (or a rule in force, which gets the defaults below)."""
+
+    class Mode(models.TextChoices):
+        APPLICATION = "application", _("on the client's application")
+        AUTOMATIC = "automatic", _("without an application")
+
+    service = models.OneToOneField(
+        Service, verbose_name=_("service"), related_name="delivery_terms", on_delete=models.CASCADE
+    )
+    mode = models.CharField(
+        _("how it is delivered"), max_length=12, choices=Mode.choices, default=Mode.APPLICATION
+    )
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to a decision"),
+        default=10,
+        help_text=_("Calendar days from the application to the decision."),
+    )
+    decide_automatically = models.BooleanField(
+        _("decide automatically"),
+        default=True,
+        help_text=_("Approve at once when the eligibility rule says the client qualifies."),
+    )
+    what_happens = models.TextField(
+        _("what happens and when"),
+        blank=True,
+        help_text=_("For services without an application: what the agency does by itself, and when."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery terms of a service")
+        verbose_name_plural = _("delivery terms of services")
+        ordering = ["service__name"]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_mode_display()})"
+
+    @property
+    def automatic(self) -> bool:
+        return self.mode == self.Mode.AUTOMATIC
+
+
+class RequestDocument(models.Model):
+    """A document the client attached to a request: the type sniffed from the bytes, photos without metadata."""
+
+    request = models.ForeignKey(
+        ServiceRequest, verbose_name=_("service request"), related_name="documents", on_delete=models.CASCADE
+    )
+    file = models.FileField(_("file"), upload_to="requests/%Y/%m/")
+    name = models.CharField(_("name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request document")
+        verbose_name_plural = _("request documents")
+        ordering = ["request", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class PopulationRun(models.Model):
+    """The checkpoint of a whole-base eligibility run: a run cut short continues after its last client."""
+
+    on = models.DateField(_("reference date"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_client_id = models.PositiveBigIntegerField(_("last client done"), default=0)
+    clients = models.PositiveIntegerField(_("clients"), default=0)
+    offers = models.PositiveIntegerField(_("offers"), default=0)
+    information = models.PositiveIntegerField(_("information notices"), default=0)
+
+    class Meta:
+        verbose_name = _("eligibility run")
+        verbose_name_plural = _("eligibility runs")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["on"], condition=Q(finished_at__isnull=True), name="population_run_open_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.on} ({self.clients})"

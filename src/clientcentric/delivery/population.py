@@ -26,7 +26,7 @@ from .models import (
     ServiceRequest,
 )
 from .selectors.rules import client_ids, load_parameters, parameter_names, rules_in_force
-from .services import rulebook
+from .services import population_runs, rulebook
 from .services.consents import consent_for, situations_by_service
 
 CHUNK = 500
@@ -171,10 +171,20 @@ def run_population(
             if progress:
                 progress(part.clients)
     else:
-        for chunk in chunks(ids, chunk_size):
-            total.add(run_chunk(chunk, on))
+        # Resumable: an unfinished run of the same date continues after its last client (the checkpoint).
+        run = population_runs.open_run(on)
+        done = [i for i in ids if i <= run.last_client_id]
+        if progress and done:
+            progress(len(done))
+        for chunk in chunks([i for i in ids if i > run.last_client_id], chunk_size):
+            part = run_chunk(chunk, on)
+            population_runs.checkpoint(
+                run, chunk[-1], clients=part.clients, offers=part.offers, information=part.information
+            )
+            total.add(part)
             if progress:
                 progress(len(chunk))
+        population_runs.finish(run)
     audit.record(
         actor,
         "delivery.population_run",

@@ -48,3 +48,12 @@ def receive_life_event(payload: dict, source_id: int | None = None) -> str:
     source = ApiToken.objects.filter(pk=source_id).first() if source_id else None
     event, _created = receive_life_event(EventInput(**payload), source=source)
     return event.state
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_population() -> dict:
+    """The nightly whole-base run (beat): in this worker, chunk by chunk, continuing a run cut short."""
+    from django.utils import timezone
+
+    report = population.run_population(timezone.localdate())
+    return {"clients": report.clients, "offers": report.offers, "information": report.information}

@@ -30,3 +30,13 @@ urlpatterns += [
     path("me/scenario/segments/", views_scenario.segment_correct, name="segment_correct"),
     path("me/acting/", views_scenario.acting_for, name="acting"),
 ]
+
+# Applications the client starts (issue 20, DEL-3/DEL-4), in their own module.
+from . import views_apply  # noqa: E402
+
+urlpatterns += [
+    path("me/apply/", views_apply.apply_list, name="apply_list"),
+    path("me/apply/<slug:code>/", views_apply.apply, name="apply"),
+    path("me/apply/<slug:code>/check/", views_apply.apply_check, name="apply_check"),
+    path("operator/requests/effort/", views_apply.effort, name="effort"),
+]

@@ -1,7 +1,6 @@
 """The personal cabinet (/me/) and the operator's decision desk. Thin: services do the work."""
 
 import json
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +19,7 @@ from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
 from clientcentric.registry.models import Need
 
-from . import selectors
+from . import selectors, timing
 from .forms import (
     BookingForm,
     ConsentForm,
@@ -30,8 +29,8 @@ from .forms import (
     ProfileForm,
     SituationForm,
 )
-from .models import Appointment, Consent, HouseholdMember, Offer, ServiceRequest, Slot
-from .services import appointments
+from .models import Appointment, Consent, HouseholdMember, Offer, ServiceRequest, ServiceTerms, Slot
+from .services import applications, appointments
 from .services import consents as consent_services
 from .services import life_events as life_event_services
 from .services import offers as offer_services
@@ -64,6 +63,11 @@ def cabinet(request):
             "scenario": selectors.personal_scenario(client),
             "offers": selectors.open_offers(client),
             "appointments": selectors.upcoming_appointments(client),
+            "automatic": set(
+                ServiceTerms.objects.filter(mode=ServiceTerms.Mode.AUTOMATIC).values_list(
+                    "service_id", flat=True
+                )
+            ),
             "situation_form": situation_form,
         },
     )
@@ -208,14 +212,19 @@ def consent_receipt_pdf(request, pk):
 def offer(request, pk):
     client = acting.client_of(request)
     offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=client)
-    form = MissingFactsForm(request.POST or None, missing=offer.missing, initial={"started": time.time()})
+    terms = applications.terms_of(offer.service)
+    token = timing.start_token(request.user.pk, offer.service_id)
+    form = MissingFactsForm(request.POST or None, missing=offer.missing, initial={"started": token})
+    if request.method == "POST" and terms.automatic:
+        form.add_error(None, _("This service is provided without an application."))
     if request.method == "POST" and form.is_valid():
-        started = form.cleaned_data.get("started") or time.time()
+        # Time to submit from the server's own start token (timing.py), never the browser's clock.
+        seconds = timing.seconds_since(form.cleaned_data.get("started"), request.user.pk, offer.service_id)
         answers = {k: v for k, v in form.cleaned_data.items() if k != "started"}
         try:
-            created = offer_services.accept_offer(
-                offer, answers, seconds=min(max(time.time() - started, 0), 86400), actor=request.user
-            )
+            if seconds is None:
+                raise ValidationError(_("The form is out of date. Check your answers and send it again."))
+            created = offer_services.accept_offer(offer, answers, seconds=seconds, actor=request.user)
             return confirm(
                 request,
                 Confirmation(
@@ -236,7 +245,7 @@ def offer(request, pk):
     return render(
         request,
         "delivery/offer.html",
-        {"offer": offer, "form": form, "prefill": offer_services.prefill(profile)},
+        {"offer": offer, "form": form, "prefill": offer_services.prefill(profile), "terms": terms},
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from clientcentric.core import events
 from clientcentric.core.models import Notification
 from clientcentric.core.services import audit, status
 from clientcentric.registry.models import LifeSituation, Need, Service
@@ -53,6 +54,8 @@ def give_consent(client, *, life_situation=None, service=None, actor=None) -> Co
         given_at=timezone.now(),
     )
     audit.record(actor or client, "delivery.consent_given", consent, scope=str(consent.scope))
+    # What the consent now allows is checked at once, after commit (delivery.subscribers).
+    events.publish("delivery.consent_given", client_id=client.pk)
     return consent
 
 

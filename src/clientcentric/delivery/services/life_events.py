@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientcentric.core import events
 from clientcentric.core.services import audit, status
 from clientcentric.registry.models import LifeSituation, Service
 
@@ -29,7 +30,8 @@ def open_life_situation(client, situation: LifeSituation, *, event=None, actor=N
     opened, created = ClientLifeSituation.objects.get_or_create(
         client=client, life_situation=situation, defaults={"opened_at": timezone.now(), "event": event}
     )
-    if not created and opened.closed_at is not None:
+    reopened = not created and opened.closed_at is not None
+    if reopened:
         opened.closed_at, opened.event = None, event
         opened.save(update_fields=["closed_at", "event"])
     if created:
@@ -37,6 +39,9 @@ def open_life_situation(client, situation: LifeSituation, *, event=None, actor=N
         from .segments import assign_segments
 
         assign_segments(client)
+    if event is None and (created or reopened):
+        # Opened by the client in /me/ (a life event makes its own offers in apply_event): check it at once.
+        events.publish("delivery.life_situation_opened", client_id=client.pk)
     return opened
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from clientcentric.core import events
 from clientcentric.core.services import audit
 
 from ..models import (
@@ -25,6 +26,7 @@ def save_profile(profile: ClientProfile, *, actor=None, touchpoints=None) -> Cli
         profile.preferred_touchpoints.set(touchpoints)
     audit.record(actor, "delivery.profile_saved", profile)
     _segments_follow(profile)
+    events.publish("delivery.client_facts_changed", client_id=profile.user_id)
     return profile
 
 
@@ -34,12 +36,14 @@ def save_household_member(member: HouseholdMember, *, actor=None) -> HouseholdMe
     member.save()
     audit.record(actor, "delivery.household_member_saved", member.profile, member=member.name)
     _segments_follow(member.profile)
+    events.publish("delivery.client_facts_changed", client_id=member.profile.user_id)
     return member
 
 
 @transaction.atomic
 def remove_household_member(member: HouseholdMember, *, actor=None) -> None:
     audit.record(actor, "delivery.household_member_removed", member.profile, member=member.name)
+    events.publish("delivery.client_facts_changed", client_id=member.profile.user_id)
     member.delete()
     _segments_follow(member.profile)
 
