@@ -24,7 +24,7 @@ from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import acknowledgement, classification, needs, policies, routing, uploads
+from . import acknowledgement, classification, needs, policies, routing, social, uploads
 from .models import (
     Answer,
     Appeal,
@@ -480,6 +480,7 @@ def public_reply(appeal: Appeal, *, operator, text: str, override_reason: str = 
         appeal, operator=operator, text=text, override_reason=override_reason, is_public=True
     )
     audit.record(operator, "appeals.public_reply", appeal)
+    social.queue_answer(reply)  # leaves through the network's API after commit
     return reply
 
 
@@ -508,6 +509,7 @@ def answer(
         appeal,
         template_version=template_version.pk if template_version is not None else None,
     )
+    social.queue_answer(reply)  # on a social network the answer goes back there after commit
     # On commit the client is asked to rate the answer (feedback listens).
     events.publish("appeal.answered", appeal_id=appeal.pk)
     return reply
