@@ -24,7 +24,9 @@ class FakeMessengerApi:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, answer = api._answer(urlsplit(self.path).path, self.headers.get("Content-Type", ""), raw)
+                status, answer = api._answer(
+                    urlsplit(self.path).path, self.headers.get("Content-Type", ""), raw
+                )
                 body = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -84,7 +86,11 @@ class FakeMessengerApi:
         if method == "sendMessage":
             return 200, {
                 "ok": True,
-                "result": {"message_id": next(self._ids), "chat": {"id": params.get("chat_id")}, "text": params.get("text")},
+                "result": {
+                    "message_id": next(self._ids),
+                    "chat": {"id": params.get("chat_id")},
+                    "text": params.get("text"),
+                },
             }
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
@@ -93,7 +99,9 @@ class FakeMessengerApi:
             return 200, {"error": {"error_code": 5, "error_msg": "User authorization failed"}}
         params = {k: v for k, v in params.items() if k != "access_token"}
         if not self._record(method, params):
-            return 200, {"error": {"error_code": 901, "error_msg": "Can't send messages for users without permission"}}
+            return 200, {
+                "error": {"error_code": 901, "error_msg": "Can't send messages for users without permission"}
+            }
         if method == "messages.send":
             return 200, {"response": next(self._ids)}
         if method == "wall.createComment":

@@ -52,7 +52,13 @@ def vk_comment_appeal(client, vk, housing_operator):
         client,
         vk,
         "wall_reply_new",
-        {"id": 77, "from_id": 555, "owner_id": -12345, "post_id": 10, "text": "Когда починят дорогу у школы?"},
+        {
+            "id": 77,
+            "from_id": 555,
+            "owner_id": -12345,
+            "post_id": 10,
+            "text": "Когда починят дорогу у школы?",
+        },
         "ev-1",
     )
     appeal = Appeal.objects.get()
@@ -71,7 +77,9 @@ def test_a_public_reply_and_the_private_answer_leave_through_the_vk_api(client, 
     assert message["peer_id"] == "555" and "1 июня" in message["message"] and message["random_id"]
     sent = list(appeal.social_thread.messages.filter(direction="out").values_list("is_public", "status"))
     assert sent == [(True, Status.SENT), (False, Status.SENT)]
-    assert AuditEvent.objects.filter(action="appeals.social_message_sent", object_id=str(appeal.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="appeals.social_message_sent", object_id=str(appeal.pk)).count() == 2
+    )
 
 
 def test_a_refused_call_is_recorded_as_failed_and_can_be_sent_again(client, vk, housing_operator, api):
@@ -94,12 +102,22 @@ def test_replies_on_vk_join_the_same_appeal(client, vk, housing_operator, api):
         client,
         vk,
         "wall_reply_new",
-        {"id": 90, "from_id": 555, "owner_id": -12345, "post_id": 10, "reply_to_comment": int(our_comment),
-         "text": "Спасибо, а тротуар тоже?"},
+        {
+            "id": 90,
+            "from_id": 555,
+            "owner_id": -12345,
+            "post_id": 10,
+            "reply_to_comment": int(our_comment),
+            "text": "Спасибо, а тротуар тоже?",
+        },
         "ev-2",
     )
-    post_vk(client, vk, "message_new", {"id": 3, "from_id": 555, "peer_id": 555, "text": "И освещение?"}, "ev-3")
-    post_vk(client, vk, "message_new", {"id": 3, "from_id": 555, "peer_id": 555, "text": "И освещение?"}, "ev-3")
+    post_vk(
+        client, vk, "message_new", {"id": 3, "from_id": 555, "peer_id": 555, "text": "И освещение?"}, "ev-3"
+    )
+    post_vk(
+        client, vk, "message_new", {"id": 3, "from_id": 555, "peer_id": 555, "text": "И освещение?"}, "ev-3"
+    )
     assert Appeal.objects.count() == 1
     received = list(appeal.social_thread.messages.filter(direction="in").values_list("text", flat=True))
     assert received == ["Когда починят дорогу у школы?", "Спасибо, а тротуар тоже?", "И освещение?"]
@@ -108,11 +126,19 @@ def test_replies_on_vk_join_the_same_appeal(client, vk, housing_operator, api):
 def test_someone_else_writing_starts_a_new_appeal(client, vk, housing_operator, api):
     appeal = vk_comment_appeal(client, vk, housing_operator)
     services.answer(appeal, operator=housing_operator, text="Дорогу починят до 1 июня.")
-    post_vk(client, vk, "message_new", {"id": 4, "from_id": 777, "peer_id": 777, "text": "Нет воды в доме 3"}, "ev-4")
+    post_vk(
+        client,
+        vk,
+        "message_new",
+        {"id": 4, "from_id": 777, "peer_id": 777, "text": "Нет воды в доме 3"},
+        "ev-4",
+    )
     assert Appeal.objects.count() == 2
 
 
-def test_telegram_answer_goes_to_the_chat_and_a_reply_to_it_joins_the_appeal(client, telegram, housing_operator, api):
+def test_telegram_answer_goes_to_the_chat_and_a_reply_to_it_joins_the_appeal(
+    client, telegram, housing_operator, api
+):
     post_telegram(client, telegram, telegram_update())
     appeal = Appeal.objects.get()
     services.take(appeal, operator=housing_operator)

@@ -19,7 +19,11 @@ def api(settings):
     fake = FakeMessengerApi().start()
     configure(settings, fake)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {"email": "smtp", "messenger": "telegram", "cabinet": "cabinet"}
+    settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {
+        "email": "smtp",
+        "messenger": "telegram",
+        "cabinet": "cabinet",
+    }
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield fake

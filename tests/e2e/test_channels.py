@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from the app tests are parameters here, which ruff reads as redefinitions)
 """Channels both ways in a browser: a client who put Telegram first gets the offer there (a local Bot API
 server), and an operator's public reply to a VK comment leaves the platform (a local VK API server)."""
 
@@ -6,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.appeals.conftest import housing, housing_operator  # noqa: F401
 from tests.conftest import PASSWORD
 from tests.delivery.conftest import consent_text, event_input, low_income, pension_rule, pensioner  # noqa: F401
-from tests.appeals.conftest import housing, housing_operator  # noqa: F401
 from tests.fake_messenger import FakeMessengerApi, configure
 
 from .conftest import SCREENSHOTS
@@ -50,7 +51,12 @@ def shoot(page, name):
 
 
 def test_a_client_who_prefers_telegram_gets_the_offer_there(
-    page, live_server, api, pensioner, registry, pension_rule  # noqa: F811
+    page,
+    live_server,
+    api,
+    pensioner,
+    registry,
+    pension_rule,
 ):
     from clientcentric.delivery.services import consents, life_events
 
@@ -73,7 +79,7 @@ def test_a_client_who_prefers_telegram_gets_the_offer_there(
     assert call["chat_id"] == "5550001" and registry["service"].name in call["text"]
 
 
-def test_an_operators_vk_reply_leaves_the_platform(page, live_server, api, housing_operator, housing):  # noqa: F811
+def test_an_operators_vk_reply_leaves_the_platform(page, live_server, api, housing_operator, housing):
     from django.test import Client
 
     from clientcentric.appeals import services
@@ -82,9 +88,23 @@ def test_an_operators_vk_reply_leaves_the_platform(page, live_server, api, housi
     vk = services.create_social_account(
         network="vk", name="Администрация в VK", community_id="12345", secret="s" * 20, agency=housing
     )
-    comment = {"id": 77, "from_id": 555, "owner_id": -12345, "post_id": 10, "text": "Когда починят дорогу у школы № 3?"}
-    payload = {"type": "wall_reply_new", "group_id": 12345, "event_id": "e1", "secret": "s" * 20, "object": comment}
-    assert Client().post(f"/api/v1/social/vk/{vk.pk}", payload, content_type="application/json").content == b"ok"
+    comment = {
+        "id": 77,
+        "from_id": 555,
+        "owner_id": -12345,
+        "post_id": 10,
+        "text": "Когда починят дорогу у школы № 3?",
+    }
+    payload = {
+        "type": "wall_reply_new",
+        "group_id": 12345,
+        "event_id": "e1",
+        "secret": "s" * 20,
+        "object": comment,
+    }
+    assert (
+        Client().post(f"/api/v1/social/vk/{vk.pk}", payload, content_type="application/json").content == b"ok"
+    )
     appeal = Appeal.objects.get()
     housing_operator.set_password(PASSWORD)
     housing_operator.save()

@@ -80,7 +80,10 @@ def test_when_telegram_refuses_the_message_falls_back_to_the_next_channel_at_onc
 
 @pytest.mark.django_db(transaction=True)
 def test_a_channel_without_an_address_or_a_transport_is_recorded_and_skipped(api, client_person, settings):
-    settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {**settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS, "push": ""}
+    settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {
+        **settings.CLIENTCENTRIC_NOTIFICATION_TRANSPORTS,
+        "push": "",
+    }
     services.save_preferences(
         client_person,
         services.Preferences(
@@ -174,9 +177,13 @@ def test_the_settings_page_saves_the_order(api, client_person, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(api, client_person, client, people):
-    chains.enqueue_chain([{"channel": "cabinet", "address": str(client_person.pk), "subject": "Ваше", "body": "Да"}])
+    chains.enqueue_chain(
+        [{"channel": "cabinet", "address": str(client_person.pk), "subject": "Ваше", "body": "Да"}]
+    )
     other = people["business_representative"]
-    chains.enqueue_chain([{"channel": "cabinet", "address": str(other.pk), "subject": "Чужое", "body": "Нет"}])
+    chains.enqueue_chain(
+        [{"channel": "cabinet", "address": str(other.pk), "subject": "Чужое", "body": "Нет"}]
+    )
     client.force_login(client_person)
     page = client.get("/account/messages/").content.decode()
     assert "Ваше" in page and "Чужое" not in page
@@ -188,6 +195,8 @@ def test_outgoing_api_calls_are_logged_without_the_address_or_the_text(api, capl
 
     with caplog.at_level("INFO"):
         messenger_api.Telegram().send_message("5550001", "Секретный текст про Марию")
-    logged = " ".join(str(r.msg) + json.dumps(getattr(r, "__dict__", {}), default=str) for r in caplog.records)
+    logged = " ".join(
+        str(r.msg) + json.dumps(getattr(r, "__dict__", {}), default=str) for r in caplog.records
+    )
     assert "sendMessage" in logged
     assert "5550001" not in logged and "Секретный" not in logged and api.telegram_token not in logged

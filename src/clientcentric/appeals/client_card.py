@@ -32,7 +32,11 @@ def client_card(appeal: Appeal, viewer) -> dict:
         if subscription is not None:
             # Only what the client switched on for us to use, in their order; the cabinet has no address to show.
             for row in sorted(subscription.channels.all(), key=lambda c: (c.position, c.channel)):
-                if row.is_enabled and row.address and (Channel(row.channel).label, row.address) not in card["contacts"]:
+                if (
+                    row.is_enabled
+                    and row.address
+                    and (Channel(row.channel).label, row.address) not in card["contacts"]
+                ):
                     card["contacts"].append((str(Channel(row.channel).label), row.address))
         earlier = earlier.filter(author=person)
         card["requests"] = list(
@@ -53,7 +57,9 @@ def client_card(appeal: Appeal, viewer) -> dict:
         }
     elif thread is not None and thread.author_id:
         # A social-network author without an account: their earlier appeals through the same community.
-        earlier = earlier.filter(social_thread__account=thread.account, social_thread__author_id=thread.author_id)
+        earlier = earlier.filter(
+            social_thread__account=thread.account, social_thread__author_id=thread.author_id
+        )
     elif appeal.contact_email:
         earlier = earlier.filter(contact_email__iexact=appeal.contact_email)
     else:

@@ -583,12 +583,14 @@ def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
-    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted)."""
-    if size > MAX_ATTACHMENT_BYTES:
+    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted).
+    Voice and video recordings have their own limits (settings), checked there once their type is known."""
+    media_max = 0 if photos_only else max(uploads.media_limit("audio/"), uploads.media_limit("video/"))
+    if size > max(MAX_ATTACHMENT_BYTES, media_max):
         raise ValidationError(
             {
                 "attachments": _("“%(name)s” is larger than %(mb)s MB.")
-                % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 2**20}
+                % {"name": name, "mb": max(MAX_ATTACHMENT_BYTES, media_max) // 2**20}
             }
         )
 

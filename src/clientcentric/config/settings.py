@@ -473,6 +473,9 @@ CLIENTCENTRIC_VK_ACCESS_TOKEN = env.str("CLIENTCENTRIC_VK_ACCESS_TOKEN", default
 CLIENTCENTRIC_MESSENGER_API_TIMEOUT = env.float("CLIENTCENTRIC_MESSENGER_API_TIMEOUT", default=10)
 if CLIENTCENTRIC_TELEGRAM_BOT_TOKEN and "CLIENTCENTRIC_MESSENGER_TRANSPORT" not in os.environ:
     CLIENTCENTRIC_NOTIFICATION_TRANSPORTS["messenger"] = "telegram"
+# Voice and video appeals (docs/channels.md): recordings are kept as sent, within these sizes.
+CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB", default=20)
+CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB", default=100)
 # The personal cabinet is the platform's own inbox: always there.
 CLIENTCENTRIC_NOTIFICATION_TRANSPORTS["cabinet"] = env.str(
     "CLIENTCENTRIC_CABINET_TRANSPORT", default="cabinet"

@@ -38,8 +38,10 @@ def preferences_of(person) -> dict:
     offered = services.available_channels()
     # The client's order of preference first; channels they never placed follow in the platform's order.
     positions = {} if subscription is None else {c.channel: c.position for c in subscription.channels.all()}
-    default_order = {Channel.EMAIL: 0, Channel.CABINET: 1}
-    offered.sort(key=lambda c: (positions.get(c, default_order.get(c, 50)), Channel.values.index(c)))
+    after = max(positions.values(), default=-1) + 1
+    # Unplaced channels come after the placed ones; the cabinet before the rest (it is used as the last resort).
+    default_order = {Channel.EMAIL: after, Channel.CABINET: after + 1}
+    offered.sort(key=lambda c: (positions.get(c, default_order.get(c, after + 2)), Channel.values.index(c)))
     return {
         "frequency": frequency,
         "topics": [{"topic": t, "key": k, "label": topics.label(t, k)} for t, k in chosen],
