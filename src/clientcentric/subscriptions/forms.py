@@ -49,6 +49,8 @@ class PreferencesForm(forms.Form):
                 choices=places,
                 coerce=int,
                 initial=place,
+                required=False,  # left out (an older form, a script): the page's order
+                empty_value=place,
             )
 
     @classmethod
