@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (the fixtures imported from the app tests are parameters here, which ruff reads as redefinitions)
+# ruff: noqa: F401, F811  (the fixtures imported from the app tests are parameters here, which ruff reads as redefinitions)
 """Channels both ways in a browser: a client who put Telegram first gets the offer there (a local Bot API
 server), and an operator's public reply to a VK comment leaves the platform (a local VK API server)."""
 
@@ -9,14 +9,14 @@ from playwright.sync_api import expect
 
 from tests.appeals.conftest import housing, housing_operator  # noqa: F401
 from tests.conftest import PASSWORD
-from tests.delivery.conftest import (
-    _event_situations,
+from tests.delivery.conftest import (  # noqa: F401  # noqa: F401
+    _event_situations,  # noqa: F401
     consent_text,
     event_input,
     low_income,
     pension_rule,
     pensioner,
-)  # noqa: F401
+)
 from tests.fake_messenger import FakeMessengerApi, configure
 
 from .conftest import SCREENSHOTS
