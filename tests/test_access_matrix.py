@@ -154,6 +154,7 @@ PAGES = [
         answers(403, anonymous=302, operator=200, admin=200),
     ),
     ("subscriptions:manage", "/account/subscriptions/", "get", SIGNED_IN),
+    ("subscriptions:inbox", "/account/messages/", "get", SIGNED_IN),
     ("subscriptions:unsubscribe", "/unsubscribe/not-a-signed-token/", "get", answers(400)),
     # A forged token is refused with its explanation to anyone; valid links are tested in tests/feedback.
     ("feedback:rate", "/feedback/r/forged/", "get", answers(400)),

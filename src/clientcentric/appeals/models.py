@@ -480,3 +480,73 @@ class PendingPhoto(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SocialThread(models.Model):
+    """Where a social-network appeal is answered: the author's chat and the post or comment it sits under."""
+
+    appeal = models.OneToOneField(
+        Appeal, verbose_name=_("appeal"), related_name="social_thread", on_delete=models.CASCADE
+    )
+    account = models.ForeignKey(SocialAccount, verbose_name=_("account"), on_delete=models.PROTECT)
+    # VK: the author's id (peer_id for messages.send); Telegram: the chat id of the message.
+    peer_id = models.CharField(_("chat or author id"), max_length=40)
+    # Where a public reply goes: VK owner_id and post_id of the wall post and the comment; Telegram message id.
+    post_owner_id = models.CharField(_("post owner id"), max_length=40, blank=True)
+    post_id = models.CharField(_("post id"), max_length=40, blank=True)
+    message_id = models.CharField(_("message or comment id"), max_length=40, blank=True)
+    author_id = models.CharField(_("author id on the network"), max_length=40, blank=True)
+    is_public = models.BooleanField(_("started in public"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("social network thread")
+        verbose_name_plural = _("social network threads")
+        indexes = [models.Index(fields=["account", "peer_id"], name="social_thread_peer")]
+
+    def __str__(self):
+        return f"{self.account_id}:{self.peer_id} → {self.appeal_id}"
+
+
+class SocialMessage(models.Model):
+    """One message of the conversation on the network, in either direction, with its delivery status."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("from the agency")
+        IN = "in", _("from the client")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being sent")
+        SENT = "sent", _("delivered to the network")
+        FAILED = "failed", _("not delivered")
+        RECEIVED = "received", _("received")
+
+    thread = models.ForeignKey(
+        SocialThread, verbose_name=_("thread"), related_name="messages", on_delete=models.CASCADE
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    is_public = models.BooleanField(_("public"), default=False)
+    text = models.TextField(_("text"))
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    provider_id = models.CharField(_("id on the network"), max_length=80, blank=True)
+    external_id = models.CharField(_("event id on the network"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("social network message")
+        verbose_name_plural = _("social network messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "external_id"], condition=~Q(external_id=""), name="social_message_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.direction} {self.status}: {self.text[:40]}"

@@ -25,7 +25,7 @@ from clientcentric.core.services import audit, rows
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.engines.worktime import CalendarYearUnknown
 
-from . import acknowledgement, classification, needs, policies, routing, uploads
+from . import acknowledgement, classification, needs, policies, routing, social, uploads
 from .models import (
     Answer,
     Appeal,
@@ -481,6 +481,7 @@ def public_reply(appeal: Appeal, *, operator, text: str, override_reason: str = 
         appeal, operator=operator, text=text, override_reason=override_reason, is_public=True
     )
     audit.record(operator, "appeals.public_reply", appeal)
+    social.queue_answer(reply)  # leaves through the network's API after commit
     return reply
 
 
@@ -509,6 +510,7 @@ def answer(
         appeal,
         template_version=template_version.pk if template_version is not None else None,
     )
+    social.queue_answer(reply)  # on a social network the answer goes back there after commit
     # On commit the client is asked to rate the answer (feedback listens).
     events.publish("appeal.answered", appeal_id=appeal.pk)
     return reply
@@ -583,12 +585,14 @@ def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
 
 
 def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
-    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted)."""
-    if size > MAX_ATTACHMENT_BYTES:
+    """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted).
+    Voice and video recordings have their own limits (settings), checked there once their type is known."""
+    media_max = 0 if photos_only else max(uploads.media_limit("audio/"), uploads.media_limit("video/"))
+    if size > max(MAX_ATTACHMENT_BYTES, media_max):
         raise ValidationError(
             {
                 "attachments": _("“%(name)s” is larger than %(mb)s MB.")
-                % {"name": name, "mb": MAX_ATTACHMENT_BYTES // 2**20}
+                % {"name": name, "mb": max(MAX_ATTACHMENT_BYTES, media_max) // 2**20}
             }
         )
 

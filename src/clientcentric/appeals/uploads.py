@@ -17,6 +17,7 @@ MAX_PIXELS = 40_000_000
 
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 DOCUMENT_TYPES = {"application/pdf": "pdf"}
+FILE_MAX_BYTES = 10 * 1024 * 1024  # photos and documents; recordings have their own limits in settings
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,58 @@ def sniff(data: bytes) -> str | None:
         return "image/webp"
     if data.startswith(b"%PDF-"):
         return "application/pdf"
+    return sniff_media(data)
+
+
+# Voice and video (segment 1.2: "report by voice or video, not text"): kept as recorded, typed by their bytes.
+MEDIA_TYPES = {
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "audio/mp4": "m4a",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+}
+
+
+def sniff_media(data: bytes) -> str | None:
+    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if data.startswith(b"OggS"):
+        return "audio/ogg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data[4:8] == b"ftyp":
+        brand = data[8:12]
+        if brand in (b"M4A ", b"M4B "):
+            return "audio/mp4"
+        if brand == b"qt  ":
+            return "video/quicktime"
+        return "video/mp4"
+    if data.startswith(b"\x1aE\xdf\xa3"):  # EBML: WebM (a voice message from a browser is WebM too)
+        return "video/webm"
     return None
+
+
+def media_limit(kind: str) -> int:
+    from django.conf import settings
+
+    megabytes = (
+        settings.CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB
+        if kind.startswith("audio/")
+        else settings.CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB
+    )
+    return megabytes * 2**20
 
 
 def _refuse(name: str, photos_only: bool) -> ValidationError:
     message = (
         _("“%(name)s” is not a photo (JPEG, PNG or WebP).")
         if photos_only
-        else _("“%(name)s” is neither a photo (JPEG, PNG, WebP) nor a PDF document.")
+        else _(
+            "“%(name)s” is neither a photo (JPEG, PNG, WebP), a PDF document, nor a voice or video recording."
+        )
     )
     return ValidationError({"attachments": message % {"name": name}})
 
@@ -58,8 +103,24 @@ def clean(name: str, data: bytes, *, photos_only: bool = False) -> CleanFile:
     kind = sniff(data)
     if kind is None or (photos_only and kind not in ("image/jpeg", "image/png", "image/webp")):
         raise _refuse(name, photos_only)
+    if kind not in MEDIA_TYPES and len(data) > FILE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "attachments": _("“%(name)s” is larger than %(mb)s MB.")
+                % {"name": name, "mb": FILE_MAX_BYTES // 2**20}
+            }
+        )
     if kind in DOCUMENT_TYPES:
         return CleanFile(f"{_stem(name)}.{DOCUMENT_TYPES[kind]}", kind, data)
+    if kind in MEDIA_TYPES:
+        if len(data) > media_limit(kind):
+            raise ValidationError(
+                {
+                    "attachments": _("“%(name)s” is larger than %(mb)s MB.")
+                    % {"name": name, "mb": media_limit(kind) // 2**20}
+                }
+            )
+        return CleanFile(f"{_stem(name)}.{MEDIA_TYPES[kind]}", kind, data)
     try:
         with Image.open(io.BytesIO(data)) as original:
             if original.format not in PHOTO_FORMATS or original.width * original.height > MAX_PIXELS:

@@ -20,7 +20,7 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import acknowledgement, pending, selectors, services
+from . import acknowledgement, client_card, pending, selectors, services, social
 from .forms import (
     AnswerForm,
     OperatorEntryForm,
@@ -30,7 +30,7 @@ from .forms import (
     StatusCheckForm,
     known_topic,
 )
-from .models import Appeal, Status
+from .models import Appeal, SocialMessage, SocialThread, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
@@ -336,6 +336,11 @@ def work(request, number):
                     note=request.POST.get("note", ""),
                 )
                 return redirect("appeals:queue")
+            elif action == "resend_social":
+                message = get_object_or_404(
+                    SocialMessage, pk=request.POST.get("message") or 0, thread__appeal=appeal
+                )
+                social.retry(message, operator=request.user)
             elif action in ("public_reply", "answer") and form.is_valid():
                 send = services.public_reply if action == "public_reply" else services.answer
                 # The answer template version the operator started from (knowledge base panel), if any.
@@ -365,6 +370,9 @@ def work(request, number):
 
 
 def _work_page(request, appeal, form, status=200):
+    card = client_card.client_card(appeal, request.user)
+    client_card.note_read(request.user, appeal)
+    thread = SocialThread.objects.filter(appeal=appeal).select_related("account").first()
     return render(
         request,
         "appeals/work.html",
@@ -374,6 +382,9 @@ def _work_page(request, appeal, form, status=200):
             "events": appeal.events.select_related("actor"),
             "route_form": RouteForm(),
             "attachments": appeal.attachments.all(),
+            "card": card,
+            "thread": thread,
+            "social_messages": thread.messages.all() if thread is not None else [],
         },
         status=status,
     )

@@ -1,5 +1,6 @@
 """Settings read from the environment (django-environ); the embedded default is SQLite under var/."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -467,6 +468,23 @@ CLIENTCENTRIC_NOTIFICATION_TRANSPORTS = {
         for channel, hook in CLIENTCENTRIC_NOTIFICATION_WEBHOOKS.items()
     },
 }
+# Two-way social channels and the Telegram messenger channel (docs/channels.md). The base URLs point at the real
+# APIs; tests and a staging stand point them at a local server that speaks the same HTTP.
+CLIENTCENTRIC_TELEGRAM_API_URL = env.str("CLIENTCENTRIC_TELEGRAM_API_URL", default="https://api.telegram.org")
+CLIENTCENTRIC_TELEGRAM_BOT_TOKEN = env.str("CLIENTCENTRIC_TELEGRAM_BOT_TOKEN", default="")
+CLIENTCENTRIC_VK_API_URL = env.str("CLIENTCENTRIC_VK_API_URL", default="https://api.vk.com/method")
+CLIENTCENTRIC_VK_API_VERSION = env.str("CLIENTCENTRIC_VK_API_VERSION", default="5.199")
+CLIENTCENTRIC_VK_ACCESS_TOKEN = env.str("CLIENTCENTRIC_VK_ACCESS_TOKEN", default="")
+CLIENTCENTRIC_MESSENGER_API_TIMEOUT = env.float("CLIENTCENTRIC_MESSENGER_API_TIMEOUT", default=10)
+if CLIENTCENTRIC_TELEGRAM_BOT_TOKEN and "CLIENTCENTRIC_MESSENGER_TRANSPORT" not in os.environ:
+    CLIENTCENTRIC_NOTIFICATION_TRANSPORTS["messenger"] = "telegram"
+# Voice and video appeals (docs/channels.md): recordings are kept as sent, within these sizes.
+CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB", default=20)
+CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB", default=100)
+# The personal cabinet is the platform's own inbox: always there.
+CLIENTCENTRIC_NOTIFICATION_TRANSPORTS["cabinet"] = env.str(
+    "CLIENTCENTRIC_CABINET_TRANSPORT", default="cabinet"
+)
 CLIENTCENTRIC_NOTIFICATION_LOG_DIR = env.str(
     "CLIENTCENTRIC_NOTIFICATION_LOG_DIR", default=str(VAR_DIR / "notifications")
 )

@@ -47,6 +47,8 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     PUSH = "push", _("push")
     MESSENGER = "messenger", _("messenger")
+    # The client's own inbox on the portal: always reachable for a person with an account.
+    CABINET = "cabinet", _("personal cabinet")
 
 
 class NotificationTemplate(models.Model):
@@ -91,6 +93,9 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         DIGESTED = "digested", _("sent in a digest")
         FAILED = "failed", _("failed")
+        # A later channel in the client's order of preference: sent only if every earlier one fails.
+        STANDBY = "standby", _("waiting as a fallback")
+        SKIPPED = "skipped", _("not needed: delivered on an earlier channel")
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     event = models.CharField(_("event"), max_length=60, blank=True, db_index=True)
@@ -136,6 +141,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     redacted_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+    # One message to one person tried on their channels in order: rows of a chain share `chain`, by `position`.
+    chain = models.CharField(_("delivery chain"), max_length=32, blank=True, db_index=True)
+    position = models.PositiveSmallIntegerField(_("place in the order of preference"), default=0)
 
     class Meta:
         verbose_name = _("notification")
@@ -220,3 +228,25 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class InboxMessage(models.Model):
+    """A notification delivered to the client's personal cabinet (the `cabinet` channel): their own copy."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), related_name="inbox", on_delete=models.CASCADE
+    )
+    notification_id = models.BigIntegerField(_("notification"), unique=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    event = models.CharField(_("event"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message in the personal cabinet")
+        verbose_name_plural = _("messages in the personal cabinet")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.subject[:40]}"

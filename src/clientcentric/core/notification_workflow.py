@@ -24,8 +24,14 @@ NOTIFICATION = register(
                 State.FAILED: [State.PENDING],
                 State.SENT: [],
                 State.DIGESTED: [],
+                # A fallback row: due once every earlier channel of its chain failed, not needed once one delivered;
+                # a revoked consent fails it like a pending one.
+                State.STANDBY: [State.PENDING, State.SKIPPED, State.FAILED],
+                State.SKIPPED: [],
             }
         ),
-        system_only=frozenset({State.SENDING, State.SENT, State.FAILED, State.DIGESTED}),
+        system_only=frozenset(
+            {State.SENDING, State.SENT, State.FAILED, State.DIGESTED, State.STANDBY, State.SKIPPED}
+        ),
     )
 )

@@ -226,3 +226,65 @@ class LogTransport(Transport):
         with open(directory / f"{self.channel}.jsonl", "a", encoding="utf-8") as sink:
             sink.write(json.dumps(line, ensure_ascii=False) + "\n")
         return f"log-{message.notification_id}"
+
+
+@register("telegram")
+class TelegramTransport(Transport):
+    """The messenger channel through the Telegram Bot API: the address is the client's chat id with the bot."""
+
+    channels = ("messenger",)
+
+    def send(self, message: OutgoingMessage) -> str:
+        from clientcentric.core import messenger_api
+
+        try:
+            bot = messenger_api.Telegram()
+        except messenger_api.ApiNotConfigured as error:
+            raise TransportNotConfigured(str(error)) from None
+        text = f"{message.subject}\n\n{message.text_with_footer()}" if message.subject else message.body
+        return bot.send_message(message.address, text).provider_id
+
+    def reply(self, *, peer_id, post_owner_id, post_id, message_id, text, public, random_id) -> str:
+        """An answer to an appeal: in public, a reply to the message in its group; otherwise to the chat."""
+        from clientcentric.core import messenger_api
+
+        bot = messenger_api.Telegram()
+        return bot.send_message(peer_id, text, reply_to=message_id if public else "").provider_id
+
+
+@register("vk")
+class VkTransport(Transport):
+    """VK, for answers to appeals only (the platform does not send notifications through VK)."""
+
+    channels = ()
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise TransportNotConfigured("VK carries answers to appeals, not notifications")
+
+    def reply(self, *, peer_id, post_owner_id, post_id, message_id, text, public, random_id) -> str:
+        """In public, a comment under the post (answering the client's comment); otherwise a private message."""
+        from clientcentric.core import messenger_api
+
+        vk = messenger_api.Vk()
+        if public and post_id:
+            return vk.create_comment(post_owner_id, post_id, text, reply_to_comment=message_id).provider_id
+        return vk.send_message(peer_id, text, random_id=random_id).provider_id
+
+
+@register("cabinet")
+class CabinetTransport(Transport):
+    """The personal cabinet on the portal: the message lands in the client's inbox (the address is their id)."""
+
+    channels = ("cabinet",)
+    repeat_safe = True  # one inbox row per notification
+
+    def send(self, message: OutgoingMessage) -> str:
+        from clientcentric.core.services import inbox
+
+        row = inbox.deliver(
+            notification_id=message.notification_id,
+            person_id=message.address,
+            subject=message.subject,
+            body=message.body,
+        )
+        return f"inbox-{row.pk}"

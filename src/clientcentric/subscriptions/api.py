@@ -38,7 +38,7 @@ class PreferencesOut(Schema):
     channels: list[ChannelOut]
 
 
-@router.get("", response=PreferencesOut, summary="My subscriptions: topics, channels, frequency")
+@router.get("", response=PreferencesOut, summary="My subscriptions: topics, channels (best first), frequency")
 def get_preferences(request):
     return selectors.preferences_of(request.user)
 
@@ -51,7 +51,10 @@ def put_preferences(request, payload: PreferencesIn):
             raise ValidationError({item.channel: _("The channel is given twice.")})
         channels[item.channel] = (item.address, item.enabled)
     prefs = services.Preferences(
-        frequency=payload.frequency, topics=[(t.topic, t.key) for t in payload.topics], channels=channels
+        frequency=payload.frequency,
+        topics=[(t.topic, t.key) for t in payload.topics],
+        channels=channels,
+        order=list(channels),  # the list is the order of preference, best first
     )
     services.save_preferences(request.user, prefs, actor=request.user)
     return selectors.preferences_of(request.user)

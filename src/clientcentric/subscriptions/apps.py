@@ -8,4 +8,10 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions and notifications")
 
     def ready(self):
+        from clientcentric.core.services import chains
+
         from . import subscribers, topics  # noqa: F401  (register the events this app notifies of and reacts to)
+        from .services import routes_for_person
+
+        # Offers, decisions and reminders from other apps reach a person on the channels they chose here.
+        chains.set_route_resolver(routes_for_person)

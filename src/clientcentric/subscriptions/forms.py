@@ -12,6 +12,7 @@ ADDRESS_HELP = {
     Channel.SMS: _("+7 900 123-45-67"),
     Channel.PUSH: _("the token of your device, given by the mobile app"),
     Channel.MESSENGER: _("Telegram @username or chat id"),
+    Channel.CABINET: "",
 }
 
 
@@ -33,7 +34,8 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.channel_codes = channels
         self.fields["kb_topics"].choices = [(t, t) for t in kb_topics]
-        for code in channels:
+        places = [(str(n), str(n)) for n in range(1, len(channels) + 1)]
+        for place, code in enumerate(channels, start=1):
             label = Channel(code).label
             self.fields[f"{code}_enabled"] = forms.BooleanField(label=label, required=False)
             self.fields[f"{code}_address"] = forms.CharField(
@@ -41,6 +43,14 @@ class PreferencesForm(forms.Form):
                 required=False,
                 max_length=254,
                 widget=forms.TextInput(attrs={"placeholder": ADDRESS_HELP.get(code, "")}),
+            )
+            self.fields[f"{code}_order"] = forms.TypedChoiceField(
+                label=_("Place of %(channel)s in the order") % {"channel": label},
+                choices=places,
+                coerce=int,
+                initial=place,
+                required=False,  # left out (an older form, a script): the page's order
+                empty_value=place,
             )
 
     @classmethod
@@ -52,13 +62,24 @@ class PreferencesForm(forms.Form):
                 t["key"] for t in prefs["topics"] if t["topic"] == topics.KNOWLEDGE_BASE and t["key"]
             ],
         }
-        for channel in prefs["channels"]:
+        for place, channel in enumerate(prefs["channels"], start=1):
             initial[f"{channel['channel']}_enabled"] = channel["enabled"]
             initial[f"{channel['channel']}_address"] = channel["address"]
+            initial[f"{channel['channel']}_order"] = place
         return initial
 
     def channel_rows(self):
-        return [(code, self[f"{code}_enabled"], self[f"{code}_address"]) for code in self.channel_codes]
+        """Rows in the order the client chose (the form's own on a redisplay)."""
+        rows = [
+            (code, self[f"{code}_enabled"], self[f"{code}_address"], self[f"{code}_order"])
+            for code in self.channel_codes
+        ]
+
+        def place(row):
+            value = row[3].value()
+            return (int(value) if str(value).isdigit() else 99, self.channel_codes.index(row[0]))
+
+        return sorted(rows, key=place)
 
     def preferences(self) -> Preferences:
         data = self.cleaned_data
@@ -68,6 +89,8 @@ class PreferencesForm(forms.Form):
             frequency=data["frequency"],
             topics=chosen,
             channels={c: (data[f"{c}_address"], data[f"{c}_enabled"]) for c in self.channel_codes},
+            # Two channels given the same place keep the page's order between them.
+            order=sorted(self.channel_codes, key=lambda c: (data[f"{c}_order"], self.channel_codes.index(c))),
         )
 
     def add_service_errors(self, error) -> None:

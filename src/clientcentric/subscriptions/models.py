@@ -55,11 +55,13 @@ class SubscriptionChannel(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     address = models.CharField(_("address"), max_length=254, blank=True)
     is_enabled = models.BooleanField(_("enabled"), default=True)
+    # The client's order of preference: a message goes to the first channel that works, then the next.
+    position = models.PositiveSmallIntegerField(_("order of preference"), default=0)
 
     class Meta:
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
-        ordering = ["subscription", "channel"]
+        ordering = ["subscription", "position", "channel"]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "channel"], name="subscription_channel_once")
         ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from clientcentric.core import message_templates, transports
 from clientcentric.core.models import Channel, Notification
 from clientcentric.core.notification_workflow import NOTIFICATION
-from clientcentric.core.services import audit, notifications
+from clientcentric.core.services import audit, chains, notifications
 from clientcentric.core.services import message_templates as template_services
 from clientcentric.engines.text import personal_data
 
@@ -33,6 +33,9 @@ class Preferences:
     frequency: str = Frequency.IMMEDIATE
     topics: list[tuple[str, str]] = field(default_factory=list)
     channels: dict[str, tuple[str, bool]] = field(default_factory=dict)  # channel → (address, enabled)
+    order: list[str] = field(
+        default_factory=list
+    )  # channels best first; those not named follow in this order
 
 
 def available_channels() -> list[str]:
@@ -60,6 +63,8 @@ def normalise_address(channel: str, address: str) -> str:
         if not _TELEGRAM.match(address):
             raise ValidationError(_("Enter a Telegram @username or a numeric chat id."))
         return address
+    if channel == Channel.CABINET:
+        return ""  # the cabinet is the person's own inbox: no address to give
     if channel == Channel.PUSH:
         if not _PUSH_TOKEN.match(address):
             raise ValidationError(_("The push token of the device is not valid."))
@@ -128,6 +133,9 @@ def _validate(prefs: Preferences) -> tuple[list[tuple[str, str]], dict[str, tupl
         if enabled and channel not in offered:
             errors[channel].append(_("This channel is not available here."))
             continue
+        if channel == Channel.CABINET:
+            channels[channel] = ("", enabled)
+            continue
         if not address.strip():
             if enabled:
                 errors[channel].append(_("Enter the address for this channel or switch it off."))
@@ -161,9 +169,12 @@ def save_preferences(person, prefs: Preferences, *, actor=None) -> Subscription:
         if (t, k) not in existing
     )
     subscription.channels.exclude(channel__in=list(channels)).delete()
+    ranked = [c for c in prefs.order if c in channels] + [c for c in channels if c not in prefs.order]
     for channel, (address, enabled) in channels.items():
         SubscriptionChannel.objects.update_or_create(
-            subscription=subscription, channel=channel, defaults={"address": address, "is_enabled": enabled}
+            subscription=subscription,
+            channel=channel,
+            defaults={"address": address, "is_enabled": enabled, "position": ranked.index(channel)},
         )
     if subscription.frequency == Frequency.IMMEDIATE:
         _release_held(subscription)
@@ -174,6 +185,7 @@ def save_preferences(person, prefs: Preferences, *, actor=None) -> Subscription:
         frequency=subscription.frequency,
         topics=[f"{t}:{k}" if k else t for t, k in chosen],
         channels=sorted(c for c, (_a, on) in channels.items() if on),
+        order=[c for c in ranked if channels[c][1]],
     )
     return subscription
 
@@ -254,30 +266,53 @@ def _recipient_name(subscription: Subscription) -> str:
     return person.first_name or ""
 
 
+def routes_of(subscription: Subscription) -> list[tuple[str, str]]:
+    """The subscription's enabled channels, best first, as (channel, address). A person's cabinet is always
+    among them (last unless they placed it): the inbox on the portal is where a message can always land."""
+    rows = sorted(subscription.channels.all(), key=lambda c: (c.position, c.channel))
+    routes = []
+    for row in rows:
+        if not row.is_enabled:
+            continue
+        if row.channel == Channel.CABINET:
+            if subscription.person_id:
+                routes.append((Channel.CABINET, str(subscription.person_id)))
+            continue
+        routes.append((row.channel, row.address))
+    has_cabinet_row = any(row.channel == Channel.CABINET for row in rows)
+    if subscription.person_id and not has_cabinet_row:
+        routes.append((Channel.CABINET, str(subscription.person_id)))
+    return routes
+
+
+def routes_for_person(person) -> list[tuple[str, str]]:
+    """Core's route resolver (core.services.chains.set_route_resolver): nothing is created by asking."""
+    subscription = Subscription.objects.filter(person=person).prefetch_related("channels").first()
+    if subscription is None:
+        return [(Channel.EMAIL, person.email or ""), (Channel.CABINET, str(person.pk))]
+    return routes_of(subscription)
+
+
 def _dispatch(subscription, event: str, topic: str, key: str, context: dict, about, seen: set) -> int:
-    """Render and enqueue one message per enabled channel; `seen` keeps one copy per address and channel."""
-    offered = set(available_channels())
-    hold = subscription.frequency != Frequency.IMMEDIATE
+    """Render the message for each of the subscription's channels and enqueue them as one chain: it goes out on
+    the first that works, in the client's order. A digest subscription holds it for the digest on the first
+    channel. `seen` keeps one copy per address and channel across subscriptions."""
+    routes = [r for r in routes_of(subscription) if r not in seen]
+    if not routes:
+        return 0
+    seen.update(routes)
     url = unsubscribe_url(subscription.pk, topic, key)
-    sent = 0
-    for channel in subscription.channels.all():
-        if not channel.is_enabled or not channel.address or channel.channel not in offered:
-            continue
-        if (channel.channel, channel.address) in seen:
-            continue
-        seen.add((channel.channel, channel.address))
-        subject, body, template = template_services.render(
-            event,
-            channel.channel,
-            {
-                **context,
-                "recipient_name": _recipient_name(subscription),
-                "site_url": settings.CLIENTCENTRIC_SITE_URL,
-            },
-        )
+    full_context = {
+        **context,
+        "recipient_name": _recipient_name(subscription),
+        "site_url": settings.CLIENTCENTRIC_SITE_URL,
+    }
+    if subscription.frequency != Frequency.IMMEDIATE:
+        channel, address = routes[0]
+        subject, body, template = template_services.render(event, channel, full_context)
         notifications.enqueue(
-            channel=channel.channel,
-            address=channel.address,
+            channel=channel,
+            address=address,
             subject=subject,
             body=body,
             event=event,
@@ -287,10 +322,29 @@ def _dispatch(subscription, event: str, topic: str, key: str, context: dict, abo
             subscription_id=subscription.pk,
             unsubscribe_url=url,
             about=about,
-            hold=hold,
+            hold=True,
         )
-        sent += 1
-    return sent
+        return 1
+    chains.enqueue_chain(
+        _rendered_steps(routes, event, full_context),
+        event=event,
+        topic=topic,
+        topic_key=key,
+        subscription_id=subscription.pk,
+        unsubscribe_url=url,
+        about=about,
+    )
+    return 1
+
+
+def _rendered_steps(routes, event: str, context: dict) -> list[dict]:
+    steps = []
+    for channel, address in routes:
+        subject, body, template = template_services.render(event, channel, context)
+        steps.append(
+            {"channel": channel, "address": address, "subject": subject, "body": body, "template": template}
+        )
+    return steps
 
 
 def _follows(subscription: Subscription, topic: str, key: str) -> bool:
@@ -401,30 +455,27 @@ def _send_digest(subscription_id: int, channel: str, address: str, frequency: st
         return 0  # another run took them
     subscription = Subscription.objects.filter(pk=subscription_id).select_related("person").first()
     period = {Frequency.DAILY: _("for the day"), Frequency.WEEKLY: _("for the week")}.get(frequency, "")
-    subject, body, template = template_services.render(
-        "digest",
-        channel,
-        {
-            "items": [
-                {"subject": n.subject, "body": n.body, "unsubscribe_url": n.unsubscribe_url} for n in items
-            ],
-            "count": len(items),
-            "period": period,
-            "recipient_name": _recipient_name(subscription) if subscription else "",
-            "site_url": settings.CLIENTCENTRIC_SITE_URL,
-        },
-    )
-    digest = notifications.enqueue(
-        channel=channel,
-        address=address,
-        subject=subject,
-        body=body,
+    context = {
+        "items": [
+            {"subject": n.subject, "body": n.body, "unsubscribe_url": n.unsubscribe_url} for n in items
+        ],
+        "count": len(items),
+        "period": period,
+        "recipient_name": _recipient_name(subscription) if subscription else "",
+        "site_url": settings.CLIENTCENTRIC_SITE_URL,
+    }
+    # The digest goes where its items were held, and falls back along the client's other channels.
+    routes = [(channel, address)]
+    if subscription is not None:
+        routes += [r for r in routes_of(subscription) if r != (channel, address)]
+    rows = chains.enqueue_chain(
+        _rendered_steps(routes, "digest", context),
         event="digest",
         topic=topics.ALL,
-        template=template,
         subscription_id=subscription_id,
         unsubscribe_url=unsubscribe_url(subscription_id, topics.ALL) if subscription else "",
     )
+    digest = rows[0]
     NOTIFICATION.check(Notification.State.HELD, Notification.State.DIGESTED)
     Notification.objects.filter(pk__in=[n.pk for n in items]).update(
         state=Notification.State.DIGESTED, digest=digest

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from clientcentric.core.access import public, require_roles
+from clientcentric.core.services import inbox as inbox_services
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -57,3 +58,13 @@ def unsubscribe(request, token: str):
         # One-click from the mail client: the answer is read by a machine, not a person.
         return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
     return render(request, "subscriptions/unsubscribed.html", {"result": result})
+
+
+@require_roles()
+@require_http_methods(["GET"])
+def inbox(request):
+    """The personal cabinet's messages: what reached the client on the `cabinet` channel, newest first."""
+    page = selectors.inbox_of(request.user)
+    # Opening the page is reading: the unread marks go once the client has seen them.
+    inbox_services.mark_read(request.user, [m.pk for m in page if m.read_at is None])
+    return render(request, "subscriptions/inbox.html", {"messages_page": page})

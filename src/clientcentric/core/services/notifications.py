@@ -108,6 +108,40 @@ def notify_email(address: str, subject: str, body: str, *, about=None) -> Notifi
     return enqueue(channel="email", address=address, subject=subject, body=body, about=about)
 
 
+def _fall_back(notification: Notification) -> int | None:
+    """The row failed: wake the next fallback of its chain (in the caller's transaction). Its id, or None."""
+    if not notification.chain:
+        return None
+    following = (
+        Notification.objects.filter(
+            chain=notification.chain, state=State.STANDBY, position__gt=notification.position
+        )
+        .order_by("position")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if following is None:
+        return None
+    NOTIFICATION.check(State.STANDBY, State.PENDING)
+    woken = Notification.objects.filter(pk=following, state=State.STANDBY).update(
+        state=State.PENDING, next_attempt_at=timezone.now()
+    )
+    if not woken:
+        return None
+    transaction.on_commit(lambda: _enqueue(following))
+    return following
+
+
+def _skip_fallbacks(notification: Notification) -> None:
+    """Delivered: the later channels of the chain are not needed, and their copies lose the personal data."""
+    if not notification.chain:
+        return
+    NOTIFICATION.check(State.STANDBY, State.SKIPPED)
+    Notification.objects.filter(chain=notification.chain, state=State.STANDBY).update(
+        state=State.SKIPPED, next_attempt_at=None, **_redacted(timezone.now())
+    )
+
+
 def _enqueue(notification_id: int) -> None:
     """Hand the committed row to a worker; never fail or hold the request that wrote it."""
     from clientcentric.core.tasks import deliver_notification
@@ -287,6 +321,8 @@ def _settle_interrupted(notification: Notification, now) -> str:
             attempt_started_at=None,
             **fields,
         )
+        if settled and fields["state"] == State.FAILED:
+            _fall_back(notification)
         if settled:
             DeliveryAttempt.objects.create(
                 notification=notification,
@@ -366,7 +402,8 @@ def _send_claimed(
             **_redacted(timezone.now()),
         )
         outcome = "sent"
-    elif attempts >= max_attempts():
+    elif attempts >= max_attempts() or _has_fallback(notification):
+        # With a later channel in the client's order, a failure moves on to it now rather than retrying for hours.
         fields.update(state=State.FAILED, last_error=error, next_attempt_at=None)
         outcome = "failed"
     else:
@@ -375,7 +412,11 @@ def _send_claimed(
     NOTIFICATION.check(State.SENDING, fields["state"])
     keep_going = True
     with transaction.atomic():  # one commit per message: the attempt, the new state and the claim's next step
-        _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id)
+        kept = _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id)
+        if kept and outcome == "sent":
+            _skip_fallbacks(notification)
+        elif kept and outcome == "failed":
+            _fall_back(notification)
         if following is not None:
             stamp = timezone.now()
             keep_going = _mark_next(following, token, stamp)
@@ -398,7 +439,15 @@ def _send_claimed(
     return outcome, keep_going
 
 
-def _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id) -> None:
+def _has_fallback(notification: Notification) -> bool:
+    return bool(notification.chain) and (
+        Notification.objects.filter(
+            chain=notification.chain, state=State.STANDBY, position__gt=notification.position
+        ).exists()
+    )
+
+
+def _record(notification, token, fields, transport_name, started, duration_ms, error, provider_id) -> bool:
     DeliveryAttempt.objects.create(
         notification=notification,
         transport=transport_name,
@@ -414,6 +463,7 @@ def _record(notification, token, fields, transport_name, started, duration_ms, e
     if not kept:
         # The claim expired while the transport was still busy (the lease is shorter than its timeout).
         log.warning("notification_outcome_after_lease", notification=notification.pk, ok=not error)
+    return bool(kept)
 
 
 def _redacted(now) -> dict:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core import formats
 from clientcentric.core.services import audit, status
-from clientcentric.core.services.notifications import notify_email
+from clientcentric.core.services.chains import notify_person
 
 from .. import workflow
 from ..models import Appointment, Slot
@@ -42,8 +42,8 @@ def book(
     except IntegrityError:
         raise ValidationError({"slot": _("This time is already taken; choose another.")}) from None
     audit.record(actor or client, "delivery.appointment_booked", appointment)
-    notify_email(
-        client.email,
+    notify_person(
+        client,
         _("Appointment booked: %(office)s, %(when)s")
         % {
             "office": slot.office.name,
@@ -97,8 +97,8 @@ def send_due_reminders(now=None) -> int:
             if locked.reminder_sent_at is not None:
                 continue
             slot = appointment.slot
-            notify_email(
-                appointment.client.email,
+            notify_person(
+                appointment.client,
                 _("Reminder: reception on %(when)s")
                 % {"when": formats.datetime(slot.starts_at, year=True, zone=slot.time_zone)},
                 _("%(office)s, %(address)s") % {"office": slot.office.name, "address": slot.office.address},

@@ -124,7 +124,7 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
     Notification.objects.filter(
         Q(object_type="delivery.offer", object_id__in=[str(pk) for pk in stopped])
         | Q(object_type="delivery.consent", object_id=str(consent.pk)),
-        state=Notification.State.PENDING,
+        state__in=[Notification.State.PENDING, Notification.State.STANDBY],
     ).update(state=Notification.State.FAILED, last_error="consent revoked")
     audit.record(actor or consent.client, "delivery.consent_revoked", consent, offers_stopped=len(stopped))
     return len(stopped)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core.models import AuditEvent
 from clientcentric.core.services import audit, status
-from clientcentric.core.services.notifications import notify_email
+from clientcentric.core.services.chains import notify_person
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import FactValueError, parse_fact, profile_facts, to_json
 
@@ -54,8 +54,8 @@ def send_offer_reminders(now=None) -> int:
         link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
         for group in groups.values():
             lines = [f"— {offer.service.name}: {offer.explanation}" for offer in group]
-            notify_email(
-                group[0].client.email,
+            notify_person(
+                group[0].client,
                 _("Reminder: services are still waiting for you: %(count)s") % {"count": len(group)},
                 "\n".join(lines) + f"\n\n{link}",
                 about=group[0].consent,
@@ -72,6 +72,12 @@ def notify_offers(client, offers: list[Offer], *, email: str | None = None) -> N
     for offer in offers:
         groups.setdefault(offer.consent_id, []).append(offer)
     link = _("Open your personal cabinet: %(url)s") % {"url": f"{settings.CLIENTCENTRIC_SITE_URL}/me/"}
+    person = client
+    if person is None and offers:
+        # The population run knows the client's id and e-mail only: enough to find the channels they chose.
+        from django.contrib.auth import get_user_model
+
+        person = get_user_model()(pk=offers[0].client_id, email=email or "")
     for consent_id, group in groups.items():
         if consent_id is None:
             subject = _("Services you may need: %(count)s") % {"count": len(group)}
@@ -79,8 +85,8 @@ def notify_offers(client, offers: list[Offer], *, email: str | None = None) -> N
             subject = _("Services are ready for you: %(count)s") % {"count": len(group)}
         lines = [f"— {offer.service.name}: {offer.explanation}" for offer in group]
         about = group[0].consent if consent_id is not None else group[0].life_event or group[0]
-        notify_email(
-            email if email is not None else client.email,
+        notify_person(
+            person,
             subject,
             "\n".join(lines) + f"\n\n{link}",
             about=about,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from clientcentric.core import plain_russian
 from clientcentric.core.services import audit, status
-from clientcentric.core.services.notifications import notify_email
+from clientcentric.core.services.chains import notify_person
 from clientcentric.engines.text.plain_russian import is_over_limit
 from clientcentric.registry.models import Need
 
@@ -88,7 +88,7 @@ def decide(
     else:
         subject = _("Refused: %(service)s") % {"service": request.service.name}
         body = f"{request.explanation}\n\n{_('What you can do next:')} {request.next_steps}"
-    notify_email(request.client.email, subject, body, about=request)
+    notify_person(request.client, subject, body, about=request)
     return request
 
 

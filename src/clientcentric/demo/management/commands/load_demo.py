@@ -7,6 +7,7 @@ from django.utils import translation
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import User
 from clientcentric.appeals import demo as appeals_demo
+from clientcentric.appeals import social_demo
 from clientcentric.business import demo as business_demo
 from clientcentric.core.models import AuditEvent
 from clientcentric.core.services import audit
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(scenario_demo.load(demo.DEMO_PASSWORD))
 
         self._load_knowledge_base()
+        self.stdout.write(social_demo.load())
 
         if options["business"]:
             self.stdout.write(business_demo.load())
