@@ -274,6 +274,11 @@ def review(assessment: Assessment, *, approve: bool, note: str = "", actor) -> A
         raise ValidationError(_("This assessment is not awaiting review."))
     if assessment.assessed_by_id == actor.pk:
         raise ValidationError(_("An attestation is reviewed by a second person, not by its author."))
+    # A methodologist of the agency, or the region's administrator (who answers for every agency).
+    if actor.role not in DECIDERS or (actor.role != Role.ADMIN and actor.agency_id != assessment.agency_id):
+        raise ValidationError(
+            _("An attestation is reviewed by the agency's methodologist or the administrator.")
+        )
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say what to rework.")})
     assessment.review = Review.REVIEWED if approve else Review.RETURNED
