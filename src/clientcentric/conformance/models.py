@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clientcentric.accounts.models import Agency
 
@@ -182,10 +183,10 @@ class Snapshot(models.Model):
 
 
 class DeviationStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    APPROVED = "approved", _("approved")
-    REFUSED = "refused", _("refused")
-    COMPLETED = "completed", _("completed")
+    PROPOSED = "proposed", pgettext_lazy("deviation request", "proposed")
+    APPROVED = "approved", pgettext_lazy("deviation request", "approved")
+    REFUSED = "refused", pgettext_lazy("deviation request", "refused")
+    COMPLETED = "completed", pgettext_lazy("deviation request", "completed")
 
 
 class RuleProposal(models.TextChoices):

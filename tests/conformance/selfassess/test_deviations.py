@@ -8,6 +8,7 @@ from clientcentric.conformance import deviations, selectors, services
 from clientcentric.conformance.indicators import INDICATORS, Quarter, compute
 from clientcentric.conformance.models import DeviationRequest, DeviationStatus, RuleProposal
 from clientcentric.core.services.status import history
+from clientcentric.core.workflow import TransitionNotAllowed
 
 
 def _propose(agency, actor, **extra):
@@ -56,7 +57,7 @@ def test_a_refused_deviation_cannot_be_completed(agency, people):
     deviation = services.decide_deviation(
         _propose(agency, people["operator"]), approve=False, note="Нет оснований", actor=people["admin"]
     )
-    with pytest.raises(Exception):
+    with pytest.raises(TransitionNotAllowed):
         services.complete_deviation(
             deviation, outcome="Всё равно", should_become_rule=False, actor=people["operator"]
         )

@@ -12,7 +12,7 @@ from clientcentric.conformance.indicators import Quarter
 from clientcentric.conformance.models import Result
 from tests.pdf_layout import layout_problems
 
-from .conftest import EVIDENCE, FAKE
+from .conftest import FAKE
 
 OWNER = "Начальник отдела по работе с обращениями"
 
