@@ -87,7 +87,7 @@ def test_a_deviation_request_is_proposed_and_approved(browser, demo_site):
     sign_in(page, demo_site, "methodologist", DEMO_PASSWORD)
     page.goto(url)
     main = page.locator("main")
-    main.get_by_label("Решение", exact=True).select_option("approve")
+    main.locator("#id_d-decision").select_option("approve")
     main.get_by_label("Основание решения").fill("Электронная доверенность равнозначна, риск мал.")
     main.get_by_role("button", name="Записать решение").click()
     expect(page.locator("#deviation-status")).to_have_text("одобрен")

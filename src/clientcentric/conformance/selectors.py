@@ -76,24 +76,37 @@ def needs_by_demand(agency, *, order: str = "demand", today=None) -> list[dict]:
     )
     costs = {c.need_id: c for c in NeedCost.objects.filter(agency=agency)}
     ids = set(appeals) | set(refused) | set(low) | set(costs)
-    rows = []
-    for need in Need.objects.filter(pk__in=ids):
-        demand = appeals.get(need.pk, 0) + refused.get(need.pk, 0) + low.get(need.pk, 0)
-        cost = costs.get(need.pk)
-        rows.append(
+    needs = Need.objects.in_bulk(ids)
+    return rank(
+        [
             {
-                "need": need,
-                "appeals": appeals.get(need.pk, 0),
-                "refused": refused.get(need.pk, 0),
-                "low_ratings": low.get(need.pk, 0),
-                "demand": demand,
-                "cost": cost.cost if cost else None,
-                "cost_note": cost.note if cost else "",
-                "cost_per_contact": (cost.cost / demand) if cost and demand else None,
+                "need": needs[pk],
+                "appeals": appeals.get(pk, 0),
+                "refused": refused.get(pk, 0),
+                "low_ratings": low.get(pk, 0),
+                "cost": costs[pk].cost if pk in costs else None,
+                "cost_note": costs[pk].note if pk in costs else "",
             }
+            for pk in ids
+            if pk in needs
+        ],
+        order,
+    )
+
+
+def rank(rows: list[dict], order: str = "demand") -> list[dict]:
+    """Unmet demand = appeals + refused requests + low ratings; cost per contact = cost / unmet demand.
+
+    "demand": most unmet demand first (then by name); "cost": lowest cost per contact first, needs without an
+    estimate (or without demand) last, ties by more demand first.
+    """
+    for row in rows:
+        row["demand"] = row["appeals"] + row["refused"] + row["low_ratings"]
+        row["cost_per_contact"] = (
+            row["cost"] / row["demand"] if row["cost"] is not None and row["demand"] else None
         )
     if order == "cost":
-        rows.sort(key=lambda r: (r["cost_per_contact"] is None, r["cost_per_contact"] or 0, -r["demand"]))
-    else:
-        rows.sort(key=lambda r: (-r["demand"], r["need"].name))
-    return rows
+        return sorted(
+            rows, key=lambda r: (r["cost_per_contact"] is None, r["cost_per_contact"] or 0, -r["demand"])
+        )
+    return sorted(rows, key=lambda r: (-r["demand"], r["need"].name))
