@@ -137,6 +137,15 @@ class Evidence(models.Model):
         return self.title
 
 
+# What an ``AssessmentEntry`` records, as shown in the history.
+ENTRY_ACTIONS = {
+    "measured": _("measured by the indicator"),
+    "attested": _("attested"),
+    "reviewed": _("review accepted"),
+    "returned": _("returned for rework"),
+}
+
+
 class AssessmentEntry(models.Model):
     """Append-only history of an assessment: what was set, by whom, when."""
 
@@ -156,6 +165,9 @@ class AssessmentEntry(models.Model):
 
     def __str__(self):
         return f"{self.assessment_id} {self.action} {self.result}"
+
+    def get_action_display(self) -> str:
+        return str(ENTRY_ACTIONS.get(self.action, self.action))
 
 
 class Snapshot(models.Model):

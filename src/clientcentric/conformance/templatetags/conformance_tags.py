@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from clientcentric.core import formats
 
 from .. import report
-from ..models import Result
+from ..models import DeviationStatus, Result
 
 register = template.Library()
 
@@ -76,3 +76,11 @@ def iso_day(text) -> str:
     if not text:
         return formats.DASH
     return formats.date(date.fromisoformat(str(text)))
+
+
+@register.filter
+def deviation_status(code: str) -> str:
+    try:
+        return DeviationStatus(code).label
+    except ValueError:
+        return code
