@@ -50,6 +50,7 @@ RESEARCH_BACK_OFFICE = answers(
 )
 RESEARCH_API = answers(403, anonymous=401, analyst=200, methodologist=200, admin=200)
 DESIGN_EDITORS = answers(403, anonymous=302, methodologist=200, admin=200)
+DEVIATION_STAFF = answers(403, anonymous=302, operator=200, analyst=200, methodologist=200, admin=200)
 
 BUSINESS_ONLY = answers(403, anonymous=302, business_representative=302)
 BUSINESS_POST_ONLY = answers(403, anonymous=302, business_representative=405)
@@ -292,6 +293,19 @@ PAGES = [
     ("supervision:desk_warning", "/supervision/desk/warnings/new/", "get", SUPERVISION_DESK),
     ("supervision:plan", "/supervision/plan/", "get", SUPERVISION_DESK),
     ("supervision:dashboard", "/supervision/dashboard/", "get", SUPERVISION_DASHBOARD),
+    ("conformance:overview", "/staff/conformance/", "get", ANALYSTS),
+    ("conformance:requirement", "/staff/conformance/requirements/DEL-4/", "get", ANALYSTS),
+    ("conformance:snapshots", "/staff/conformance/snapshots/", "get", ANALYSTS),
+    ("conformance:needs", "/staff/conformance/needs/", "get", ANALYSTS),
+    ("conformance:deviations", "/staff/deviations/", "get", DEVIATION_STAFF),
+    ("conformance:deviation_new", "/staff/deviations/new/", "get", DEVIATION_STAFF),
+    ("conformance:deviation", "/staff/deviations/{deviation}/", "get", DEVIATION_STAFF),
+    ("conformance:reports", "/conformance/", "get", EVERYONE_200),
+    ("conformance:dictionary", "/conformance/dictionary.json", "get", EVERYONE_200),
+    ("conformance:report", "/conformance/sfr/{quarter}/", "get", EVERYONE_200),
+    ("conformance:report_pdf", "/conformance/sfr/{quarter}/report.pdf", "get", EVERYONE_200),
+    ("conformance:report_json", "/conformance/sfr/{quarter}/data.json", "get", EVERYONE_200),
+    ("conformance:report_csv", "/conformance/sfr/{quarter}/requirements.csv", "get", EVERYONE_200),
 ]
 
 BACK_OFFICE = [
@@ -546,7 +560,27 @@ def research_objects(registry, people):
         "project": project.pk,
         "test": test.pk,
         "variant": variant.pk,
+        **_conformance_objects(people),
     }
+
+
+def _conformance_objects(people):
+    """{deviation} of the staff's agency and {quarter}, the agency's frozen self-assessment."""
+    from clientcentric.conformance import services as conformance
+
+    agency = people["operator"].agency
+    conformance.load_requirements()
+    deviation = conformance.propose_deviation(
+        agency=agency,
+        case="Клиент не может прийти лично",
+        client_need="Получить справку дистанционно",
+        rule="Пункт 12 регламента",
+        justification="Личность подтверждена",
+        actor=people["operator"],
+    )
+    quarter = conformance.last_complete_quarter()
+    conformance.freeze_snapshot(agency, quarter, actor=people["methodologist"])
+    return {"deviation": deviation.pk, "quarter": str(quarter)}
 
 
 @pytest.fixture

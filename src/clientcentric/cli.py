@@ -145,6 +145,7 @@ def demo(argv: list[str]) -> None:
         call_command("load_demo", appeals=60, train=True, business=True, force=args.force)
         call_command("feedback", "demo")
         call_command("load_research_demo")
+        call_command("load_conformance_demo")
     except CommandError as error:
         sys.exit(f"clientcentric demo: {error}")
     finally:

@@ -6,3 +6,8 @@ class ConformanceConfig(AppConfig):
     name = "clientcentric.conformance"
     label = "conformance"
     verbose_name = _("Conformance to the standard")
+
+    def ready(self):
+        from . import deviations, workflow  # noqa: F401 — the workflow registers itself
+
+        deviations.register()
