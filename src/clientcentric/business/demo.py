@@ -43,48 +43,6 @@ AGENCIES = (
     ),
 )
 
-# (act, pattern in the item's text, rule, plain words) — the first match wins.
-ITEM_RULES = (
-    ("ПП_1479_ППР", r"склад", "'warehouse' in premises_purposes", "У вас есть складские помещения."),
-    (
-        "ПП_1479_ППР",
-        r"торгов",
-        "'retail' in premises_purposes or any_prefix(okved, ('47',))",
-        "Вы ведёте торговлю.",
-    ),
-    (
-        "ПП_1479_ППР",
-        r"общественного питания|фритюр|кухон|жарочн",
-        "any_prefix(okved, ('56',)) or 'catering' in premises_purposes",
-        "Вы оказываете услуги общественного питания.",
-    ),
-    (
-        "ПП_1479_ППР",
-        r"производственн|технологическ",
-        "'production' in premises_purposes",
-        "У вас есть производственные помещения.",
-    ),
-    ("ПП_1479_ППР", r"(50|пятидесяти) человек", "employees >= 50", "У вас 50 работников и больше."),
-    (
-        "ПТЭЭП_811",
-        r"выше 1000 В|свыше 1 кВ|выше 1 кВ",
-        "max_voltage_kv > 1",
-        "У вас есть электроустановки выше 1000 В.",
-    ),
-    (
-        "ПОТЭУ_903н",
-        r"выше 1000 В|свыше 1000 В",
-        "max_voltage_kv > 1",
-        "У вас есть электроустановки выше 1000 В.",
-    ),
-    (
-        "116-ФЗ",
-        r"I или II класс|I и II класс",
-        "max_hazard_class <= 2",
-        "Ваш опасный объект — I или II класса.",
-    ),
-    ("116-ФЗ", r"III класс", "max_hazard_class <= 3", "Ваш опасный объект — I, II или III класса."),
-)
 FREQUENCIES = (
     (r"ежедневно|кажд\w+ смен|ежесменно", Decimal("247")),
     (r"ежемесячно|раз(а)? в месяц", Decimal("12")),
@@ -104,13 +62,13 @@ def _first_sentence(text: str) -> str:
 
 
 def _annotate(requirement: Requirement) -> bool:
+    """Demo cost figures from the item's wording; a recommendation is never costed."""
     changed = False
     text = requirement.text
-    for act, pattern, rule, words in ITEM_RULES:
-        if requirement.act.code == act and re.search(pattern, text, re.IGNORECASE):
-            requirement.applicability_rule, requirement.rule_explanation = rule, words
-            changed = True
-            break
+    if requirement.is_recommendation:
+        requirement.cost_frequency = requirement.cost_hours = requirement.cost_out_of_pocket = Decimal("0")
+        requirement.cost_activity = ""
+        return True
     for pattern, frequency in FREQUENCIES:
         if re.search(pattern, text, re.IGNORECASE):
             requirement.cost_frequency, requirement.cost_hours = frequency, Decimal("2")
@@ -146,13 +104,12 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
     report = import_requirements(files)
     if not report.ok:
         raise ValueError("; ".join(str(p) for p in report.problems[:5]))
+    governed = services.apply_applicability_table()
     with transaction.atomic():
         annotated = [r for r in Requirement.objects.select_related("act") if _annotate(r)]
         Requirement.objects.bulk_update(
             annotated,
             [
-                "applicability_rule",
-                "rule_explanation",
                 "cost_activity",
                 "cost_hours",
                 "cost_out_of_pocket",
@@ -162,7 +119,12 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
         )
     selectors.rule_index.clear()
     counts = services.refresh_candidates()
-    return {"items": report.created["items"] + report.updated["items"], "annotated": len(annotated), **counts}
+    return {
+        "items": report.created["items"] + report.updated["items"],
+        "annotated": len(annotated),
+        "governed": governed,
+        **counts,
+    }
 
 
 def _ogrn(body12: str) -> str:
