@@ -16,7 +16,6 @@ import os
 import random
 import sys
 import tempfile
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
 if "DATABASE_URL" not in os.environ:

@@ -168,19 +168,19 @@ _PHRASES = {
     "has_premises": lambda v: _("you use premises") if v else _("you use no premises"),
     "premises_purposes": lambda v: _("your premises are used for: %(list)s") % {"list": _purposes(v)},
     "premises_area_total": lambda v: _("your premises total %(area)s m²") % {"area": formats.number(v, 0)},
-    "has_electrical_installation": lambda v: _("you have electrical installations")
-    if v
-    else _("you have no electrical installations"),
+    "has_electrical_installation": lambda v: (
+        _("you have electrical installations") if v else _("you have no electrical installations")
+    ),
     "max_voltage_kv": lambda v: _("the highest voltage of your installations is %(kv)s kV") % {"kv": _kv(v)},
-    "has_hazardous_facility": lambda v: _("you run a hazardous production facility")
-    if v
-    else _("you run no hazardous production facility"),
+    "has_hazardous_facility": lambda v: (
+        _("you run a hazardous production facility") if v else _("you run no hazardous production facility")
+    ),
     "max_hazard_class": lambda v: _("your most hazardous facility is of class %(c)s") % {"c": _class(v)},
     "employees": lambda v: _("you employ %(n)s people") % {"n": v},
     "has_employees": lambda v: _("you are an employer") if v else _("you have no employees"),
-    "works_at_height": lambda v: _("your staff work at height (1.8 m and more)")
-    if v
-    else _("your staff do not work at height"),
+    "works_at_height": lambda v: (
+        _("your staff work at height (1.8 m and more)") if v else _("your staff do not work at height")
+    ),
     "activities": lambda v: _("your activities by OKVED: %(list)s") % {"list": _activities(v)},
     "has_territory": lambda v: _("you hold a land plot (territory)") if v else _("you hold no land plot"),
     "okved": lambda v: _("your OKVED codes: %(codes)s") % {"codes": ", ".join(sorted(v)) or "—"},

@@ -105,7 +105,11 @@ class Requirement(models.Model):
         _("governs"),
         max_length=10,
         blank=True,
-        choices=[("object", _("an object")), ("activity", _("an activity")), ("general", _("every business"))],
+        choices=[
+            ("object", _("an object")),
+            ("activity", _("an activity")),
+            ("general", _("every business")),
+        ],
     )
 
     class Meta:

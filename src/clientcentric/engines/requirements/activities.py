@@ -53,7 +53,10 @@ def activities(okved: Iterable[str]) -> frozenset[str]:
     found = set()
     for name, prefixes in ACTIVITY_OKVED.items():
         for code in codes:
-            if any(code == p or code.startswith(p + ".") or (len(p) == 4 and code.startswith(p)) for p in prefixes):
+            if any(
+                code == p or code.startswith(p + ".") or (len(p) == 4 and code.startswith(p))
+                for p in prefixes
+            ):
                 found.add(name)
                 break
     return frozenset(found)
