@@ -57,6 +57,7 @@ ACTIVITY_LABELS = {
     "heat_supply": gettext_lazy("heat supply, boiler houses"),
     "gas_supply": gettext_lazy("gas and liquefied gas"),
     "transport": gettext_lazy("transport"),
+    "rail_transport": gettext_lazy("rail transport"),
     "warehousing": gettext_lazy("warehousing"),
     "telecom": gettext_lazy("telecommunications"),
     "accommodation": gettext_lazy("accommodation"),

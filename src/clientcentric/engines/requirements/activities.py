@@ -33,6 +33,7 @@ ACTIVITY_OKVED: dict[str, tuple[str, ...]] = {
     "heat_supply": ("35.3",),
     "gas_supply": ("35.2", "46.71", "47.3"),
     "transport": ("49", "50", "51", "52.2", "53"),
+    "rail_transport": ("49.1", "49.2", "52.21.1"),
     "warehousing": ("52.1",),
     "telecom": ("61",),
     "accommodation": ("55",),
