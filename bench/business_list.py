@@ -3,7 +3,7 @@ of them a reviewer marks «does not apply to this business».
 
 1. List sizes of the demo businesses (applies / may apply — needs data / recommendations), after the reviewed
    applicability table, against the sizes measured on main before it (BEFORE below).
-2. A seeded sample of 100 items from the demo businesses' «applies» lists, joined with the reviewer's labels in
+2. A seeded, stable sample of 100 items from the demo businesses' «applies» lists, joined with the reviewer's labels in
    data/requirements/review/applicability_sample.csv: the share labelled «does not apply», target ≤ 5 %.
    ``--write-sample`` writes the sample's rows (unlabelled ones keep an empty label) for the reviewer to fill.
 
@@ -13,7 +13,7 @@ Runs on a throwaway SQLite database (or on DATABASE_URL when set).
 import csv
 import io
 import os
-import random
+import hashlib
 import sys
 import tempfile
 
@@ -71,14 +71,21 @@ def main() -> int:
         )
         lists.append((profile, result))
 
-    rng = random.Random(SEED)
     pool = [
         (profile.business.name, entry)
         for profile, result in lists
         for entry in result.applies
         if not entry.requirement["is_recommendation"]
     ]
-    sample = rng.sample(pool, min(SAMPLE, len(pool)))
+
+    def draw(pair):
+        # A stable draw: each (business, item) has a fixed place, so a rule change swaps only the items it
+        # removes from the lists and the labels already given stay valid.
+        business, entry = pair
+        key = f"{SEED}|{business}|{entry.act.code}|{entry.label}".encode()
+        return hashlib.sha256(key).hexdigest()
+
+    sample = sorted(pool, key=draw)[:SAMPLE]
     labels = {}
     if LABELS.exists():
         with LABELS.open(encoding="utf-8") as handle:

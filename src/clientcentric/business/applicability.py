@@ -21,12 +21,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clientcentric.core import formats
 from clientcentric.rules import business as rules
-
-from .models import ControlObject
 
 SUBJECT_KINDS = {
     "object": gettext_lazy("by object"),
@@ -147,8 +145,19 @@ def decide(act: str, chapter: str, item_no: str, text: str, table=None) -> Row |
 # ---- why it applies, in words --------------------------------------------------------------------------------
 
 
+# The purposes of premises as a sentence names them (the model's labels are short, for a select).
+PURPOSE_LABELS = {
+    "production": pgettext_lazy("premises purpose", "production"),
+    "warehouse": pgettext_lazy("premises purpose", "warehouse"),
+    "retail": pgettext_lazy("premises purpose", "retail"),
+    "catering": pgettext_lazy("premises purpose", "catering"),
+    "office": pgettext_lazy("premises purpose", "office"),
+    "public": pgettext_lazy("premises purpose", "public assembly"),
+}
+
+
 def _purposes(values) -> str:
-    names = dict(ControlObject.Purpose.choices)
+    names = PURPOSE_LABELS
     return ", ".join(str(names.get(v, v)) for v in sorted(values)) or "—"
 
 
