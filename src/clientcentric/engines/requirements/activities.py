@@ -22,11 +22,15 @@ ACTIVITY_OKVED: dict[str, tuple[str, ...]] = {
     "printing": ("18",),
     "chemicals": ("20", "21"),
     "explosives": ("20.51",),
-    "metalworking": ("24", "25", "28", "29", "30", "33.1"),
+    "metalworking": ("24", "25", "28", "29", "30"),
     # Welding, cutting, soldering, open flame: metal trades, repair, construction trades, vehicle repair.
     "hot_works": ("24", "25", "28", "29", "30", "33.1", "42", "43.2", "43.9", "45.2"),
     "construction": ("41", "42", "43"),
     "roofing": ("43.91",),
+    # Building trades proper (not electrical or plumbing installation): frames, masonry, concrete, roofs.
+    "building_construction": ("41", "42", "43.1", "43.9"),
+    "finishing": ("43.3",),
+    "weapons_retail": ("47.78.9",),
     "electrical_works": ("33.14", "35.12", "35.13", "42.22", "43.21"),
     "electrical_network": ("35.12", "35.13", "42.22"),
     "power_generation": ("35.11",),
