@@ -11,9 +11,9 @@ Runs on a throwaway SQLite database (or on DATABASE_URL when set).
 """
 
 import csv
+import hashlib
 import io
 import os
-import hashlib
 import sys
 import tempfile
 

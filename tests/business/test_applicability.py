@@ -51,7 +51,9 @@ def _applies_to_bakery(act, chapter, item_no, text):
         "116-ФЗ": "has_hazardous_facility",
     }[act]
     row = applicability.decide(act, chapter, item_no, text)
-    values = [rules.compiled(t).value(BAKERY, ON, rules.parameters()) for t in (scope, row.rule if row else "") if t]
+    values = [
+        rules.compiled(t).value(BAKERY, ON, rules.parameters()) for t in (scope, row.rule if row else "") if t
+    ]
     return False if False in values else (None if None in values else True)
 
 
@@ -105,7 +107,9 @@ def test_a_recommendation_is_told_from_an_obligation(text, expected):
 
 
 def test_an_appendix_headed_recommended_sample_is_a_recommendation():
-    assert wording.is_recommendation("1. Необходимые материалы: ____", "Приложение N 2. Наряд-допуск (Рекомендуемый образец)")
+    assert wording.is_recommendation(
+        "1. Необходимые материалы: ____", "Приложение N 2. Наряд-допуск (Рекомендуемый образец)"
+    )
 
 
 def test_what_to_do_speaks_to_the_reader():

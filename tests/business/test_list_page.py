@@ -58,7 +58,10 @@ def test_the_status_filter_keeps_what_the_business_disputed(client, people, many
 def test_may_apply_lists_what_waits_for_data(client, people, many):
     # The bakery has not said how many employees it has, nor that its list of objects is complete.
     unknown = _page(client, people, status="unknown")
-    assert {i.pk for i in unknown.context["page"].object_list} == {many["fire_big"].pk, many["power_check"].pk}
+    assert {i.pk for i in unknown.context["page"].object_list} == {
+        many["fire_big"].pk,
+        many["power_check"].pk,
+    }
 
 
 def test_the_act_and_risk_filters(client, people, many):
