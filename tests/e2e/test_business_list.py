@@ -55,7 +55,7 @@ def test_the_bakery_finds_what_applies_and_why_confirms_and_disputes(page, baker
     expect(page.locator("[role=status]")).to_contain_text("Найдено")
     first = page.locator(".req-item").first
     first.locator("summary").click()
-    expect(first).to_contain_text("вы пользуетесь помещениями")
+    expect(first).to_contain_text("Вы пользуетесь помещениями")
     page.set_viewport_size({"width": 320, "height": 800})
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "business_list_320.png"), full_page=True)
