@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/eligibility.py || status=1; \
 	$(BIN)/python bench/journey_map.py || status=1; \
 	$(BIN)/python bench/business.py || status=1; \
+	$(BIN)/python bench/business_list.py || status=1; \
 	$(BIN)/python bench/risk.py || status=1; \
 	$(BIN)/python bench/masking.py || status=1; \
 	$(BIN)/python bench/cli_start.py || status=1; \

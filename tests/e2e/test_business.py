@@ -18,35 +18,6 @@ def business_site(demo_site):
     return demo_site
 
 
-def test_business_sees_its_list_and_rates_a_requirement(page, business_site):
-    from clientcentric.business.models import Assessment
-    from clientcentric.registry.demo import DEMO_PASSWORD
-
-    page.goto(business_site + "/business/")
-    page.locator("#id_username").fill("business")
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("Войти|Sign in")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("перечень обязательных требований")
-    expect(page.locator("body")).to_contain_text("ООО «Северный пекарь»")
-    # The bakery did not say whether its staff work at height: those requirements wait for that answer.
-    expect(page.locator("#unknown-heading")).to_be_visible()
-
-    page.get_by_role("link", name=re.compile("Правила противопожарного режима")).click()
-    first = page.locator("table tbody tr").first
-    first.get_by_role("link", name=re.compile("Оценить")).click()
-    expect(page).to_have_url(re.compile(r"/business/requirements/\d+/"))
-    page.get_by_label(re.compile("применяется к нам", re.I)).check()
-    page.get_by_label(re.compile("Ясность")).select_option("2")
-    page.get_by_label(re.compile("Исполнимость")).select_option("4")
-    page.locator("main").get_by_label(re.compile("Комментарий")).fill(
-        "Непонятно, кого назначать ответственным в малой пекарне."
-    )
-    page.get_by_role("button", name=re.compile("Сохранить оценку")).click()
-    expect(page.locator(".messages")).to_contain_text("оценка сохранена")
-    saved = Assessment.objects.filter(profile__business__name="ООО «Северный пекарь»").get()
-    assert (saved.applies, saved.clarity, saved.feasibility) == ("confirmed", 2, 4)
-
-
 def test_the_developing_agency_reads_what_businesses_say(page, business_site):
     from clientcentric.business import demo
     from clientcentric.registry.demo import DEMO_PASSWORD

@@ -43,48 +43,6 @@ AGENCIES = (
     ),
 )
 
-# (act, pattern in the item's text, rule, plain words) — the first match wins.
-ITEM_RULES = (
-    ("ПП_1479_ППР", r"склад", "'warehouse' in premises_purposes", "У вас есть складские помещения."),
-    (
-        "ПП_1479_ППР",
-        r"торгов",
-        "'retail' in premises_purposes or any_prefix(okved, ('47',))",
-        "Вы ведёте торговлю.",
-    ),
-    (
-        "ПП_1479_ППР",
-        r"общественного питания|фритюр|кухон|жарочн",
-        "any_prefix(okved, ('56',)) or 'catering' in premises_purposes",
-        "Вы оказываете услуги общественного питания.",
-    ),
-    (
-        "ПП_1479_ППР",
-        r"производственн|технологическ",
-        "'production' in premises_purposes",
-        "У вас есть производственные помещения.",
-    ),
-    ("ПП_1479_ППР", r"(50|пятидесяти) человек", "employees >= 50", "У вас 50 работников и больше."),
-    (
-        "ПТЭЭП_811",
-        r"выше 1000 В|свыше 1 кВ|выше 1 кВ",
-        "max_voltage_kv > 1",
-        "У вас есть электроустановки выше 1000 В.",
-    ),
-    (
-        "ПОТЭУ_903н",
-        r"выше 1000 В|свыше 1000 В",
-        "max_voltage_kv > 1",
-        "У вас есть электроустановки выше 1000 В.",
-    ),
-    (
-        "116-ФЗ",
-        r"I или II класс|I и II класс",
-        "max_hazard_class <= 2",
-        "Ваш опасный объект — I или II класса.",
-    ),
-    ("116-ФЗ", r"III класс", "max_hazard_class <= 3", "Ваш опасный объект — I, II или III класса."),
-)
 FREQUENCIES = (
     (r"ежедневно|кажд\w+ смен|ежесменно", Decimal("247")),
     (r"ежемесячно|раз(а)? в месяц", Decimal("12")),
@@ -104,13 +62,13 @@ def _first_sentence(text: str) -> str:
 
 
 def _annotate(requirement: Requirement) -> bool:
+    """Demo cost figures from the item's wording; a recommendation is never costed."""
     changed = False
     text = requirement.text
-    for act, pattern, rule, words in ITEM_RULES:
-        if requirement.act.code == act and re.search(pattern, text, re.IGNORECASE):
-            requirement.applicability_rule, requirement.rule_explanation = rule, words
-            changed = True
-            break
+    if requirement.is_recommendation:
+        requirement.cost_frequency = requirement.cost_hours = requirement.cost_out_of_pocket = Decimal("0")
+        requirement.cost_activity = ""
+        return True
     for pattern, frequency in FREQUENCIES:
         if re.search(pattern, text, re.IGNORECASE):
             requirement.cost_frequency, requirement.cost_hours = frequency, Decimal("2")
@@ -146,13 +104,12 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
     report = import_requirements(files)
     if not report.ok:
         raise ValueError("; ".join(str(p) for p in report.problems[:5]))
+    governed = services.apply_applicability_table()
     with transaction.atomic():
         annotated = [r for r in Requirement.objects.select_related("act") if _annotate(r)]
         Requirement.objects.bulk_update(
             annotated,
             [
-                "applicability_rule",
-                "rule_explanation",
                 "cost_activity",
                 "cost_hours",
                 "cost_out_of_pocket",
@@ -162,7 +119,12 @@ def load_requirements(directory: Path, pattern: str = "*_items.csv") -> dict:
         )
     selectors.rule_index.clear()
     counts = services.refresh_candidates()
-    return {"items": report.created["items"] + report.updated["items"], "annotated": len(annotated), **counts}
+    return {
+        "items": report.created["items"] + report.updated["items"],
+        "annotated": len(annotated),
+        "governed": governed,
+        **counts,
+    }
 
 
 def _ogrn(body12: str) -> str:
@@ -188,32 +150,23 @@ MAIN_OBJECTS = (
     ("premises", "Кафе-магазин при пекарне", {"area": Decimal("60"), "purpose": "catering"}),
     ("electrical", "Электроустановка цеха (печи, 0,4 кВ)", {"voltage_kv": Decimal("0.4")}),
 )
-OTHER_NAMES = (
-    "ООО «Невская логистика»",
-    "ООО «Кофейня на Литейном»",
-    "ИП Сидоров А. В.",
-    "ООО «Балтийский холод»",
-    "ООО «Стройвысота»",
-    "ООО «Магазин у дома»",
-    "АО «Охтинский химзавод»",
-    "ООО «Печатный двор»",
-    "ООО «Энергосервис-Север»",
-    "ИП Кравцова Е. Н.",
-    "ООО «Автосервис Пулково»",
-    "ООО «Мебельная фабрика Ладога»",
+# (name, OKVED, purpose of the main premises, highest voltage in kV or None, staff work at height) — each
+# business's facts fit its name, so its personal list reads true to a visitor.
+OTHER_BUSINESSES = (
+    ("ООО «Невская логистика»", ["49.41", "52.10"], "warehouse", Decimal("0.4"), True),
+    ("ООО «Кофейня на Литейном»", ["56.10"], "catering", Decimal("0.4"), False),
+    ("ИП Сидоров А. В.", ["47.11"], "retail", Decimal("0.4"), False),
+    ("ООО «Балтийский холод»", ["52.10", "46.39"], "warehouse", Decimal("10"), True),
+    ("ООО «Стройвысота»", ["43.91"], "office", Decimal("0.4"), True),
+    ("ООО «Магазин у дома»", ["47.11"], "retail", Decimal("0.4"), False),
+    ("АО «Охтинский химзавод»", ["20.14"], "production", Decimal("6"), True),
+    ("ООО «Печатный двор»", ["18.12"], "production", Decimal("0.4"), False),
+    ("ООО «Энергосервис-Север»", ["33.14", "43.21"], "production", Decimal("10"), True),
+    ("ИП Кравцова Е. Н.", ["10.71", "47.24"], "production", None, False),
+    ("ООО «Автосервис Пулково»", ["45.20"], "production", Decimal("0.4"), False),
+    ("ООО «Мебельная фабрика Ладога»", ["31.09"], "production", Decimal("0.4"), False),
 )
-OKVED_POOL = (
-    ["56.10"],
-    ["47.11"],
-    ["49.41", "52.10"],
-    ["43.91"],
-    ["20.14"],
-    ["18.12"],
-    ["33.14"],
-    ["45.20"],
-    ["31.09"],
-    ["10.71", "47.24"],
-)
+OTHER_NAMES = tuple(name for name, *_facts in OTHER_BUSINESSES)
 
 
 @transaction.atomic
@@ -230,7 +183,7 @@ def load_businesses(seed: int = 2026) -> int:
         for kind, name, attrs in MAIN_OBJECTS:
             services.save_object(ControlObject(profile=main.profile, kind=kind, name=name, **attrs))
     profiles = [main.profile]
-    for number, name in enumerate(OTHER_NAMES):
+    for number, (name, okved, purpose, voltage, at_height) in enumerate(OTHER_BUSINESSES):
         entrepreneur = name.startswith("ИП")
         inn = (
             _inn12(f"78{number:02d}{rng.randrange(10**6):06d}")
@@ -254,11 +207,11 @@ def load_businesses(seed: int = 2026) -> int:
             BusinessProfile(
                 business=business,
                 ogrn=ogrn,
-                okved=OKVED_POOL[number % len(OKVED_POOL)],
+                okved=okved,
                 size=("micro", "small", "small", "medium", "large")[number % 5],
                 region="78",
                 employees=rng.choice((3, 8, 15, 40, 120, 260)),
-                works_at_height=rng.random() < 0.5,
+                works_at_height=at_height,
                 objects_complete=True,
             )
         )
@@ -268,19 +221,14 @@ def load_businesses(seed: int = 2026) -> int:
                 kind="premises",
                 name="Основное помещение",
                 area=Decimal(rng.randrange(40, 3000)),
-                purpose=rng.choice(("production", "warehouse", "retail", "catering", "office")),
+                purpose=purpose,
             )
         )
-        if rng.random() < 0.85:
+        if voltage is not None:
             services.save_object(
-                ControlObject(
-                    profile=profile,
-                    kind="electrical",
-                    name="Электроустановка",
-                    voltage_kv=rng.choice((Decimal("0.4"), Decimal("6"), Decimal("10"))),
-                )
+                ControlObject(profile=profile, kind="electrical", name="Электроустановка", voltage_kv=voltage)
             )
-        if name.startswith("АО «Охтинский") or rng.random() < 0.15:
+        if name.startswith("АО «Охтинский"):
             services.save_object(
                 ControlObject(
                     profile=profile,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from clientcentric.accounts.models import Agency
 from clientcentric.core.tabular import ImportRefused, ImportReport, read_table
+from clientcentric.engines.requirements import wording
 from clientcentric.rules import business as rules
 
 from . import services
@@ -46,6 +47,7 @@ ACT_FIELDS = (
     "scope_explanation",
     "date_exception",
     "date_exception_reason",
+    "official_url",
 )
 COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
 ITEM_FIELDS = (
@@ -57,6 +59,7 @@ ITEM_FIELDS = (
     "effective_from",
     "cost_activity",
     *COST_FIELDS,
+    "is_recommendation",
 )
 # What each column of the files holds, for the import report of the back office.
 COLUMN_LABELS = {
@@ -239,6 +242,7 @@ class _Import:
                 "applicability_rule": row.get("applicability_rule", "").strip(),
                 "rule_explanation": row.get("rule_explanation", ""),
                 "cost_activity": row.get("cost_activity", ""),
+                "is_recommendation": wording.is_recommendation(text, chapter),
             }
             try:
                 values["effective_from"] = _date(row.get("effective_from", ""))

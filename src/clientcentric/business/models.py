@@ -50,6 +50,7 @@ class Act(models.Model):
         _("247-FZ date exception"), max_length=20, choices=DateException.choices, blank=True
     )
     date_exception_reason = models.CharField(_("reason for the exception"), max_length=500, blank=True)
+    official_url = models.URLField(_("official text (link)"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("act with mandatory requirements")
@@ -96,6 +97,19 @@ class Requirement(models.Model):
     )
     cost_frequency = models.DecimalField(
         _("occurrences per year"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    # A recommendation («рекомендуется», «допускается» …) is listed and marked, never costed: cost engines skip it.
+    is_recommendation = models.BooleanField(_("a recommendation, not an obligation"), default=False)
+    subject = models.CharField(_("object or activity it governs"), max_length=200, blank=True)
+    subject_kind = models.CharField(
+        _("governs"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("object", _("an object")),
+            ("activity", _("an activity")),
+            ("general", _("every business")),
+        ],
     )
 
     class Meta:
@@ -167,6 +181,7 @@ class ControlObject(models.Model):
         PREMISES = "premises", _("premises")
         ELECTRICAL = "electrical", _("electrical installation")
         HAZARDOUS = "hazardous", _("hazardous production facility")
+        TERRITORY = "territory", _("land plot (territory)")
 
     class Purpose(models.TextChoices):
         NONE = "", _("—")

@@ -44,6 +44,9 @@ REQUIREMENT_FIELDS = (
     "cost_hours",
     "cost_out_of_pocket",
     "cost_frequency",
+    "is_recommendation",
+    "subject",
+    "subject_kind",
 )
 
 
@@ -234,6 +237,8 @@ def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.CostR
     for entry in entries:
         r, a = entry.requirement, entry.assessment
         if a is not None and a.applies == Assessment.Applies.DISPUTED:
+            continue
+        if r.get("is_recommendation"):  # a recommendation is not an obligation: it costs nothing to comply
             continue
 
         def own(name, a=a, r=r):

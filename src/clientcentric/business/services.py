@@ -17,6 +17,7 @@ from clientcentric.core import process_cache
 from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
+from clientcentric.engines.requirements import wording
 from clientcentric.engines.requirements.candidates import Item, find_candidates
 from clientcentric.rules import business as rules
 
@@ -97,6 +98,7 @@ def validate_requirement(requirement: Requirement) -> None:
 @transaction.atomic
 def save_requirement(requirement: Requirement, *, actor=None) -> Requirement:
     requirement.applicability_rule = (requirement.applicability_rule or "").strip()
+    requirement.is_recommendation = wording.is_recommendation(requirement.text, requirement.chapter)
     validate_requirement(requirement)
     requirement.full_clean()
     created = requirement.pk is None
@@ -389,3 +391,33 @@ def refresh_candidates(*, actor=None) -> dict[str, int]:
     counts = {kind: sum(1 for c in found if c.kind == kind) for kind in CandidateLink.Kind.values}
     audit.record(actor, "business.candidates_refreshed", None, summary="candidates refreshed", **counts)
     return counts
+
+
+# ---- the reviewed applicability table (data/requirements/applicability.csv) -------------------------------------
+
+
+@transaction.atomic
+def apply_applicability_table(table=None, *, actor=None) -> int:
+    """Write each item's rule, the object or activity it governs and its recommendation flag from the reviewed
+    table (``business.applicability``); items the table does not govern keep their own. Returns items changed."""
+    from . import applicability
+
+    table = applicability.load_table() if table is None else table
+    fields = ("applicability_rule", "rule_explanation", "subject", "subject_kind", "is_recommendation")
+    changed = []
+    for requirement in Requirement.objects.select_related("act").select_for_update(of=("self",)):
+        before = tuple(getattr(requirement, name) for name in fields)
+        row = applicability.decide(
+            requirement.act.code, requirement.chapter, requirement.item_no, requirement.text, table
+        )
+        if row is not None:
+            requirement.applicability_rule, requirement.rule_explanation = row.rule, row.subject
+            requirement.subject, requirement.subject_kind = row.subject, row.subject_kind
+        requirement.is_recommendation = wording.is_recommendation(requirement.text, requirement.chapter)
+        if tuple(getattr(requirement, name) for name in fields) != before:
+            changed.append(requirement)
+    Requirement.objects.bulk_update(changed, list(fields), batch_size=500)
+    # Bulk writes send no signal: tell this and every other process's rule index.
+    process_cache.changed(Requirement)
+    audit.record(actor, "business.applicability_applied", None, items=len(changed))
+    return len(changed)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_list
 
 app_name = "business"
 
 urlpatterns = [
-    path("business/", views.home, name="home"),
+    path("business/", views_list.home, name="home"),
     path("business/profile/", views.profile, name="profile"),
     path("business/objects/", views.object_add, name="object_add"),
     path("business/objects/<int:pk>/delete/", views.object_delete, name="object_delete"),

@@ -22,8 +22,9 @@ from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
 from clientcentric.core.services import audit
 from clientcentric.core.tabular import safe_row, safe_rows
+from clientcentric.engines.requirements import wording
 
-from . import charts, selectors, services
+from . import applicability, charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
 from .models import BusinessProfile, ControlObject, Draft, Requirement, SizeCategory
 
@@ -33,32 +34,6 @@ DEVELOPER_STAFF = (Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
 
 def _profile_or_none(request):
     return selectors.profile_for(request.user)
-
-
-@require_roles(BUSINESS)
-@require_GET
-def home(request):
-    profile = _profile_or_none(request)
-    if profile is None:
-        return redirect("business:profile")
-    result = selectors.personal_list(profile)
-    report = selectors.cost_report(profile, result.applies)
-    groups = result.by_act()
-    # One act's items at a time: a full list runs to a thousand rows.
-    chosen = request.GET.get("act", "")
-    shown = next((act.pk for act, _e in groups if str(act.pk) == chosen), groups[0][0].pk if groups else None)
-    return render(
-        request,
-        "business/home.html",
-        {
-            "profile": profile,
-            "list": result,
-            "cost": report,
-            "groups": groups,
-            "shown": shown,
-            "show_unknown": request.GET.get("unknown") == "1",
-        },
-    )
 
 
 @require_roles(BUSINESS)
@@ -168,8 +143,8 @@ def requirement(request, pk):
             "item": item,
             "form": form,
             "candidates": candidates,
-            "reasons": [pair for text in texts for pair in selectors.explain(text, fact_values)],
-            "rules": texts,
+            "why": applicability.why(texts, fact_values),
+            "what_to_do": wording.what_to_do(item.text),
         },
         status=422 if form.errors else 200,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.engines.requirements.activities import activities as activities_of
 from clientcentric.engines.rules import FactType
 
 from . import BUSINESS, FactProvider, controlled_object, register
@@ -17,6 +18,7 @@ from . import BUSINESS, FactProvider, controlled_object, register
 # fact name -> (type name of the rule engine's FactType, plain Russian-translatable label)
 PROFILE_FACTS: dict[str, tuple[str, Any]] = {
     "okved": ("STR_SET", _("OKVED codes")),
+    "activities": ("STR_SET", _("kinds of activity (from the OKVED codes)")),
     "legal_form": ("STR", _("legal entity or sole proprietor")),
     "size": ("STR", _("size category")),
     "region": ("STR", _("region")),
@@ -48,6 +50,7 @@ def derive(profile, objects) -> dict[str, Any]:
     """The flat fact dict of one business; ``objects`` is the list of its ControlObject rows."""
     facts: dict[str, Any] = {
         "okved": frozenset(profile.okved or ()),
+        "activities": activities_of(profile.okved or ()),
         "legal_form": profile.business.kind,
         "size": profile.size,
         "region": profile.region,

@@ -24,6 +24,7 @@ FACTS: dict[str, tuple[str, Any]] = {
     "max_voltage_kv": ("DECIMAL", _("highest voltage of electrical installations, kV")),
     "has_hazardous_facility": ("BOOL", _("whether the business runs a hazardous production facility")),
     "max_hazard_class": ("INT", _("hazard class of the most hazardous facility (I is the most hazardous)")),
+    "has_territory": ("BOOL", _("whether the business holds a land plot (territory)")),
 }
 
 
@@ -49,7 +50,16 @@ def _hazardous(hazardous: list, facts: dict) -> None:
         facts["max_hazard_class"] = min(o.hazard_class for o in hazardous)
 
 
-_BY_KIND = {"premises": _premises, "electrical": _electrical, "hazardous": _hazardous}
+def _territory(territory: list, facts: dict) -> None:
+    facts["has_territory"] = bool(territory)
+
+
+_BY_KIND = {
+    "premises": _premises,
+    "electrical": _electrical,
+    "hazardous": _hazardous,
+    "territory": _territory,
+}
 
 
 def derive(objects, complete: bool) -> dict[str, Any]:

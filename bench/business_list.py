@@ -1,0 +1,131 @@
+"""The personal list a business owner reads (issue 19): how many items each demo business gets, and how many
+of them a reviewer marks «does not apply to this business».
+
+1. List sizes of the demo businesses (applies / may apply — needs data / recommendations), after the reviewed
+   applicability table, against the sizes measured on main before it (BEFORE below).
+2. A seeded, stable sample of 100 items from the demo businesses' «applies» lists, joined with the reviewer's labels in
+   data/requirements/review/applicability_sample.csv: the share labelled «does not apply», target ≤ 5 %.
+   ``--write-sample`` writes the sample's rows (unlabelled ones keep an empty label) for the reviewer to fill.
+
+Runs on a throwaway SQLite database (or on DATABASE_URL when set).
+"""
+
+import csv
+import hashlib
+import io
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
+if "DATABASE_URL" not in os.environ:
+    os.environ["CLIENTCENTRIC_VAR_DIR"] = tempfile.mkdtemp(prefix="clientcentric-bench-")
+os.environ.setdefault("CLIENTCENTRIC_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+SEED = 19
+SAMPLE = 100
+TARGET = 0.05
+LABELS = settings.DATA_DIR / "requirements" / "review" / "applicability_sample.csv"
+COLUMNS = ("business", "act", "item", "subject", "text", "label", "rationale")
+# Measured on main at 1e7d15e (before the reviewed table) with the same demo load: applies + may apply.
+BEFORE = {"ООО «Северный пекарь»": 1105}
+
+
+def _load():
+    from clientcentric.business import demo
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    directory = demo.requirements_dir()
+    if directory is None:
+        return None
+    demo.load_requirements(directory)
+    demo.load_businesses()
+    return directory
+
+
+def main() -> int:
+    from clientcentric.business import selectors
+    from clientcentric.business.models import BusinessProfile
+
+    if _load() is None:
+        print("data/requirements not found: list benchmark skipped")
+        return 0
+    lists = []
+    print(f"{'business':<36} {'applies':>8} {'may apply':>10} {'of them recommendations':>24}   before")
+    for profile in BusinessProfile.objects.select_related("business").order_by("pk"):
+        result = selectors.personal_list(profile)
+        name = profile.business.name
+        recommendations = sum(1 for e in result.applies if e.requirement["is_recommendation"])
+        before = BEFORE.get(name)
+        print(
+            f"{name:<36} {len(result.applies):>8} {len(result.unknown):>10} {recommendations:>24}   "
+            f"{before if before is not None else '—'}"
+        )
+        lists.append((profile, result))
+
+    pool = [
+        (profile.business.name, entry)
+        for profile, result in lists
+        for entry in result.applies
+        if not entry.requirement["is_recommendation"]
+    ]
+
+    def draw(pair):
+        # A stable draw: each (business, item) has a fixed place, so a rule change swaps only the items it
+        # removes from the lists and the labels already given stay valid.
+        business, entry = pair
+        key = f"{SEED}|{business}|{entry.act.code}|{entry.label}".encode()
+        return hashlib.sha256(key).hexdigest()
+
+    sample = sorted(pool, key=draw)[:SAMPLE]
+    labels = {}
+    if LABELS.exists():
+        with LABELS.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                labels[(row["business"], row["act"], row["item"])] = row
+    rows = []
+    for business, entry in sample:
+        key = (business, entry.act.code, entry.label)
+        known = labels.get(key, {})
+        rows.append(
+            {
+                "business": business,
+                "act": entry.act.code,
+                "item": entry.label,
+                "subject": entry.requirement["subject"],
+                "text": entry.requirement["text"][:400].replace("\n", " "),
+                "label": known.get("label", ""),
+                "rationale": known.get("rationale", ""),
+            }
+        )
+    if "--write-sample" in sys.argv:
+        LABELS.parent.mkdir(parents=True, exist_ok=True)
+        with LABELS.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"sample of {len(rows)} written to {LABELS}")
+    labelled = [r for r in rows if r["label"] in ("applies", "does_not_apply")]
+    wrong = sum(1 for r in labelled if r["label"] == "does_not_apply")
+    if len(labelled) < len(rows):
+        print(f"{len(rows) - len(labelled)} sampled items are not labelled yet: label them in {LABELS.name}")
+        return 1
+    share = wrong / len(labelled)
+    ok = share <= TARGET
+    print(
+        f"{'sampled items a reviewer marks «does not apply»':<58} {wrong} of {len(labelled)} = "
+        f"{share:.0%}   target ≤ {TARGET:.0%}   {'OK' if ok else 'MISSED'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
