@@ -9,8 +9,8 @@ from django.utils import timezone
 from clientcentric.business.models import Requirement
 from clientcentric.core.models import Notification
 from clientcentric.supervision import deadlines, selectors
-from clientcentric.supervision.selectors.consultations import free_slots
 from clientcentric.supervision.models import ComplianceDeclaration, SupervisionTask
+from clientcentric.supervision.selectors.consultations import free_slots
 from clientcentric.supervision.services import prevention
 
 
