@@ -69,8 +69,8 @@ def test_the_cost_page_charts_the_business_cost_by_act(client, people, acts, bus
     client.force_login(people["business_representative"])
     html = client.get("/business/cost/").content.decode()
     desc = _accessible(_svg_with_title(html, "Ваши издержки на соблюдение по актам"))
-    assert "ППР: 5\u00a0000\u00a0₽" in desc
-    assert re.search(r"<td>ППР</td><td>5[\s\xa0 ]?000,00</td>", html)
+    assert "Правила противопожарного режима: 5\u00a0000\u00a0₽" in desc
+    assert "<td>Правила противопожарного режима</td><td>5\u00a0000\u00a0₽</td>" in html
 
 
 def test_the_helper_draws_once_per_figures_and_escapes_the_words(monkeypatch):

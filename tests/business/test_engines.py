@@ -1,10 +1,9 @@
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
-from clientcentric.engines.requirements import cost, dates, okved, personal_list
+from clientcentric.engines.requirements import dates, okved, personal_list
 from clientcentric.engines.requirements.candidates import Item, find_candidates, measures, modality
 
 
@@ -57,30 +56,6 @@ def test_ogrn_and_ogrnip_checksums():
     body = "30477000000001"
     assert is_valid_ogrnip(body + str(int(body) % 13 % 10))
     assert not is_valid_ogrnip(body + str((int(body) % 13 % 10 + 1) % 10))
-
-
-def test_standard_cost_model_per_requirement_and_per_act():
-    report = cost.yearly_cost(
-        [
-            cost.Activity(1, "A", Decimal("2"), Decimal("100"), Decimal("4")),
-            cost.Activity(2, "A", Decimal("1.5"), Decimal("0"), Decimal("1")),
-            cost.Activity(3, "B", Decimal("0"), Decimal("5000"), Decimal("0.5")),
-        ],
-        hourly_rate=Decimal("600"),
-    )
-    assert [line.yearly for line in report.lines] == [
-        Decimal("5200.00"),
-        Decimal("900.00"),
-        Decimal("2500.00"),
-    ]
-    assert report.by_act == {"A": Decimal("6100.00"), "B": Decimal("2500.00")}
-    assert report.total == Decimal("8600.00")
-    assert report.hours_per_year == Decimal("9.5")
-
-
-def test_cost_refuses_negative_inputs():
-    with pytest.raises(ValueError):
-        cost.activity_cost(Decimal("-1"), Decimal(0), Decimal(1), Decimal(500))
 
 
 def test_personal_list_uses_kleene_conjunction_and_evaluates_each_rule_once():

@@ -10,6 +10,7 @@ from clientcentric.business.models import Requirement
 from clientcentric.core.models import Notification
 from clientcentric.supervision import deadlines, selectors
 from clientcentric.supervision.models import ComplianceDeclaration, SupervisionTask
+from clientcentric.supervision.selectors.consultations import free_slots
 from clientcentric.supervision.services import prevention
 
 
@@ -124,7 +125,7 @@ def test_objection_within_the_window_opens_a_task_and_after_it_is_refused(bakery
 
 def test_consultation_is_booked_by_requirement_and_answered_in_writing(bakery, fire_type, people):
     requirement = _my(bakery, fire_type)[0]
-    slot = timezone.now() + timedelta(days=3)
+    slot = free_slots(fire_type)[0]
     consultation = prevention.book_consultation(
         bakery, fire_type, requirement, question="Кого назначить?", slot=slot
     )

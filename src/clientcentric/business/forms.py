@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -116,3 +118,71 @@ class DraftCommentForm(forms.Form):
         coerce=int,
     )
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CostAssumptionsForm(forms.Form):
+    """What-if assumptions of the Standard Cost Model, read from the query string (nothing is stored)."""
+
+    familiarisation_hours = forms.DecimalField(
+        label=_("Hours to read a requirement and set up how it is met (once)"),
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=2,
+        initial=1,
+        required=False,
+    )
+    horizon_years = forms.IntegerField(
+        label=_("Horizon, years"), min_value=1, max_value=10, initial=3, required=False
+    )
+    discount_rate = forms.DecimalField(
+        label=_("Discount rate, % a year"),
+        min_value=0,
+        max_value=50,
+        max_digits=5,
+        decimal_places=2,
+        initial=0,
+        required=False,
+    )
+
+    def assumption_values(self) -> dict:
+        """Engine keywords from a valid form; the initial value where a field is left empty."""
+        data = self.cleaned_data if self.is_valid() else {}
+
+        def value(name):
+            given = data.get(name)
+            return self.fields[name].initial if given is None else given
+
+        return {
+            "familiarisation_hours": Decimal(str(value("familiarisation_hours"))),
+            "horizon_years": int(value("horizon_years")),
+            "discount_rate": Decimal(str(value("discount_rate"))) / 100,
+        }
+
+
+class BurdenAssumptionsForm(CostAssumptionsForm):
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate of staff time, ₽"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        initial=500,
+        required=False,
+    )
+    population = forms.IntegerField(
+        label=_("Businesses the act touches (leave empty to count the platform's)"),
+        min_value=1,
+        max_value=100_000_000,
+        required=False,
+    )
+
+    def assumption_values(self) -> dict:
+        values = super().assumption_values()
+        data = self.cleaned_data if self.is_valid() else {}
+        rate = data.get("hourly_rate")
+        values["hourly_rate"] = Decimal(str(self.fields["hourly_rate"].initial if rate is None else rate))
+        return values
+
+    def population_value(self) -> Decimal | None:
+        data = self.cleaned_data if self.is_valid() else {}
+        return None if data.get("population") is None else Decimal(data["population"])

@@ -231,32 +231,11 @@ def personal_list(profile: BusinessProfile, on: date | None = None) -> PersonalL
     return PersonalList(on, fact_values, applies, unknown, not_applicable, missing)
 
 
-def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.CostReport:
-    """SCM over the requirements that apply; the business's own figures replace the registry's defaults."""
-    activities = []
-    for entry in entries:
-        r, a = entry.requirement, entry.assessment
-        if a is not None and a.applies == Assessment.Applies.DISPUTED:
-            continue
-        if r.get("is_recommendation"):  # a recommendation is not an obligation: it costs nothing to comply
-            continue
+def cost_report(profile: BusinessProfile, entries: list[ListEntry]) -> scm.Report:
+    """SCM over the requirements that apply (see costing); kept here for the pages that show the total."""
+    from . import costing
 
-        def own(name, a=a, r=r):
-            mine = getattr(a, name) if a is not None else None
-            return r[name] if mine is None else mine
-
-        if own("cost_frequency") == 0:
-            continue
-        activities.append(
-            scm.Activity(
-                requirement=r["id"],
-                act=entry.act.code,
-                hours=own("cost_hours"),
-                out_of_pocket=own("cost_out_of_pocket"),
-                frequency=own("cost_frequency"),
-            )
-        )
-    return scm.yearly_cost(activities, profile.hourly_rate)
+    return costing.business_cost(profile, entries)
 
 
 def candidates_for(requirement: Requirement) -> list[tuple[CandidateLink, Requirement]]:
@@ -382,8 +361,8 @@ def cost_burden(on: date | None = None) -> list[dict]:
     on = on or timezone.localdate()
     rows = {
         r["id"]: r
-        for r in Requirement.objects.filter(cost_frequency__gt=0).values(
-            "id", "act__code", "cost_hours", "cost_out_of_pocket", "cost_frequency"
+        for r in Requirement.objects.filter(cost_frequency__gt=0, is_recommendation=False).values(
+            "id", "act__code", "text", "cost_hours", "cost_out_of_pocket", "cost_frequency"
         )
     }
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
@@ -405,17 +384,20 @@ def cost_burden(on: date | None = None) -> list[dict]:
                 for n in COST_FIELDS
             }
             activities.append(
-                scm.Activity(
+                scm.obligation_for(
                     rid,
                     row["act__code"],
-                    pick["cost_hours"],
-                    pick["cost_out_of_pocket"],
-                    pick["cost_frequency"],
+                    "",
+                    hours=pick["cost_hours"],
+                    acquisitions=pick["cost_out_of_pocket"],
+                    frequency=pick["cost_frequency"],
+                    familiarisation_hours=Decimal(0),  # the public summary compares recurring costs
                 )
             )
-        for act, value in scm.yearly_cost(activities, profile.hourly_rate).by_act.items():
-            totals[(act, profile.size)].append(value)
-            totals[(act, "")].append(value)
+        report = scm.calculate(activities, scm.Assumptions(hourly_rate=profile.hourly_rate))
+        for act, value in report.by_act.items():
+            totals[(act, profile.size)].append(value.recurring)
+            totals[(act, "")].append(value.recurring)
     out = []
     for (act, size), values in sorted(totals.items()):
         shown = len(values) >= min_cell()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_list
+from . import cost_views, views, views_list
 
 app_name = "business"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("business/objects/", views.object_add, name="object_add"),
     path("business/objects/<int:pk>/delete/", views.object_delete, name="object_delete"),
     path("business/requirements/<int:pk>/", views.requirement, name="requirement"),
-    path("business/cost/", views.cost, name="cost"),
+    path("business/cost/", cost_views.cost, name="cost"),
     path("business/consultations/", views.consultations, name="consultations"),
     path("business/consultations/<int:pk>/", views.draft, name="draft"),
     path("business/consultations/<int:pk>/summary/", views.draft_summary, name="draft_summary"),
@@ -24,4 +24,7 @@ urlpatterns = [
     path("business/acts/<int:pk>/results/", views.act_results, name="act_results"),
     path("business/acts/<int:pk>/results.csv", views.act_results_export, name="act_results_export"),
     path("business/acts/<int:pk>/dataset.csv", views.act_dataset_export, name="act_dataset_export"),
+    path("business/cost/export.<str:fmt>", cost_views.cost_export, name="cost_export"),
+    path("business/acts/<int:pk>/burden/", cost_views.act_burden, name="act_burden"),
+    path("business/acts/<int:pk>/burden.<str:fmt>", cost_views.act_burden_export, name="act_burden_export"),
 ]

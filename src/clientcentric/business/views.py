@@ -25,7 +25,7 @@ from clientcentric.core.tabular import safe_row, safe_rows
 from clientcentric.engines.requirements import wording
 
 from . import applicability, charts, selectors, services
-from .forms import AssessmentForm, DraftCommentForm, HourlyRateForm, ObjectForm, ProfileForm
+from .forms import AssessmentForm, DraftCommentForm, ObjectForm, ProfileForm
 from .models import BusinessProfile, ControlObject, Draft, Requirement, SizeCategory
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
@@ -147,33 +147,6 @@ def requirement(request, pk):
             "what_to_do": wording.what_to_do(item.text),
         },
         status=422 if form.errors else 200,
-    )
-
-
-@require_roles(BUSINESS)
-@require_http_methods(["GET", "POST"])
-def cost(request):
-    profile = _profile_or_none(request)
-    if profile is None:
-        return redirect("business:profile")
-    form = HourlyRateForm(request.POST or None, initial={"hourly_rate": profile.hourly_rate})
-    if request.method == "POST" and form.is_valid():
-        services.set_hourly_rate(profile, form.cleaned_data["hourly_rate"], actor=request.user)
-        messages.success(request, _("The hourly rate is changed; the costs are recomputed."))
-        return redirect("business:cost")
-    result = selectors.personal_list(profile)
-    report = selectors.cost_report(profile, result.applies)
-    entries = {e.requirement["id"]: e for e in result.applies}
-    lines = sorted(report.lines, key=lambda line: -line.yearly)
-    return render(
-        request,
-        "business/cost.html",
-        {
-            "form": form,
-            "report": report,
-            "lines": [(line, entries[line.requirement]) for line in lines],
-            "cost_svg": charts.cost_by_act_svg(report.by_act),
-        },
     )
 
 

@@ -1,7 +1,18 @@
+from datetime import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.core import formats
+
 from .models import PretrialAppeal
+from .selectors import consultations as consultation_selectors
+
+MODES = {
+    "visit": _("in person"),
+    "phone": _("by phone"),
+    "video": _("by video (a link comes with the booking)"),
+}
 
 
 class CorrectionForm(forms.Form):
@@ -19,18 +30,24 @@ class CorrectionForm(forms.Form):
 class ConsultationForm(forms.Form):
     requirement = forms.TypedChoiceField(label=_("Requirement"), coerce=int)
     question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}))
-    slot = forms.DateTimeField(
-        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
-    mode = forms.ChoiceField(
-        label=_("How"), choices=[("video", _("video call")), ("phone", _("phone")), ("visit", _("in person"))]
-    )
+    slot = forms.ChoiceField(label=_("Time (the body's office hours, its local time)"))
+    mode = forms.ChoiceField(label=_("How"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, requirements=(), **kwargs):
+    def __init__(self, *args, requirements=(), control_type=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].choices = [
             (r.pk, f"{r.act.code}, {r.label}: {r.text[:90]}") for r in requirements
         ]
+        free = consultation_selectors.free_slots(control_type) if control_type is not None else []
+        zone = control_type.agency.time_zone if control_type is not None else None
+        self.fields["slot"].choices = [("", _("— choose a free time —"))] + [
+            (moment.isoformat(), formats.datetime(moment, zone=zone)) for moment in free
+        ]
+        offered = consultation_selectors.offered_channels(control_type) if control_type is not None else []
+        self.fields["mode"].choices = [(code, MODES[code]) for code in offered if code in MODES]
+
+    def clean_slot(self):
+        return datetime.fromisoformat(self.cleaned_data["slot"])
 
 
 class ObjectionForm(forms.Form):

@@ -1,5 +1,7 @@
 """Types of state control (виды контроля) with the numbers the law leaves to each, and their risk models."""
 
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,11 @@ from simple_history.models import HistoricalRecords
 from clientcentric.accounts.models import Agency
 
 USER = settings.AUTH_USER_MODEL
+CONSULTATION_CHANNELS = ("visit", "phone", "video")
+
+
+def default_consultation_channels():
+    return list(CONSULTATION_CHANNELS)
 
 
 class ControlType(models.Model):
@@ -82,6 +89,24 @@ class ControlType(models.Model):
         _("prevention programme approved by: day"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    consultation_day_start = models.TimeField(_("consultations from"), default=time(10, 0))
+    consultation_day_end = models.TimeField(_("consultations until"), default=time(17, 0))
+    consultation_slot_minutes = models.PositiveSmallIntegerField(
+        _("length of a consultation slot, minutes"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    consultation_channels = models.JSONField(
+        _("channels of consultations"),
+        default=default_consultation_channels,
+        blank=True,
+        help_text=_("Codes: visit (in person), phone, video."),
+    )
+    consultation_video_url = models.URLField(
+        _("address of the video room"),
+        blank=True,
+        help_text=_("Each video consultation gets its own link under this address."),
     )
     history = HistoricalRecords()
 

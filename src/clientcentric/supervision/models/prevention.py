@@ -78,6 +78,7 @@ class Consultation(models.Model):
         choices=[("video", _("video call")), ("phone", _("phone")), ("visit", _("in person"))],
         default="video",
     )
+    video_link = models.URLField(_("video link"), blank=True)
     answer = models.TextField(_("written answer"), blank=True)
     answered_by = models.ForeignKey(USER, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)

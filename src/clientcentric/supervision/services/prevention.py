@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from ..models import (
     SupervisionTask,
     TaskKind,
 )
+from ..selectors import consultations as consultation_selectors
 from ..workflow import OBJECTION
 from . import incentives
 from .risk import assess_profile, close_task
@@ -60,21 +62,38 @@ def book_consultation(
     *,
     question: str,
     slot: datetime,
-    mode: str = "video",
+    mode: str = "visit",
     event=None,
     actor=None,
 ) -> Consultation:
     if slot <= timezone.now():
         raise ValidationError({"slot": _("Choose a time in the future.")})
+    if mode not in consultation_selectors.offered_channels(control_type):
+        raise ValidationError(
+            {"mode": _("The body does not consult this way; choose one of the channels offered.")}
+        )
+    # Locks the type of control: two businesses choosing the last free slot at once cannot both get it.
+    ControlType.objects.select_for_update().filter(pk=control_type.pk).first()
+    if slot not in consultation_selectors.free_slots(control_type):
+        taken = Consultation.objects.filter(control_type=control_type, slot=slot).exists()
+        raise ValidationError(
+            {
+                "slot": _("This time is already booked; choose another.")
+                if taken
+                else _("Choose one of the free times within the office hours.")
+            }
+        )
     if not question.strip():
         raise ValidationError({"question": _("Write your question.")})
     if requirement.act.control_type.strip().lower() != control_type.act_control_type.strip().lower():
         raise ValidationError(
             {"requirement": _("This requirement is not checked under this type of control.")}
         )
-    if Consultation.objects.filter(control_type=control_type, slot=slot).exists():
-        raise ValidationError({"slot": _("This time is already booked; choose another.")})
+    video_link = (
+        f"{control_type.consultation_video_url.rstrip('/')}/{uuid.uuid4().hex}" if mode == "video" else ""
+    )
     consultation = Consultation.objects.create(
+        video_link=video_link,
         profile=profile,
         control_type=control_type,
         requirement=requirement,

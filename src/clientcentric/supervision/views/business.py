@@ -87,7 +87,8 @@ def _risk_context(request, profile, control_type, correction_form=None, consulta
         "incentives_available": incentives.choices_for(control_type),
         "corrections": risk.with_fact_titles(selectors.corrections_of(profile, control_type)),
         "correction_form": correction_form or CorrectionForm(facts=_fact_choices(control_type)),
-        "consultation_form": consultation_form or ConsultationForm(requirements=requirements),
+        "consultation_form": consultation_form
+        or ConsultationForm(requirements=requirements, control_type=control_type),
         "requirements": requirements,
         "algorithms": algorithms,
     }
@@ -127,7 +128,7 @@ def consult(request, code):
     profile = _profile(request)
     control_type = get_object_or_404(ControlType, code=code)
     requirements = selectors.my_requirements(profile, control_type)
-    form = ConsultationForm(request.POST, requirements=requirements)
+    form = ConsultationForm(request.POST, requirements=requirements, control_type=control_type)
     if form.is_valid():
         data = form.cleaned_data
         try:
