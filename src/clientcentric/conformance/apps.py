@@ -6,3 +6,12 @@ class ConformanceConfig(AppConfig):
     name = "clientcentric.conformance"
     label = "conformance"
     verbose_name = _("Conformance to the standard")
+
+    def ready(self):
+        # Each module registers its indicators into indicators.INDICATORS when imported.
+        from . import (  # noqa: F401
+            indicators_appeals,
+            indicators_delivery,
+            indicators_design,
+            indicators_feedback,
+        )
