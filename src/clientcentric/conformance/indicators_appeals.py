@@ -59,7 +59,9 @@ def on_time_records(agency, quarter: Quarter, key: str | None = None):
             appeals = appeals.filter(policy__answer_within_hours=int(hours.rstrip("h")))
         elif channel == Channel.SOCIAL:
             appeals = appeals.filter(policy__answer_within_hours__isnull=True)
-    return appeals.annotate(on_time=Q(answered_at__lte=F("deadline_at"))).order_by("-deadline_at", "-pk")
+    # An unanswered appeal compares NULL with its deadline: the first term makes that a plain "no".
+    on_time = Q(answered_at__isnull=False) & Q(answered_at__lte=F("deadline_at"))
+    return appeals.annotate(on_time=on_time).order_by("-deadline_at", "-pk")
 
 
 def _appeal_link(appeal) -> str:
