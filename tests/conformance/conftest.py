@@ -8,6 +8,7 @@ from clientcentric.conformance.indicators import Quarter
 
 # The delivery fixtures (consent text, the low-income parameter, the published pension rule) are reused as they are.
 from tests.delivery.conftest import consent_text, low_income, pension_rule  # noqa: F401
+from tests.design.conftest import panel  # noqa: F401
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 QUARTER = Quarter(2026, 2)
