@@ -170,6 +170,9 @@ PAGES = [
     ("feedback:chart", "/satisfaction/2026Q2/chart.svg", "get", answers(404)),
     ("feedback:report_pdf", "/satisfaction/2026Q2/report.pdf", "get", answers(404)),
     ("feedback:analyst", "/analytics/satisfaction/", "get", ANALYSTS),
+    ("indicators:table", "/staff/conformance/indicators/", "get", ANALYSTS),
+    ("indicators:detail", "/staff/conformance/indicators/appeals_on_time/", "get", ANALYSTS),
+    ("indicators:vash_kontrol_export", "/staff/conformance/indicators/vash-kontrol.csv", "get", ANALYSTS),
     (
         "feedback:publish",
         "/analytics/satisfaction/publish/",

@@ -49,4 +49,5 @@ urlpatterns = [
     path("", include("clientcentric.business.urls")),
     path("", include("clientcentric.supervision.urls")),
     path("", include("clientcentric.conformance.urls")),
+    path("", include("clientcentric.conformance.urls_indicators")),
 ]

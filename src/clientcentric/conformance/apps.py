@@ -8,6 +8,13 @@ class ConformanceConfig(AppConfig):
     verbose_name = _("Conformance to the standard")
 
     def ready(self):
+        # Each module registers its indicators into indicators.INDICATORS when imported.
+        from . import (  # noqa: F401
+            indicators_appeals,
+            indicators_delivery,
+            indicators_design,
+            indicators_feedback,
+        )
         from . import deviations, workflow  # noqa: F401 — the workflow registers itself
 
         deviations.register()

@@ -1,11 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .instrument import BARRIERS, DRIVERS
+from .instrument import BARRIERS, DRIVERS, LOYALTY_CODES
 from .services import MAX_COMMENT, Rating
 
 SATISFACTION = [(i, str(i)) for i in range(1, 6)]
 EFFORT = [(i, str(i)) for i in range(1, 8)]
+RECOMMEND = [(i, str(i)) for i in range(0, 11)]
+TEN = [(i, str(i)) for i in range(1, 11)]
+
+
+def _optional_scale(label, choices):
+    return forms.TypedChoiceField(
+        label=label, choices=choices, coerce=int, widget=forms.RadioSelect, required=False, empty_value=None
+    )
 
 
 class RatingForm(forms.Form):
@@ -40,6 +48,12 @@ class RatingForm(forms.Form):
         required=False,
         empty_value=None,
     )
+    recommend = _optional_scale(
+        _("How likely are you to advise people you know to get this service the way you did?"), RECOMMEND
+    )
+    acsi_satisfaction = _optional_scale(_("Overall, how satisfied are you with this service?"), TEN)
+    acsi_expectations = _optional_scale(_("How much worse or better than you expected was the service?"), TEN)
+    acsi_ideal = _optional_scale(_("How close is this service to the ideal one you imagine?"), TEN)
     went_well = forms.MultipleChoiceField(
         label=_("What went well?"), choices=DRIVERS, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -52,6 +66,13 @@ class RatingForm(forms.Form):
         max_length=MAX_COMMENT,
         required=False,
     )
+
+    def __init__(self, *args, loyalty: bool = False, **kwargs):
+        """`loyalty`: the end point is one where the instrument asks the loyalty questions (asks_loyalty)."""
+        super().__init__(*args, **kwargs)
+        if not loyalty:
+            for code in LOYALTY_CODES:
+                del self.fields[code]
 
     def rating(self) -> Rating:
         return Rating(**self.cleaned_data)

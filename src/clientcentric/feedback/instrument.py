@@ -8,7 +8,11 @@ from .models import Instrument, QuestionKind
 
 # v2: «Что мешало?» lists what went wrong (BARRIERS) instead of repeating what went well; the other questions are
 # worded as in v1.
-VERSION = "v2-2026"
+# v3: loyalty — the NPS «recommend» item (0–10) and the three ACSI items (1–10: overall satisfaction, expectations,
+# closeness to the ideal), asked only where a whole transaction ends (LOYALTY_END_POINTS); the v2 questions keep
+# their wording, so their figures continue across v2 and v3 (conformance/indicators_feedback.py pools a question
+# only across versions that word it the same).
+VERSION = "v3-2026"
 
 # Drivers cover the five «Ваш контроль» criteria (ПП № 1284): time to result (fast), queue wait (queue),
 # courtesy and competence (polite, competent), comfort of premises (premises), information (information).
@@ -79,12 +83,68 @@ QUESTIONS = [
         low_label="Совершенно не согласен",
         high_label="Полностью согласен",
     ),
+    dict(
+        code="recommend",
+        kind=QuestionKind.SCALE,
+        text="Насколько вероятно, что вы посоветуете знакомым получать эту услугу так же, как вы?",
+        scale_min=0,
+        scale_max=10,
+        positive_from=9,
+        low_label="Точно не посоветую",
+        high_label="Обязательно посоветую",
+    ),
+    dict(
+        code="acsi_satisfaction",
+        kind=QuestionKind.SCALE,
+        text="Насколько в целом вы удовлетворены этой услугой?",
+        scale_min=1,
+        scale_max=10,
+        positive_from=8,
+        low_label="Совсем не удовлетворён",
+        high_label="Полностью удовлетворён",
+    ),
+    dict(
+        code="acsi_expectations",
+        kind=QuestionKind.SCALE,
+        text="Насколько услуга оказалась хуже или лучше, чем вы ожидали?",
+        scale_min=1,
+        scale_max=10,
+        positive_from=8,
+        low_label="Намного хуже ожиданий",
+        high_label="Намного лучше ожиданий",
+    ),
+    dict(
+        code="acsi_ideal",
+        kind=QuestionKind.SCALE,
+        text="Насколько эта услуга близка к идеальной, какой вы её себе представляете?",
+        scale_min=1,
+        scale_max=10,
+        positive_from=8,
+        low_label="Очень далека от идеала",
+        high_label="Совсем как идеальная",
+    ),
     dict(code="need_met", kind=QuestionKind.YES_NO, text="Вы получили то, за чем обращались?"),
     dict(code="went_well", kind=QuestionKind.DRIVERS, text="Что было хорошо?", options=DRIVERS),
     dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=BARRIERS),
     dict(code="comment", kind=QuestionKind.TEXT, text="Что ещё вы хотите сказать?"),
 ]
 SCALE_CODES = ("satisfaction", "effort", "trust")
+# Loyalty is about the whole service, so it is asked where a whole transaction ends — a service delivered or
+# refused, an appeal answered, an office visit — and not after a page, a chat-bot dialogue or a call, which are
+# steps on the way (asking there would also lengthen the 30-second questionnaire where it is answered most).
+LOYALTY_CODES = ("recommend", "acsi_satisfaction", "acsi_expectations", "acsi_ideal")
+LOYALTY_RANGES = {
+    "recommend": (0, 10),
+    "acsi_satisfaction": (1, 10),
+    "acsi_expectations": (1, 10),
+    "acsi_ideal": (1, 10),
+}
+LOYALTY_END_POINTS = frozenset({"service_completed", "service_refused", "appeal_answered", "office_visit"})
+ACSI_CODES = ("acsi_satisfaction", "acsi_expectations", "acsi_ideal")
+
+
+def asks_loyalty(end_point: str) -> bool:
+    return end_point in LOYALTY_END_POINTS
 
 
 def current_instrument() -> Instrument:

@@ -22,7 +22,15 @@ from clientcentric.core.services.status import record_creation, transition
 from clientcentric.subscriptions.services import normalise_address
 
 from . import aggregation, publication, selectors
-from .instrument import DRIVER_CODES, QUESTIONS, VERSION, current_instrument
+from .instrument import (
+    DRIVER_CODES,
+    LOYALTY_CODES,
+    LOYALTY_RANGES,
+    QUESTIONS,
+    VERSION,
+    asks_loyalty,
+    current_instrument,
+)
 from .models import (
     AggregationState,
     Answer,
@@ -57,11 +65,18 @@ class Rating:
     went_well: list[str] = field(default_factory=list)
     got_in_way: list[str] = field(default_factory=list)
     comment: str = ""
+    # Loyalty (instrument v3), asked where a whole transaction ends: NPS 0–10 and the ACSI items 1–10.
+    recommend: int | None = None
+    acsi_satisfaction: int | None = None
+    acsi_expectations: int | None = None
+    acsi_ideal: int | None = None
 
 
 def _check_rating(rating: Rating) -> None:
     problems = {}
-    for name, low, high in (("satisfaction", 1, 5), ("effort", 1, 7), ("trust", 1, 5)):
+    ranges = (("satisfaction", 1, 5), ("effort", 1, 7), ("trust", 1, 5))
+    ranges += tuple((code, *LOYALTY_RANGES[code]) for code in LOYALTY_CODES)
+    for name, low, high in ranges:
         value = getattr(rating, name)
         if value is None:
             continue
@@ -264,7 +279,9 @@ def _store(rating: Rating, now=None, **fields) -> Response:
         instrument=instrument, comment=rating.comment.strip(), submitted_at=now or timezone.now(), **fields
     )
     rows = []
-    for code in ("satisfaction", "effort", "trust"):
+    # Loyalty answers count only where the instrument asks them (a hand-made request elsewhere is ignored).
+    loyalty = LOYALTY_CODES if asks_loyalty(response.end_point) else ()
+    for code in ("satisfaction", "effort", "trust", *loyalty):
         value = getattr(rating, code)
         if value is not None and code in questions:
             rows.append(Answer(response=response, question=questions[code], value=value))

@@ -28,8 +28,8 @@ from clientcentric.registry.models import Service
 
 from . import analytics, charts, objective, publication, selectors, services, throttle
 from .forms import CloseFollowUpForm, RatingForm, WidgetForm
-from .instrument import current_instrument
-from .models import FollowUp, QuarterReport
+from .instrument import asks_loyalty, current_instrument
+from .models import EndPoint, FollowUp, QuarterReport
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 ANALYSTS = (Role.ANALYST, Role.METHODOLOGIST, Role.ADMIN)
@@ -77,7 +77,7 @@ def rate(request, token):
             {"message": refusal.messages[0]},
             status=REFUSAL_STATUS[refusal.code],
         )
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST or None, loyalty=asks_loyalty(invitation.end_point))
     if request.method == "POST" and form.is_valid():
         rating = form.rating()
         try:
@@ -106,7 +106,7 @@ def rate(request, token):
 def office(request, agency_code):
     agency = get_object_or_404(Agency, code=agency_code, is_active=True)
     service = Service.objects.filter(code=request.GET.get("service", ""), agency=agency).first()
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST or None, loyalty=asks_loyalty(EndPoint.OFFICE_VISIT))
     status = 200
     if request.method == "POST" and form.is_valid():
         rating = form.rating()
