@@ -8,13 +8,15 @@ class ConformanceConfig(AppConfig):
     verbose_name = _("Conformance to the standard")
 
     def ready(self):
-        # Each module registers its indicators into indicators.INDICATORS when imported.
+        # Importing a module registers what it holds: the indicators into indicators.INDICATORS, the deviation
+        # workflow into the status registry.
         from . import (  # noqa: F401
+            deviations,
             indicators_appeals,
             indicators_delivery,
             indicators_design,
             indicators_feedback,
+            workflow,
         )
-        from . import deviations, workflow  # noqa: F401 — the workflow registers itself
 
         deviations.register()
