@@ -48,7 +48,9 @@ def _business(n: int) -> BusinessProfile:
 
 @pytest.fixture
 def comments(draft):
-    first = services.comment_on_draft(draft, _business(0), rating=2, text="Журнал раз в квартал — слишком часто.")
+    first = services.comment_on_draft(
+        draft, _business(0), rating=2, text="Журнал раз в квартал — слишком часто."
+    )
     second = services.comment_on_draft(draft, _business(1), rating=4, text="Поддерживаем, нужен образец.")
     return first, second
 
@@ -66,12 +68,17 @@ def expert(people):
     return procedures.decide_expert(registered, verified=True, actor=people["methodologist"])
 
 
-def test_the_summary_report_counts_the_developers_positions_and_waits_for_every_answer(draft, comments, people):
+def test_the_summary_report_counts_the_developers_positions_and_waits_for_every_answer(
+    draft, comments, people
+):
     today = timezone.localdate()
     report = selectors.summary_report(draft, today)
     assert (report["count"], report["unanswered"], report["final"]) == (2, 2, False)
     procedures.answer_comment(
-        comments[0], position="partly", text="Периодичность снижена до полугода.", actor=people["methodologist"]
+        comments[0],
+        position="partly",
+        text="Периодичность снижена до полугода.",
+        actor=people["methodologist"],
     )
     procedures.answer_comment(comments[1], position="accepted", text="Образец добавлен.", actor=None)
     after = selectors.summary_report(draft, draft.closes_on + timedelta(days=1))
@@ -186,7 +193,9 @@ def test_a_verified_expert_files_a_conclusion_the_developer_answers_and_business
         proposals="Установить срок 10 рабочих дней.",
     )
     assert conclusion.factor_labels[0] == "широта дискреционных полномочий"
-    procedures.answer_conclusion(conclusion, position="accepted", text="Срок добавлен.", actor=people["methodologist"])
+    procedures.answer_conclusion(
+        conclusion, position="accepted", text="Срок добавлен.", actor=people["methodologist"]
+    )
     with pytest.raises(ValidationError):
         procedures.file_conclusion(draft, expert, factors=[], text="Передумала.")
     report = selectors.summary_report(draft, timezone.localdate())
@@ -226,7 +235,8 @@ def test_the_expert_registers_staff_verify_and_the_expert_files_through_the_page
     client.force_login(people["client"])
     assert draft.title in client.get("/business/expertise/").content.decode()
     response = client.post(
-        f"/business/expertise/{draft.pk}/", {"factors": ["no_procedures"], "text": "Нет порядка.", "proposals": ""}
+        f"/business/expertise/{draft.pk}/",
+        {"factors": ["no_procedures"], "text": "Нет порядка.", "proposals": ""},
     )
     assert response.status_code == 422 and "как устранить" in response.content.decode().lower()
     response = client.post(
