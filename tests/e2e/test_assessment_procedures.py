@@ -80,7 +80,7 @@ def test_the_developer_reads_the_summary_report_answers_and_prints_it(page, proc
     expect(page.locator("main")).to_contain_text("предварительный")
     first = page.locator("main li[id^=comment-]").first
     first.get_by_label("Позиция разработчика").select_option("partly")
-    first.get_by_label("Обоснование").fill("Периодичность снижена до раза в полгода.")
+    first.get_by_label("Причина").fill("Периодичность снижена до раза в полгода.")
     first.get_by_role("button", name="Сохранить ответ").click()
     expect(page.locator(".messages")).to_contain_text("Ответ сохранён")
     expect(page.locator("main")).to_contain_text("Учтено частично. Периодичность снижена")
@@ -117,7 +117,7 @@ def test_an_expert_registers_is_verified_and_files_a_conclusion(page, browser, p
     page.goto(site + "/business/expertise/")
     page.get_by_role("link", name=re.compile("хранение пожароопасных веществ")).click()
     page.get_by_label("широта дискреционных полномочий").check()
-    page.get_by_label("Заключение", exact=True).fill("Срок проверки журнала инспектором не установлен.")
+    page.get_by_label(re.compile("^Заключение")).fill("Срок проверки журнала инспектором не установлен.")
     page.get_by_role("button", name="Направить заключение").click()
     expect(page.locator("main")).to_contain_text("Если факторы выявлены, укажите, как их устранить")
     page.get_by_label("Как устранить факторы").fill("Установить срок проверки — 10 рабочих дней.")
