@@ -378,9 +378,13 @@ def load() -> str:
     businesses = load_businesses()
     drafts = load_drafts()
     ensure_developer_account(DEMO_PASSWORD)
+    from .procedures import demo as procedures_demo
+
+    procedures_line = procedures_demo.load(DEMO_PASSWORD)
     return (
         f"Mandatory requirements: {counts['items']} items of 5 acts, {counts['annotated']} with demo rules or costs; "
         f"candidates: {counts['duplicate']} duplicates, {counts['contradiction']} contradictions; "
         f"{businesses} demo businesses; {drafts} new drafts; "
-        f"developer account {DEVELOPER_ACCOUNT[0]} (methodologist of МЧС России, password {DEMO_PASSWORD})"
+        f"developer account {DEVELOPER_ACCOUNT[0]} (methodologist of МЧС России, password {DEMO_PASSWORD}); "
+        f"{procedures_line}"
     )

@@ -369,3 +369,14 @@ class DraftComment(models.Model):
 
     def __str__(self):
         return f"{self.profile} — {self.draft}"
+
+
+# The assessment procedures' models live in their own module; imported here so Django registers them.
+from .models_procedures import (  # noqa: E402, F401
+    CommentAnswer,
+    CorruptionFactor,
+    Expert,
+    ExpertConclusion,
+    ExPostEvaluation,
+    Position,
+)

@@ -72,6 +72,10 @@ def validate_act(act: Act) -> None:
         problems = date_errors(act.effective_from, act.published_on, act.date_exception)
         if problems:
             errors["effective_from"] = problems
+    from .procedures.validity import term_errors
+
+    if term := term_errors(act):
+        errors["effective_to"] = term
     if act.date_exception and not act.date_exception_reason.strip():
         errors["date_exception_reason"] = [_("Say why the 247-FZ exception applies.")]
     if errors:

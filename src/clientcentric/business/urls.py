@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import cost_views, views, views_list
+from .procedures import views as procedures
 
 app_name = "business"
 
@@ -27,4 +28,22 @@ urlpatterns = [
     path("business/cost/export.<str:fmt>", cost_views.cost_export, name="cost_export"),
     path("business/acts/<int:pk>/burden/", cost_views.act_burden, name="act_burden"),
     path("business/acts/<int:pk>/burden.<str:fmt>", cost_views.act_burden_export, name="act_burden_export"),
+    # The assessment procedures (ОРВ summary report, АКЭ experts, ex-post evaluation): business/procedures/.
+    path("business/consultations/<int:pk>/report/", procedures.report, name="summary_report"),
+    path("business/consultations/<int:pk>/report.pdf", procedures.report_pdf, name="summary_report_pdf"),
+    path(
+        "business/consultations/<int:pk>/comments/<int:comment_pk>/answer/",
+        procedures.answer_comment,
+        name="answer_comment",
+    ),
+    path(
+        "business/consultations/<int:pk>/conclusions/<int:conclusion_pk>/answer/",
+        procedures.answer_conclusion,
+        name="answer_conclusion",
+    ),
+    path("business/expertise/", procedures.expertise, name="expertise"),
+    path("business/expertise/<int:pk>/", procedures.expertise_draft, name="expertise_draft"),
+    path("business/experts/", procedures.experts, name="experts"),
+    path("business/experts/<int:pk>/decide/", procedures.expert_decide, name="expert_decide"),
+    path("business/acts/<int:pk>/evaluation/", procedures.evaluation, name="evaluation"),
 ]

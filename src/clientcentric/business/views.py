@@ -6,6 +6,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from clientcentric.engines.requirements import wording
 from . import applicability, charts, selectors, services
 from .forms import AssessmentForm, DraftCommentForm, ObjectForm, ProfileForm
 from .models import BusinessProfile, ControlObject, Draft, Requirement, SizeCategory
+from .procedures import validity
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 DEVELOPER_STAFF = (Role.METHODOLOGIST, Role.ANALYST, Role.ADMIN)
@@ -237,6 +239,10 @@ def developer(request):
         "business/developer.html",
         {
             "acts": selectors.developer_acts(request.user).order_by("code"),
+            "validity": validity.desk_rows(
+                selectors.developer_acts(request.user).annotate(items_count=Count("requirements")),
+                timezone.localdate(),
+            ),
             "drafts": selectors.developer_drafts(request.user),
             "agency": request.user.agency,
             "is_admin": request.user.role == Role.ADMIN,
