@@ -123,3 +123,21 @@ def test_the_public_report_is_read_after_the_quarter_is_frozen(page, demo_site):
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     data = page.request.get(demo_site + f"/conformance/osfr/{snapshot.quarter}/data.json").json()
     assert data["integrity_hash"] == snapshot.integrity_hash
+
+
+def test_analyst_reads_the_indicators_and_the_records_behind_one(page, demo_site):
+    from clientcentric.registry.demo import DEMO_PASSWORD
+
+    sign_in(page, demo_site, "analyst", DEMO_PASSWORD)
+    page.goto(demo_site + "/staff/conformance/indicators/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Обращения, на которые ответили в срок")
+    expect(main).to_contain_text("Лояльность (NPS)")
+    expect(main).not_to_contain_text("appeals_on_time")
+    _both_widths(page, "conformance_indicators")
+    main.get_by_role("link", name="Обращения, на которые ответили в срок").first.click()
+    expect(page).to_have_url(re.compile(r"/staff/conformance/indicators/appeals_on_time/"))
+    # The demo ministry has answered few appeals this quarter: the value is withheld, the definition is shown.
+    expect(page.locator("main")).to_contain_text("слишком мало для показа")
+    expect(page.locator("main")).to_contain_text("Определение")
+    _both_widths(page, "conformance_indicator_detail")
