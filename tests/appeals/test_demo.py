@@ -33,7 +33,8 @@ def test_demo_appeals_are_routed_answered_and_loaded_once(tmp_path, settings):
             )
     settings.CLIENTCENTRIC_DEMO_APPEALS = str(path)
     call_command("load_demo", appeals=12, verbosity=0)
-    appeals = Appeal.objects.all()
+    # The real appeals of the file (the demo's VK comment waiting for an answer is another channel's).
+    appeals = Appeal.objects.exclude(channel="social")
     assert appeals.count() == 8  # Московский is not a demo district
     nevsky = appeals.filter(district="Невский")
     assert {a.executor.code for a in nevsky} == {"ja-nevsky"}
@@ -41,7 +42,7 @@ def test_demo_appeals_are_routed_answered_and_loaded_once(tmp_path, settings):
     answered = nevsky.filter(status=Status.ANSWERED).first()
     assert answered.answers.get().text.startswith("Снег убран")
     call_command("load_demo", appeals=12, verbosity=0)
-    assert Appeal.objects.count() == 8
+    assert Appeal.objects.exclude(channel="social").count() == 8
 
 
 @pytest.mark.django_db

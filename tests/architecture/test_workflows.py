@@ -39,8 +39,23 @@ SUBJECTS = {
         "research.NeedStatusProposal", "state", terminal=frozenset({"accepted", "rejected", "withdrawn"})
     ),
     "registry.need": Subject("registry.Need", "status", frozenset({"met", "cannot_meet"})),
+    # A copy further down a client's channel order waits as a fallback (standby) and is skipped once an earlier
+    # channel delivered.
     "core.notification": Subject(
-        "core.Notification", "state", frozenset({"held"}), terminal=frozenset({"sent", "digested"})
+        "core.Notification",
+        "state",
+        frozenset({"held", "standby"}),
+        terminal=frozenset({"sent", "digested", "skipped"}),
+    ),
+    "appeals.social_message": Subject(
+        "appeals.SocialMessage",
+        "status",
+        frozenset({"pending", "received"}),
+        terminal=frozenset({"sent", "received"}),
+    ),
+    "business.expert": Subject("business.Expert", "status"),
+    "conformance.deviation": Subject(
+        "conformance.DeviationRequest", "status", terminal=frozenset({"refused", "completed"})
     ),
     "delivery.offer": Subject("delivery.Offer", "status", terminal=frozenset({"accepted", "withdrawn"})),
     "delivery.service_request": Subject(

@@ -23,7 +23,10 @@ def test_life_event_with_consent_opens_situation_and_makes_an_offer(pensioner, r
     offer = Offer.objects.get(client=pensioner)
     assert (offer.kind, offer.outcome, offer.service) == ("offer", "eligible", registry["service"])
     assert "60 лет" in offer.explanation
-    notice = Notification.objects.get(object_type="delivery.consent", object_id=str(offer.consent_id))
+    # One message, as a chain of copies in the client's channel order: e-mail first, the cabinet as the fallback.
+    copies = Notification.objects.filter(object_type="delivery.consent", object_id=str(offer.consent_id))
+    assert [c.channel for c in copies.order_by("position")] == ["email", "cabinet"]
+    notice = copies.order_by("position").first()
     assert registry["service"].name in notice.body and "/me/" in notice.body
     assert event.result["offers"] == 1
 
@@ -80,7 +83,11 @@ def test_revoked_consent_stops_every_pending_offer_in_its_scope(pensioner, regis
     consent = consent_services.give_consent(pensioner, life_situation=registry["pension"])
     life_event_services.receive_life_event(event_input(pensioner.client_profile.snils))
     offer = Offer.objects.get(client=pensioner)
-    notice = Notification.objects.get(object_type="delivery.consent", object_id=str(consent.pk))
+    notice = (
+        Notification.objects.filter(object_type="delivery.consent", object_id=str(consent.pk))
+        .order_by("position")
+        .first()
+    )
     notice.state = Notification.State.PENDING
     notice.save(update_fields=["state"])
     stopped = consent_services.revoke_consent(consent, actor=pensioner)

@@ -5,8 +5,6 @@ import secrets
 
 from django.contrib.auth import get_user_model
 
-from clientcentric.core.services import chains
-
 from . import services, social
 from .models import SocialAccount
 
@@ -47,37 +45,4 @@ def load() -> str:
     )
     intake = services.receive_appeal(data, default_executor=account.agency)
     social.remember_thread(intake.appeal, account, where)
-    client = User.objects.filter(username="client").first()
-    if client is not None:
-        _client_channels(client)
     return f"Two-way channels: VK community {account.name}, appeal № {intake.appeal.number} to answer"
-
-
-def _client_channels(client) -> None:
-    from clientcentric.core.models import InboxMessage
-    from clientcentric.subscriptions import services as subscriptions
-
-    subscriptions.save_preferences(
-        client,
-        subscriptions.Preferences(
-            topics=[("appeals.status", "")],
-            channels={
-                "messenger": ("@demo_client_2026", True),
-                "email": (client.email or "client@demo.example", True),
-                "cabinet": ("", True),
-            },
-            order=["messenger", "email", "cabinet"],
-        ),
-    )
-    if not InboxMessage.objects.filter(person=client).exists():
-        chains.enqueue_chain(
-            [
-                {
-                    "channel": "cabinet",
-                    "address": str(client.pk),
-                    "subject": "Запись к врачу подтверждена",
-                    "body": "Вы записаны в поликлинику № 2 на 14 декабря, 10:30. Возьмите паспорт и полис ОМС.",
-                }
-            ],
-            event="demo",
-        )

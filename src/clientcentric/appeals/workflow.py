@@ -6,7 +6,7 @@ write that row rather than ``core.StatusChange``.
 
 from clientcentric.core.workflow import Workflow, register, table
 
-from .models import Status
+from .models import SocialMessage, Status
 
 APPEAL = register(
     Workflow(
@@ -28,4 +28,14 @@ APPEAL = register(
 
 OPEN_STATUSES = frozenset(
     {Status.NEEDS_ROUTING, Status.REGISTERED, Status.IN_PROGRESS, Status.AWAITING_DETAILS, Status.REOPENED}
+)
+
+# An outgoing message on a social network: sent or failed by the network's answer; the operator sends a failed one
+# again. A message received from the network is created received and stays so.
+_M = SocialMessage.Status
+SOCIAL_MESSAGE = register(
+    Workflow(
+        "appeals.social_message",
+        table({_M.PENDING: [_M.SENT, _M.FAILED], _M.FAILED: [_M.PENDING], _M.SENT: [], _M.RECEIVED: []}),
+    )
 )

@@ -7,3 +7,6 @@ class BusinessConfig(AppConfig):
     label = "business"
     verbose_name = _("State for Business: mandatory requirements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import workflow  # noqa: F401  (registers the expert's accreditation table)

@@ -8,4 +8,11 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Proactive delivery")
 
     def ready(self):
+        from clientcentric.core.client_card import register_section
+
+        from .client_card import requests_and_offers
+
+        register_section(
+            requests_and_offers
+        )  # the client's requests and offers on the operator's appeal page
         from . import subscribers  # noqa: F401  (registers the re-evaluation on consent, situation, facts)

@@ -8,6 +8,11 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self):
+        from clientcentric.core.client_card import register_section
+
+        from .client_card import ratings
+
+        register_section(ratings)  # the client's ratings on the operator's appeal page
         from django.db.models.signals import post_migrate
 
         from . import (  # noqa: F401

@@ -8,6 +8,11 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions and notifications")
 
     def ready(self):
+        from clientcentric.core.client_card import register_section
+
+        from .client_card import allowed_contacts
+
+        register_section(allowed_contacts)  # the contacts the client allows, on the operator's appeal page
         from clientcentric.core.services import chains
 
         from . import subscribers, topics  # noqa: F401  (register the events this app notifies of and reacts to)

@@ -22,6 +22,7 @@ from ..models_procedures import (
     ExPostEvaluation,
     Position,
 )
+from ..workflow import EXPERT
 
 
 def _answer_values(position: str, text: str) -> str:
@@ -85,6 +86,8 @@ def register_expert(
     expert.full_name, expert.accreditation_number = full_name.strip(), accreditation_number.strip()
     expert.accredited_on, expert.valid_until = accredited_on, valid_until
     # A corrected registration is checked again.
+    if expert.pk:
+        EXPERT.check(expert.status, Expert.Status.PENDING, expert)
     expert.status, expert.decided_by, expert.decided_at, expert.decision_reason = (
         Expert.Status.PENDING,
         None,
@@ -105,7 +108,9 @@ def decide_expert(expert: Expert, *, verified: bool, reason: str = "", actor=Non
         raise ValidationError(_("This registration has already been decided."))
     if not verified and not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the accreditation is not confirmed.")})
-    expert.status = Expert.Status.VERIFIED if verified else Expert.Status.REJECTED
+    target = Expert.Status.VERIFIED if verified else Expert.Status.REJECTED
+    EXPERT.check(expert.status, target, expert)
+    expert.status = target
     expert.decision_reason = (reason or "").strip()
     expert.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     expert.decided_at = timezone.now()

@@ -15,6 +15,7 @@ from clientcentric.delivery import demo_scenario as scenario_demo
 from clientcentric.delivery.demo import load_delivery_demo
 from clientcentric.knowledge import demo as knowledge_demo
 from clientcentric.registry import demo
+from clientcentric.subscriptions import demo_channels
 from clientcentric.supervision import demo as supervision_demo
 
 LOADED = "demo.loaded"
@@ -81,6 +82,7 @@ class Command(BaseCommand):
 
         self._load_knowledge_base()
         self.stdout.write(social_demo.load())
+        self.stdout.write(demo_channels.load())
 
         if options["business"]:
             self.stdout.write(business_demo.load())

@@ -14,8 +14,8 @@ from clientcentric.core import messenger_api, transports
 from clientcentric.core.logging import get_logger
 from clientcentric.core.services import audit
 
-from .models import Appeal, SocialAccount, SocialMessage, SocialThread
-from .workflow import OPEN_STATUSES
+from ..models import Appeal, SocialAccount, SocialMessage, SocialThread
+from ..workflow import OPEN_STATUSES, SOCIAL_MESSAGE
 
 log = get_logger("clientcentric.appeals.social")
 Network = SocialAccount.Network
@@ -199,7 +199,7 @@ def queue_answer(answer) -> SocialMessage | None:
 
 
 def _enqueue(message_id: int) -> None:
-    from .tasks import send_social_message
+    from ..tasks import send_social_message
 
     try:
         send_social_message.delay(message_id)
@@ -238,9 +238,11 @@ def send(message_id: int) -> str:
         )
     except (messenger_api.ApiError, messenger_api.ApiNotConfigured, OSError, ValueError, KeyError) as exc:
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    outcome = SocialMessage.Status.FAILED if error else SocialMessage.Status.SENT
+    SOCIAL_MESSAGE.check(SocialMessage.Status.PENDING, outcome, message)
     with transaction.atomic():
         SocialMessage.objects.filter(pk=message.pk).update(
-            status=SocialMessage.Status.FAILED if error else SocialMessage.Status.SENT,
+            status=outcome,
             error=error,
             provider_id=str(provider_id)[:80],
             sent_at=None if error else timezone.now(),
@@ -259,6 +261,7 @@ def send(message_id: int) -> str:
 @transaction.atomic
 def retry(message: SocialMessage, *, operator) -> SocialMessage:
     """The operator sends a failed message again."""
+    SOCIAL_MESSAGE.check(SocialMessage.Status.FAILED, SocialMessage.Status.PENDING, message)
     updated = SocialMessage.objects.filter(pk=message.pk, status=SocialMessage.Status.FAILED).update(
         status=SocialMessage.Status.PENDING, error=""
     )
