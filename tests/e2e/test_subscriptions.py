@@ -47,6 +47,8 @@ def test_client_changes_subscriptions_and_hears_by_sms(page, demo_site, settings
 
     page.get_by_label(re.compile("Адрес для канала «СМС»|Address for SMS")).fill("8 (900) 123-45-67")
     page.get_by_label(re.compile(r"^\s*(сразу|immediately)\s*$")).check()
+    # The message goes to the first channel of the client's order: SMS first (the demo client had the messenger).
+    page.locator("#id_sms_order").select_option("1")
     page.get_by_role("button", name=re.compile("Сохранить|Save")).click()
     expect(page.locator(".messages")).to_contain_text(re.compile("сохранены|saved"))
     expect(page.get_by_label(re.compile("Адрес для канала «СМС»|Address for SMS"))).to_have_value(
