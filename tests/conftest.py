@@ -171,6 +171,18 @@ def _fresh_rate_limits(settings):
     settings.CLIENTCENTRIC_RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex}"
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A test-client request leaves its language active on the thread, so a message built in the next test would
+    depend on which test ran before it on that worker: every test starts in the site's language, as a request would."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def agency(db):
     return accounts_services.save_agency(
