@@ -20,6 +20,7 @@ Parquet with the same writer options as ours (uncompressed, no statistics).
 
 import argparse
 import json
+import re
 import resource
 import statistics
 import time
@@ -95,13 +96,15 @@ def _under(limit):
 VARIABLES = [
     birth,
     age,
-    _simple("salary", Person, float),
-    _simple("capital_returns", Person, float),
+    # Decimal inputs in integer hundredths (kopecks): OpenFisca keeps `float` in float32, which cannot hold
+    # money exactly; the rules' translation (bench/eligibility.py) reads them back in float64.
+    _simple("salary", Person, int),
+    _simple("capital_returns", Person, int),
     _simple("disability", Person, bool),
     _simple("unemployed", Person, bool),
     _simple("student", Person, bool),
-    _simple("rent", Household, float),
-    _simple("accommodation_size", Household, float),
+    _simple("rent", Household, int),
+    _simple("accommodation_size", Household, int),
     _simple(
         "occupancy",
         Household,
@@ -113,11 +116,11 @@ VARIABLES = [
     _simple("region", Household, str, max_length=3),
     _simple("months_since_move", Household, int),
     _simple("is_adult", Person, bool, lambda p, per, par: p.has_role(Household.ADULT)),
-    _simple("income", Person, float, lambda p, per, par: p("salary", per) + p("capital_returns", per)),
+    _simple("income", Person, int, lambda p, per, par: p("salary", per) + p("capital_returns", per)),
     _simple(
         "household_income",
         Household,
-        float,
+        int,
         # The country template's definition: the members' salaries; capital returns stay each person's own.
         lambda h, per, par: h.sum(h.members("salary", per)),
     ),
@@ -130,14 +133,25 @@ VARIABLES = [
     _simple("n_under_18", Household, int, _under(18)),
     _simple("n_over_65", Household, int, _count(lambda h, p: h.members("age", p) >= 65)),
     _simple("n_disabled", Household, int, _count(lambda h, p: h.members("disability", p))),
-    _simple(
-        "income_pc",
-        Household,
-        float,
-        lambda h, per, par: h("household_income", per) / h("n_persons", per),
-    ),
+    # income_pc = household_income / n_persons is computed by the rules' translation in float64 (a float
+    # variable would round it to float32).
 ]
+KNOWN_ALL = (
+    "birth",
+    "salary",
+    "capital_returns",
+    "disability",
+    "unemployed",
+    "student",
+    "rent",
+    "accommodation_size",
+    "postal_code",
+    "region",
+    "months_since_move",
+)
+PERSON_INPUTS = {"birth", "salary", "capital_returns", "disability", "unemployed", "student"}
 PERSON_LEVEL = {
+    *(f"known_{name}" for name in PERSON_INPUTS),
     "age",
     "is_adult",
     "salary",
@@ -163,10 +177,17 @@ def _rule_variable(rule_id, code):
     return _simple(rule_id, Person, bool, formula)
 
 
+def known_inputs(rules):
+    """The extract columns whose "filled in" flag the rules read (is_known), as `known_<column>` inputs."""
+    return sorted({name for rule in rules for name in re.findall(r"v\('known_(\w+)'\)", rule["numpy"])})
+
+
 def system(rules):
     tbs = TaxBenefitSystem([Person, Household])
     for variable in VARIABLES:
         tbs.add_variable(variable)
+    for name in known_inputs(rules):
+        tbs.add_variable(_simple(f"known_{name}", Person if name in PERSON_INPUTS else Household, bool))
     for rule in rules:
         tbs.add_variable(_rule_variable(rule["id"], rule["numpy"]))
     return tbs
@@ -187,6 +208,8 @@ def simulate(tbs, data, rules, period):
     for name in ("rent", "accommodation_size", "postal_code", "region", "months_since_move"):
         sim.set_input(name, period, data[name])
     sim.set_input("occupancy", period, data["occupancy"])
+    for name in known_inputs(rules):
+        sim.set_input(f"known_{name}", period, data[f"known_{name}"])
     return {rule["id"]: sim.calculate(rule["id"], period) for rule in rules}
 
 
@@ -195,21 +218,22 @@ def one_household():
         "household_index": np.array([0, 0, 0]),
         "role": np.array(["adult", "adult", "child"]),
         "birth": np.array(["1985-04-02", "1987-11-30", "2022-06-15"], dtype="datetime64[D]"),
-        "salary": np.array([900.0, 400.0, 0.0], dtype=np.float32),
-        "capital_returns": np.array([0.0, 12.5, 0.0], dtype=np.float32),
+        "salary": np.array([90000, 40000, 0]),
+        "capital_returns": np.array([0, 1250, 0]),
         "disability": np.array([False, False, True]),
         "unemployed": np.array([False, True, False]),
         "student": np.array([False, False, False]),
-        "rent": np.array([350.0], dtype=np.float32),
-        "accommodation_size": np.array([42.0], dtype=np.float32),
+        "rent": np.array([35000]),
+        "accommodation_size": np.array([4200]),
         "occupancy": np.array(["tenant"]),
         "postal_code": np.array(["101000"]),
         "region": np.array(["77"]),
         "months_since_move": np.array([14]),
+        **{f"known_{name}": np.array([True] * (3 if name in PERSON_INPUTS else 1)) for name in KNOWN_ALL},
     }
 
 
-def read_extract(persons_path, households_path):
+def read_extract(persons_path, households_path, known=()):
     """The Parquet extract as OpenFisca's arrays: nulls replaced by the defaults OpenFisca would use."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -231,25 +255,44 @@ def read_extract(persons_path, households_path):
         "household_index": np.searchsorted(household_ids, persons.column("household_id").to_numpy()),
         "role": filled(persons, "role", "adult", "U5"),
         "birth": filled(persons, "birth", __import__("datetime").date(1970, 1, 1), "datetime64[D]"),
-        "salary": filled(persons, "salary", 0.0, np.float32),
-        "capital_returns": filled(persons, "capital_returns", 0.0, np.float32),
+        "salary": hundredths(persons.column("salary")),
+        "capital_returns": hundredths(persons.column("capital_returns")),
         "disability": filled(persons, "disability", False, bool),
         "unemployed": filled(persons, "unemployed", False, bool),
         "student": filled(persons, "student", False, bool),
-        "rent": household("rent", 0.0, np.float32),
-        "accommodation_size": household("accommodation_size", 0.0, np.float32),
+        "rent": hundredths(households.column("rent"))[order],
+        "accommodation_size": hundredths(households.column("accommodation_size"))[order],
         "occupancy": HousingOccupancyStatus.encode(household("housing_occupancy_status", "tenant", "U11")),
         "postal_code": household("postal_code", "", "U6"),
         "region": _region_codes(pc.cast(households.column("region"), "string"))[order],
         "months_since_move": household("months_since_move", 0),
+        **{
+            f"known_{name}": pc.is_valid(persons.column(name)).to_numpy(zero_copy_only=False)
+            for name in known
+            if name in PERSON_INPUTS
+        },
+        **{
+            f"known_{name}": pc.is_valid(households.column(name)).to_numpy(zero_copy_only=False)[order]
+            for name in known
+            if name not in PERSON_INPUTS
+        },
     }
+
+
+def hundredths(column):
+    """A decimal column in integer hundredths (kopecks) as the facts layer rounds them; null as OpenFisca's 0."""
+    values = column.to_numpy(zero_copy_only=False).astype(np.float64)
+    return np.nan_to_num(np.floor(values * 100 + 0.5), nan=0.0).astype(np.int32)
 
 
 def _region_codes(column):
     """Region codes, text or integer in the extract, in the one form the project's facts use
     (engines/rules/types.canonical_code): 7 is '07'; unknown is '' as OpenFisca's default."""
     values = column.to_pylist()
-    return np.array(["" if v is None else v.zfill(2) if v.isdigit() else v for v in values], dtype="U3")
+    return np.array(
+        ["" if v is None else v.strip().zfill(2) if v.strip().isdigit() else v.strip() for v in values],
+        dtype="U3",
+    )
 
 
 def write_results(person_id, results, output):
@@ -287,7 +330,7 @@ def main():
         return
     if args.mode == "end-to-end":
         started, cpu_started = time.perf_counter(), time.process_time()
-        person_id, data = read_extract(args.persons, args.households)
+        person_id, data = read_extract(args.persons, args.households, known_inputs(rules))
         results = simulate(tbs, data, rules, period)
         write_results(person_id, results, args.output)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
