@@ -175,8 +175,42 @@ def serve(argv: list[str]) -> None:
     _serve(args.host, args.port, args.workers)
 
 
+# Commands that read files and touch neither the database nor any app: they start without loading the apps.
+_WITHOUT_APPS = {("eligibility", "check"), ("eligibility", "evaluate")}
+DEFAULT_SETTINGS = "clientcentric.config.settings"
+
+
+def _run_without_apps(argv: list[str]) -> None:
+    """`eligibility check|evaluate` with Django configured for translation only (the site's language and
+    the project's .po file): loading the settings module and every app's models, signals and services takes
+    seconds — most of the user's wait on a quick check (issue 22) — for commands that use none of it."""
+    from django.conf import settings
+
+    settings.configure(
+        LANGUAGE_CODE="ru",
+        LANGUAGES=[("ru", "Русский"), ("en", "English")],
+        LOCALE_PATHS=[Path(__file__).resolve().parent / "locale"],
+        USE_I18N=True,
+        USE_TZ=True,
+        TIME_ZONE=os.environ.get("CLIENTCENTRIC_TIME_ZONE", "Europe/Moscow"),
+        INSTALLED_APPS=[],
+        LOGGING_CONFIG=None,
+    )
+    from django.apps import apps
+
+    # No django.setup(): it imports django.urls (for the URL prefix), and with it the ORM and the forms.
+    apps.populate([])
+    from clientcentric.delivery.management.commands.eligibility import Command
+
+    Command().run_from_argv(["clientcentric", *argv])
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if tuple(argv[:2]) in _WITHOUT_APPS and os.environ.get("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS) == (
+        DEFAULT_SETTINGS
+    ):
+        return _run_without_apps(argv)
     if argv and argv[0] == "demo":
         return demo(argv[1:])
     if argv and argv[0] == "serve":
@@ -185,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         # The platform's verbs, without starting Django: `clientcentric help` lists every manage.py command.
         print(__doc__)
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["clientcentric", *argv])
