@@ -261,3 +261,79 @@ def test_an_integer_region_column_is_read_as_the_region_code(extract):
         evaluate(extract)
     assert "region" in str(caught.value) and "Float64" in str(caught.value)
     assert "\n" not in str(caught.value).strip()
+
+
+def _run_cli(*argv: str):
+    """The `clientcentric` command in its own process, as a user starts it (the path without the apps)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = "import sys; from clientcentric.cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("dtype", "shown"),
+    [
+        (pl.Float64, "Float64"),
+        (pl.Date, "Date"),
+        (pl.List(pl.Int64), "List(Int64)"),
+        (pl.Boolean, "Boolean"),
+    ],
+)
+def test_a_region_column_of_another_type_gives_one_russian_line_without_a_traceback(extract, dtype, shown):
+    households = pl.read_parquet(extract / "households.parquet")
+    values = {
+        pl.Float64: pl.Series([77.0, 78.0, 66.0]),
+        pl.Date: pl.Series([dt.date(2020, 1, 1)] * 3),
+        pl.Boolean: pl.Series([True, False, True]),
+    }.get(dtype, pl.Series([[77], [78], [66]]))
+    households.with_columns(region=values).write_parquet(extract / "households.parquet")
+    done = _run_cli(
+        "eligibility",
+        "evaluate",
+        "--persons",
+        str(extract / "persons.parquet"),
+        "--households",
+        str(extract / "households.parquet"),
+        "--rules",
+        str(extract / "rules.yaml"),
+        "--on",
+        "2016-11-01",
+        "--output",
+        str(extract / "out.parquet"),
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert f"столбец «region» имеет тип {shown}, а ожидается текст или целое число" in lines[0]
+
+
+@pytest.mark.parametrize("dtype", [pl.Int8, pl.UInt16, pl.Int64, pl.Categorical, pl.Enum(["66", "77", "78"])])
+def test_the_command_reads_a_region_column_of_any_allowed_type(extract, dtype):
+    households = pl.read_parquet(extract / "households.parquet")
+    households.with_columns(pl.col("region").cast(dtype)).write_parquet(extract / "households.parquet")
+    (extract / "rules.yaml").write_text(
+        "rules:\n  - id: moscow\n    text: region == '77'\n    valid_from: 2016-01-01\n", encoding="utf-8"
+    )
+    done = _run_cli(
+        "eligibility",
+        "evaluate",
+        "--persons",
+        str(extract / "persons.parquet"),
+        "--households",
+        str(extract / "households.parquet"),
+        "--rules",
+        str(extract / "rules.yaml"),
+        "--on",
+        "2016-11-01",
+        "--output",
+        str(extract / "out.parquet"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert pl.read_parquet(extract / "out.parquet")["moscow"].to_list() == [True, True, False, False, False]
+    assert "moscow" in done.stdout  # the per-rule counts

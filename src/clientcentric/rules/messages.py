@@ -42,7 +42,28 @@ _KINDS = {
     "bool": "да/нет",
     "date": "дата",
     "str_set": "набор кодов",
+    "float": "дробное число",
 }
+
+
+def _extract_columns(columns: list[dict]) -> str:
+    """Each missing or mistyped column of an extract, with the file, the column and the type found."""
+    parts = []
+    for problem in columns:
+        values = {
+            "file": problem["file"],
+            "column": problem["column"],
+            "found": problem["found"],
+            "expected": f" {_('or')} ".join(_KINDS.get(k, k) for k in problem["expected"]),
+        }
+        if problem["found"] is None:
+            parts.append(_("%(file)s: the column “%(column)s” is missing") % values)
+        else:
+            parts.append(
+                _("%(file)s: the column “%(column)s” is of type %(found)s, but %(expected)s is needed")
+                % values
+            )
+    return "; ".join(parts) + "."
 
 
 def describe(code: str, message: str, details: dict | None = None, *, known: Iterable[str] = ()) -> str:
@@ -59,6 +80,8 @@ def describe(code: str, message: str, details: dict | None = None, *, known: Ite
     template = MESSAGES.get(code)
     if template is None:
         return message
+    if code == "extract" and details.get("columns"):
+        values["message"] = _extract_columns(details["columns"])
     if code == "type_error" and "got" not in details:
         return _("The types do not match.") + f" ({message})"
     if code == "not_allowed":

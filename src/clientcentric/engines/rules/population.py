@@ -63,14 +63,19 @@ def _kind(dtype: pl.DataType) -> str:
 def check_extract(frame: pl.LazyFrame, columns: Mapping[str, tuple[str, ...]], label: str) -> None:
     """Refuse an extract with missing or mistyped columns, naming each one."""
     schema = frame.collect_schema()
-    problems = []
+    problems, found = [], []
     for name, kinds in columns.items():
         if name not in schema:
             problems.append(f"{label}: column '{name}' is missing")
+            found.append({"file": label, "column": name, "found": None, "expected": list(kinds)})
         elif _kind(schema[name]) not in kinds:
             problems.append(f"{label}: column '{name}' is {schema[name]}, expected {' or '.join(kinds)}")
+            found.append({"file": label, "column": name, "found": str(schema[name]), "expected": list(kinds)})
     if problems:
-        raise RuleError("extract", "; ".join(problems) + ".", details={"problems": problems})
+        # `columns`: the same problems as data, for the user's language (rules.messages).
+        raise RuleError(
+            "extract", "; ".join(problems) + ".", details={"problems": problems, "columns": found}
+        )
 
 
 def plan(
@@ -248,8 +253,14 @@ def _keep_freed_memory() -> None:
 def write_result(parts: list[pl.DataFrame], output: str | Path) -> None:
     """The result file: Parquet, person_id + one nullable boolean column per rule. Uncompressed and without
     column statistics: with 50 nullable boolean columns the encoding dominates (≈0.24 s of CPU per million
-    persons), and compression added a quarter to it (zstd level 1) for a file a quarter the size."""
-    pl.concat(parts, rechunk=False).write_parquet(output, compression="uncompressed", statistics=False)
+    persons), and compression added a quarter to it (zstd level 1) for a file a quarter the size. Row groups of
+    about a million rows instead of Polars' 262,144 take a sixth less CPU (fewer pages, fewer headers)."""
+    pl.concat(parts, rechunk=False).write_parquet(
+        output, compression="uncompressed", statistics=False, row_group_size=RESULT_ROW_GROUP
+    )
+
+
+RESULT_ROW_GROUP = 1 << 20
 
 
 @dataclass
@@ -295,7 +306,12 @@ def evaluate_files(
         )
     ordered = bool(nulls.item(0, 2) and households_sorted)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    write_result(evaluate_frames(persons, households, rule_file, on, chunk_persons, ordered), output)
+    try:
+        write_result(evaluate_frames(persons, households, rule_file, on, chunk_persons, ordered), output)
+    except pl.exceptions.PolarsError as exc:
+        # Whatever the checks above let through, the user gets one line, never a traceback.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RuleError("extract", f"Cannot read the extract: {first}.") from None
     if not summary:
         return None
     rules = [r.id for r in rule_file.rules]
