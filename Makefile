@@ -50,7 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/feedback.py || status=1; \
 	$(BIN)/python bench/delivery.py || status=1; \
 	$(BIN)/python bench/apply.py || status=1; \
-	$(BIN)/python bench/eligibility.py || status=1; \
+	$(BIN)/python bench/eligibility.py --sizes 1000000,10000000 || status=1; \
 	$(BIN)/python bench/journey_map.py || status=1; \
 	$(BIN)/python bench/business.py || status=1; \
 	$(BIN)/python bench/business_list.py || status=1; \
