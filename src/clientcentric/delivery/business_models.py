@@ -32,9 +32,7 @@ class BusinessConsent(models.Model):
         help_text=_("Empty: every support measure for business."),
         on_delete=models.PROTECT,
     )
-    given_by = models.ForeignKey(
-        USER, verbose_name=_("given by"), related_name="+", on_delete=models.PROTECT
-    )
+    given_by = models.ForeignKey(USER, verbose_name=_("given by"), related_name="+", on_delete=models.PROTECT)
     representation = models.ForeignKey(
         Representative, verbose_name=_("on the basis of"), related_name="+", on_delete=models.PROTECT
     )
