@@ -10,7 +10,24 @@ from clientcentric.registry.models import Service, Touchpoint
 from .services import business_support
 
 VALID_FROM = date(2025, 1, 1)
-MANUFACTURING = ("10", "11", "13", "14", "15", "16", "17", "18", "20", "22", "23", "25", "27", "28", "31", "32")
+MANUFACTURING = (
+    "10",
+    "11",
+    "13",
+    "14",
+    "15",
+    "16",
+    "17",
+    "18",
+    "20",
+    "22",
+    "23",
+    "25",
+    "27",
+    "28",
+    "31",
+    "32",
+)
 
 # (code, agency, name, description, legal basis, rule, why it applies, why not)
 MEASURES = (
@@ -98,4 +115,6 @@ def load() -> str:
         business_support.publish_rule(
             code, service, text, valid_from=VALID_FROM, legal_reference=basis, explain_yes=yes, explain_no=no
         )
-    return f"Support measures for business: {len(MEASURES)} ({created} new), with rules over the business facts"
+    return (
+        f"Support measures for business: {len(MEASURES)} ({created} new), with rules over the business facts"
+    )

@@ -28,7 +28,9 @@ class BusinessRunReport:
 
 
 def business_ids() -> list[int]:
-    return list(BusinessClient.objects.filter(profile__isnull=False).order_by("pk").values_list("pk", flat=True))
+    return list(
+        BusinessClient.objects.filter(profile__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def run_businesses(
@@ -49,7 +51,9 @@ def run_businesses(
                 part.businesses += 1
                 for name in ("offers", "unknown", "not_eligible", "no_consent"):
                     setattr(part, name, getattr(part, name) + counts[name])
-            population_runs.checkpoint(run, chunk[-1], clients=part.businesses, offers=part.offers, information=0)
+            population_runs.checkpoint(
+                run, chunk[-1], clients=part.businesses, offers=part.offers, information=0
+            )
         for name in ("businesses", "offers", "unknown", "not_eligible", "no_consent"):
             setattr(report, name, getattr(report, name) + getattr(part, name))
         if progress:

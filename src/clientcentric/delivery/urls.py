@@ -56,8 +56,12 @@ urlpatterns += [
         views_business.consent_receipt,
         name="business_consent_receipt",
     ),
-    path("business/support/offers/<int:pk>/accept/", views_business.offer_accept, name="business_offer_accept"),
     path(
-        "business/support/offers/<int:pk>/decline/", views_business.offer_decline, name="business_offer_decline"
+        "business/support/offers/<int:pk>/accept/", views_business.offer_accept, name="business_offer_accept"
+    ),
+    path(
+        "business/support/offers/<int:pk>/decline/",
+        views_business.offer_decline,
+        name="business_offer_decline",
     ),
 ]

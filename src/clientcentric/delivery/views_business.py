@@ -17,7 +17,6 @@ from clientcentric.business import selectors as business_selectors
 from clientcentric.core.access import require_roles
 from clientcentric.core.confirmation import Confirmation, Link, confirm
 
-
 from .models import BusinessConsent, BusinessOffer, ConsentText
 from .selectors import business_support as selectors
 from .services import business_support as services
@@ -55,7 +54,8 @@ def support(request):
                 messages.error(request, _error_text(error))
             else:
                 messages.success(
-                    request, _("The consent of the business is recorded; we have checked the support measures.")
+                    request,
+                    _("The consent of the business is recorded; we have checked the support measures."),
                 )
         return redirect("delivery:business_support")
     open_offers, closed_offers = selectors.offers_of(business)
@@ -98,7 +98,9 @@ def consent_receipt(request, pk):
         pk=pk,
         business=business,
     )
-    receipt = services.consent_receipt(consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME)
+    receipt = services.consent_receipt(
+        consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
+    )
     response = HttpResponse(
         json.dumps(receipt, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -144,6 +146,3 @@ def offer_decline(request, pk):
     else:
         messages.success(request, _("The offer is declined; we will not offer this measure again."))
     return redirect("delivery:business_support")
-
-
-

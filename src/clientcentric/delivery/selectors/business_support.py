@@ -14,14 +14,18 @@ def measures_in_force():
 
 def consents_of(business):
     return list(
-        BusinessConsent.objects.filter(business=business).select_related("service", "given_by", "text", "revoked_by")
+        BusinessConsent.objects.filter(business=business).select_related(
+            "service", "given_by", "text", "revoked_by"
+        )
     )
 
 
 def offers_of(business):
     """(open offers, closed offers) of the business, newest first."""
     rows = list(
-        BusinessOffer.objects.filter(business=business).select_related("service", "service__agency", "request")
+        BusinessOffer.objects.filter(business=business).select_related(
+            "service", "service__agency", "request"
+        )
     )
     return (
         [o for o in rows if o.status == BusinessOffer.Status.OPEN],
@@ -35,5 +39,7 @@ def home_section(request, profile) -> dict:
     return {
         "template": "delivery/business_support_section.html",
         "offers": open_offers,
-        "consented": BusinessConsent.objects.filter(business=profile.business, revoked_at__isnull=True).exists(),
+        "consented": BusinessConsent.objects.filter(
+            business=profile.business, revoked_at__isnull=True
+        ).exists(),
     }

@@ -426,8 +426,10 @@ def publish_rule(
         "explain_no": explain_no,
         "examples": list(examples),
     }
-    if latest is not None and latest.status == "published" and all(
-        getattr(latest, k) == v for k, v in fields.items()
+    if (
+        latest is not None
+        and latest.status == "published"
+        and all(getattr(latest, k) == v for k, v in fields.items())
     ):
         return latest
     rule = EligibilityRule.objects.create(
