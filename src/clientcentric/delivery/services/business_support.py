@@ -304,6 +304,12 @@ def notify_representatives(business, offers: list[BusinessOffer], *, on: date) -
             )
 
 
+def _json(value):
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    return to_json(value)
+
+
 # --- the representative answers ----------------------------------------------------------------------------
 
 
@@ -363,7 +369,7 @@ def accept_offer(offer: BusinessOffer, *, person) -> ServiceRequest:
         "outcome": result.outcome.value if result else Outcome.ELIGIBLE.value,
         "missing": sorted(result.missing) if result else [],
         "facts": {
-            k: to_json(facts.get(k)) for k in sorted(business_rules.compiled(offer.rule.text).facts_used)
+            k: _json(facts.get(k)) for k in sorted(business_rules.compiled(offer.rule.text).facts_used)
         },
     }
     terms = ServiceTerms.objects.filter(service=offer.service).first()
