@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts import selectors as representation
-from clientcentric.business.models import BusinessProfile, SizeCategory
+from clientcentric.business.models import BusinessProfile, ControlObject, SizeCategory
 from clientcentric.core.models import AuditEvent, Notification
 from clientcentric.core.services import audit, status
 from clientcentric.core.services.chains import notify_person
@@ -182,6 +182,9 @@ def facts_of(profile: BusinessProfile) -> dict:
 
 
 def _value_words(name: str, value, on: date) -> str:
+    if name == "premises_purposes":
+        labels = dict(ControlObject.Purpose.choices)
+        return ", ".join(sorted(str(labels.get(v, v)) for v in value)) or _("none")
     if isinstance(value, frozenset | set | list | tuple):
         return ", ".join(sorted(str(v) for v in value)) or _("none")
     if value is True:
@@ -196,11 +199,15 @@ def _value_words(name: str, value, on: date) -> str:
     return str(value)
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def reasons_in_words(text: str, facts: dict, on: date) -> list[str]:
     """The facts the rule read, as «label: value» lines a business owner can check (never rule syntax)."""
     used = business_rules.compiled(text.strip()).facts_used
     return [
-        f"{business_facts.label(name)}: {_value_words(name, facts[name], on)}"
+        f"{_capitalised(business_facts.label(name))}: {_value_words(name, facts[name], on)}"
         for name in sorted(used)
         if facts.get(name) is not None
     ]
