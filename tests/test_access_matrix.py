@@ -239,6 +239,26 @@ PAGES = [
     ("design:test_edit", "/design/projects/{project}/tests/{test}/edit/", "get", DESIGN_EDITORS),
     ("design:panel", "/research-panel/", "get", SIGNED_IN),
     ("business:home", "/business/", "get", BUSINESS_ONLY),
+    ("delivery:business_support", "/business/support/", "get", BUSINESS_ONLY),
+    (
+        "delivery:business_consent_revoke",
+        "/business/support/consents/999999/revoke/",
+        "get",
+        BUSINESS_POST_ONLY,
+    ),
+    (
+        "delivery:business_consent_receipt",
+        "/business/support/consents/999999/receipt.json",
+        "get",
+        answers(403, anonymous=302, business_representative=404),
+    ),
+    ("delivery:business_offer_accept", "/business/support/offers/999999/accept/", "get", BUSINESS_POST_ONLY),
+    (
+        "delivery:business_offer_decline",
+        "/business/support/offers/999999/decline/",
+        "get",
+        BUSINESS_POST_ONLY,
+    ),
     (
         "business:profile",
         "/business/profile/",

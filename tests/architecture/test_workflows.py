@@ -58,6 +58,9 @@ SUBJECTS = {
         "conformance.DeviationRequest", "status", terminal=frozenset({"refused", "completed"})
     ),
     "delivery.offer": Subject("delivery.Offer", "status", terminal=frozenset({"accepted", "withdrawn"})),
+    "delivery.business_offer": Subject(
+        "delivery.BusinessOffer", "status", terminal=frozenset({"accepted", "declined", "withdrawn"})
+    ),
     "delivery.service_request": Subject(
         "delivery.ServiceRequest", "status", terminal=frozenset({"approved", "refused"})
     ),

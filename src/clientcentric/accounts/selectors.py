@@ -18,6 +18,17 @@ def in_force(person, on: date | None = None) -> QuerySet:
     )
 
 
+def representatives_of(business, on: date | None = None) -> QuerySet:
+    """The representations of `business` valid on `on` (today by default), with their persons."""
+    day = on or timezone.localdate()
+    return (
+        Representative.objects.filter(business=business, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("person")
+        .order_by("valid_from", "pk")
+    )
+
+
 def businesses_of(person, on: date | None = None) -> QuerySet:
     """The businesses the person acts for on `on`, the earliest representation first."""
     ids = in_force(person, on).filter(business__isnull=False).values("business_id")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,6 +210,8 @@ def load_businesses(seed: int = 2026) -> int:
                 okved=okved,
                 size=("micro", "small", "small", "medium", "large")[number % 5],
                 region="78",
+                # Registration dates from 2014 on: the last few are young businesses (support measures read it).
+                registered_on=date(2014 + number, 1 + number % 12, 10),
                 employees=rng.choice((3, 8, 15, 40, 120, 260)),
                 works_at_height=at_height,
                 objects_complete=True,

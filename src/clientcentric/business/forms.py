@@ -18,6 +18,12 @@ class ProfileForm(forms.Form):
     okved = forms.CharField(label=_("OKVED codes"), help_text=_("Separated by commas, e.g. 56.10, 47.11"))
     size = forms.ChoiceField(label=_("Size category"), choices=SizeCategory.choices)
     region = forms.CharField(label=_("Region code"), max_length=2, help_text=_("Two digits, e.g. 78"))
+    registered_on = forms.DateField(
+        label=_("Registered on"),
+        required=False,
+        help_text=_("The date of state registration (from the register), e.g. 2024-05-14"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
     works_at_height = forms.NullBooleanField(
         label=_("Staff work at height (1.8 m and more)"),
@@ -37,6 +43,7 @@ class ProfileForm(forms.Form):
             "okved": ", ".join(profile.okved),
             "size": profile.size,
             "region": profile.region,
+            "registered_on": profile.registered_on,
             "employees": profile.employees,
             "works_at_height": profile.works_at_height,
             "objects_complete": profile.objects_complete,

@@ -155,6 +155,8 @@ class BusinessProfile(models.Model):
     okved = models.JSONField(_("OKVED codes"), default=list)
     size = models.CharField(_("size category"), max_length=10, choices=SizeCategory.choices)
     region = models.CharField(_("region code"), max_length=2)
+    # The state registration date (ЕГРЮЛ / ЕГРИП): how old the business is, which support measures read.
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     works_at_height = models.BooleanField(_("work at height (1.8 m and more)"), null=True, blank=True)
     objects_complete = models.BooleanField(

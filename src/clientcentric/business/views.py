@@ -54,6 +54,7 @@ def profile(request):
         target = current or BusinessProfile(business=business)
         target.ogrn, target.okved, target.size = data["ogrn"], data["okved"], data["size"]
         target.region, target.employees = data["region"].strip(), data["employees"]
+        target.registered_on = data["registered_on"]
         target.works_at_height, target.objects_complete = data["works_at_height"], data["objects_complete"]
         try:
             with transaction.atomic():

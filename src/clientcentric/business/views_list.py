@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
 
-from . import list_selectors, selectors
+from . import home_sections, list_selectors, selectors
 
 
 @require_roles(Role.BUSINESS_REPRESENTATIVE)
@@ -37,6 +37,7 @@ def home(request):
         "business/list.html",
         {
             "profile": profile,
+            "sections": home_sections.render_context(request, profile),
             "list": result,
             "cost": selectors.cost_report(profile, result.applies),
             "top": [] if filtering else list_selectors.top(items),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from clientcentric.accounts.models import Agency
 from clientcentric.core import formats
 from clientcentric.core.admin import AgencyScopedMixin, ServiceSavingAdmin
+from clientcentric.rules import business as business_rules
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import SCHEMA, FactValueError, parse_fact
 
@@ -47,6 +48,7 @@ class EligibilityRuleForm(forms.ModelForm):
         model = EligibilityRule
         fields = (
             "rule_id",
+            "subject",
             "version",
             "service",
             "text",
@@ -62,6 +64,12 @@ class EligibilityRuleForm(forms.ModelForm):
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
+        if self.cleaned_data.get("subject") == EligibilityRule.Subject.BUSINESS:
+            try:  # a support measure's rule reads the business facts
+                business_rules.check(text, "text")
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["text"]) from error
+            return text
         try:
             eligibility.check_text(text, rule_selectors.parameter_names())
         except ValidationError as error:
@@ -73,6 +81,8 @@ class EligibilityRuleForm(forms.ModelForm):
         if self.instance.pk and self.instance.status != EligibilityRule.Status.DRAFT:
             raise ValidationError(_("A published rule is never edited; add a new version instead."))
         examples = cleaned.get("examples")
+        if cleaned.get("subject") == EligibilityRule.Subject.BUSINESS:
+            return cleaned
         if "text" in cleaned and examples:
             if not isinstance(examples, list):
                 self.add_error("examples", _("Examples are a list of {on, facts, expect}."))

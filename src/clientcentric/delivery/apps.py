@@ -15,4 +15,9 @@ class DeliveryConfig(AppConfig):
         register_section(
             requests_and_offers
         )  # the client's requests and offers on the operator's appeal page
+        from clientcentric.business.home_sections import register_section as register_business_section
+
+        from .selectors.business_support import home_section
+
+        register_business_section(home_section)  # «Support measures» on the business's home page
         from . import subscribers  # noqa: F401  (registers the re-evaluation on consent, situation, facts)

@@ -192,7 +192,15 @@ class EligibilityRule(models.Model):
         PUBLISHED = "published", _("published")
         RETIRED = "retired", _("retired")
 
+    class Subject(models.TextChoices):
+        PERSON = "person", _("a person")
+        BUSINESS = "business", _("a business")
+
     rule_id = models.SlugField(_("rule id"), max_length=80)
+    # Whose facts the rule reads: a person's (rules/facts/person.py) or a business's (rules/facts/business.py).
+    subject = models.CharField(
+        _("about whom"), max_length=10, choices=Subject.choices, default=Subject.PERSON
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     service = models.ForeignKey(
         Service, verbose_name=_("service"), related_name="eligibility_rules", on_delete=models.PROTECT
@@ -632,6 +640,8 @@ class PopulationRun(models.Model):
     """The checkpoint of a whole-base eligibility run: a run cut short continues after its last client."""
 
     on = models.DateField(_("reference date"))
+    # Persons (clients) or businesses: each has its own checkpoint; `last_client_id` is the business's id then.
+    subject = models.CharField(_("about whom"), max_length=10, default="person")
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     last_client_id = models.PositiveBigIntegerField(_("last client done"), default=0)
@@ -645,9 +655,15 @@ class PopulationRun(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["on"], condition=Q(finished_at__isnull=True), name="population_run_open_once"
+                fields=["subject", "on"],
+                condition=Q(finished_at__isnull=True),
+                name="population_run_open_once_per_subject",
             )
         ]
 
     def __str__(self):
         return f"{self.on} ({self.clients})"
+
+
+# Support measures for business (issue 19, BIZ-7): the business's consent and offers.
+from .business_models import BusinessConsent, BusinessOffer  # noqa: E402, F401

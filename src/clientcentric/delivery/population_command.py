@@ -20,6 +20,42 @@ def add_run_arguments(subparsers) -> None:
     )
 
 
+def add_business_run_arguments(subparsers) -> None:
+    run = subparsers.add_parser(
+        "run-business",
+        help="Evaluate every support measure for business for every business with a profile and offer what "
+        "fits (only within the business's consent). Resumable: a run cut short continues after its last business.",
+    )
+    run.add_argument("--on", help="reference date YYYY-MM-DD (default: today)")
+    run.add_argument("--chunk-size", type=int, default=200, help="businesses per chunk (default 200)")
+
+
+def run_business(command, options) -> None:
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from . import business_population
+
+    try:
+        on = date.fromisoformat(options["on"]) if options.get("on") else timezone.localdate()
+    except ValueError:
+        raise CommandError(f"“{options['on']}” is not a date YYYY-MM-DD.") from None
+    if options["chunk_size"] < 1:
+        raise CommandError("--chunk-size must be at least 1.")
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]support measures[/bold]"), BarColumn(), MofNCompleteColumn()) as progress:
+        task = progress.add_task("businesses", total=len(business_population.business_ids()))
+        report = business_population.run_businesses(
+            on, chunk_size=options["chunk_size"], progress=lambda n: progress.advance(task, n)
+        )
+    command.stdout.write(
+        f"{report.businesses} business(es) on {on.isoformat()} in {time.perf_counter() - started:.2f} s:"
+        f" {report.offers} offer(s) ({report.unknown} asking for a missing fact), {report.not_eligible} not"
+        f" eligible, {report.no_consent} without the business's consent."
+    )
+
+
 def run(command, options) -> None:
     from datetime import date
 

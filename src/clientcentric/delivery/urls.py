@@ -40,3 +40,28 @@ urlpatterns += [
     path("me/apply/<slug:code>/check/", views_apply.apply_check, name="apply_check"),
     path("operator/requests/effort/", views_apply.effort, name="effort"),
 ]
+
+# Support measures for business (issue 19, BIZ-7), in their own module.
+from . import views_business  # noqa: E402
+
+urlpatterns += [
+    path("business/support/", views_business.support, name="business_support"),
+    path(
+        "business/support/consents/<int:pk>/revoke/",
+        views_business.consent_revoke,
+        name="business_consent_revoke",
+    ),
+    path(
+        "business/support/consents/<int:pk>/receipt.json",
+        views_business.consent_receipt,
+        name="business_consent_receipt",
+    ),
+    path(
+        "business/support/offers/<int:pk>/accept/", views_business.offer_accept, name="business_offer_accept"
+    ),
+    path(
+        "business/support/offers/<int:pk>/decline/",
+        views_business.offer_decline,
+        name="business_offer_decline",
+    ),
+]

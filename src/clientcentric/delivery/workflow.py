@@ -6,7 +6,7 @@ Each status changes only through ``core.services.status`` (or a ``check`` plus t
 
 from clientcentric.core.workflow import Workflow, register, table
 
-from .models import Appointment, EligibilityRule, LifeEvent, Offer, ServiceRequest
+from .models import Appointment, BusinessOffer, EligibilityRule, LifeEvent, Offer, ServiceRequest
 
 OFFER = register(
     Workflow(
@@ -73,5 +73,26 @@ ELIGIBILITY_RULE = register(
                 EligibilityRule.Status.RETIRED: [],
             }
         ),
+    )
+)
+
+# A support measure offered to a business: its representative accepts (a request) or declines it; a revoked
+# consent withdraws it.
+BUSINESS_OFFER = register(
+    Workflow(
+        "delivery.business_offer",
+        table(
+            {
+                BusinessOffer.Status.OPEN: [
+                    BusinessOffer.Status.ACCEPTED,
+                    BusinessOffer.Status.DECLINED,
+                    BusinessOffer.Status.WITHDRAWN,
+                ],
+                BusinessOffer.Status.ACCEPTED: [],
+                BusinessOffer.Status.DECLINED: [],
+                BusinessOffer.Status.WITHDRAWN: [],
+            }
+        ),
+        system_only=frozenset({BusinessOffer.Status.WITHDRAWN}),
     )
 )

@@ -31,11 +31,11 @@ def parameter_names() -> frozenset[str]:
     return frozenset(RuleParameter.objects.values_list("name", flat=True).distinct())
 
 
-def _load_rules_in_force(on_iso: str) -> list[EligibilityRule]:
+def _load_rules_in_force(on_iso: str, subject: str = EligibilityRule.Subject.PERSON) -> list[EligibilityRule]:
     on = date.fromisoformat(on_iso)
-    rows = EligibilityRule.objects.filter(status=EligibilityRule.Status.PUBLISHED, valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on)
-    )
+    rows = EligibilityRule.objects.filter(
+        status=EligibilityRule.Status.PUBLISHED, subject=subject, valid_from__lte=on
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     newest = {}
     for rule in rows.select_related("service").order_by("rule_id", "-version"):
         newest.setdefault(rule.rule_id, rule)
@@ -58,6 +58,15 @@ def rules_in_force(on: date, services=None) -> list[EligibilityRule]:
     rules = _rules_by_date.get(on.isoformat()) or []
     if services is None:
         return list(rules)
+    wanted = {s if isinstance(s, int) else s.pk for s in services}
+    return [rule for rule in rules if rule.service_id in wanted]
+
+
+def business_rules_in_force(on: date, services=None) -> list[EligibilityRule]:
+    """The newest published version of each rule about a business (support measures) in force on `on`."""
+    rules = _load_rules_in_force(on.isoformat(), EligibilityRule.Subject.BUSINESS)
+    if services is None:
+        return rules
     wanted = {s if isinstance(s, int) else s.pk for s in services}
     return [rule for rule in rules if rule.service_id in wanted]
 
@@ -87,7 +96,9 @@ def export_rulebook() -> str:
     rules = []
     for rule in rules_in_force(timezone.localdate()) + list(
         EligibilityRule.objects.filter(
-            status=EligibilityRule.Status.PUBLISHED, valid_from__gt=timezone.localdate()
+            status=EligibilityRule.Status.PUBLISHED,
+            subject=EligibilityRule.Subject.PERSON,
+            valid_from__gt=timezone.localdate(),
         )
     ):
         entry = {

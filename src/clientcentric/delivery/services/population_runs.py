@@ -15,13 +15,17 @@ from ..models import PopulationRun
 
 
 @transaction.atomic
-def open_run(on: date) -> PopulationRun:
-    """The unfinished run of `on` to continue, or a new one."""
-    run = PopulationRun.objects.select_for_update().filter(on=on, finished_at__isnull=True).first()
+def open_run(on: date, subject: str = "person") -> PopulationRun:
+    """The unfinished run of `on` (of persons or of businesses) to continue, or a new one."""
+    run = (
+        PopulationRun.objects.select_for_update()
+        .filter(on=on, subject=subject, finished_at__isnull=True)
+        .first()
+    )
     if run is not None:
         audit.record(None, "delivery.population_run_resumed", run, after_client=run.last_client_id)
         return run
-    return PopulationRun.objects.create(on=on, started_at=timezone.now())
+    return PopulationRun.objects.create(on=on, subject=subject, started_at=timezone.now())
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ PROFILE_FACTS: dict[str, tuple[str, Any]] = {
     "legal_form": ("STR", _("legal entity or sole proprietor")),
     "size": ("STR", _("size category")),
     "region": ("STR", _("region")),
+    "registered_on": ("DATE", _("date of state registration")),
     "employees": ("INT", _("number of employees")),
     "has_employees": ("BOOL", _("whether there are employees")),
     "works_at_height": ("BOOL", _("whether staff work at height")),
@@ -31,6 +32,7 @@ FACTS: dict[str, tuple[str, Any]] = {**PROFILE_FACTS, **controlled_object.FACTS}
 # Which part of the profile form answers for a missing fact: the page links there.
 FACT_SECTION = {
     "employees": "profile",
+    "registered_on": "profile",
     "has_employees": "profile",
     "works_at_height": "profile",
     "max_voltage_kv": "objects",
@@ -55,6 +57,8 @@ def derive(profile, objects) -> dict[str, Any]:
         "size": profile.size,
         "region": profile.region,
     }
+    if getattr(profile, "registered_on", None) is not None:
+        facts["registered_on"] = profile.registered_on
     if profile.employees is not None:
         facts["employees"] = profile.employees
         facts["has_employees"] = profile.employees > 0

@@ -5,7 +5,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clientcentric.delivery.population_command import add_run_arguments, run
+from clientcentric.delivery.population_command import (
+    add_business_run_arguments,
+    add_run_arguments,
+    run,
+    run_business,
+)
 from clientcentric.engines.rules import RuleError
 from clientcentric.engines.rules.rulefile import RuleFileError, load_rules
 from clientcentric.rules.messages import describe_error, describe_problem
@@ -39,6 +44,7 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="Validate a rule file and run every rule's examples.")
         check.add_argument("rules")
         add_run_arguments(sub)
+        add_business_run_arguments(sub)
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action.replace('-', '_')}")(options)
@@ -58,6 +64,9 @@ class Command(BaseCommand):
 
     def _run(self, options):
         run(self, options)
+
+    def _run_business(self, options):
+        run_business(self, options)
 
     def _check(self, options):
         rule_file = self._load(options["rules"])

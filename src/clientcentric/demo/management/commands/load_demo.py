@@ -11,6 +11,7 @@ from clientcentric.appeals import social_demo
 from clientcentric.business import demo as business_demo
 from clientcentric.core.models import AuditEvent
 from clientcentric.core.services import audit
+from clientcentric.delivery import business_demo as business_support_demo
 from clientcentric.delivery import demo_scenario as scenario_demo
 from clientcentric.delivery.demo import load_delivery_demo
 from clientcentric.knowledge import demo as knowledge_demo
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             f"Proactive delivery: clients client, pensioner, newcomer; {offers} offers from life events"
         )
         self.stdout.write(scenario_demo.load(demo.DEMO_PASSWORD))
+        self.stdout.write(business_support_demo.load())
 
         self._load_knowledge_base()
         self.stdout.write(social_demo.load())
