@@ -82,6 +82,7 @@ def records(rows) -> list[dict[str, str]]:
             "topic": r["reason"],
             "executor": r["executor_org"].strip(),
             "district": r["district"],
+            "address": r["address"],
         }
         for r in rows
     ]
@@ -220,7 +221,7 @@ def main() -> int:
     exec_test = [r for r in test if r["executor_org"].strip()]
     exec_texts = [r["text"] for r in exec_test]
     exec_extra = [{"district": r["district"]} for r in exec_test]
-    topic_extra = [{"district": r["district"]} for r in test]
+    topic_extra = routing_report.topic_extra(test)  # the address's words, as the topic model was trained
 
     print("\n## speed (one core, predict_top k=3 in batches of 1,000, texts unseen by the model)")
     size = len(reason_model.to_bytes())

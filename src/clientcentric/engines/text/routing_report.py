@@ -142,7 +142,11 @@ def evaluate_routing(
     districts = [r.get("district") or "" for r in executor_train]
     true_topics = grouped_topics([r.get("topic") or "" for r in executor_train], known_topics)
     executor_model = clf.train_executor_router(
-        [r["text"] for r in executor_train], train_executors, districts, true_topics
+        [r["text"] for r in executor_train],
+        train_executors,
+        districts,
+        true_topics,
+        addresses=[r.get("address") or "" for r in executor_train],
     )
     test_texts = [r["text"] for r in executor_test]
     test_districts = [r.get("district") or "" for r in executor_test]
@@ -150,7 +154,12 @@ def evaluate_routing(
         topic_tops = topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
     else:
         topic_tops = [[] for _ in test_texts]
-    routed = executor_model.route_top(test_texts, test_districts, topic_tops, k=3) if test_texts else []
+    test_addresses = [r.get("address") or "" for r in executor_test]
+    routed = (
+        executor_model.route_top(test_texts, test_districts, topic_tops, k=3, addresses=test_addresses)
+        if test_texts
+        else []
+    )
     executor: dict[str, Any] = _figures(test_executors, routed) | {
         "n_train": len(executor_train),
         "n_labels": len(executor_model.labels),
