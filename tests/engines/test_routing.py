@@ -1,4 +1,5 @@
 import random
+import re
 
 import numpy as np
 import pytest
@@ -250,3 +251,29 @@ def test_the_router_reads_the_address_kind_in_batch_and_for_one_text():
     assert one[0][0] == "ЖА Невский" and [p for _, p in one] == pytest.approx([p for _, p in routed[0]])
     with pytest.raises(ValueError, match="1 addresses for 2 texts"):
         model.route_top(["a", "b"], ["Невский", "Невский"], topics, addresses=[""])
+
+
+def test_report_lines_put_each_figure_next_to_its_baseline_and_target(evaluation):
+    from clientcentric.engines.text.routing_report import report_lines
+
+    lines, ok = report_lines(evaluation.report)
+    executor_line = next(line for line in lines if line.startswith("executor accuracy (topic"))
+    # Both perfect on the synthetic data: a target is met only *above* the baseline.
+    assert "(baseline 1.0000)" in executor_line and "target ≥ 0.82" in executor_line
+    assert executor_line.endswith("MISSED") and not ok
+    per_topic = [line for line in lines if re.match(r"\s+\d+\s+\d\.\d{3} / \d\.\d{3}", line)]
+    assert len(per_topic) == len(PHRASES)  # one line per topic, model / baseline
+    executor = evaluation.report["executor"]
+    better = {
+        **evaluation.report,
+        "executor": {**executor, "baseline": {**executor["baseline"], "accuracy": 0.7}},
+    }
+    lines, ok = report_lines(better)
+    assert next(line for line in lines if line.startswith("executor accuracy (")).endswith("OK")
+    worse = {**better, "executor": {**better["executor"], "accuracy": 0.8}}
+    lines, ok = report_lines(worse)
+    assert not ok and next(line for line in lines if line.startswith("executor accuracy (")).endswith(
+        "MISSED"
+    )
+    lines, ok = report_lines({"topic": {"skipped": "fewer than two topics"}, "executor": {"skipped": "x"}})
+    assert not ok and lines[0].startswith("## topic: skipped")
