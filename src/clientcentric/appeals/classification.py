@@ -110,5 +110,5 @@ def warm() -> bool:
             return False
     except DatabaseError:  # no database or no table yet (a fresh install before `migrate`)
         return False
-    classify("Прогрев: не работает лифт в подъезде", district="")
+    classify("Прогрев: не работает лифт в подъезде", district="", address="дом 1")
     return True
