@@ -176,3 +176,20 @@ def test_celery_and_gunicorn_worker_processes_warm_the_classifiers_when_they_sta
     classification._load.cache_clear()
     gunicorn.post_worker_init(worker=None)
     assert classification._load.cache_info().currsize == 2
+
+
+@pytest.mark.django_db
+def test_the_train_command_prints_each_figure_next_to_its_baseline_and_target(tmp_path):
+    from io import StringIO
+
+    path = tmp_path / "appeals.csv"
+    write_examples(path)
+    training.import_examples(path, category_column="reason", executor_column="executor_org")
+    out = StringIO()
+    call_command("appeals", "train", stdout=out)
+    text = out.getvalue()
+    for name in ("topic macro-F1", "topic top-3 accuracy", "topic accuracy", "executor accuracy"):
+        line = next(line for line in text.splitlines() if line.startswith(name))
+        assert "target" in line or "(information)" in line
+    assert "(baseline " in text and "target ≥ 0.82" in text and "target ≥ 0.6 " in text
+    assert "largest topics" in text

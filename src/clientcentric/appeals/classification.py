@@ -62,14 +62,17 @@ def classify_many(
     """Topic first (text + the address's words), then the executor given the topic's probabilities and the
     district (the router)."""
     districts = districts or [""] * len(texts)
-    extra = [address_features(a) for a in addresses or [""] * len(texts)]
+    addresses = addresses or [""] * len(texts)
+    extra = [address_features(a) for a in addresses]
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     topic_tops = (
         topic_model.predict_top(texts, extra, k=max(k, TOPIC_TOP)) if topic_model else [[] for _ in texts]
     )
     executors = (
-        executor_model.route_top(texts, districts, topic_tops, k=k) if executor_model else [[] for _ in texts]
+        executor_model.route_top(texts, districts, topic_tops, k=k, addresses=addresses)
+        if executor_model
+        else [[] for _ in texts]
     )
     return [_prediction(topics[:k], routed) for topics, routed in zip(topic_tops, executors, strict=True)]
 
@@ -90,7 +93,9 @@ def classify(text: str, district: str = "", address: str = "", k: int = 3) -> Pr
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     extra = address_features(address)
     topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
-    executors = executor_model.route_one(text, district, topics, k=k) if executor_model else []
+    executors = (
+        executor_model.route_one(text, district, topics, k=k, address=address) if executor_model else []
+    )
     return _prediction(topics[:k], executors)
 
 
@@ -105,5 +110,5 @@ def warm() -> bool:
             return False
     except DatabaseError:  # no database or no table yet (a fresh install before `migrate`)
         return False
-    classify("Прогрев: не работает лифт в подъезде", district="")
+    classify("Прогрев: не работает лифт в подъезде", district="", address="дом 1")
     return True

@@ -51,6 +51,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
+from .places import address_kind
 from .routing import PlaceTopicTable
 from .single_text import SingleTextPredictor
 
@@ -403,13 +404,18 @@ class TrainedClassifier:
         districts: Sequence[str],
         topic_tops: Sequence[Sequence[tuple[str, float]]],
         k: int = 3,
+        addresses: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """The executor's ``k`` best, blending this text model with its place–topic table.
 
-        ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``).
-        Without a table this is :meth:`predict_top` with the district as ``extra``.
+        ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``);
+        ``addresses`` (optional) give the table the address's kind (a house or not). Without a table this is
+        :meth:`predict_top` with the district as ``extra``.
         """
         texts, districts = list(texts), list(districts)
+        kinds = [address_kind(a) for a in addresses] if addresses is not None else [""] * len(texts)
+        if len(kinds) != len(texts):
+            raise ValueError(f"{len(kinds)} addresses for {len(texts)} texts")
         extra = [{"district": district} for district in districts]
         if self.routing is None:
             return self.predict_top(texts, extra, k=k)
@@ -417,18 +423,24 @@ class TrainedClassifier:
             return []
         proba = self.predict_proba(texts, extra)
         return [
-            self.routing.top(district, topics, row, k=k)
-            for district, topics, row in zip(districts, topic_tops, proba, strict=True)
+            self.routing.top(district, topics, row, k=k, kind=kind)
+            for district, topics, row, kind in zip(districts, topic_tops, proba, kinds, strict=True)
         ]
 
     def route_one(
-        self, text: str, district: str, topic_top: Sequence[tuple[str, float]], k: int = 3
+        self,
+        text: str,
+        district: str,
+        topic_top: Sequence[tuple[str, float]],
+        k: int = 3,
+        address: str | None = None,
     ) -> list[tuple[str, float]]:
         """:meth:`route_top` for one text at intake, through the single-text path."""
         extra = {"district": district} if district else None
         if self.routing is None:
             return self.single_text.top(text, extra, k=k)
-        return self.routing.top(district, topic_top, self.single_text.proba(text, extra), k=k)
+        kind = address_kind(address) if address is not None else ""
+        return self.routing.top(district, topic_top, self.single_text.proba(text, extra), k=k, kind=kind)
 
     def predict(self, texts: Sequence[str], extra: Extra = None) -> list[str]:
         return [top[0][0] for top in self.predict_top(texts, extra, k=1)]
@@ -549,16 +561,21 @@ def train_executor_router(
     executors: Sequence[str],
     districts: Sequence[str],
     topics: Sequence[str],
+    addresses: Sequence[str] | None = None,
     **options: Any,
 ) -> TrainedClassifier:
     """The executor model: the text classifier (text + district) with its place–topic table attached.
 
     ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty when unknown);
-    ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
+    ``addresses`` (optional) add the (district, address's kind, topic) level to the table; ``options`` go to
+    :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
     """
     started = time.perf_counter()
     model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
-    model.routing = PlaceTopicTable.fit(districts, topics, [str(e) for e in executors], labels=model.labels)
+    kinds = [address_kind(a) for a in addresses] if addresses is not None else None
+    model.routing = PlaceTopicTable.fit(
+        districts, topics, [str(e) for e in executors], labels=model.labels, kinds=kinds
+    )
     model.train_seconds = time.perf_counter() - started
     return model
 

@@ -27,3 +27,18 @@ def address_features(address: str | None) -> dict[str, float]:
     if not words:
         return {"address:none": 1.0}
     return {f"address:{word}": 1.0 for word in sorted(set(words))}
+
+
+_HOUSE_WORDS = frozenset({"дом", "квартира", "кв"})
+
+
+def address_kind(address: str | None) -> str:
+    """What kind of place the address names, for the executor's place–topic table: «house», «street» or «none».
+
+    A house (or a flat in it) goes mostly to the district's housing agency or its management company; a street,
+    a yard or a park mostly to the district's administration or a city committee.
+    """
+    words = set(_ADDRESS_WORD.findall((address or "").lower().replace("ё", "е")))
+    if not words:
+        return "none"
+    return "house" if words & _HOUSE_WORDS else "street"

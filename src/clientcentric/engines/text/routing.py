@@ -5,9 +5,12 @@ Pure Python (NumPy), no Django. On the portal's data an executor is decided most
 the text model alone (text + district one-hot) loses to a simple lookup of the most frequent executor of
 (district, predicted topic). So the executor is predicted as
 
-    P(e | text, district) ∝ [ Σ_t P(t | text) · P(e | district, t) ] ^ (1 - w)  ·  P_text(e | text, district) ^ w
+    P(e | text, place) ∝ [ Σ_t P(t | text) · P(e | district, kind, t) ] ^ (1 - w)  ·  P_text(e | text, district) ^ w
 
 - ``P(t | text)``: the topic model's probabilities (its ``top_topics`` most probable topics);
+- ``P(e | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
+  the portal gives a house's address, not a yard's or a street's) within the district, smoothed with
+  ``kind_alpha`` pseudo-counts towards ``P(e | district, t)``;
 - ``P(e | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
   smoothed towards the back-off ``½ P(e | district) + ½ P(e | t)`` with ``alpha`` pseudo-counts, so a pair seen
   rarely or never still gets a sensible answer;
@@ -29,13 +32,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .places import TOPIC_TOP, TopicTop, address_features
+from .places import TOPIC_TOP, TopicTop, address_features, address_kind
 
 __all__ = [
     "TOPIC_TOP",
     "LookupBaseline",
     "PlaceTopicTable",
     "address_features",
+    "address_kind",
     "lookup_baseline",
     "per_label_figures",
 ]
@@ -54,11 +58,16 @@ class PlaceTopicTable:
     pairs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     districts: dict[str, np.ndarray] = field(default_factory=dict)
     topics: dict[str, np.ndarray] = field(default_factory=dict)
+    # (district + the address's kind (:func:`.places.address_kind`), topic): the finest level of the hierarchy.
+    places: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020): alpha
-    # 1–3 and text weight 0.2–0.3 gave 0.78 there, the lookup baseline 0.76, the text model alone 0.75.
+    # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020, texts
+    # de-duplicated): the district table with text weight 0.25 gave 0.799 there (the lookup baseline 0.780, the
+    # text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2 and text weight 0.2
+    # gives 0.801 (alpha 1–2, kind_alpha 0.5–4 and text weight 0.1–0.3 all within 0.795–0.801).
     alpha: float = 2.0
-    text_weight: float = 0.25
+    text_weight: float = 0.2
+    kind_alpha: float = 2.0
     top_topics: int = TOPIC_TOP
 
     @classmethod
@@ -69,19 +78,26 @@ class PlaceTopicTable:
         executors: Sequence[str],
         *,
         labels: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
         **options: float,
     ) -> PlaceTopicTable:
         """Count the training appeals; ``labels`` fixes the executor order (the text model's ``labels``).
 
         An empty topic (an example labelled with its executor only) counts for its district and overall.
+        ``kinds`` (the address's kind per appeal, :func:`.places.address_kind`) adds the finest level,
+        (district, kind, topic), which backs off to (district, topic).
         """
-        if not len(districts) == len(topics) == len(executors):
-            raise ValueError(f"{len(districts)} districts, {len(topics)} topics, {len(executors)} executors")
+        if kinds is None:
+            kinds = [""] * len(districts)
+        if not len(districts) == len(topics) == len(executors) == len(kinds):
+            raise ValueError(
+                f"{len(districts)} districts, {len(topics)} topics, {len(executors)} executors, {len(kinds)} kinds"
+            )
         order = tuple(labels) if labels is not None else tuple(sorted(set(executors)))
         index = {name: i for i, name in enumerate(order)}
         size = len(order)
         table = cls(executors=order, total=np.zeros(size), **options)  # type: ignore[arg-type]
-        for district, topic, executor in zip(districts, topics, executors, strict=True):
+        for district, topic, executor, kind in zip(districts, topics, executors, kinds, strict=True):
             column = index.get(executor)
             if column is None:
                 continue  # a label the text model does not know (it was grouped away)
@@ -90,10 +106,21 @@ class PlaceTopicTable:
             if topic:
                 table.topics.setdefault(topic, np.zeros(size))[column] += 1
                 table.pairs.setdefault((district or "", topic), np.zeros(size))[column] += 1
+                if kind:
+                    table.places.setdefault((_place(district, kind), topic), np.zeros(size))[column] += 1
         return table
 
-    def executor_given(self, district: str, topic: str) -> np.ndarray:
-        """``P(e | district, topic)``, smoothed towards the district's and the topic's own distributions."""
+    def executor_given(self, district: str, topic: str, kind: str = "") -> np.ndarray:
+        """``P(e | district, kind, topic)``, smoothed towards ``P(e | district, topic)``, itself smoothed towards
+        the district's and the topic's own distributions."""
+        by_pair = self._executor_given_pair(district, topic)
+        places = getattr(self, "places", None)  # absent in tables pickled before the address's kind counted
+        counts = places.get((_place(district, kind), topic)) if kind and places else None
+        if counts is None:
+            return by_pair
+        return _normalised(counts + self.kind_alpha * by_pair)
+
+    def _executor_given_pair(self, district: str, topic: str) -> np.ndarray:
         overall = _normalised(self.total + 1.0)
         by_district = self.districts.get(district or "")
         by_topic = self.topics.get(topic)
@@ -105,14 +132,16 @@ class PlaceTopicTable:
             return backoff
         return _normalised(counts + self.alpha * backoff)
 
-    def proba(self, district: str, topic_top: TopicTop, text_proba: np.ndarray | None = None) -> np.ndarray:
-        """``P(e | text, district)`` over ``executors``: the table's vote, blended with the text model's."""
+    def proba(
+        self, district: str, topic_top: TopicTop, text_proba: np.ndarray | None = None, kind: str = ""
+    ) -> np.ndarray:
+        """``P(e | text, place)`` over ``executors``: the table's vote, blended with the text model's."""
         top = sorted(topic_top, key=lambda item: -item[1])[: self.top_topics]
         weight = sum(p for _, p in top)
         table = np.zeros(len(self.executors))
         if weight > 0:
             for topic, p in top:
-                table += (p / weight) * self.executor_given(district, topic)
+                table += (p / weight) * self.executor_given(district, topic, kind)
         else:
             table = self.executor_given(district, "")
         if text_proba is None or self.text_weight <= 0:
@@ -127,12 +156,21 @@ class PlaceTopicTable:
         return _normalised(np.exp(scores))
 
     def top(
-        self, district: str, topic_top: TopicTop, text_proba: np.ndarray | None = None, k: int = 3
+        self,
+        district: str,
+        topic_top: TopicTop,
+        text_proba: np.ndarray | None = None,
+        k: int = 3,
+        kind: str = "",
     ) -> list[tuple[str, float]]:
         """The ``k`` most probable executors, best first, as ``(executor, probability)``."""
-        proba = self.proba(district, topic_top, text_proba)
+        proba = self.proba(district, topic_top, text_proba, kind)
         order = np.argsort(-proba, kind="stable")[: max(1, k)]
         return [(self.executors[i], float(proba[i])) for i in order]
+
+
+def _place(district: str, kind: str) -> str:
+    return f"{district or ''}|{kind}"
 
 
 def lookup_baseline(

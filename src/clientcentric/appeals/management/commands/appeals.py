@@ -22,7 +22,10 @@ class Command(BaseCommand):
         imp.add_argument(
             "--skip-invalid", action="store_true", help="Import the valid rows, report the rest."
         )
-        sub.add_parser("train", help="Train topic and executor models on everything imported and labelled.")
+        train = sub.add_parser(
+            "train", help="Train topic and executor models on everything imported and labelled."
+        )
+        train.add_argument("--json", action="store_true", help="Print the report as JSON instead of a table.")
         mail = sub.add_parser(
             "ingest-mail", help="Register appeals from a Maildir folder or an IMAP mailbox."
         )
@@ -130,7 +133,15 @@ class Command(BaseCommand):
 
     def _train(self, options):
         report = training.train_models()
-        self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        if options.get("json"):
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+            return
+        from clientcentric.engines.text.routing_report import report_lines
+
+        lines, _met = report_lines(
+            {"topic": report.get("category", {}), "executor": report.get("executor", {})}
+        )
+        self.stdout.write("\n".join(lines))
 
     def _classify(self, options):
         try:
