@@ -372,3 +372,55 @@ def test_the_demo_approvals_filled_in_are_plain_russian_within_the_default_limit
         ServiceTerms(approval_text=supplement), {"salary": Decimal("14500")}, date(2026, 12, 7), parameters
     )
     assert filled.startswith("Доплата назначена с 1 января 2027. Вы будете получать 1")
+
+
+def test_the_time_to_submit_page_is_reachable_from_the_staff_menu(
+    client, people, pensioner, registry, pension_rule
+):
+    client.force_login(pensioner)
+    response, _token = _open_form(client)
+    client.post("/me/apply/pension-assign/", _form_values(response))
+    for role in ("analyst", "methodologist"):
+        client.force_login(people[role])
+        home = client.get("/").content.decode()
+        assert 'href="/operator/requests/effort/"' in home and "Время подачи заявления по услугам" in home
+        page = client.get("/operator/requests/effort/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Назначение страховой пенсии по старости" in html and "100" in html
+    client.force_login(people["operator"])
+    home = client.get("/").content.decode()
+    assert 'href="/operator/requests/effort/"' not in home and 'href="/operator/requests/"' in home
+    assert client.get("/operator/requests/effort/").status_code == 403
+    client.force_login(pensioner)
+    assert 'href="/operator/requests/effort/"' not in client.get("/").content.decode()
+
+
+def test_a_request_that_needs_an_official_is_decided_on_their_page_and_the_client_is_told(
+    client, people, young, registry, pension_rule
+):
+    from clientcentric.core.models import Notification
+
+    client.force_login(young)
+    response, _token = _open_form(client)
+    client.post("/me/apply/pension-assign/", _form_values(response))
+    request = ServiceRequest.objects.get(client=young)
+    assert request.status == "submitted"
+    client.force_login(people["operator"])
+    assert f'href="/operator/requests/{request.pk}/"' in client.get("/operator/requests/").content.decode()
+    decided = client.post(
+        f"/operator/requests/{request.pk}/",
+        {
+            "decision": "approve",
+            "explanation": "Пенсия назначена с 1 июля. Вы будете получать её на карту каждый месяц. "
+            "Больше ничего делать не нужно.",
+        },
+    )
+    assert decided.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "approved" and request.decided_by == people["operator"]
+    assert Notification.objects.filter(
+        object_type="delivery.servicerequest", object_id=str(request.pk), subject__startswith="Одобрено"
+    ).exists()
+    client.force_login(young)
+    assert "Пенсия назначена с 1 июля" in client.get(f"/me/requests/{request.pk}/").content.decode()
