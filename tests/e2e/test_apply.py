@@ -50,7 +50,7 @@ def test_client_applies_for_a_service_they_asked_about_and_gets_a_decision(page,
     panel = page.locator(".confirmation-panel")
     expect(panel).to_contain_text("Заявление одобрено")
     expect(page.locator("main")).to_contain_text("Доплата назначена с 1 ")
-    expect(page.locator("main")).to_contain_text(re.compile(r"Вы будете получать 1\s788 ₽ в месяц"))
+    expect(page.locator("main")).to_contain_text(re.compile(r"Вы будете получать 1\s788\s₽ в месяц"))
     expect(page.locator("main")).to_contain_text("Деньги придут вместе с пенсией")
     page.screenshot(path=str(SCREENSHOTS / "apply_decision.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 640})

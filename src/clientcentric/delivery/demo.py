@@ -288,7 +288,7 @@ TERMS = [
 # (tests/delivery/test_applications.py checks each one filled in).
 APPROVALS = {
     "federal-social-supplement": (
-        "Доплата назначена с {start}. Вы будете получать {P.pensioner_minimum - salary} ₽ в месяц. Это разница "
+        "Доплата назначена с {start}. Вы будете получать {P.pensioner_minimum - salary}\u00a0₽ в месяц. Это разница "
         "между вашим доходом и минимумом для пенсионера. Деньги придут вместе с пенсией. Больше ничего делать "
         "не нужно. Если ваш доход вырастет, сообщите нам в личном кабинете."
     ),
