@@ -597,8 +597,8 @@ class ServiceTerms(models.Model):
         blank=True,
         help_text=_(
             "What the client reads when the rule approves at once: what is granted, from which date, how much "
-            "and what happens next. Placeholders: {start} (the first day of the next month), {due} (the date of "
-            "the first payment, the decision days later), {P.name} (a parameter of the rules), a fact such as "
+            "and what happens next. Placeholders: {start} (the first day of the next month), {due} (today plus "
+            "the days to a decision), {P.name} (a parameter of the rules), a fact such as "
             "{salary}, and a difference such as {P.pensioner_minimum - salary}. Empty: the rule's explanation."
         ),
     )

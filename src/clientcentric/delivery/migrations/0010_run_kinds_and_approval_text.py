@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceterms',
             name='approval_text',
-            field=models.TextField(blank=True, help_text="What the client reads when the rule approves at once: what is granted, from which date, how much and what happens next. Placeholders: {start} (the first day of the next month), {due} (the date of the first payment, the decision days later), {P.name} (a parameter of the rules), a fact such as {salary}, and a difference such as {P.pensioner_minimum - salary}. Empty: the rule's explanation.", verbose_name='text of an automatic approval'),
+            field=models.TextField(blank=True, help_text="What the client reads when the rule approves at once: what is granted, from which date, how much and what happens next. Placeholders: {start} (the first day of the next month), {due} (today plus the days to a decision), {P.name} (a parameter of the rules), a fact such as {salary}, and a difference such as {P.pensioner_minimum - salary}. Empty: the rule's explanation.", verbose_name='text of an automatic approval'),
         ),
         migrations.AddConstraint(
             model_name='populationrun',
