@@ -160,6 +160,8 @@ def main() -> int:
                 print(f"{service.code}: the form answered {response.status_code}", file=sys.stderr)
                 return 1
 
+    from clientcentric.delivery.selectors.effort import effort_by_service
+
     by_class: dict[str, list[tuple[float, int, bool]]] = {}
     for request in ServiceRequest.objects.filter(data__origin="application").select_related("service"):
         within = effort.within(request.service.effort_class, request.seconds, request.fields_typed)
@@ -168,6 +170,20 @@ def main() -> int:
         )
     status = 0
     print(f"{len(services)} demo services, {sum(len(v) for v in by_class.values())} applications")
+    # Per service: the same figures as the staff page «Время подачи заявления по услугам» (selectors.effort).
+    applied = {s.pk for s in services}
+    print(
+        f"{'service':<34}{'class':<17}{'requests':>9}{'median s':>10}{'p90 s':>8}{'fields':>8}{'within':>8}"
+    )
+    for row in effort_by_service(None):
+        if row.service.pk not in applied:
+            continue
+        share = "—" if row.within_share is None else f"{row.within_share:.0%}"
+        print(
+            f"{row.service.code[:33]:<34}{row.service.effort_class:<17}{row.requests:>9}"
+            f"{row.median_seconds:>10.0f}{row.p90_seconds:>8.0f}{row.median_fields:>8.1f}{share:>8}"
+        )
+    print()
     print(f"{'class':<18}{'requests':>9}{'median s':>10}{'p90 s':>8}{'fields':>8}{'within':>9}  target")
     for name in (effort.ONE_CLICK, effort.FIVE_MINUTES, effort.TEN_MINUTES):
         rows = by_class.get(name, [])

@@ -304,3 +304,123 @@ def test_staff_see_time_to_submit_per_service_of_their_agency_only(
     )
     client.force_login(outsider)
     assert client.get("/operator/requests/effort/").context["rows"] == []
+
+
+def test_an_automatic_approval_says_from_when_how_much_and_what_next(
+    client, pensioner, registry, pension_rule
+):
+    import re
+
+    from clientcentric.delivery.services import profiles as profile_services
+
+    profile = profile_services.profile_of(pensioner)
+    profile.income_monthly = 15000
+    profile_services.save_profile(profile)
+    applications.save_terms(
+        ServiceTerms(
+            service=registry["service"],
+            decision_days=10,
+            approval_text="Пенсия назначена с {start}. Вы будете получать {P.low_income - salary} ₽ в месяц. "
+            "Деньги придут на вашу карту. Больше ничего делать не нужно.",
+        )
+    )
+    client.force_login(pensioner)
+    response, _token = _open_form(client)
+    page = client.post("/me/apply/pension-assign/", _form_values(response), follow=True)
+    request = ServiceRequest.objects.get(client=pensioner)
+    assert request.status == "approved"
+    assert re.search(r"Пенсия назначена с 1 \w+ 20\d\d\. Вы будете получать 5\s000 ₽", request.explanation)
+    assert "Пенсия назначена с" in page.content.decode()
+    client.force_login(pensioner)
+    assert "Больше ничего делать не нужно" in client.get(f"/me/requests/{request.pk}/").content.decode()
+
+
+def test_an_approval_text_naming_an_unknown_fact_is_refused(registry, pension_rule):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        applications.save_terms(ServiceTerms(service=registry["service"], approval_text="Вам {shoe_size} ₽."))
+    assert "shoe_size" in str(error.value.message_dict["approval_text"])
+
+
+def test_the_demo_approvals_filled_in_are_plain_russian_within_the_default_limits():
+    from decimal import Decimal
+
+    from clientcentric.core import plain_russian
+    from clientcentric.delivery.demo import APPROVALS
+    from clientcentric.engines.rules.parameters import Parameters
+    from clientcentric.engines.text.plain_russian import is_over_limit
+
+    parameters = Parameters(
+        {
+            "pensioner_minimum": [(date(2026, 1, 1), Decimal("16288"))],
+            "subsistence_minimum": [(date(2026, 1, 1), Decimal("18939"))],
+        }
+    )
+    for code, text in APPROVALS.items():
+        filled = applications.approval_text(
+            ServiceTerms(approval_text=text, decision_days=10),
+            {"salary": Decimal("14500")},
+            date(2026, 12, 7),
+            parameters,
+        )
+        assert "{" not in filled, code
+        result = plain_russian.check(filled)
+        assert not is_over_limit(result), (code, result.flesch_reading_ease, result.fk_grade)
+    supplement = APPROVALS["federal-social-supplement"]
+    filled = applications.approval_text(
+        ServiceTerms(approval_text=supplement), {"salary": Decimal("14500")}, date(2026, 12, 7), parameters
+    )
+    assert filled.startswith("Доплата назначена с 1 января 2027. Вы будете получать 1")
+
+
+def test_the_time_to_submit_page_is_reachable_from_the_staff_menu(
+    client, people, pensioner, registry, pension_rule
+):
+    client.force_login(pensioner)
+    response, _token = _open_form(client)
+    client.post("/me/apply/pension-assign/", _form_values(response))
+    for role in ("analyst", "methodologist"):
+        client.force_login(people[role])
+        home = client.get("/").content.decode()
+        assert 'href="/operator/requests/effort/"' in home and "Время подачи заявления по услугам" in home
+        page = client.get("/operator/requests/effort/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Назначение страховой пенсии по старости" in html and "100" in html
+    client.force_login(people["operator"])
+    home = client.get("/").content.decode()
+    assert 'href="/operator/requests/effort/"' not in home and 'href="/operator/requests/"' in home
+    assert client.get("/operator/requests/effort/").status_code == 403
+    client.force_login(pensioner)
+    assert 'href="/operator/requests/effort/"' not in client.get("/").content.decode()
+
+
+def test_a_request_that_needs_an_official_is_decided_on_their_page_and_the_client_is_told(
+    client, people, young, registry, pension_rule
+):
+    from clientcentric.core.models import Notification
+
+    client.force_login(young)
+    response, _token = _open_form(client)
+    client.post("/me/apply/pension-assign/", _form_values(response))
+    request = ServiceRequest.objects.get(client=young)
+    assert request.status == "submitted"
+    client.force_login(people["operator"])
+    assert f'href="/operator/requests/{request.pk}/"' in client.get("/operator/requests/").content.decode()
+    decided = client.post(
+        f"/operator/requests/{request.pk}/",
+        {
+            "decision": "approve",
+            "explanation": "Пенсия назначена с 1 июля. Вы будете получать её на карту каждый месяц. "
+            "Больше ничего делать не нужно.",
+        },
+    )
+    assert decided.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "approved" and request.decided_by == people["operator"]
+    assert Notification.objects.filter(
+        object_type="delivery.servicerequest", object_id=str(request.pk), subject__startswith="Одобрено"
+    ).exists()
+    client.force_login(young)
+    assert "Пенсия назначена с 1 июля" in client.get(f"/me/requests/{request.pk}/").content.decode()

@@ -296,3 +296,65 @@ def test_scenario_page_posts_a_correction(client, seniors, pensioner):
     client.force_login(pensioner)
     response = client.post("/me/scenario/segments/", {"segment": seniors.code, "action": "reject"})
     assert response.status_code == 302 and _state(pensioner, seniors) == ClientSegment.State.REJECTED
+
+
+# --- the whole-base segment run --------------------------------------------------------------------------
+
+
+def test_the_whole_base_segment_run_resumes_after_an_interruption(seniors, consent_text, monkeypatch):
+    from clientcentric.delivery.models import PopulationRun
+
+    clients = [
+        make_client(f"s{n}", snils_number=310000000 + n, birth=date(1950 if n % 2 == 0 else 1995, 1, 1 + n))
+        for n in range(5)
+    ]
+    ClientSegment.objects.all().delete()  # as if the rule were new: nobody has been through it yet
+    on = date(2026, 6, 1)
+    assign, seen = segment_services.assign_segments, []
+
+    def dies_on_the_third(client, **kwargs):
+        if len(seen) == 2:
+            raise RuntimeError("the worker was lost")
+        seen.append(client.pk)
+        return assign(client, **kwargs)
+
+    monkeypatch.setattr(segment_services, "assign_segments", dies_on_the_third)
+    with pytest.raises(RuntimeError):
+        segment_services.run_segments(on, chunk_size=2)
+    run = PopulationRun.objects.get(kind="segments", on=on)
+    assert run.finished_at is None and run.last_client_id == clients[1].pk and run.clients == 2
+    assert _state(clients[0], seniors) == "assigned" and _state(clients[2], seniors) is None
+
+    again = []
+    monkeypatch.setattr(
+        segment_services,
+        "assign_segments",
+        lambda client, **kw: again.append(client.pk) or assign(client, **kw),
+    )
+    report = segment_services.run_segments(on, chunk_size=2)
+    assert again == [c.pk for c in clients[2:]]  # continued after the last client done, none twice
+    assert report.resumed_after == clients[1].pk and report.clients == 3 and report.entered == 2
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.clients == 5 and run.last_client_id == clients[-1].pk
+    assert [_state(c, seniors) for c in clients] == ["assigned", None, "assigned", None, "assigned"]
+    assert AuditEvent.objects.filter(action="delivery.population_run_resumed").exists()
+    # The eligibility run of the same date keeps its own checkpoint.
+    assert not PopulationRun.objects.filter(kind="eligibility").exists()
+
+    fresh = segment_services.run_segments(on, chunk_size=2)
+    assert fresh.clients == 5 and fresh.entered == 0 and fresh.resumed_after == 0
+
+
+def test_the_segment_run_is_a_command_and_on_the_beat_schedule(seniors, pensioner):
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    entry = settings.CELERY_BEAT_SCHEDULE["delivery-segments-run"]
+    assert entry["task"] == "clientcentric.delivery.tasks.run_segments"
+    ClientSegment.objects.all().delete()
+    out = StringIO()
+    call_command("delivery", "segments", "--chunk-size", "10", stdout=out)
+    assert "Segments: 1 client(s), 1 entered a segment" in out.getvalue()
+    assert _state(pensioner, seniors) == "assigned"

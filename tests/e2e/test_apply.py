@@ -38,24 +38,40 @@ def test_client_applies_for_a_service_they_asked_about_and_gets_a_decision(page,
     # The pension is lower than the profile says: the client corrects it and the verdict follows as they type.
     income.fill("14500")
     expect(verdict).to_contain_text("Услуга вам положена")
-    expect(verdict).to_contain_text("положена доплата до него")
+    expect(verdict).to_contain_text("Вам положена доплата до этой суммы")
     page.screenshot(path=str(SCREENSHOTS / "apply_form_eligible.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.screenshot(path=str(SCREENSHOTS / "apply_form_eligible_320.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Отправить заявление").click()
-    # The rule decides «положена», but the demo agency's plain-Russian limits stop an unchecked automatic text:
-    # the request waits for an official, and the confirmation names who decides and by which date.
-    expect(page.locator(".confirmation-panel")).to_contain_text("Заявление отправлено")
-    expect(page.locator("main")).to_contain_text("примет решение до")
+    # The rule decides «положена» and the service is decided automatically: the client reads the decision at
+    # once — what is granted, from which date, how much and what happens next (16 288 − 14 500 = 1 788 ₽).
+    panel = page.locator(".confirmation-panel")
+    expect(panel).to_contain_text("Заявление одобрено")
+    expect(page.locator("main")).to_contain_text("Доплата назначена с 1 ")
+    expect(page.locator("main")).to_contain_text(re.compile(r"Вы будете получать 1\s788\s₽ в месяц"))
+    expect(page.locator("main")).to_contain_text("Деньги придут вместе с пенсией")
     page.screenshot(path=str(SCREENSHOTS / "apply_decision.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.screenshot(path=str(SCREENSHOTS / "apply_decision_320.png"), full_page=True)
+    # The request page keeps the decision.
+    page.get_by_role("link", name="Следить за заявлением").click()
+    expect(page.locator("main")).to_contain_text("Доплата назначена с 1 ")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.screenshot(path=str(SCREENSHOTS / "apply_request_decided_320.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / "apply_request_decided.png"), full_page=True)
+
+    from clientcentric.core.models import Notification
 
     request = ServiceRequest.objects.get(client=person)
-    assert request.status == "submitted" and request.decision_due is not None and request.fields_typed == 1
+    assert request.status == "approved" and request.decided_by is None and request.fields_typed == 1
+    assert request.explanation.startswith("Доплата назначена с 1 ")
     assert request.data["answers"] == {"income_monthly": "14500"} and request.seconds > 0
+    # …and by the client's channel.
+    told = Notification.objects.filter(object_type="delivery.servicerequest", object_id=str(request.pk))
+    assert "cabinet" in set(told.values_list("channel", flat=True))
     profile.refresh_from_db()
     assert profile.income_monthly == 14500

@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clientcentric.delivery.tasks.run_population",
         "schedule": crontab(hour=2, minute=30),
     },
+    "delivery-segments-run": {
+        "task": "clientcentric.delivery.tasks.run_segments",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -38,7 +38,7 @@ def run_businesses(
 ) -> BusinessRunReport:
     rules = business_rules_in_force(on)
     report = BusinessRunReport()
-    run = population_runs.open_run(on, SUBJECT)
+    run = population_runs.open_run(on, subject=SUBJECT)
     ids = business_ids()
     done = [i for i in ids if i <= run.last_client_id]
     if progress and done:

@@ -113,7 +113,7 @@ RULES = [
         "federal-social-supplement",
         "age >= P.pension_age and salary < P.pensioner_minimum",
         False,
-        "Ваш доход ниже прожиточного минимума пенсионера: положена доплата до него.",
+        "Ваш доход меньше минимума для пенсионера. Вам положена доплата до этой суммы.",
         "Ваш доход не ниже прожиточного минимума пенсионера.",
         [
             ({"age": 65, "salary": 12000}, "eligible"),
@@ -171,7 +171,7 @@ RULES = [
         "funeral-allowance",
         "is_adult",
         False,
-        "Вы взяли на себя похороны близкого: положено социальное пособие на погребение.",
+        "Вы взяли на себя похороны близкого. Вам положено пособие на погребение.",
         "Пособие получает взрослый.",
         [({"is_adult": True}, "eligible")],
     ),
@@ -273,8 +273,8 @@ TERMS = [
         "disability-pension",
         "automatic",
         10,
-        "Пенсию назначат по сведениям бюро медико-социальной экспертизы в течение 10 рабочих дней; о решении "
-        "сообщим в личном кабинете.",
+        "Пенсию назначат по данным бюро медико-социальной экспертизы за 10 рабочих дней. О решении напишем "
+        "в личный кабинет.",
     ),
     ("unified-child-benefit", "application", 10, ""),
     ("birth-lump-sum", "application", 10, ""),
@@ -282,6 +282,33 @@ TERMS = [
     ("federal-social-supplement", "application", 10, ""),
     ("large-family-certificate", "application", 15, ""),
 ]
+
+# What a client reads when the rule approves their application at once (ServiceTerms.approval_text): what is
+# granted, from which date, how much and what next — in plain Russian within the demo agencies' limits
+# (tests/delivery/test_applications.py checks each one filled in).
+APPROVALS = {
+    "federal-social-supplement": (
+        "Доплата назначена с {start}. Вы будете получать {P.pensioner_minimum - salary}\u00a0₽ в месяц. Это разница "
+        "между вашим доходом и минимумом для пенсионера. Деньги придут вместе с пенсией. Больше ничего делать "
+        "не нужно. Если ваш доход вырастет, сообщите нам в личном кабинете."
+    ),
+    "unified-child-benefit": (
+        "Единое пособие назначено с {start}. Сумму на каждого ребёнка мы посчитаем по доходу семьи и пришлём в "
+        "личный кабинет до {due}. Деньги будут приходить на вашу карту каждый месяц. Через год подайте "
+        "заявление снова."
+    ),
+    "birth-lump-sum": (
+        "Пособие при рождении ребёнка назначено. Мы переведём деньги на вашу карту до {due}. Больше ничего "
+        "делать не нужно."
+    ),
+    "kindergarten-queue": (
+        "Ребёнок стоит в очереди в детский сад. Когда место освободится, мы напишем вам в личный кабинет. До "
+        "этого ничего делать не нужно."
+    ),
+    "large-family-certificate": (
+        "Удостоверение многодетной семьи будет готово к {due}. Заберите его в МФЦ, возьмите с собой паспорт."
+    ),
+}
 
 
 def _terms() -> None:
@@ -296,6 +323,7 @@ def _terms() -> None:
             service=services[code]
         )
         terms.mode, terms.decision_days, terms.what_happens = mode, days, what
+        terms.approval_text = APPROVALS.get(code, "")
         applications.save_terms(terms)
 
 

@@ -600,6 +600,16 @@ class ServiceTerms(models.Model):
         blank=True,
         help_text=_("For services without an application: what the agency does by itself, and when."),
     )
+    approval_text = models.TextField(
+        _("text of an automatic approval"),
+        blank=True,
+        help_text=_(
+            "What the client reads when the rule approves at once: what is granted, from which date, how much "
+            "and what happens next. Placeholders: {start} (the first day of the next month), {due} (today plus "
+            "the days to a decision), {P.name} (a parameter of the rules), a fact such as "
+            "{salary}, and a difference such as {P.pensioner_minimum - salary}. Empty: the rule's explanation."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -637,8 +647,14 @@ class RequestDocument(models.Model):
 
 
 class PopulationRun(models.Model):
-    """The checkpoint of a whole-base eligibility run: a run cut short continues after its last client."""
+    """The checkpoint of a whole-base run (eligibility or segments): a run cut short continues after its last
+    client."""
 
+    class Kind(models.TextChoices):
+        ELIGIBILITY = "eligibility", _("eligibility and offers")
+        SEGMENTS = "segments", _("client segments")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ELIGIBILITY)
     on = models.DateField(_("reference date"))
     # Persons (clients) or businesses: each has its own checkpoint; `last_client_id` is the business's id then.
     subject = models.CharField(_("about whom"), max_length=10, default="person")
@@ -655,9 +671,9 @@ class PopulationRun(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subject", "on"],
+                fields=["kind", "subject", "on"],
                 condition=Q(finished_at__isnull=True),
-                name="population_run_open_once_per_subject",
+                name="population_run_open_once_per_kind_and_subject",
             )
         ]
 

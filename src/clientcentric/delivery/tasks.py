@@ -57,3 +57,12 @@ def run_population() -> dict:
 
     report = population.run_population(timezone.localdate())
     return {"clients": report.clients, "offers": report.offers, "information": report.information}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_segments() -> dict:
+    """The nightly whole-base segment run (beat), continuing a run cut short."""
+    from .services import segments
+
+    report = segments.run_segments()
+    return {"clients": report.clients, "entered": report.entered, "left": report.left}

@@ -8,6 +8,7 @@ or in the date by which an official decides.
 """
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -15,12 +16,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.appeals import uploads
 from clientcentric.core import events
 from clientcentric.core.services import audit, status
+from clientcentric.engines.rules import RuleError
 from clientcentric.registry.models import Service
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import FactValueError, parse_fact, profile_facts, to_json
@@ -310,9 +312,83 @@ def submit_application(
     if corrected or stated:
         events.publish("delivery.client_facts_changed", client_id=client.pk)
     if outcome == "eligible" and plan.terms.decide_automatically:
-        _decide_automatically(request, explanation)
+        text = explanation
+        if plan.terms.approval_text.strip():
+            try:
+                text = approval_text(plan.terms, profile_facts(profile, today), today)
+            except (KeyError, RuleError):
+                pass  # a fact the text names is unknown: the rule's own explanation is sent
+        _decide_automatically(request, text)
         request.refresh_from_db()
     return request
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+TERM = re.compile(r"^(P\.)?([a-z_][a-z0-9_]*)$|^(\d+(?:\.\d+)?)$")
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _term_value(term: str, facts: dict, parameters, on: date):
+    match = TERM.match(term.strip())
+    if match is None:
+        raise KeyError(term)
+    if match.group(3):
+        return Decimal(match.group(3))
+    name = match.group(2)
+    if match.group(1):
+        return Decimal(parameters.value(name, on))
+    value = facts.get(name)
+    if value is None:
+        raise KeyError(term)
+    return value
+
+
+def _money(value) -> str:
+    amount = Decimal(str(value)).quantize(Decimal("1"))
+    return formats.number_format(amount, 0, force_grouping=True)
+
+
+def approval_text(terms: ServiceTerms, facts: dict, on: date, parameters=None) -> str:
+    """The service's approval text with its placeholders filled from the client's facts and the rules'
+    parameters; a placeholder that cannot be filled (an unknown fact) raises KeyError."""
+    parameters = parameters or rule_selectors.load_parameters()
+
+    def fill(match) -> str:
+        inside = match.group(1).strip()
+        if inside == "start":
+            return formats.date_format(_first_of_next_month(on), "j E Y")
+        if inside == "due":
+            return formats.date_format(on + timedelta(days=terms.decision_days), "j E Y")
+        parts = [p.strip() for p in inside.split(" - ")]
+        values = [_term_value(part, facts, parameters, on) for part in parts]
+        if len(values) == 1:
+            value = values[0]
+            return _money(value) if isinstance(value, int | float | Decimal) else str(value)
+        total = Decimal(str(values[0])) - sum(Decimal(str(v)) for v in values[1:])
+        return _money(max(total, Decimal(0)))
+
+    return PLACEHOLDER.sub(fill, terms.approval_text).strip()
+
+
+def check_approval_text(text: str) -> str | None:
+    """The first placeholder of `text` that names nothing known, or None."""
+    from clientcentric.rules.facts.person import SCHEMA
+
+    names = rule_selectors.parameter_names()
+    for match in PLACEHOLDER.finditer(text):
+        inside = match.group(1).strip()
+        if inside in ("start", "due"):
+            continue
+        for part in inside.split(" - "):
+            term = TERM.match(part.strip())
+            if term is None or (term.group(1) and term.group(2) not in names):
+                return inside
+            if term.group(2) and not term.group(1) and term.group(2) not in SCHEMA:
+                return inside
+    return None
 
 
 def _decide_automatically(request: ServiceRequest, explanation: str) -> None:
@@ -331,6 +407,12 @@ def save_terms(terms: ServiceTerms, *, actor=None) -> ServiceTerms:
     terms.what_happens = terms.what_happens.strip()
     if terms.mode == ServiceTerms.Mode.AUTOMATIC and not terms.what_happens:
         raise ValidationError({"what_happens": _("Say what the agency does by itself, and when.")})
+    terms.approval_text = terms.approval_text.strip()
+    unknown = check_approval_text(terms.approval_text)
+    if unknown is not None:
+        raise ValidationError(
+            {"approval_text": _("The placeholder {%(name)s} names no fact or parameter.") % {"name": unknown}}
+        )
     terms.full_clean()
     terms.save()
     audit.record(actor, "delivery.service_terms_saved", terms, mode=terms.mode)

@@ -15,22 +15,22 @@ from ..models import PopulationRun
 
 
 @transaction.atomic
-def open_run(on: date, subject: str = "person") -> PopulationRun:
-    """The unfinished run of `on` (of persons or of businesses) to continue, or a new one."""
+def open_run(on: date, kind: str = PopulationRun.Kind.ELIGIBILITY, subject: str = "person") -> PopulationRun:
+    """The unfinished run of `kind` on `on` (of persons or of businesses) to continue, or a new one."""
     run = (
         PopulationRun.objects.select_for_update()
-        .filter(on=on, subject=subject, finished_at__isnull=True)
+        .filter(kind=kind, subject=subject, on=on, finished_at__isnull=True)
         .first()
     )
     if run is not None:
-        audit.record(None, "delivery.population_run_resumed", run, after_client=run.last_client_id)
+        audit.record(None, "delivery.population_run_resumed", run, kind=kind, after_client=run.last_client_id)
         return run
-    return PopulationRun.objects.create(on=on, subject=subject, started_at=timezone.now())
+    return PopulationRun.objects.create(kind=kind, subject=subject, on=on, started_at=timezone.now())
 
 
 @transaction.atomic
 def checkpoint(
-    run: PopulationRun, last_client_id: int, *, clients: int, offers: int, information: int
+    run: PopulationRun, last_client_id: int, *, clients: int, offers: int = 0, information: int = 0
 ) -> None:
     PopulationRun.objects.filter(pk=run.pk).update(last_client_id=last_client_id)
     run.refresh_from_db()
