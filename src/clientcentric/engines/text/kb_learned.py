@@ -33,7 +33,7 @@ from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
 MODEL_VERSION = 1
 CANDIDATES = 30
 INNER_FOLDS = 5
-ASKED_BOOST = 1.0  # an asked lemma weighs as a body lemma in the enriched index
+REGULARISATION = 0.05  # inverse L2 strength; chosen by 5-fold CV in bench/kb.py
 
 FEATURES = (
     "bm25f",
@@ -326,7 +326,7 @@ def train(
     *,
     candidates: int = CANDIDATES,
     inner_folds: int = INNER_FOLDS,
-    regularisation: float = 1.0,
+    regularisation: float = REGULARISATION,
 ) -> RankerModel:
     """A model from (query lemmas, key of the mapped document) pairs over `documents`.
 
