@@ -33,6 +33,7 @@ from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
 MODEL_VERSION = 1
 CANDIDATES = 30
 INNER_FOLDS = 5
+SHAPE_CACHE = 20_000
 REGULARISATION = 0.05  # inverse L2 strength; chosen by 5-fold CV in bench/kb.py
 
 FEATURES = (
@@ -128,8 +129,22 @@ def _trigrams(words: Sequence[str]) -> set[str]:
     return {text[n : n + 3] for n in range(len(text) - 2)}
 
 
-def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
-    return set(zip(words, words[1:], strict=False))
+def _bigrams(words: Sequence[str]) -> list[str]:
+    return [f" {first} {second} " for first, second in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the features compare a query with, per document: word sets and the text (for bigrams, trigrams)."""
+
+    title: frozenset
+    body: frozenset
+    title_text: str
+    body_text: str
+
+    @classmethod
+    def of(cls, doc: Document) -> "_Shape":
+        return cls(frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} ")
 
 
 class LearnedIndex:
@@ -148,31 +163,24 @@ class LearnedIndex:
         self.base = KbIndex.build(self.documents)
         self.asked = asked if asked is not None else (model.asked if model else {})
         self.times_asked = times_asked if times_asked is not None else (model.times_asked if model else {})
-        self._enriched: KbIndex | None = None
-        self._asked_only: KbIndex | None = None
+        self._shapes: dict[int, _Shape] = {}  # per candidate document, made when first needed
         if model is not None or asked is not None:
             self._build_enriched()
 
     def _build_enriched(self) -> None:
         enriched, asked_only = [], []
-        self._doc_asked: list[tuple[str, ...]] = []
-        self._doc_questions: list[list[frozenset]] = []
-        for doc in self.documents:
+        self._asked_sets: list[frozenset] = []
+        self._questions: dict[int, list[tuple[frozenset, frozenset]]] = {}  # position → (lemmas, trigrams)
+        for position, doc in enumerate(self.documents):
             questions = self.asked.get(title_key(doc.title), ())
             words = tuple(word for question in questions for word in question)
-            self._doc_questions.append([frozenset(question) for question in questions])
-            self._doc_asked.append(words)
+            if questions:
+                self._questions[position] = [(frozenset(q), frozenset(_trigrams(q))) for q in questions]
+            self._asked_sets.append(frozenset(words))
             enriched.append(Document(doc.key, doc.title, doc.body + words, doc.prior))
             asked_only.append(Document(doc.key, (), words, doc.prior))
         self._enriched = KbIndex.build(enriched)
         self._asked_only = KbIndex.build(asked_only)
-        self._titles = [frozenset(doc.title) for doc in self.documents]
-        self._bodies = [frozenset(doc.body) for doc in self.documents]
-        self._asked_sets = [frozenset(words) for words in self._doc_asked]
-        self._doc_bigrams = [_bigrams(doc.title) | _bigrams(doc.body) for doc in self.documents]
-        self._title_trigrams = [_trigrams(doc.title) for doc in self.documents]
-        self._body_trigrams = [_trigrams(doc.body) for doc in self.documents]
-        self._asked_trigrams = [[_trigrams(q) for q in self.asked.get(title_key(doc.title), ())] for doc in self.documents]
         # Paraphrase pairs: how often a word of a question came with a word of its article's question.
         seen: Counter = Counter()
         together: Counter = Counter()
@@ -196,6 +204,15 @@ class LearnedIndex:
     def __len__(self) -> int:
         return len(self.base)
 
+    def _shape(self, position: int) -> _Shape:
+        shape = self._shapes.get(position)
+        if shape is None:
+            shape = _Shape.of(self.documents[position])
+            if len(self._shapes) >= SHAPE_CACHE:
+                self._shapes.clear()
+            self._shapes[position] = shape
+        return shape
+
     def coverage(self, terms, key, synonyms: SynonymTable = NO_SYNONYMS) -> float:
         return self.base.coverage(terms, key, synonyms)
 
@@ -206,98 +223,98 @@ class LearnedIndex:
         if top <= 0:
             return []
         terms = list(terms)
-        positions, features = self.candidate_features(terms, synonyms, self.model.candidates)
+        positions, features, coverage = self.candidate_features(terms, synonyms, self.model.candidates)
         if not positions:
             return []
         mean, scale = np.asarray(self.model.mean), np.asarray(self.model.scale)
         scores = ((features - mean) / scale) @ np.asarray(self.model.weights)
         scores += np.log([self.documents[p].prior for p in positions])
         order = sorted(range(len(positions)), key=lambda i: (-scores[i], positions[i]))[:top]
-        return [
-            Hit(
-                self.documents[positions[i]].key,
-                float(scores[i]),
-                self.base.coverage(terms, self.documents[positions[i]].key, synonyms),
-            )
-            for i in order
-        ]
+        return [Hit(self.documents[positions[i]].key, float(scores[i]), coverage[i]) for i in order]
 
     def candidate_features(
         self, terms: list[str], synonyms: SynonymTable = NO_SYNONYMS, candidates: int = CANDIDATES
-    ) -> tuple[list[int], np.ndarray]:
-        """Positions of the candidates (union of the plain and the enriched top `candidates`) and their features."""
-        assert self._enriched is not None and self._asked_only is not None
-        base_hits = self.base.search(terms, candidates, synonyms)
-        enriched_hits = self._enriched.search(terms, candidates, synonyms)
-        if not base_hits and not enriched_hits:
-            return [], np.zeros((0, len(FEATURES)))
-        asked_hits = self._asked_only.search(terms, candidates, synonyms)
-        positions = list(
-            dict.fromkeys(self.base.positions[h.key] for h in (*base_hits, *enriched_hits))
-        )
-        return positions, self.features(terms, positions, synonyms, base_hits, enriched_hits, asked_hits)
+    ) -> tuple[list[int], np.ndarray, list[float]]:
+        """The candidates (union of the plain and the enriched index's top `candidates`), their features and
+        their coverage. The query is expanded once (typos, synonyms) against the articles' own words; the
+        words only people's questions use are matched as they are in the enriched and the asked index."""
+        groups, unknown = self.base._groups(terms, synonyms)
+        weights = KbIndex.weights(groups)
+        for term in terms:
+            if term not in weights and term in self._enriched.postings:
+                weights[term] = 1.0
+        if not weights:
+            return [], np.zeros((0, len(FEATURES))), []
+        base = self.base.scores(weights)
+        enriched = self._enriched.scores(weights)
+        asked = self._asked_only.scores(weights)
+        positions = list(dict.fromkeys([*KbIndex.best(base, candidates), *KbIndex.best(enriched, candidates)]))
+        total = self.base._total_weight(groups, unknown)
+        coverage = [self.base._coverage(position, groups, total) for position in positions]
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked), coverage)
+        return positions, rows, coverage
 
-    def features(self, terms, positions, synonyms, base_hits, enriched_hits, asked_hits) -> np.ndarray:
-        def table(hits):
-            return {self.base.positions[h.key]: (rank, h.score) for rank, h in enumerate(hits)}
-
-        base, enriched, asked = table(base_hits), table(enriched_hits), table(asked_hits)
-        base_top = base_hits[0].score if base_hits else 1.0
-        enriched_top = enriched_hits[0].score if enriched_hits else 1.0
-        asked_top = asked_hits[0].score if asked_hits else 1.0
+    def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
+        columns = []
+        for scores in score_arrays:
+            mine = scores[positions]
+            top = float(mine.max()) or 1.0
+            rank = np.empty(len(positions))
+            rank[np.argsort(-mine, kind="stable")] = np.arange(len(positions))
+            columns.append((mine, mine / top, np.where(mine > 0, 1.0 / (rank + 1), 0.0)))
+        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns
         query = set(terms)
         size = max(len(query), 1)
         query_bigrams = _bigrams(terms)
         meant = {word for _phrase, words in synonyms.expand(terms) for word in words}
-        groups, unknown = self.base._groups(terms, synonyms)
         idf = self.base.idf
         typical = self.base.typical_idf or 1.0
         weight = {term: idf.get(term, typical) for term in query}
         query_norm = math.sqrt(sum(w * w for w in weight.values())) or 1.0
         query_trigrams = _trigrams(terms)
-        total = self.base._total_weight(groups, unknown)
+        grams = max(len(query_trigrams), 1)
         rows = []
-        for position in positions:
+        for n, position in enumerate(positions):
             doc = self.documents[position]
-            b_rank, b_score = base.get(position, (None, 0.0))
-            e_rank, e_score = enriched.get(position, (None, 0.0))
-            _a_rank, a_score = asked.get(position, (None, 0.0))
-            title, body, asked_words = self._titles[position], self._bodies[position], self._asked_sets[position]
+            shape = self._shape(position)
+            title, body, asked_words = shape.title, shape.body, self._asked_sets[position]
+            questions = self._questions.get(position, ())
             rows.append(
                 (
-                    b_score,
-                    b_score / base_top if base_top else 0.0,
-                    1.0 / (b_rank + 1) if b_rank is not None else 0.0,
-                    e_score,
-                    e_score / enriched_top if enriched_top else 0.0,
-                    1.0 / (e_rank + 1) if e_rank is not None else 0.0,
-                    a_score,
-                    a_score / asked_top if asked_top else 0.0,
-                    self.base._coverage(position, groups, total),
+                    b_score[n],
+                    b_share[n],
+                    b_rank[n],
+                    e_score[n],
+                    e_share[n],
+                    e_rank[n],
+                    a_score[n],
+                    a_share[n],
+                    coverage[n],
                     len(query & title) / size,
                     len(query & title) / max(len(title), 1),
                     len(query & body) / size,
                     len(query & asked_words) / size,
-                    len(query_bigrams & self._doc_bigrams[position]) / max(len(query_bigrams), 1),
+                    sum(1 for b in query_bigrams if b in shape.title_text or b in shape.body_text)
+                    / max(len(query_bigrams), 1),
                     len(meant & (title | body)) / size,
                     math.log1p(len(doc.title)),
                     math.log1p(len(doc.body)),
                     math.log1p(self.times_asked.get(title_key(doc.title), 0)),
                     max(
                         (
-                            sum(weight[w] ** 2 for w in query & question)
-                            / (query_norm * math.sqrt(sum(idf.get(w, typical) ** 2 for w in question)) or 1.0)
-                            for question in self._doc_questions[position]
+                            sum(weight[w] ** 2 for w in query & lemmas)
+                            / (query_norm * math.sqrt(sum(idf.get(w, typical) ** 2 for w in lemmas)) or 1.0)
+                            for lemmas, _grams in questions
                         ),
                         default=0.0,
                     ),
-                    len(query_trigrams & self._title_trigrams[position]) / max(len(query_trigrams), 1),
+                    sum(1 for g in query_trigrams if g in shape.title_text) / grams,
                     self._translation(terms, title),
-                    len(query_trigrams & self._body_trigrams[position]) / max(len(query_trigrams), 1),
+                    sum(1 for g in query_trigrams if g in shape.body_text) / grams,
                     max(
                         (
-                            len(query_trigrams & grams) / math.sqrt(max(len(query_trigrams) * len(grams), 1))
-                            for grams in self._asked_trigrams[position]
+                            len(query_trigrams & trigrams) / math.sqrt(max(len(query_trigrams) * len(trigrams), 1))
+                            for _lemmas, trigrams in questions
                         ),
                         default=0.0,
                     ),
@@ -344,7 +361,7 @@ def train(
         asked, times = asked_lemmas(documents, seen)
         index = LearnedIndex(documents, asked=asked, times_asked=times)
         for terms, key in held:
-            positions, features = index.candidate_features(terms, synonyms, candidates)
+            positions, features, _coverage = index.candidate_features(terms, synonyms, candidates)
             target = index.base.positions.get(key)
             if target is None or target not in positions:
                 continue
