@@ -106,7 +106,10 @@ def cross_validated(articles, stored, questions) -> dict[str, tuple[float, float
                 tally[0] += bool(hits) and hits[0] == targets[n]
                 tally[1] += targets[n] in hits[:3]
                 tally[2] += 1 / (hits.index(targets[n]) + 1) if targets[n] in hits else 0.0
-    return {name: (a / len(questions), b / len(questions), c / len(questions)) for name, (a, b, c) in found.items()}
+    return {
+        name: (a / len(questions), b / len(questions), c / len(questions))
+        for name, (a, b, c) in found.items()
+    }
 
 
 def main() -> int:

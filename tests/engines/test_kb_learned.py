@@ -63,7 +63,9 @@ def test_the_model_survives_its_json_file(tmp_path):
     again = RankerModel.load(tmp_path / "model.json")
     assert again == model
     terms = query_terms("ролик заблокировали")
-    assert LearnedIndex(documents(), again).search(terms, 3) == LearnedIndex(documents(), model).search(terms, 3)
+    assert LearnedIndex(documents(), again).search(terms, 3) == LearnedIndex(documents(), model).search(
+        terms, 3
+    )
 
 
 def test_no_file_means_no_model_and_a_foreign_file_is_refused(tmp_path):

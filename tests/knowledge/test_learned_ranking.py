@@ -14,8 +14,16 @@ from clientcentric.knowledge.services import ArticleInput
 from .conftest import ARTICLES
 
 MORE = [
-    ("Что нельзя публиковать на платформе?", "Чужой контент, рекламу казино, насилие и оскорбления.", "Правила"),
-    ("Почему удаляются комментарии под видео?", "Комментарии удаляет автор канала или модератор.", "Комментарии"),
+    (
+        "Что нельзя публиковать на платформе?",
+        "Чужой контент, рекламу казино, насилие и оскорбления.",
+        "Правила",
+    ),
+    (
+        "Почему удаляются комментарии под видео?",
+        "Комментарии удаляет автор канала или модератор.",
+        "Комментарии",
+    ),
 ]
 QUESTIONS = [
     ("за что удалили мой ролик", "Что нельзя публиковать на платформе?"),
@@ -66,7 +74,10 @@ def _engine_order(query):
 
 
 def test_the_trained_ranker_answers_a_paraphrase(trained):
-    assert selectors.search("почему удалили ролики", 1)[0].article.question == "Что нельзя публиковать на платформе?"
+    assert (
+        selectors.search("почему удалили ролики", 1)[0].article.question
+        == "Что нельзя публиковать на платформе?"
+    )
 
 
 @pytest.mark.parametrize("query", PROBES)
@@ -91,8 +102,10 @@ def test_the_site_search_and_the_chat_bot_use_the_same_ranker(trained):
 def test_a_mapped_question_that_names_no_article_is_refused_with_its_row(base, tmp_path, settings):
     settings.CLIENTCENTRIC_KB_MODEL = str(tmp_path / "kb_ranker.json")
     path = tmp_path / "questions.csv"
-    path.write_text("Вопрос пользователя,Вопрос из БЗ\nгалочка,Как пройти верификацию канала?\nчто-то,Нет такой статьи\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Вопрос пользователя,Вопрос из БЗ\nгалочка,Как пройти верификацию канала?\nчто-то,Нет такой статьи\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError, match="2.*Нет такой статьи"):
         call_command("kb", "train", str(path))
     assert not (tmp_path / "kb_ranker.json").exists()

@@ -103,7 +103,9 @@ class RankerModel:
             weights=tuple(data["weights"]),
             mean=tuple(data["mean"]),
             scale=tuple(data["scale"]),
-            asked={key: tuple(tuple(q.split()) for q in questions) for key, questions in data["asked"].items()},
+            asked={
+                key: tuple(tuple(q.split()) for q in questions) for key, questions in data["asked"].items()
+            },
             times_asked={key: int(n) for key, n in data["times_asked"].items()},
             candidates=int(data.get("candidates", CANDIDATES)),
         )
@@ -144,7 +146,9 @@ class _Shape:
 
     @classmethod
     def of(cls, doc: Document) -> "_Shape":
-        return cls(frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} ")
+        return cls(
+            frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} "
+        )
 
 
 class LearnedIndex:
@@ -248,7 +252,9 @@ class LearnedIndex:
         base = self.base.scores(weights)
         enriched = self._enriched.scores(weights)
         asked = self._asked_only.scores(weights)
-        positions = list(dict.fromkeys([*KbIndex.best(base, candidates), *KbIndex.best(enriched, candidates)]))
+        positions = list(
+            dict.fromkeys([*KbIndex.best(base, candidates), *KbIndex.best(enriched, candidates)])
+        )
         total = self.base._total_weight(groups, unknown)
         coverage = [self.base._coverage(position, groups, total) for position in positions]
         rows = self.features(terms, positions, synonyms, (base, enriched, asked), coverage)
@@ -313,7 +319,8 @@ class LearnedIndex:
                     sum(1 for g in query_trigrams if g in shape.body_text) / grams,
                     max(
                         (
-                            len(query_trigrams & trigrams) / math.sqrt(max(len(query_trigrams) * len(trigrams), 1))
+                            len(query_trigrams & trigrams)
+                            / math.sqrt(max(len(query_trigrams) * len(trigrams), 1))
                             for _lemmas, trigrams in questions
                         ),
                         default=0.0,

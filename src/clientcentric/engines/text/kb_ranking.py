@@ -221,7 +221,9 @@ class KbIndex:
         for term, weight in weights.items():
             if term in self.postings:
                 docs, partial = self.postings[term]
-                scores[docs] += weight * partial  # a term's documents are distinct: plain fancy-index addition
+                scores[docs] += (
+                    weight * partial
+                )  # a term's documents are distinct: plain fancy-index addition
         return scores * self.priors
 
     @staticmethod
