@@ -31,7 +31,7 @@ import numpy as np
 from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
 
 MODEL_VERSION = 1
-CANDIDATES = 30
+CANDIDATES = 50
 INNER_FOLDS = 5
 SHAPE_CACHE = 20_000
 REGULARISATION = 0.05  # inverse L2 strength; chosen by 5-fold CV in bench/kb.py
