@@ -40,7 +40,7 @@ def _isolate_this_process(config) -> None:
     """Tests may run in parallel (pytest-xdist workers, or two checkouts on one machine); each process keeps
     the state it writes outside its own test database to itself:
 
-    - files (uploads, notification logs) go to a fresh directory instead of the checkout's var/;
+    - files (uploads, notification logs, the KB ranking model) go to a fresh directory instead of the checkout's var/;
     - with Redis, cache keys and Celery's broker keys carry a prefix of this process, so no worker reads
       another's cached rows or runs its tasks against the wrong database, and nothing is left behind.
     """
@@ -55,6 +55,8 @@ def _isolate_this_process(config) -> None:
     overrides = {
         "MEDIA_ROOT": os.path.join(files, "media"),
         "CLIENTCENTRIC_NOTIFICATION_LOG_DIR": os.path.join(files, "notifications"),
+        # No learned ranker unless a test trains one: a model in the checkout's var/ must not change orders.
+        "CLIENTCENTRIC_KB_MODEL": os.path.join(files, "kb_ranker.json"),
     }
     if settings.REDIS_URL:
         overrides["CACHES"] = {

@@ -396,6 +396,8 @@ CLIENTCENTRIC_FEEDBACK_UNHAPPY_NEED_NOT_MET = env.bool(
 # Knowledge base: how long an article holds before its review, and how sure the chat-bot must be to answer alone.
 CLIENTCENTRIC_KB_REVIEW_DAYS = env.int("CLIENTCENTRIC_KB_REVIEW_DAYS", default=365)
 CLIENTCENTRIC_CHATBOT_CONFIDENCE = env.float("CLIENTCENTRIC_CHATBOT_CONFIDENCE", default=0.6)
+# The learned re-ranker of every search (`clientcentric kb train`); without the file the ranking is BM25F.
+CLIENTCENTRIC_KB_MODEL = env.str("CLIENTCENTRIC_KB_MODEL", default=str(VAR_DIR / "kb_ranker.json"))
 # A chat handed over to a person must be picked up within this many minutes of working time.
 CLIENTCENTRIC_CHAT_HANDOVER_MINUTES = env.int("CLIENTCENTRIC_CHAT_HANDOVER_MINUTES", default=15)
 # Regional days off or working days over the federal production calendar: a JSON or CSV file.

@@ -1,7 +1,9 @@
 """Knowledge-base reads: search (the one ranking engine), the site search, templates for an appeal.
 
 Every search ranks with `engines.text.kb_ranking` (BM25F over stored lemmas, typo- and synonym-tolerant),
-built in this process from the rows, so SQLite and PostgreSQL give the same order on the same data:
+re-ranked by `engines.text.kb_learned` when a model has been trained (`clientcentric kb train`, the file
+`CLIENTCENTRIC_KB_MODEL`), built in this process from the rows, so SQLite and PostgreSQL give the same order on
+the same data:
 - the knowledge-base search and the chat-bot rank the published articles;
 - the site search ranks life situations, needs, services, FAQ entries and articles together
   (`engines.text.site_search` decides what text each record contributes).
@@ -12,11 +14,13 @@ reloaded when a record they hold is saved or deleted. PostgreSQL still keeps the
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text import site_search as site_engine
-from clientcentric.engines.text.kb_ranking import KbIndex, SynonymTable, document, query_terms
+from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel
+from clientcentric.engines.text.kb_ranking import SynonymTable, document, query_terms
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, SearchSynonym, Service
 
 from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus, Conversation
@@ -40,15 +44,20 @@ def _synonyms() -> SynonymTable:
 synonym_table = ProcessCache(_synonyms, ttl=60).invalidate_on(SearchSynonym)
 
 
-def _published_index() -> KbIndex:
+def ranker_model() -> RankerModel | None:
+    """The learned re-ranker trained by `clientcentric kb train`, or None (BM25F alone)."""
+    return RankerModel.load(settings.CLIENTCENTRIC_KB_MODEL)
+
+
+def _published_index() -> LearnedIndex:
     rows = published_articles().order_by("pk").values_list("pk", "search_document")
-    return KbIndex.build(document(pk, stored) for pk, stored in rows)
+    return LearnedIndex((document(pk, stored) for pk, stored in rows), ranker_model())
 
 
 _kb_index = ProcessCache(_published_index, ttl=60).invalidate_on(Article)
 
 
-def published_index() -> KbIndex:
+def published_index() -> LearnedIndex:
     return _kb_index.get()
 
 
@@ -78,9 +87,9 @@ class SiteHit:
     score: float
 
 
-def _site_index() -> KbIndex:
+def _site_index() -> LearnedIndex:
     fields = ("id", "name", "description")
-    return KbIndex.build(
+    return LearnedIndex(
         site_engine.site_documents(
             situations=LifeSituation.objects.order_by("sort_order", "code").values(*fields),
             needs=Need.objects.order_by("code").values(*fields, "status", "status_reason"),
@@ -91,7 +100,8 @@ def _site_index() -> KbIndex:
             .filter(faq_entry__isnull=True)
             .order_by("pk")
             .values_list("pk", "search_document"),
-        )
+        ),
+        ranker_model(),
     )
 
 

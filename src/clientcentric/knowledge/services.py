@@ -427,3 +427,52 @@ def finish_handover(conversation: Conversation, *, operator) -> Conversation:
     )
     audit.record(operator, "knowledge.chat_finished", conversation, conversation=str(conversation.pk))
     return conversation
+
+
+# The learned re-ranker: trained on real questions mapped to published articles, written as one JSON file.
+
+
+@dataclass(frozen=True)
+class RankerTraining:
+    questions: int
+    articles: int
+    path: str
+
+
+def train_ranker(pairs, path: str | None = None) -> RankerTraining:
+    """Train the KB re-ranker on (real question, the mapped article's question) pairs and write the model file.
+
+    Each mapped question must name a published article (by its question, word forms aside); a row that names
+    none is refused with its number, and no file is written.
+    """
+    from clientcentric.engines.text.kb_learned import title_key, train
+    from clientcentric.engines.text.kb_ranking import document, query_terms
+    from clientcentric.engines.text.lemmas import lemmas
+
+    from .selectors import published_articles, synonym_table
+
+    rows = published_articles().order_by("pk").values_list("pk", "search_document")
+    documents = [document(pk, stored) for pk, stored in rows]
+    by_title: dict[str, object] = {}
+    for doc in documents:
+        by_title.setdefault(title_key(doc.title), doc.key)
+    training, errors = [], []
+    for number, (question, mapped) in enumerate(pairs, start=1):
+        key = by_title.get(title_key(lemmas(mapped or "")))
+        if key is None:
+            errors.append(
+                _("Row %(row)s: no published article with the question «%(question)s».")
+                % {"row": number, "question": (mapped or "")[:120]}
+            )
+            continue
+        terms = query_terms(question or "")
+        if terms:
+            training.append((terms, key))
+    if errors:
+        raise ValidationError(errors)
+    if not training:
+        raise ValidationError(_("No question to learn from."))
+    model = train(documents, training, synonym_table.get())
+    target = path or settings.CLIENTCENTRIC_KB_MODEL
+    model.save(target)
+    return RankerTraining(len(training), len(model.asked), str(target))

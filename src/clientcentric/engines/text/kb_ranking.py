@@ -41,6 +41,7 @@ FUZZY_CUTOFF = 80.0
 FUZZY_CHOICES = 2
 MIN_FUZZY_LENGTH = 4
 SYNONYM_WEIGHT = 0.9
+NEIGHBOUR_CACHE = 10_000
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class KbIndex:
     vocabulary: list[str] = field(default_factory=list)
     typical_idf: float = 0.0
     title_boost: float = TITLE_BOOST
+    # Typo neighbours already looked up (a query is expanded several times: ranking, coverage, re-ranking).
+    neighbour_cache: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, documents, *, title_boost: float = TITLE_BOOST) -> "KbIndex":
@@ -149,12 +152,13 @@ class KbIndex:
         count = len(index.keys)
         index.priors = np.asarray(priors, dtype=np.float64)
         average = (sum(lengths) / count) if count else 1.0
+        length_of = np.asarray(lengths, dtype=np.float64)  # once, not once per term
         for term, found in raw.items():
             idf = math.log(1 + (count - len(found) + 0.5) / (len(found) + 0.5))
             index.idf[term] = idf
             docs = np.fromiter((doc for doc, _tf in found), dtype=np.int64, count=len(found))
             tf = np.fromiter((tf for _doc, tf in found), dtype=np.float64, count=len(found))
-            norm = K1 * (1 - B + B * np.asarray(lengths, dtype=np.float64)[docs] / average)
+            norm = K1 * (1 - B + B * length_of[docs] / average)
             index.postings[term] = (docs, idf * tf * (K1 + 1) / (tf + norm))
         index.vocabulary = sorted(raw)
         index.typical_idf = statistics.median(index.idf.values()) if index.idf else 0.0
@@ -168,10 +172,16 @@ class KbIndex:
             return {term: 1.0}
         if len(term) < MIN_FUZZY_LENGTH or not self.vocabulary:
             return {}
-        found = process.extract(
-            term, self.vocabulary, scorer=fuzz.ratio, limit=FUZZY_CHOICES, score_cutoff=FUZZY_CUTOFF
-        )
-        return {candidate: similarity / 100.0 for candidate, similarity, _position in found}
+        cached = self.neighbour_cache.get(term)
+        if cached is None:
+            if len(self.neighbour_cache) >= NEIGHBOUR_CACHE:
+                self.neighbour_cache.clear()
+            found = process.extract(
+                term, self.vocabulary, scorer=fuzz.ratio, limit=FUZZY_CHOICES, score_cutoff=FUZZY_CUTOFF
+            )
+            cached = {candidate: similarity / 100.0 for candidate, similarity, _pos in found}
+            self.neighbour_cache[term] = cached
+        return cached
 
     def expand(self, terms, synonyms: SynonymTable = NO_SYNONYMS) -> dict[str, float]:
         """Query lemmas → known lemmas with a weight: 1 for a known lemma, the similarity for a typo's
@@ -189,25 +199,42 @@ class KbIndex:
         groups, unknown = self._groups(terms, synonyms)
         if not groups:
             return []
+        total_weight = self._total_weight(groups, unknown)
+        scores = self.scores(self.weights(groups))
+        return [
+            Hit(self.keys[doc], float(scores[doc]), self._coverage(doc, groups, total_weight))
+            for doc in self.best(scores, top)
+        ]
+
+    @staticmethod
+    def weights(groups) -> dict[str, float]:
+        """Each known lemma of the expanded query with its weight (the best over the words it stands for)."""
         weights: dict[str, float] = {}
         for group in groups:
             for candidate, weight in group.items():
                 weights[candidate] = max(weights.get(candidate, 0.0), weight)
-        total_weight = self._total_weight(groups, unknown)
+        return weights
+
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        """Every document's score (times its prior) for weighted lemmas; lemmas the index lacks add nothing."""
         scores = np.zeros(len(self.keys))
         for term, weight in weights.items():
-            docs, partial = self.postings[term]
-            scores[docs] += weight * partial  # a term's documents are distinct: plain fancy-index addition
-        scores *= self.priors
+            if term in self.postings:
+                docs, partial = self.postings[term]
+                scores[docs] += (
+                    weight * partial
+                )  # a term's documents are distinct: plain fancy-index addition
+        return scores * self.priors
+
+    @staticmethod
+    def best(scores: np.ndarray, top: int) -> list[int]:
+        """Positions of the `top` highest non-zero scores, best first; ties go to the earlier document."""
         candidates = np.flatnonzero(scores)
         if len(candidates) > top:
             cut = np.argpartition(-scores[candidates], top - 1)[:top]
             floor = scores[candidates[cut]].min()
             candidates = candidates[scores[candidates] >= floor]  # keep ties at the cut for a stable order
-        best = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))[:top]
-        return [
-            Hit(self.keys[doc], float(scores[doc]), self._coverage(doc, groups, total_weight)) for doc in best
-        ]
+        return sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))[:top]
 
     def coverage(self, terms, key, synonyms: SynonymTable = NO_SYNONYMS) -> float:
         """The coverage `search` would report for the document `key` (0 for a key not in the index)."""

@@ -7,9 +7,13 @@ demo registry file) index exactly the same text. Ranking is `kb_ranking`'s, the 
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .kb_ranking import Document, KbIndex, SynonymTable, document, query_terms
 from .lemmas import lemmas
+
+if TYPE_CHECKING:
+    from .kb_learned import LearnedIndex
 
 SITUATION = "life_situation"
 NEED = "need"
@@ -71,7 +75,9 @@ def site_documents(
     return documents
 
 
-def search(index: KbIndex, query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.0) -> list:
+def search(
+    index: "KbIndex | LearnedIndex", query: str, synonyms: SynonymTable, top: int = 20, min_share: float = 0.0
+) -> list:
     """The best `top` hits for a query, best first; with `min_share`, hits under that share of the best go.
 
     The site keeps every hit (min_share 0): in a small registry a common word («пенсия») weighs little

@@ -39,6 +39,14 @@ class Command(BaseCommand):
         find.add_argument("--input", help="CSV file of questions to search in batch.")
         find.add_argument("--column", help="The column of --input holding the questions.")
         find.add_argument("--output", "-o", help="CSV to write: the input columns plus hit1…hitN.")
+        learn = sub.add_parser(
+            "train",
+            help="Train the search's re-ranker on real questions mapped to articles (CSV/XLSX); writes the model.",
+        )
+        learn.add_argument("file")
+        learn.add_argument("--question-column", default="Вопрос пользователя")
+        learn.add_argument("--article-column", default="Вопрос из БЗ")
+        learn.add_argument("--output", "-o", help="Model file (default: CLIENTCENTRIC_KB_MODEL).")
         sub.add_parser(
             "sync-registry", help="Bring the registry's FAQ of needs that cannot be met into the base."
         )
@@ -137,6 +145,36 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(count)s questions searched; written: %(path)s")
             % {"count": len(rows), "path": options["output"]}
+        )
+
+    def _train(self, options):
+        from django.core.exceptions import ValidationError
+
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            table = read_table(path.read_bytes(), path.name)
+        except Exception as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
+        for column in (options["question_column"], options["article_column"]):
+            if column not in table.headers:
+                raise CommandError(
+                    _("No column “%(column)s”; the file has: %(found)s.")
+                    % {"column": column, "found": ", ".join(table.headers)}
+                )
+        question, article = (table.headers.index(options[c]) for c in ("question_column", "article_column"))
+        pairs = []
+        for row in table.rows:
+            values = list(row.values) + [""] * len(table.headers)
+            pairs.append((str(values[question] or ""), str(values[article] or "")))
+        try:
+            result = services.train_ranker(pairs, options["output"])
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages)) from None
+        self.stdout.write(
+            _("Trained on %(questions)s questions about %(articles)s articles; written: %(path)s")
+            % {"questions": result.questions, "articles": result.articles, "path": result.path}
         )
 
     def _sync_registry(self, options):

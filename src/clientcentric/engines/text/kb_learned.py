@@ -1,0 +1,407 @@
+"""A learned re-ranker over BM25F: what real questions teach about how people ask.
+
+`kb_ranking` ranks by the words a question shares with an article. People ask in their own words
+(«почему удаляют ролики» for the article «Что нельзя публиковать на RUTUBE?»), so the operators' mapping of
+real questions to articles is evidence the engine learns from, in two ways:
+
+- paraphrase expansion: each article gets a pseudo-document field, «asked», holding the lemmas of the training
+  questions mapped to it; a new question that shares words with how others asked for the article finds it even
+  when the article's own text does not use them (an enriched BM25F index: title, body and asked);
+- a learned ranker: a logistic regression over lexical features of (query, article) pairs — BM25F scores of the
+  plain and the enriched index, the asked field alone, lemma overlap with the title, body and asked words,
+  bigram overlap, synonym hits, coverage, length, how often the article is asked — trained pairwise
+  (the mapped article against BM25F's top-k candidates for the same question), re-orders the union of the
+  plain and the enriched index's top `candidates`.
+
+Training never scores a question against features built from that same question: the «asked» field a training
+question sees is built from the other inner folds' questions only. The model is plain JSON (weights, scaler,
+asked lemmas per article keyed by the article's question lemmas), so the product needs numpy only; scikit-learn
+is imported inside `train`. With no model, `LearnedIndex` ranks exactly as `KbIndex` does.
+"""
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
+
+MODEL_VERSION = 1
+CANDIDATES = 50
+INNER_FOLDS = 5
+SHAPE_CACHE = 20_000
+REGULARISATION = 0.05  # inverse L2 strength; chosen by 5-fold CV in bench/kb.py
+
+FEATURES = (
+    "bm25f",
+    "bm25f_share",
+    "bm25f_reciprocal_rank",
+    "enriched",
+    "enriched_share",
+    "enriched_reciprocal_rank",
+    "asked",
+    "asked_share",
+    "coverage",
+    "title_overlap",
+    "title_precision",
+    "body_overlap",
+    "asked_overlap",
+    "bigram_overlap",
+    "synonym_hits",
+    "log_title_length",
+    "log_body_length",
+    "log_times_asked",
+    "asked_nearest",
+    "title_trigrams",
+    "translation",
+    "body_trigrams",
+    "asked_trigrams",
+)
+
+
+def title_key(title: Sequence[str]) -> str:
+    """How the model names an article: its question's lemmas (the same in every database and process)."""
+    return " ".join(title)
+
+
+@dataclass(frozen=True)
+class RankerModel:
+    weights: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    # title key → the lemmas of each training question mapped to the article
+    asked: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    times_asked: dict[str, int] = field(default_factory=dict)
+    candidates: int = CANDIDATES
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": MODEL_VERSION,
+                "features": list(FEATURES),
+                "weights": list(self.weights),
+                "mean": list(self.mean),
+                "scale": list(self.scale),
+                "candidates": self.candidates,
+                "asked": {key: [" ".join(q) for q in questions] for key, questions in self.asked.items()},
+                "times_asked": self.times_asked,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "RankerModel":
+        data = json.loads(text)
+        if data.get("version") != MODEL_VERSION or tuple(data.get("features", ())) != FEATURES:
+            raise ValueError("the ranking model was trained by another version of the engine: train it again")
+        return cls(
+            weights=tuple(data["weights"]),
+            mean=tuple(data["mean"]),
+            scale=tuple(data["scale"]),
+            asked={
+                key: tuple(tuple(q.split()) for q in questions) for key, questions in data["asked"].items()
+            },
+            times_asked={key: int(n) for key, n in data["times_asked"].items()},
+            candidates=int(data.get("candidates", CANDIDATES)),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RankerModel | None":
+        """The model in `path`, or None when there is no file (the engine then ranks by BM25F)."""
+        path = Path(path)
+        if not path.is_file():
+            return None
+        return cls.from_json(path.read_text(encoding="utf-8"))
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(path.suffix + ".tmp")
+        temporary.write_text(self.to_json(), encoding="utf-8")
+        temporary.replace(path)
+
+
+def _trigrams(words: Sequence[str]) -> set[str]:
+    text = f" {' '.join(words)} "
+    return {text[n : n + 3] for n in range(len(text) - 2)}
+
+
+def _bigrams(words: Sequence[str]) -> list[str]:
+    return [f" {first} {second} " for first, second in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the features compare a query with, per document: word sets and the text (for bigrams, trigrams)."""
+
+    title: frozenset
+    body: frozenset
+    title_text: str
+    body_text: str
+
+    @classmethod
+    def of(cls, doc: Document) -> "_Shape":
+        return cls(
+            frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} "
+        )
+
+
+class LearnedIndex:
+    """`KbIndex`'s interface (`search`, `coverage`, `len`) with the learned re-ranking on top when a model is given."""
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        model: RankerModel | None = None,
+        *,
+        asked: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+        times_asked: dict[str, int] | None = None,
+    ):
+        self.documents = list(documents)
+        self.model = model
+        self.base = KbIndex.build(self.documents)
+        self.asked = asked if asked is not None else (model.asked if model else {})
+        self.times_asked = times_asked if times_asked is not None else (model.times_asked if model else {})
+        self._shapes: dict[int, _Shape] = {}  # per candidate document, made when first needed
+        if model is not None or asked is not None:
+            self._build_enriched()
+
+    def _build_enriched(self) -> None:
+        enriched, asked_only = [], []
+        self._asked_sets: list[frozenset] = []
+        self._questions: dict[int, list[tuple[frozenset, frozenset]]] = {}  # position → (lemmas, trigrams)
+        for position, doc in enumerate(self.documents):
+            questions = self.asked.get(title_key(doc.title), ())
+            words = tuple(word for question in questions for word in question)
+            if questions:
+                self._questions[position] = [(frozenset(q), frozenset(_trigrams(q))) for q in questions]
+            self._asked_sets.append(frozenset(words))
+            enriched.append(Document(doc.key, doc.title, doc.body + words, doc.prior))
+            asked_only.append(Document(doc.key, (), words, doc.prior))
+        self._enriched = KbIndex.build(enriched)
+        self._asked_only = KbIndex.build(asked_only)
+        # Paraphrase pairs: how often a word of a question came with a word of its article's question.
+        seen: Counter = Counter()
+        together: Counter = Counter()
+        titles = {title_key(doc.title): frozenset(doc.title) for doc in self.documents}
+        for key, questions in self.asked.items():
+            for question in questions:
+                for word in set(question):
+                    seen[word] += 1
+                    together.update((word, other) for other in titles.get(key, ()))
+        self._seen, self._together = seen, together
+
+    def _translation(self, terms, title: frozenset) -> float:
+        """How strongly the query's words not in the title were seen, in training questions, with its words."""
+        total = 0.0
+        for term in set(terms) - title:
+            if self._seen[term]:
+                best = max((self._together[term, word] for word in title), default=0)
+                total += best / (self._seen[term] + 1)
+        return total / max(len(set(terms)), 1)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def _shape(self, position: int) -> _Shape:
+        shape = self._shapes.get(position)
+        if shape is None:
+            shape = _Shape.of(self.documents[position])
+            if len(self._shapes) >= SHAPE_CACHE:
+                self._shapes.clear()
+            self._shapes[position] = shape
+        return shape
+
+    def coverage(self, terms, key, synonyms: SynonymTable = NO_SYNONYMS) -> float:
+        return self.base.coverage(terms, key, synonyms)
+
+    def search(self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS) -> list[Hit]:
+        """The `top` best documents, best first: BM25F's order, re-ranked by the model when there is one."""
+        if self.model is None:
+            return self.base.search(terms, top, synonyms)
+        if top <= 0:
+            return []
+        terms = list(terms)
+        positions, features, coverage = self.candidate_features(terms, synonyms, self.model.candidates)
+        if not positions:
+            return []
+        mean, scale = np.asarray(self.model.mean), np.asarray(self.model.scale)
+        scores = ((features - mean) / scale) @ np.asarray(self.model.weights)
+        scores += np.log([self.documents[p].prior for p in positions])
+        order = sorted(range(len(positions)), key=lambda i: (-scores[i], positions[i]))[:top]
+        return [Hit(self.documents[positions[i]].key, float(scores[i]), coverage[i]) for i in order]
+
+    def candidate_features(
+        self, terms: list[str], synonyms: SynonymTable = NO_SYNONYMS, candidates: int = CANDIDATES
+    ) -> tuple[list[int], np.ndarray, list[float]]:
+        """The candidates (union of the plain and the enriched index's top `candidates`), their features and
+        their coverage. The query is expanded once (typos, synonyms) against the articles' own words; the
+        words only people's questions use are matched as they are in the enriched and the asked index."""
+        groups, unknown = self.base._groups(terms, synonyms)
+        weights = KbIndex.weights(groups)
+        for term in terms:
+            if term not in weights and term in self._enriched.postings:
+                weights[term] = 1.0
+        if not weights:
+            return [], np.zeros((0, len(FEATURES))), []
+        base = self.base.scores(weights)
+        enriched = self._enriched.scores(weights)
+        asked = self._asked_only.scores(weights)
+        positions = list(
+            dict.fromkeys([*KbIndex.best(base, candidates), *KbIndex.best(enriched, candidates)])
+        )
+        total = self.base._total_weight(groups, unknown)
+        coverage = [self.base._coverage(position, groups, total) for position in positions]
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked), coverage)
+        return positions, rows, coverage
+
+    def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
+        columns = []
+        for scores in score_arrays:
+            mine = scores[positions]
+            top = float(mine.max()) or 1.0
+            rank = np.empty(len(positions))
+            rank[np.argsort(-mine, kind="stable")] = np.arange(len(positions))
+            columns.append((mine, mine / top, np.where(mine > 0, 1.0 / (rank + 1), 0.0)))
+        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns
+        query = set(terms)
+        size = max(len(query), 1)
+        query_bigrams = _bigrams(terms)
+        meant = {word for _phrase, words in synonyms.expand(terms) for word in words}
+        idf = self.base.idf
+        typical = self.base.typical_idf or 1.0
+        weight = {term: idf.get(term, typical) for term in query}
+        query_norm = math.sqrt(sum(w * w for w in weight.values())) or 1.0
+        query_trigrams = _trigrams(terms)
+        grams = max(len(query_trigrams), 1)
+        rows = []
+        for n, position in enumerate(positions):
+            doc = self.documents[position]
+            shape = self._shape(position)
+            title, body, asked_words = shape.title, shape.body, self._asked_sets[position]
+            questions = self._questions.get(position, ())
+            rows.append(
+                (
+                    b_score[n],
+                    b_share[n],
+                    b_rank[n],
+                    e_score[n],
+                    e_share[n],
+                    e_rank[n],
+                    a_score[n],
+                    a_share[n],
+                    coverage[n],
+                    len(query & title) / size,
+                    len(query & title) / max(len(title), 1),
+                    len(query & body) / size,
+                    len(query & asked_words) / size,
+                    sum(1 for b in query_bigrams if b in shape.title_text or b in shape.body_text)
+                    / max(len(query_bigrams), 1),
+                    len(meant & (title | body)) / size,
+                    math.log1p(len(doc.title)),
+                    math.log1p(len(doc.body)),
+                    math.log1p(self.times_asked.get(title_key(doc.title), 0)),
+                    max(
+                        (
+                            sum(weight[w] ** 2 for w in query & lemmas)
+                            / (query_norm * math.sqrt(sum(idf.get(w, typical) ** 2 for w in lemmas)) or 1.0)
+                            for lemmas, _grams in questions
+                        ),
+                        default=0.0,
+                    ),
+                    sum(1 for g in query_trigrams if g in shape.title_text) / grams,
+                    self._translation(terms, title),
+                    sum(1 for g in query_trigrams if g in shape.body_text) / grams,
+                    max(
+                        (
+                            len(query_trigrams & trigrams)
+                            / math.sqrt(max(len(query_trigrams) * len(trigrams), 1))
+                            for _lemmas, trigrams in questions
+                        ),
+                        default=0.0,
+                    ),
+                )
+            )
+        return np.asarray(rows, dtype=np.float64)
+
+
+def asked_lemmas(documents: Sequence[Document], pairs: Iterable[tuple[list[str], object]]):
+    """Per article (by title key): the lemmas of each question mapped to it, and how many there were."""
+    by_key = {doc.key: title_key(doc.title) for doc in documents}
+    asked: dict[str, list[tuple[str, ...]]] = {}
+    times: Counter = Counter()
+    for terms, key in pairs:
+        if key not in by_key:
+            continue
+        asked.setdefault(by_key[key], []).append(tuple(terms))
+        times[by_key[key]] += 1
+    return {key: tuple(questions) for key, questions in asked.items()}, dict(times)
+
+
+def train(
+    documents: Sequence[Document],
+    pairs: Sequence[tuple[list[str], object]],
+    synonyms: SynonymTable = NO_SYNONYMS,
+    *,
+    candidates: int = CANDIDATES,
+    inner_folds: int = INNER_FOLDS,
+    regularisation: float = REGULARISATION,
+) -> RankerModel:
+    """A model from (query lemmas, key of the mapped document) pairs over `documents`.
+
+    Features of a training question come from an «asked» field built without it (inner folds), so the weights
+    learn how much a paraphrase seen in *other* questions is worth — what a new question will meet.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    documents = list(documents)
+    pairs = [(list(terms), key) for terms, key in pairs if terms]
+    differences = []
+    for fold in range(inner_folds):
+        held = [pair for n, pair in enumerate(pairs) if n % inner_folds == fold]
+        seen = [pair for n, pair in enumerate(pairs) if n % inner_folds != fold]
+        asked, times = asked_lemmas(documents, seen)
+        index = LearnedIndex(documents, asked=asked, times_asked=times)
+        for terms, key in held:
+            positions, features, _coverage = index.candidate_features(terms, synonyms, candidates)
+            target = index.base.positions.get(key)
+            if target is None or target not in positions:
+                continue
+            mine = positions.index(target)
+            for other in range(len(positions)):
+                if other != mine:
+                    differences.append(features[mine] - features[other])
+    if not differences:
+        raise ValueError("no training question found its article among the candidates")
+    matrix = np.asarray(differences)
+    scale = matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    normalised = matrix / scale
+    # Pairwise logistic regression (RankNet-style, linear): «mapped − other» is class 1, its mirror class 0.
+    x = np.vstack([normalised, -normalised])
+    y = np.concatenate([np.ones(len(normalised)), np.zeros(len(normalised))])
+    fitted = LogisticRegression(C=regularisation, fit_intercept=False, max_iter=2000).fit(x, y)
+    asked, times = asked_lemmas(documents, pairs)
+    return RankerModel(
+        weights=tuple(float(w) for w in fitted.coef_[0]),
+        mean=tuple(0.0 for _ in FEATURES),  # pairwise: only differences matter, no centring needed
+        scale=tuple(float(s) for s in scale),
+        asked=asked,
+        times_asked=times,
+        candidates=candidates,
+    )
+
+
+def folds(questions: Sequence[str], count: int = 5, seed: int = 2026) -> list[int]:
+    """The fold of each question for cross-validation; the same question text (lemmas) always in one fold."""
+    import random
+
+    distinct = sorted(set(questions))
+    random.Random(seed).shuffle(distinct)
+    fold_of = {question: n % count for n, question in enumerate(distinct)}
+    return [fold_of[question] for question in questions]

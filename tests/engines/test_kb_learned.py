@@ -1,0 +1,101 @@
+"""The learned re-ranker: paraphrases learned from real questions, JSON model, fallback, cross-validation folds."""
+
+import pytest
+
+from clientcentric.engines.text import kb_learned
+from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel, folds, train
+from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms, stored_lemmas
+
+ARTICLES = [
+    ("Что нельзя публиковать на платформе?", "Чужой контент, рекламу казино, насилие и оскорбления."),
+    ("Почему удаляются комментарии под видео?", "Комментарии удаляет автор канала или модератор."),
+    ("Как подключить монетизацию?", "Подайте заявку в Студии и дождитесь проверки."),
+    ("Как изменить обложку канала?", "Загрузите новое изображение в настройках канала."),
+    ("Почему видео не загружается?", "Проверьте формат файла и подключение к сети."),
+    ("Как удалить канал?", "Откройте настройки и выберите удаление канала."),
+]
+# How people asked, each mapped by an operator to the article that answered them.
+TRAINING = [
+    ("за что удалили мой ролик", 0),
+    ("ролик удалили без объяснения", 0),
+    ("почему удаляют ролики с канала", 0),
+    ("ролик заблокировали, что я нарушил", 0),
+    ("какие ролики запрещены", 0),
+    ("кто удаляет комментарии у меня под роликом", 1),
+    ("пропадают комментарии", 1),
+    ("хочу зарабатывать на канале", 2),
+    ("как начать получать деньги за просмотры", 2),
+    ("деньги за просмотры когда начислят", 2),
+    ("поменять картинку канала", 3),
+    ("сменить шапку канала", 3),
+    ("ролик не грузится", 4),
+    ("видос не загружается уже час", 4),
+    ("стереть канал навсегда", 5),
+    ("закрыть канал совсем", 5),
+]
+
+
+def documents():
+    return [document(n, stored_lemmas(q, a)) for n, (q, a) in enumerate(ARTICLES)]
+
+
+def pairs():
+    return [(query_terms(text), key) for text, key in TRAINING]
+
+
+def test_the_ranker_puts_a_paraphrase_above_a_lexical_decoy():
+    question = query_terms("почему удалили ролики")  # never seen; «удалить» is the decoys' word
+    assert KbIndex.build(documents()).search(question, 1)[0].key in {1, 5}  # deleting comments or a channel
+    model = train(documents(), pairs())
+    assert LearnedIndex(documents(), model).search(question, 1)[0].key == 0
+
+
+def test_without_a_model_the_order_is_bm25f():
+    plain, learned = KbIndex.build(documents()), LearnedIndex(documents())
+    for text, _key in TRAINING:
+        terms = query_terms(text)
+        assert learned.search(terms, 3) == plain.search(terms, 3)
+
+
+def test_the_model_survives_its_json_file(tmp_path):
+    model = train(documents(), pairs())
+    model.save(tmp_path / "model.json")
+    again = RankerModel.load(tmp_path / "model.json")
+    assert again == model
+    terms = query_terms("ролик заблокировали")
+    assert LearnedIndex(documents(), again).search(terms, 3) == LearnedIndex(documents(), model).search(
+        terms, 3
+    )
+
+
+def test_no_file_means_no_model_and_a_foreign_file_is_refused(tmp_path):
+    assert RankerModel.load(tmp_path / "absent.json") is None
+    (tmp_path / "old.json").write_text('{"version": 0}', encoding="utf-8")
+    with pytest.raises(ValueError, match="train it again"):
+        RankerModel.load(tmp_path / "old.json")
+
+
+def test_training_features_never_see_their_own_question(monkeypatch):
+    # Every inner fold's index is built from the other folds' questions only.
+    built = []
+    original = kb_learned.asked_lemmas
+
+    def spy(docs, seen):
+        seen = list(seen)
+        built.append({tuple(terms) for terms, _key in seen})
+        return original(docs, seen)
+
+    monkeypatch.setattr(kb_learned, "asked_lemmas", spy)
+    train(documents(), pairs(), inner_folds=4)
+    inner = built[:4]
+    for fold, seen in enumerate(inner):
+        held = {tuple(terms) for n, (terms, _key) in enumerate(pairs()) if n % 4 == fold}
+        assert not seen & held
+
+
+def test_cross_validation_folds_never_share_a_question():
+    questions = ["а", "б", "а", "в", "г", "б", "д", "е", "ж", "з", "а"]
+    fold_of = folds(questions, 5)
+    for question in set(questions):
+        assert len({f for q, f in zip(questions, fold_of, strict=True) if q == question}) == 1
+    assert set(fold_of) == set(range(5))
