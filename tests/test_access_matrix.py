@@ -576,12 +576,14 @@ def article(registry):
 
 
 @pytest.fixture
-def handed_over_chat(db):
-    """{chat}: a chat-bot conversation whose client asked for a person."""
-    from clientcentric.knowledge import chatbot
+def handed_over_chat(db, people):
+    """{chat}: a chat-bot conversation whose client asked for a person, passed to the staff's agency (the
+    scope by agency has its own test, tests/knowledge/test_chat_scope.py)."""
+    from clientcentric.knowledge import chatbot, services
 
     conversation = chatbot.start()
     chatbot.hand_over(conversation)
+    services.pass_conversation(conversation, people["operator"].agency, actor=people["admin"])
     return {"chat": conversation.pk}
 
 

@@ -259,3 +259,24 @@ def test_a_business_profile_is_not_needed_to_be_an_expert(people):
         valid_until=today + timedelta(days=10),
     )
     assert expert.status == Expert.Status.PENDING
+
+
+def test_both_answers_of_the_developer_keep_who_answered_and_when(people, draft, comments, expert):
+    from clientcentric.business.models_procedures import CommentAnswer, DeveloperAnswer, ExpertConclusion
+
+    assert issubclass(CommentAnswer, DeveloperAnswer) and issubclass(ExpertConclusion, DeveloperAnswer)
+    # A comment's answer exists only once given; a conclusion waits for its answer.
+    assert not CommentAnswer._meta.get_field("answered_at").null
+    assert ExpertConclusion._meta.get_field("answered_at").null
+    answer = procedures.answer_comment(
+        comments[0], position="accepted", text="Учтено.", actor=people["methodologist"]
+    )
+    conclusion = procedures.file_conclusion(
+        draft, expert, factors=["discretion"], text="Нет срока.", proposals="Установить срок."
+    )
+    assert conclusion.answered_at is None and conclusion.answered_by is None
+    procedures.answer_conclusion(conclusion, position="partly", text="Срок установлен.", actor=None)
+    conclusion.refresh_from_db()
+    assert answer.answered_by == people["methodologist"] and answer.answered_at is not None
+    assert conclusion.answered_by is None and conclusion.answered_at is not None
+    assert conclusion.answer_position == "partly"

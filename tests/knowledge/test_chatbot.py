@@ -86,6 +86,8 @@ def test_while_with_an_operator_the_bot_stays_silent(conversation, people, artic
 def test_an_operator_picks_up_answers_and_finishes(conversation, people, articles):
     chatbot.hand_over(conversation)
     operator = people["operator"]
+    # Nothing named an agency: a coordinator passes the conversation to the operator's.
+    services.pass_conversation(conversation, operator.agency, actor=people["admin"])
     services.operator_reply(conversation, "Здравствуйте, чем помочь?", operator=operator)
     conversation.refresh_from_db()
     assert conversation.operator == operator and conversation.picked_up_at is not None

@@ -5,6 +5,7 @@ their anti-corruption conclusions (АКЭ, 172-ФЗ)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Act, Draft, DraftComment
@@ -18,14 +19,18 @@ class Position(models.TextChoices):
     REJECTED = "rejected", _("not taken into account")
 
 
-class CommentAnswer(models.Model):
-    """The developer's answer to one business comment on a draft: its position and the reason."""
-
-    comment = models.OneToOneField(
-        DraftComment, verbose_name=_("comment"), related_name="answer", on_delete=models.CASCADE
+def position_field(**options) -> models.CharField:
+    return models.CharField(
+        _("position of the developer"), max_length=10, choices=Position.choices, **options
     )
-    position = models.CharField(_("position of the developer"), max_length=10, choices=Position.choices)
-    text = models.TextField(_("reason"))
+
+
+class DeveloperAnswer(models.Model):
+    """What every answer of the developer to a proposal keeps: who answered and when (the position and its
+    reason are named by each model: a comment's answer is the row itself, a conclusion's is a part of it).
+
+    Until answered, `answered_at` is empty; a model whose rows are only ever created answered overrides it."""
+
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -34,6 +39,25 @@ class CommentAnswer(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def stamp_answer(self, actor) -> None:
+        """Mark the answer given now by `actor` (an anonymous or system actor is kept as nobody)."""
+        self.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+        self.answered_at = timezone.now()
+
+
+class CommentAnswer(DeveloperAnswer):
+    """The developer's answer to one business comment on a draft: its position and the reason."""
+
+    comment = models.OneToOneField(
+        DraftComment, verbose_name=_("comment"), related_name="answer", on_delete=models.CASCADE
+    )
+    position = position_field()
+    text = models.TextField(_("reason"))
     answered_at = models.DateTimeField(_("answered"))
 
     class Meta:
@@ -112,7 +136,7 @@ class CorruptionFactor(models.TextChoices):
     COLLISIONS = "collisions", _("conflicts of legal norms")
 
 
-class ExpertConclusion(models.Model):
+class ExpertConclusion(DeveloperAnswer):
     """An accredited expert's conclusion on a draft, and the developer's answer to it."""
 
     draft = models.ForeignKey(
@@ -125,19 +149,8 @@ class ExpertConclusion(models.Model):
     text = models.TextField(_("conclusion"))
     proposals = models.TextField(_("how to remove the factors"), blank=True)
     filed_at = models.DateTimeField(_("filed"))
-    answer_position = models.CharField(
-        _("position of the developer"), max_length=10, choices=Position.choices, blank=True
-    )
+    answer_position = position_field(blank=True)
     answer_text = models.TextField(_("answer of the developer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("conclusion of an independent expert")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from clientcentric.engines import metrics
 
@@ -108,6 +108,42 @@ def share_value(
     }
     result = _share_cell(code, quarter, agency, total[0], total[1], interval=interval, hide=False)
     return _with_breakdown(result, breakdown)
+
+
+def tally(records: QuerySet, hit: Q) -> tuple[int, int]:
+    """(records matching `hit`, all records) of a queryset, in one query."""
+    totals = records.aggregate(share_total=Count("pk"), share_hits=Count("pk", filter=hit))
+    return totals["share_hits"], totals["share_total"]
+
+
+def tally_by(records: QuerySet, fields: Iterable[str], hit: Q, key: Callable[..., str] | None = None) -> dict:
+    """{breakdown key: (records matching `hit`, all records)}, grouped by `fields` in one query; `key` turns the
+    fields' values into the breakdown key (default: the one field's value), and rows given the same key add up."""
+    fields = tuple(fields)
+    rows = records.values(*fields).annotate(share_total=Count("pk"), share_hits=Count("pk", filter=hit))
+    counts: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        values = [row[name] for name in fields]
+        cell = key(*values) if key is not None else values[0]
+        hits, total = counts.get(cell, (0, 0))
+        counts[cell] = (hits + row["share_hits"], total + row["share_total"])
+    return counts
+
+
+def share_by(
+    code: str,
+    quarter: Quarter,
+    agency,
+    records: QuerySet,
+    fields: Iterable[str],
+    hit: Q,
+    *,
+    key: Callable[..., str] | None = None,
+    interval: bool = False,
+) -> IndicatorValue:
+    """The share of `records` matching `hit` per quarter, broken down by `fields` (see `tally_by`), with the
+    publication rules of `share_value`: the shape every counted share indicator has."""
+    return share_value(code, quarter, agency, tally_by(records, fields, hit, key), interval=interval)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Definitions: docs/indicators.md."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from clientcentric.appeals.models import Answer, Appeal, Channel
 from clientcentric.core import formats
 from clientcentric.delivery.models import ServiceRequest
 
-from .indicator_kit import Column, indicator, share_value
+from .indicator_kit import Column, indicator, share_by, share_value, tally
 from .indicators import Quarter
 
 REPEAT_WINDOW = timedelta(days=30)
@@ -96,17 +96,15 @@ APPEAL_COLUMNS = (
     ),
 )
 def appeals_on_time(*, agency=None, quarter: Quarter):
-    rows = (
-        _of(_due_in(quarter), agency)
-        .values("channel", "policy__answer_within_hours")
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(answered_at__lte=F("deadline_at"))))
+    return share_by(
+        "appeals_on_time",
+        quarter,
+        agency,
+        _of(_due_in(quarter), agency),
+        ("channel", "policy__answer_within_hours"),
+        Q(answered_at__lte=F("deadline_at")),
+        key=_channel_key,
     )
-    counts: dict[str, list[int]] = {}
-    for row in rows:
-        cell = counts.setdefault(_channel_key(row["channel"], row["policy__answer_within_hours"]), [0, 0])
-        cell[0] += row["on_time"]
-        cell[1] += row["n"]
-    return share_value("appeals_on_time", quarter, agency, {k: tuple(v) for k, v in counts.items()})
 
 
 def _repeat_base(agency, quarter: Quarter):
@@ -150,13 +148,9 @@ def repeat_records(agency, quarter: Quarter, key: str | None = None):
     ),
 )
 def repeat_contacts(*, agency=None, quarter: Quarter):
-    rows = (
-        _repeat_base(agency, quarter)
-        .values("channel")
-        .annotate(n=Count("pk"), repeats=Count("pk", filter=Q(repeat=True)))
+    return share_by(
+        "repeat_contacts", quarter, agency, _repeat_base(agency, quarter), ("channel",), Q(repeat=True)
     )
-    counts = {row["channel"]: (row["repeats"], row["n"]) for row in rows}
-    return share_value("repeat_contacts", quarter, agency, counts)
 
 
 # Plain Russian: what the client read, against the limits the agency set for itself.
@@ -234,11 +228,9 @@ def _text_link(record) -> str | None:
     ),
 )
 def readable_answers(*, agency=None, quarter: Quarter):
-    answers = _answers(agency, quarter).aggregate(n=Count("pk"), within=Count("pk", filter=WITHIN_ANSWER))
-    refusals = _refusals(agency, quarter).aggregate(n=Count("pk"), within=Count("pk", filter=WITHIN_REFUSAL))
     counts = {
-        "answers": (answers["within"], answers["n"]),
-        "refusals": (refusals["within"], refusals["n"]),
+        "answers": tally(_answers(agency, quarter), WITHIN_ANSWER),
+        "refusals": tally(_refusals(agency, quarter), WITHIN_REFUSAL),
     }
     return share_value(
         "readable_answers", quarter, agency, {k: v for k, v in counts.items() if v[1]} or counts

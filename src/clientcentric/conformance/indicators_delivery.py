@@ -3,7 +3,7 @@ requests that came from a proactive offer, and offers that became a request. Def
 
 import statistics
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from clientcentric.core import formats
 from clientcentric.delivery.models import Offer, ServiceRequest
 from clientcentric.registry.models import EffortClass, Service
 
-from .indicator_kit import Column, Score, indicator, score_value, share_value
+from .indicator_kit import Column, Score, indicator, score_value, share_by
 from .indicators import Quarter
 
 # The longest time to submit each declared class allows, in seconds; one click means nothing typed at all.
@@ -82,13 +82,14 @@ REQUEST_COLUMNS = (
     ),
 )
 def requests_within_class(*, agency=None, quarter: Quarter):
-    rows = (
-        _classed(agency, quarter)
-        .values("service__effort_class")
-        .annotate(n=Count("pk"), within=Count("pk", filter=WITHIN_CLASS))
+    return share_by(
+        "requests_within_class",
+        quarter,
+        agency,
+        _classed(agency, quarter),
+        ("service__effort_class",),
+        WITHIN_CLASS,
     )
-    counts = {row["service__effort_class"]: (row["within"], row["n"]) for row in rows}
-    return share_value("requests_within_class", quarter, agency, counts)
 
 
 def _median(values: list[float]) -> Score:
@@ -146,13 +147,15 @@ def proactive_records(agency, quarter: Quarter, key: str | None = None):
     ),
 )
 def proactive_share(*, agency=None, quarter: Quarter):
-    rows = (
-        _requests(agency, quarter)
-        .values("service_id")
-        .annotate(n=Count("pk"), proactive=Count("pk", filter=Q(offer__kind=Offer.Kind.OFFER)))
+    return share_by(
+        "proactive_share",
+        quarter,
+        agency,
+        _requests(agency, quarter),
+        ("service_id",),
+        Q(offer__kind=Offer.Kind.OFFER),
+        key=str,
     )
-    counts = {str(row["service_id"]): (row["proactive"], row["n"]) for row in rows}
-    return share_value("proactive_share", quarter, agency, counts)
 
 
 def _offers(agency, quarter: Quarter):
@@ -187,10 +190,12 @@ def offer_records(agency, quarter: Quarter, key: str | None = None):
     definition=_("Proactive offers made in the quarter that the client turned into a request, up to today."),
 )
 def offers_accepted(*, agency=None, quarter: Quarter):
-    rows = (
-        _offers(agency, quarter)
-        .values("service_id")
-        .annotate(n=Count("pk"), accepted=Count("pk", filter=Q(request__isnull=False)))
+    return share_by(
+        "offers_accepted",
+        quarter,
+        agency,
+        _offers(agency, quarter),
+        ("service_id",),
+        Q(request__isnull=False),
+        key=str,
     )
-    counts = {str(row["service_id"]): (row["accepted"], row["n"]) for row in rows}
-    return share_value("offers_accepted", quarter, agency, counts)

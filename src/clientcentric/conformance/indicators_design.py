@@ -1,7 +1,7 @@
 """Indicators of the evidence loop: services launched after a beta test on their target segment, and the needs by
 public status. Definitions: docs/indicators.md."""
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from clientcentric.core import formats
 from clientcentric.design.models import AudienceTest, DesignProject, ProjectKind
 from clientcentric.registry.models import Need, NeedStatus
 
-from .indicator_kit import Column, indicator, share_value
+from .indicator_kit import Column, indicator, share_by, share_value, tally
 from .indicators import Quarter
 
 
@@ -58,13 +58,9 @@ def launch_records(agency, quarter: Quarter, key: str | None = None):
     ),
 )
 def beta_tested_launches(*, agency=None, quarter: Quarter):
-    rows = (
-        _launched(agency, quarter)
-        .values("kind")
-        .annotate(n=Count("pk"), tested=Count("pk", filter=Q(beta_tested=True)))
+    return share_by(
+        "beta_tested_launches", quarter, agency, _launched(agency, quarter), ("kind",), Q(beta_tested=True)
     )
-    counts = {row["kind"]: (row["tested"], row["n"]) for row in rows}
-    return share_value("beta_tested_launches", quarter, agency, counts)
 
 
 # Needs: the status each need had at the end of the quarter, read from the registry's history (a need's status
@@ -111,8 +107,7 @@ STATUS_LABELS = {
 
 
 def _needs_share(code: str, agency, quarter: Quarter, counted: Q):
-    totals = _needs(agency, quarter).aggregate(n=Count("pk"), counted=Count("pk", filter=counted))
-    return share_value(code, quarter, agency, {}, total=(totals["counted"], totals["n"]))
+    return share_value(code, quarter, agency, {}, total=tally(_needs(agency, quarter), counted))
 
 
 def _needs_indicator(code, title, counted: Q, definition):

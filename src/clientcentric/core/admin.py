@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import message_templates
+from .audit_actions import action_choices, action_label
 from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 from .services import message_templates as template_services
 from .services import notifications
@@ -127,14 +128,47 @@ class ServiceSavingAdmin(ServiceSavingMixin, admin.ModelAdmin):
     """A ModelAdmin whose saves go through a service (see ServiceSavingMixin)."""
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions present in the log, in words (core/audit_actions.py); filtering still uses the code."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return action_choices(AuditEvent.objects.values_list("action", flat=True).distinct().order_by())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is appended by services and never edited."""
 
-    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "summary")
-    list_filter = ("action", "object_type")
+    list_display = ("occurred_at", "actor", "action_in_words", "object_type", "object_id", "summary")
+    list_filter = (AuditActionFilter, "object_type")
     search_fields = ("summary", "object_id", "action")
     date_hierarchy = "occurred_at"
+    # The page of one event: the action in words, the code beside it for searching.
+    fields = (
+        "occurred_at",
+        "actor",
+        "action_in_words",
+        "action_code",
+        "object_type",
+        "object_id",
+        "summary",
+        "data",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_in_words(self, event):
+        return action_label(event.action)
+
+    @admin.display(description=_("action code"))
+    def action_code(self, event):
+        return event.action
 
 
 class DeliveryAttemptInline(admin.TabularInline):

@@ -51,7 +51,8 @@ VASH_KONTROL_CRITERIA = {
     "information": "information",
 }
 
-QUESTIONS = [
+# v2-2026: the questions every version since v2 asks, worded as v1 asked them, «Что мешало?» with BARRIERS.
+V2_QUESTIONS = [
     dict(
         code="satisfaction",
         kind=QuestionKind.SCALE,
@@ -83,6 +84,13 @@ QUESTIONS = [
         low_label="Совершенно не согласен",
         high_label="Полностью согласен",
     ),
+    dict(code="need_met", kind=QuestionKind.YES_NO, text="Вы получили то, за чем обращались?"),
+    dict(code="went_well", kind=QuestionKind.DRIVERS, text="Что было хорошо?", options=DRIVERS),
+    dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=BARRIERS),
+    dict(code="comment", kind=QuestionKind.TEXT, text="Что ещё вы хотите сказать?"),
+]
+# v3-2026 adds the loyalty items (asked only where a whole transaction ends, see LOYALTY_END_POINTS).
+LOYALTY_QUESTIONS = [
     dict(
         code="recommend",
         kind=QuestionKind.SCALE,
@@ -123,21 +131,30 @@ QUESTIONS = [
         low_label="Очень далека от идеала",
         high_label="Совсем как идеальная",
     ),
-    dict(code="need_met", kind=QuestionKind.YES_NO, text="Вы получили то, за чем обращались?"),
-    dict(code="went_well", kind=QuestionKind.DRIVERS, text="Что было хорошо?", options=DRIVERS),
-    dict(code="got_in_way", kind=QuestionKind.DRIVERS, text="Что мешало?", options=BARRIERS),
-    dict(code="comment", kind=QuestionKind.TEXT, text="Что ещё вы хотите сказать?"),
 ]
+
+
+def extended(base: list[dict], added: list[dict], *, after: str) -> list[dict]:
+    """A new version's questions: `base` unchanged, with `added` in their order after the question `after`."""
+    codes = [question["code"] for question in base]
+    at = codes.index(after) + 1
+    return [*base[:at], *added, *base[at:]]
+
+
+# The loyalty items follow the three scales, before the yes/no and the lists (the order v3 has always had).
+QUESTIONS_BY_VERSION = {
+    "v2-2026": V2_QUESTIONS,
+    "v3-2026": extended(V2_QUESTIONS, LOYALTY_QUESTIONS, after="trust"),
+}
+QUESTIONS = QUESTIONS_BY_VERSION[VERSION]
+
 SCALE_CODES = ("satisfaction", "effort", "trust")
 # Loyalty is about the whole service, so it is asked where a whole transaction ends — a service delivered or
 # refused, an appeal answered, an office visit — and not after a page, a chat-bot dialogue or a call, which are
 # steps on the way (asking there would also lengthen the 30-second questionnaire where it is answered most).
-LOYALTY_CODES = ("recommend", "acsi_satisfaction", "acsi_expectations", "acsi_ideal")
+LOYALTY_CODES = tuple(question["code"] for question in LOYALTY_QUESTIONS)
 LOYALTY_RANGES = {
-    "recommend": (0, 10),
-    "acsi_satisfaction": (1, 10),
-    "acsi_expectations": (1, 10),
-    "acsi_ideal": (1, 10),
+    question["code"]: (question["scale_min"], question["scale_max"]) for question in LOYALTY_QUESTIONS
 }
 LOYALTY_END_POINTS = frozenset({"service_completed", "service_refused", "appeal_answered", "office_visit"})
 ACSI_CODES = ("acsi_satisfaction", "acsi_expectations", "acsi_ideal")

@@ -221,6 +221,16 @@ class Conversation(models.Model):
         related_name="conversations",
         on_delete=models.SET_NULL,
     )
+    # The agency whose operators answer a hand-over, from what the client asked about (services.chat_agency);
+    # none: the region's coordinators (administrators) pick it up or pass it to an agency.
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        related_name="chat_conversations",
+        on_delete=models.SET_NULL,
+    )
     # A hand-over to a person: the conversation waits in the operators' chat queue until one picks it up,
     # within its own short deadline (CLIENTCENTRIC_CHAT_HANDOVER_MINUTES of working time), not an appeal's.
     handover_requested_at = models.DateTimeField(_("operator requested at"), null=True, blank=True)

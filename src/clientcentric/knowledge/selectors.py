@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from clientcentric.accounts.roles import Role
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text import site_search as site_engine
 from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel
@@ -130,13 +131,33 @@ def site_search(query: str, top: int = SITE_TOP) -> list[SiteHit]:
     ]
 
 
-def chats_handed_over() -> QuerySet[Conversation]:
-    return Conversation.objects.filter(handover_requested_at__isnull=False).select_related("operator")
+def coordinates_chats(user) -> bool:
+    """The region's coordinators (administrators) answer for every hand-over, those routed to no agency too."""
+    return bool(user.is_superuser or user.role == Role.ADMIN)
 
 
-def chats_waiting() -> QuerySet[Conversation]:
+def may_handle_chat(user, conversation: Conversation) -> bool:
+    """An operator sees and answers the hand-overs routed to their own agency only."""
+    if coordinates_chats(user):
+        return True
+    return conversation.agency_id is not None and conversation.agency_id == user.agency_id
+
+
+def chats_handed_over(user=None) -> QuerySet[Conversation]:
+    """Conversations handed over to a person: all of them, or those `user` may see and answer."""
+    chats = Conversation.objects.filter(handover_requested_at__isnull=False).select_related(
+        "operator", "agency"
+    )
+    if user is None or coordinates_chats(user):
+        return chats
+    if user.agency_id is None:
+        return chats.none()
+    return chats.filter(agency_id=user.agency_id)
+
+
+def chats_waiting(user=None) -> QuerySet[Conversation]:
     """Conversations with a person asked for and not finished, the most urgent first."""
-    return chats_handed_over().filter(handover_closed_at__isnull=True).order_by("handover_due_at", "pk")
+    return chats_handed_over(user).filter(handover_closed_at__isnull=True).order_by("handover_due_at", "pk")
 
 
 def templates_for(appeal) -> QuerySet[AnswerTemplate]:

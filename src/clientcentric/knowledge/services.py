@@ -6,17 +6,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clientcentric.accounts.models import Agency
 from clientcentric.core.services import audit
 from clientcentric.engines.text.kb_ranking import stored_lemmas
-from clientcentric.registry.models import FaqEntry, NeedStatus
+from clientcentric.registry.models import FaqEntry, NeedStatus, Service
 
-from . import workflow
+from . import selectors, workflow
 from .models import (
     AnswerTemplate,
     AnswerTemplateVersion,
@@ -353,6 +354,42 @@ def handover_due(requested_at):
     )
 
 
+# How many of the bot's latest replies are read for what the client asked about.
+ROUTING_REPLIES = 20
+
+
+def _agency_of_reply(payload: dict) -> tuple[bool, Agency | None]:
+    """(whether the reply names something to route by, the one agency it leads to or None when several)."""
+    from clientcentric.appeals import routing
+
+    if payload.get("topic"):
+        _rule, executor = routing.route({"topic": payload["topic"], "channel": "chat"})
+        if executor is not None:
+            return True, executor
+    refs = [payload["article"]] if payload.get("article") else payload.get("articles") or []
+    ids = [ref["id"] for ref in refs if isinstance(ref, dict) and ref.get("id")]
+    if not ids:
+        return False, None
+    agencies = set(
+        Service.objects.filter(needs__articles__pk__in=ids).values_list("agency_id", flat=True).distinct()
+    )
+    if not agencies:
+        return False, None
+    return True, Agency.objects.get(pk=agencies.pop()) if len(agencies) == 1 else None
+
+
+def chat_agency(conversation: Conversation) -> Agency | None:
+    """The agency the client was asking about: the executor the routing rules give the problem topic the bot
+    suggested, or the one agency whose services meet the needs of the articles the bot offered, latest reply
+    first. None (the region's coordinators) when nothing names an agency or the answer names several."""
+    replies = conversation.messages.filter(sender=Message.Sender.BOT).order_by("-created_at", "-pk")
+    for reply in replies[:ROUTING_REPLIES]:
+        named, agency = _agency_of_reply(reply.payload or {})
+        if named:
+            return agency
+    return None
+
+
 @transaction.atomic
 def request_handover(conversation: Conversation, *, actor=None) -> Conversation:
     """Put the conversation in the operators' chat queue; asking again while waiting changes nothing."""
@@ -365,8 +402,10 @@ def request_handover(conversation: Conversation, *, actor=None) -> Conversation:
     conversation.operator = None
     conversation.picked_up_at = None
     conversation.handover_closed_at = None
+    conversation.agency = chat_agency(conversation)
     conversation.save(
         update_fields=[
+            "agency",
             "handover_requested_at",
             "handover_due_at",
             "operator",
@@ -378,10 +417,32 @@ def request_handover(conversation: Conversation, *, actor=None) -> Conversation:
     return conversation
 
 
+def _check_may_handle(operator, conversation: Conversation) -> None:
+    if not selectors.may_handle_chat(operator, conversation):
+        raise PermissionDenied(_("This conversation is for the operators of another agency."))
+
+
+@transaction.atomic
+def pass_conversation(conversation: Conversation, agency: Agency, *, actor) -> Conversation:
+    """A coordinator passes a waiting hand-over to an agency's operators (one routed to none, or misrouted)."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not selectors.coordinates_chats(actor):
+        raise PermissionDenied(_("Only the region's coordinators pass conversations to an agency."))
+    if not conversation.with_operator or conversation.operator_id:
+        raise ValidationError(_("Only a conversation nobody has picked up yet can be passed on."))
+    conversation.agency = agency
+    conversation.save(update_fields=["agency"])
+    audit.record(
+        actor, "knowledge.chat_passed", conversation, conversation=str(conversation.pk), agency=agency.pk
+    )
+    return conversation
+
+
 @transaction.atomic
 def take_conversation(conversation: Conversation, *, operator) -> Conversation:
     """An operator picks the conversation up; a second operator cannot take it from the first."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    _check_may_handle(operator, conversation)
     if not conversation.with_operator:
         raise ValidationError(_("This conversation is not waiting for an operator."))
     if conversation.operator_id and conversation.operator_id != operator.pk:
@@ -413,6 +474,7 @@ def operator_reply(conversation: Conversation, text: str, *, operator) -> Messag
 @transaction.atomic
 def finish_handover(conversation: Conversation, *, operator) -> Conversation:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    _check_may_handle(operator, conversation)
     if not conversation.with_operator:
         return conversation
     if conversation.operator_id and conversation.operator_id != operator.pk:

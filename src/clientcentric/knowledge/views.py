@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientcentric.accounts.models import Agency
 from clientcentric.appeals.models import Appeal
 from clientcentric.core.access import public, require_roles
 from clientcentric.core.services import audit, rate_limit
@@ -230,18 +231,29 @@ def operator_insert(request, number):
 @require_roles(*OPERATORS)
 @require_GET
 def chat_queue(request):
-    page = Paginator(selectors.chats_waiting(), 50).get_page(request.GET.get("page"))
-    return render(request, "knowledge/chat_queue.html", {"page": page, "now": timezone.now()})
+    # An operator sees the hand-overs routed to their agency; the region's coordinators see them all.
+    page = Paginator(selectors.chats_waiting(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/chat_queue.html",
+        {"page": page, "now": timezone.now(), "coordinator": selectors.coordinates_chats(request.user)},
+    )
 
 
 @require_roles(*OPERATORS)
 @require_http_methods(["GET", "POST"])
 def chat_operator(request, pk):
-    conversation = get_object_or_404(selectors.chats_handed_over(), pk=pk)
+    conversation = get_object_or_404(selectors.chats_handed_over(request.user), pk=pk)
+    coordinator = selectors.coordinates_chats(request.user)
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "reply")
         try:
+            if action == "pass" and coordinator:
+                agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0, is_active=True)
+                services.pass_conversation(conversation, agency, actor=request.user)
+                messages.success(request, _("The conversation is passed to %(agency)s.") % {"agency": agency})
+                return redirect("kb:chat_queue")
             if action == "take":
                 services.take_conversation(conversation, operator=request.user)
             elif action == "finish":
@@ -265,5 +277,6 @@ def chat_operator(request, pk):
             "chat_messages": conversation.messages.all(),
             "error": error,
             "operator_view": True,
+            "agencies": Agency.objects.filter(is_active=True) if coordinator else None,
         },
     )

@@ -44,8 +44,7 @@ def answer_comment(comment: DraftComment, *, position: str, text: str, actor=Non
         comment=comment
     )
     answer.position, answer.text = position, text
-    answer.answered_by = actor if getattr(actor, "is_authenticated", False) else None
-    answer.answered_at = timezone.now()
+    answer.stamp_answer(actor)
     answer.full_clean()
     answer.save()
     audit.record(actor, "business.comment_answered", comment, draft=comment.draft_id, position=position)
@@ -179,8 +178,7 @@ def answer_conclusion(
     text = _answer_values(position, text)
     conclusion = ExpertConclusion.objects.select_for_update().get(pk=conclusion.pk)
     conclusion.answer_position, conclusion.answer_text = position, text
-    conclusion.answered_by = actor if getattr(actor, "is_authenticated", False) else None
-    conclusion.answered_at = timezone.now()
+    conclusion.stamp_answer(actor)
     conclusion.save(update_fields=["answer_position", "answer_text", "answered_by", "answered_at"])
     audit.record(
         actor, "business.conclusion_answered", conclusion, draft=conclusion.draft_id, position=position
