@@ -282,7 +282,9 @@ class PretrialAppeal(models.Model):
     restoration_reason = models.TextField(_("why the deadline was missed"), blank=True)
     # The body's explicit decision on a late appeal's request to restore the deadline, before any review.
     restoration_granted = models.BooleanField(_("missed deadline restored"), null=True, blank=True)
-    restoration_decision = models.TextField(_("reasons for the decision on restoring the deadline"), blank=True)
+    restoration_decision = models.TextField(
+        _("reasons for the decision on restoring the deadline"), blank=True
+    )
     restoration_decided_at = models.DateTimeField(_("restoration decided at"), null=True, blank=True)
     restoration_decided_by = models.ForeignKey(
         USER,
@@ -308,7 +310,12 @@ class PretrialAppeal(models.Model):
 
     @property
     def decided(self) -> bool:
-        return self.status in (self.Status.UPHELD, self.Status.PARTLY, self.Status.DISMISSED, self.Status.REFUSED)
+        return self.status in (
+            self.Status.UPHELD,
+            self.Status.PARTLY,
+            self.Status.DISMISSED,
+            self.Status.REFUSED,
+        )
 
     @property
     def awaits_restoration(self) -> bool:
@@ -323,7 +330,7 @@ class OmbudsmanRequest(models.Model):
     `workflow.OMBUDSMAN_REQUEST`."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
+        RECEIVED = "received", _("received by the office")
         IN_WORK = "in_work", _("in work")
         ANSWERED = "answered", _("answered")
 
@@ -343,7 +350,12 @@ class OmbudsmanRequest(models.Model):
     answer = models.TextField(_("answer of the ombudsman"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        USER, verbose_name=_("answered by"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        USER,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
     )
 
     class Meta:

@@ -15,7 +15,9 @@ def queue(*, answered_limit: int = 20) -> dict:
     open_requests = list(base.exclude(status=OmbudsmanRequest.Status.ANSWERED).order_by("due_on", "pk"))
     for request in open_requests:
         request.overdue = request.overdue_on(today)
-    answered = list(base.filter(status=OmbudsmanRequest.Status.ANSWERED).order_by("-answered_at")[:answered_limit])
+    answered = list(
+        base.filter(status=OmbudsmanRequest.Status.ANSWERED).order_by("-answered_at")[:answered_limit]
+    )
     return {
         "open_requests": open_requests,
         "overdue_count": sum(1 for r in open_requests if r.overdue),

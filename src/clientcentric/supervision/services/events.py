@@ -466,7 +466,9 @@ def involve_ombudsman(event: ControlEvent, *, text: str, actor) -> OmbudsmanRequ
         event=event,
         text=text.strip(),
         created_by=actor,
-        due_on=deadlines.add_working_days(timezone.localdate(), OmbudsmanRequest.ANSWER_WORKING_DAYS, field="text"),
+        due_on=deadlines.add_working_days(
+            timezone.localdate(), OmbudsmanRequest.ANSWER_WORKING_DAYS, field="text"
+        ),
     )
     status_service.record_creation(request, OMBUDSMAN_REQUEST, actor=actor)
     event.appeals.filter(decided_at__isnull=True).update(ombudsman_involved=True)

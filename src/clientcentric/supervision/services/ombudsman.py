@@ -18,7 +18,11 @@ from .prevention import notify_business
 
 
 def _locked(request: OmbudsmanRequest) -> OmbudsmanRequest:
-    return OmbudsmanRequest.objects.select_for_update().select_related("event__profile__business").get(pk=request.pk)
+    return (
+        OmbudsmanRequest.objects.select_for_update()
+        .select_related("event__profile__business")
+        .get(pk=request.pk)
+    )
 
 
 @transaction.atomic

@@ -96,8 +96,10 @@ def decide_restoration(appeal: PretrialAppeal, *, grant: bool, reason: str, acto
     """The body's explicit decision on a late appeal's request to restore the deadline (248-ФЗ art. 40 part 7),
     taken by a named official with reasons in words, before any review. Granted, the appeal is registered and its
     review term runs from today; refused, the appeal ends and the business is told why."""
-    appeal = PretrialAppeal.objects.select_for_update().select_related("event__profile", "event__control_type").get(
-        pk=appeal.pk
+    appeal = (
+        PretrialAppeal.objects.select_for_update()
+        .select_related("event__profile", "event__control_type")
+        .get(pk=appeal.pk)
     )
     if appeal.status != PretrialAppeal.Status.RESTORATION:
         raise ValidationError(_("This appeal does not wait for a decision on restoring the deadline."))
@@ -109,7 +111,12 @@ def decide_restoration(appeal: PretrialAppeal, *, grant: bool, reason: str, acto
     appeal.restoration_decision = reason.strip()
     appeal.restoration_decided_at = timezone.now()
     appeal.restoration_decided_by = actor
-    fields = ["restoration_granted", "restoration_decision", "restoration_decided_at", "restoration_decided_by"]
+    fields = [
+        "restoration_granted",
+        "restoration_decision",
+        "restoration_decided_at",
+        "restoration_decided_by",
+    ]
     event = appeal.event
     if grant:
         appeal.review_due = deadlines.add_working_days(
@@ -125,14 +132,20 @@ def decide_restoration(appeal: PretrialAppeal, *, grant: bool, reason: str, acto
         subject = _("The deadline for your pre-trial appeal %(number)s is not restored")
         close_task(event.control_type, event.profile, TaskKind.APPEAL, f"appeal:{appeal.pk}", actor)
     status_service.transition(
-        appeal, PRETRIAL_APPEAL, target, actor=actor, note=appeal.restoration_decision, update_fields=tuple(fields)
+        appeal,
+        PRETRIAL_APPEAL,
+        target,
+        actor=actor,
+        note=appeal.restoration_decision,
+        update_fields=tuple(fields),
     )
     official = actor.full_name
     append_history(event, "appeal_restoration", actor, f"{appeal.number}: {appeal.get_status_display()}")
     notify_business(
         event.profile,
         subject % {"number": appeal.number},
-        _("%(reason)s\n\nDecided by %(official)s.") % {"reason": appeal.restoration_decision, "official": official},
+        _("%(reason)s\n\nDecided by %(official)s.")
+        % {"reason": appeal.restoration_decision, "official": official},
         about=appeal,
     )
     audit.record(actor, "supervision.appeal_restoration_decided", appeal, granted=grant)

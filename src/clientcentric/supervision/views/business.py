@@ -294,9 +294,9 @@ def event_action(request, pk, action):
                 ) % {"number": appeal.number, "due": appeal.review_due.strftime("%d.%m.%Y")}
             else:
                 asked = event_services.involve_ombudsman(item, actor=request.user, **data)
-                done = _("The request reached the business ombudsman's office; the answer is due by %(due)s.") % {
-                    "due": asked.due_on.strftime("%d.%m.%Y")
-                }
+                done = _(
+                    "The request reached the business ombudsman's office; the answer is due by %(due)s."
+                ) % {"due": asked.due_on.strftime("%d.%m.%Y")}
         except ValidationError as error:
             add_errors(form, error)
         else:

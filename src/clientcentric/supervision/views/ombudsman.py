@@ -24,7 +24,9 @@ def queue(request):
     context = ombudsman_selectors.queue()
     # The queue shows businesses' requests with their representatives' words: every read is audited.
     audit.record(
-        request.user, "supervision.ombudsman_queue_read", summary=f"{len(context['open_requests'])} open requests"
+        request.user,
+        "supervision.ombudsman_queue_read",
+        summary=f"{len(context['open_requests'])} open requests",
     )
     return render(request, "supervision/ombudsman_queue.html", context)
 
