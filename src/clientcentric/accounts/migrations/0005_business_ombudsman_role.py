@@ -4,24 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_api_tokens_from_appeals_and_business'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0004_api_tokens_from_appeals_and_business"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='user',
-            name='user_role_known',
+            model_name="user",
+            name="user_role_known",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('client', 'client'), ('business_representative', 'business representative'), ('operator', 'operator'), ('analyst', 'analyst'), ('methodologist', 'methodologist'), ('inspector', 'inspector'), ('admin', 'administrator'), ('business_ombudsman', "business ombudsman's office")], default='client', max_length=30, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("client", "client"),
+                    ("business_representative", "business representative"),
+                    ("operator", "operator"),
+                    ("analyst", "analyst"),
+                    ("methodologist", "methodologist"),
+                    ("inspector", "inspector"),
+                    ("admin", "administrator"),
+                    ("business_ombudsman", "business ombudsman's office"),
+                ],
+                default="client",
+                max_length=30,
+                verbose_name="role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['client', 'business_representative', 'operator', 'analyst', 'methodologist', 'inspector', 'admin', 'business_ombudsman'])), name='user_role_known'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "client",
+                            "business_representative",
+                            "operator",
+                            "analyst",
+                            "methodologist",
+                            "inspector",
+                            "admin",
+                            "business_ombudsman",
+                        ],
+                    )
+                ),
+                name="user_role_known",
+            ),
         ),
     ]

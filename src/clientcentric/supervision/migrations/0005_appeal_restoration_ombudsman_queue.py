@@ -6,70 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0004_consultation_slots'),
+        ("supervision", "0004_consultation_slots"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='ombudsmanrequest',
-            options={'ordering': ['due_on', 'pk'], 'verbose_name': 'request to the business ombudsman', 'verbose_name_plural': 'requests to the business ombudsman'},
+            name="ombudsmanrequest",
+            options={
+                "ordering": ["due_on", "pk"],
+                "verbose_name": "request to the business ombudsman",
+                "verbose_name_plural": "requests to the business ombudsman",
+            },
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='answer',
-            field=models.TextField(blank=True, verbose_name='answer of the ombudsman'),
+            model_name="ombudsmanrequest",
+            name="answer",
+            field=models.TextField(blank=True, verbose_name="answer of the ombudsman"),
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='answered at'),
+            model_name="ombudsmanrequest",
+            name="answered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by'),
+            model_name="ombudsmanrequest",
+            name="answered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="answered by",
+            ),
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='due_on',
-            field=models.DateField(blank=True, null=True, verbose_name='answer due by'),
+            model_name="ombudsmanrequest",
+            name="due_on",
+            field=models.DateField(blank=True, null=True, verbose_name="answer due by"),
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='status',
-            field=models.CharField(choices=[('received', 'received by the office'), ('in_work', 'in work'), ('answered', 'answered')], default='received', max_length=10, verbose_name='status'),
+            model_name="ombudsmanrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "received by the office"),
+                    ("in_work", "in work"),
+                    ("answered", "answered"),
+                ],
+                default="received",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='ombudsmanrequest',
-            name='taken_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by'),
+            model_name="ombudsmanrequest",
+            name="taken_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="taken by",
+            ),
         ),
         migrations.AddField(
-            model_name='pretrialappeal',
-            name='restoration_decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='restoration decided at'),
+            model_name="pretrialappeal",
+            name="restoration_decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="restoration decided at"),
         ),
         migrations.AddField(
-            model_name='pretrialappeal',
-            name='restoration_decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='official who decided on restoring the deadline'),
+            model_name="pretrialappeal",
+            name="restoration_decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="official who decided on restoring the deadline",
+            ),
         ),
         migrations.AddField(
-            model_name='pretrialappeal',
-            name='restoration_decision',
-            field=models.TextField(blank=True, verbose_name='reasons for the decision on restoring the deadline'),
+            model_name="pretrialappeal",
+            name="restoration_decision",
+            field=models.TextField(
+                blank=True, verbose_name="reasons for the decision on restoring the deadline"
+            ),
         ),
         migrations.AddField(
-            model_name='pretrialappeal',
-            name='restoration_granted',
-            field=models.BooleanField(blank=True, null=True, verbose_name='missed deadline restored'),
+            model_name="pretrialappeal",
+            name="restoration_granted",
+            field=models.BooleanField(blank=True, null=True, verbose_name="missed deadline restored"),
         ),
         migrations.AlterField(
-            model_name='pretrialappeal',
-            name='status',
-            field=models.CharField(choices=[('registered', 'registered, under review'), ('restoration', 'filed late: request to restore the deadline'), ('refused', 'filed late: the missed deadline is not restored'), ('extended', 'review extended'), ('upheld', 'upheld'), ('partly', 'partly upheld'), ('dismissed', 'dismissed')], max_length=12, verbose_name='status'),
+            model_name="pretrialappeal",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("registered", "registered, under review"),
+                    ("restoration", "filed late: request to restore the deadline"),
+                    ("refused", "filed late: the missed deadline is not restored"),
+                    ("extended", "review extended"),
+                    ("upheld", "upheld"),
+                    ("partly", "partly upheld"),
+                    ("dismissed", "dismissed"),
+                ],
+                max_length=12,
+                verbose_name="status",
+            ),
         ),
     ]
