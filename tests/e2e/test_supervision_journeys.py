@@ -35,7 +35,9 @@ def _new_page(browser, width):
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "page scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+        "page scrolls sideways"
+    )
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -71,14 +73,18 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     page.goto(site + "/supervision/")
     main.get_by_role("link", name=re.compile(r"^ПР-")).first.click()
     expect(main.get_by_role("heading", level=1)).to_contain_text("Предостережение")
-    main.get_by_label("Ваше возражение").fill("Тара убрана с пути эвакуации в день получения предостережения.")
+    main.get_by_label("Ваше возражение").fill(
+        "Тара убрана с пути эвакуации в день получения предостережения."
+    )
     main.get_by_role("button", name="Подать возражение").click()
     expect(page.locator(".messages")).to_contain_text("Возражение подано")
     _fits(page)
     page.screenshot(path=f"{SHOTS}/journey_{width}_objection.png", full_page=True)
 
     # A late appeal: without the reason it is refused naming the field; with it, a request to restore the deadline.
-    event = ControlEvent.objects.filter(profile__business__name__contains="Северный пекарь", status="order_issued").get()
+    event = ControlEvent.objects.filter(
+        profile__business__name__contains="Северный пекарь", status="order_issued"
+    ).get()
     page.goto(site + f"/supervision/events/{event.pk}/")
     appeal_form = main.locator("form[action$='/appeal/']")
     appeal_form.get_by_label("Что вы обжалуете").select_option("decision")
@@ -88,7 +94,9 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     appeal_form.get_by_role("button", name="Подать жалобу").click()
     expect(main.locator(".errorlist")).to_contain_text("Укажите, почему срок пропущен")
     appeal_form = main.locator("form[action$='/appeal/']")
-    appeal_form.get_by_label(re.compile("Если срок пропущен")).fill("Руководитель был в больнице, справка есть.")
+    appeal_form.get_by_label(re.compile("Если срок пропущен")).fill(
+        "Руководитель был в больнице, справка есть."
+    )
     appeal_form.get_by_role("button", name="Подать жалобу").click()
     expect(page.locator(".messages")).to_contain_text("ходатайство о его восстановлении")
     late = PretrialAppeal.objects.get(late=True)
@@ -98,7 +106,9 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
 
     # The ombudsman: the request reaches the office with its deadline.
     ombudsman_form = main.locator("form[action$='/ombudsman/']")
-    ombudsman_form.get_by_label(re.compile("уполномоченному")).fill("Прошу проверить обоснованность проверки.")
+    ombudsman_form.get_by_label(re.compile("уполномоченному")).fill(
+        "Прошу проверить обоснованность проверки."
+    )
     ombudsman_form.get_by_role("button", name="Обратиться к уполномоченному").click()
     expect(page.locator(".messages")).to_contain_text("ответ — до")
     expect(main.locator(".ombudsman-status").first).to_have_text("поступило")
@@ -109,7 +119,9 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     desk = inspector.locator("main")
     card = desk.locator("section.card", has_text=late.number)
     expect(card.get_by_role("button", name="Удовлетворить частично")).to_have_count(0)
-    card.get_by_label("Основания решения о восстановлении срока").fill("Болезнь руководителя подтверждена справкой.")
+    card.get_by_label("Основания решения о восстановлении срока").fill(
+        "Болезнь руководителя подтверждена справкой."
+    )
     _fits(inspector)
     inspector.screenshot(path=f"{SHOTS}/journey_{width}_desk_restoration.png", full_page=True)
     card.get_by_role("button", name="Восстановить срок").click()
@@ -128,7 +140,9 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     office_context, office = _new_page(browser, width)
     _sign_in(office, site, "ombudsman", "/supervision/ombudsman/")
     queue = office.locator("main")
-    expect(queue.get_by_role("heading", level=1)).to_have_text("Очередь уполномоченного по защите прав предпринимателей")
+    expect(queue.get_by_role("heading", level=1)).to_have_text(
+        "Очередь уполномоченного по защите прав предпринимателей"
+    )
     request = OmbudsmanRequest.objects.get(text="Прошу проверить обоснованность проверки.")
     item = queue.locator(f"#ombudsman-{request.pk}")
     expect(item).to_contain_text(request.due_on.strftime("%d.%m.%Y"))

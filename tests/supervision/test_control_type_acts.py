@@ -19,7 +19,11 @@ from .conftest import FIRE
 @pytest.fixture
 def renamed_act(db):
     act = business_services.save_act(
-        Act(code="ТР_ПБ", title="Технический регламент о требованиях пожарной безопасности", control_type="ГПН")
+        Act(
+            code="ТР_ПБ",
+            title="Технический регламент о требованиях пожарной безопасности",
+            control_type="ГПН",
+        )
     )
     business_services.save_requirement(
         Requirement(act=act, item_no="1", position=1, text="Обеспечить огнетушителями каждый этаж.")

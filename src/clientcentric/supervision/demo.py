@@ -178,7 +178,11 @@ def _ombudsman(password: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = accounts_services.create_person(
-            username=username, password=password, role=Role.BUSINESS_OMBUDSMAN, last_name=last, first_name=first
+            username=username,
+            password=password,
+            role=Role.BUSINESS_OMBUDSMAN,
+            last_name=last,
+            first_name=first,
         )
     return user
 
