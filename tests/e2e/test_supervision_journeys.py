@@ -100,7 +100,7 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     appeal_form.get_by_role("button", name="Подать жалобу").click()
     expect(page.locator(".messages")).to_contain_text("ходатайство о его восстановлении")
     late = PretrialAppeal.objects.get(late=True)
-    expect(main.locator(f"#appeal-{late.pk}")).to_contain_text("сначала орган решает")
+    expect(main.locator(f"#appeal-{late.pk}")).to_contain_text("Сначала орган решает")
     _fits(page)
     page.screenshot(path=f"{SHOTS}/journey_{width}_late_appeal.png", full_page=True)
 
