@@ -64,6 +64,9 @@ SUPERVISION_DESK = answers(403, anonymous=302, inspector=200, methodologist=200,
 SUPERVISION_DESK_404 = answers(403, anonymous=302, inspector=404, methodologist=404, admin=404)
 SUPERVISION_DESK_POST = answers(403, anonymous=302, inspector=405, methodologist=405, admin=405)
 SUPERVISION_DASHBOARD = answers(403, anonymous=302, inspector=200, analyst=200, methodologist=200, admin=200)
+# The business ombudsman's office (a role outside the matrix's rows, tests/supervision/test_ombudsman.py) and the admin.
+OMBUDSMAN_QUEUE = answers(403, anonymous=302, admin=200)
+OMBUDSMAN_QUEUE_POST = answers(403, anonymous=302, admin=405)
 SUPERVISION_API = answers(403, anonymous=401, business_representative=404)
 SUPERVISION_DOCUMENT = answers(404, anonymous=302, client=403, operator=403)
 
@@ -367,6 +370,8 @@ PAGES = [
     ("supervision:desk_decide", "/supervision/desk/correction/999999/decide/", "get", SUPERVISION_DESK_POST),
     ("supervision:desk_warning", "/supervision/desk/warnings/new/", "get", SUPERVISION_DESK),
     ("supervision:plan", "/supervision/plan/", "get", SUPERVISION_DESK),
+    ("supervision:ombudsman_queue", "/supervision/ombudsman/", "get", OMBUDSMAN_QUEUE),
+    ("supervision:ombudsman_act", "/supervision/ombudsman/999999/answer/", "get", OMBUDSMAN_QUEUE_POST),
     ("supervision:dashboard", "/supervision/dashboard/", "get", SUPERVISION_DASHBOARD),
     ("conformance:overview", "/staff/conformance/", "get", ANALYSTS),
     ("conformance:requirement", "/staff/conformance/requirements/DEL-4/", "get", ANALYSTS),

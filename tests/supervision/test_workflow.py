@@ -30,6 +30,7 @@ def test_every_supervision_workflow_is_registered():
     assert names == {
         "supervision.control_event",
         "supervision.pretrial_appeal",
+        "supervision.ombudsman_request",
         "supervision.fact_correction",
         "supervision.objection",
         "supervision.reschedule_request",
@@ -106,9 +107,22 @@ def test_every_move_of_an_event_appends_the_common_status_history(bakery, fire_t
 
 def test_a_decided_appeal_is_terminal_and_extended_once():
     appeal = workflow.PRETRIAL_APPEAL
-    assert appeal.can("registered", "extended") and appeal.can("restoration", "extended")
+    assert appeal.can("registered", "extended") and not appeal.can("restoration", "extended")
     assert not appeal.can("extended", "extended")
-    assert appeal.terminal == {"upheld", "partly", "dismissed"}
+    assert appeal.terminal == {"upheld", "partly", "dismissed", "refused"}
+
+
+def test_a_late_appeal_is_reviewed_only_after_the_deadline_is_restored():
+    appeal = workflow.PRETRIAL_APPEAL
+    assert appeal.can("restoration", "registered") and appeal.can("restoration", "refused")
+    assert not any(appeal.can("restoration", status) for status in ("upheld", "partly", "dismissed"))
+
+
+def test_an_ombudsman_request_is_received_taken_and_answered():
+    table = workflow.OMBUDSMAN_REQUEST
+    assert table.can("received", "in_work") and table.can("in_work", "answered")
+    assert table.can("received", "answered") and table.terminal == {"answered"}
+    assert not table.can("answered", "in_work")
 
 
 def test_a_practice_summary_is_published_without_an_approval_step(fire_type):

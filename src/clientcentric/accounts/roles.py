@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     METHODOLOGIST = "methodologist", _("methodologist")
     INSPECTOR = "inspector", _("inspector")
     ADMIN = "admin", _("administrator")
+    # The business ombudsman's office (уполномоченный по защите прав предпринимателей): not the body's staff,
+    # works its own queue of businesses' requests (supervision, docs/supervision.md).
+    BUSINESS_OMBUDSMAN = "business_ombudsman", _("business ombudsman's office")
 
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.INSPECTOR, Role.ADMIN})
@@ -54,5 +57,8 @@ BACK_OFFICE_PERMISSIONS = {
 # Staff roles that read personal data, and so sign in with a second factor (TOTP, docs/security-staff.md):
 # operators read appeals with their authors' contacts and client profiles; analysts read rating answers with
 # comments and their authors; methodologists read people, client profiles and requests; inspectors read control
-# events of businesses and entrepreneurs (who are people); the admin reads everything.
-SECOND_FACTOR_ROLES = frozenset({Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.INSPECTOR, Role.ADMIN})
+# events of businesses and entrepreneurs (who are people); the business ombudsman's office reads the requests
+# businesses send it; the admin reads everything.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.OPERATOR, Role.ANALYST, Role.METHODOLOGIST, Role.INSPECTOR, Role.ADMIN, Role.BUSINESS_OMBUDSMAN}
+)

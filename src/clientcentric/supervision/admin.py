@@ -33,6 +33,7 @@ class ControlTypeForm(forms.ModelForm):
             "title",
             "agency",
             "act_control_type",
+            "acts",
             "risk_model_file",
             "risk_model_text",
             "warning_objection_working_days",
@@ -72,6 +73,7 @@ class ControlTypeAdmin(AgencyScopedMixin, SimpleHistoryAdmin):
     form = ControlTypeForm
     list_display = ("title", "code", "agency", "warning_objection_working_days", "appeal_filing_days")
     search_fields = ("title", "code")
+    filter_horizontal = ("acts",)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

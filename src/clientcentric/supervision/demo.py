@@ -69,6 +69,8 @@ TYPES = {
     ),
 }
 INSPECTOR = ("inspector-mchs", "Орлов", "Павел")
+# The business ombudsman's office works its queue of businesses' requests (docs/supervision.md).
+OMBUDSMAN = ("ombudsman", "Соколова", "Анна")
 # The incentives each type's положение provides (248-ФЗ art. 48).
 INCENTIVES = {
     "fire_safety": [
@@ -171,12 +173,27 @@ def _materials_and_algorithms(fire: ControlType, profile) -> None:
 
 
 @transaction.atomic
+def _ombudsman(password: str) -> User:
+    username, last, first = OMBUDSMAN
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = accounts_services.create_person(
+            username=username,
+            password=password,
+            role=Role.BUSINESS_OMBUDSMAN,
+            last_name=last,
+            first_name=first,
+        )
+    return user
+
+
 def load(password: str = "demo-2026") -> str:
     types = _types()
     if "fire_safety" not in types:
         return "Supervision: no risk models found; nothing loaded."
     fire = types["fire_safety"]
     inspector = _inspector(password, fire.agency)
+    _ombudsman(password)
     counts = {}
     for ct in types.values():
         counts[ct.code] = risk.assess_all(ct)["assessed"]
@@ -280,7 +297,7 @@ def load(password: str = "demo-2026") -> str:
         "Supervision: types of control "
         + ", ".join(f"{code} ({n} businesses)" for code, n in counts.items())
         + f"; plan {today.year + 1}: {planned['events']} events, {planned['visits']} visits; "
-        + f"inspector account {INSPECTOR[0]}"
+        + f"inspector account {INSPECTOR[0]}, business ombudsman account {OMBUDSMAN[0]}"
     )
 
 

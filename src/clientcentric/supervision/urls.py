@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import business, desk, registries
+from .views import business, desk, ombudsman, registries
 
 app_name = "supervision"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("supervision/desk/events/<int:pk>/", desk.desk_event, name="desk_event"),
     path("supervision/desk/<slug:kind>/<int:pk>/decide/", desk.desk_decide, name="desk_decide"),
     path("supervision/desk/warnings/new/", desk.desk_warning, name="desk_warning"),
+    path("supervision/ombudsman/", ombudsman.queue, name="ombudsman_queue"),
+    path("supervision/ombudsman/<int:pk>/<slug:action>/", ombudsman.act, name="ombudsman_act"),
     path("supervision/plan/", desk.plan, name="plan"),
     path("supervision/dashboard/", desk.dashboard, name="dashboard"),
 ]

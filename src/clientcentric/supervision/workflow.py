@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from clientcentric.core.workflow import Workflow, register, table
 
-from .models import Decision, EventStatus, PretrialAppeal, PublicationStatus
+from .models import Decision, EventStatus, OmbudsmanRequest, PretrialAppeal, PublicationStatus
 
 
 def _act_issued_unless_preventive(event) -> bool:
@@ -55,8 +55,10 @@ PRETRIAL_APPEAL = register(
         transitions=table(
             {
                 _APPEAL.REGISTERED: [_APPEAL.EXTENDED, *_APPEAL_DECISIONS],
-                # A late appeal is reviewed as a request to restore the deadline, then like any other.
-                _APPEAL.RESTORATION: [_APPEAL.EXTENDED, *_APPEAL_DECISIONS],
+                # A late appeal is first a request to restore the deadline, decided explicitly: granted, it is
+                # registered and reviewed like any other; refused, it ends there. No review before the grant.
+                _APPEAL.RESTORATION: [_APPEAL.REGISTERED, _APPEAL.REFUSED],
+                _APPEAL.REFUSED: [],
                 # The review is extended once.
                 _APPEAL.EXTENDED: _APPEAL_DECISIONS,
                 _APPEAL.UPHELD: [],
@@ -67,6 +69,20 @@ PRETRIAL_APPEAL = register(
     )
 )
 APPEAL_DECISIONS = frozenset(str(status) for status in _APPEAL_DECISIONS)
+
+_OMBUDSMAN = OmbudsmanRequest.Status
+OMBUDSMAN_REQUEST = register(
+    Workflow(
+        name="supervision.ombudsman_request",
+        transitions=table(
+            {
+                _OMBUDSMAN.RECEIVED: [_OMBUDSMAN.IN_WORK, _OMBUDSMAN.ANSWERED],
+                _OMBUDSMAN.IN_WORK: [_OMBUDSMAN.ANSWERED],
+                _OMBUDSMAN.ANSWERED: [],
+            }
+        ),
+    )
+)
 
 
 def _decision(name: str) -> Workflow:

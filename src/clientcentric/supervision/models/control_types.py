@@ -29,7 +29,13 @@ class ControlType(models.Model):
     act_control_type = models.CharField(
         _("type of control as the acts name it"),
         max_length=300,
-        help_text=_("Acts whose «type of control» equals this text give the requirements checked."),
+        help_text=_(
+            "The name the acts use for this type; acts with it are linked when the type is synchronised."
+        ),
+    )
+    # The reference: the acts whose requirements this type of control checks (a requirement list follows it).
+    acts = models.ManyToManyField(
+        "business.Act", verbose_name=_("acts checked"), related_name="supervision_types", blank=True
     )
     risk_model_file = models.CharField(_("risk model file"), max_length=200, blank=True)
     risk_model_text = models.TextField(_("risk model (YAML)"), blank=True)

@@ -131,6 +131,8 @@ HISTORY_ACTIONS = {
     "appeal_filed": _("pre-trial appeal filed"),
     "appeal_decided": _("pre-trial appeal decided"),
     "ombudsman": _("business ombudsman asked"),
+    "ombudsman_answered": _("business ombudsman answered"),
+    "appeal_restoration": _("decision on restoring the appeal deadline"),
 }
 
 
@@ -262,6 +264,7 @@ class PretrialAppeal(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered, under review")
         RESTORATION = "restoration", _("filed late: request to restore the deadline")
+        REFUSED = "refused", _("filed late: the missed deadline is not restored")
         EXTENDED = "extended", _("review extended")
         UPHELD = "upheld", _("upheld")
         PARTLY = "partly", _("partly upheld")
@@ -277,6 +280,20 @@ class PretrialAppeal(models.Model):
     filing_deadline = models.DateField(_("last day to file"))
     late = models.BooleanField(_("filed after the window"), default=False)
     restoration_reason = models.TextField(_("why the deadline was missed"), blank=True)
+    # The body's explicit decision on a late appeal's request to restore the deadline, before any review.
+    restoration_granted = models.BooleanField(_("missed deadline restored"), null=True, blank=True)
+    restoration_decision = models.TextField(
+        _("reasons for the decision on restoring the deadline"), blank=True
+    )
+    restoration_decided_at = models.DateTimeField(_("restoration decided at"), null=True, blank=True)
+    restoration_decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("official who decided on restoring the deadline"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
     review_due = models.DateField(_("review due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     decision = models.TextField(_("decision"), blank=True)
@@ -293,20 +310,61 @@ class PretrialAppeal(models.Model):
 
     @property
     def decided(self) -> bool:
-        return self.status in (self.Status.UPHELD, self.Status.PARTLY, self.Status.DISMISSED)
+        return self.status in (
+            self.Status.UPHELD,
+            self.Status.PARTLY,
+            self.Status.DISMISSED,
+            self.Status.REFUSED,
+        )
+
+    @property
+    def awaits_restoration(self) -> bool:
+        return self.status == self.Status.RESTORATION
 
 
 class OmbudsmanRequest(models.Model):
-    """The business asks the business ombudsman (уполномоченный по защите прав предпринимателей) to take part."""
+    """The business asks the business ombudsman (уполномоченный по защите прав предпринимателей) to take part.
+
+    The request reaches the ombudsman's office queue; the office answers within ANSWER_WORKING_DAYS working days
+    on the production calendar (docs/supervision.md says why). Its status changes only through
+    `workflow.OMBUDSMAN_REQUEST`."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received by the office")
+        IN_WORK = "in_work", _("in work")
+        ANSWERED = "answered", _("answered")
+
+    # 20 working days: about the 30 calendar days of 59-ФЗ art. 12 for written requests, counted on the
+    # production calendar so that the holidays do not eat the office's time.
+    ANSWER_WORKING_DAYS = 20
 
     event = models.ForeignKey(ControlEvent, related_name="ombudsman_requests", on_delete=models.CASCADE)
     text = models.TextField(_("what to look at"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(USER, null=True, related_name="+", on_delete=models.SET_NULL)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    due_on = models.DateField(_("answer due by"), null=True, blank=True)
+    taken_by = models.ForeignKey(
+        USER, verbose_name=_("taken by"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    answer = models.TextField(_("answer of the ombudsman"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
 
     class Meta:
         verbose_name = _("request to the business ombudsman")
         verbose_name_plural = _("requests to the business ombudsman")
+        ordering = ["due_on", "pk"]
 
     def __str__(self):
         return f"{self.event_id}: {self.text[:60]}"
+
+    def overdue_on(self, today) -> bool:
+        return self.status != self.Status.ANSWERED and self.due_on is not None and today > self.due_on

@@ -22,17 +22,27 @@ from ..models import (
 )
 
 
-def requirement_ids_by_type(profile: BusinessProfile, on: date | None = None) -> dict[str, set[int]]:
-    """act «type of control» text -> ids of the business's requirements (its personal list) under it."""
+def requirement_ids_by_act(profile: BusinessProfile, on: date | None = None) -> dict[int, set[int]]:
+    """act id -> ids of the business's requirements (its personal list) in that act."""
     result = business_selectors.personal_list(profile, on)
-    out: dict[str, set[int]] = {}
+    out: dict[int, set[int]] = {}
     for entry in result.applies:
-        out.setdefault(entry.act.control_type.strip().lower(), set()).add(entry.requirement["id"])
+        out.setdefault(entry.act.pk, set()).add(entry.requirement["id"])
+    return out
+
+
+def requirement_ids_by_type(profile: BusinessProfile, on: date | None = None) -> dict[int, set[int]]:
+    """control type id -> ids of the business's requirements under it: those of the acts the type references."""
+    by_act = requirement_ids_by_act(profile, on)
+    out: dict[int, set[int]] = {}
+    for type_id, act_id in ControlType.acts.through.objects.values_list("controltype_id", "act_id"):
+        if act_id in by_act:
+            out.setdefault(type_id, set()).update(by_act[act_id])
     return out
 
 
 def my_requirements(profile: BusinessProfile, control_type: ControlType) -> list[Requirement]:
-    ids = requirement_ids_by_type(profile).get(control_type.act_control_type.strip().lower(), set())
+    ids = requirement_ids_by_type(profile).get(control_type.pk, set())
     return list(
         Requirement.objects.filter(pk__in=ids).select_related("act").order_by("act__code", "position")
     )
@@ -56,7 +66,7 @@ def overview(profile: BusinessProfile, on: date | None = None) -> list[TypeOverv
         declarations.setdefault(d.control_type_id, d)
     rows = []
     for ct in ControlType.objects.select_related("agency"):
-        count = len(by_type.get(ct.act_control_type.strip().lower(), ()))
+        count = len(by_type.get(ct.pk, ()))
         if count or ct.pk in risks:
             rows.append(TypeOverview(ct, risks.get(ct.pk), count, declarations.get(ct.pk)))
     return rows

@@ -46,7 +46,7 @@ def open_work(types) -> dict:
         ).select_related("warning__profile__business"),
         "appeals": PretrialAppeal.objects.filter(
             event__control_type__in=types, decided_at__isnull=True
-        ).select_related("event__profile__business"),
+        ).select_related("event__profile__business", "restoration_decided_by"),
         "reschedules": RescheduleRequest.objects.filter(
             event__control_type__in=types, status="pending"
         ).select_related("event__profile__business"),

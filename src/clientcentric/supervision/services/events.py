@@ -15,7 +15,7 @@ from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 from clientcentric.core.workflow import TransitionNotAllowed
 
-from .. import selectors
+from .. import deadlines, selectors
 from ..models import (
     ComplianceOrder,
     ControlEvent,
@@ -35,6 +35,7 @@ from ..models import (
 from ..workflow import (
     CONTROL_EVENT,
     EVENT_STEPS,
+    OMBUDSMAN_REQUEST,
     RESCHEDULE_REQUEST,
 )
 from .prevention import annul_declarations, notify_business
@@ -460,7 +461,16 @@ def add_document(event: ControlEvent, uploaded, *, direction: str, actor) -> Eve
 def involve_ombudsman(event: ControlEvent, *, text: str, actor) -> OmbudsmanRequest:
     if not text.strip():
         raise ValidationError({"text": _("Say what the ombudsman should look at.")})
-    request = OmbudsmanRequest.objects.create(event=event, text=text.strip(), created_by=actor)
+    # The request reaches the ombudsman's office queue with its answer deadline (services.ombudsman).
+    request = OmbudsmanRequest.objects.create(
+        event=event,
+        text=text.strip(),
+        created_by=actor,
+        due_on=deadlines.add_working_days(
+            timezone.localdate(), OmbudsmanRequest.ANSWER_WORKING_DAYS, field="text"
+        ),
+    )
+    status_service.record_creation(request, OMBUDSMAN_REQUEST, actor=actor)
     event.appeals.filter(decided_at__isnull=True).update(ombudsman_involved=True)
     append_history(event, "ombudsman", actor, request.text)
     audit.record(actor, "supervision.ombudsman_involved", request)

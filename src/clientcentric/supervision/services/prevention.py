@@ -85,7 +85,7 @@ def book_consultation(
         )
     if not question.strip():
         raise ValidationError({"question": _("Write your question.")})
-    if requirement.act.control_type.strip().lower() != control_type.act_control_type.strip().lower():
+    if not control_type.acts.filter(pk=requirement.act_id).exists():
         raise ValidationError(
             {"requirement": _("This requirement is not checked under this type of control.")}
         )
@@ -237,7 +237,7 @@ def issue_warning(
             problems[field] = _(
                 "A warning cannot demand documents or information from the business (248-FZ art. 49)."
             )
-    if requirement.act.control_type.strip().lower() != control_type.act_control_type.strip().lower():
+    if not control_type.acts.filter(pk=requirement.act_id).exists():
         problems["requirement"] = _("This requirement is not checked under this type of control.")
     if information_received_on and information_received_on > timezone.localdate():
         problems["information_received_on"] = _("The date cannot be in the future.")

@@ -301,7 +301,7 @@ def profiles_under(control_type: ControlType, profiles, *, on: date) -> list[Bus
     from clientcentric.rules import business as business_rules
 
     scopes = list(
-        Act.objects.filter(control_type__iexact=control_type.act_control_type.strip())
+        Act.objects.filter(pk__in=control_type.acts.values("pk"))
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
         .values_list("scope_rule", flat=True)
     )
@@ -463,5 +463,19 @@ def sync_control_type(path: Path, *, agency, act_control_type: str, actor=None) 
     control_type.risk_model_text = text
     control_type.full_clean()
     control_type.save()
+    link_acts_named(control_type)
     audit.record(actor, "supervision.control_type_synced", control_type, file=path.name)
     return control_type
+
+
+def link_acts_named(control_type: ControlType) -> int:
+    """Link the acts whose «type of control» is the type's act name (case and spaces aside); links made by hand
+    stay. The count of acts linked now."""
+    from clientcentric.business.models import Act
+
+    name = control_type.act_control_type.strip()
+    if not name:
+        return 0
+    found = list(Act.objects.filter(control_type__iexact=name).exclude(supervision_types=control_type))
+    control_type.acts.add(*found)
+    return len(found)

@@ -240,7 +240,8 @@ def _event_context(event, forms=None):
         "violated": [c for c in event.checks.select_related("requirement__act") if c.outcome == "violated"],
         "history": event.history.all(),
         "documents": event.documents.all(),
-        "appeals": event.appeals.all(),
+        "appeals": event.appeals.select_related("restoration_decided_by"),
+        "ombudsman_requests": event.ombudsman_requests.select_related("answered_by").order_by("-created_at"),
         "order": getattr(event, "order", None),
         "algorithms": selectors.algorithms_for(
             [c.requirement_id for c in event.checks.all() if c.outcome == "violated"]
@@ -292,8 +293,10 @@ def event_action(request, pk, action):
                     else _("Appeal %(number)s is registered; the decision is due by %(due)s.")
                 ) % {"number": appeal.number, "due": appeal.review_due.strftime("%d.%m.%Y")}
             else:
-                event_services.involve_ombudsman(item, actor=request.user, **data)
-                done = _("The business ombudsman is asked to take part.")
+                asked = event_services.involve_ombudsman(item, actor=request.user, **data)
+                done = _(
+                    "The request reached the business ombudsman's office; the answer is due by %(due)s."
+                ) % {"due": asked.due_on.strftime("%d.%m.%Y")}
         except ValidationError as error:
             add_errors(form, error)
         else:

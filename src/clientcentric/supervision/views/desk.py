@@ -129,8 +129,8 @@ def desk_event(request, pk):
 @require_roles(*DESK)
 @require_POST
 def desk_decide(request, kind, pk):
-    """One endpoint for the body's answers to the business: corrections, consultations, objections, appeals,
-    reschedule requests, and closing an indicator task."""
+    """One endpoint for the body's answers to the business: corrections, consultations, objections, appeals (and
+    restoring a late appeal's deadline), reschedule requests, and closing an indicator task."""
     accept = request.POST.get("accept") == "1"
     note = request.POST.get("note", "")
     types = _types(request.user)
@@ -153,6 +153,9 @@ def desk_decide(request, kind, pk):
                 pretrial_appeals.decide_appeal(
                     obj, status=request.POST.get("status", ""), decision=note, actor=request.user
                 )
+        elif kind == "restoration":
+            obj = get_object_or_404(PretrialAppeal, pk=pk, event__control_type__in=types)
+            pretrial_appeals.decide_restoration(obj, grant=accept, reason=note, actor=request.user)
         elif kind == "reschedule":
             obj = get_object_or_404(RescheduleRequest, pk=pk, event__control_type__in=types)
             event_services.decide_reschedule(obj, accept=accept, note=note, actor=request.user)
