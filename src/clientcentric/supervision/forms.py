@@ -87,6 +87,12 @@ class OmbudsmanForm(forms.Form):
         label=_("What the business ombudsman should look at"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        # The event page also shows the appeal form, whose field is named `text` too: ids must differ so that
+        # each label points at its own box.
+        kwargs.setdefault("auto_id", "id_ombudsman_%s")
+        super().__init__(*args, **kwargs)
+
 
 class WarningForm(forms.Form):
     control_type = forms.TypedChoiceField(label=_("Type of control"), coerce=int)
