@@ -140,7 +140,13 @@ def _replay(source: ApiToken, key: str, digest: str) -> CallIntake | None:
         return None
     if found.request_fingerprint != digest:
         raise IdempotencyConflict(_("This Idempotency-Key was already used with a different request."))
-    return CallIntake(found, created=False, appeal_created=False)
+    # The same answer as the first time: whether this call registered the appeal it is attached to.
+    registered_by_call = found.attachment.appeal.external_id == _external_id(source, found.call_id)
+    return CallIntake(found, created=False, appeal_created=registered_by_call)
+
+
+def _external_id(source: ApiToken, call_id: str) -> str:
+    return f"call:{source.pk}:{call_id}"
 
 
 def receive_call(data: CallInput, *, source: ApiToken, idempotency_key: str) -> CallIntake:
@@ -186,7 +192,7 @@ def _store(data: CallInput, source: ApiToken, key: str, digest: str, seconds: in
                 text=text,
                 contact_name=data.contact_name,
                 contact_phone=number,
-                external_id=f"call:{source.pk}:{data.call_id}",
+                external_id=_external_id(source, data.call_id),
             ),
             source=source,
         ).appeal
