@@ -125,6 +125,13 @@ PAGES = [
     ("appeals:reopen", "/appeals/{number}/reopen/", "get", answers(405, anonymous=302)),
     ("appeals:queue", "/operator/", "get", OPERATOR_AND_ADMIN),
     ("appeals:work", "/operator/appeals/{number}/", "get", OPERATOR_AND_ADMIN),
+    # A file id the appeal does not have: staff of the appeal reach the view (404), nobody else does.
+    (
+        "appeals:attachment",
+        "/operator/appeals/{number}/files/999999/",
+        "get",
+        answers(403, anonymous=302, operator=404, admin=404),
+    ),
     ("appeals:record", "/operator/new/", "get", OPERATOR_AND_ADMIN),
     ("appeals:routing", "/operator/routing/", "get", answers(403, anonymous=302, admin=200)),
     ("kb:search", "/kb/?q=пенсия+раньше", "get", EVERYONE_200),
@@ -497,6 +504,9 @@ API_ROUTES = [
     ("/feedback/invitations", "/api/v1/feedback/invitations", answers(405)),
     ("/life-events", "/api/v1/life-events", answers(405)),
     ("/me/offers", "/api/v1/me/offers", answers(200, anonymous=401)),
+    ("/me/represented", "/api/v1/me/represented", answers(200, anonymous=401)),
+    ("/me/appeals", "/api/v1/me/appeals", answers(200, anonymous=401)),
+    ("/appeals/calls", "/api/v1/appeals/calls", answers(405)),
     ("/research/evidence", "/api/v1/research/evidence?by=month", RESEARCH_API),
     ("/research/segments", "/api/v1/research/segments", RESEARCH_API),
     ("/research/journey-maps/{map_id}", "/api/v1/research/journey-maps/{map}", RESEARCH_API),

@@ -182,6 +182,7 @@ class ApiScope(models.TextChoices):
     FEEDBACK_WRITE = "feedback:write", _("send ratings and rating invitations")
     TEXT_CHECK = "text:check", _("check texts for plain Russian")
     REQUIREMENTS_READ = "requirements:read", _("read the results for the agency's mandatory requirements")
+    CALLS_WRITE = "calls:write", _("attach the call centre's recorded calls to appeals")
 
 
 # What an integrating system's token could do before tokens had scopes (`appeals add-client` still grants them).

@@ -3,8 +3,10 @@
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Header, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status as StatusReply
@@ -13,7 +15,8 @@ from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.accounts.models import ApiScope
 from clientcentric.core.api_pagination import Pagination
 
-from . import selectors, services
+from . import selectors, services, uploads
+from .calls import services as call_services
 from .models import Channel, Kind, Status
 from .publication import public_text
 
@@ -138,6 +141,76 @@ def create_appeal(
         data, author=None if source else request.user, source=source, idempotency_key=idempotency_key
     )
     return StatusReply(201 if intake.created else 200, intake.appeal)
+
+
+class CallOut(Schema):
+    """What the telephony learns back: the appeal the recording joined. No caller's number."""
+
+    appeal: str = Field(description="the appeal's number")
+    appeal_created: bool = Field(description="true when the call registered a new phone appeal")
+    recording_id: int
+    call_id: str
+    duration_seconds: int | None
+
+
+@router.post(
+    "/calls",
+    response={200: CallOut, 201: CallOut},
+    auth=[ApiTokenAuth(ApiScope.CALLS_WRITE)],
+    summary="Attach a call centre's recorded call to an appeal, or register a phone appeal with it",
+)
+def receive_call(
+    request,
+    recording: File[UploadedFile],
+    call_id: Form[str],
+    caller_number: Form[str],
+    started_at: Form[datetime],
+    ended_at: Form[datetime],
+    operator: Form[str] = "",
+    appeal: Form[str] = "",
+    text: Form[str] = "",
+    contact_name: Form[str] = "",
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="one per call, the same on retries: a retry answers the first result (200); the same key "
+        "with other content answers 409",
+    ),
+):
+    limit = uploads.media_limit("audio/")
+    if recording.size > limit:
+        raise ValidationError(
+            {
+                "file": _("“%(name)s” is larger than %(mb)s MB.")
+                % {"name": recording.name, "mb": limit // 2**20}
+            }
+        )
+    data = call_services.CallInput(
+        call_id=call_id.strip(),
+        caller_number=caller_number,
+        started_at=started_at,
+        ended_at=ended_at,
+        file_name=recording.name or "",
+        data=recording.read(),
+        operator=operator.strip(),
+        appeal_number=appeal.strip(),
+        text=text,
+        contact_name=contact_name.strip()[:200],
+    )
+    try:
+        intake = call_services.receive_call(data, source=request.api_token, idempotency_key=idempotency_key)
+    except call_services.IdempotencyConflict as error:
+        raise HttpError(409, str(error)) from None
+    attachment = intake.recording.attachment
+    out = CallOut(
+        appeal=attachment.appeal.number,
+        appeal_created=intake.appeal_created,
+        recording_id=intake.recording.pk,
+        call_id=intake.recording.call_id,
+        duration_seconds=attachment.duration_seconds,
+    )
+    return StatusReply(201 if intake.created else 200, out)
 
 
 @router.get("", response=list[AppealPublicOut], auth=None, summary="Public list of appeals")

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -275,6 +275,15 @@ class Appeal(models.Model):
     publication_basis = models.CharField(
         _("why published or not"), max_length=20, choices=PublicationBasis.choices, blank=True
     )
+    # A parent, guardian or holder of a power of attorney who filed the appeal for the author (DEF-2).
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by the representative"),
+        null=True,
+        blank=True,
+        related_name="appeals_filed_for_others",
+        on_delete=models.PROTECT,
+    )
 
     objects = AppealQuerySet.as_manager()
 
@@ -384,7 +393,13 @@ class Answer(models.Model):
 
 
 class Attachment(models.Model):
-    """A photo from the portal or a file from an e-mail, kept with the appeal."""
+    """A photo from the portal, a file from an e-mail, a voice or video message, a call centre's recorded call.
+
+    Served only through the operator's protected view (appeals.views.attachment), never from a public URL."""
+
+    class Origin(models.TextChoices):
+        AUTHOR = "author", _("from the author")
+        CALL_CENTRE = "call_centre", _("call centre recording")
 
     appeal = models.ForeignKey(Appeal, related_name="attachments", on_delete=models.CASCADE)
     file = models.FileField(upload_to="appeals/%Y/%m/")
@@ -392,9 +407,68 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    origin = models.CharField(_("came from"), max_length=20, choices=Origin.choices, default=Origin.AUTHOR)
+    duration_seconds = models.PositiveIntegerField(_("duration, seconds"), null=True, blank=True)
 
     def __str__(self):
         return self.name
+
+    @property
+    def media(self) -> str:
+        """Which player the operator's page shows: audio, video or none ("")."""
+        kind = self.content_type.split("/", 1)[0]
+        return kind if kind in ("audio", "video") else ""
+
+    @property
+    def duration_shown(self) -> str:
+        """A recording's length as a player shows it: 0:07, 12:30, 1:02:03."""
+        if self.duration_seconds is None:
+            return ""
+        hours, rest = divmod(self.duration_seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class CallRecording(models.Model):
+    """A call centre's recorded call attached to an appeal (docs/channels.md). The caller's number is personal
+    data: masked in lists, shown in full only on request, each such read audited, never logged."""
+
+    attachment = models.OneToOneField(
+        Attachment, verbose_name=_("recording"), related_name="call", on_delete=models.CASCADE
+    )
+    source = models.ForeignKey(ApiToken, verbose_name=_("telephony system"), on_delete=models.PROTECT)
+    call_id = models.CharField(_("call id"), max_length=100)
+    caller_number = models.CharField(_("caller's number"), max_length=20)
+    started_at = models.DateTimeField(_("call started"))
+    ended_at = models.DateTimeField(_("call ended"))
+    operator = models.CharField(_("call centre operator"), max_length=200, blank=True)
+    idempotency_key = models.CharField(max_length=200)
+    request_fingerprint = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recorded call")
+        verbose_name_plural = _("recorded calls")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "idempotency_key"], name="call_idempotency_per_source"),
+            models.UniqueConstraint(fields=["source", "call_id"], name="call_once_per_source"),
+            models.CheckConstraint(condition=Q(ended_at__gt=F("started_at")), name="call_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.call_id
+
+    @property
+    def masked_number(self) -> str:
+        return mask_phone(self.caller_number)
+
+
+def mask_phone(number: str) -> str:
+    """The number as lists show it (+79161234567 → +7•••••••67): tells two callers apart, cannot call back."""
+    if len(number) <= 4:
+        return "•" * len(number)
+    head = 2 if number.startswith("+") else 1
+    return number[:head] + "•" * (len(number) - head - 2) + number[-2:]
 
 
 class Support(models.Model):

@@ -135,12 +135,17 @@ def receive_appeal(
     registered_at=None,
     default_executor: Agency | None = None,
     recorded_by=None,
+    representative=None,
 ) -> Intake:
     """Register an appeal from any channel: validate, classify, route, set the deadline, record, audit.
 
     The same idempotency key from the same source (or signed-in author) returns the first appeal.
+    `representative` is the parent, guardian or attorney who files it for `author` (checked by the caller
+    with accounts.selectors.acts_for); the appeal and its history say who acted for whom.
     """
     author = author if author is not None and author.is_authenticated else None
+    if representative is not None and (author is None or representative.pk == author.pk):
+        representative = None
     if data.external_id:
         replayed = Appeal.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if replayed is not None:
@@ -159,8 +164,9 @@ def receive_appeal(
                 idempotency_key,
                 registered_at or timezone.now(),
                 default_executor,
-                recorded_by or author,
+                recorded_by or representative or author,
                 tracking_code_hash=acknowledgement.code_hash(code),
+                representative=representative,
             )
             acknowledged = acknowledgement.send(appeal, code)
     except IntegrityError:
@@ -219,6 +225,7 @@ def _register(
     actor=None,
     *,
     tracking_code_hash: str = "",
+    representative=None,
 ) -> Appeal:
     prediction = classification.classify(data.text, district=data.district, address=data.address)
     topic = data.topic or prediction.category
@@ -272,20 +279,25 @@ def _register(
         request_fingerprint=fingerprint(data) if idempotency_key else "",
         external_id=data.external_id,
         tracking_code_hash=tracking_code_hash,
+        representative=representative,
     )
+    registered = _("Appeal registered.")
+    if representative is not None:
+        registered = f"{registered} {filed_by_note(representative, author)}"
     # Only what came from outside is checked against the model (lengths, e-mail format, decimal places): the
     # rest was computed here, related rows were just read, and uniqueness is the database's job.
     appeal.clean_fields(exclude=_COMPUTED_FIELDS)
     rows.insert_with_dependents(
         appeal,
         lambda appeal: [
-            AppealEvent(appeal=appeal, actor=actor, to_status=status, note=_("Appeal registered.")),
+            AppealEvent(appeal=appeal, actor=actor, to_status=status, note=registered),
             audit.entry(
                 actor,
                 "appeals.appeal_received",
                 appeal,
                 channel=data.channel,
                 kind=data.kind,
+                **({"representative": representative.pk} if representative is not None else {}),
                 executor=executor.code if executor else "",
                 rule=rule.pk if rule else None,
             ),
@@ -294,6 +306,14 @@ def _register(
         savepoint=False,
     )
     return appeal
+
+
+def filed_by_note(representative, author) -> str:
+    """«Подано представителем Петрова Анна за Петрова Вера.» — in the history and on the operator's page."""
+    return _("Filed by the representative %(representative)s for %(client)s.") % {
+        "representative": representative.full_name,
+        "client": author.full_name,
+    }
 
 
 def publication_for(data: AppealInput) -> tuple[bool, str]:
@@ -598,16 +618,42 @@ def check_attachment(name: str, content_type: str, size: int, *, photos_only: bo
 
 
 def attach(
-    appeal: Appeal, *, name: str, content_type: str, data: bytes, photos_only: bool = False
+    appeal: Appeal,
+    *,
+    name: str,
+    content_type: str,
+    data: bytes,
+    photos_only: bool = False,
+    origin: str = Attachment.Origin.AUTHOR,
+    seconds: float | None = None,
 ) -> Attachment:
+    """Store a checked file with the appeal; `seconds` is the length a recording's sender declared, used when
+    the bytes do not tell it themselves."""
     check_attachment(name, content_type, len(data), photos_only=photos_only)
     clean = uploads.clean(name, data, photos_only=photos_only)
+    measured = clean.seconds if clean.seconds is not None else seconds
     attachment = Attachment(
-        appeal=appeal, name=clean.name[:255], content_type=clean.content_type, size=len(clean.data)
+        appeal=appeal,
+        name=clean.name[:255],
+        content_type=clean.content_type,
+        size=len(clean.data),
+        origin=origin,
+        duration_seconds=round(measured) if measured is not None else None,
     )
     attachment.file.save(clean.name, ContentFile(clean.data), save=False)
     attachment.save()
     return attachment
+
+
+def note_attachment_read(viewer, attachment: Attachment) -> None:
+    """A member of staff opened (or played) a file of an appeal: who, which file, whose appeal."""
+    audit.record(
+        viewer,
+        "appeals.attachment_read",
+        attachment.appeal,
+        attachment=attachment.pk,
+        origin=attachment.origin,
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ author's home, the camera's serial number — never reaches storage or the publi
 """
 
 import io
+import wave
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,8 @@ class CleanFile:
     name: str
     content_type: str
     data: bytes
+    # How long a voice or video recording plays, where its bytes tell (WAV); None when they do not.
+    seconds: float | None = None
 
 
 def sniff(data: bytes) -> str | None:
@@ -82,6 +85,24 @@ def media_limit(kind: str) -> int:
     return megabytes * 2**20
 
 
+def media_seconds(kind: str, data: bytes) -> float | None:
+    """How long a recording plays, read from its header where the format says it plainly (WAV)."""
+    if kind != "audio/wav":
+        return None
+    try:
+        with wave.open(io.BytesIO(data)) as recording:
+            frames, rate = recording.getnframes(), recording.getframerate()
+    except (wave.Error, EOFError):
+        return None
+    return frames / rate if rate else None
+
+
+def max_media_seconds() -> int:
+    from django.conf import settings
+
+    return settings.CLIENTCENTRIC_APPEAL_MEDIA_MAX_MINUTES * 60
+
+
 def _refuse(name: str, photos_only: bool) -> ValidationError:
     message = (
         _("“%(name)s” is not a photo (JPEG, PNG or WebP).")
@@ -120,7 +141,15 @@ def clean(name: str, data: bytes, *, photos_only: bool = False) -> CleanFile:
                     % {"name": name, "mb": media_limit(kind) // 2**20}
                 }
             )
-        return CleanFile(f"{_stem(name)}.{MEDIA_TYPES[kind]}", kind, data)
+        seconds = media_seconds(kind, data)
+        if seconds is not None and seconds > max_media_seconds():
+            raise ValidationError(
+                {
+                    "attachments": _("“%(name)s” is longer than %(minutes)s minutes.")
+                    % {"name": name, "minutes": max_media_seconds() // 60}
+                }
+            )
+        return CleanFile(f"{_stem(name)}.{MEDIA_TYPES[kind]}", kind, data, seconds)
     try:
         with Image.open(io.BytesIO(data)) as original:
             if original.format not in PHOTO_FORMATS or original.width * original.height > MAX_PIXELS:

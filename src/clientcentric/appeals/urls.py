@@ -19,4 +19,5 @@ urlpatterns = [
     path("operator/routing/", views.routing_desk, name="routing"),
     path("operator/plain-check/", views.plain_check, name="plain_check"),
     path("operator/appeals/<str:number>/", views.work, name="work"),
+    path("operator/appeals/<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
 ]

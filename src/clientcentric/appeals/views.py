@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientcentric.accounts import acting
 from clientcentric.accounts.roles import Role
 from clientcentric.core import plain_russian
 from clientcentric.core.access import public, require_roles
@@ -21,6 +22,7 @@ from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
 from . import acknowledgement, client_card, pending, selectors, services, social
+from .calls import services as call_services
 from .forms import (
     AnswerForm,
     OperatorEntryForm,
@@ -30,7 +32,7 @@ from .forms import (
     StatusCheckForm,
     known_topic,
 )
-from .models import Appeal, SocialMessage, SocialThread, Status
+from .models import Appeal, Attachment, CallRecording, SocialMessage, SocialThread, Status
 
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
@@ -114,11 +116,14 @@ def new(request):
                 valid = False
         if valid:
             fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+            # A representative acting for a client files the appeal in the client's name, recorded as theirs.
+            client = acting.client_of(request) if request.user.is_authenticated else request.user
             try:
                 intake = services.receive_with_attachments(
                     services.AppealInput(channel="portal", **fields),
                     pending.files(key),
-                    author=request.user,
+                    author=client,
+                    representative=request.user if client != request.user else None,
                     photos_only=True,
                 )
             except ValidationError as error:
@@ -130,7 +135,13 @@ def new(request):
     return render(
         request,
         "appeals/new.html",
-        {"form": form, "form_key": key, "kept_photos": pending.held(key), **_map(pick=True)},
+        {
+            "form": form,
+            "form_key": key,
+            "kept_photos": pending.held(key),
+            "acting_for": acting.client_of(request) if acting.is_acting(request) else None,
+            **_map(pick=True),
+        },
     )
 
 
@@ -369,10 +380,36 @@ def work(request, number):
     return _work_page(request, appeal, form)
 
 
+@require_roles(*OPERATORS)
+@require_GET
+def attachment(request, number, pk):
+    """A file of an appeal, served only to the staff who may work the appeal (never from a public URL)."""
+    appeal = _operator_appeal(request, number)
+    item = get_object_or_404(Attachment, pk=pk, appeal=appeal)
+    services.note_attachment_read(request.user, item)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _work_page(request, appeal, form, status=200):
     card = client_card.client_card(appeal, request.user)
     client_card.note_read(request.user, appeal)
     thread = SocialThread.objects.filter(appeal=appeal).select_related("account").first()
+    # The caller's number is masked until the operator asks for it; each such read is audited.
+    wanted = request.GET.get("caller", "")
+    files = []
+    for item in appeal.attachments.select_related("call"):
+        call = _call_of(item)
+        revealed = call is not None and wanted == str(call.pk)
+        number = ""
+        if call is not None:
+            number = (
+                call_services.reveal_number(call, viewer=request.user) if revealed else call.masked_number
+            )
+        files.append({"item": item, "call": call, "number": number, "revealed": revealed})
     return render(
         request,
         "appeals/work.html",
@@ -381,13 +418,20 @@ def _work_page(request, appeal, form, status=200):
             "form": form,
             "events": appeal.events.select_related("actor"),
             "route_form": RouteForm(),
-            "attachments": appeal.attachments.all(),
+            "attachments": files,
             "card": card,
             "thread": thread,
             "social_messages": thread.messages.all() if thread is not None else [],
         },
         status=status,
     )
+
+
+def _call_of(item: Attachment):
+    try:
+        return item.call
+    except CallRecording.DoesNotExist:
+        return None
 
 
 @require_roles(*OPERATORS)

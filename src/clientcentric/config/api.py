@@ -4,6 +4,7 @@ from ninja.renderers import JSONRenderer
 from clientcentric import __version__
 from clientcentric.accounts.api_auth import ApiTokenAuth, session_auth
 from clientcentric.appeals.api import router as appeals_router
+from clientcentric.appeals.me_api import router as appeals_me_router
 from clientcentric.appeals.social_api import router as social_router
 from clientcentric.appeals.text_api import router as text_router
 from clientcentric.business.api import router as business_router
@@ -120,6 +121,7 @@ api.add_router("/subscriptions", subscriptions_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/life-events", life_events_router)
 api.add_router("/me", delivery_me_router)
+api.add_router("/me", appeals_me_router)
 api.add_router("/research", research_router)
 api.add_router("/design", design_router)
 api.add_router("/business", business_router)

@@ -487,6 +487,8 @@ if CLIENTCENTRIC_TELEGRAM_BOT_TOKEN and "CLIENTCENTRIC_MESSENGER_TRANSPORT" not 
 # Voice and video appeals (docs/channels.md): recordings are kept as sent, within these sizes.
 CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB", default=20)
 CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB = env.int("CLIENTCENTRIC_APPEAL_VIDEO_MAX_MB", default=100)
+# The longest recording (a citizen's voice or video message, a call centre's recorded call), in minutes.
+CLIENTCENTRIC_APPEAL_MEDIA_MAX_MINUTES = env.int("CLIENTCENTRIC_APPEAL_MEDIA_MAX_MINUTES", default=60)
 # The personal cabinet is the platform's own inbox: always there.
 CLIENTCENTRIC_NOTIFICATION_TRANSPORTS["cabinet"] = env.str(
     "CLIENTCENTRIC_CABINET_TRANSPORT", default="cabinet"

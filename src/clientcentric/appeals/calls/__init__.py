@@ -1,0 +1,1 @@
+"""The call centre: recorded calls that attach to appeals (docs/channels.md)."""
