@@ -79,7 +79,10 @@ SUBJECTS = {
         "supervision.PretrialAppeal",
         "status",
         frozenset({"registered", "restoration"}),
-        terminal=frozenset({"upheld", "partly", "dismissed"}),
+        terminal=frozenset({"upheld", "partly", "dismissed", "refused"}),
+    ),
+    "supervision.ombudsman_request": Subject(
+        "supervision.OmbudsmanRequest", "status", frozenset({"received"}), terminal=frozenset({"answered"})
     ),
     "supervision.fact_correction": Subject(
         "supervision.FactCorrection", "status", terminal=frozenset({"accepted", "rejected"})

@@ -106,7 +106,9 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
 
     # The ombudsman: the request reaches the office with its deadline.
     ombudsman_form = main.locator("form[action$='/ombudsman/']")
-    ombudsman_form.get_by_label("На что следует обратить внимание уполномоченному").fill("Прошу проверить обоснованность проверки.")
+    ombudsman_form.get_by_label("На что следует обратить внимание уполномоченному").fill(
+        "Прошу проверить обоснованность проверки."
+    )
     ombudsman_form.get_by_role("button", name="Обратиться к уполномоченному").click()
     expect(page.locator(".messages")).to_contain_text("ответ — до")
     expect(main.locator(".ombudsman-status").first).to_have_text("поступило")

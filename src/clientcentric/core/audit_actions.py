@@ -207,6 +207,21 @@ ACTIONS = {
     "supervision.representative_appointed": _("representative appointed"),
     "supervision.self_examined": _("self-examination done"),
     "supervision.warning_issued": _("warning issued"),
+    "appeals.attachment_read": _("attachment of an appeal opened"),
+    "appeals.call_recording_received": _("call-centre recording received"),
+    "appeals.caller_number_read": _("caller's number shown"),
+    "delivery.business_consent_given": _("business consent given"),
+    "delivery.business_consent_revoked": _("business consent revoked"),
+    "delivery.business_offer_declined": _("support measure offer declined"),
+    "delivery.business_offer_made": _("support measure offered"),
+    "delivery.business_population_run": _("businesses' eligibility run"),
+    "delivery.business_request_submitted": _("support measure requested"),
+    "delivery.business_rule_published": _("business rule published"),
+    "delivery.segment_run": _("client segments run"),
+    "supervision.appeal_restoration_decided": _("restoration of a missed deadline decided"),
+    "supervision.ombudsman_answered": _("ombudsman answered"),
+    "supervision.ombudsman_queue_read": _("ombudsman's queue read"),
+    "supervision.ombudsman_taken": _("ombudsman's request taken into work"),
 }
 
 

@@ -19,7 +19,7 @@ def link_acts_by_their_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("business", "0004_assessment_procedures"),
+        ("business", "0001_requirements_profiles_assessments_consultations"),  # Act and its control_type; later ones would tie supervision to appeals
         ("supervision", "0005_appeal_restoration_ombudsman_queue"),
     ]
 
