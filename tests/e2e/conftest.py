@@ -24,8 +24,11 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion waits as long as an action does (pages' default, below): on a busy machine the chat-bot's
+    # reply or a chart can take longer than Playwright's 5 s, and a slow answer is not a wrong one.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
