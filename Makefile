@@ -23,8 +23,6 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/clientcentric demo
-	@# The search's learned re-ranker, from the real questions about the real knowledge base the demo imports.
-	@if [ -z "$$CLIENTCENTRIC_DEMO_KNOWLEDGE_BASE" ]; then $(BIN)/clientcentric kb train data/faq/real_questions_dev.csv; fi
 
 # The browser tests drive Debian's chromium; install it when it is missing.
 browser:
