@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from clientcentric.core.audit_actions import ACTIONS, action_choices, action_label
+from clientcentric.core.audit_actions import ACTIONS, action_choices, action_label, object_type_label
 from clientcentric.core.models import AuditEvent
 from clientcentric.core.services import audit
 
@@ -102,3 +102,17 @@ def test_the_back_office_shows_the_actions_in_words(client, django_user_model):
     detail = client.get(f"/admin/core/auditevent/{event.pk}/change/").content.decode()
     assert "просмотрен профиль клиента" in detail
     assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_back_office_names_the_kind_of_record_in_words(client, django_user_model, agency):
+    admin = django_user_model.objects.create_superuser("root", "root@example.ru", "x-pass-2026")
+    stored = audit.record(None, "accounts.agency_saved", agency).object_type
+    assert stored == type(agency)._meta.label_lower
+    client.force_login(admin)
+    page = client.get("/admin/core/auditevent/").content.decode()
+    assert ">Орган власти (организация)<" in page and f">{stored}<" not in page
+    assert f"?object_type={stored}" in page  # the filter, by name, filters by the stored label
+    filtered = client.get("/admin/core/auditevent/", {"object_type": stored}).content.decode()
+    assert ">Орган власти (организация)<" in filtered
+    assert object_type_label("no_such.thing") == "no_such.thing"

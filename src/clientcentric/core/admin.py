@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import message_templates
-from .audit_actions import action_choices, action_label
+from .audit_actions import action_choices, action_label, object_type_choices, object_type_label
 from .models import AuditEvent, DeliveryAttempt, Notification, NotificationTemplate
 from .services import message_templates as template_services
 from .services import notifications
@@ -141,12 +141,27 @@ class AuditActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+class AuditObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of record present in the log, by their names; filtering still uses the stored label."""
+
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        return object_type_choices(
+            AuditEvent.objects.values_list("object_type", flat=True).distinct().order_by()
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is appended by services and never edited."""
 
-    list_display = ("occurred_at", "actor", "action_in_words", "object_type", "object_id", "summary")
-    list_filter = (AuditActionFilter, "object_type")
+    list_display = ("occurred_at", "actor", "action_in_words", "object_type_in_words", "object_id", "summary")
+    list_filter = (AuditActionFilter, AuditObjectTypeFilter)
     search_fields = ("summary", "object_id", "action")
     date_hierarchy = "occurred_at"
     # The page of one event: the action in words, the code beside it for searching.
@@ -155,7 +170,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "actor",
         "action_in_words",
         "action_code",
-        "object_type",
+        "object_type_in_words",
         "object_id",
         "summary",
         "data",
@@ -169,6 +184,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("action code"))
     def action_code(self, event):
         return event.action
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_type_in_words(self, event):
+        return object_type_label(event.object_type)
 
 
 class DeliveryAttemptInline(admin.TabularInline):

@@ -234,3 +234,22 @@ def action_label(code: str) -> str:
 def action_choices(codes) -> list[tuple[str, str]]:
     """(code, label) for the given codes, in the order of their labels."""
     return sorted(((code, action_label(code)) for code in set(codes)), key=lambda pair: pair[1].lower())
+
+
+def object_type_label(object_type: str) -> str:
+    """The kind of record in words (its model's name, «правило сроков»), or the label itself when no model has it."""
+    from django.apps import apps
+    from django.utils.text import capfirst
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(capfirst(model._meta.verbose_name))
+
+
+def object_type_choices(object_types) -> list[tuple[str, str]]:
+    """(label, name) for the given object types, in the order of their names."""
+    return sorted(
+        ((value, object_type_label(value)) for value in set(object_types)), key=lambda pair: pair[1].lower()
+    )
