@@ -40,6 +40,24 @@ from .services import requests as request_services
 OPERATORS = (Role.OPERATOR, Role.ADMIN)
 
 
+def request_sent(request, created, *, title: str, link: Link):
+    """The confirmation of a request sent on an offer, a person's or a business's: who reviews it and how we tell."""
+    return confirm(
+        request,
+        Confirmation(
+            title=title,
+            reference=str(created.pk),
+            reference_label=_("Request number"),
+            next_steps=(
+                _("%(agency)s reviews the request for “%(service)s”.")
+                % {"agency": created.service.agency.name, "service": created.service.name},
+                _("We will tell you the decision in your account and on the channels you chose."),
+            ),
+            links=(link,),
+        ),
+    )
+
+
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def cabinet(request):
@@ -225,19 +243,11 @@ def offer(request, pk):
             if seconds is None:
                 raise ValidationError(_("The form is out of date. Check your answers and send it again."))
             created = offer_services.accept_offer(offer, answers, seconds=seconds, actor=request.user)
-            return confirm(
+            return request_sent(
                 request,
-                Confirmation(
-                    title=_("Your request is sent"),
-                    reference=str(created.pk),
-                    reference_label=_("Request number"),
-                    next_steps=(
-                        _("%(agency)s reviews the request for “%(service)s”.")
-                        % {"agency": created.service.agency.name, "service": created.service.name},
-                        _("We will tell you the decision in your account and on the channels you chose."),
-                    ),
-                    links=(Link(_("Follow the request"), reverse("delivery:request", args=[created.pk])),),
-                ),
+                created,
+                title=_("Your request is sent"),
+                link=Link(_("Follow the request"), reverse("delivery:request", args=[created.pk])),
             )
         except ValidationError as error:
             add_service_errors(form, error)

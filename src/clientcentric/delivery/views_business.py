@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts.roles import Role
 from clientcentric.business import selectors as business_selectors
 from clientcentric.core.access import require_roles
-from clientcentric.core.confirmation import Confirmation, Link, confirm
+from clientcentric.core.confirmation import Link
 
 from .models import BusinessConsent, BusinessOffer, ConsentText
 from .selectors import business_support as selectors
 from .services import business_support as services
+from .views import request_sent
 
 BUSINESS = Role.BUSINESS_REPRESENTATIVE
 
@@ -118,19 +119,11 @@ def offer_accept(request, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("delivery:business_support")
-    return confirm(
+    return request_sent(
         request,
-        Confirmation(
-            title=_("The request of the business is sent"),
-            reference=str(created.pk),
-            reference_label=_("Request number"),
-            next_steps=(
-                _("%(agency)s reviews the request for “%(service)s”.")
-                % {"agency": created.service.agency.name, "service": created.service.name},
-                _("We will tell you the decision in your account and on the channels you chose."),
-            ),
-            links=(Link(_("Back to support measures"), reverse("delivery:business_support")),),
-        ),
+        created,
+        title=_("The request of the business is sent"),
+        link=Link(_("Back to support measures"), reverse("delivery:business_support")),
     )
 
 
