@@ -158,6 +158,19 @@ def test_missing_or_mistyped_columns_are_named(extract):
     assert "birth" in str(caught.value) and "salary" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("column", "counts"), [("person_id", "(1 and 0 empty)"), ("household_id", "(0 and 1 empty)")]
+)
+def test_an_empty_person_or_household_id_is_refused_and_nothing_is_written(extract, column, counts):
+    pl.read_parquet(extract / "persons.parquet").with_columns(
+        pl.when(pl.col("person_id") == 3).then(None).otherwise(pl.col(column)).alias(column)
+    ).write_parquet(extract / "persons.parquet")
+    with pytest.raises(CommandError) as caught:
+        evaluate(extract)
+    assert "person_id" in str(caught.value) and counts in str(caught.value)
+    assert not (extract / "out.parquet").exists()
+
+
 def test_bad_date_and_missing_file(extract):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         evaluate(extract, on="01.11.2016")

@@ -344,21 +344,45 @@ def _with_household_columns(plan: _Plan, household_level, households):
     casts = {FactType.DECIMAL: pl.Float64, FactType.INT: pl.Int64, FactType.STR: pl.Categorical}
 
     def column(fact: str, name: str):
-        if fact in CODE_WIDTHS:  # text or integer codes, in the one form of types.canonical_code
-            text = pl.col(name).cast(pl.String).str.strip_chars()
-            code = (
-                pl.when(text.str.contains(r"^\d+$")).then(text.str.zfill(CODE_WIDTHS[fact])).otherwise(text)
-            )
-            return code.cast(pl.Categorical).alias(fact)
+        if fact in CODE_WIDTHS:  # as read; put in canonical form below, on its distinct values
+            return pl.col(name).alias(fact)
         return pl.col(name).cast(casts[PERSON_SCHEMA[fact]]).alias(fact)
 
     h = households.select("household_id", *(column(f, c) for f, c in plan.wanted_household.items())).collect(
         engine="in-memory"
     )
+    codes = [fact for fact in plan.wanted_household if fact in CODE_WIDTHS]
+    if codes:
+        h = h.with_columns(canonical_codes(h[fact], CODE_WIDTHS[fact]) for fact in codes)
     if h["household_id"].equals(household_level["household_id"]):
         # The usual extract: the same households in both files, in the same order — side by side.
         return household_level.hstack(h.drop("household_id"))
     return household_level.join(h, on="household_id", how="left", maintain_order="left")
+
+
+def canonical_codes(column, width: int):
+    """A code column (text of any kind, or integers) as a categorical in the one form of types.canonical_code:
+    7, '7' and ' 7' are '07'. The form is worked out on the column's distinct values — a region column has a few
+    dozen among millions of rows — and the column is mapped only when one of them changes."""
+    import polars as pl
+
+    def canonical(text):
+        text = text.str.strip_chars()
+        return pl.when(text.str.contains(r"^\d+$")).then(text.str.zfill(width)).otherwise(text)
+
+    textual = not column.dtype.is_integer()
+    if textual:
+        column = column.cast(pl.Categorical)  # hashed once; distinct values are then cheap
+    distinct = column.unique().drop_nulls()
+    as_text = distinct.cast(pl.String)
+    forms = pl.select(canonical(pl.lit(as_text))).to_series()
+    if textual and forms.equals(as_text):
+        return column
+    if distinct.is_empty():  # nothing filled in
+        return column.cast(pl.String).cast(pl.Categorical)
+    old = as_text if textual else distinct
+    source = column.cast(pl.String) if textual else column
+    return source.replace_strict(old, forms, return_dtype=pl.Categorical)
 
 
 def _own_facts(plan: _Plan, raw):

@@ -120,10 +120,13 @@ CHUNK_PERSONS = 250_000
 READ_PERSONS = 1_000_000
 
 
-def _chunk_bounds(persons: pl.LazyFrame, size: int) -> list[int]:
-    """household_id values that cut an ordered extract into slices of about `size` persons, never inside
-    a household; the last bound is past the end."""
-    ids = persons.select("household_id").collect(engine="in-memory")["household_id"]
+def _chunk_bounds(persons: pl.LazyFrame | pl.Series, size: int) -> list[int]:
+    """household_id values that cut an ordered extract (or its household_id column, already read) into slices
+    of about `size` persons, never inside a household; the last bound is past the end."""
+    if isinstance(persons, pl.Series):
+        ids = persons
+    else:
+        ids = persons.select("household_id").collect(engine="in-memory")["household_id"]
     if len(ids) <= size:
         return []
     cuts = ids.gather(list(range(0, len(ids), size))).unique(maintain_order=True).to_list()
@@ -166,6 +169,7 @@ def evaluate_frames(
     chunk_persons: int = CHUNK_PERSONS,
     ordered: bool | None = None,
     read_persons: int = READ_PERSONS,
+    household_ids: pl.Series | None = None,
 ) -> list[pl.DataFrame]:
     """The engine without files: facts + every rule of `rule_file`, person_id plus a nullable boolean column per
     rule id, as a list of slices in household order (concatenate them for one frame).
@@ -174,7 +178,8 @@ def evaluate_frames(
     slices of about `chunk_persons` persons (whole households): only the answers of each slice are kept
     (bit-packed booleans, ~13 MB per million persons for 50 rules) and its facts are dropped before the next.
     Extracts still on disk (LazyFrames) are read about `read_persons` persons at a time, only the columns the
-    rules' facts read."""
+    rules' facts read; `household_ids`, the persons' household_id column when the caller has read it already,
+    saves reading it again to find where the slices start."""
     rules = {r.id: r.compiled for r in rule_file.rules}
     off = frozenset(r.id for r in rule_file.rules if not r.in_force(on))
     columns = rule_columns(rules, on, rule_file.parameters, off)
@@ -194,7 +199,9 @@ def evaluate_frames(
     needed = frozenset().union(*(r.facts_used for r in rules.values())) if rules else frozenset()
     person_columns, household_columns = input_columns(needed)
     persons, households = persons.lazy(), households.lazy()
-    bounds = _chunk_bounds(persons, max(read_persons, chunk_persons))
+    bounds = _chunk_bounds(
+        persons if household_ids is None else household_ids, max(read_persons, chunk_persons)
+    )
     pieces = _slices(persons, households, bounds) if len(bounds) > 2 else [(persons, households)]
     parts = []
     for lazy_p, lazy_h in pieces:
@@ -269,6 +276,14 @@ class Summary:
     counts: dict[str, tuple[int, int, int]]  # rule id → (eligible, not eligible, unknown)
 
 
+def _refuse_empty_ids(persons_path: str | Path, person_ids: int, household_ids: int) -> None:
+    raise RuleError(
+        "extract",
+        f"{persons_path}: person_id and household_id must be filled in every row "
+        f"({person_ids} and {household_ids} empty).",
+    )
+
+
 def evaluate_files(
     persons_path: str | Path,
     households_path: str | Path,
@@ -290,24 +305,29 @@ def evaluate_files(
         households = pl.scan_parquet(households_path)
         check_extract(persons, PERSON_COLUMNS, str(persons_path))
         check_extract(households, HOUSEHOLD_COLUMNS, str(households_path))
-        nulls = persons.select(
-            pl.col("person_id").null_count(),
-            pl.col("household_id").null_count(),
-            (pl.col("household_id").diff() >= 0).all().alias("sorted"),
-        ).collect()
+        # The persons' household_id is read once: for these checks and for where the slices start.
+        household_ids = persons.select("household_id").collect(engine="in-memory")["household_id"]
         households_sorted = households.select((pl.col("household_id").diff() >= 0).all()).collect().item()
+        if household_ids.null_count():
+            _refuse_empty_ids(
+                persons_path,
+                persons.select(pl.col("person_id").null_count()).collect().item(),
+                household_ids.null_count(),
+            )
     except pl.exceptions.PolarsError as exc:
         raise RuleError("extract", f"Cannot read the extract: {exc}.") from None
-    if nulls.row(0)[:2] != (0, 0):
-        raise RuleError(
-            "extract",
-            f"{persons_path}: person_id and household_id must be filled in every row "
-            f"({nulls.item(0, 0)} and {nulls.item(0, 1)} empty).",
-        )
-    ordered = bool(nulls.item(0, 2) and households_sorted)
+    ordered = bool(household_ids.is_sorted() and households_sorted)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     try:
-        write_result(evaluate_frames(persons, households, rule_file, on, chunk_persons, ordered), output)
+        parts = evaluate_frames(
+            persons, households, rule_file, on, chunk_persons, ordered, household_ids=household_ids
+        )
+        # person_id is read with the slices (every answer carries it): its gaps are counted there, before
+        # anything is written, instead of in a pass of its own over the extract.
+        missing = sum(part["person_id"].null_count() for part in parts)
+        if missing:
+            _refuse_empty_ids(persons_path, missing, 0)
+        write_result(parts, output)
     except pl.exceptions.PolarsError as exc:
         # Whatever the checks above let through, the user gets one line, never a traceback.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
