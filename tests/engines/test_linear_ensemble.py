@@ -23,12 +23,12 @@ def test_the_ensemble_is_the_weighted_sum_of_its_members_log_probabilities(data)
     texts, topics, extra = data
     plain = train_classifier(texts, topics, extra, balance=0)
     ensemble = train_classifier(texts, topics, extra, balance=0, ensemble=ENSEMBLE)
-    X = plain.features.transform(texts[:7], extra[:7])
+    X, X_train = plain.features.transform(texts[:7], extra[:7]), plain.features.transform(texts, extra)
     expected = (
         log_softmax(plain.model.decision_function(X), axis=1)
-        + 2.0 * LinearSVC(C=0.3).fit(plain.features.transform(texts, extra), topics).decision_function(X)
-        + 0.05 * MultinomialNB(alpha=0.003).fit(plain.features.transform(texts, extra), topics).predict_log_proba(X)
-        + 0.2 * ComplementNB(alpha=0.01).fit(plain.features.transform(texts, extra), topics).predict_log_proba(X)
+        + 2.0 * LinearSVC(C=0.3).fit(X_train, topics).decision_function(X)
+        + 0.05 * MultinomialNB(alpha=0.003).fit(X_train, topics).predict_log_proba(X)
+        + 0.2 * ComplementNB(alpha=0.01).fit(X_train, topics).predict_log_proba(X)
     )
     softmax = np.exp(log_softmax(expected, axis=1))
     assert ensemble.predict_proba(texts[:7], extra[:7]) == pytest.approx(softmax, abs=1e-4)
@@ -80,3 +80,12 @@ def test_a_two_label_model_ignores_the_ensemble():
     labels = ["А" if i % 2 else "Б" for i in range(len(texts))]
     model = train_classifier(texts, labels, ensemble=ENSEMBLE, temperature=2.0)
     assert model.predict_proba([texts[0]])[0].sum() == pytest.approx(1.0)
+
+
+def test_the_ensemble_keeps_the_models_memory_layout(data):
+    # Prediction multiplies by coef_.T; another layout would copy the whole matrix on every call.
+    texts, topics, extra = data
+    plain = train_classifier(texts, topics, extra)
+    ensemble = train_classifier(texts, topics, extra, ensemble=ENSEMBLE, temperature=1.5, prior_shift=0.2)
+    assert ensemble.model.coef_.flags["F_CONTIGUOUS"] == plain.model.coef_.flags["F_CONTIGUOUS"]
+    assert ensemble.model.coef_.dtype == plain.model.coef_.dtype

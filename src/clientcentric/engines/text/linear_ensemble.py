@@ -30,7 +30,9 @@ MEMBERS = ("svm", "multinomial_nb", "complement_nb")
 
 def _member(name: str, options: Mapping[str, Any], class_weight: Mapping[str, float] | None) -> Any:
     if name == "svm":
-        return LinearSVC(C=options.get("svm_C", 0.3), class_weight=dict(class_weight) if class_weight else None)
+        return LinearSVC(
+            C=options.get("svm_C", 0.3), class_weight=dict(class_weight) if class_weight else None
+        )
     if name == "multinomial_nb":
         return MultinomialNB(alpha=options.get("multinomial_nb_alpha", 0.003))
     if name == "complement_nb":
@@ -66,7 +68,9 @@ def fold_ensemble(
     classes = np.asarray(base.classes_)
     if base.coef_.shape[0] != len(classes):
         raise ValueError("an ensemble needs a multinomial model (three labels or more)")
-    coef = np.asarray(base.coef_, dtype=np.float64).copy()
+    # The same memory layout as the model's own (column-major from SAGA): prediction multiplies the features by
+    # ``coef_.T``, and a layout scikit-learn does not expect costs a copy of the whole matrix on every call.
+    coef = np.array(base.coef_, dtype=np.float64, order="K")
     intercept = np.asarray(base.intercept_, dtype=np.float64).copy()
     used: dict[str, float] = {}
     for name, weight in weights.items():
