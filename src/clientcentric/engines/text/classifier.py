@@ -51,6 +51,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
+from .linear_ensemble import fold_ensemble
 from .places import address_kind
 from .routing import PlaceTopicTable
 from .single_text import SingleTextPredictor
@@ -505,6 +506,8 @@ def train_classifier(
     epochs: int = 20,
     balance: float = 0.5,
     prior_shift: float = 0.0,
+    ensemble: Mapping[str, float] | None = None,
+    temperature: float = 1.0,
     options: Mapping[str, Any] | None = None,
 ) -> TrainedClassifier:
     """Fit a classifier of ``kind`` on ``texts`` → ``labels`` (+ optional structured ``extra`` per text).
@@ -519,6 +522,12 @@ def train_classifier(
     ``prior_shift`` (β) divides every probability by the label's training share to the power β (a logit
     adjustment, folded into the intercepts so the batch and the single-text paths agree): frequent labels give
     way a little to rare ones, which lifts macro-F1 beyond what class weights do without blurring top-3.
+
+    ``ensemble`` (member name → weight, see :mod:`.linear_ensemble`: ``svm``, ``multinomial_nb``,
+    ``complement_nb``) adds other linear models fitted on the same features to the logistic regression's
+    scores, folded into its coefficients: the same prediction cost, a better ranking. ``temperature`` divides
+    the final scores (coefficients and intercepts), so that the ensemble's probabilities stay calibrated; it
+    never changes the ranking. Both apply to ``kind="model"`` with three labels or more.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) != len(labels):
@@ -527,13 +536,16 @@ def train_classifier(
         raise ValueError("need at least two distinct labels")
     started = time.perf_counter()
     features, X = _Features.fit(texts, extra, kind, **(options or {}))
+    if temperature <= 0:
+        raise ValueError("temperature must be positive")
+    class_weight = _class_weights(labels, balance) if balance else None
     if kind == "model":
         model = LogisticRegression(
             C=C if C is not None else 20.0,
             solver="saga",
             max_iter=epochs,
             tol=1e-3,
-            class_weight=_class_weights(labels, balance) if balance else None,
+            class_weight=class_weight,
             random_state=0,
         )
     else:
@@ -541,11 +553,16 @@ def train_classifier(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the fixed epoch budget is deliberate
         model.fit(X, labels)
-    if prior_shift and kind == "model":
+        multinomial = kind == "model" and model.intercept_.shape[0] == len(model.classes_) > 2
+        if ensemble and multinomial:
+            fold_ensemble(model, X, labels, ensemble, class_weight=class_weight, options=options)
+    if prior_shift and multinomial:  # two labels have one intercept
         counts = Counter(labels)
         shares = np.array([counts[label] for label in model.classes_], dtype=np.float64) / len(labels)
-        if model.intercept_.shape[0] == len(shares):  # multinomial; two labels have one intercept
-            model.intercept_ = model.intercept_ - prior_shift * np.log(shares)
+        model.intercept_ = (model.intercept_ - prior_shift * np.log(shares)).astype(model.intercept_.dtype)
+    if temperature != 1.0 and multinomial:
+        model.coef_ = (model.coef_ / temperature).astype(model.coef_.dtype)
+        model.intercept_ = (model.intercept_ / temperature).astype(model.intercept_.dtype)
     return TrainedClassifier(
         kind=kind,
         labels=tuple(str(label) for label in model.classes_),
