@@ -367,9 +367,12 @@ def train(
     pairs = [(list(terms), key) for terms, key in pairs if terms]
     # (inner fold, the candidates' features, which candidate is the mapped one, which are wrong)
     groups: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    # The same question text twice (asked of two articles, or repeated) goes to one inner fold, as in the outer
+    # folds: otherwise a question would meet its own words in the «asked» field.
+    inner = folds([" ".join(terms) for terms, _key in pairs], inner_folds)
     for fold in range(inner_folds):
-        held = [pair for n, pair in enumerate(pairs) if n % inner_folds == fold]
-        seen = [pair for n, pair in enumerate(pairs) if n % inner_folds != fold]
+        held = [pair for n, pair in enumerate(pairs) if inner[n] == fold]
+        seen = [pair for n, pair in enumerate(pairs) if inner[n] != fold]
         asked, times = asked_lemmas(documents, seen)
         index = LearnedIndex(documents, asked=asked, times_asked=times)
         for terms, key in held:
