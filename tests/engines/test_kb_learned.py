@@ -76,7 +76,8 @@ def test_no_file_means_no_model_and_a_foreign_file_is_refused(tmp_path):
 
 
 def test_training_features_never_see_their_own_question(monkeypatch):
-    # Every inner fold's index is built from the other folds' questions only.
+    # Every inner fold's index is built from the other folds' questions only; a question asked twice (here of
+    # two articles) is held out in one fold, both times.
     built = []
     original = kb_learned.asked_lemmas
 
@@ -86,11 +87,19 @@ def test_training_features_never_see_their_own_question(monkeypatch):
         return original(docs, seen)
 
     monkeypatch.setattr(kb_learned, "asked_lemmas", spy)
-    train(documents(), pairs(), inner_folds=4)
+    training = [*pairs(), (query_terms("ролик не грузится"), 0)]
+    train(documents(), training, inner_folds=4)
     inner = built[:4]
-    for fold, seen in enumerate(inner):
-        held = {tuple(terms) for n, (terms, _key) in enumerate(pairs()) if n % 4 == fold}
-        assert not seen & held
+    for terms, _key in training:
+        assert sum(tuple(terms) not in seen for seen in inner) == 1
+
+
+def test_the_regularisation_is_chosen_from_the_grid_and_recorded(tmp_path):
+    model = train(documents(), pairs())
+    assert model.regularisation in kb_learned.REGULARISATION_GRID
+    model.save(tmp_path / "model.json")
+    assert RankerModel.load(tmp_path / "model.json").regularisation == model.regularisation
+    assert train(documents(), pairs(), regularisation=0.5).regularisation == 0.5
 
 
 def test_cross_validation_folds_never_share_a_question():
