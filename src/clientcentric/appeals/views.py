@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import acknowledgement, client_card, pending, selectors, services, social
+from . import acknowledgement, client_card, pending, playback, selectors, services, social
 from .calls import services as call_services
 from .forms import (
     AnswerForm,
@@ -383,12 +383,33 @@ def work(request, number):
 @require_roles(*OPERATORS)
 @require_GET
 def attachment(request, number, pk):
-    """A file of an appeal, served only to the staff who may work the appeal (never from a public URL)."""
+    """A file of an appeal, served only to the staff who may work the appeal (never from a public URL).
+
+    Long recordings are sought by the browser with `Range: bytes=…` (206 Partial Content; appeals/playback.py);
+    the read is audited once per playback session, not once per range."""
     appeal = _operator_appeal(request, number)
     item = get_object_or_404(Attachment, pk=pk, appeal=appeal)
-    services.note_attachment_read(request.user, item)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    size = item.file.size
+    part = playback.byte_range(request.headers.get("Range", ""), size)
+    if part == playback.UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        if playback.first_in_session(request.session, item.pk):
+            services.note_attachment_read(request.user, item)
+        if part is None:
+            response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+        else:
+            first, last = part
+            response = StreamingHttpResponse(
+                playback.read_part(item.file.open("rb"), first, last),
+                status=206,
+                content_type=item.content_type,
+            )
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+            response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
