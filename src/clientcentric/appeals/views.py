@@ -21,9 +21,10 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import acknowledgement, client_card, pending, playback, selectors, services, social
+from . import acknowledgement, client_card, pending, playback, selectors, services, social, uploads
 from .calls import services as call_services
 from .forms import (
+    MAX_RECORDINGS,
     AnswerForm,
     OperatorEntryForm,
     PortalAppealForm,
@@ -101,21 +102,33 @@ def new(request):
     key = pending.form_key(request.session, request.POST.get("form_key", ""))
     if request.method == "POST":
         services.drop_pending_photos(key, request.POST.getlist("drop_photo"))
+    kept = pending.held(key)
+    kept_photos = [f for f in kept if f.content_type in uploads.PHOTOS]
+    kept_recordings = [f for f in kept if f.content_type not in uploads.PHOTOS]
     form = PortalAppealForm(
-        request.POST or None, request.FILES or None, initial=initial, kept_photos=len(pending.held(key))
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        kept_photos=len(kept_photos),
+        kept_recordings=len(kept_recordings),
     )
     if request.method == "POST" and not request.user.is_authenticated:
         rate_limit.enforce("appeal", rate_limit.client_address(request))
     if request.method == "POST":
         valid = form.is_valid()
-        if "photos" not in form.errors:
-            # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
-            uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist("photos")]
-            for message in services.keep_pending_photos(key, uploaded):
-                form.add_error("photos", message)
+        # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
+        for field, accept in (("photos", uploads.PHOTOS), ("recordings", uploads.RECORDINGS)):
+            if field in form.errors:
+                continue
+            uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist(field)]
+            for message in services.keep_pending_photos(key, uploaded, accept=accept):
+                form.add_error(field, message)
                 valid = False
         if valid:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("photos", "recordings")}
+            if not fields["text"].strip():
+                # Said by voice or video only: the operator listens; the text says so.
+                fields["text"] = _("Voice or video message: listen to the attached recording.")
             # A representative acting for a client files the appeal in the client's name, recorded as theirs.
             client = acting.client_of(request) if request.user.is_authenticated else request.user
             try:
@@ -124,7 +137,7 @@ def new(request):
                     pending.files(key),
                     author=client,
                     representative=request.user if client != request.user else None,
-                    photos_only=True,
+                    accept=uploads.PORTAL,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -138,11 +151,22 @@ def new(request):
         {
             "form": form,
             "form_key": key,
-            "kept_photos": pending.held(key),
+            "kept_photos": [f for f in pending.held(key) if f.content_type in uploads.PHOTOS],
+            "kept_recordings": [f for f in pending.held(key) if f.content_type not in uploads.PHOTOS],
+            "recording_limits": _recording_limits(),
             "acting_for": acting.client_of(request) if acting.is_acting(request) else None,
             **_map(pick=True),
         },
     )
+
+
+def _recording_limits() -> dict:
+    return {
+        "count": MAX_RECORDINGS,
+        "audio_mb": uploads.media_limit("audio/") // 2**20,
+        "video_mb": uploads.media_limit("video/") // 2**20,
+        "minutes": uploads.max_media_seconds() // 60,
+    }
 
 
 SUBMITTED = "appeals.submitted"
