@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts import acting
+from clientcentric.accounts.models import Power
 from clientcentric.accounts.roles import Role
 from clientcentric.core import plain_russian
 from clientcentric.core.access import public, require_roles
@@ -130,7 +131,9 @@ def new(request):
                 # Said by voice or video only: the operator listens; the text says so.
                 fields["text"] = _("Voice or video message: listen to the attached recording.")
             # A representative acting for a client files the appeal in the client's name, recorded as theirs.
-            client = acting.client_of(request) if request.user.is_authenticated else request.user
+            client = (
+                acting.client_of(request, Power.APPEALS) if request.user.is_authenticated else request.user
+            )
             try:
                 intake = services.receive_with_attachments(
                     services.AppealInput(channel="portal", **fields),
@@ -154,7 +157,7 @@ def new(request):
             "kept_photos": [f for f in pending.held(key) if f.content_type in uploads.PHOTOS],
             "kept_recordings": [f for f in pending.held(key) if f.content_type not in uploads.PHOTOS],
             "recording_limits": _recording_limits(),
-            "acting_for": acting.client_of(request) if acting.is_acting(request) else None,
+            "acting_for": acting.client_of(request, Power.APPEALS) if acting.is_acting(request) else None,
             **_map(pick=True),
         },
     )

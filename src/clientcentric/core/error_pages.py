@@ -44,10 +44,12 @@ def error_page(
     *,
     reason: str = "",
     retry_after: int | None = None,
+    detail: str = "",
 ) -> HttpResponse:
     context = {
         "status": status,
         "reason": reason,
+        "detail": detail,
         "retry_after": retry_after,
         "minutes": math.ceil(retry_after / 60) if retry_after else None,
         "back": same_site_referer(request),
