@@ -27,6 +27,8 @@ class MissingPower(PermissionDenied):
             "Your power of attorney for %(client)s does not include the power «%(power)s». "
             "To do this, %(client)s can extend the power of attorney at the agency's office, or do it themselves."
         ) % {"client": client.full_name, "power": Power(power).label}
+        # Where the person goes from the refusal: their powers, and the switch back to acting for themselves.
+        self.user_link = ("/me/acting/", _("My powers: whom I act for and what I may do"))
         super().__init__(self.user_message)
 
 

@@ -145,7 +145,7 @@ def permission_denied(request, exception=None):
     power, accounts.acting.MissingPower) is said on the page."""
     detail = str(getattr(exception, "user_message", "") or "")
     if detail and not request.path.startswith(API_PREFIX):
-        return error_page(request, 403, detail=detail)
+        return error_page(request, 403, detail=detail, detail_link=getattr(exception, "user_link", None))
     return _api_or_page(request, 403)
 
 
