@@ -220,7 +220,8 @@ def test_an_attorney_without_the_apply_power_is_refused_in_russian(page, family_
     sign_in(page, site, "son", PASSWORD)
     page.goto(site + "/me/acting/")
     powers = page.locator("#my-powers")
-    expect(powers).to_contain_text("Доверенность: Доверенность 78 АБ 1234567")
+    expect(powers).to_contain_text("Доверенность 78 АБ 1234567")
+    expect(powers).to_contain_text(re.compile(r"с \d{1,2} \S+ \d{4} по \d{1,2} \S+ \d{4}"))
     expect(powers).to_contain_text("подавать обращения и следить за ними")
     page.get_by_label("Орлов Николай").check()
     page.get_by_role("button", name="Действовать за выбранного").click()
@@ -241,6 +242,7 @@ def test_an_attorney_without_the_apply_power_is_refused_in_russian(page, family_
     expect(main).to_contain_text(
         "не включает полномочие «подавать заявления на услуги и принимать предложения»"
     )
+    expect(page.get_by_role("link", name=re.compile("Мои полномочия"))).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "attorney_refused_apply_desktop.png"), full_page=True)
     fits(page, 320)
     page.screenshot(path=str(SCREENSHOTS / "attorney_refused_apply_320.png"), full_page=True)
