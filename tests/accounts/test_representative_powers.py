@@ -240,3 +240,32 @@ def test_the_back_office_lists_and_edits_powers(client, db):
     assert "подавать обращения и следить за ними" in listing
     page = client.get(f"/admin/accounts/representative/{rep.pk}/change/").content.decode()
     assert 'name="powers"' in page and 'value="apply"' in page
+
+
+# --- the data migration ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("basis", "kind"),
+    [
+        ("Свидетельство о рождении V-АК № 512034 (мать)", "parent"),
+        ("Решение органа опеки № 12", "guardian"),
+        ("Генеральный директор (устав)", "head"),
+        ("Доверенность 78 АБ 1234567", "attorney"),
+    ],
+)
+def test_the_migration_gives_existing_rows_the_kind_their_basis_names_and_every_power(people, basis, kind):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "clientcentric.accounts.migrations.0006_representative_kind_and_powers"
+    )
+    row = accounts_services.appoint_representative(
+        person=people["son"], client=people["father"], basis=basis, valid_from=date(2026, 1, 1)
+    )
+    Representative.objects.filter(pk=row.pk).update(kind="attorney", powers=[])  # as before the migration
+    migration.powers_their_kind_implies(apps, None)
+    row.refresh_from_db()
+    assert row.kind == kind and row.powers == list(ALL_POWERS)
