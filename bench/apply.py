@@ -79,6 +79,12 @@ def main() -> int:
     os.environ["CLIENTCENTRIC_EMAIL_URL"] = "memorymail://"
     os.environ["CLIENTCENTRIC_LOG_LEVEL"] = "WARNING"
     os.environ.pop("REDIS_URL", None)
+    # The applicants for a disability payment are in the register of disabled persons: the demo's stand-in for
+    # ФГИС ФРИ (delivery/registries.py) reads this file, which the bench fills with their SNILS below.
+    fri_file = Path(tmp) / "fri.json"
+    fri_file.write_text('{"persons": []}', encoding="utf-8")
+    os.environ["CLIENTCENTRIC_FRI_DEMO_FILE"] = str(fri_file)
+    os.environ["CLIENTCENTRIC_FACT_REGISTERS"] = "fri-demo"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientcentric.config.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -100,6 +106,7 @@ def main() -> int:
     from clientcentric.accounts import services as accounts_services
     from clientcentric.accounts.roles import Role
     from clientcentric.delivery import effort, timing
+    from clientcentric.delivery.demo import demo_snils
     from clientcentric.delivery.models import HouseholdMember, ServiceRequest
     from clientcentric.delivery.selectors.effort import deliverable_services
     from clientcentric.delivery.services import applications
@@ -113,7 +120,10 @@ def main() -> int:
         if s.effort_class in effort.LIMITS and not applications.terms_of(s).automatic
     ]
     server_ms = []
+    registered = []  # SNILS the bench's register of disabled persons lists
+    from_register = 0
     for number, service in enumerate(services):
+        reads_disability = _reads_disability(service)
         for n in range(args.clients):
             user = accounts_services.create_person(
                 username=f"bench-{number}-{n}",
@@ -123,6 +133,10 @@ def main() -> int:
                 first_name="Анна",
             )
             profile = profile_services.profile_of(user)
+            profile.snils = demo_snils(700_000_000 + number * 1000 + n)
+            if reads_disability:
+                registered.append(profile.snils)
+                _write_register(fri_file, registered)
             profile.birth_date = date(1955 + n % 40, 1 + n % 12, 1 + n % 27)
             # Every other client: the state has no income on file, so the form has to ask.
             profile.income_monthly = None if n % 2 else 15000 + 1000 * (n % 5)
@@ -142,6 +156,7 @@ def main() -> int:
             form = page.context["form"]
             data = {}
             clock.now += READ_PAGE_S
+            from_register += sum(1 for asked in form.plan.fields if asked.register)
             for name in form.fields:
                 if name == "documents":
                     continue
@@ -170,6 +185,10 @@ def main() -> int:
         )
     status = 0
     print(f"{len(services)} demo services, {sum(len(v) for v in by_class.values())} applications")
+    print(
+        f"facts prefilled from a state register (demo ФГИС ФРИ, disability): {from_register}; "
+        f"the applicants for disability services are listed in it ({len(registered)} SNILS)"
+    )
     # Per service: the same figures as the staff page «Время подачи заявления по услугам» (selectors.effort).
     applied = {s.pk for s in services}
     print(
@@ -206,6 +225,24 @@ def main() -> int:
         f"max {max(server_ms):.0f} ms"
     )
     return status
+
+
+def _reads_disability(service) -> bool:
+    from clientcentric.delivery.selectors import rules as rule_selectors
+    from clientcentric.delivery.services import applications
+    from clientcentric.rules import eligibility
+
+    rule = applications.rule_of(service, date.today())
+    if rule is None:
+        return False
+    used = eligibility.compiled(rule.text, rule_selectors.parameter_names()).facts_used
+    return "disability" in used
+
+
+def _write_register(path: Path, snils: list[str]) -> None:
+    import json
+
+    path.write_text(json.dumps({"persons": [{"snils": s, "group": 2} for s in snils]}), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -131,3 +131,103 @@ def test_a_recording_over_the_length_limit_is_refused_in_russian(lift_rule, peop
         )
     assert "длиннее 1 мин." in " ".join(refused.value.messages)
     assert not Appeal.objects.exists()
+
+
+# --- Range requests: a long recording is sought by the browser (appeals/playback.py) --------------------------
+
+
+def _file_url(appeal, item):
+    return f"/operator/appeals/{appeal.number}/files/{item.pk}/"
+
+
+def _whole(item) -> bytes:
+    with item.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_a_range_is_answered_206_with_only_those_bytes(client, voiced, housing_operator):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    whole = _whole(item)
+    response = client.get(_file_url(voiced, item), HTTP_RANGE="bytes=100-199")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == whole[100:200]
+    assert response["Content-Range"] == f"bytes 100-199/{len(whole)}"
+    assert response["Content-Length"] == "100" and response["Accept-Ranges"] == "bytes"
+    assert response["Content-Type"] == "audio/wav" and response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("header", "part"),
+    [
+        ("bytes=0-", slice(0, None)),
+        ("bytes=-10", slice(-10, None)),
+        ("bytes=20000-99999999", slice(20000, None)),
+    ],
+)
+def test_open_ended_and_suffix_ranges(client, voiced, housing_operator, header, part):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    whole = _whole(item)
+    response = client.get(_file_url(voiced, item), HTTP_RANGE=header)
+    assert response.status_code == 206
+    body = b"".join(response.streaming_content)
+    assert body == whole[part]
+    first = len(whole) - len(body)
+    assert response["Content-Range"] == f"bytes {first}-{len(whole) - 1}/{len(whole)}"
+
+
+def test_a_range_past_the_end_is_416(client, voiced, housing_operator):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    size = len(_whole(item))
+    response = client.get(_file_url(voiced, item), HTTP_RANGE=f"bytes={size}-")
+    assert response.status_code == 416 and response["Content-Range"] == f"bytes */{size}"
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "items=0-5", "bytes=9-3"])
+def test_several_or_malformed_ranges_get_the_whole_file(client, voiced, housing_operator, header):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    response = client.get(_file_url(voiced, item), HTTP_RANGE=header)
+    assert response.status_code == 200 and response["Accept-Ranges"] == "bytes"
+    assert b"".join(response.streaming_content) == _whole(item)
+
+
+def test_a_range_is_refused_to_a_stranger_as_the_whole_file_is(client, voiced, people):
+    client.force_login(people["operator"])
+    item = voiced.attachments.first()
+    assert client.get(_file_url(voiced, item), HTTP_RANGE="bytes=0-9").status_code == 403
+
+
+def test_one_playback_with_many_ranges_is_one_audited_read(client, voiced, housing_operator):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    for header in ("bytes=0-", "bytes=4000-", "bytes=20000-", "bytes=100-199"):
+        client.get(_file_url(voiced, item), HTTP_RANGE=header)
+    reads = AuditEvent.objects.filter(action="appeals.attachment_read", actor_id=housing_operator.pk)
+    assert reads.count() == 1
+    # Another file is another playback.
+    other = voiced.attachments.order_by("pk").last()
+    client.get(_file_url(voiced, other), HTTP_RANGE="bytes=0-")
+    assert reads.count() == 2
+
+
+def test_a_playback_after_the_session_window_is_audited_again(client, voiced, housing_operator, monkeypatch):
+    from clientcentric.appeals import playback
+
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    now = [1_000_000.0]
+    monkeypatch.setattr(playback, "clock", lambda: now[0])
+    client.get(_file_url(voiced, item), HTTP_RANGE="bytes=0-")
+    now[0] += playback.PLAYBACK_SESSION + 1
+    client.get(_file_url(voiced, item), HTTP_RANGE="bytes=500-")
+    assert AuditEvent.objects.filter(action="appeals.attachment_read").count() == 2
+
+
+def test_a_range_that_skips_the_first_byte_is_still_audited(client, voiced, housing_operator):
+    client.force_login(housing_operator)
+    item = voiced.attachments.order_by("pk").first()
+    client.get(_file_url(voiced, item), HTTP_RANGE="bytes=1-")
+    assert AuditEvent.objects.filter(action="appeals.attachment_read").count() == 1

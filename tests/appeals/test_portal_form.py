@@ -101,3 +101,92 @@ def test_a_file_that_is_not_a_photo_is_named_in_the_error_and_not_kept(client, d
         "/appeals/new/", {**FORM, "contact_email": "a@example.ru", "photos": [bad]}
     ).content.decode()
     assert "a.exe" in page and not Appeal.objects.exists() and not PendingPhoto.objects.exists()
+
+
+# --- voice and video on the portal form (segment 1.2) --------------------------------------------------------
+
+
+def _recording(name="голос.wav", seconds=2.0, content_type="audio/wav"):
+    from .media import wav
+
+    return SimpleUploadedFile(name, wav(seconds), content_type)
+
+
+def test_the_form_offers_voice_and_video_with_its_limits(client, db):
+    page = client.get("/appeals/new/").content.decode()
+    assert 'name="recordings"' in page and 'accept="audio/*,video/*"' in page
+    assert "до 3 записей" in page and "20 МБ" in page and "100 МБ" in page and "60 минут" in page
+
+
+def test_a_voice_message_alone_files_an_appeal_the_operator_can_play(client, lift_rule, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    response = client.post(
+        "/appeals/new/",
+        {"text": "", "district": "Невский", "contact_email": "a@example.ru", "recordings": [_recording()]},
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    item = appeal.attachments.get()
+    assert item.content_type == "audio/wav" and item.media == "audio" and item.duration_seconds == 2
+    assert "прослушайте приложенную запись" in appeal.text
+
+
+def test_neither_text_nor_recording_is_refused_in_russian(client, db):
+    page = client.post("/appeals/new/", {"text": "", "contact_email": "a@example.ru"}).content.decode()
+    assert "Опишите проблему словами или приложите голосовое или видеосообщение" in page
+    assert not Appeal.objects.exists()
+
+
+def test_the_type_is_sniffed_not_taken_from_the_name(client, db):
+    disguised = SimpleUploadedFile("голос.mp3", b"MZ\x90\x00 not a sound", "audio/mpeg")
+    page = client.post(
+        "/appeals/new/", {**FORM, "contact_email": "a@example.ru", "recordings": [disguised]}
+    ).content.decode()
+    assert "«голос.mp3» — не голосовая и не видеозапись" in page
+    assert not Appeal.objects.exists() and not PendingPhoto.objects.exists()
+
+
+def test_a_photo_in_the_recordings_field_is_refused(client, db):
+    photo = SimpleUploadedFile("кадр.mp4", jpeg_with_gps(), "video/mp4")
+    page = client.post(
+        "/appeals/new/", {**FORM, "contact_email": "a@example.ru", "recordings": [photo]}
+    ).content.decode()
+    assert "«кадр.mp4» — не голосовая и не видеозапись" in page and not Appeal.objects.exists()
+
+
+def test_a_recording_over_the_size_limit_names_the_file_and_the_limit(client, db, settings):
+    settings.CLIENTCENTRIC_APPEAL_AUDIO_MAX_MB = 1
+    page = client.post(
+        "/appeals/new/",
+        {**FORM, "contact_email": "a@example.ru", "recordings": [_recording("длинная.wav", 140)]},
+    ).content.decode()
+    assert "«длинная.wav» больше 1 МБ" in page and not Appeal.objects.exists()
+
+
+def test_a_recording_over_the_length_limit_names_the_file_and_the_limit(client, db, settings):
+    settings.CLIENTCENTRIC_APPEAL_MEDIA_MAX_MINUTES = 1
+    page = client.post(
+        "/appeals/new/",
+        {**FORM, "contact_email": "a@example.ru", "recordings": [_recording("речь.wav", 61)]},
+    ).content.decode()
+    assert "«речь.wav» длиннее 1 мин." in page and not Appeal.objects.exists()
+
+
+def test_no_more_than_three_recordings(client, db):
+    recordings = [_recording(f"{i}.wav", 0.5) for i in range(4)]
+    page = client.post(
+        "/appeals/new/", {**FORM, "contact_email": "a@example.ru", "recordings": recordings}
+    ).content.decode()
+    assert "Можно приложить не более 3 голосовых или видеозаписей" in page
+    assert not Appeal.objects.exists()
+
+
+def test_a_recording_survives_a_refusal_and_goes_with_the_appeal(client, lift_rule, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    refused = client.post("/appeals/new/", {**FORM, "recordings": [_recording()]}).content.decode()
+    assert "голос.wav" in refused and "Уже прикреплена 1 запись" in refused
+    response = client.post(
+        "/appeals/new/", {**FORM, "contact_email": "a@example.ru", "form_key": form_key(refused)}
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.get().attachments.get().content_type == "audio/wav"

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clientcentric.core.admin import AgencyScopedMixin
 
 from . import services
-from .models import Agency, ApiScope, ApiToken, BusinessClient, Representative, User
+from .models import Agency, ApiScope, ApiToken, BusinessClient, Power, Representative, User
 from .roles import Role
 
 
@@ -81,10 +81,41 @@ class BusinessClientAdmin(admin.ModelAdmin):
         services.save_business(obj, actor=request.user)
 
 
+class RepresentativeForm(forms.ModelForm):
+    """Powers as checkboxes (DEL-2): a power of attorney lists what it allows; parents, guardians and heads of an
+    organisation hold every power by law, whatever is ticked."""
+
+    powers = forms.MultipleChoiceField(
+        label=capfirst(_("powers")),
+        choices=Power.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For a power of attorney: what it allows. Parents, guardians and heads hold all by law."),
+    )
+
+    class Meta:
+        model = Representative
+        fields = ("person", "client", "business", "kind", "basis", "valid_from", "valid_to", "powers")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") not in Representative.BY_LAW and not data.get("powers"):
+            self.add_error(
+                "powers", _("A power of attorney must list at least one power: what it allows to do.")
+            )
+        return data
+
+
 @admin.register(Representative)
 class RepresentativeAdmin(admin.ModelAdmin):
-    list_display = ("person", "client", "business", "basis", "valid_from", "valid_to")
+    form = RepresentativeForm
+    list_display = ("person", "client", "business", "kind", "powers_shown", "valid_from", "valid_to")
+    list_filter = ("kind",)
     autocomplete_fields = ("person", "client", "business")
+
+    @admin.display(description=_("powers"))
+    def powers_shown(self, obj):
+        return ", ".join(obj.power_labels)
 
     def save_model(self, request, obj, form, change):
         services.save_representative(obj, actor=request.user)

@@ -127,8 +127,31 @@ class BusinessClient(models.Model):
         return self.name
 
 
+class Power(models.TextChoices):
+    """What a representative may do for the person they represent (DEL-2). Parents, guardians and the head of an
+    organisation hold every power by law; a power of attorney holds the ones it lists."""
+
+    APPEALS = "appeals", _("file and follow appeals")
+    APPLY = "apply", _("apply for services and accept offers")
+    CONSENTS = "consents", _("give and withdraw consents")
+    DATA = "data", _("see and correct the personal scenario and data")
+    APPOINTMENTS = "appointments", _("book appointments")
+
+
+ALL_POWERS = tuple(Power.values)
+
+
 class Representative(models.Model):
-    """A person allowed to act for a client or for a business, on a stated basis and for a period."""
+    """A person allowed to act for a client or for a business, on a stated basis, for a period, with powers."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("parent")
+        GUARDIAN = "guardian", _("guardian or custodian")
+        HEAD = "head", _("head of the organisation")
+        ATTORNEY = "attorney", _("power of attorney")
+
+    # The kinds that hold every power by law, whatever is listed.
+    BY_LAW = frozenset({Kind.PARENT, Kind.GUARDIAN, Kind.HEAD})
 
     person = models.ForeignKey(
         User, verbose_name=_("representative"), related_name="represents", on_delete=models.CASCADE
@@ -149,9 +172,14 @@ class Representative(models.Model):
         related_name="representatives",
         on_delete=models.CASCADE,
     )
+    kind = models.CharField(
+        _("kind of representation"), max_length=20, choices=Kind.choices, default=Kind.ATTORNEY
+    )
     basis = models.CharField(_("basis (power of attorney, law)"), max_length=300)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # Codes of Power: what a power of attorney lists; every power for the kinds that hold them by law.
+    powers = models.JSONField(_("powers"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("representative")
@@ -172,6 +200,18 @@ class Representative(models.Model):
 
     def __str__(self):
         return f"{self.person} → {self.client or self.business}"
+
+    def holds(self, power: str) -> bool:
+        return self.kind in self.BY_LAW or power in (self.powers or [])
+
+    @property
+    def held_powers(self) -> list[str]:
+        """The powers held, in the order of Power, as codes."""
+        return [p for p in ALL_POWERS if self.holds(p)]
+
+    @property
+    def power_labels(self) -> list[str]:
+        return [str(Power(p).label) for p in self.held_powers]
 
 
 class ApiScope(models.TextChoices):

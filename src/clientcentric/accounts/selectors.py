@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import BusinessClient, Representative
+from .models import ALL_POWERS, BusinessClient, Representative
 
 
 def in_force(person, on: date | None = None) -> QuerySet:
@@ -35,10 +35,27 @@ def businesses_of(person, on: date | None = None) -> QuerySet:
     return BusinessClient.objects.filter(pk__in=ids).order_by("representatives__valid_from", "pk").distinct()
 
 
-def acts_for(person, *, client=None, business=None, on: date | None = None) -> bool:
-    """Whether `person` may act for the client (themselves included) or the business on `on` (today by default)."""
+def acts_for(person, *, client=None, business=None, on: date | None = None, power: str | None = None) -> bool:
+    """Whether `person` may act for the client (themselves included) or the business on `on` (today by default);
+    with `power`, whether a representation in force holds that power (Power)."""
     if client is not None:
-        return client.pk == person.pk or in_force(person, on).filter(client=client).exists()
-    if business is not None:
-        return in_force(person, on).filter(business=business).exists()
-    return False
+        if client.pk == person.pk:
+            return True
+        rows = in_force(person, on).filter(client=client)
+    elif business is not None:
+        rows = in_force(person, on).filter(business=business)
+    else:
+        return False
+    if power is None:
+        return rows.exists()
+    return any(row.holds(power) for row in rows)
+
+
+def powers_for(person, client, on: date | None = None) -> list[str]:
+    """The powers `person` holds for `client` on `on` (the union of the representations in force), as codes."""
+    if client.pk == person.pk:
+        return list(ALL_POWERS)
+    held = set()
+    for row in in_force(person, on).filter(client=client):
+        held.update(row.held_powers)
+    return [p for p in ALL_POWERS if p in held]

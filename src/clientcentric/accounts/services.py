@@ -15,7 +15,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clientcentric.core.services import audit
 
 from . import selectors
-from .models import AGENCY_SCOPES, Agency, ApiScope, ApiToken, BusinessClient, Representative, User
+from .models import (
+    AGENCY_SCOPES,
+    ALL_POWERS,
+    Agency,
+    ApiScope,
+    ApiToken,
+    BusinessClient,
+    Representative,
+    User,
+)
 from .roles import BACK_OFFICE_PERMISSIONS, SECOND_FACTOR_ROLES, STAFF_ROLES, Role
 
 
@@ -93,6 +102,23 @@ def save_business(business: BusinessClient, *, actor=None) -> BusinessClient:
     return business
 
 
+# Words of a basis that name a representation by law (the data migration 0006 reads bases the same way).
+_KIND_WORDS = (
+    (Representative.Kind.PARENT, ("рожден", "родител", "усыновл", "birth", "parent")),
+    (Representative.Kind.GUARDIAN, ("опек", "попечит", "guardian")),
+    (Representative.Kind.HEAD, ("устав", "директор", "руководител", "charter")),
+)
+
+
+def kind_from_basis(basis: str) -> str:
+    """The kind of representation a basis names («Свидетельство о рождении» → parent); else a power of attorney."""
+    text = (basis or "").lower()
+    for kind, words in _KIND_WORDS:
+        if any(word in text for word in words):
+            return kind
+    return Representative.Kind.ATTORNEY
+
+
 @transaction.atomic
 def appoint_representative(
     *,
@@ -102,10 +128,21 @@ def appoint_representative(
     valid_to=None,
     client: User | None = None,
     business: BusinessClient | None = None,
+    kind: str | None = None,
+    powers=None,
     actor=None,
 ) -> Representative:
+    """`kind` defaults to what the basis says (kind_from_basis). `powers` (codes of Power) are what a power of
+    attorney lists; None is a general power of attorney (all of them). Parents, guardians and heads hold all."""
     representative = Representative(
-        person=person, client=client, business=business, basis=basis, valid_from=valid_from, valid_to=valid_to
+        person=person,
+        client=client,
+        business=business,
+        kind=kind or kind_from_basis(basis),
+        basis=basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        powers=list(ALL_POWERS if powers is None else powers),
     )
     return save_representative(representative, actor=actor)
 
@@ -116,11 +153,22 @@ def save_representative(representative: Representative, *, actor=None) -> Repres
         raise ValidationError(_("A representative acts either for a client or for a business."))
     if representative.client_id is not None and representative.client_id == representative.person_id:
         raise ValidationError({"client": _("A person cannot represent themselves.")})
+    if representative.kind in Representative.BY_LAW:
+        representative.powers = list(ALL_POWERS)  # held by law, stored so that every reader sees them
+    else:
+        unknown = [p for p in representative.powers or [] if p not in ALL_POWERS]
+        if unknown:
+            raise ValidationError({"powers": _("Unknown power: %(code)s.") % {"code": ", ".join(unknown)}})
+        representative.powers = [p for p in ALL_POWERS if p in (representative.powers or [])]
+        if not representative.powers:
+            raise ValidationError(
+                {"powers": _("A power of attorney must list at least one power: what it allows to do.")}
+            )
     created = representative.pk is None
     representative.full_clean()
     representative.save()
     action = "accounts.representative_appointed" if created else "accounts.representative_changed"
-    audit.record(actor, action, representative)
+    audit.record(actor, action, representative, kind=representative.kind, powers=representative.powers)
     return representative
 
 

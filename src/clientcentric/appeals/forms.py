@@ -6,6 +6,8 @@ from clientcentric.accounts.models import Agency
 from .services import MAX_TEXT_LENGTH
 
 MAX_PHOTOS = 5
+# Voice and video messages on the portal form (segment 1.2); their sizes and length are settings (docs/appeals.md).
+MAX_RECORDINGS = 3
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,9 +43,11 @@ def known_topic(value: str) -> str:
 
 
 class PortalAppealForm(forms.Form):
+    # Required unless a voice or video message says it instead (segment 1.2: "by voice or video, not text").
     text = forms.CharField(
         label=_("What is the problem?"),
         max_length=MAX_TEXT_LENGTH,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -71,6 +75,11 @@ class PortalAppealForm(forms.Form):
     contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     photos = MultipleFileField(label=_("Photos (up to 5, 10 MB each)"), required=False)
+    recordings = MultipleFileField(
+        label=_("Voice or video message"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "audio/*,video/*", "aria-describedby": "recordings-hint"}),
+    )
     publish = forms.BooleanField(
         label=_("Show my appeal in the public list (names, phones and addresses are hidden)"),
         required=False,
@@ -82,10 +91,26 @@ class PortalAppealForm(forms.Form):
     def clean_topic(self):
         return known_topic(self.cleaned_data["topic"])
 
-    def __init__(self, *args, kept_photos: int = 0, **kwargs):
+    def __init__(self, *args, kept_photos: int = 0, kept_recordings: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        # Photos kept from an earlier try count against the same limit (appeals.pending).
+        # Files kept from an earlier try count against the same limits (appeals.pending).
         self.kept_photos = kept_photos
+        self.kept_recordings = kept_recordings
+
+    def clean_recordings(self):
+        recordings = self.cleaned_data["recordings"]
+        if len(recordings) + self.kept_recordings > MAX_RECORDINGS:
+            raise forms.ValidationError(
+                _("No more than %(n)s voice or video recordings.") % {"n": MAX_RECORDINGS}
+            )
+        return recordings
+
+    def clean(self):
+        cleaned = super().clean()
+        spoken = self.kept_recordings or cleaned.get("recordings") or "recordings" in self.errors
+        if not (cleaned.get("text") or "").strip() and not spoken and "text" not in self.errors:
+            self.add_error("text", _("Describe the problem in words, or attach a voice or video message."))
+        return cleaned
 
     def clean_photos(self):
         photos = self.cleaned_data["photos"]

@@ -16,7 +16,7 @@ from ninja.responses import Status as StatusReply
 from clientcentric.accounts import acting
 from clientcentric.accounts import selectors as representation
 from clientcentric.accounts.api_auth import session_auth
-from clientcentric.accounts.models import User
+from clientcentric.accounts.models import Power, User
 
 from . import services
 from .models import Appeal
@@ -31,12 +31,14 @@ ACTING_FOR = Header(
 )
 
 
-def _client(request, acting_for: int | None):
-    """Whose appeals: the person, or the client they may act for today; 403 otherwise."""
+def _client(request, acting_for: int | None, power: str):
+    """Whose appeals: the person, or the client they may act for today with `power`; 403 otherwise."""
     user = request.user
     if acting_for is None:
         try:
-            return acting.client_of(request)
+            return acting.client_of(request, power)
+        except acting.MissingPower as missing:
+            raise HttpError(403, missing.user_message) from None
         except PermissionDenied:
             raise HttpError(403, _("The representation is not in force.")) from None
     client = User.objects.filter(pk=acting_for).first()
@@ -44,6 +46,10 @@ def _client(request, acting_for: int | None):
         raise HttpError(
             403, _("You cannot act for this person: there is no power of attorney in force today.")
         )
+    try:
+        acting.require_power(user, client, power)
+    except acting.MissingPower as missing:
+        raise HttpError(403, missing.user_message) from None
     return client
 
 
@@ -51,6 +57,11 @@ class RepresentedOut(Schema):
     id: int
     name: str = Field(description="the client's full name")
     basis: str = Field(description="the power of attorney or the law the representation rests on")
+    kind: str = Field(description="parent | guardian | head | attorney")
+    powers: list[str] = Field(
+        description="what the representative may do: appeals, apply, consents, data, appointments "
+        "(parents and guardians hold all by law; a power of attorney the ones it lists)"
+    )
     valid_from: str
     valid_to: str | None
 
@@ -95,6 +106,8 @@ def represented(request):
             id=row.client_id,
             name=row.client.full_name,
             basis=row.basis,
+            kind=row.kind,
+            powers=row.held_powers,
             valid_from=row.valid_from.isoformat(),
             valid_to=row.valid_to.isoformat() if row.valid_to else None,
         )
@@ -107,7 +120,7 @@ def represented(request):
 
 @router.get("/appeals", response=list[MyAppealOut], auth=session_auth, summary="My appeals (or my client's)")
 def my_appeals(request, acting_for: int | None = ACTING_FOR):
-    client = _client(request, acting_for)
+    client = _client(request, acting_for, Power.APPEALS)
     return (
         Appeal.objects.filter(author=client).select_related("author", "representative").order_by("-pk")[:100]
     )
@@ -130,7 +143,7 @@ def file_appeal(
         description="optional: a retry with the same key and body answers the first appeal (200)",
     ),
 ):
-    client = _client(request, acting_for)
+    client = _client(request, acting_for, Power.APPEALS)
     intake = services.receive_appeal(
         services.AppealInput(channel="portal", **payload.dict()),
         author=client,

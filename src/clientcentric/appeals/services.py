@@ -604,10 +604,13 @@ def save_need_topic(need_topic: NeedTopic, *, actor=None) -> NeedTopic:
     return need_topic
 
 
-def check_attachment(name: str, content_type: str, size: int, *, photos_only: bool = False) -> None:
+def check_attachment(
+    name: str, content_type: str, size: int, *, photos_only: bool = False, accept: frozenset | None = None
+) -> None:
     """Size only: the type is sniffed from the bytes by ``uploads.clean`` (the declared one is not trusted).
     Voice and video recordings have their own limits (settings), checked there once their type is known."""
-    media_max = 0 if photos_only else max(uploads.media_limit("audio/"), uploads.media_limit("video/"))
+    takes_media = not photos_only and (accept is None or bool(accept & uploads.RECORDINGS))
+    media_max = max(uploads.media_limit("audio/"), uploads.media_limit("video/")) if takes_media else 0
     if size > max(MAX_ATTACHMENT_BYTES, media_max):
         raise ValidationError(
             {
@@ -624,13 +627,14 @@ def attach(
     content_type: str,
     data: bytes,
     photos_only: bool = False,
+    accept: frozenset | None = None,
     origin: str = Attachment.Origin.AUTHOR,
     seconds: float | None = None,
 ) -> Attachment:
     """Store a checked file with the appeal; `seconds` is the length a recording's sender declared, used when
     the bytes do not tell it themselves."""
-    check_attachment(name, content_type, len(data), photos_only=photos_only)
-    clean = uploads.clean(name, data, photos_only=photos_only)
+    check_attachment(name, content_type, len(data), photos_only=photos_only, accept=accept)
+    clean = uploads.clean(name, data, photos_only=photos_only, accept=accept)
     measured = clean.seconds if clean.seconds is not None else seconds
     attachment = Attachment(
         appeal=appeal,
@@ -660,13 +664,23 @@ def note_attachment_read(viewer, attachment: Attachment) -> None:
 def receive_with_attachments(data: AppealInput, attachments, **options) -> Intake:
     """Intake and its files in one transaction: an appeal is never kept without the files it came with."""
     photos_only = options.pop("photos_only", False)
+    accept = options.pop("accept", None)
     for name, content_type, payload in attachments:
-        check_attachment(name, content_type, len(payload), photos_only=photos_only)
-        uploads.clean(name, payload, photos_only=photos_only)  # refuse before anything is written
+        check_attachment(name, content_type, len(payload), photos_only=photos_only, accept=accept)
+        uploads.clean(
+            name, payload, photos_only=photos_only, accept=accept
+        )  # refuse before anything is written
     intake = receive_appeal(data, **options)
     if intake.created:
         for name, content_type, payload in attachments:
-            attach(intake.appeal, name=name, content_type=content_type, data=payload, photos_only=photos_only)
+            attach(
+                intake.appeal,
+                name=name,
+                content_type=content_type,
+                data=payload,
+                photos_only=photos_only,
+                accept=accept,
+            )
     return intake
 
 
@@ -738,14 +752,17 @@ PENDING_PHOTOS_KEPT_FOR = timedelta(days=1)
 
 
 @transaction.atomic
-def keep_pending_photos(key: str, files: list[tuple[str, str, bytes]]) -> list[str]:
-    """Clean and keep the files; returns what was wrong with those refused (one message each)."""
+def keep_pending_photos(
+    key: str, files: list[tuple[str, str, bytes]], *, accept: frozenset = uploads.PHOTOS
+) -> list[str]:
+    """Clean and keep the files (photos, or — accept=uploads.RECORDINGS — voice and video recordings);
+    returns what was wrong with those refused (one message each)."""
     PendingPhoto.objects.filter(created_at__lt=timezone.now() - PENDING_PHOTOS_KEPT_FOR).delete()
     refused = []
     for name, content_type, data in files:
         try:
-            check_attachment(name, content_type, len(data), photos_only=True)
-            clean = uploads.clean(name, data, photos_only=True)
+            check_attachment(name, content_type, len(data), accept=accept)
+            clean = uploads.clean(name, data, accept=accept)
         except ValidationError as error:
             refused.extend(error.messages)
             continue

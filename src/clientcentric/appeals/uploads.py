@@ -103,14 +103,23 @@ def max_media_seconds() -> int:
     return settings.CLIENTCENTRIC_APPEAL_MEDIA_MAX_MINUTES * 60
 
 
-def _refuse(name: str, photos_only: bool) -> ValidationError:
-    message = (
-        _("“%(name)s” is not a photo (JPEG, PNG or WebP).")
-        if photos_only
-        else _(
+# What a channel accepts (`accept=` of clean()): the portal form takes photos and recordings, not documents.
+PHOTOS = frozenset(content_type for content_type, _extension in PHOTO_FORMATS.values())
+RECORDINGS = frozenset(MEDIA_TYPES)
+PORTAL = PHOTOS | RECORDINGS
+
+
+def _refuse(name: str, accept: frozenset | None) -> ValidationError:
+    if accept == PHOTOS:
+        message = _("“%(name)s” is not a photo (JPEG, PNG or WebP).")
+    elif accept == RECORDINGS:
+        message = _("“%(name)s” is not a voice or video recording (MP3, OGG, WAV, M4A, MP4, WebM or MOV).")
+    elif accept == PORTAL:
+        message = _("“%(name)s” is neither a photo (JPEG, PNG, WebP) nor a voice or video recording.")
+    else:
+        message = _(
             "“%(name)s” is neither a photo (JPEG, PNG, WebP), a PDF document, nor a voice or video recording."
         )
-    )
     return ValidationError({"attachments": message % {"name": name}})
 
 
@@ -119,11 +128,14 @@ def _stem(name: str) -> str:
     return (stem or "file")[:90]
 
 
-def clean(name: str, data: bytes, *, photos_only: bool = False) -> CleanFile:
-    """The file as it may be stored: a photo re-encoded without metadata, a PDF as is; else ValidationError."""
+def clean(name: str, data: bytes, *, photos_only: bool = False, accept: frozenset | None = None) -> CleanFile:
+    """The file as it may be stored: a photo re-encoded without metadata, a PDF or a recording as is; else
+    ValidationError. `accept` narrows the types (PHOTOS, RECORDINGS, PORTAL); `photos_only` is accept=PHOTOS."""
+    if photos_only:
+        accept = PHOTOS
     kind = sniff(data)
-    if kind is None or (photos_only and kind not in ("image/jpeg", "image/png", "image/webp")):
-        raise _refuse(name, photos_only)
+    if kind is None or (accept is not None and kind not in accept):
+        raise _refuse(name, accept)
     if kind not in MEDIA_TYPES and len(data) > FILE_MAX_BYTES:
         raise ValidationError(
             {
@@ -153,7 +165,7 @@ def clean(name: str, data: bytes, *, photos_only: bool = False) -> CleanFile:
     try:
         with Image.open(io.BytesIO(data)) as original:
             if original.format not in PHOTO_FORMATS or original.width * original.height > MAX_PIXELS:
-                raise _refuse(name, photos_only)
+                raise _refuse(name, accept)
             original.load()
             # Turn the picture as the camera meant before the orientation tag goes with the rest of EXIF.
             image = ImageOps.exif_transpose(original)
@@ -164,5 +176,5 @@ def clean(name: str, data: bytes, *, photos_only: bool = False) -> CleanFile:
             # No exif=, no icc_profile=, no pnginfo: Pillow writes only the pixels.
             image.save(out, format=original.format, **({"quality": 90} if original.format != "PNG" else {}))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise _refuse(name, photos_only) from error
+        raise _refuse(name, accept) from error
     return CleanFile(f"{_stem(name)}.{extension}", content_type, out.getvalue())

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts import acting
+from clientcentric.accounts.models import Power
 from clientcentric.accounts.roles import Role
 from clientcentric.core import plain_russian
 from clientcentric.core.access import public, require_roles
@@ -21,9 +22,10 @@ from clientcentric.core.services import rate_limit
 from clientcentric.core.workflow import TransitionNotAllowed
 from clientcentric.engines.text import plain_russian as plain_text
 
-from . import acknowledgement, client_card, pending, selectors, services, social
+from . import acknowledgement, client_card, pending, playback, selectors, services, social, uploads
 from .calls import services as call_services
 from .forms import (
+    MAX_RECORDINGS,
     AnswerForm,
     OperatorEntryForm,
     PortalAppealForm,
@@ -101,30 +103,44 @@ def new(request):
     key = pending.form_key(request.session, request.POST.get("form_key", ""))
     if request.method == "POST":
         services.drop_pending_photos(key, request.POST.getlist("drop_photo"))
+    kept = pending.held(key)
+    kept_photos = [f for f in kept if f.content_type in uploads.PHOTOS]
+    kept_recordings = [f for f in kept if f.content_type not in uploads.PHOTOS]
     form = PortalAppealForm(
-        request.POST or None, request.FILES or None, initial=initial, kept_photos=len(pending.held(key))
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        kept_photos=len(kept_photos),
+        kept_recordings=len(kept_recordings),
     )
     if request.method == "POST" and not request.user.is_authenticated:
         rate_limit.enforce("appeal", rate_limit.client_address(request))
     if request.method == "POST":
         valid = form.is_valid()
-        if "photos" not in form.errors:
-            # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
-            uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist("photos")]
-            for message in services.keep_pending_photos(key, uploaded):
-                form.add_error("photos", message)
+        # Kept whatever else is wrong with the form: a page that comes back with an error loses nothing.
+        for field, accept in (("photos", uploads.PHOTOS), ("recordings", uploads.RECORDINGS)):
+            if field in form.errors:
+                continue
+            uploaded = [(f.name, f.content_type, f.read()) for f in request.FILES.getlist(field)]
+            for message in services.keep_pending_photos(key, uploaded, accept=accept):
+                form.add_error(field, message)
                 valid = False
         if valid:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("photos", "recordings")}
+            if not fields["text"].strip():
+                # Said by voice or video only: the operator listens; the text says so.
+                fields["text"] = _("Voice or video message: listen to the attached recording.")
             # A representative acting for a client files the appeal in the client's name, recorded as theirs.
-            client = acting.client_of(request) if request.user.is_authenticated else request.user
+            client = (
+                acting.client_of(request, Power.APPEALS) if request.user.is_authenticated else request.user
+            )
             try:
                 intake = services.receive_with_attachments(
                     services.AppealInput(channel="portal", **fields),
                     pending.files(key),
                     author=client,
                     representative=request.user if client != request.user else None,
-                    photos_only=True,
+                    accept=uploads.PORTAL,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -138,11 +154,22 @@ def new(request):
         {
             "form": form,
             "form_key": key,
-            "kept_photos": pending.held(key),
-            "acting_for": acting.client_of(request) if acting.is_acting(request) else None,
+            "kept_photos": [f for f in pending.held(key) if f.content_type in uploads.PHOTOS],
+            "kept_recordings": [f for f in pending.held(key) if f.content_type not in uploads.PHOTOS],
+            "recording_limits": _recording_limits(),
+            "acting_for": acting.client_of(request, Power.APPEALS) if acting.is_acting(request) else None,
             **_map(pick=True),
         },
     )
+
+
+def _recording_limits() -> dict:
+    return {
+        "count": MAX_RECORDINGS,
+        "audio_mb": uploads.media_limit("audio/") // 2**20,
+        "video_mb": uploads.media_limit("video/") // 2**20,
+        "minutes": uploads.max_media_seconds() // 60,
+    }
 
 
 SUBMITTED = "appeals.submitted"
@@ -383,12 +410,33 @@ def work(request, number):
 @require_roles(*OPERATORS)
 @require_GET
 def attachment(request, number, pk):
-    """A file of an appeal, served only to the staff who may work the appeal (never from a public URL)."""
+    """A file of an appeal, served only to the staff who may work the appeal (never from a public URL).
+
+    Long recordings are sought by the browser with `Range: bytes=…` (206 Partial Content; appeals/playback.py);
+    the read is audited once per playback session, not once per range."""
     appeal = _operator_appeal(request, number)
     item = get_object_or_404(Attachment, pk=pk, appeal=appeal)
-    services.note_attachment_read(request.user, item)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    size = item.file.size
+    part = playback.byte_range(request.headers.get("Range", ""), size)
+    if part == playback.UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        if playback.first_in_session(request.session, item.pk):
+            services.note_attachment_read(request.user, item)
+        if part is None:
+            response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+        else:
+            first, last = part
+            response = StreamingHttpResponse(
+                playback.read_part(item.file.open("rb"), first, last),
+                status=206,
+                content_type=item.content_type,
+            )
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+            response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = f'inline; filename="{item.file.name.rsplit("/", 1)[-1]}"'
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

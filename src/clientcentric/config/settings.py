@@ -457,6 +457,15 @@ CLIENTCENTRIC_SITE_URL = env.str("CLIENTCENTRIC_SITE_URL", default="http://127.0
 # gateway) or log for SMS, push and messenger. Log transports write files and stand in for the demo only:
 # with CLIENTCENTRIC_DEMO_TRANSPORTS=False a channel without a gateway is simply not offered.
 CLIENTCENTRIC_DEMO_TRANSPORTS = env.bool("CLIENTCENTRIC_DEMO_TRANSPORTS", default=True)
+# State registers asked for a fact the profile lacks (delivery/registries.py, docs/applications.md). The demo's
+# register of disabled persons reads a CSV of SNILS; it stands in for ФГИС ФРИ and is on only with this flag.
+CLIENTCENTRIC_DEMO_REGISTERS = env.bool("CLIENTCENTRIC_DEMO_REGISTERS", default=True)
+CLIENTCENTRIC_FACT_REGISTERS = env.list(
+    "CLIENTCENTRIC_FACT_REGISTERS", default=["fri-demo"] if CLIENTCENTRIC_DEMO_REGISTERS else []
+)
+CLIENTCENTRIC_FRI_DEMO_FILE = env.str(
+    "CLIENTCENTRIC_FRI_DEMO_FILE", default=str(PACKAGE_DIR / "delivery" / "fri_demo.json")
+)
 CLIENTCENTRIC_NOTIFICATION_WEBHOOKS = {
     channel: {
         "url": env.str(f"CLIENTCENTRIC_{channel.upper()}_WEBHOOK_URL", default=""),

@@ -87,6 +87,7 @@ ACTIONS = {
     "delivery.appointment_cancelled": _("appointment cancelled"),
     "delivery.automatic_decision_deferred": _("automatic decision deferred"),
     "delivery.consent_given": _("consent given"),
+    "delivery.register_fact_kept": _("a fact from a state register kept on the profile"),
     "delivery.consent_revoked": _("consent revoked"),
     "delivery.household_member_removed": _("household member removed"),
     "delivery.household_member_saved": _("household member saved"),

@@ -141,7 +141,11 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    """handler403."""
+    """handler403. A refusal that explains itself to the person (`user_message`, e.g. a representative's missing
+    power, accounts.acting.MissingPower) is said on the page."""
+    detail = str(getattr(exception, "user_message", "") or "")
+    if detail and not request.path.startswith(API_PREFIX):
+        return error_page(request, 403, detail=detail, detail_link=getattr(exception, "user_link", None))
     return _api_or_page(request, 403)
 
 

@@ -1,13 +1,13 @@
 """The demo of the personal scenario (issue 20): segments with rules, a parent acting for a child, and the dates
 the agency expects to meet needs it cannot meet yet. Loaded after `delivery.demo` through the services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from clientcentric.accounts import selectors as representation
 from clientcentric.accounts import services as accounts_services
-from clientcentric.accounts.models import User
+from clientcentric.accounts.models import Power, User
 from clientcentric.accounts.roles import Role
 from clientcentric.registry import services as registry_services
 from clientcentric.registry.models import LifeSituation, Need, Segment
@@ -137,7 +137,21 @@ def load(password: str) -> str:
     low = Segment.objects.get(code="low-income-families")
     if pensioner is not None:
         segment_services.correct_segment(pensioner, low, belongs=False, actor=pensioner)
+        # A power of attorney that lists its powers (DEL-2): the pensioner lets Мария file his appeals and book
+        # his appointments, not apply for services or see his data.
+        if not representation.acts_for(mother, client=pensioner):
+            today = timezone.localdate()
+            accounts_services.appoint_representative(
+                person=mother,
+                client=pensioner,
+                kind="attorney",
+                basis="Доверенность 78 АБ 1234567, удостоверена нотариусом",
+                valid_from=today.replace(day=1),
+                valid_to=today.replace(day=1) + timedelta(days=365),
+                powers=[Power.APPEALS, Power.APPOINTMENTS],
+            )
     return (
         f"Personal scenario: {len(SEGMENTS)} segment rules, {len(EXPECTED)} needs with an expected date, "
-        "client (Иванова М. С.) acts for her daughter sofia"
+        "client (Иванова М. С.) acts for her daughter sofia and, by a power of attorney for appeals and "
+        "appointments, for pensioner"
     )

@@ -1,8 +1,10 @@
 """The application form, built from the plan (services.applications.plan_for): only what the state lacks."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from . import registries
 from .forms import _fact_field
 from .models import ClientProfile
 from .services.applications import MAX_DOCUMENTS, Plan, norm
@@ -45,6 +47,10 @@ class ApplicationForm(forms.Form):
                 field = _fact_field(asked.name)
             if asked.source == "profile":
                 field.help_text = _("From your profile; correct it if it is wrong.")
+            elif asked.register:
+                field.help_text = _("%(source)s — correct it if it is wrong.") % {
+                    "source": capfirst(registries.label_of(asked.register))
+                }
             elif asked.source == "earlier":
                 field.help_text = _("Your answer from an earlier request; correct it if it has changed.")
             field.initial = _initial(asked)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts import acting
+from clientcentric.accounts.models import Power
 from clientcentric.accounts.roles import Role
 from clientcentric.core.access import require_roles
 from clientcentric.core.confirmation import Confirmation, Link, confirm
@@ -61,11 +62,13 @@ def request_sent(request, created, *, title: str, link: Link):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def cabinet(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     profile = profile_services.profile_of(client)
     situation_form = SituationForm(request.POST or None)
     if request.method == "POST" and situation_form.is_valid():
         situation = situation_form.cleaned_data["life_situation"]
+        if situation_form.cleaned_data["consent"]:
+            acting.require_power(request.user, client, Power.CONSENTS)  # refused before anything is written
         life_event_services.open_life_situation(client, situation, actor=request.user)
         if situation_form.cleaned_data["consent"]:
             try:
@@ -94,7 +97,7 @@ def cabinet(request):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     profile = profile_services.profile_of(client)
     form = ProfileForm(request.POST or None, instance=profile)
     member_form = HouseholdMemberForm(prefix="member")
@@ -117,7 +120,7 @@ def profile(request):
 @require_roles()
 @require_POST
 def household_add(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     profile = profile_services.profile_of(client)
     form = HouseholdMemberForm(request.POST, prefix="member")
     if form.is_valid():
@@ -137,7 +140,7 @@ def household_add(request):
 @require_roles()
 @require_POST
 def household_remove(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     member = get_object_or_404(HouseholdMember, pk=pk, profile__user=client)
     profile_services.remove_household_member(member, actor=request.user)
     return redirect("delivery:profile")
@@ -146,7 +149,7 @@ def household_remove(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def consents(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.CONSENTS)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +189,7 @@ def consents(request):
 @require_roles()
 @require_POST
 def consent_revoke(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.CONSENTS)
     consent = get_object_or_404(Consent, pk=pk, client=client)
     stopped = consent_services.revoke_consent(consent, actor=request.user)
     messages.success(request, _("Consent revoked. Offers stopped: %(n)s.") % {"n": stopped})
@@ -196,7 +199,7 @@ def consent_revoke(request, pk):
 @require_roles()
 @require_GET
 def consent_receipt(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.CONSENTS)
     consent = get_object_or_404(
         Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=client
     )
@@ -213,7 +216,7 @@ def consent_receipt(request, pk):
 @require_roles()
 @require_GET
 def consent_receipt_pdf(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.CONSENTS)
     consent = get_object_or_404(
         Consent.objects.select_related("text", "life_situation", "service"), pk=pk, client=client
     )
@@ -228,7 +231,7 @@ def consent_receipt_pdf(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def offer(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPLY)
     offer = get_object_or_404(Offer.objects.select_related("service", "rule"), pk=pk, client=client)
     terms = applications.terms_of(offer.service)
     token = timing.start_token(request.user.pk, offer.service_id)
@@ -262,7 +265,7 @@ def offer(request, pk):
 @require_roles()
 @require_GET
 def service_request(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPLY)
     obj = get_object_or_404(
         ServiceRequest.objects.select_related("service", "refusal_reason"), pk=pk, client=client
     )
@@ -272,7 +275,7 @@ def service_request(request, pk):
 @require_roles()
 @require_http_methods(["GET", "POST"])
 def appointments_page(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPOINTMENTS)
     profile = profile_services.profile_of(client)
     language = request.GET.get("language", profile.interpreter_language).strip()[:40]
     slots = selectors.free_slots(needs=profile.accessibility_needs, language=language)
@@ -306,7 +309,7 @@ def appointments_page(request):
 @require_roles()
 @require_POST
 def appointment_cancel(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPOINTMENTS)
     appointment = get_object_or_404(Appointment, pk=pk, client=client)
     try:
         appointments.cancel(appointment, actor=request.user)
@@ -319,7 +322,7 @@ def appointment_cancel(request, pk):
 @require_roles()
 @require_POST
 def appointment_reschedule(request, pk):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPOINTMENTS)
     appointment = get_object_or_404(Appointment, pk=pk, client=client)
     slot = get_object_or_404(Slot, pk=request.POST.get("slot") or 0)
     try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientcentric.accounts import acting
+from clientcentric.accounts.models import Power
 from clientcentric.accounts.roles import Role
 from clientcentric.core import formats
 from clientcentric.core.access import require_roles
@@ -46,7 +47,7 @@ def apply_list(request):
 @require_http_methods(["GET", "POST"])
 def apply(request, code):
     service = _service(code)
-    client = acting.client_of(request)  # a representative applies for the person they act for
+    client = acting.client_of(request, Power.APPLY)  # a representative applies for the person they act for
     plan = applications.plan_for(client, service)
     if plan.terms.automatic:
         return render(request, "delivery/apply_automatic.html", {"service": service, "terms": plan.terms})
@@ -94,7 +95,7 @@ def apply(request, code):
 def apply_check(request, code):
     """The verdict as the client types (htmx): the same rule and words as a proactive offer."""
     service = _service(code)
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.APPLY)
     plan = applications.plan_for(client, service)
     form = ApplicationForm(request.POST, plan=plan)
     form.is_valid()

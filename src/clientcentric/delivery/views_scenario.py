@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts import acting
 from clientcentric.accounts import selectors as representation
 from clientcentric.accounts import services as account_services
-from clientcentric.accounts.models import User
+from clientcentric.accounts.models import Power, User
 from clientcentric.core.access import require_roles
 from clientcentric.registry.models import Segment
 
@@ -20,7 +20,7 @@ from .services import segments as segment_services
 @require_roles()
 @require_GET
 def scenario(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     return render(
         request,
         "delivery/scenario.html",
@@ -36,7 +36,7 @@ def scenario(request):
 @require_roles()
 @require_POST
 def segment_correct(request):
-    client = acting.client_of(request)
+    client = acting.client_of(request, Power.DATA)
     segment = get_object_or_404(Segment, code=request.POST.get("segment", ""))
     action = request.POST.get("action", "")
     try:
@@ -75,7 +75,10 @@ def acting_for(request):
                 status=403,
             )
         messages.success(request, _("You now act for %(name)s.") % {"name": client.full_name})
-        return redirect("delivery:cabinet")
+        if representation.acts_for(request.user, client=client, power=Power.DATA):
+            return redirect("delivery:cabinet")
+        # Without the power to see the client's data the cabinet is closed; this page says what is allowed.
+        return redirect("delivery:acting")
     return render(
         request,
         "delivery/acting.html",

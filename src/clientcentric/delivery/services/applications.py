@@ -27,7 +27,7 @@ from clientcentric.registry.models import Service
 from clientcentric.rules import eligibility
 from clientcentric.rules.facts.person import FactValueError, parse_fact, profile_facts, to_json
 
-from .. import workflow
+from .. import registries, workflow
 from ..models import ClientProfile, Offer, RequestDocument, ServiceRequest, ServiceTerms
 from ..selectors import rules as rule_selectors
 from . import requests as request_services
@@ -45,6 +45,7 @@ PROFILE_FIELDS = {
     "occupancy": frozenset({"occupancy"}),
 }
 MAX_DOCUMENTS = 5
+REGISTER_SOURCE = "registry:"
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -53,7 +54,13 @@ class AskedField:
     name: str
     kind: str  # "profile": a profile field; "fact": a fact the client states
     initial: object = None
-    source: str = ""  # where the prefilled value came from: "profile", "earlier" (an earlier answer) or ""
+    # where the prefilled value came from: "profile", "earlier" (an earlier answer), "registry:<code>" or ""
+    source: str = ""
+
+    @property
+    def register(self) -> str:
+        """The state register the value came from (its code), or ""."""
+        return self.source.removeprefix(REGISTER_SOURCE) if self.source.startswith(REGISTER_SOURCE) else ""
 
 
 @dataclass
@@ -100,9 +107,13 @@ def plan_for(client, service: Service, on: date | None = None) -> Plan:
     for name, facts in PROFILE_FIELDS.items():
         if used & facts:
             value = getattr(profile, name)
-            plan.fields.append(
-                AskedField(name, "profile", value, "profile" if value not in (None, "") else "")
-            )
+            source = "profile" if value not in (None, "") else ""
+            if not source:
+                # Not on the profile: a state register may know it (the disability from ФГИС ФРИ).
+                answer = registries.ask(profile, name)
+                if answer is not None:
+                    value, source = answer.value, f"{REGISTER_SOURCE}{answer.register}"
+            plan.fields.append(AskedField(name, "profile", value, source))
             covered |= facts
     derived = profile_facts(_without_stated(profile), on)
     for name in sorted(used - covered):
@@ -244,13 +255,16 @@ def submit_application(
         raise ValidationError(errors)
     files = _clean_documents(list(documents))
 
-    typed, corrected = {}, {}
+    typed, corrected, registered = {}, {}, {}
     for asked in plan.fields:
         value = stated.get(asked.name) if asked.kind == "fact" else values.get(asked.name)
         if norm(value) != norm(asked.initial):
             typed[asked.name] = to_json(value)
             if asked.kind == "profile":
                 corrected[asked.name] = value
+        elif asked.register and value is not None:
+            registered[asked.name] = asked.register  # kept on the profile: the state knows it from now on
+            corrected[asked.name] = value
     for name, value in corrected.items():
         setattr(profile, name, value)
     if stated:
@@ -261,7 +275,16 @@ def submit_application(
         except ValidationError as error:
             raise ValidationError({k: v for k, v in error.message_dict.items() if k in corrected}) from error
         profile.save()
-        audit.record(actor or client, "delivery.profile_corrected", profile, fields=sorted(typed))
+        if typed:
+            audit.record(actor or client, "delivery.profile_corrected", profile, fields=sorted(typed))
+        if registered:
+            audit.record(
+                actor or client,
+                "delivery.register_fact_kept",
+                profile,
+                fields=sorted(registered),
+                registers=sorted(set(registered.values())),
+            )
 
     data = prefill(profile)
     outcome, explanation = "no_rule", ""
@@ -282,7 +305,7 @@ def submit_application(
         client=client,
         service=service,
         offer=offer,
-        data={**data, "origin": "application", "answers": typed},
+        data={**data, "origin": "application", "answers": typed, "from_registers": registered},
         prefilled=sorted(a.name for a in plan.fields if a.source) + sorted(plan.known),
         fields_typed=len(typed),
         steps=1,
