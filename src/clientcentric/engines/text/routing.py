@@ -36,10 +36,12 @@ from .places import TOPIC_TOP, TopicTop, address_features, address_kind
 
 __all__ = [
     "TOPIC_TOP",
+    "ExecutorRoles",
     "LookupBaseline",
     "PlaceTopicTable",
     "address_features",
     "address_kind",
+    "executor_role",
     "lookup_baseline",
     "per_label_figures",
 ]
@@ -167,6 +169,70 @@ class PlaceTopicTable:
         proba = self.proba(district, topic_top, text_proba, kind)
         order = np.argsort(-proba, kind="stable")[: max(1, k)]
         return [(self.executors[i], float(proba[i])) for i in order]
+
+
+DISTRICT_PLACEHOLDER = "{район}"
+
+
+def _genitive(district: str) -> str:
+    """«Невский» → «Невского», «Центральный» → «Центрального»: how an agency's name names its district."""
+    return district[:-2] + "ого" if len(district) > 2 and district.endswith(("ий", "ый", "ой")) else district
+
+
+def executor_role(executor: str, district: str) -> str:
+    """The executor's role, its name without the appeal's district: «СПб ГКУ ЖА {район} района».
+
+    Most executors are one of a few kinds of district agency (the housing agency, the administration) repeated
+    for each of the 18 districts; an appeal's district says which one. A city-wide executor is its own role.
+    """
+    genitive = _genitive(district or "")
+    if district and genitive in executor:
+        return executor.replace(genitive, DISTRICT_PLACEHOLDER, 1)
+    return executor
+
+
+@dataclass
+class ExecutorRoles:
+    """From a role's probabilities to the executors': a district's agency of each district-bound role.
+
+    Learnt from the training appeals: (role, district) → the executor seen for them. A district-bound role with
+    no executor known in the district passes its probability to nobody (the remaining executors share the rest).
+    """
+
+    roles: tuple[str, ...]
+    executors: tuple[str, ...]
+    by_district: dict[str, dict[int, int]] = field(
+        default_factory=dict
+    )  # district → role index → executor index
+
+    @classmethod
+    def fit(
+        cls, executors: Sequence[str], districts: Sequence[str], roles: Sequence[str], labels: Sequence[str]
+    ) -> ExecutorRoles:
+        """``roles`` fixes the role order (the role model's ``labels``), ``labels`` the executors' order."""
+        role_index = {role: i for i, role in enumerate(roles)}
+        executor_index = {name: i for i, name in enumerate(labels)}
+        mapping = cls(roles=tuple(roles), executors=tuple(labels))
+        for executor, district in zip(executors, districts, strict=True):
+            role = executor_role(executor, district)
+            if role in role_index and executor in executor_index:
+                mapping.by_district.setdefault(district or "", {})[role_index[role]] = executor_index[
+                    executor
+                ]
+        city_wide = {i: executor_index[role] for role, i in role_index.items() if role in executor_index}
+        mapping.by_district[""] = city_wide | mapping.by_district.get("", {})
+        return mapping
+
+    def to_executors(self, role_proba: np.ndarray, district: str) -> np.ndarray:
+        """The executors' probabilities in ``executors`` order (they sum to 1 when any role maps)."""
+        result = np.zeros(len(self.executors))
+        known = self.by_district.get(district or "", {})
+        city_wide = self.by_district.get("", {})
+        for role, p in enumerate(role_proba):
+            column = known.get(role, city_wide.get(role))
+            if column is not None:
+                result[column] += p
+        return _normalised(result)
 
 
 def _place(district: str, kind: str) -> str:
