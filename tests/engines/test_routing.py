@@ -306,6 +306,11 @@ def test_a_roles_probability_goes_to_the_districts_agency():
     proba = roles.to_executors(np.array([0.5, 0.3, 0.2]), "Приморский")
     assert proba.sum() == pytest.approx(1.0)
     assert proba[roles.executors.index("ЖА Приморского")] == pytest.approx(0.5 / 0.7)
+    # Without a district, a district's role goes to its agencies by their share of the training appeals.
+    proba = dict(zip(roles.executors, roles.to_executors(np.array([0.5, 0.3, 0.2]), ""), strict=True))
+    assert proba == pytest.approx(
+        {"Адм Невского": 0.3, "Дирекция": 0.2, "ЖА Невского": 0.25, "ЖА Приморского": 0.25}
+    )
 
 
 def test_the_router_learns_roles_and_answers_executors(evaluation):

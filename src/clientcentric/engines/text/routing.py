@@ -195,15 +195,16 @@ def executor_role(executor: str, district: str) -> str:
 class ExecutorRoles:
     """From a role's probabilities to the executors': a district's agency of each district-bound role.
 
-    Learnt from the training appeals: (role, district) → the executor seen for them. A district-bound role with
-    no executor known in the district passes its probability to nobody (the remaining executors share the rest).
+    Learnt from the training appeals: (role, district) → the executor seen for them. In a known district, a
+    district-bound role with no executor seen there passes its probability to nobody (the other executors share
+    the rest); for an appeal without a district (or one never seen) it is spread over the role's executors by
+    their share of the training appeals.
     """
 
     roles: tuple[str, ...]
     executors: tuple[str, ...]
-    by_district: dict[str, dict[int, int]] = field(
-        default_factory=dict
-    )  # district → role index → executor index
+    by_district: dict[str, dict[int, int]] = field(default_factory=dict)  # district → role index → executor index
+    spread: dict[int, dict[int, float]] = field(default_factory=dict)  # role index → executor index → share
 
     @classmethod
     def fit(
@@ -213,25 +214,29 @@ class ExecutorRoles:
         role_index = {role: i for i, role in enumerate(roles)}
         executor_index = {name: i for i, name in enumerate(labels)}
         mapping = cls(roles=tuple(roles), executors=tuple(labels))
+        counts: dict[int, Counter[int]] = {}
         for executor, district in zip(executors, districts, strict=True):
             role = executor_role(executor, district)
             if role in role_index and executor in executor_index:
-                mapping.by_district.setdefault(district or "", {})[role_index[role]] = executor_index[
-                    executor
-                ]
-        city_wide = {i: executor_index[role] for role, i in role_index.items() if role in executor_index}
-        mapping.by_district[""] = city_wide | mapping.by_district.get("", {})
+                row, column = role_index[role], executor_index[executor]
+                mapping.by_district.setdefault(district or "", {})[row] = column
+                counts.setdefault(row, Counter())[column] += 1
+        mapping.spread = {
+            row: {column: n / sum(seen.values()) for column, n in seen.items()} for row, seen in counts.items()
+        }
         return mapping
 
     def to_executors(self, role_proba: np.ndarray, district: str) -> np.ndarray:
-        """The executors' probabilities in ``executors`` order (they sum to 1 when any role maps)."""
+        """The executors' probabilities in ``executors`` order (they sum to 1)."""
         result = np.zeros(len(self.executors))
-        known = self.by_district.get(district or "", {})
-        city_wide = self.by_district.get("", {})
+        known = self.by_district.get(district) if district else None
         for role, p in enumerate(role_proba):
-            column = known.get(role, city_wide.get(role))
+            column = known.get(role) if known is not None else None
             if column is not None:
                 result[column] += p
+            elif known is None or DISTRICT_PLACEHOLDER not in self.roles[role]:  # no district, or city-wide
+                for column, share in self.spread.get(role, {}).items():
+                    result[column] += p * share
         return _normalised(result)
 
 
