@@ -287,7 +287,9 @@ def test_an_executors_role_is_its_name_without_the_appeals_district():
     assert executor_role("Администрация Центрального района", "Центральный") == "Администрация {район} района"
     assert executor_role("Комитет по энергетике", "Невский") == "Комитет по энергетике"
     # Another district's agency (a rare hand-over) stays itself, and so does anything without a district.
-    assert executor_role("Администрация Фрунзенского района", "Невский") == "Администрация Фрунзенского района"
+    assert (
+        executor_role("Администрация Фрунзенского района", "Невский") == "Администрация Фрунзенского района"
+    )
     assert executor_role("СПб ГКУ ЖА Невского района", "") == "СПб ГКУ ЖА Невского района"
 
 

@@ -1,24 +1,27 @@
-"""Routing an appeal to its executor: the topic first, then the executor given the place and the topic.
+"""Routing an appeal to its executor: the topic first, then the executor's role given the place and the topic.
 
 Pure Python (NumPy), no Django. On the portal's data an executor is decided mostly by *where* (the district) and
-*what* (the topic): the same topic in the same district goes to the same organisation most of the time, and
-the text model alone (text + district one-hot) loses to a simple lookup of the most frequent executor of
-(district, predicted topic). So the executor is predicted as
+*what* (the topic). Most executors are one of a few *roles* repeated per district — the district's housing agency
+(«СПб ГКУ ЖА Невского района»), its administration — next to a few city-wide agencies (the road traffic
+directorate, the energy committee). So the router predicts the role (:func:`executor_role`: the name without the
+appeal's district, about 17 labels instead of 50) and the appeal's district turns it into the executor
+(:class:`ExecutorRoles`):
 
-    P(e | text, place) ∝ [ Σ_t P(t | text) · P(e | district, kind, t) ] ^ (1 - w)  ·  P_text(e | text, district) ^ w
+    P(role | text, place) ∝ [ Σ_t P(t | text) · P(role | district, kind, t) ] ^ (1 - w)  ·  P_text(role | text) ^ w
 
 - ``P(t | text)``: the topic model's probabilities (its ``top_topics`` most probable topics);
-- ``P(e | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
+- ``P(role | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
   the portal gives a house's address, not a yard's or a street's) within the district, smoothed with
-  ``kind_alpha`` pseudo-counts towards ``P(e | district, t)``;
-- ``P(e | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
-  smoothed towards the back-off ``½ P(e | district) + ½ P(e | t)`` with ``alpha`` pseudo-counts, so a pair seen
-  rarely or never still gets a sensible answer;
-- ``P_text``: the text classifier of the executor, the fallback for what the table cannot tell (words such as
-  «ТСЖ» or «управляющая компания», topics grouped as «other»), with the weight ``w`` (``text_weight``).
+  ``kind_alpha`` pseudo-counts towards ``P(role | district, t)``;
+- ``P(role | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
+  smoothed towards the back-off ``½ P(role | district) + ½ P(role | t)`` with ``alpha`` pseudo-counts, so a pair
+  seen rarely or never still gets a sensible answer;
+- ``P_text``: the text classifier of the role (text + the address's words), which learns «the housing agency»
+  from every district's appeals at once, with the weight ``w`` (``text_weight``).
 
 The table counts the *true* topics, so it needs no held-out topic predictions to train; at prediction time the
-topic model's probability spreads the vote over the topics it hesitates between.
+topic model's probability spreads the vote over the topics it hesitates between. :class:`PlaceTopicTable` works
+the same over executors (a model trained before the roles, or data whose executors have no roles).
 
 :func:`lookup_baseline` is the reference to beat: the most frequent executor of (district, predicted topic) in
 the training months, else of the district, else overall.
@@ -64,9 +67,9 @@ class PlaceTopicTable:
     places: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020, texts
-    # de-duplicated): the district table with text weight 0.25 gave 0.799 there (the lookup baseline 0.780, the
-    # text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2 and text weight 0.2
-    # gives 0.801 (alpha 1–2, kind_alpha 0.5–4 and text weight 0.1–0.3 all within 0.795–0.801).
+    # de-duplicated), over executors: the district table with text weight 0.25 gave 0.799 there (the lookup
+    # baseline 0.780, the text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2
+    # and text weight 0.2 gives 0.801. Over roles the router uses ``classifier.ROLE_TABLE_OPTIONS``.
     alpha: float = 2.0
     text_weight: float = 0.2
     kind_alpha: float = 2.0
@@ -203,8 +206,9 @@ class ExecutorRoles:
 
     roles: tuple[str, ...]
     executors: tuple[str, ...]
-    by_district: dict[str, dict[int, int]] = field(default_factory=dict)  # district → role index → executor index
-    spread: dict[int, dict[int, float]] = field(default_factory=dict)  # role index → executor index → share
+    # district → role index → executor index; role index → executor index → its share of the role's appeals
+    by_district: dict[str, dict[int, int]] = field(default_factory=dict)
+    spread: dict[int, dict[int, float]] = field(default_factory=dict)
 
     @classmethod
     def fit(
@@ -222,7 +226,8 @@ class ExecutorRoles:
                 mapping.by_district.setdefault(district or "", {})[row] = column
                 counts.setdefault(row, Counter())[column] += 1
         mapping.spread = {
-            row: {column: n / sum(seen.values()) for column, n in seen.items()} for row, seen in counts.items()
+            row: {column: n / sum(seen.values()) for column, n in seen.items()}
+            for row, seen in counts.items()
         }
         return mapping
 
