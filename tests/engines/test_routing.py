@@ -6,9 +6,11 @@ import pytest
 
 from clientcentric.engines.text import classifier as clf
 from clientcentric.engines.text.routing import (
+    ExecutorRoles,
     PlaceTopicTable,
     address_features,
     address_kind,
+    executor_role,
     lookup_baseline,
     per_label_figures,
 )
@@ -131,7 +133,8 @@ def test_report_puts_each_figure_next_to_its_baseline(evaluation):
 
 def test_the_router_survives_a_round_trip_and_routes_one_text_as_a_batch(evaluation):
     model = clf.TrainedClassifier.from_bytes(evaluation.executor_model.to_bytes())
-    assert model.routing is not None and model.routing.executors == model.labels
+    assert model.routing is not None and model.routing.executors == model.labels  # the roles
+    assert model.roles is not None and model.roles.executors == model.route_labels
     topics = evaluation.topic_model.predict_top(
         ["застрял лифт в подъезде"], [{"district": "Приморский"}], k=5
     )
@@ -277,3 +280,47 @@ def test_report_lines_put_each_figure_next_to_its_baseline_and_target(evaluation
     )
     lines, ok = report_lines({"topic": {"skipped": "fewer than two topics"}, "executor": {"skipped": "x"}})
     assert not ok and lines[0].startswith("## topic: skipped")
+
+
+def test_an_executors_role_is_its_name_without_the_appeals_district():
+    assert executor_role("СПб ГКУ ЖА Невского района", "Невский") == "СПб ГКУ ЖА {район} района"
+    assert executor_role("Администрация Центрального района", "Центральный") == "Администрация {район} района"
+    assert executor_role("Комитет по энергетике", "Невский") == "Комитет по энергетике"
+    # Another district's agency (a rare hand-over) stays itself, and so does anything without a district.
+    assert (
+        executor_role("Администрация Фрунзенского района", "Невский") == "Администрация Фрунзенского района"
+    )
+    assert executor_role("СПб ГКУ ЖА Невского района", "") == "СПб ГКУ ЖА Невского района"
+
+
+def test_a_roles_probability_goes_to_the_districts_agency():
+    roles = ExecutorRoles.fit(
+        ["ЖА Невского", "ЖА Приморского", "Адм Невского", "Дирекция"],
+        ["Невский", "Приморский", "Невский", "Приморский"],
+        ["ЖА {район}", "Адм {район}", "Дирекция"],
+        labels=["Адм Невского", "Дирекция", "ЖА Невского", "ЖА Приморского"],
+    )
+    proba = roles.to_executors(np.array([0.5, 0.3, 0.2]), "Невский")
+    assert dict(zip(roles.executors, proba, strict=True)) == pytest.approx(
+        {"Адм Невского": 0.3, "Дирекция": 0.2, "ЖА Невского": 0.5, "ЖА Приморского": 0.0}
+    )
+    # Приморский has no administration among the executors seen: the others share the whole probability.
+    proba = roles.to_executors(np.array([0.5, 0.3, 0.2]), "Приморский")
+    assert proba.sum() == pytest.approx(1.0)
+    assert proba[roles.executors.index("ЖА Приморского")] == pytest.approx(0.5 / 0.7)
+    # Without a district, a district's role goes to its agencies by their share of the training appeals.
+    proba = dict(zip(roles.executors, roles.to_executors(np.array([0.5, 0.3, 0.2]), ""), strict=True))
+    assert proba == pytest.approx(
+        {"Адм Невского": 0.3, "Дирекция": 0.2, "ЖА Невского": 0.25, "ЖА Приморского": 0.25}
+    )
+
+
+def test_the_router_learns_roles_and_answers_executors(evaluation):
+    model = evaluation.executor_model
+    assert model.roles is not None
+    assert set(model.labels) == {"ЖА {район}", "Администрация {район}", "Дирекция дорожного движения"}
+    assert set(model.route_labels) == set(EXECUTORS.values())
+    topics = evaluation.topic_model.predict_top(["мусор во дворе"], [{"address:none": 1.0}], k=5)
+    routed = model.route_top(["мусор во дворе"] * 2, ["Невский", "Приморский"], topics * 2)
+    assert [top[0][0] for top in routed] == ["Администрация Невского", "Администрация Приморского"]
+    assert evaluation.report["executor"]["n_labels"] == len(set(EXECUTORS.values()))

@@ -52,8 +52,8 @@ from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
 from .linear_ensemble import fold_ensemble
-from .places import address_kind
-from .routing import PlaceTopicTable
+from .places import address_features, address_kind
+from .routing import ExecutorRoles, PlaceTopicTable, executor_role
 from .single_text import SingleTextPredictor
 
 __all__ = [
@@ -366,6 +366,15 @@ class TrainedClassifier:
     # The executor model's place–topic table (:mod:`.routing`): with it, :meth:`route_top` predicts the
     # executor from the topic's probabilities and the district, the text model being the fallback.
     routing: PlaceTopicTable | None = None
+    # With ``roles`` the model's labels are the executors' roles (:func:`.routing.executor_role`: «ЖА {район}
+    # района», a city-wide agency) and its extra features the address's words; the table counts roles too, and
+    # the appeal's district turns the role into the executor at the end.
+    roles: ExecutorRoles | None = None
+
+    @property
+    def route_labels(self) -> tuple[str, ...]:
+        """What :meth:`route_top` answers: the executors (``labels`` are roles when ``roles`` is set)."""
+        return self.roles.executors if self.roles is not None else self.labels
 
     def predict_proba(self, texts: Sequence[str], extra: Extra = None) -> np.ndarray:
         """One row per text, one column per label in ``self.labels`` (rows sum to 1)."""
@@ -406,25 +415,27 @@ class TrainedClassifier:
         topic_tops: Sequence[Sequence[tuple[str, float]]],
         k: int = 3,
         addresses: Sequence[str] | None = None,
+        *,
+        text_only: bool = False,
     ) -> list[list[tuple[str, float]]]:
         """The executor's ``k`` best, blending this text model with its place–topic table.
 
         ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``);
-        ``addresses`` (optional) give the table the address's kind (a house or not). Without a table this is
-        :meth:`predict_top` with the district as ``extra``.
+        ``addresses`` (optional) give the table the address's kind (a house or not) and the role model the
+        address's words. ``text_only``: the text model alone, without the table (for the report). Without a
+        table this is :meth:`predict_top` with the district as ``extra``.
         """
         texts, districts = list(texts), list(districts)
         kinds = [address_kind(a) for a in addresses] if addresses is not None else [""] * len(texts)
         if len(kinds) != len(texts):
             raise ValueError(f"{len(kinds)} addresses for {len(texts)} texts")
-        extra = [{"district": district} for district in districts]
-        if self.routing is None:
-            return self.predict_top(texts, extra, k=k)
+        if self.routing is None and self.roles is None:
+            return self.predict_top(texts, [{"district": district} for district in districts], k=k)
         if not texts:
             return []
-        proba = self.predict_proba(texts, extra)
+        proba = self.predict_proba(texts, self._route_extra(districts, addresses))
         return [
-            self.routing.top(district, topics, row, k=k, kind=kind)
+            self._route(district, topics, row, k, kind, text_only)
             for district, topics, row, kind in zip(districts, topic_tops, proba, kinds, strict=True)
         ]
 
@@ -437,11 +448,38 @@ class TrainedClassifier:
         address: str | None = None,
     ) -> list[tuple[str, float]]:
         """:meth:`route_top` for one text at intake, through the single-text path."""
-        extra = {"district": district} if district else None
-        if self.routing is None:
-            return self.single_text.top(text, extra, k=k)
+        if self.routing is None and self.roles is None:
+            return self.single_text.top(text, {"district": district} if district else None, k=k)
         kind = address_kind(address) if address is not None else ""
-        return self.routing.top(district, topic_top, self.single_text.proba(text, extra), k=k, kind=kind)
+        if self.roles is not None:
+            extra: dict[str, Any] | None = address_features(address)
+        else:
+            extra = {"district": district} if district else None
+        return self._route(district, topic_top, self.single_text.proba(text, extra), k, kind, False)
+
+    def _route_extra(self, districts: Sequence[str], addresses: Sequence[str] | None) -> list[dict[str, Any]]:
+        if self.roles is not None:  # the role model reads the address's words; the district picks the agency
+            return [address_features(a) for a in (addresses or [""] * len(districts))]
+        return [{"district": district} for district in districts]
+
+    def _route(
+        self,
+        district: str,
+        topic_top: Sequence[tuple[str, float]],
+        text_proba: np.ndarray,
+        k: int,
+        kind: str,
+        text_only: bool,
+    ) -> list[tuple[str, float]]:
+        if self.routing is not None and not text_only:
+            proba = self.routing.proba(district, topic_top, text_proba, kind)
+        else:
+            proba = text_proba
+        labels = self.labels
+        if self.roles is not None:
+            proba, labels = self.roles.to_executors(proba, district), self.roles.executors
+        order = np.argsort(-proba, kind="stable")[: max(1, k)]
+        return [(labels[i], float(proba[i])) for i in order]
 
     def predict(self, texts: Sequence[str], extra: Extra = None) -> list[str]:
         return [top[0][0] for top in self.predict_top(texts, extra, k=1)]
@@ -456,6 +494,7 @@ class TrainedClassifier:
             "n_train": self.n_train,
             "train_seconds": self.train_seconds,
             "routing": self.routing,
+            "roles": self.roles,
         }
         buffer = io.BytesIO()
         buffer.write(_HEADER.pack(_MAGIC, FORMAT_VERSION))
@@ -486,6 +525,7 @@ class TrainedClassifier:
             n_train=payload["n_train"],
             train_seconds=payload["train_seconds"],
             routing=payload.get("routing"),  # absent in models trained before the table existed
+            roles=payload.get("roles"),  # absent in models trained before the executors' roles
         )
 
 
@@ -573,6 +613,11 @@ def train_classifier(
     )
 
 
+# The role table's smoothing and the text model's weight, chosen on the validation split (train Oct–Nov 2020,
+# validate Dec 2020); see docs/appeals.md.
+ROLE_TABLE_OPTIONS: dict[str, float] = {"alpha": 2.0, "kind_alpha": 2.0, "text_weight": 0.4}
+
+
 def train_executor_router(
     texts: Sequence[str],
     executors: Sequence[str],
@@ -581,18 +626,37 @@ def train_executor_router(
     addresses: Sequence[str] | None = None,
     **options: Any,
 ) -> TrainedClassifier:
-    """The executor model: the text classifier (text + district) with its place–topic table attached.
+    """The executor model: a text classifier of the executor's role with its place–topic table attached.
 
-    ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty when unknown);
-    ``addresses`` (optional) add the (district, address's kind, topic) level to the table; ``options`` go to
-    :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
+    The labels it learns are roles (:func:`.routing.executor_role`): «the district's housing agency» is one
+    label for the 18 districts, so every district's appeals teach it; the text model reads the text and the
+    address's words, the table counts roles per (district, address's kind, topic) → (district, topic) → the
+    district and the topic; the appeal's district turns the role into its executor (:class:`.routing.
+    ExecutorRoles`). ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty
+    when unknown); ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
     """
     started = time.perf_counter()
-    model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
-    kinds = [address_kind(a) for a in addresses] if addresses is not None else None
+    executors = [str(e) for e in executors]
+    districts = [d or "" for d in districts]
+    roles = [executor_role(e, d) for e, d in zip(executors, districts, strict=True)]
+    addresses = list(addresses) if addresses is not None else [""] * len(texts)
+    if len(set(roles)) < 2:  # one role: the executors differ only by district, the text + district model
+        model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
+        model.routing = PlaceTopicTable.fit(
+            districts, topics, executors, labels=model.labels, kinds=[address_kind(a) for a in addresses]
+        )
+        model.train_seconds = time.perf_counter() - started
+        return model
+    model = train_classifier(texts, roles, [address_features(a) for a in addresses], **options)
     model.routing = PlaceTopicTable.fit(
-        districts, topics, [str(e) for e in executors], labels=model.labels, kinds=kinds
+        districts,
+        topics,
+        roles,
+        labels=model.labels,
+        kinds=[address_kind(a) for a in addresses],
+        **ROLE_TABLE_OPTIONS,
     )
+    model.roles = ExecutorRoles.fit(executors, districts, model.labels, labels=sorted(set(executors)))
     model.train_seconds = time.perf_counter() - started
     return model
 

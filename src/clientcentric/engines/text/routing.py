@@ -1,24 +1,27 @@
-"""Routing an appeal to its executor: the topic first, then the executor given the place and the topic.
+"""Routing an appeal to its executor: the topic first, then the executor's role given the place and the topic.
 
 Pure Python (NumPy), no Django. On the portal's data an executor is decided mostly by *where* (the district) and
-*what* (the topic): the same topic in the same district goes to the same organisation most of the time, and
-the text model alone (text + district one-hot) loses to a simple lookup of the most frequent executor of
-(district, predicted topic). So the executor is predicted as
+*what* (the topic). Most executors are one of a few *roles* repeated per district — the district's housing agency
+(«СПб ГКУ ЖА Невского района»), its administration — next to a few city-wide agencies (the road traffic
+directorate, the energy committee). So the router predicts the role (:func:`executor_role`: the name without the
+appeal's district, about 17 labels instead of 50) and the appeal's district turns it into the executor
+(:class:`ExecutorRoles`):
 
-    P(e | text, place) ∝ [ Σ_t P(t | text) · P(e | district, kind, t) ] ^ (1 - w)  ·  P_text(e | text, district) ^ w
+    P(role | text, place) ∝ [ Σ_t P(t | text) · P(role | district, kind, t) ] ^ (1 - w)  ·  P_text(role | text) ^ w
 
 - ``P(t | text)``: the topic model's probabilities (its ``top_topics`` most probable topics);
-- ``P(e | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
+- ``P(role | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
   the portal gives a house's address, not a yard's or a street's) within the district, smoothed with
-  ``kind_alpha`` pseudo-counts towards ``P(e | district, t)``;
-- ``P(e | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
-  smoothed towards the back-off ``½ P(e | district) + ½ P(e | t)`` with ``alpha`` pseudo-counts, so a pair seen
-  rarely or never still gets a sensible answer;
-- ``P_text``: the text classifier of the executor, the fallback for what the table cannot tell (words such as
-  «ТСЖ» or «управляющая компания», topics grouped as «other»), with the weight ``w`` (``text_weight``).
+  ``kind_alpha`` pseudo-counts towards ``P(role | district, t)``;
+- ``P(role | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
+  smoothed towards the back-off ``½ P(role | district) + ½ P(role | t)`` with ``alpha`` pseudo-counts, so a pair
+  seen rarely or never still gets a sensible answer;
+- ``P_text``: the text classifier of the role (text + the address's words), which learns «the housing agency»
+  from every district's appeals at once, with the weight ``w`` (``text_weight``).
 
 The table counts the *true* topics, so it needs no held-out topic predictions to train; at prediction time the
-topic model's probability spreads the vote over the topics it hesitates between.
+topic model's probability spreads the vote over the topics it hesitates between. :class:`PlaceTopicTable` works
+the same over executors (a model trained before the roles, or data whose executors have no roles).
 
 :func:`lookup_baseline` is the reference to beat: the most frequent executor of (district, predicted topic) in
 the training months, else of the district, else overall.
@@ -36,10 +39,12 @@ from .places import TOPIC_TOP, TopicTop, address_features, address_kind
 
 __all__ = [
     "TOPIC_TOP",
+    "ExecutorRoles",
     "LookupBaseline",
     "PlaceTopicTable",
     "address_features",
     "address_kind",
+    "executor_role",
     "lookup_baseline",
     "per_label_figures",
 ]
@@ -62,9 +67,9 @@ class PlaceTopicTable:
     places: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020, texts
-    # de-duplicated): the district table with text weight 0.25 gave 0.799 there (the lookup baseline 0.780, the
-    # text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2 and text weight 0.2
-    # gives 0.801 (alpha 1–2, kind_alpha 0.5–4 and text weight 0.1–0.3 all within 0.795–0.801).
+    # de-duplicated), over executors: the district table with text weight 0.25 gave 0.799 there (the lookup
+    # baseline 0.780, the text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2
+    # and text weight 0.2 gives 0.801. Over roles the router uses ``classifier.ROLE_TABLE_OPTIONS``.
     alpha: float = 2.0
     text_weight: float = 0.2
     kind_alpha: float = 2.0
@@ -167,6 +172,77 @@ class PlaceTopicTable:
         proba = self.proba(district, topic_top, text_proba, kind)
         order = np.argsort(-proba, kind="stable")[: max(1, k)]
         return [(self.executors[i], float(proba[i])) for i in order]
+
+
+DISTRICT_PLACEHOLDER = "{район}"
+
+
+def _genitive(district: str) -> str:
+    """«Невский» → «Невского», «Центральный» → «Центрального»: how an agency's name names its district."""
+    return district[:-2] + "ого" if len(district) > 2 and district.endswith(("ий", "ый", "ой")) else district
+
+
+def executor_role(executor: str, district: str) -> str:
+    """The executor's role, its name without the appeal's district: «СПб ГКУ ЖА {район} района».
+
+    Most executors are one of a few kinds of district agency (the housing agency, the administration) repeated
+    for each of the 18 districts; an appeal's district says which one. A city-wide executor is its own role.
+    """
+    genitive = _genitive(district or "")
+    if district and genitive in executor:
+        return executor.replace(genitive, DISTRICT_PLACEHOLDER, 1)
+    return executor
+
+
+@dataclass
+class ExecutorRoles:
+    """From a role's probabilities to the executors': a district's agency of each district-bound role.
+
+    Learnt from the training appeals: (role, district) → the executor seen for them. In a known district, a
+    district-bound role with no executor seen there passes its probability to nobody (the other executors share
+    the rest); for an appeal without a district (or one never seen) it is spread over the role's executors by
+    their share of the training appeals.
+    """
+
+    roles: tuple[str, ...]
+    executors: tuple[str, ...]
+    # district → role index → executor index; role index → executor index → its share of the role's appeals
+    by_district: dict[str, dict[int, int]] = field(default_factory=dict)
+    spread: dict[int, dict[int, float]] = field(default_factory=dict)
+
+    @classmethod
+    def fit(
+        cls, executors: Sequence[str], districts: Sequence[str], roles: Sequence[str], labels: Sequence[str]
+    ) -> ExecutorRoles:
+        """``roles`` fixes the role order (the role model's ``labels``), ``labels`` the executors' order."""
+        role_index = {role: i for i, role in enumerate(roles)}
+        executor_index = {name: i for i, name in enumerate(labels)}
+        mapping = cls(roles=tuple(roles), executors=tuple(labels))
+        counts: dict[int, Counter[int]] = {}
+        for executor, district in zip(executors, districts, strict=True):
+            role = executor_role(executor, district)
+            if role in role_index and executor in executor_index:
+                row, column = role_index[role], executor_index[executor]
+                mapping.by_district.setdefault(district or "", {})[row] = column
+                counts.setdefault(row, Counter())[column] += 1
+        mapping.spread = {
+            row: {column: n / sum(seen.values()) for column, n in seen.items()}
+            for row, seen in counts.items()
+        }
+        return mapping
+
+    def to_executors(self, role_proba: np.ndarray, district: str) -> np.ndarray:
+        """The executors' probabilities in ``executors`` order (they sum to 1)."""
+        result = np.zeros(len(self.executors))
+        known = self.by_district.get(district) if district else None
+        for role, p in enumerate(role_proba):
+            column = known.get(role) if known is not None else None
+            if column is not None:
+                result[column] += p
+            elif known is None or DISTRICT_PLACEHOLDER not in self.roles[role]:  # no district, or city-wide
+                for column, share in self.spread.get(role, {}).items():
+                    result[column] += p * share
+        return _normalised(result)
 
 
 def _place(district: str, kind: str) -> str:

@@ -179,11 +179,13 @@ def evaluate_routing(
     )
     executor: dict[str, Any] = _figures(test_executors, routed) | {
         "n_train": len(executor_train),
-        "n_labels": len(executor_model.labels),
+        "n_labels": len(executor_model.route_labels),
         "train_seconds": round(executor_model.train_seconds, 1),
     }
     if baselines:
-        text_only = executor_model.predict_top(test_texts, [{"district": d} for d in test_districts], k=3)
+        text_only = executor_model.route_top(
+            test_texts, test_districts, topic_tops, k=3, addresses=test_addresses, text_only=True
+        )
         executor["text_model_alone"] = _figures(test_executors, text_only)
         lookup = lookup_baseline(districts, true_topics, train_executors)
         predicted = [
