@@ -26,7 +26,7 @@ from clientcentric.rules.facts.person import to_json
 from .. import workflow
 from ..models import BusinessConsent, BusinessOffer, ServiceRequest, ServiceTerms
 from ..selectors.rules import business_rules_in_force
-from .consents import current_consent_text
+from .consents import current_consent_text, withdraw_uncovered
 
 SUPPORT_PAGE = "/business/support/"
 
@@ -98,25 +98,14 @@ def revoke_consent(consent: BusinessConsent, *, person) -> int:
     consent.revoked_at, consent.revoked_by = timezone.now(), person
     consent.save(update_fields=["revoked_at", "revoked_by"])
     remaining = list(active_consents(consent.business))
-    stopped = []
-    for offer in BusinessOffer.objects.select_for_update().filter(
-        consent=consent, status=BusinessOffer.Status.OPEN
-    ):
-        other = _covering(remaining, offer.service_id)
-        if other is not None:
-            offer.consent = other
-            offer.save(update_fields=["consent"])
-            continue
-        offer.closed_at = consent.revoked_at
-        status.transition(
-            offer,
-            workflow.BUSINESS_OFFER,
-            BusinessOffer.Status.WITHDRAWN,
-            actor=person,
-            note="consent revoked",
-            update_fields=("closed_at",),
-        )
-        stopped.append(offer.pk)
+    stopped = withdraw_uncovered(
+        BusinessOffer.objects.select_for_update().filter(consent=consent, status=BusinessOffer.Status.OPEN),
+        cover=lambda offer: _covering(remaining, offer.service_id),
+        flow=workflow.BUSINESS_OFFER,
+        withdrawn=BusinessOffer.Status.WITHDRAWN,
+        closed_at=consent.revoked_at,
+        actor=person,
+    )
     Notification.objects.filter(
         object_type="delivery.businessoffer",
         object_id__in=[str(pk) for pk in stopped],

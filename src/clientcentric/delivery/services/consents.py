@@ -81,6 +81,25 @@ def covering_consent(client, service: Service, consents=None) -> Consent | None:
     return None
 
 
+def withdraw_uncovered(offers, *, cover, flow, withdrawn, closed_at, actor=None) -> list[int]:
+    """After a consent is revoked: each open offer it covered moves to the consent `cover(offer)` finds among those
+    still active, or — when none covers it — is withdrawn. One loop for a person's offers and a business's
+    (services/business_support.py). Returns the ids of the offers withdrawn."""
+    stopped = []
+    for offer in offers:
+        other = cover(offer)
+        if other is not None:
+            offer.consent = other
+            offer.save(update_fields=["consent"])
+            continue
+        offer.closed_at = closed_at
+        status.transition(
+            offer, flow, withdrawn, actor=actor, note="consent revoked", update_fields=("closed_at",)
+        )
+        stopped.append(offer.pk)
+    return stopped
+
+
 @transaction.atomic
 def revoke_consent(consent: Consent, *, actor=None) -> int:
     """Revoke at once: every open offer in its scope is withdrawn and its unsent notices are cancelled.
@@ -104,23 +123,14 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
         .distinct()
     )
     pending = Offer.objects.select_for_update(of=("self",)).filter(pk__in=list(in_scope_ids))
-    stopped = []
-    for offer in pending.select_related("service"):
-        other = covering_consent(consent.client, offer.service, remaining)
-        if other is not None:
-            offer.consent = other
-            offer.save(update_fields=["consent"])
-            continue
-        offer.closed_at = consent.revoked_at
-        status.transition(
-            offer,
-            workflow.OFFER,
-            Offer.Status.WITHDRAWN,
-            actor=actor,
-            note="consent revoked",
-            update_fields=("closed_at",),
-        )
-        stopped.append(offer.pk)
+    stopped = withdraw_uncovered(
+        pending.select_related("service"),
+        cover=lambda offer: covering_consent(consent.client, offer.service, remaining),
+        flow=workflow.OFFER,
+        withdrawn=Offer.Status.WITHDRAWN,
+        closed_at=consent.revoked_at,
+        actor=actor,
+    )
     Notification.objects.filter(
         Q(object_type="delivery.offer", object_id__in=[str(pk) for pk in stopped])
         | Q(object_type="delivery.consent", object_id=str(consent.pk)),
