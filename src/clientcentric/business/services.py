@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
-from clientcentric.core import process_cache
+from clientcentric.core import events, process_cache
 from clientcentric.core.services import audit
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
@@ -165,6 +165,8 @@ def save_profile(profile: BusinessProfile, *, actor=None) -> BusinessProfile:
     created = profile.pk is None
     profile.save()
     audit.record(actor, f"business.profile_{'created' if created else 'changed'}", profile)
+    # Support-measure offers waiting for a fact are checked again on commit (delivery.subscribers).
+    events.publish("business.facts_changed", business_id=profile.business_id)
     return profile
 
 
@@ -203,13 +205,16 @@ def save_object(obj: ControlObject, *, actor=None) -> ControlObject:
     created = obj.pk is None
     obj.save()
     audit.record(actor, f"business.object_{'created' if created else 'changed'}", obj, kind=obj.kind)
+    events.publish("business.facts_changed", business_id=obj.profile.business_id)
     return obj
 
 
 @transaction.atomic
 def delete_object(obj: ControlObject, *, actor=None) -> None:
     audit.record(actor, "business.object_deleted", obj, kind=obj.kind)
+    business_id = obj.profile.business_id
     obj.delete()
+    events.publish("business.facts_changed", business_id=business_id)
 
 
 # ---- assessments -----------------------------------------------------------------------------------------

@@ -196,41 +196,76 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     }
 
 
-def consent_receipt_html(consent: Consent, site_url: str, controller: str) -> str:
-    """The printable receipt's HTML, in Russian whatever the request's language (the PDF is a legal copy)."""
+def receipt_html(
+    receipt: dict, *, consent, principal_label: str, principal: str, scope: str, pii_labels, given_by=""
+):
+    """A consent receipt's printable HTML, in Russian whatever the request's language (the PDF is a legal copy):
+    one template for a person's consent and a business's; the caller names the principal, the scope and the data."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override("ru"):
-        receipt = consent_receipt(consent, site_url, controller)
         return render_to_string(
             "delivery/consent_receipt_pdf.html",
             {
                 "consent": consent,
                 "receipt": receipt,
                 "controller": receipt["piiControllers"][0],
-                "pii_labels": [str(PII_CATEGORY_LABELS.get(code, code)) for code in PII_CATEGORIES],
+                "principal_label": principal_label,
+                "principal": principal,
+                "given_by": given_by,
+                "scope": scope,
+                "pii_labels": [str(label) for label in pii_labels],
             },
         )
 
 
-def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
-    """The same receipt as a printable PDF in Russian, with the JSON receipt attached inside the file, so the
-    paper copy and the machine-readable one are one document."""
+def receipt_pdf(receipt: dict, html: str, site_url: str) -> bytes:
+    """A receipt as a printable PDF with the JSON receipt attached inside the file, so the paper copy and the
+    machine-readable one are one document."""
     import json
 
     import weasyprint
+
+    attachment = weasyprint.Attachment(
+        string=json.dumps(receipt, ensure_ascii=False, indent=2),
+        name=f"consent-{receipt['consentReceiptID']}.json",
+        description="Kantara Consent Receipt v1.1",
+    )
+    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+
+
+def _russian_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     from django.utils import translation
 
     with translation.override("ru"):
-        receipt = consent_receipt(consent, site_url, controller)
-    attachment = weasyprint.Attachment(
-        string=json.dumps(receipt, ensure_ascii=False, indent=2),
-        name=f"consent-{consent.receipt_id}.json",
-        description="Kantara Consent Receipt v1.1",
-    )
-    html = consent_receipt_html(consent, site_url, controller)
-    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+        return consent_receipt(consent, site_url, controller)
+
+
+def consent_receipt_html(consent: Consent, site_url: str, controller: str) -> str:
+    """The printable receipt of a person's consent."""
+    from django.utils import translation
+
+    receipt = _russian_receipt(consent, site_url, controller)
+    with translation.override("ru"):
+        if consent.life_situation_id:
+            scope = _("all services of «%(situation)s»") % {"situation": consent.life_situation.name}
+        else:
+            scope = consent.service.name
+        return receipt_html(
+            receipt,
+            consent=consent,
+            principal_label=_("Client"),
+            principal=receipt["piiPrincipalId"],
+            scope=scope,
+            pii_labels=[PII_CATEGORY_LABELS.get(code, code) for code in PII_CATEGORIES],
+        )
+
+
+def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
+    """The receipt of a person's consent as a PDF in Russian, its JSON inside."""
+    receipt = _russian_receipt(consent, site_url, controller)
+    return receipt_pdf(receipt, consent_receipt_html(consent, site_url, controller), site_url)
 
 
 # --- offers (DEL-2, DEL-3) -----------------------------------------------------------------------------------
