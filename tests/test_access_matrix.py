@@ -294,6 +294,13 @@ PAGES = [
         ANOTHER_AGENCYS_RESULTS,
     ),
     ("business:developer", "/business/developer/", "get", DEVELOPER_DESK),
+    # POST only; the adoption itself (refused until article 10 is met) has its own tests.
+    (
+        "business:act_adopt",
+        "/business/acts/{act}/adopt/",
+        "get",
+        answers(403, anonymous=302, methodologist=405, analyst=405, admin=405),
+    ),
     ("business:act_results", "/business/acts/{act}/results/", "get", ANOTHER_AGENCYS_RESULTS),
     ("business:act_results", "/business/acts/999999/results/", "get", REQUIREMENT_DEVELOPERS),
     ("business:act_results_export", "/business/acts/{act}/results.csv", "get", ANOTHER_AGENCYS_RESULTS),
@@ -510,6 +517,9 @@ API_ROUTES = [
     ("/me/offers", "/api/v1/me/offers", answers(200, anonymous=401)),
     ("/me/represented", "/api/v1/me/represented", answers(200, anonymous=401)),
     ("/me/appeals", "/api/v1/me/appeals", answers(200, anonymous=401)),
+    # The consents of the business the representative acts for (the test's representative has no business: 404).
+    ("/me/business/consents", "/api/v1/me/business/consents", SUPERVISION_API),
+    ("/me/business/consents/{consent_id}/revoke", "/api/v1/me/business/consents/1/revoke", answers(405)),
     ("/appeals/calls", "/api/v1/appeals/calls", answers(405)),
     ("/research/evidence", "/api/v1/research/evidence?by=month", RESEARCH_API),
     ("/research/segments", "/api/v1/research/segments", RESEARCH_API),

@@ -14,7 +14,7 @@ from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
 from clientcentric.core import events, process_cache
-from clientcentric.core.services import audit
+from clientcentric.core.services import audit, status
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
 from clientcentric.engines.requirements import wording
@@ -90,6 +90,37 @@ def save_act(act: Act, *, actor=None) -> Act:
     created = act.pk is None
     act.save()
     audit.record(actor, f"business.act_{'created' if created else 'changed'}", act, code=act.code)
+    return act
+
+
+def adopt_act(act: Act, *, actor=None) -> Act:
+    """The developer adopts a draft act (247-ФЗ): refused, with each missing element of article 10 named in Russian,
+    until the act states who must comply, what it governs, how compliance is assessed and by which body, and holds
+    at least one requirement. A refusal is audited too (outside the refused transaction)."""
+    from .procedures.validity import missing_elements
+    from .workflow import ACT
+
+    act = Act.objects.get(pk=act.pk)
+    if act.stage != Act.Stage.DRAFT:
+        raise ValidationError(_("This act is already adopted."), code="already_adopted")
+    missing = missing_elements(act)
+    if missing:
+        audit.record(actor, "business.act_adoption_refused", act, code=act.code, missing=len(missing))
+        raise ValidationError(missing, code="article_10")
+    with transaction.atomic():
+        act = Act.objects.select_for_update().get(pk=act.pk)
+        validate_act(act)
+        act.adopted_at = timezone.now()
+        status.transition(
+            act,
+            ACT,
+            Act.Stage.ADOPTED,
+            actor=actor,
+            field="stage",
+            update_fields=("adopted_at",),
+            audit_action="business.act_adopted",
+            code=act.code,
+        )
     return act
 
 
