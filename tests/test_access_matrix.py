@@ -261,6 +261,12 @@ PAGES = [
         BUSINESS_POST_ONLY,
     ),
     (
+        "delivery:business_consent_receipt_pdf",
+        "/business/support/consents/999999/receipt.pdf",
+        "get",
+        BUSINESS_OWN_404,
+    ),
+    (
         "delivery:business_consent_receipt",
         "/business/support/consents/999999/receipt.json",
         "get",
@@ -342,7 +348,7 @@ PAGES = [
         "business:expertise_draft",
         "/business/expertise/{draft}/",
         "get",
-        answers(403, anonymous=302, **OUTSIDE_THE_BACK_OFFICE),
+        answers(403, anonymous=302, client=302, business_representative=302),
     ),
     (
         "business:experts",
