@@ -54,6 +54,8 @@ SUBJECTS = {
         terminal=frozenset({"sent", "received"}),
     ),
     "business.expert": Subject("business.Expert", "status"),
+    # An act imported as in force is created adopted; one the developer writes starts as a draft.
+    "business.act": Subject("business.Act", "stage", frozenset({"draft"}), terminal=frozenset({"adopted"})),
     "conformance.deviation": Subject(
         "conformance.DeviationRequest", "status", terminal=frozenset({"refused", "completed"})
     ),

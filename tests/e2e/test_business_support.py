@@ -73,3 +73,46 @@ def test_the_bakery_consents_sees_measures_with_reasons_and_applies(page, bakery
 
     page.goto(bakery_site + "/business/support/")
     expect(page.locator("main")).to_contain_text("Предложения, на которые вы ответили")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_registration_date_turns_the_waiting_grant_into_an_offer_and_the_receipt_downloads(
+    page, bakery_site, width
+):
+    from clientcentric.delivery.models import BusinessOffer
+    from tests.pdf_layout import pdf_text
+
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, bakery_site)
+    page.goto(bakery_site + "/business/support/")
+    page.get_by_label("На что даётся согласие").select_option(label="все меры поддержки бизнеса")
+    page.get_by_role("button", name="Дать согласие от имени бизнеса").click()
+    grant = page.locator(".support-offer").filter(has_text="Грант начинающему бизнесу")
+    expect(grant).to_contain_text("нужен ещё один факт: дата государственной регистрации бизнеса")
+
+    # The owner follows the offer's link and enters the date of state registration: the bakery is two years old.
+    grant.get_by_role("link", name=re.compile("Добавить недостающий факт")).click()
+    page.get_by_label("Дата государственной регистрации").fill("2024-05-14")
+    page.get_by_role("button", name="Сохранить профиль").click()
+    expect(page.locator(".messages")).to_contain_text("Профиль сохранён")
+
+    page.goto(bakery_site + "/business/support/")
+    grant = page.locator(".support-offer").filter(has_text="Грант начинающему бизнесу")
+    expect(grant).to_contain_text("подходит вам")
+    expect(grant).to_contain_text("ему ещё нет трёх лет")
+    expect(grant).to_contain_text("14.05.2024")
+    expect(grant).not_to_contain_text("нужен ещё один факт")
+    offer = BusinessOffer.objects.get(service__code="biz-grant-young-business")
+    assert offer.status == "open" and offer.outcome == "eligible"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"business_support_rechecked_{width}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+
+    # The consent's receipt, printable and in Russian.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Квитанция (PDF)").first.click()
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(open(path, "rb").read())
+    assert "Квитанция о согласии" in text and "все меры поддержки бизнеса" in text

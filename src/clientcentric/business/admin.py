@@ -72,12 +72,18 @@ class RequirementForm(ServiceValidatedForm):
 class ActAdmin(AgencyScopedMixin, admin.ModelAdmin):
     agency_path = "developer"
     form = ActForm
-    list_display = ("code", "title", "supervisory_body", "effective_from", "date_exception")
+    list_display = ("code", "title", "stage", "supervisory_body", "effective_from", "date_exception")
+    list_filter = ("stage",)
     search_fields = ("code", "title")
+    readonly_fields = ("stage", "adopted_at")
 
     change_list_template = "admin/business/act/change_list.html"
 
     def save_model(self, request, obj, form, change):
+        # An act written here is the developer's draft: it is adopted on the developer desk, once article 10 of
+        # 247-ФЗ is met (services.adopt_act). Imported acts arrive as already in force.
+        if not change:
+            obj.stage = Act.Stage.DRAFT
         services.save_act(obj, actor=request.user)
 
     def get_urls(self):

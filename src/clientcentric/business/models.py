@@ -22,9 +22,19 @@ class DateException(models.TextChoices):
 
 
 class Act(models.Model):
-    """A legal act that sets mandatory requirements (нормативный правовой акт)."""
+    """A legal act that sets mandatory requirements (нормативный правовой акт).
+
+    An act the developer drafts here is adopted only once it states every element article 10 of 247-ФЗ asks for
+    (business/procedures/validity.py); an act imported as already in force is adopted as it stands and the desk
+    marks the elements it lacks."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("draft act")
+        ADOPTED = "adopted", _("adopted")
 
     code = models.CharField(_("code"), max_length=80, unique=True)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.ADOPTED)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=500)
     developer = models.ForeignKey(
         Agency,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from clientcentric.accounts import services as accounts_services
 from clientcentric.accounts.models import BusinessClient
 from clientcentric.accounts.validators import is_valid_ogrn, is_valid_ogrnip
-from clientcentric.core import process_cache
-from clientcentric.core.services import audit
+from clientcentric.core import events, process_cache
+from clientcentric.core.services import audit, status
 from clientcentric.engines.requirements import dates as ot_dates
 from clientcentric.engines.requirements import okved as okved_codes
 from clientcentric.engines.requirements import wording
@@ -93,6 +93,37 @@ def save_act(act: Act, *, actor=None) -> Act:
     return act
 
 
+def adopt_act(act: Act, *, actor=None) -> Act:
+    """The developer adopts a draft act (247-ФЗ): refused, with each missing element of article 10 named in Russian,
+    until the act states who must comply, what it governs, how compliance is assessed and by which body, and holds
+    at least one requirement. A refusal is audited too (outside the refused transaction)."""
+    from .procedures.validity import missing_elements
+    from .workflow import ACT
+
+    act = Act.objects.get(pk=act.pk)
+    if act.stage != Act.Stage.DRAFT:
+        raise ValidationError(_("This act is already adopted."), code="already_adopted")
+    missing = missing_elements(act)
+    if missing:
+        audit.record(actor, "business.act_adoption_refused", act, code=act.code, missing=len(missing))
+        raise ValidationError(missing, code="article_10")
+    with transaction.atomic():
+        act = Act.objects.select_for_update().get(pk=act.pk)
+        validate_act(act)
+        act.adopted_at = timezone.now()
+        status.transition(
+            act,
+            ACT,
+            Act.Stage.ADOPTED,
+            actor=actor,
+            field="stage",
+            update_fields=("adopted_at",),
+            audit_action="business.act_adopted",
+            code=act.code,
+        )
+    return act
+
+
 def validate_requirement(requirement: Requirement) -> None:
     if not (requirement.text or "").strip():
         raise ValidationError({"text": _("A requirement must have text.")})
@@ -165,6 +196,8 @@ def save_profile(profile: BusinessProfile, *, actor=None) -> BusinessProfile:
     created = profile.pk is None
     profile.save()
     audit.record(actor, f"business.profile_{'created' if created else 'changed'}", profile)
+    # Support-measure offers waiting for a fact are checked again on commit (delivery.subscribers).
+    events.publish("business.facts_changed", business_id=profile.business_id)
     return profile
 
 
@@ -203,13 +236,16 @@ def save_object(obj: ControlObject, *, actor=None) -> ControlObject:
     created = obj.pk is None
     obj.save()
     audit.record(actor, f"business.object_{'created' if created else 'changed'}", obj, kind=obj.kind)
+    events.publish("business.facts_changed", business_id=obj.profile.business_id)
     return obj
 
 
 @transaction.atomic
 def delete_object(obj: ControlObject, *, actor=None) -> None:
     audit.record(actor, "business.object_deleted", obj, kind=obj.kind)
+    business_id = obj.profile.business_id
     obj.delete()
+    events.publish("business.facts_changed", business_id=business_id)
 
 
 # ---- assessments -----------------------------------------------------------------------------------------

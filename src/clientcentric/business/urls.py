@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("business/summary/", views.summary, name="summary"),
     path("business/developer/", views.developer, name="developer"),
+    path("business/acts/<int:pk>/adopt/", views.act_adopt, name="act_adopt"),
     path("business/acts/<int:pk>/results/", views.act_results, name="act_results"),
     path("business/acts/<int:pk>/results.csv", views.act_results_export, name="act_results_export"),
     path("business/acts/<int:pk>/dataset.csv", views.act_dataset_export, name="act_dataset_export"),

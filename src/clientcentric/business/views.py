@@ -4,7 +4,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
@@ -235,20 +235,46 @@ def _number(value) -> str:
 @require_GET
 def developer(request):
     """The developer's desk: its acts and drafts with what businesses said about them."""
+    rows = validity.desk_rows(
+        selectors.developer_acts(request.user).annotate(items_count=Count("requirements")),
+        timezone.localdate(),
+    )
     return render(
         request,
         "business/developer.html",
         {
             "acts": selectors.developer_acts(request.user).order_by("code"),
-            "validity": validity.desk_rows(
-                selectors.developer_acts(request.user).annotate(items_count=Count("requirements")),
-                timezone.localdate(),
-            ),
+            "validity": rows,
+            "lacking": [row for row in rows if row["lacks_elements"]],
+            "can_adopt": request.user.has_perm("business.change_act"),
             "drafts": selectors.developer_drafts(request.user),
             "agency": request.user.agency,
             "is_admin": request.user.role == Role.ADMIN,
         },
     )
+
+
+@require_roles(*DEVELOPER_STAFF)
+@require_POST
+def act_adopt(request, pk):
+    """The developer adopts a draft act: refused, each missing element of article 10 of 247-ФЗ said, until all are."""
+    act = _developed(selectors.developer_acts(request.user), pk)
+    if not request.user.has_perm("business.change_act"):
+        raise PermissionDenied
+    try:
+        services.adopt_act(act, actor=request.user)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("«%(act)s» cannot be adopted yet: article 10 of 247-FZ asks for what it lacks.") % {"act": act},
+        )
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("«%(act)s» is adopted: every element of article 10 is stated.") % {"act": act}
+        )
+    return redirect(reverse("business:developer") + "#validity")
 
 
 @require_roles(*DEVELOPER_STAFF)

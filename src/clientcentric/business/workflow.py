@@ -1,4 +1,5 @@
-"""The accreditation of an anti-corruption expert as staff verify it: every allowed status change, in one place.
+"""The business app's status changes, each in one place: the accreditation of an anti-corruption expert as staff
+verify it, and the adoption of an act of mandatory requirements.
 
 A registration waits for staff; verified or not confirmed, it may be registered again (corrected), which puts it
 back in the queue (business/procedures/services.py).
@@ -6,6 +7,7 @@ back in the queue (business/procedures/services.py).
 
 from clientcentric.core.workflow import Workflow, register, table
 
+from .models import Act
 from .models_procedures import Expert
 
 _S = Expert.Status
@@ -19,5 +21,14 @@ EXPERT = register(
                 _S.REJECTED: [_S.PENDING],
             }
         ),
+    )
+)
+
+# An act of mandatory requirements: a draft is adopted by its developer once article 10's elements are all stated
+# (services.adopt_act); an adopted act is not turned back into a draft.
+ACT = register(
+    Workflow(
+        "business.act",
+        table({Act.Stage.DRAFT: [Act.Stage.ADOPTED], Act.Stage.ADOPTED: []}),
     )
 )

@@ -57,6 +57,11 @@ urlpatterns += [
         name="business_consent_receipt",
     ),
     path(
+        "business/support/consents/<int:pk>/receipt.pdf",
+        views_business.consent_receipt_pdf,
+        name="business_consent_receipt_pdf",
+    ),
+    path(
         "business/support/offers/<int:pk>/accept/", views_business.offer_accept, name="business_offer_accept"
     ),
     path(

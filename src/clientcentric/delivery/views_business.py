@@ -90,15 +90,18 @@ def consent_revoke(request, pk):
     return redirect("delivery:business_support")
 
 
+def _own_consent(request, pk) -> BusinessConsent:
+    return get_object_or_404(
+        BusinessConsent.objects.select_related("text", "service", "given_by", "representation", "business"),
+        pk=pk,
+        business=_business(request),
+    )
+
+
 @require_roles(BUSINESS)
 @require_GET
 def consent_receipt(request, pk):
-    business = _business(request)
-    consent = get_object_or_404(
-        BusinessConsent.objects.select_related("text", "service", "given_by", "representation", "business"),
-        pk=pk,
-        business=business,
-    )
+    consent = _own_consent(request, pk)
     receipt = services.consent_receipt(
         consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
     )
@@ -106,6 +109,18 @@ def consent_receipt(request, pk):
         json.dumps(receipt, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="business-consent-{consent.receipt_id}.json"'
+    return response
+
+
+@require_roles(BUSINESS)
+@require_GET
+def consent_receipt_pdf(request, pk):
+    consent = _own_consent(request, pk)
+    pdf = services.consent_receipt_pdf(
+        consent, settings.CLIENTCENTRIC_SITE_URL, settings.CLIENTCENTRIC_REGION_NAME
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="business-consent-{consent.receipt_id}.pdf"'
     return response
 
 

@@ -86,8 +86,8 @@ ATTENTION = ("expired", "ends_soon", "no_term", "too_long")
 
 
 def desk_rows(acts, today: date) -> list[dict]:
-    """Each act of the developer with its term and the article 10 elements it lacks; those needing attention
-    (expired, ending soon, no or too long a term, elements missing) first."""
+    """Each act of the developer with its term and the article 10 elements it lacks; drafts waiting for adoption
+    first, then those needing attention (expired, ending soon, no or too long a term, elements missing)."""
     rows = []
     for act in acts:
         current = term_of(act, today)
@@ -95,6 +95,9 @@ def desk_rows(acts, today: date) -> list[dict]:
         rows.append(
             {
                 "act": act,
+                "draft": act.stage == Act.Stage.DRAFT,
+                # An act in force that lacks article 10 elements is not refused (it was adopted elsewhere) but marked.
+                "lacks_elements": act.stage == Act.Stage.ADOPTED and bool(missing),
                 "term": current,
                 "term_label": term_label(current.status),
                 "term_attention": current.status in ATTENTION,
@@ -102,4 +105,7 @@ def desk_rows(acts, today: date) -> list[dict]:
                 "missing": missing,
             }
         )
-    return sorted(rows, key=lambda r: (not r["attention"], r["term"].ends_on or date.max, r["act"].code))
+    return sorted(
+        rows,
+        key=lambda r: (not r["draft"], not r["attention"], r["term"].ends_on or date.max, r["act"].code),
+    )

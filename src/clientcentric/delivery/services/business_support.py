@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from clientcentric.accounts import selectors as representation
 from clientcentric.business.models import BusinessProfile, ControlObject, SizeCategory
@@ -26,7 +27,7 @@ from clientcentric.rules.facts.person import to_json
 from .. import workflow
 from ..models import BusinessConsent, BusinessOffer, ServiceRequest, ServiceTerms
 from ..selectors.rules import business_rules_in_force
-from .consents import current_consent_text
+from .consents import current_consent_text, receipt_html, receipt_pdf, withdraw_uncovered
 
 SUPPORT_PAGE = "/business/support/"
 
@@ -98,25 +99,14 @@ def revoke_consent(consent: BusinessConsent, *, person) -> int:
     consent.revoked_at, consent.revoked_by = timezone.now(), person
     consent.save(update_fields=["revoked_at", "revoked_by"])
     remaining = list(active_consents(consent.business))
-    stopped = []
-    for offer in BusinessOffer.objects.select_for_update().filter(
-        consent=consent, status=BusinessOffer.Status.OPEN
-    ):
-        other = _covering(remaining, offer.service_id)
-        if other is not None:
-            offer.consent = other
-            offer.save(update_fields=["consent"])
-            continue
-        offer.closed_at = consent.revoked_at
-        status.transition(
-            offer,
-            workflow.BUSINESS_OFFER,
-            BusinessOffer.Status.WITHDRAWN,
-            actor=person,
-            note="consent revoked",
-            update_fields=("closed_at",),
-        )
-        stopped.append(offer.pk)
+    stopped = withdraw_uncovered(
+        BusinessOffer.objects.select_for_update().filter(consent=consent, status=BusinessOffer.Status.OPEN),
+        cover=lambda offer: _covering(remaining, offer.service_id),
+        flow=workflow.BUSINESS_OFFER,
+        withdrawn=BusinessOffer.Status.WITHDRAWN,
+        closed_at=consent.revoked_at,
+        actor=person,
+    )
     Notification.objects.filter(
         object_type="delivery.businessoffer",
         object_id__in=[str(pk) for pk in stopped],
@@ -139,7 +129,7 @@ def consent_receipt(consent: BusinessConsent, site_url: str, controller: str) ->
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "RU",
         "consentTimestamp": int(consent.given_at.timestamp()),
-        "collectionMethod": "web form",
+        "collectionMethod": _("web portal, business cabinet"),
         "consentReceiptID": str(consent.receipt_id),
         "publicKey": "",
         "language": "ru",
@@ -150,8 +140,8 @@ def consent_receipt(consent: BusinessConsent, site_url: str, controller: str) ->
             "basis": rep.basis,
             "validFrom": rep.valid_from.isoformat(),
         },
-        "piiControllers": [{"piiController": controller, "url": site_url}],
-        "policyUrl": f"{site_url}/privacy/",
+        "piiControllers": [{"piiController": controller, "piiControllerUrl": site_url}],
+        "policyUrl": f"{site_url}{SUPPORT_PAGE}",
         "services": [
             {
                 "service": service.name,
@@ -172,6 +162,47 @@ def consent_receipt(consent: BusinessConsent, site_url: str, controller: str) ->
         "consentText": {"version": consent.text.version, "text": consent.text.text},
         "revokedAt": consent.revoked_at.isoformat() if consent.revoked_at else None,
     }
+
+
+# The business data a support-measure consent covers: Kantara codes in the JSON receipt, Russian on the printed one.
+PII_CATEGORY_LABELS = {
+    "business register data": _lazy(
+        "business register data (OGRN, INN, OKVED, size, region, registration date)"
+    ),
+    "objects": _lazy("the business's objects (premises, equipment)"),
+}
+
+
+def _russian_receipt(consent: BusinessConsent, site_url: str, controller: str) -> dict:
+    with translation.override("ru"):
+        return consent_receipt(consent, site_url, controller)
+
+
+def consent_receipt_html(consent: BusinessConsent, site_url: str, controller: str) -> str:
+    """The printable receipt of the business's consent: the person's receipt template, the business as principal."""
+    receipt = _russian_receipt(consent, site_url, controller)
+    with translation.override("ru"):
+        rep = consent.representation
+        return receipt_html(
+            receipt,
+            consent=consent,
+            principal_label=_("Business that consents"),
+            principal=f"{consent.business.name}, {_('INN')} {consent.business.inn}",
+            given_by=_("%(name)s, on the basis of: %(basis)s (from %(date)s)")
+            % {
+                "name": consent.given_by.full_name,
+                "basis": rep.basis,
+                "date": rep.valid_from.strftime("%d.%m.%Y"),
+            },
+            scope=consent.service.name if consent.service_id else _("every support measure for business"),
+            pii_labels=list(PII_CATEGORY_LABELS.values()),
+        )
+
+
+def consent_receipt_pdf(consent: BusinessConsent, site_url: str, controller: str) -> bytes:
+    """The receipt of the business's consent as a PDF in Russian, its JSON receipt inside."""
+    receipt = _russian_receipt(consent, site_url, controller)
+    return receipt_pdf(receipt, consent_receipt_html(consent, site_url, controller), site_url)
 
 
 # --- eligibility over the business facts --------------------------------------------------------------------
@@ -291,6 +322,90 @@ def make_offers(business, *, on: date, rules=None) -> dict:
         )
         notify_representatives(business, created, on=on)
     return counts
+
+
+def recheck_waiting_offers(business, *, on: date) -> dict:
+    """The business's open offers that wait for a fact, evaluated again on its current facts (after it completed
+    its profile or objects): one that now fits becomes a real offer; one that does not is closed with the reason;
+    the representatives hear of either. Then any measure the new facts open is offered. Returns counts."""
+    counts = {"confirmed": 0, "closed": 0, "still_waiting": 0}
+    profile = BusinessProfile.objects.filter(business=business).first()
+    if profile is None:
+        return counts
+    waiting = list(
+        BusinessOffer.objects.select_for_update(of=("self",))
+        .select_related("rule", "service")
+        .filter(business=business, status=BusinessOffer.Status.OPEN, outcome=Outcome.UNKNOWN.value)
+    )
+    facts = facts_of(profile) if waiting else None
+    confirmed, closed = [], []
+    for offer in waiting:
+        result = evaluate(offer.rule, facts, on)
+        if result is None or result.outcome == Outcome.NOT_ELIGIBLE:
+            offer.closed_at = timezone.now()
+            offer.explanation = _("By the data of the business this measure does not fit: %(reason)s") % {
+                "reason": offer.rule.explain_no or _("the conditions are not met.")
+            }
+            offer.reasons = reasons_in_words(offer.rule.text, facts, on)
+            status.transition(
+                offer,
+                workflow.BUSINESS_OFFER,
+                BusinessOffer.Status.WITHDRAWN,
+                note="rechecked: not eligible",
+                update_fields=("closed_at", "explanation", "reasons"),
+                audit_action="delivery.business_offer_closed",
+                service=offer.service.code,
+            )
+            closed.append(offer)
+            continue
+        missing = sorted(result.missing)
+        if result.outcome == Outcome.UNKNOWN and missing == sorted(offer.missing):
+            counts["still_waiting"] += 1
+            continue
+        offer.outcome, offer.missing = result.outcome.value, missing
+        offer.explanation = explain(offer.rule, result.outcome, result.missing)
+        offer.reasons = reasons_in_words(offer.rule.text, facts, on)
+        offer.save(update_fields=["outcome", "missing", "explanation", "reasons"])
+        if result.outcome == Outcome.ELIGIBLE:
+            audit.record(None, "delivery.business_offer_confirmed", offer, service=offer.service.code)
+            confirmed.append(offer)
+        else:
+            counts["still_waiting"] += 1
+    counts["confirmed"], counts["closed"] = len(confirmed), len(closed)
+    if confirmed:
+        notify_representatives(business, confirmed, on=on)
+    if closed:
+        _notify_closed(business, closed, on=on)
+    return counts
+
+
+@transaction.atomic
+def reevaluate_business(business_id: int, on: date | None = None) -> dict:
+    """After the business's facts changed (its profile or objects saved): the waiting offers are checked again
+    and new measures offered, all within its consent (delivery.subscribers, on commit)."""
+    from clientcentric.accounts.models import BusinessClient
+
+    business = BusinessClient.objects.filter(pk=business_id).first()
+    if business is None or not active_consents(business).exists():
+        return {}
+    on = on or timezone.localdate()
+    counts = recheck_waiting_offers(business, on=on)
+    counts.update(make_offers(business, on=on))
+    return counts
+
+
+def _notify_closed(business, offers: list[BusinessOffer], *, on: date) -> None:
+    people = [rep.person for rep in representation.representatives_of(business, on)]
+    for offer in offers:
+        for person in people:
+            notify_person(
+                person,
+                _("A support measure does not fit your business: %(measure)s")
+                % {"measure": offer.service.name},
+                "\n".join([offer.explanation, *[f"— {reason}" for reason in offer.reasons]]),
+                event="delivery.business_offer",
+                about=offer,
+            )
 
 
 def notify_representatives(business, offers: list[BusinessOffer], *, on: date) -> None:

@@ -81,6 +81,25 @@ def covering_consent(client, service: Service, consents=None) -> Consent | None:
     return None
 
 
+def withdraw_uncovered(offers, *, cover, flow, withdrawn, closed_at, actor=None) -> list[int]:
+    """After a consent is revoked: each open offer it covered moves to the consent `cover(offer)` finds among those
+    still active, or — when none covers it — is withdrawn. One loop for a person's offers and a business's
+    (services/business_support.py). Returns the ids of the offers withdrawn."""
+    stopped = []
+    for offer in offers:
+        other = cover(offer)
+        if other is not None:
+            offer.consent = other
+            offer.save(update_fields=["consent"])
+            continue
+        offer.closed_at = closed_at
+        status.transition(
+            offer, flow, withdrawn, actor=actor, note="consent revoked", update_fields=("closed_at",)
+        )
+        stopped.append(offer.pk)
+    return stopped
+
+
 @transaction.atomic
 def revoke_consent(consent: Consent, *, actor=None) -> int:
     """Revoke at once: every open offer in its scope is withdrawn and its unsent notices are cancelled.
@@ -104,23 +123,14 @@ def revoke_consent(consent: Consent, *, actor=None) -> int:
         .distinct()
     )
     pending = Offer.objects.select_for_update(of=("self",)).filter(pk__in=list(in_scope_ids))
-    stopped = []
-    for offer in pending.select_related("service"):
-        other = covering_consent(consent.client, offer.service, remaining)
-        if other is not None:
-            offer.consent = other
-            offer.save(update_fields=["consent"])
-            continue
-        offer.closed_at = consent.revoked_at
-        status.transition(
-            offer,
-            workflow.OFFER,
-            Offer.Status.WITHDRAWN,
-            actor=actor,
-            note="consent revoked",
-            update_fields=("closed_at",),
-        )
-        stopped.append(offer.pk)
+    stopped = withdraw_uncovered(
+        pending.select_related("service"),
+        cover=lambda offer: covering_consent(consent.client, offer.service, remaining),
+        flow=workflow.OFFER,
+        withdrawn=Offer.Status.WITHDRAWN,
+        closed_at=consent.revoked_at,
+        actor=actor,
+    )
     Notification.objects.filter(
         Q(object_type="delivery.offer", object_id__in=[str(pk) for pk in stopped])
         | Q(object_type="delivery.consent", object_id=str(consent.pk)),
@@ -186,41 +196,76 @@ def consent_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     }
 
 
-def consent_receipt_html(consent: Consent, site_url: str, controller: str) -> str:
-    """The printable receipt's HTML, in Russian whatever the request's language (the PDF is a legal copy)."""
+def receipt_html(
+    receipt: dict, *, consent, principal_label: str, principal: str, scope: str, pii_labels, given_by=""
+):
+    """A consent receipt's printable HTML, in Russian whatever the request's language (the PDF is a legal copy):
+    one template for a person's consent and a business's; the caller names the principal, the scope and the data."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override("ru"):
-        receipt = consent_receipt(consent, site_url, controller)
         return render_to_string(
             "delivery/consent_receipt_pdf.html",
             {
                 "consent": consent,
                 "receipt": receipt,
                 "controller": receipt["piiControllers"][0],
-                "pii_labels": [str(PII_CATEGORY_LABELS.get(code, code)) for code in PII_CATEGORIES],
+                "principal_label": principal_label,
+                "principal": principal,
+                "given_by": given_by,
+                "scope": scope,
+                "pii_labels": [str(label) for label in pii_labels],
             },
         )
 
 
-def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
-    """The same receipt as a printable PDF in Russian, with the JSON receipt attached inside the file, so the
-    paper copy and the machine-readable one are one document."""
+def receipt_pdf(receipt: dict, html: str, site_url: str) -> bytes:
+    """A receipt as a printable PDF with the JSON receipt attached inside the file, so the paper copy and the
+    machine-readable one are one document."""
     import json
 
     import weasyprint
+
+    attachment = weasyprint.Attachment(
+        string=json.dumps(receipt, ensure_ascii=False, indent=2),
+        name=f"consent-{receipt['consentReceiptID']}.json",
+        description="Kantara Consent Receipt v1.1",
+    )
+    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+
+
+def _russian_receipt(consent: Consent, site_url: str, controller: str) -> dict:
     from django.utils import translation
 
     with translation.override("ru"):
-        receipt = consent_receipt(consent, site_url, controller)
-    attachment = weasyprint.Attachment(
-        string=json.dumps(receipt, ensure_ascii=False, indent=2),
-        name=f"consent-{consent.receipt_id}.json",
-        description="Kantara Consent Receipt v1.1",
-    )
-    html = consent_receipt_html(consent, site_url, controller)
-    return weasyprint.HTML(string=html, base_url=site_url).write_pdf(attachments=[attachment])
+        return consent_receipt(consent, site_url, controller)
+
+
+def consent_receipt_html(consent: Consent, site_url: str, controller: str) -> str:
+    """The printable receipt of a person's consent."""
+    from django.utils import translation
+
+    receipt = _russian_receipt(consent, site_url, controller)
+    with translation.override("ru"):
+        if consent.life_situation_id:
+            scope = _("all services of «%(situation)s»") % {"situation": consent.life_situation.name}
+        else:
+            scope = consent.service.name
+        return receipt_html(
+            receipt,
+            consent=consent,
+            principal_label=_("Client"),
+            principal=receipt["piiPrincipalId"],
+            scope=scope,
+            pii_labels=[PII_CATEGORY_LABELS.get(code, code) for code in PII_CATEGORIES],
+        )
+
+
+def consent_receipt_pdf(consent: Consent, site_url: str, controller: str) -> bytes:
+    """The receipt of a person's consent as a PDF in Russian, its JSON inside."""
+    receipt = _russian_receipt(consent, site_url, controller)
+    return receipt_pdf(receipt, consent_receipt_html(consent, site_url, controller), site_url)
 
 
 # --- offers (DEL-2, DEL-3) -----------------------------------------------------------------------------------
