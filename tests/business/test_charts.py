@@ -35,7 +35,7 @@ def test_the_public_summary_charts_clarity_and_feasibility_with_words_and_a_tabl
     _many_businesses(10, acts)
     html = client.get("/business/summary/").content.decode()
     svg = _svg_with_title(html, "Ясность и исполнимость требований по актам")
-    assert "ППР: ясность 4,0, исполнимость 2,0" in _accessible(svg)
+    assert "Правила противопожарного режима: ясность 4,0, исполнимость 2,0" in _accessible(svg)
     assert "<text" in svg, "axis labels are drawn as SVG text, no script needed"
     assert "<script" not in html.split("<main", 1)[1]
     table = html.split("Ясность и исполнимость требований по актам</title>", 1)[1]
