@@ -199,3 +199,16 @@ def test_pages_name_the_act_in_words_never_by_its_internal_code(client, people, 
     client.force_login(people["inspector"])
     desk = client.get(f"/supervision/desk/events/{event.pk}/").content.decode()
     assert "Правила противопожарного режима, п." in desk and "ППР," not in desk
+
+
+def test_an_appeal_sent_empty_comes_back_with_a_summary_that_names_each_field(
+    business_client, bakery, event_of
+):
+    event = event_of(bakery)
+    page = business_client.post(
+        f"/supervision/events/{event.pk}/appeal/", {"subject": "decision"}
+    ).content.decode()
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "data-error-summary" in page  # the focus moves to it, far down a long page at 320 px
+    assert "Текст жалобы: Обязательное поле." in summary
+    assert "Когда вы узнали о нарушении своих прав: Обязательное поле." in summary
