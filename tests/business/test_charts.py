@@ -109,5 +109,5 @@ def test_the_public_summary_charts_the_least_clear_items(client, acts):
     _many_businesses(10, acts)
     html = client.get("/business/summary/").content.decode()
     desc = _accessible(_svg_with_title(html, "Наименее ясные пункты"))
-    assert "Правила противопожарного режима, п. 1: ясность 4,0, исполнимость 2,0" in desc
+    assert "п. 1, Правила противопожарного режима: ясность 4,0, исполнимость 2,0" in desc
     assert "<td>Правила противопожарного режима</td><td>п. 1</td><td>10</td>" in html

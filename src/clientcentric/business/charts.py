@@ -193,7 +193,8 @@ def items_scores_svg(items: list[dict], act_code: str) -> str | None:
 
 def hardest_items_svg(rows: list[dict]) -> str | None:
     """Public summary: the least clear items over all acts (items rated by enough businesses)."""
-    named = [{**row, "label": f"{row.get('act_name', row['act'])}, {row['label']}"} for row in rows]
+    # The item first: an act's name is long and the axis cuts its labels, so «п. 3» must come before it.
+    named = [{**row, "label": f"{row['label']}, {row.get('act_name', row['act'])}"} for row in rows]
     rows = sorted(
         (
             {"name": row["label"], "clarity": row["clarity_mean"], "feasibility": row["feasibility_mean"]}
