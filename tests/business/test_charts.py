@@ -35,11 +35,11 @@ def test_the_public_summary_charts_clarity_and_feasibility_with_words_and_a_tabl
     _many_businesses(10, acts)
     html = client.get("/business/summary/").content.decode()
     svg = _svg_with_title(html, "Ясность и исполнимость требований по актам")
-    assert "ППР: ясность 4,0, исполнимость 2,0" in _accessible(svg)
+    assert "Правила противопожарного режима: ясность 4,0, исполнимость 2,0" in _accessible(svg)
     assert "<text" in svg, "axis labels are drawn as SVG text, no script needed"
     assert "<script" not in html.split("<main", 1)[1]
     table = html.split("Ясность и исполнимость требований по актам</title>", 1)[1]
-    assert re.search(r"\(ППР\)</span></td><td>10</td>\s*<td>4,0</td>", table)
+    assert re.search(r"<td>Правила противопожарного режима</td><td>10</td>\s*<td>4,0</td>", table)
     assert "widthratio" not in html and "background:#2a6ebb" not in html, "the CSS bars are gone"
 
 
@@ -54,7 +54,7 @@ def test_the_public_summary_charts_the_cost_burden_by_size(client, acts):
         )
     html = client.get("/business/summary/").content.decode()
     desc = _accessible(_svg_with_title(html, "Издержки на соблюдение по актам и размеру бизнеса"))
-    assert "ППР, малое предприятие: 5\u00a0000\u00a0₽" in desc
+    assert "Правила противопожарного режима, малое предприятие: 5\u00a0000\u00a0₽" in desc
 
 
 def test_without_assessments_the_summary_draws_no_chart_and_says_so(client, acts):
@@ -109,5 +109,5 @@ def test_the_public_summary_charts_the_least_clear_items(client, acts):
     _many_businesses(10, acts)
     html = client.get("/business/summary/").content.decode()
     desc = _accessible(_svg_with_title(html, "Наименее ясные пункты"))
-    assert "ППР, п. 1: ясность 4,0, исполнимость 2,0" in desc
-    assert "<td>ППР</td><td>п. 1</td><td>10</td>" in html
+    assert "п. 1, Правила противопожарного режима: ясность 4,0, исполнимость 2,0" in desc
+    assert "<td>Правила противопожарного режима</td><td>п. 1</td><td>10</td>" in html

@@ -57,7 +57,7 @@ def test_the_developing_agency_reads_its_acts_results(client, developed, develop
     assert page.status_code == 200
     html = page.content.decode()
     assert "Непонятно, кто именно назначается ответственным" in html
-    assert "<svg" in html and "Ясность и исполнимость пунктов: ППР" in html
+    assert "<svg" in html and "Ясность и исполнимость пунктов: Правила противопожарного режима" in html
 
 
 def test_another_agencys_staff_get_404_and_admin_reads_all(client, developed, people):

@@ -54,7 +54,7 @@ def test_error_summary_lists_form_wide_hidden_and_field_errors(russian):
     html = render_to_string("core/components/error_summary.html", {"form": form})
     assert "Есть ошибки" in html
     assert "<li>Нет свободного времени</li>" in html
-    assert '<a href="#id_office">' in html
+    assert '<a href="#id_office">Офис: Обязательное поле.</a>' in html  # the summary names the field
     assert '<a href="#id_day_0">' in html  # a radio group links to its first option
     assert html.count("<li>") == 4  # the hidden field's error is listed without a link
 

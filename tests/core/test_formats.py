@@ -146,3 +146,7 @@ def test_a_number_reads_back_to_its_value(value):
     assert Decimal(text.replace(NB, "").replace(",", ".").replace("\u2212", "-")) == value.quantize(
         Decimal("0.01")
     )
+
+
+def test_a_date_kept_as_iso_text_reads_in_russian():
+    assert formats.date("1993-04-12") == "12 апреля 1993"

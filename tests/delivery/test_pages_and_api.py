@@ -531,3 +531,10 @@ def test_consent_request_and_booking_each_end_on_a_confirmation(
 def test_the_confirmation_page_without_a_submission_sends_home(client, db):
     response = client.get("/done/")
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_offer_shows_the_prefilled_birth_date_in_russian_form(client, pensioner, registry, pension_rule):
+    offer = _offered(pensioner, registry)
+    client.force_login(pensioner)
+    page = client.get(f"/me/offers/{offer.pk}/").content.decode()
+    assert "1 марта 1960" in page and "1960-03-01" not in page

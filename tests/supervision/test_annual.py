@@ -308,6 +308,12 @@ def test_the_desk_links_an_appeal(client, people, bakery, fire_type):
         {"number": appeal.number, "inn": bakery.business.inn, "note": "о ней"},
     )
     assert ok.status_code == 302 and AppealLink.objects.filter(appeal=appeal, profile=bakery).exists()
+    # «Кто связал» names the inspector, not their sign-in name.
+    inspector = people["inspector"]
+    inspector.last_name, inspector.first_name = "Орлов", "Павел"
+    inspector.save(update_fields=["last_name", "first_name"])
+    page = client.get("/supervision/desk/appeal-links/").content.decode()
+    assert "<td>Орлов Павел</td>" in page and f"<td>{inspector.username}</td>" not in page
 
 
 # --- the dashboard: aggregate queries -------------------------------------------------------------------

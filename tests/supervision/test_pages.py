@@ -176,3 +176,39 @@ def test_the_plan_page_adds_the_year(client, people, bakery, fire_type):
     assert (
         SupervisionTask.objects.count() == 0 and ControlEvent.objects.count() == 0
     )  # low risk: nothing planned
+
+
+def test_pages_name_the_act_in_words_never_by_its_internal_code(client, people, bakery, fire_type, event_of):
+    requirement = selectors.my_requirements(bakery, fire_type)[0]
+    assert str(requirement) == f"Правила противопожарного режима, {requirement.label}"
+    warning = prevention.issue_warning(
+        bakery,
+        fire_type,
+        requirement,
+        information="Жалоба",
+        information_received_on=timezone.localdate(),
+        risky_actions="Нет ответственного",
+        proposal="Назначить ответственного",
+        actor=people["inspector"],
+    )
+    registry = client.get("/supervision/warnings/").content.decode()
+    assert warning.number in registry
+    assert f"Правила противопожарного режима, {requirement.label}" in registry
+    assert "ППР," not in registry
+    event = event_of(bakery)
+    client.force_login(people["inspector"])
+    desk = client.get(f"/supervision/desk/events/{event.pk}/").content.decode()
+    assert "Правила противопожарного режима, п." in desk and "ППР," not in desk
+
+
+def test_an_appeal_sent_empty_comes_back_with_a_summary_that_names_each_field(
+    business_client, bakery, event_of
+):
+    event = event_of(bakery)
+    page = business_client.post(
+        f"/supervision/events/{event.pk}/appeal/", {"subject": "decision"}
+    ).content.decode()
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "data-error-summary" in page  # the focus moves to it, far down a long page at 320 px
+    assert "Текст жалобы: Обязательное поле." in summary
+    assert "Когда вы узнали о нарушении своих прав: Обязательное поле." in summary

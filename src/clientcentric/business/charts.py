@@ -72,7 +72,7 @@ def _scores_text(rows: list[dict]) -> str:
 def acts_scores_svg(acts: list[dict]) -> str | None:
     """Public summary: mean clarity and feasibility per act (acts with too few businesses left out)."""
     rows = [
-        {"name": row["act"].code, "clarity": row["clarity"], "feasibility": row["feasibility"]}
+        {"name": row["act"].short_title, "clarity": row["clarity"], "feasibility": row["feasibility"]}
         for row in acts
         if not row["suppressed"] and (row["clarity"] is not None or row["feasibility"] is not None)
     ]
@@ -89,7 +89,11 @@ def acts_scores_svg(acts: list[dict]) -> str | None:
 def burden_svg(burden: list[dict]) -> str | None:
     """Public summary: mean yearly cost per business by act and size category (cells under the minimum out)."""
     rows = [
-        {"act": row["act"], "size": str(row["size_label"]), "cost": float(row["mean_cost"])}
+        {
+            "act": row.get("act_name", row["act"]),
+            "size": str(row["size_label"]),
+            "cost": float(row["mean_cost"]),
+        }
         for row in burden
         if not row["suppressed"]
     ]
@@ -189,7 +193,8 @@ def items_scores_svg(items: list[dict], act_code: str) -> str | None:
 
 def hardest_items_svg(rows: list[dict]) -> str | None:
     """Public summary: the least clear items over all acts (items rated by enough businesses)."""
-    named = [{**row, "label": f"{row['act']}, {row['label']}"} for row in rows]
+    # The item first: an act's name is long and the axis cuts its labels, so «п. 3» must come before it.
+    named = [{**row, "label": f"{row['label']}, {row.get('act_name', row['act'])}"} for row in rows]
     rows = sorted(
         (
             {"name": row["label"], "clarity": row["clarity_mean"], "feasibility": row["feasibility_mean"]}
@@ -208,7 +213,7 @@ def hardest_items_svg(rows: list[dict]) -> str | None:
 
 
 def act_charts(act, data: dict) -> dict:
-    return {"items_svg": items_scores_svg(data["items"], act.code)}
+    return {"items_svg": items_scores_svg(data["items"], act.short_title)}
 
 
 def ratings_chart(draft, data: dict) -> dict:

@@ -29,7 +29,7 @@ SHOWN_AT_ONCE = 30
 
 def short_title(act: Act) -> str:
     """The act's name without the bracketed reference: «Правила противопожарного режима в Российской Федерации»."""
-    return act.title.split(" (")[0][:90] if act.title else act.code
+    return act.short_title
 
 
 def _acts(report: scm.Report) -> dict[str, Act]:

@@ -76,6 +76,12 @@ class Act(models.Model):
     def __str__(self):
         return self.title if self.title != self.code else self.code
 
+    @property
+    def short_title(self) -> str:
+        """The act's name without its bracketed reference («Правила противопожарного режима в Российской
+        Федерации»): what people read where the act is named next to an item; the internal code never is."""
+        return self.title.split(" (")[0][:90] if self.title else self.code
+
 
 def item_label(chapter: str, item_no: str) -> str:
     """«п. 5», or «Статья 2, п. 1» where the act numbers items anew in each article or appendix."""
@@ -137,7 +143,7 @@ class Requirement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.act.code}, {self.label}"
+        return f"{self.act.short_title}, {self.label}"
 
     @property
     def label(self) -> str:

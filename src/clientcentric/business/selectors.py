@@ -398,12 +398,14 @@ def cost_burden(on: date | None = None) -> list[dict]:
         for act, value in report.by_act.items():
             totals[(act, profile.size)].append(value.recurring)
             totals[(act, "")].append(value.recurring)
+    names = {a.code: a.short_title for a in Act.objects.filter(code__in={act for act, _size in totals})}
     out = []
     for (act, size), values in sorted(totals.items()):
         shown = len(values) >= min_cell()
         out.append(
             {
                 "act": act,
+                "act_name": names.get(act, act),  # what pages and charts show; the code stays for exports
                 "size": size,
                 "size_label": SizeCategory(size).label if size else _("all sizes"),
                 "businesses": len(values),
@@ -418,11 +420,16 @@ def hardest_items(limit: int = 15) -> list[dict]:
     """Items rated by enough businesses, least clear first: where rewording would help most."""
     shown = [row for row in act_results() if not row["suppressed"] and row["clarity_mean"] is not None]
     rows = sorted(shown, key=lambda row: (row["clarity_mean"], row["feasibility_mean"] or 5))[:limit]
-    labels = {
-        r.pk: r.label for r in Requirement.objects.filter(pk__in=[row["requirement_id"] for row in rows])
+    items = {
+        r.pk: r
+        for r in Requirement.objects.filter(pk__in=[row["requirement_id"] for row in rows]).select_related(
+            "act"
+        )
     }
     for row in rows:
-        row["label"] = labels.get(row["requirement_id"], row["item_no"])
+        item = items.get(row["requirement_id"])
+        row["label"] = item.label if item else row["item_no"]
+        row["act_name"] = item.act.short_title if item else row["act"]  # shown instead of the internal code
     return rows
 
 

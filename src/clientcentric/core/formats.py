@@ -194,6 +194,8 @@ def date(value, *, year: bool | None = True, zone=None) -> str:
     """«7 декабря 2026»; ``year=None`` leaves the year out when it is the current one («7 декабря»)."""
     if value is None or value == "":
         return DASH
+    if isinstance(value, str):  # a date kept in JSON (a request's prefilled facts): «1993-04-12»
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = local(value, zone).date()
     show_year = year if year is not None else value.year != timezone.localdate().year

@@ -36,7 +36,7 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, requirements=(), control_type=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].choices = [
-            (r.pk, f"{r.act.code}, {r.label}: {r.text[:90]}") for r in requirements
+            (r.pk, f"{r.act.short_title}, {r.label}: {r.text[:90]}") for r in requirements
         ]
         free = consultation_selectors.free_slots(control_type) if control_type is not None else []
         zone = control_type.agency.time_zone if control_type is not None else None

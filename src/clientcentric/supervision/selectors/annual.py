@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from clientcentric.business.models import Act
+
 from ..models import (
     PREVENTIVE_KINDS,
     ComplianceDeclaration,
@@ -150,12 +152,12 @@ def practice_figures(control_type: ControlType, year: int) -> dict:
     top = [
         {
             "requirement": row["requirement_id"],
-            "act": row["requirement__act__code"],
+            "act": Act(code=row["requirement__act__code"], title=row["requirement__act__title"]).short_title,
             "text": row["requirement__text"][:500],
             "count": row["n"],
         }
         for row in EventCheck.objects.filter(event__in=events, outcome=EventCheck.Outcome.VIOLATED)
-        .values("requirement_id", "requirement__act__code", "requirement__text")
+        .values("requirement_id", "requirement__act__code", "requirement__act__title", "requirement__text")
         .annotate(n=Count("pk"))
         .order_by("-n", "requirement_id")[:TOP_REQUIREMENTS]
     ]
