@@ -6,6 +6,9 @@ of them a reviewer marks «does not apply to this business».
 2. A seeded, stable sample of 100 items from the demo businesses' «applies» lists, joined with the reviewer's labels in
    data/requirements/review/applicability_sample.csv: the share labelled «does not apply», target ≤ 5 %.
    ``--write-sample`` writes the sample's rows (unlabelled ones keep an empty label) for the reviewer to fill.
+3. A FRESH sample of 100 drawn the same way with another seed, excluding every (business, act, item) already in
+   the first sample's labels: an honest figure on items nobody reviewed while the rules were fixed. Labels in
+   data/requirements/review/applicability_fresh_sample.csv; ``--write-sample`` writes both files.
 
 Runs on a throwaway SQLite database (or on DATABASE_URL when set).
 """
@@ -30,9 +33,11 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 SEED = 19
+FRESH_SEED = 1919
 SAMPLE = 100
 TARGET = 0.05
 LABELS = settings.DATA_DIR / "requirements" / "review" / "applicability_sample.csv"
+FRESH_LABELS = settings.DATA_DIR / "requirements" / "review" / "applicability_fresh_sample.csv"
 COLUMNS = ("business", "act", "item", "subject", "text", "label", "rationale")
 # Measured on main at 1e7d15e (before the reviewed table) with the same demo load: applies + may apply.
 BEFORE = {"ООО «Северный пекарь»": 1105}
@@ -78,19 +83,32 @@ def main() -> int:
         if not entry.requirement["is_recommendation"]
     ]
 
+    first = _measure("first sample", pool, SEED, LABELS, exclude=set())
+    # The fresh sample never repeats an item the first sample's reviewer has seen (whatever its rows now hold).
+    fresh = _measure("fresh sample", pool, FRESH_SEED, FRESH_LABELS, exclude=set(_read_labels(LABELS)))
+    return 0 if first and fresh else 1
+
+
+def _read_labels(path):
+    labels = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                labels[(row["business"], row["act"], row["item"])] = row
+    return labels
+
+
+def _measure(title, pool, seed, path, exclude) -> bool:
     def draw(pair):
         # A stable draw: each (business, item) has a fixed place, so a rule change swaps only the items it
         # removes from the lists and the labels already given stay valid.
         business, entry = pair
-        key = f"{SEED}|{business}|{entry.act.code}|{entry.label}".encode()
+        key = f"{seed}|{business}|{entry.act.code}|{entry.label}".encode()
         return hashlib.sha256(key).hexdigest()
 
-    sample = sorted(pool, key=draw)[:SAMPLE]
-    labels = {}
-    if LABELS.exists():
-        with LABELS.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                labels[(row["business"], row["act"], row["item"])] = row
+    candidates = [pair for pair in pool if (pair[0], pair[1].act.code, pair[1].label) not in exclude]
+    sample = sorted(candidates, key=draw)[:SAMPLE]
+    labels = _read_labels(path)
     rows = []
     for business, entry in sample:
         key = (business, entry.act.code, entry.label)
@@ -107,24 +125,26 @@ def main() -> int:
             }
         )
     if "--write-sample" in sys.argv:
-        LABELS.parent.mkdir(parents=True, exist_ok=True)
-        with LABELS.open("w", encoding="utf-8", newline="") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
-        print(f"sample of {len(rows)} written to {LABELS}")
+        print(f"{title}: {len(rows)} rows written to {path}")
     labelled = [r for r in rows if r["label"] in ("applies", "does_not_apply")]
     wrong = sum(1 for r in labelled if r["label"] == "does_not_apply")
     if len(labelled) < len(rows):
-        print(f"{len(rows) - len(labelled)} sampled items are not labelled yet: label them in {LABELS.name}")
-        return 1
+        print(
+            f"{title}: {len(rows) - len(labelled)} sampled items are not labelled yet: label them in {path.name}"
+        )
+        return False
     share = wrong / len(labelled)
     ok = share <= TARGET
     print(
-        f"{'sampled items a reviewer marks «does not apply»':<58} {wrong} of {len(labelled)} = "
+        f"{title + ': items a reviewer marks «does not apply»':<58} {wrong} of {len(labelled)} = "
         f"{share:.0%}   target ≤ {TARGET:.0%}   {'OK' if ok else 'MISSED'}"
     )
-    return 0 if ok else 1
+    return ok
 
 
 if __name__ == "__main__":
