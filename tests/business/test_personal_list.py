@@ -133,6 +133,17 @@ def test_the_business_rates_a_requirement_through_the_page(client, people, acts,
     assert (saved.applies, saved.clarity, saved.feasibility) == ("confirmed", 2, 4)
 
 
+def test_an_empty_first_assessment_is_refused_not_thanked_for(client, people, acts, business_profile):
+    client.force_login(people["business_representative"])
+    url = f"/business/requirements/{acts['fire_all'].pk}/"
+
+    response = client.post(url, {"applies": "", "clarity": "", "feasibility": "", "comment": "", "flag": ""})
+
+    assert response.status_code == 422
+    assert "Сохранять нечего" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_a_bad_flag_on_the_page_says_what_is_wrong(client, people, acts, business_profile):
     client.force_login(people["business_representative"])
     url = f"/business/requirements/{acts['fire_all'].pk}/"

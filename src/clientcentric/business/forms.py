@@ -108,6 +108,13 @@ class AssessmentForm(forms.ModelForm):
                 )
             else:
                 data["flagged_with"] = found
+        said = [value for name, value in data.items() if name != "other_item" and value not in (None, "", False)]
+        if self.instance.pk is None and not said and not other:
+            # A first assessment with nothing in it would be thanked for and saved as noise.
+            raise forms.ValidationError(
+                _("Nothing to save: say whether the requirement applies, rate it, or write a comment."),
+                code="empty",
+            )
         return data
 
 
