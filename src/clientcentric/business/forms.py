@@ -108,7 +108,9 @@ class AssessmentForm(forms.ModelForm):
                 )
             else:
                 data["flagged_with"] = found
-        said = [value for name, value in data.items() if name != "other_item" and value not in (None, "", False)]
+        said = [
+            value for name, value in data.items() if name != "other_item" and value not in (None, "", False)
+        ]
         if self.instance.pk is None and not said and not other:
             # A first assessment with nothing in it would be thanked for and saved as noise.
             raise forms.ValidationError(
