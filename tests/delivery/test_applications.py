@@ -424,3 +424,20 @@ def test_a_request_that_needs_an_official_is_decided_on_their_page_and_the_clien
     ).exists()
     client.force_login(young)
     assert "Пенсия назначена с 1 июля" in client.get(f"/me/requests/{request.pk}/").content.decode()
+
+
+def test_a_service_not_offered_in_the_scenario_can_be_applied_for_yourself(
+    client, young, registry, pension_rule
+):
+    from clientcentric.delivery.services import life_events
+
+    life_events.open_life_situation(young, registry["pension"], actor=young)
+    client.force_login(young)
+
+    page = client.get("/me/").content.decode()
+    assert 'href="/me/apply/pension-assign/">подать заявление самому</a>' in page
+
+    ServiceTerms.objects.create(
+        service=registry["service"], mode=ServiceTerms.Mode.AUTOMATIC, what_happens="Назначат без заявления."
+    )
+    assert "подать заявление самому" not in client.get("/me/").content.decode()

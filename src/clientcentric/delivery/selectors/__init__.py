@@ -10,7 +10,17 @@ from django.utils import timezone
 
 from clientcentric.registry.models import Need, Service
 
-from ..models import Appointment, ClientLifeSituation, Consent, Offer, Office, ServiceRequest, Slot
+from ..models import (
+    Appointment,
+    ClientLifeSituation,
+    Consent,
+    Offer,
+    Office,
+    ServiceRequest,
+    ServiceTerms,
+    Slot,
+)
+from .effort import deliverable_services
 
 
 @dataclass
@@ -19,6 +29,7 @@ class Step:
     state: str  # done | refused | waiting_decision | waiting_answers | ready | informed | needs_consent | not_offered
     offer: Offer | None = None
     request: ServiceRequest | None = None
+    can_apply: bool = False  # not offered, but the client may apply on the portal themselves
 
 
 @dataclass
@@ -53,6 +64,12 @@ def personal_scenario(client) -> list[SituationView]:
     consents = list(Consent.objects.filter(client=client, revoked_at__isnull=True).select_related("text"))
     by_situation = {c.life_situation_id: c for c in consents if c.life_situation_id}
     by_service = {c.service_id for c in consents if c.service_id}
+    # Services the client may apply for themselves: delivered here and not granted without an application.
+    self_service = {
+        service.pk
+        for service in deliverable_services(timezone.localdate())
+        if getattr(getattr(service, "delivery_terms", None), "mode", None) != ServiceTerms.Mode.AUTOMATIC
+    }
     views = []
     for opened in situations:
         seen, steps = set(), []
@@ -69,6 +86,7 @@ def personal_scenario(client) -> list[SituationView]:
                         offers.get(service.pk),
                         requests.get(service.pk),
                         consent is not None or service.pk in by_service,
+                        service.pk in self_service,
                     )
                 )
         order = [
@@ -86,7 +104,7 @@ def personal_scenario(client) -> list[SituationView]:
     return views
 
 
-def _step(service, offer, request, consented) -> Step:
+def _step(service, offer, request, consented, can_apply=False) -> Step:
     if request is not None:
         state = {"approved": "done", "refused": "refused"}.get(request.status, "waiting_decision")
         return Step(service, state, offer, request)
@@ -94,7 +112,7 @@ def _step(service, offer, request, consented) -> Step:
         if offer.kind == Offer.Kind.INFORMATION:
             return Step(service, "informed", offer)
         return Step(service, "waiting_answers" if offer.missing else "ready", offer)
-    return Step(service, "not_offered" if consented else "needs_consent")
+    return Step(service, "not_offered" if consented else "needs_consent", can_apply=can_apply)
 
 
 def upcoming_appointments(client):
