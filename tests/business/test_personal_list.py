@@ -144,6 +144,16 @@ def test_an_empty_first_assessment_is_refused_not_thanked_for(client, people, ac
     assert not Assessment.objects.exists()
 
 
+def test_a_first_assessment_of_zero_hours_is_an_answer(client, people, acts, business_profile):
+    client.force_login(people["business_representative"])
+    url = f"/business/requirements/{acts['fire_all'].pk}/"
+
+    response = client.post(url, {"applies": "", "comment": "", "flag": "", "cost_hours": "0"})
+
+    assert response.status_code == 302
+    assert Assessment.objects.get(profile=business_profile, requirement=acts["fire_all"]).cost_hours == 0
+
+
 def test_a_bad_flag_on_the_page_says_what_is_wrong(client, people, acts, business_profile):
     client.force_login(people["business_representative"])
     url = f"/business/requirements/{acts['fire_all'].pk}/"

@@ -108,8 +108,11 @@ class AssessmentForm(forms.ModelForm):
                 )
             else:
                 data["flagged_with"] = found
+        # «0 hours» is an answer: only nothing typed, an unticked box or no choice count as empty.
         said = [
-            value for name, value in data.items() if name != "other_item" and value not in (None, "", False)
+            value
+            for name, value in data.items()
+            if name != "other_item" and value is not None and value != "" and value is not False
         ]
         if self.instance.pk is None and not said and not other:
             # A first assessment with nothing in it would be thanked for and saved as noise.
