@@ -97,12 +97,12 @@ def act_burden(
 
     on = on or timezone.localdate()
     rows = list(
-        Requirement.objects.filter(act=act, cost_frequency__gt=0)
+        Requirement.objects.filter(act=act, cost_frequency__gt=0, is_repealed=False)
         .order_by("position")
         .values("id", "item_no", "chapter", "text", "cost_activity", *COST_FIELDS)
     )
     rows = [row for row in rows if not is_recommendation(row)]
-    every_item = list(Requirement.objects.filter(act=act).values_list("id", flat=True))
+    every_item = list(Requirement.objects.filter(act=act, is_repealed=False).values_list("id", flat=True))
     profiles = list(BusinessProfile.objects.prefetch_related("control_objects"))
     applies = dict.fromkeys((row["id"] for row in rows), 0)
     in_scope = 0  # businesses at least one item of the act applies to, costed or not

@@ -60,6 +60,7 @@ ITEM_FIELDS = (
     "cost_activity",
     *COST_FIELDS,
     "is_recommendation",
+    "is_repealed",
 )
 # What each column of the files holds, for the import report of the back office.
 COLUMN_LABELS = {
@@ -243,6 +244,7 @@ class _Import:
                 "rule_explanation": row.get("rule_explanation", ""),
                 "cost_activity": row.get("cost_activity", ""),
                 "is_recommendation": wording.is_recommendation(text, chapter),
+                "is_repealed": wording.is_repealed(text),
             }
             try:
                 values["effective_from"] = _date(row.get("effective_from", ""))

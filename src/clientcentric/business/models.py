@@ -116,6 +116,9 @@ class Requirement(models.Model):
     )
     # A recommendation («рекомендуется», «допускается» …) is listed and marked, never costed: cost engines skip it.
     is_recommendation = models.BooleanField(_("a recommendation, not an obligation"), default=False)
+    # A repealed item («24. Утратил силу …») keeps its place in the act's text but obliges nobody: no personal
+    # list, cost figure or duplicate search ever reads it.
+    is_repealed = models.BooleanField(_("repealed"), default=False)
     subject = models.CharField(_("object or activity it governs"), max_length=200, blank=True)
     subject_kind = models.CharField(
         _("governs"),

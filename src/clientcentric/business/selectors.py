@@ -143,7 +143,9 @@ def _load_rule_index() -> tuple[list, dict]:
     the answer out to the ids, keeps the per-item work inside C (dict.fromkeys)."""
     acts = {a["pk"]: a for a in Act.objects.values("pk", "scope_rule", "effective_to")}
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for rid, act_id, rule in Requirement.objects.values_list("id", "act_id", "applicability_rule"):
+    # A repealed item is in no group: no business is ever told it applies.
+    live = Requirement.objects.filter(is_repealed=False)
+    for rid, act_id, rule in live.values_list("id", "act_id", "applicability_rule"):
         groups[(act_id, rule)].append(rid)
     index = [
         (act_id, (acts[act_id]["scope_rule"], rule), tuple(ids)) for (act_id, rule), ids in groups.items()
@@ -361,9 +363,9 @@ def cost_burden(on: date | None = None) -> list[dict]:
     on = on or timezone.localdate()
     rows = {
         r["id"]: r
-        for r in Requirement.objects.filter(cost_frequency__gt=0, is_recommendation=False).values(
-            "id", "act__code", "text", "cost_hours", "cost_out_of_pocket", "cost_frequency"
-        )
+        for r in Requirement.objects.filter(
+            cost_frequency__gt=0, is_recommendation=False, is_repealed=False
+        ).values("id", "act__code", "text", "cost_hours", "cost_out_of_pocket", "cost_frequency")
     }
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     profiles = BusinessProfile.objects.select_related("business").prefetch_related(

@@ -134,6 +134,7 @@ def validate_requirement(requirement: Requirement) -> None:
 def save_requirement(requirement: Requirement, *, actor=None) -> Requirement:
     requirement.applicability_rule = (requirement.applicability_rule or "").strip()
     requirement.is_recommendation = wording.is_recommendation(requirement.text, requirement.chapter)
+    requirement.is_repealed = wording.is_repealed(requirement.text)
     validate_requirement(requirement)
     requirement.full_clean()
     created = requirement.pk is None
@@ -417,7 +418,7 @@ def refresh_candidates(*, actor=None) -> dict[str, int]:
     """Recompute the duplicate and contradiction candidates among all requirements (a batch job)."""
     items = [
         Item(key=r["id"], act=r["act__code"], text=r["text"])
-        for r in Requirement.objects.values("id", "act__code", "text")
+        for r in Requirement.objects.filter(is_repealed=False).values("id", "act__code", "text")
     ]
     found = find_candidates(items)
     CandidateLink.objects.all().delete()
@@ -443,7 +444,14 @@ def apply_applicability_table(table=None, *, actor=None) -> int:
     from . import applicability
 
     table = applicability.load_table() if table is None else table
-    fields = ("applicability_rule", "rule_explanation", "subject", "subject_kind", "is_recommendation")
+    fields = (
+        "applicability_rule",
+        "rule_explanation",
+        "subject",
+        "subject_kind",
+        "is_recommendation",
+        "is_repealed",
+    )
     changed = []
     for requirement in Requirement.objects.select_related("act").select_for_update(of=("self",)):
         before = tuple(getattr(requirement, name) for name in fields)
@@ -454,6 +462,7 @@ def apply_applicability_table(table=None, *, actor=None) -> int:
             requirement.applicability_rule, requirement.rule_explanation = row.rule, row.subject
             requirement.subject, requirement.subject_kind = row.subject, row.subject_kind
         requirement.is_recommendation = wording.is_recommendation(requirement.text, requirement.chapter)
+        requirement.is_repealed = wording.is_repealed(requirement.text)
         if tuple(getattr(requirement, name) for name in fields) != before:
             changed.append(requirement)
     Requirement.objects.bulk_update(changed, list(fields), batch_size=500)

@@ -12,7 +12,7 @@ import re
 
 from .candidates import modality
 
-__all__ = ["is_recommendation", "what_to_do"]
+__all__ = ["is_recommendation", "is_repealed", "what_to_do"]
 
 # The item's first clause grants a choice: «Допускается …», «Рекомендуется …», «Руководитель … вправе …».
 _PERMISSIVE = re.compile(
@@ -38,6 +38,13 @@ _IMPERATIVES = (
     (re.compile(r"^(?:запрещается|не допускается)[:\s]+", re.I), "Не допускайте: "),
 )
 _LIMIT = 280
+# A repealed item keeps its number in the act with only the amendment note: «24. Утратил силу с 1 марта 2023
+# года. - Постановление …», «ж) утратил силу …», «Абзац утратил силу …», «Исключен. - …».
+_REPEALED_LINE = re.compile(
+    r"^\s*(?:(?:\d+(?:\.\d+)*(?:\(\d+\))?\.?|[а-я]\)|абзац|пункт|подпункт|статья\s+[\d.]+\.?)\s*)?"
+    r"(?:утратил[аио]?|утратили|исключен[аоы]?)(?:\s+силу\b|\s*[.;\-—]|\s+с\s|\s*$)",
+    re.IGNORECASE,
+)
 
 
 def is_recommendation(text: str, chapter: str = "") -> bool:
@@ -53,6 +60,13 @@ def is_recommendation(text: str, chapter: str = "") -> bool:
     if modality(low) or re.search(r"допуска\w+ к (?:работ|выполнени|эксплуатаци|самостоятельн)", low):
         return False
     return not _DUTY.search(_PERMISSIVE_WORDS.sub(" ", low))
+
+
+def is_repealed(text: str) -> bool:
+    """True when every line of the item is a repeal note: a void item, not a requirement (its number stays in
+    the act's text, so the import keeps it, marked). An item with one repealed sub-item still obliges."""
+    lines = [line for line in (text or "").replace("ё", "е").splitlines() if line.strip()]
+    return bool(lines) and all(_REPEALED_LINE.match(line) for line in lines)
 
 
 def _first_sentence(text: str) -> str:
