@@ -81,6 +81,10 @@ def main() -> int:
         )
         lists.append((profile, result))
 
+    if "--groups" in sys.argv:
+        _print_groups(lists)
+        return 0
+
     pool = [
         (profile.business.name, entry)
         for profile, result in lists
@@ -100,6 +104,23 @@ def main() -> int:
         results.append(_measure(title, pool, seed, path, exclude=set(seen)))
         seen |= set(_read_labels(path))
     return 0 if all(results) else 1
+
+
+def _print_groups(lists) -> None:
+    """Each business's «applies» list by act and chapter, with each item's subject and first words: the sweep a
+    reviewer reads for whole groups that govern equipment, objects or activities the business does not have —
+    without drawing a sample (that would bias the next check)."""
+    for profile, result in lists:
+        okved = ", ".join(profile.okved)
+        print(f"\n=== {profile.business.name}  [{okved}]  {len(result.applies)} apply")
+        groups: dict[tuple[str, str], list] = {}
+        for entry in result.applies:
+            groups.setdefault((entry.act.code, entry.requirement["chapter"]), []).append(entry)
+        for (act, chapter), entries in groups.items():
+            print(f"  {act} · {chapter[:70]} — {len(entries)}")
+            for entry in entries:
+                words = " ".join(entry.requirement["text"].split()[:14])
+                print(f"      {entry.requirement['item_no']:>6} [{entry.requirement['subject'][:28]}] {words}")
 
 
 def _read_labels(path):

@@ -194,6 +194,11 @@ _PHRASES = {
     "works_at_height": lambda v: (
         _("your staff work at height (1.8 m and more)") if v else _("your staff do not work at height")
     ),
+    "multistorey_glazing": lambda v: (
+        _("your building has glazed walls higher than one storey")
+        if v
+        else _("your building has no glazed walls higher than one storey")
+    ),
     "activities": lambda v: _("your activities by OKVED: %(list)s") % {"list": _activities(v)},
     "has_territory": lambda v: _("you hold a land plot (territory)") if v else _("you hold no land plot"),
     "okved": lambda v: _("your OKVED codes: %(codes)s") % {"codes": ", ".join(sorted(v)) or "—"},

@@ -30,6 +30,11 @@ class ProfileForm(forms.Form):
         widget=forms.Select(choices=[("unknown", _("not said")), ("true", _("yes")), ("false", _("no"))]),
         required=False,
     )
+    multistorey_glazing = forms.NullBooleanField(
+        label=_("Our building has glazed walls (stained glass) higher than one storey"),
+        widget=forms.Select(choices=[("unknown", _("not said")), ("true", _("yes")), ("false", _("no"))]),
+        required=False,
+    )
     objects_complete = forms.BooleanField(label=_("Our list of objects below is complete"), required=False)
 
     @classmethod
@@ -46,6 +51,7 @@ class ProfileForm(forms.Form):
             "registered_on": profile.registered_on,
             "employees": profile.employees,
             "works_at_height": profile.works_at_height,
+            "multistorey_glazing": profile.multistorey_glazing,
             "objects_complete": profile.objects_complete,
         }
 

@@ -178,6 +178,11 @@ class BusinessProfile(models.Model):
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     works_at_height = models.BooleanField(_("work at height (1.8 m and more)"), null=True, blank=True)
+    # Fire rules for glazing that spans floors (smoke diaphragms) read it; no register says it, so only the
+    # business can — until it does, those items «may apply».
+    multistorey_glazing = models.BooleanField(
+        _("glazed walls higher than one storey"), null=True, blank=True
+    )
     objects_complete = models.BooleanField(
         _("the list of objects is complete"),
         default=False,

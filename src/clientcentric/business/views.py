@@ -56,6 +56,7 @@ def profile(request):
         target.region, target.employees = data["region"].strip(), data["employees"]
         target.registered_on = data["registered_on"]
         target.works_at_height, target.objects_complete = data["works_at_height"], data["objects_complete"]
+        target.multistorey_glazing = data["multistorey_glazing"]
         try:
             with transaction.atomic():
                 services.save_business_with_profile(business, target, actor=request.user)

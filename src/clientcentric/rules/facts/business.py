@@ -26,6 +26,7 @@ PROFILE_FACTS: dict[str, tuple[str, Any]] = {
     "employees": ("INT", _("number of employees")),
     "has_employees": ("BOOL", _("whether there are employees")),
     "works_at_height": ("BOOL", _("whether staff work at height")),
+    "multistorey_glazing": ("BOOL", _("whether the building has glazed walls higher than one storey")),
 }
 FACTS: dict[str, tuple[str, Any]] = {**PROFILE_FACTS, **controlled_object.FACTS}
 
@@ -35,6 +36,7 @@ FACT_SECTION = {
     "registered_on": "profile",
     "has_employees": "profile",
     "works_at_height": "profile",
+    "multistorey_glazing": "profile",
     "max_voltage_kv": "objects",
     "premises_area_total": "objects",
 }
@@ -64,6 +66,8 @@ def derive(profile, objects) -> dict[str, Any]:
         facts["has_employees"] = profile.employees > 0
     if profile.works_at_height is not None:
         facts["works_at_height"] = profile.works_at_height
+    if getattr(profile, "multistorey_glazing", None) is not None:
+        facts["multistorey_glazing"] = profile.multistorey_glazing
     facts.update(controlled_object.derive(objects, profile.objects_complete))
     return facts
 
