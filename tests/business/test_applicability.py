@@ -87,7 +87,51 @@ def test_a_bakery_still_gets_what_governs_its_premises_shop_and_ovens(bakery_lis
     assert ("ПП_1479_ППР", "IX") in applies  # the baking hall is a production object
     assert ("ПТЭЭП_811", "VI") in applies  # electric ovens are electrothermal installations
     unknown = {act for (act, _c, _no, _t), value in bakery_list if value is None}
-    assert unknown == {"782н_высота"}  # whether staff work at height is not given: «may apply»
+    assert unknown == {"782н_высота", "ПП_1479_ППР"}  # work at height and glazing not given: «may apply»
+    fire_unknown = [no for (act, _c, no, _t), value in bakery_list if value is None and act == "ПП_1479_ППР"]
+    assert fire_unknown == ["20"]  # glazing higher than one storey: only the business can say
+
+
+def test_the_fourth_pass_groups_leave_a_bakery_and_reach_the_trades_they_govern(bakery_list):
+    applying = {(act, no) for (act, _c, no, _t), value in bakery_list if value}
+    for item in ("38", "45", "19", "106", "295"):
+        assert ("ПП_1479_ППР", item) not in applying, item
+    assert ("ПОТЭУ_903н", "27.4") not in applying and ("ПОТЭУ_903н", "27.9") not in applying
+    assert ("ПП_1479_ППР", "44") in applying  # flour dust: explosion-hazardous production premises stay
+
+    def rule(act, chapter, item_no):
+        return applicability.decide(act, chapter, item_no, f"{item_no}. текст").rule
+
+    def holds(text, **facts):
+        return rules.compiled(text).value({**BAKERY, **facts}, ON, rules.parameters())
+
+    electrolysis = rule(
+        "ПОТЭУ_903н", "XXVI Охрана труда при выполнении работ в электролизных установках", "26.5"
+    )
+    organic = {"okved": frozenset({"20.14"}), "activities": activities(["20.14"])}
+    chlorine = {"okved": frozenset({"20.13"}), "activities": activities(["20.13"])}
+    assert holds(electrolysis, **organic) is False and holds(electrolysis, **chlorine) is True
+    tank = rule("ПОТЭУ_903н", "XXXI Охрана труда при выполнении работ на силовых трансформаторах", "31.7")
+    repairer = {"okved": frozenset({"33.14"}), "activities": activities(["33.14"])}
+    cold_store = {"okved": frozenset({"52.10"}), "activities": activities(["52.10"])}
+    assert holds(tank, **repairer) is True and holds(tank, **cold_store) is False
+    stage = rule("ПП_1479_ППР", "I Общие положения", "38")
+    assert holds(stage, premises_purposes=frozenset({"public"})) is True
+    shields = rule("ПП_1479_ППР", "XIX Обеспечение объектов защиты", "410")
+    shop = {"premises_purposes": frozenset({"retail"}), "okved": frozenset({"47.11"})}
+    assert holds(shields, **shop, activities=activities(["47.11"])) is False
+    assert holds(shields, premises_purposes=frozenset({"warehouse"})) is True
+
+
+def test_a_road_haulier_gets_no_metro_or_railway_items():
+    haulier = {"okved": frozenset({"49.41"}), "activities": activities(["49.41"])}
+    for item in ("206", "213", "216", "219", "222", "225", "228", "231", "238"):
+        row = applicability.decide("ПП_1479_ППР", "XI Объекты транспорта", item, f"{item}. текст")
+        assert rules.compiled(row.rule).value({**BAKERY, **haulier}, ON, rules.parameters()) is False, item
+    parking = applicability.decide(
+        "ПП_1479_ППР", "XI Объекты транспорта", "209", "209. В помещениях для стоянки"
+    )
+    assert rules.compiled(parking.rule).value({**BAKERY, **haulier}, ON, rules.parameters()) is True
 
 
 @pytest.mark.parametrize(
@@ -104,6 +148,63 @@ def test_a_bakery_still_gets_what_governs_its_premises_shop_and_ovens(bakery_lis
 )
 def test_a_recommendation_is_told_from_an_obligation(text, expected):
     assert wording.is_recommendation(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "24. Утратил силу с 1 марта 2023 года. - Постановление Правительства РФ от 24.10.2022 N 1885.",
+            True,
+        ),
+        ("5. Утратили силу. - Приказ Минтруда России от 01.01.2024 N 1.", True),
+        ("7. Исключен. - Федеральный закон от 04.03.2013 N 22-ФЗ.", True),
+        (
+            "16. На объектах защиты запрещается:\nа) хранить горючие жидкости;\nж) утратил силу с 1 марта 2023 года.",
+            False,
+        ),
+        ("38.7. При замене деталей опоры должна быть исключена возможность ее смещения.", False),
+        ("", False),
+    ],
+)
+def test_a_repealed_item_is_told_from_one_with_a_repealed_sub_item(text, expected):
+    assert wording.is_repealed(text) is expected
+
+
+def test_the_repealed_items_of_the_five_acts_are_found(bakery_list):
+    repealed = [(act, no) for (act, _c, no, text), _value in bakery_list if wording.is_repealed(text)]
+    assert repealed == [("ПП_1479_ППР", "24"), ("ПП_1479_ППР", "29"), ("ПП_1479_ППР", "411")]
+
+
+def test_a_repealed_item_reaches_no_personal_list(acts, business_profile):
+    void = services.save_requirement(
+        Requirement(
+            act=acts["fire"],
+            item_no="24",
+            position=24,
+            text="24. Утратил силу с 1 марта 2023 года. - Постановление Правительства РФ от 24.10.2022 N 1885.",
+            cost_hours=Decimal("2"),
+            cost_frequency=Decimal("1"),
+        )
+    )
+    assert void.is_repealed
+    result = selectors.personal_list(business_profile, ON)
+    shown = {e.requirement["id"] for e in result.applies + result.unknown}
+    assert void.pk not in shown and acts["fire_all"].pk in shown
+
+
+def test_the_import_marks_a_repealed_item_and_keeps_it_in_the_act(db):
+    from clientcentric.business.importer import import_requirements
+
+    items = (
+        "act,item_no,chapter_num,chapter_name,text\n"
+        "ППР,23,I,Общие положения,23. Руководитель организации обеспечивает проверку дверей.\n"
+        "ППР,24,I,Общие положения,24. Утратил силу с 1 марта 2023 года.\n"
+    ).encode()
+    report = import_requirements([(items, "items.csv")])
+    assert report.ok, report.problems
+    marks = dict(Requirement.objects.filter(act__code="ППР").values_list("item_no", "is_repealed"))
+    assert marks == {"23": False, "24": True}
 
 
 def test_an_appendix_headed_recommended_sample_is_a_recommendation():

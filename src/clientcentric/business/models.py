@@ -180,9 +180,7 @@ class BusinessProfile(models.Model):
     works_at_height = models.BooleanField(_("work at height (1.8 m and more)"), null=True, blank=True)
     # Fire rules for glazing that spans floors (smoke diaphragms) read it; no register says it, so only the
     # business can — until it does, those items «may apply».
-    multistorey_glazing = models.BooleanField(
-        _("glazed walls higher than one storey"), null=True, blank=True
-    )
+    multistorey_glazing = models.BooleanField(_("glazed walls higher than one storey"), null=True, blank=True)
     objects_complete = models.BooleanField(
         _("the list of objects is complete"),
         default=False,
