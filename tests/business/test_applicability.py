@@ -94,8 +94,9 @@ def test_a_bakery_still_gets_what_governs_its_premises_shop_and_ovens(bakery_lis
 
 def test_the_fourth_pass_groups_leave_a_bakery_and_reach_the_trades_they_govern(bakery_list):
     applying = {(act, no) for (act, _c, no, _t), value in bakery_list if value}
-    for item in ("38", "45", "19", "106", "295"):
+    for item in ("38", "45", "19", "106", "295", "108"):
         assert ("ПП_1479_ППР", item) not in applying, item
+    assert ("ПТЭЭП_811", "65") not in applying and ("ПТЭЭП_811", "68") in applying  # ovens, not arc furnaces
     assert ("ПОТЭУ_903н", "27.4") not in applying and ("ПОТЭУ_903н", "27.9") not in applying
     assert ("ПП_1479_ППР", "44") in applying  # flour dust: explosion-hazardous production premises stay
 
@@ -115,6 +116,10 @@ def test_the_fourth_pass_groups_leave_a_bakery_and_reach_the_trades_they_govern(
     repairer = {"okved": frozenset({"33.14"}), "activities": activities(["33.14"])}
     cold_store = {"okved": frozenset({"52.10"}), "activities": activities(["52.10"])}
     assert holds(tank, **repairer) is True and holds(tank, **cold_store) is False
+    furniture = {"okved": frozenset({"31.09"}), "activities": activities(["31.09"])}
+    chipboard = rule("ПП_1479_ППР", "IX Производственные объекты", "140")
+    assert holds(chipboard, **furniture) is False
+    assert holds(rule("ПП_1479_ППР", "IX Производственные объекты", "136"), **furniture) is True
     stage = rule("ПП_1479_ППР", "I Общие положения", "38")
     assert holds(stage, premises_purposes=frozenset({"public"})) is True
     shields = rule("ПП_1479_ППР", "XIX Обеспечение объектов защиты", "410")
