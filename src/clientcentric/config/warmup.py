@@ -9,7 +9,9 @@ application (`config/gunicorn.py`), Celery when a worker process starts (`config
 import logging
 import time
 
+from django.conf import settings
 from django.db import connections
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,12 @@ def warm_pages() -> None:
 
         from clientcentric.core import charts
 
-        get_resolver().url_patterns  # noqa: B018 - the property imports every urls module and its views
+        resolver = get_resolver()
+        resolver.url_patterns  # noqa: B018 - the property imports every urls module and its views
+        for code, _name in settings.LANGUAGES:
+            # The reverse table is built per language on the first reverse(); every page's links call it.
+            with translation.override(code):
+                resolver.reverse_dict  # noqa: B018
         charts.warm()
     except Exception:
         logger.exception("warming the pages failed; the first page will load what it needs")
