@@ -1,7 +1,6 @@
 """The number a person quotes (core/references.py): the shape of an appeal's number, random digits instead of the
 database id, one per row whatever saves it, and read back however the person types it."""
 
-
 import pytest
 
 from clientcentric.core import references
