@@ -256,6 +256,7 @@ def test_a_comment_ends_on_a_confirmation_with_its_number_and_the_closing_date(
     comment = draft.comments.get()
     assert page.redirect_chain[-1][0] == "/done/"
     assert "Отзыв отправлен" in html and f">{comment.reference}<" in html
+    assert '<a class="brand" href="/business/">' in html, "the business's own header, not the citizens'"
     assert formats.date_format(draft.closes_on, "j E Y") in html and developer_agency.name in html
 
 

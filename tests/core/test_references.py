@@ -21,3 +21,8 @@ def test_a_number_is_the_year_and_six_random_digits_not_a_count(monkeypatch):
     monkeypatch.setattr(references.secrets, "randbelow", lambda bound: next(drawn))
     assert references.new(ControlEvent, field="number", prefix="КНМ-", year=2026) == "КНМ-2026-000042"
     assert references.new(ControlEvent, field="number", year=2027) == "2027-000007"
+
+
+def test_a_message_keeps_its_number_on_one_line_and_escapes_the_rest():
+    told = references.sentence("Заявка %(number)s <принята> до %(due)s.", number="2026-012345", due="<1.1>")
+    assert told == 'Заявка <span class="nowrap">2026-012345</span> &lt;принята&gt; до &lt;1.1&gt;.'

@@ -556,4 +556,4 @@ def test_the_client_sees_their_request_number_and_the_operator_finds_the_request
     assert f"/operator/requests/{request.pk}/" in found
     other = "2026-000000" if request.reference != "2026-000000" else "2026-000001"
     missed = client.get("/operator/requests/", {"number": other}).content.decode()
-    assert f"/operator/requests/{request.pk}/" not in missed and f"нет заявления № {other}" in missed
+    assert f"/operator/requests/{request.pk}/" not in missed and f"нет заявления №\u00a0{other}" in missed

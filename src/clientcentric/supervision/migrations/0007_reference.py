@@ -1,9 +1,9 @@
 # The reference a person quotes instead of the database id (core/references.py): added, drawn for every
-# existing row (dated by the row's own creation time), then made unique.
+# existing row (core/services/references.py, dated by the row's own creation time), then made unique.
 
 from django.db import migrations, models
 
-from clientcentric.core import references
+from clientcentric.core.services import references
 
 MODELS = (
     "consultation",
