@@ -111,3 +111,39 @@ def test_the_public_summary_charts_the_least_clear_items(client, acts):
     desc = _accessible(_svg_with_title(html, "Наименее ясные пункты"))
     assert "п. 1, Правила противопожарного режима: ясность 4,0, исполнимость 2,0" in desc
     assert "<td>Правила противопожарного режима</td><td>п. 1</td><td>10</td>" in html
+
+
+def test_long_names_are_cut_on_the_axis_yet_two_that_start_alike_stay_two_bars():
+    """Vega cut an over-long label by measuring it again and again (most of a second for one chart of act names):
+    the chart cuts it before drawing, and only the label — the bars still belong to their own item."""
+    from clientcentric.business.charts import items_scores_svg
+
+    alike = "Санитарно-эпидемиологические требования к организациям общественного питания"
+    items = [
+        {"label": f"{alike}, раздел {n}", "suppressed": False, "clarity_mean": c, "feasibility_mean": 3.0}
+        for n, c in ((1, 2.0), (2, 4.0))
+    ]
+    svg = items_scores_svg(items, "СП 2.3/2.4.3590-20")
+    labels = re.findall(r"<text[^>]*>([^<]*…)</text>", svg)
+    assert labels == ["Санитарно-эпидемиологические…"] * 2
+    assert svg.count('aria-roledescription="bar"') == 4, "two items, two measures each"
+    assert f"{alike}, раздел 1: ясность 2,0" in _accessible(svg), "the description keeps the whole name"
+
+
+def test_the_summary_decides_every_business_once_until_a_business_changes(client, acts, monkeypatch):
+    """The cost burden decides each business's personal list (milliseconds each, seconds for thousands):
+    a second visitor reads the figures already computed; a changed profile recomputes them."""
+    from clientcentric.business import selectors
+
+    profiles = _many_businesses(10, acts)
+    decided = []
+    statuses = selectors.statuses
+    monkeypatch.setattr(selectors, "statuses", lambda *a: decided.append(1) or statuses(*a))
+    client.get("/business/summary/")
+    assert len(decided) == 10
+    client.get("/business/summary/")
+    assert len(decided) == 10
+    profiles[0].employees = 60
+    services.save_profile(profiles[0])
+    client.get("/business/summary/")
+    assert len(decided) == 20

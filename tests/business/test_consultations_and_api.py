@@ -255,5 +255,32 @@ def test_a_comment_ends_on_a_confirmation_with_its_number_and_the_closing_date(
     html = page.content.decode()
     comment = draft.comments.get()
     assert page.redirect_chain[-1][0] == "/done/"
-    assert "Отзыв отправлен" in html and f">{comment.pk}<" in html
+    assert "Отзыв отправлен" in html and f">{comment.reference}<" in html
+    assert '<a class="brand" href="/business/">' in html, "the business's own header, not the citizens'"
     assert formats.date_format(draft.closes_on, "j E Y") in html and developer_agency.name in html
+
+
+def test_a_comment_gets_a_number_to_quote_not_its_id_and_keeps_it_when_rewritten(
+    developer_agency, business_profile
+):
+    import re
+
+    draft = services.save_draft(_draft(developer_agency))
+    first = services.comment_on_draft(draft, business_profile, rating=2, text="Дорого")
+    assert re.fullmatch(r"\d{4}-\d{6}", first.reference) and not first.reference.endswith(f"{first.pk:06d}")
+    again = services.comment_on_draft(draft, business_profile, rating=3, text="Уточнили")
+    assert again.pk == first.pk and again.reference == first.reference
+
+
+def test_a_taken_number_is_drawn_again_and_a_crowded_year_gets_a_longer_one(
+    developer_agency, business_profile, monkeypatch
+):
+    from clientcentric.business.models import DraftComment
+    from clientcentric.core import references
+
+    monkeypatch.setattr(references.secrets, "randbelow", lambda bound: 1)
+    taken = services.comment_on_draft(
+        services.save_draft(_draft(developer_agency)), business_profile, rating=2, text="Да"
+    )
+    assert taken.reference.endswith("-000001")
+    assert references.new(DraftComment).endswith("-0000001")

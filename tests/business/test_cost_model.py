@@ -241,3 +241,23 @@ def test_the_developer_reads_the_burden_and_its_export_is_audited(client, acts, 
 def test_another_agencys_act_has_no_burden_page(client, acts, fire_developer):
     client.force_login(fire_developer)
     assert client.get(f"/business/acts/{acts['power'].pk}/burden/").status_code == 404
+
+
+def test_the_burden_decides_every_business_once_for_any_assumptions_until_one_changes(
+    acts, fire_developer, monkeypatch
+):
+    """A developer tries rates and populations one after another: the counts of whom each item applies to do not
+    change with them, so every business's list is decided once — and again after a business changes."""
+    from clientcentric.business import costing, selectors
+
+    profiles = _premises_businesses(4)
+    decided = []
+    statuses = selectors.statuses
+    monkeypatch.setattr(selectors, "statuses", lambda *a: decided.append(1) or statuses(*a))
+    first = costing.act_burden(acts["fire"], scm.Assumptions(hourly_rate=Decimal("500")))
+    costing.act_burden(acts["fire"], scm.Assumptions(hourly_rate=Decimal("900")), Decimal(1000))
+    assert len(decided) == 4 and first.applies[acts["fire_big"].pk] == 2
+    profiles[0].employees = 0 if (profiles[0].employees or 0) >= 50 else 60
+    services.save_profile(profiles[0])
+    again = costing.act_burden(acts["fire"], scm.Assumptions(hourly_rate=Decimal("500")))
+    assert len(decided) == 8 and again.applies[acts["fire_big"].pk] != 2

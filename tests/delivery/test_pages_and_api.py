@@ -1,6 +1,7 @@
 """The personal cabinet, consents and their receipts, decisions, appointments and the life-event API."""
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -512,13 +513,15 @@ def test_consent_request_and_booking_each_end_on_a_confirmation(
     request = ServiceRequest.objects.get(client=pensioner)
     html = page.content.decode()
     assert page.redirect_chain[-1][0] == "/done/"
-    assert "Заявление отправлено" in html and f">{request.pk}<" in html
+    assert "Заявление отправлено" in html and f">{request.reference}<" in html
+    assert re.fullmatch(r"\d{4}-\d{6}", request.reference) and f">{request.pk}<" not in html
     assert registry["service"].name in html and f"/me/requests/{request.pk}/" in html
 
     slot = office.slots.first()
     page = client.post("/me/appointments/", {"slot": slot.pk, "interpreter_language": ""}, follow=True)
     html = page.content.decode()
-    assert "Вы записаны" in html and office.address in html
+    booked = pensioner.appointments.get()
+    assert "Вы записаны" in html and office.address in html and f">{booked.reference}<" in html
 
     client.post(f"/me/consents/{pensioner.consents.get().pk}/revoke/")
     page = client.post("/me/consents/", {"life_situation": registry["pension"].pk}, follow=True)
@@ -538,3 +541,19 @@ def test_the_offer_shows_the_prefilled_birth_date_in_russian_form(client, pensio
     client.force_login(pensioner)
     page = client.get(f"/me/offers/{offer.pk}/").content.decode()
     assert "1 марта 1960" in page and "1960-03-01" not in page
+
+
+def test_the_client_sees_their_request_number_and_the_operator_finds_the_request_by_it(
+    client, pensioner, registry, pension_rule, people
+):
+    request = offer_services.accept_offer(_offered(pensioner, registry), {})
+    client.force_login(pensioner)
+    assert (
+        f"Номер заявления {request.reference}" in client.get(f"/me/requests/{request.pk}/").content.decode()
+    )
+    client.force_login(people["operator"])
+    found = client.get("/operator/requests/", {"number": f"№ {request.reference} "}).content.decode()
+    assert f"/operator/requests/{request.pk}/" in found
+    other = "2026-000000" if request.reference != "2026-000000" else "2026-000001"
+    missed = client.get("/operator/requests/", {"number": other}).content.decode()
+    assert f"/operator/requests/{request.pk}/" not in missed and f"нет заявления №\u00a0{other}" in missed

@@ -47,6 +47,7 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     from clientcentric.supervision.models import (
         Consultation,
         ControlEvent,
+        Objection,
         OmbudsmanRequest,
         PretrialAppeal,
     )
@@ -68,6 +69,10 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     page.screenshot(path=f"{SHOTS}/journey_{width}_consultation.png", full_page=True)
     booked = Consultation.objects.get(question="Нужно ли назначать ответственного приказом?")
     assert booked.mode == "phone"
+    # The number to quote, not the row's id, and on one line even at 320 px.
+    number = page.locator(".messages .nowrap")
+    expect(number).to_have_text(booked.reference)
+    assert number.evaluate("e => e.getClientRects().length") == 1
 
     # An objection to the demo warning.
     page.goto(site + "/supervision/")
@@ -78,6 +83,7 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     )
     main.get_by_role("button", name="Подать возражение").click()
     expect(page.locator(".messages")).to_contain_text("Возражение подано")
+    expect(page.locator(".messages")).to_contain_text(Objection.objects.get().reference)
     _fits(page)
     page.screenshot(path=f"{SHOTS}/journey_{width}_objection.png", full_page=True)
 
@@ -111,6 +117,8 @@ def test_the_bakery_consults_objects_appeals_late_and_asks_the_ombudsman(browser
     )
     ombudsman_form.get_by_role("button", name="Обратиться к уполномоченному").click()
     expect(page.locator(".messages")).to_contain_text("ответ — до")
+    asked = OmbudsmanRequest.objects.get(text="Прошу проверить обоснованность проверки.")
+    expect(page.locator(".messages")).to_contain_text(f"Обращение № {asked.reference}")
     expect(main.locator(".ombudsman-status").first).to_have_text("поступило")
 
     # The inspector: the review is refused until the deadline is restored; the grant, then the review.

@@ -106,7 +106,11 @@ def test_the_page_offers_the_free_slots_and_books_one(client, people, bakery, fi
         },
     )
     assert response.status_code == 302
-    assert Consultation.objects.get().mode == "phone"
+    booked = Consultation.objects.get()
+    assert booked.mode == "phone"
+    told = client.get(response["Location"]).content.decode()
+    assert f'консультацию №\u00a0<span class="nowrap">{booked.reference}</span>' in told
+    assert f"№ {booked.reference}," in client.get("/supervision/").content.decode()
     again = client.post(
         f"/supervision/types/{fire_type.code}/consult/",
         {"requirement": requirement.pk, "question": "Ещё", "slot": first.isoformat(), "mode": "phone"},

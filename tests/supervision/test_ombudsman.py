@@ -82,8 +82,13 @@ def test_the_business_sees_the_answer_on_its_event_page(event, people, client):
     response = client.post(
         f"/supervision/events/{event.pk}/ombudsman/", {"text": "Нарушены сроки."}, follow=True
     )
-    assert "уполномоченного" in response.content.decode()
     request = OmbudsmanRequest.objects.get()
+    html = response.content.decode()
+    assert (
+        "уполномоченного" in html
+        and f'Обращение №\u00a0<span class="nowrap">{request.reference}</span>' in html
+    )
+    assert f"№ {request.reference}, " in html, "the request on the event page carries the number too"
     ombudsman.answer(request, text="Срок проверки соблюдён.", actor=people["business_ombudsman"])
     page = client.get(f"/supervision/events/{event.pk}/").content.decode()
     assert "Срок проверки соблюдён." in page and "дан ответ" in page

@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from clientcentric.accounts.models import BusinessClient
+from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.requirements import cost as scm
 from clientcentric.engines.requirements import personal_list as plist
 from clientcentric.rules.facts import business as business_facts
 
-from .models import Act, Assessment, BusinessProfile, Requirement
+from .models import Act, Assessment, BusinessProfile, ControlObject, Requirement
 
 COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
 
@@ -93,8 +95,6 @@ def act_burden(
     The population of an item is the number of platform businesses it applies to; given the act's population
     (say, Rosstat's count of businesses in scope), each item's share among the platform's businesses is scaled to it.
     """
-    from .selectors import statuses  # the personal list's decision, shared with the list itself
-
     on = on or timezone.localdate()
     rows = list(
         Requirement.objects.filter(act=act, cost_frequency__gt=0, is_repealed=False)
@@ -102,15 +102,8 @@ def act_burden(
         .values("id", "item_no", "chapter", "text", "cost_activity", *COST_FIELDS)
     )
     rows = [row for row in rows if not is_recommendation(row)]
-    every_item = list(Requirement.objects.filter(act=act, is_repealed=False).values_list("id", flat=True))
-    profiles = list(BusinessProfile.objects.prefetch_related("control_objects"))
-    applies = dict.fromkeys((row["id"] for row in rows), 0)
-    in_scope = 0  # businesses at least one item of the act applies to, costed or not
-    for profile in profiles:
-        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
-        for rid in applies:
-            applies[rid] += decided.get(rid) == plist.APPLIES
-        in_scope += any(decided.get(rid) == plist.APPLIES for rid in every_item)
+    counted, in_scope = _applies_cache.get(f"{act.pk}:{on.isoformat()}")
+    applies = {row["id"]: counted.get(row["id"], 0) for row in rows}
     scaled = population is not None and in_scope > 0
     obligations = []
     for row in rows:
@@ -138,3 +131,30 @@ def act_burden(
         population=population if scaled else Decimal(in_scope),
         scaled=scaled,
     )
+
+
+def _count_applies(key: str) -> tuple[dict[int, int], int]:
+    """How many businesses each item of an act applies to, and how many the act touches at all.
+
+    Deciding every business's list is the slow part (milliseconds each), and it does not depend on the assumptions
+    a developer varies on the page: it is counted once per act and day until a profile, an object or a rule changes.
+    """
+    from .selectors import statuses  # the personal list's decision, shared with the list itself
+
+    act_id, on = key.split(":")
+    on = date.fromisoformat(on)
+    every_item = list(Requirement.objects.filter(act_id=int(act_id), is_repealed=False).values_list("id", flat=True))
+    applies = dict.fromkeys(every_item, 0)
+    in_scope = 0  # businesses at least one item of the act applies to, costed or not
+    for profile in BusinessProfile.objects.prefetch_related("control_objects"):
+        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
+        hits = [rid for rid in every_item if decided.get(rid) == plist.APPLIES]
+        for rid in hits:
+            applies[rid] += 1
+        in_scope += bool(hits)
+    return applies, in_scope
+
+
+_applies_cache = KeyedProcessCache(_count_applies, ttl=600, max_keys=64).invalidate_on(
+    Act, Requirement, BusinessProfile, ControlObject, BusinessClient
+)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency, BusinessClient
+from clientcentric.core.references import Referenced
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -372,7 +373,7 @@ class Draft(models.Model):
         return self.title
 
 
-class DraftComment(models.Model):
+class DraftComment(Referenced):
     draft = models.ForeignKey(
         Draft, verbose_name=_("draft"), related_name="comments", on_delete=models.CASCADE
     )

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientcentric.core.references import Referenced
+
 from .models import Act, Draft, DraftComment
 
 
@@ -136,7 +138,7 @@ class CorruptionFactor(models.TextChoices):
     COLLISIONS = "collisions", _("conflicts of legal norms")
 
 
-class ExpertConclusion(DeveloperAnswer):
+class ExpertConclusion(Referenced, DeveloperAnswer):
     """An accredited expert's conclusion on a draft, and the developer's answer to it."""
 
     draft = models.ForeignKey(

@@ -10,10 +10,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clientcentric.accounts import selectors as representation
-from clientcentric.core.process_cache import ProcessCache
+from clientcentric.accounts.models import BusinessClient
+from clientcentric.core.process_cache import KeyedProcessCache, ProcessCache
 from clientcentric.engines.requirements import cost as scm
 from clientcentric.engines.requirements import personal_list as plist
 from clientcentric.rules import business as rules
@@ -24,6 +26,7 @@ from .models import (
     Assessment,
     BusinessProfile,
     CandidateLink,
+    ControlObject,
     Draft,
     Requirement,
     SizeCategory,
@@ -359,8 +362,17 @@ def summary_by_act() -> list[dict]:
 
 
 def cost_burden(on: date | None = None) -> list[dict]:
-    """Mean yearly cost per business by act and size category, over every business with a profile."""
+    """Mean yearly cost per business by act and size category, over every business with a profile.
+
+    Deciding the personal list of every business takes milliseconds each, seconds for a few thousand: the public
+    summary reads the figures once per process until a profile, an object, an assessment or a rule changes.
+    """
     on = on or timezone.localdate()
+    return burden_cache.get(f"{on.isoformat()}:{get_language()}")
+
+
+def _cost_burden(key: str) -> list[dict]:
+    on = date.fromisoformat(key.split(":", 1)[0])  # the language part only keeps the labels apart
     rows = {
         r["id"]: r
         for r in Requirement.objects.filter(
@@ -416,6 +428,11 @@ def cost_burden(on: date | None = None) -> list[dict]:
             }
         )
     return out
+
+
+burden_cache = KeyedProcessCache(_cost_burden, ttl=600, max_keys=16).invalidate_on(
+    Act, Requirement, BusinessProfile, ControlObject, Assessment, BusinessClient
+)
 
 
 def hardest_items(limit: int = 15) -> list[dict]:

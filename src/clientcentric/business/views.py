@@ -189,7 +189,7 @@ def draft(request, pk):
                 request,
                 Confirmation(
                     title=_("Your comment is sent"),
-                    reference=str(comment.pk),
+                    reference=comment.reference,
                     reference_label=_("Comment number"),
                     next_steps=(
                         _("%(developer)s, the developer of the draft, reads it.")

@@ -24,7 +24,9 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    # The application is loaded in this worker now: load the classifiers before the first request needs them.
-    from clientcentric.config.warmup import warm_models
+    # The application is loaded in this worker now: load the classifiers, the URLs and the chart renderer before
+    # the first request needs them.
+    from clientcentric.config.warmup import warm_models, warm_pages
 
     warm_models()
+    warm_pages()

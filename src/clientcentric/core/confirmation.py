@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from .access import public
 
 SESSION_KEY = "core.confirmation"
+BUSINESS_PATHS = ("/business/", "/supervision/")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def confirm(request, confirmation: Confirmation):
     data["reference_label"] = str(data["reference_label"])
     data["next_steps"] = [str(step) for step in confirmation.next_steps]
     data["links"] = [{"text": str(link.text), "url": link.url} for link in confirmation.links]
+    # The page keeps the header of the part of the site the person was in («Государство для бизнеса»).
+    data["business"] = request.path.startswith(BUSINESS_PATHS)
     request.session[SESSION_KEY] = data
     return redirect("confirmation")
 
@@ -49,4 +52,6 @@ def confirmation_page(request):
     if not data:
         # Nothing was sent from this browser (or the session ended): nothing to confirm.
         return redirect("/")
-    return render(request, "core/confirmation.html", {"confirmation": data})
+    return render(
+        request, "core/confirmation.html", {"confirmation": data, "business_section": data.get("business")}
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency
-from clientcentric.core import formats
+from clientcentric.core import formats, references
 from clientcentric.core.admin import AgencyScopedMixin, ServiceSavingAdmin
 from clientcentric.rules import business as business_rules
 from clientcentric.rules import eligibility
@@ -368,9 +368,25 @@ class OfferAdmin(AgencyScopedMixin, admin.ModelAdmin):
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(AgencyScopedMixin, admin.ModelAdmin):
     agency_path = "service__agency"
-    list_display = ("service", "client", "status", "submitted_at", "fields_typed", "steps", "seconds")
+    list_display = (
+        "reference",
+        "service",
+        "client",
+        "status",
+        "submitted_at",
+        "fields_typed",
+        "steps",
+        "seconds",
+    )
     list_filter = ("status",)
+    # The number the client quotes, typed as they say it («№ 2026-483920»).
+    search_fields = ("=reference",)
     readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(
+            request, queryset, references.normalised(search_term) or search_term
+        )
 
     def has_add_permission(self, request):
         return False

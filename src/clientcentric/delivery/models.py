@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import ApiToken
 from clientcentric.core import formats
+from clientcentric.core.references import Referenced
 from clientcentric.registry.models import LifeSituation, Need, Service, Touchpoint
 
 from .validators import format_snils, validate_snils
@@ -435,7 +436,7 @@ class RefusalReason(models.Model):
         return self.title
 
 
-class ServiceRequest(models.Model):
+class ServiceRequest(Referenced):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
         APPROVED = "approved", _("approved")
@@ -538,7 +539,7 @@ class Slot(models.Model):
         return self.office.agency.time_zone
 
 
-class Appointment(models.Model):
+class Appointment(Referenced):
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
         CANCELLED = "cancelled", _("cancelled")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientcentric.accounts import acting
 from clientcentric.accounts.models import Power
 from clientcentric.accounts.roles import Role
+from clientcentric.core import references
 from clientcentric.core.access import require_roles
 from clientcentric.core.confirmation import Confirmation, Link, confirm
 from clientcentric.core.forms import add_service_errors
@@ -47,7 +48,7 @@ def request_sent(request, created, *, title: str, link: Link):
         request,
         Confirmation(
             title=title,
-            reference=str(created.pk),
+            reference=created.reference,
             reference_label=_("Request number"),
             next_steps=(
                 _("%(agency)s reviews the request for “%(service)s”.")
@@ -338,7 +339,7 @@ def _booking_confirmation(booked: Appointment) -> Confirmation:
     when = formats.date_format(timezone.localtime(slot.starts_at), "j E Y, H:i")
     return Confirmation(
         title=_("You are booked"),
-        reference=str(booked.pk),
+        reference=booked.reference,
         reference_label=_("Booking number"),
         next_steps=(
             _("Come on %(when)s to %(office)s, %(address)s.")
@@ -357,7 +358,12 @@ def _agency_requests(user):
 @require_roles(*OPERATORS)
 @require_GET
 def decisions(request):
-    return render(request, "delivery/decisions.html", {"queue": _agency_requests(request.user)[:200]})
+    """The queue, or the request a client quoted on the phone («№ 2026-483920», with or without the sign)."""
+    queue = _agency_requests(request.user)
+    number = request.GET.get("number", "").strip()[:40]
+    if number:
+        queue = queue.filter(reference=references.normalised(number))
+    return render(request, "delivery/decisions.html", {"queue": queue[:200], "number": number})
 
 
 @require_roles(*OPERATORS)

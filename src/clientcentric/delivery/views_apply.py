@@ -110,7 +110,7 @@ def _confirmation(created: ServiceRequest) -> Confirmation:
     if created.status == ServiceRequest.Status.APPROVED:
         return Confirmation(
             title=_("Your request is approved"),
-            reference=str(created.pk),
+            reference=created.reference,
             reference_label=_("Request number"),
             next_steps=(
                 created.explanation or _("Your request is approved."),
@@ -133,7 +133,7 @@ def _confirmation(created: ServiceRequest) -> Confirmation:
         steps.insert(0, _("What the rules say: %(text)s") % {"text": checked})
     return Confirmation(
         title=_("Your request is sent"),
-        reference=str(created.pk),
+        reference=created.reference,
         reference_label=_("Request number"),
         next_steps=tuple(steps),
         links=(follow,),

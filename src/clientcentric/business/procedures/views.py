@@ -189,7 +189,7 @@ def expertise_draft(request, pk):
                 request,
                 Confirmation(
                     title=_("Your conclusion is filed"),
-                    reference=str(conclusion.pk),
+                    reference=conclusion.reference,
                     reference_label=_("Conclusion number"),
                     next_steps=(
                         _(

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clientcentric.business.models import BusinessProfile, Requirement
+from clientcentric.core.references import Referenced
 
 from .control_types import USER, ControlType
 from .risk import Decision
@@ -322,7 +323,7 @@ class PretrialAppeal(models.Model):
         return self.status == self.Status.RESTORATION
 
 
-class OmbudsmanRequest(models.Model):
+class OmbudsmanRequest(Referenced):
     """The business asks the business ombudsman (уполномоченный по защите прав предпринимателей) to take part.
 
     The request reaches the ombudsman's office queue; the office answers within ANSWER_WORKING_DAYS working days

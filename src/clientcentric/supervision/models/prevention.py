@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clientcentric.business.models import BusinessProfile, Requirement
+from clientcentric.core.references import Referenced
 
 from .control_types import USER, ControlType
 from .risk import Decision
@@ -56,7 +57,7 @@ class ComplianceAlgorithm(models.Model):
         return [line.strip() for line in self.steps.splitlines() if line.strip()]
 
 
-class Consultation(models.Model):
+class Consultation(Referenced):
     """Consulting (art. 50) by requirement: booked by the business, answered in writing by the body."""
 
     profile = models.ForeignKey(
@@ -184,7 +185,7 @@ class PreventiveWarning(models.Model):
         return self.number
 
 
-class Objection(models.Model):
+class Objection(Referenced):
     warning = models.OneToOneField(
         PreventiveWarning, verbose_name=_("warning"), related_name="objection", on_delete=models.CASCADE
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile
+from clientcentric.core import references
 from clientcentric.core.logging import get_logger
 from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
@@ -176,7 +177,7 @@ def create_event(
     if not basis.strip():
         raise ValidationError({"basis": _("State the basis of the event.")})
     event = ControlEvent.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}-{profile.pk}",
+        number=references.new(ControlEvent, field="number", prefix="КНМ-", year=starts_on.year),
         control_type=control_type,
         profile=profile,
         kind=kind,
@@ -187,8 +188,6 @@ def create_event(
         ends_on=ends_on,
         inspector=inspector,
     )
-    event.number = f"КНМ-{starts_on.year}-{event.pk:06d}"
-    event.save(update_fields=["number"])
     mine = {r.pk for r in selectors.my_requirements(profile, control_type)}
     event.requirements.set(mine)
     EventCheck.objects.bulk_create([EventCheck(event=event, requirement_id=pk) for pk in sorted(mine)])

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientcentric.core import references
 from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 
@@ -57,7 +58,7 @@ def file_appeal(
         )
     review_due = deadlines.add_working_days(today, ct.appeal_review_working_days, field="learned_on")
     appeal = PretrialAppeal.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=references.new(PretrialAppeal, field="number", prefix="ДО-", year=today.year),
         event=event,
         subject=subject,
         text=text.strip(),
@@ -70,8 +71,6 @@ def file_appeal(
         review_due=review_due,
         status=PretrialAppeal.Status.RESTORATION if late else PretrialAppeal.Status.REGISTERED,
     )
-    appeal.number = f"ДО-{today.year}-{appeal.pk:06d}"
-    appeal.save(update_fields=["number"])
     status_service.record_creation(appeal, PRETRIAL_APPEAL, actor=actor)
     SupervisionTask.objects.create(
         control_type=ct,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientcentric.business.models import BusinessProfile, Requirement
+from clientcentric.core import references
 from clientcentric.core.services import audit
 from clientcentric.core.services import status as status_service
 from clientcentric.core.services.notifications import notify_email
@@ -47,8 +48,9 @@ def notify_business(profile: BusinessProfile, subject: str, body: str, about=Non
         notify_email(rep.person.email, subject, body, about=about)
 
 
-def _number(prefix: str, obj) -> str:
-    return f"{prefix}-{timezone.localdate().year}-{obj.pk:06d}"
+def _number(prefix: str, model) -> str:
+    """A registry number («ПР-2026-483920»): the kind, the year and random digits, never the row's key."""
+    return references.new(model, field="number", prefix=f"{prefix}-")
 
 
 # --- consultations -------------------------------------------------------------------------------------
@@ -172,15 +174,13 @@ def self_examine(
     if score >= control_type.declaration_min_score:
         today = timezone.localdate()
         declaration = ComplianceDeclaration.objects.create(
-            number=f"tmp-{exam.pk}",
+            number=_number("ДС", ComplianceDeclaration),
             profile=profile,
             control_type=control_type,
             self_examination=exam,
             valid_from=today,
             valid_to=deadlines.one_calendar_year(today, control_type.declaration_valid_years),
         )
-        declaration.number = _number("ДС", declaration)
-        declaration.save(update_fields=["number"])
         audit.record(actor, "supervision.declaration_registered", declaration)
         # Where the type provides it, the declaration grants its good-faith incentive (art. 48) by itself.
         incentives.on_declaration(declaration, actor=actor)
@@ -248,7 +248,7 @@ def issue_warning(
         timezone.localdate(now), control_type.warning_objection_working_days, field="information_received_on"
     )
     warning = PreventiveWarning.objects.create(
-        number=f"tmp-{now.timestamp()}",
+        number=_number("ПР", PreventiveWarning),
         profile=profile,
         control_type=control_type,
         requirement=requirement,
@@ -260,8 +260,6 @@ def issue_warning(
         issued_by=actor,
         objection_due=due,
     )
-    warning.number = _number("ПР", warning)
-    warning.save(update_fields=["number"])
     notify_business(
         profile,
         _("Warning %(number)s about a requirement") % {"number": warning.number},

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientcentric.business import selectors as business_selectors
 from clientcentric.business.models import Requirement
+from clientcentric.core import references
 from clientcentric.core.access import require_roles
 
 from .. import selectors
@@ -132,7 +133,7 @@ def consult(request, code):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            prevention.book_consultation(
+            booked = prevention.book_consultation(
                 profile,
                 control_type,
                 Requirement.objects.select_related("act").get(pk=data["requirement"]),
@@ -145,7 +146,11 @@ def consult(request, code):
             add_errors(form, error)
         else:
             messages.success(
-                request, _("The consultation is booked; the written answer will be in your account.")
+                request,
+                references.sentence(
+                    _("Consultation %(number)s is booked; the written answer will be in your account."),
+                    number=booked.reference,
+                ),
             )
             return redirect("supervision:risk", code=code)
     context = _risk_context(request, profile, control_type, consultation_form=form)
@@ -206,11 +211,14 @@ def warning(request, pk):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            prevention.file_objection(item, text=form.cleaned_data["text"], actor=request.user)
+            objection = prevention.file_objection(item, text=form.cleaned_data["text"], actor=request.user)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Your objection is filed."))
+            messages.success(
+                request,
+                references.sentence(_("Your objection %(number)s is filed."), number=objection.reference),
+            )
             return redirect("supervision:warning", pk=pk)
     algorithm = ComplianceAlgorithm.objects.filter(requirement=item.requirement).first()
     return render(
@@ -285,18 +293,24 @@ def event_action(request, pk, action):
                 done = _("The document is sent to the supervisory body.")
             elif action == "appeal":
                 appeal = pretrial_appeals.file_appeal(item, actor=request.user, **data)
-                done = (
+                done = references.sentence(
                     _(
                         "Appeal %(number)s is filed after the window and registered as a request to restore the deadline."
                     )
                     if appeal.late
-                    else _("Appeal %(number)s is registered; the decision is due by %(due)s.")
-                ) % {"number": appeal.number, "due": appeal.review_due.strftime("%d.%m.%Y")}
+                    else _("Appeal %(number)s is registered; the decision is due by %(due)s."),
+                    number=appeal.number,
+                    due=appeal.review_due.strftime("%d.%m.%Y"),
+                )
             else:
                 asked = event_services.involve_ombudsman(item, actor=request.user, **data)
-                done = _(
-                    "The request reached the business ombudsman's office; the answer is due by %(due)s."
-                ) % {"due": asked.due_on.strftime("%d.%m.%Y")}
+                done = references.sentence(
+                    _(
+                        "Request %(number)s reached the business ombudsman's office; the answer is due by %(due)s."
+                    ),
+                    number=asked.reference,
+                    due=asked.due_on.strftime("%d.%m.%Y"),
+                )
         except ValidationError as error:
             add_errors(form, error)
         else:
