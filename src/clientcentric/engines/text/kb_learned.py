@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
+from .kb_semantic import WordVectors, learn
 
 MODEL_VERSION = 1
 CANDIDATES = 50
@@ -62,7 +63,19 @@ FEATURES = (
     "translation",
     "body_trigrams",
     "asked_trigrams",
+    "meaning_title",
+    "meaning_body",
+    "meaning_asked",
+    "necessity_bm25f",
+    "necessity_share",
+    "necessity_coverage",
+    "necessity_title",
+    "title_grams_cosine",
+    "title_grams_recall",
 )
+GRAM_SIZES = (3, 4)
+# How many questions' worth of the average a word's necessity starts from (additive smoothing).
+NECESSITY_PRIOR = 2.0
 
 
 def title_key(title: Sequence[str]) -> str:
@@ -80,6 +93,7 @@ class RankerModel:
     times_asked: dict[str, int] = field(default_factory=dict)
     candidates: int = CANDIDATES
     regularisation: float | None = None  # the inverse L2 strength `train` chose, for the record
+    vectors: WordVectors | None = None  # learned from the articles' text (kb_semantic)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -93,6 +107,7 @@ class RankerModel:
                 "regularisation": self.regularisation,
                 "asked": {key: [" ".join(q) for q in questions] for key, questions in self.asked.items()},
                 "times_asked": self.times_asked,
+                "vectors": self.vectors.to_dict() if self.vectors is not None else None,
             },
             ensure_ascii=False,
             indent=1,
@@ -113,6 +128,7 @@ class RankerModel:
             times_asked={key: int(n) for key, n in data["times_asked"].items()},
             candidates=int(data.get("candidates", CANDIDATES)),
             regularisation=data.get("regularisation"),
+            vectors=WordVectors.from_dict(data["vectors"]) if data.get("vectors") else None,
         )
 
     @classmethod
@@ -136,6 +152,12 @@ def _trigrams(words: Sequence[str]) -> set[str]:
     return {text[n : n + 3] for n in range(len(text) - 2)}
 
 
+def _grams(words: Sequence[str]) -> Counter:
+    """Character n-grams (GRAM_SIZES) of the lemmas, a space marking where words meet."""
+    text = f" {' '.join(words)} "
+    return Counter(text[n : n + size] for size in GRAM_SIZES for n in range(len(text) - size + 1))
+
+
 def _bigrams(words: Sequence[str]) -> list[str]:
     return [f" {first} {second} " for first, second in zip(words, words[1:], strict=False)]
 
@@ -148,11 +170,18 @@ class _Shape:
     body: frozenset
     title_text: str
     body_text: str
+    title_vector: np.ndarray | None
+    body_vector: np.ndarray | None
 
     @classmethod
-    def of(cls, doc: Document) -> "_Shape":
+    def of(cls, doc: Document, vectors: WordVectors | None) -> "_Shape":
         return cls(
-            frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} "
+            frozenset(doc.title),
+            frozenset(doc.body),
+            f" {' '.join(doc.title)} ",
+            f" {' '.join(doc.body)} ",
+            vectors.vector(doc.title) if vectors is not None else None,
+            vectors.vector(doc.body) if vectors is not None else None,
         )
 
 
@@ -166,12 +195,14 @@ class LearnedIndex:
         *,
         asked: dict[str, tuple[tuple[str, ...], ...]] | None = None,
         times_asked: dict[str, int] | None = None,
+        vectors: WordVectors | None = None,
     ):
         self.documents = list(documents)
         self.model = model
         self.base = KbIndex.build(self.documents)
         self.asked = asked if asked is not None else (model.asked if model else {})
         self.times_asked = times_asked if times_asked is not None else (model.times_asked if model else {})
+        self.vectors = vectors if vectors is not None else (model.vectors if model else None)
         self._shapes: dict[int, _Shape] = {}  # per candidate document, made when first needed
         if model is not None or asked is not None:
             self._build_enriched()
@@ -180,11 +211,14 @@ class LearnedIndex:
         enriched, asked_only = [], []
         self._asked_sets: list[frozenset] = []
         self._questions: dict[int, list[tuple[frozenset, frozenset]]] = {}  # position → (lemmas, trigrams)
+        self._question_vectors: dict[int, np.ndarray] = {}  # position → one unit vector per asked question
         for position, doc in enumerate(self.documents):
             questions = self.asked.get(title_key(doc.title), ())
             words = tuple(word for question in questions for word in question)
             if questions:
                 self._questions[position] = [(frozenset(q), frozenset(_trigrams(q))) for q in questions]
+                if self.vectors is not None:
+                    self._question_vectors[position] = np.asarray([self.vectors.vector(q) for q in questions])
             self._asked_sets.append(frozenset(words))
             enriched.append(Document(doc.key, doc.title, doc.body + words, doc.prior))
             asked_only.append(Document(doc.key, (), words, doc.prior))
@@ -200,6 +234,49 @@ class LearnedIndex:
                     seen[word] += 1
                     together.update((word, other) for other in titles.get(key, ()))
         self._seen, self._together = seen, together
+        self._necessity()
+        # Character n-grams of the titles, weighted by how few titles have them: a title's rare fragments
+        # («рассинхрон», «приватн») tell it from its neighbours; «rutube», «канал» do not.
+        holding: Counter = Counter()
+        for doc in self.documents:
+            holding.update(_grams(doc.title).keys())
+        count = len(self.documents) or 1
+        self._gram_idf = {gram: math.log(1 + count / n) for gram, n in holding.items()}
+        self._gram_default = math.log(1 + count)
+
+    def _necessity(self) -> None:
+        """Per question word: how often the article a question was mapped to uses it (anywhere, and in its
+        title), over the questions that used it — «хотеть», «сделать» rarely, «монетизация» nearly always.
+        A word-level statistic, so it carries over to articles no training question asked for (term recall,
+        Zhao & Callan 2010), smoothed towards the average with NECESSITY_PRIOR questions."""
+        words_of: dict[str, set] = {}
+        titles_of: dict[str, set] = {}
+        for doc in self.documents:
+            key = title_key(doc.title)
+            words_of.setdefault(key, set()).update(doc.title, doc.body)
+            titles_of.setdefault(key, set()).update(doc.title)
+        used: Counter = Counter()
+        anywhere: Counter = Counter()
+        in_title: Counter = Counter()
+        for key, questions in self.asked.items():
+            if key not in words_of:
+                continue
+            for question in questions:
+                for word in set(question):
+                    used[word] += 1
+                    anywhere[word] += word in words_of[key]
+                    in_title[word] += word in titles_of[key]
+        total = sum(used.values()) or 1
+        self._anywhere_rate = sum(anywhere.values()) / total
+        self._title_rate = sum(in_title.values()) / total
+        self._necessity_anywhere = {
+            word: (anywhere[word] + NECESSITY_PRIOR * self._anywhere_rate) / (n + NECESSITY_PRIOR)
+            for word, n in used.items()
+        }
+        self._necessity_title = {
+            word: (in_title[word] + NECESSITY_PRIOR * self._title_rate) / (n + NECESSITY_PRIOR)
+            for word, n in used.items()
+        }
 
     def _translation(self, terms, title: frozenset) -> float:
         """How strongly the query's words not in the title were seen, in training questions, with its words."""
@@ -216,7 +293,7 @@ class LearnedIndex:
     def _shape(self, position: int) -> _Shape:
         shape = self._shapes.get(position)
         if shape is None:
-            shape = _Shape.of(self.documents[position])
+            shape = _Shape.of(self.documents[position], self.vectors)
             if len(self._shapes) >= SHAPE_CACHE:
                 self._shapes.clear()
             self._shapes[position] = shape
@@ -262,10 +339,16 @@ class LearnedIndex:
         )
         total = self.base._total_weight(groups, unknown)
         coverage = [self.base._coverage(position, groups, total) for position in positions]
-        rows = self.features(terms, positions, synonyms, (base, enriched, asked), coverage)
+        meaning = self.vectors.vector(weights) if self.vectors is not None else None
+        necessity = {
+            term: weight * self._necessity_anywhere.get(term, self._anywhere_rate)
+            for term, weight in weights.items()
+        }
+        needed = self.base.scores(necessity)
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed), coverage, meaning)
         return positions, rows, coverage
 
-    def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
+    def features(self, terms, positions, synonyms, score_arrays, coverage, meaning=None) -> np.ndarray:
         columns = []
         for scores in score_arrays:
             mine = scores[positions]
@@ -273,7 +356,8 @@ class LearnedIndex:
             rank = np.empty(len(positions))
             rank[np.argsort(-mine, kind="stable")] = np.arange(len(positions))
             columns.append((mine, mine / top, np.where(mine > 0, 1.0 / (rank + 1), 0.0)))
-        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns
+        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns[:3]
+        n_score, n_share, _n_rank = columns[3]
         query = set(terms)
         size = max(len(query), 1)
         query_bigrams = _bigrams(terms)
@@ -284,12 +368,35 @@ class LearnedIndex:
         query_norm = math.sqrt(sum(w * w for w in weight.values())) or 1.0
         query_trigrams = _trigrams(terms)
         grams = max(len(query_trigrams), 1)
+        necessary = {
+            term: self._necessity_anywhere.get(term, self._anywhere_rate) * weight[term] for term in query
+        }
+        necessary_total = sum(necessary.values()) or 1.0
+        title_need = {term: self._necessity_title.get(term, self._title_rate) for term in query}
+        title_need_total = sum(title_need.values()) or 1.0
+        gram_idf, gram_default = self._gram_idf, self._gram_default
+        query_grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(terms).items()}
+        query_grams_norm = math.sqrt(sum(v * v for v in query_grams.values())) or 1.0
         rows = []
         for n, position in enumerate(positions):
             doc = self.documents[position]
             shape = self._shape(position)
             title, body, asked_words = shape.title, shape.body, self._asked_sets[position]
             questions = self._questions.get(position, ())
+            title_grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(doc.title).items()}
+            title_norm = math.sqrt(sum(v * v for v in title_grams.values())) or 1.0
+            shared = sum(v * query_grams[g] for g, v in title_grams.items() if g in query_grams)
+            title_mass = sum(title_grams.values()) or 1.0
+            recalled = sum(v for g, v in title_grams.items() if g in query_grams) / title_mass
+            if meaning is not None:
+                asked_vectors = self._question_vectors.get(position)
+                meanings = (
+                    float(shape.title_vector @ meaning),
+                    float(shape.body_vector @ meaning),
+                    float((asked_vectors @ meaning).max()) if asked_vectors is not None else 0.0,
+                )
+            else:
+                meanings = (0.0, 0.0, 0.0)
             rows.append(
                 (
                     b_score[n],
@@ -330,6 +437,13 @@ class LearnedIndex:
                         ),
                         default=0.0,
                     ),
+                    *meanings,
+                    n_score[n],
+                    n_share[n],
+                    sum(necessary[t] for t in query & (title | body)) / necessary_total,
+                    sum(title_need[t] for t in query & title) / title_need_total,
+                    shared / (query_grams_norm * title_norm),
+                    recalled,
                 )
             )
         return np.asarray(rows, dtype=np.float64)
@@ -365,6 +479,8 @@ def train(
     """
     documents = list(documents)
     pairs = [(list(terms), key) for terms, key in pairs if terms]
+    texts = [text for doc in documents for text in (doc.title, doc.body)]
+    title_of = {doc.key: doc.title for doc in documents}
     # (inner fold, the candidates' features, which candidate is the mapped one, which are wrong)
     groups: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     # The same question text twice (asked of two articles, or repeated) goes to one inner fold, as in the outer
@@ -374,7 +490,8 @@ def train(
         held = [pair for n, pair in enumerate(pairs) if inner[n] == fold]
         seen = [pair for n, pair in enumerate(pairs) if inner[n] != fold]
         asked, times = asked_lemmas(documents, seen)
-        index = LearnedIndex(documents, asked=asked, times_asked=times)
+        vectors = learn(texts + _asked_texts(seen, title_of))
+        index = LearnedIndex(documents, asked=asked, times_asked=times, vectors=vectors)
         for terms, key in held:
             positions, features, _coverage = index.candidate_features(terms, synonyms, candidates)
             target = index.base.positions.get(key)
@@ -392,6 +509,7 @@ def train(
         regularisation = _choose_regularisation(groups, inner_folds)
     weights, scale = _fit_pairwise([group[1:] for group in groups], regularisation)
     asked, times = asked_lemmas(documents, pairs)
+    vectors = learn(texts + _asked_texts(pairs, title_of))
     return RankerModel(
         weights=tuple(float(w) for w in weights),
         mean=tuple(0.0 for _ in FEATURES),  # pairwise: only differences matter, no centring needed
@@ -400,7 +518,14 @@ def train(
         times_asked=times,
         candidates=candidates,
         regularisation=regularisation,
+        vectors=vectors,
     )
+
+
+def _asked_texts(pairs, title_of) -> list[tuple[str, ...]]:
+    """Each training question followed by its article's question, so that the words people use sit in the
+    same window as the words the article uses for the same thing."""
+    return [(*terms, *title_of[key]) for terms, key in pairs if key in title_of]
 
 
 def _fit_pairwise(groups, regularisation: float) -> tuple[np.ndarray, np.ndarray]:
