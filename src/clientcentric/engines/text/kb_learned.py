@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 
 from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
-from .kb_semantic import WordVectors, learn
 
 MODEL_VERSION = 1
 CANDIDATES = 50
@@ -63,9 +62,6 @@ FEATURES = (
     "translation",
     "body_trigrams",
     "asked_trigrams",
-    "meaning_title",
-    "meaning_body",
-    "meaning_asked",
     "necessity_bm25f",
     "necessity_share",
     "necessity_coverage",
@@ -93,7 +89,6 @@ class RankerModel:
     times_asked: dict[str, int] = field(default_factory=dict)
     candidates: int = CANDIDATES
     regularisation: float | None = None  # the inverse L2 strength `train` chose, for the record
-    vectors: WordVectors | None = None  # learned from the articles' text (kb_semantic)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -107,7 +102,6 @@ class RankerModel:
                 "regularisation": self.regularisation,
                 "asked": {key: [" ".join(q) for q in questions] for key, questions in self.asked.items()},
                 "times_asked": self.times_asked,
-                "vectors": self.vectors.to_dict() if self.vectors is not None else None,
             },
             ensure_ascii=False,
             indent=1,
@@ -128,7 +122,6 @@ class RankerModel:
             times_asked={key: int(n) for key, n in data["times_asked"].items()},
             candidates=int(data.get("candidates", CANDIDATES)),
             regularisation=data.get("regularisation"),
-            vectors=WordVectors.from_dict(data["vectors"]) if data.get("vectors") else None,
         )
 
     @classmethod
@@ -170,18 +163,14 @@ class _Shape:
     body: frozenset
     title_text: str
     body_text: str
-    title_vector: np.ndarray | None
-    body_vector: np.ndarray | None
 
     @classmethod
-    def of(cls, doc: Document, vectors: WordVectors | None) -> "_Shape":
+    def of(cls, doc: Document) -> "_Shape":
         return cls(
             frozenset(doc.title),
             frozenset(doc.body),
             f" {' '.join(doc.title)} ",
             f" {' '.join(doc.body)} ",
-            vectors.vector(doc.title) if vectors is not None else None,
-            vectors.vector(doc.body) if vectors is not None else None,
         )
 
 
@@ -195,14 +184,12 @@ class LearnedIndex:
         *,
         asked: dict[str, tuple[tuple[str, ...], ...]] | None = None,
         times_asked: dict[str, int] | None = None,
-        vectors: WordVectors | None = None,
     ):
         self.documents = list(documents)
         self.model = model
         self.base = KbIndex.build(self.documents)
         self.asked = asked if asked is not None else (model.asked if model else {})
         self.times_asked = times_asked if times_asked is not None else (model.times_asked if model else {})
-        self.vectors = vectors if vectors is not None else (model.vectors if model else None)
         self._shapes: dict[int, _Shape] = {}  # per candidate document, made when first needed
         if model is not None or asked is not None:
             self._build_enriched()
@@ -211,14 +198,11 @@ class LearnedIndex:
         enriched, asked_only = [], []
         self._asked_sets: list[frozenset] = []
         self._questions: dict[int, list[tuple[frozenset, frozenset]]] = {}  # position → (lemmas, trigrams)
-        self._question_vectors: dict[int, np.ndarray] = {}  # position → one unit vector per asked question
         for position, doc in enumerate(self.documents):
             questions = self.asked.get(title_key(doc.title), ())
             words = tuple(word for question in questions for word in question)
             if questions:
                 self._questions[position] = [(frozenset(q), frozenset(_trigrams(q))) for q in questions]
-                if self.vectors is not None:
-                    self._question_vectors[position] = np.asarray([self.vectors.vector(q) for q in questions])
             self._asked_sets.append(frozenset(words))
             enriched.append(Document(doc.key, doc.title, doc.body + words, doc.prior))
             asked_only.append(Document(doc.key, (), words, doc.prior))
@@ -293,7 +277,7 @@ class LearnedIndex:
     def _shape(self, position: int) -> _Shape:
         shape = self._shapes.get(position)
         if shape is None:
-            shape = _Shape.of(self.documents[position], self.vectors)
+            shape = _Shape.of(self.documents[position])
             if len(self._shapes) >= SHAPE_CACHE:
                 self._shapes.clear()
             self._shapes[position] = shape
@@ -339,16 +323,15 @@ class LearnedIndex:
         )
         total = self.base._total_weight(groups, unknown)
         coverage = [self.base._coverage(position, groups, total) for position in positions]
-        meaning = self.vectors.vector(weights) if self.vectors is not None else None
         necessity = {
             term: weight * self._necessity_anywhere.get(term, self._anywhere_rate)
             for term, weight in weights.items()
         }
         needed = self.base.scores(necessity)
-        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed), coverage, meaning)
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed), coverage)
         return positions, rows, coverage
 
-    def features(self, terms, positions, synonyms, score_arrays, coverage, meaning=None) -> np.ndarray:
+    def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
         columns = []
         for scores in score_arrays:
             mine = scores[positions]
@@ -388,15 +371,6 @@ class LearnedIndex:
             shared = sum(v * query_grams[g] for g, v in title_grams.items() if g in query_grams)
             title_mass = sum(title_grams.values()) or 1.0
             recalled = sum(v for g, v in title_grams.items() if g in query_grams) / title_mass
-            if meaning is not None:
-                asked_vectors = self._question_vectors.get(position)
-                meanings = (
-                    float(shape.title_vector @ meaning),
-                    float(shape.body_vector @ meaning),
-                    float((asked_vectors @ meaning).max()) if asked_vectors is not None else 0.0,
-                )
-            else:
-                meanings = (0.0, 0.0, 0.0)
             rows.append(
                 (
                     b_score[n],
@@ -437,7 +411,6 @@ class LearnedIndex:
                         ),
                         default=0.0,
                     ),
-                    *meanings,
                     n_score[n],
                     n_share[n],
                     sum(necessary[t] for t in query & (title | body)) / necessary_total,
@@ -479,8 +452,6 @@ def train(
     """
     documents = list(documents)
     pairs = [(list(terms), key) for terms, key in pairs if terms]
-    texts = [text for doc in documents for text in (doc.title, doc.body)]
-    title_of = {doc.key: doc.title for doc in documents}
     # (inner fold, the candidates' features, which candidate is the mapped one, which are wrong)
     groups: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     # The same question text twice (asked of two articles, or repeated) goes to one inner fold, as in the outer
@@ -490,8 +461,7 @@ def train(
         held = [pair for n, pair in enumerate(pairs) if inner[n] == fold]
         seen = [pair for n, pair in enumerate(pairs) if inner[n] != fold]
         asked, times = asked_lemmas(documents, seen)
-        vectors = learn(texts + _asked_texts(seen, title_of))
-        index = LearnedIndex(documents, asked=asked, times_asked=times, vectors=vectors)
+        index = LearnedIndex(documents, asked=asked, times_asked=times)
         for terms, key in held:
             positions, features, _coverage = index.candidate_features(terms, synonyms, candidates)
             target = index.base.positions.get(key)
@@ -509,7 +479,6 @@ def train(
         regularisation = _choose_regularisation(groups, inner_folds)
     weights, scale = _fit_pairwise([group[1:] for group in groups], regularisation)
     asked, times = asked_lemmas(documents, pairs)
-    vectors = learn(texts + _asked_texts(pairs, title_of))
     return RankerModel(
         weights=tuple(float(w) for w in weights),
         mean=tuple(0.0 for _ in FEATURES),  # pairwise: only differences matter, no centring needed
@@ -518,14 +487,7 @@ def train(
         times_asked=times,
         candidates=candidates,
         regularisation=regularisation,
-        vectors=vectors,
     )
-
-
-def _asked_texts(pairs, title_of) -> list[tuple[str, ...]]:
-    """Each training question followed by its article's question, so that the words people use sit in the
-    same window as the words the article uses for the same thing."""
-    return [(*terms, *title_of[key]) for terms, key in pairs if key in title_of]
 
 
 def _fit_pairwise(groups, regularisation: float) -> tuple[np.ndarray, np.ndarray]:
