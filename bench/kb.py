@@ -51,11 +51,15 @@ def line(name: str, value: str, target: str, ok: bool | None) -> bool:
 
 
 def real_articles() -> list[tuple[str, str]]:
+    return [(question, answer) for question, answer, _topic in real_articles_with_topics()]
+
+
+def real_articles_with_topics() -> list[tuple[str, str, str]]:
     seen = {}
     for row in read("knowledge_base.csv"):
         key = (row["Тема"].strip(), row["Вопрос из БЗ"].strip())
         seen.setdefault(key, row["Ответ из БЗ"].strip())
-    return [(question, answer) for (_topic, question), answer in seen.items()]
+    return [(question, answer, topic) for (topic, question), answer in seen.items()]
 
 
 def synthetic(articles: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
@@ -74,7 +78,8 @@ def cross_validated(articles, stored, questions) -> dict[str, tuple[float, float
     """(first, top 3, MRR@10) pooled over the held-out folds, for each ranker."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = [document(i, s) for i, s in enumerate(stored)]
+    topics = [topic for _q, _a, topic in real_articles_with_topics()]
+    docs = [document(i, s, topics[i]) for i, s in enumerate(stored)]
     position = {}
     for i, (question, _answer) in enumerate(articles):
         position.setdefault(question, i)

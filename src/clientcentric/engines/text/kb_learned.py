@@ -68,6 +68,9 @@ FEATURES = (
     "necessity_title",
     "title_grams_cosine",
     "title_grams_recall",
+    "topic",
+    "topic_share",
+    "topic_reciprocal_rank",
 )
 GRAM_SIZES = (3, 4)
 # How many questions' worth of the average a word's necessity starts from (additive smoothing).
@@ -227,6 +230,32 @@ class LearnedIndex:
         count = len(self.documents) or 1
         self._gram_idf = {gram: math.log(1 + count / n) for gram, n in holding.items()}
         self._gram_default = math.log(1 + count)
+        self._build_topics()
+
+    def _build_topics(self) -> None:
+        """One pseudo-document per topic (the section of the base an article is filed under): the topic's name
+        as its title, its articles' questions and answers as its body. An article's topic score says how well the
+        question fits the section, which the article's own few words may not show («в студии на телефоне» fits
+        «Мобильное приложение Студия RUTUBE» whatever the article's question says) — cluster-based smoothing."""
+        self._topic_of: list[int] = []
+        topics: dict[tuple[str, ...], int] = {}
+        titles: list[list[str]] = []
+        bodies: list[list[str]] = []
+        for doc in self.documents:
+            if not doc.topic:
+                self._topic_of.append(-1)
+                continue
+            n = topics.setdefault(doc.topic, len(topics))
+            if n == len(titles):
+                titles.append(list(doc.topic))
+                bodies.append([])
+            bodies[n].extend(doc.title)
+            bodies[n].extend(doc.body)
+            self._topic_of.append(n)
+        self._topics = KbIndex.build(
+            Document(n, tuple(title), tuple(body))
+            for n, (title, body) in enumerate(zip(titles, bodies, strict=True))
+        )
 
     def _necessity(self) -> None:
         """Per question word: how often the article a question was mapped to uses it (anywhere, and in its
@@ -328,7 +357,12 @@ class LearnedIndex:
             for term, weight in weights.items()
         }
         needed = self.base.scores(necessity)
-        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed), coverage)
+        topic_scores = self._topics.scores(weights) if len(self._topics) else np.zeros(0)
+        topic_of = np.asarray(self._topic_of)
+        by_topic = np.where(
+            topic_of >= 0, topic_scores[np.maximum(topic_of, 0)] if len(topic_scores) else 0.0, 0.0
+        )
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed, by_topic), coverage)
         return positions, rows, coverage
 
     def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
@@ -341,6 +375,7 @@ class LearnedIndex:
             columns.append((mine, mine / top, np.where(mine > 0, 1.0 / (rank + 1), 0.0)))
         (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns[:3]
         n_score, n_share, _n_rank = columns[3]
+        t_score, t_share, t_rank = columns[4]
         query = set(terms)
         size = max(len(query), 1)
         query_bigrams = _bigrams(terms)
@@ -417,6 +452,9 @@ class LearnedIndex:
                     sum(title_need[t] for t in query & title) / title_need_total,
                     shared / (query_grams_norm * title_norm),
                     recalled,
+                    t_score[n],
+                    t_share[n],
+                    t_rank[n],
                 )
             )
         return np.asarray(rows, dtype=np.float64)

@@ -73,6 +73,7 @@ class Document:
     title: tuple[str, ...]
     body: tuple[str, ...]
     prior: float = 1.0
+    topic: tuple[str, ...] = ()  # the lemmas of the section the document belongs to, when it has one
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ def stored_lemmas(question: str, answer: str) -> str:
     return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
 
 
-def document(key, stored: str) -> Document:
+def document(key, stored: str, topic: str = "") -> Document:
+    """A document from its stored lemmas and, optionally, its topic's (as text; lemmatised here)."""
     title, _bar, body = stored.partition(" | ")
-    return Document(key, tuple(title.split()), tuple(body.split()))
+    return Document(key, tuple(title.split()), tuple(body.split()), topic=tuple(lemmas(topic)))
 
 
 @dataclass(frozen=True)
