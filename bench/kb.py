@@ -199,7 +199,10 @@ def main() -> int:
     line("search median", f"{statistics.median(timings):.1f} ms", "for information", None)
 
     # The product's path with a model (trained on every real question, as `kb train` does).
-    documents = [document(i, s) for i, s in enumerate(stored + stored_extra)]
+    # A synthetic article is filed under the topic of the real one it was made from, as `synthetic` made it.
+    topics = [topic for _q, _a, topic in real_articles_with_topics()]
+    topics += [topics[n % len(articles)] for n in range(len(stored_extra))]
+    documents = [document(i, s, topics[i]) for i, s in enumerate(stored + stored_extra)]
     position = {}
     for i, (question, _answer) in enumerate(articles):
         position.setdefault(question, i)
