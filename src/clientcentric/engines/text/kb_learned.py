@@ -166,14 +166,21 @@ class _Shape:
     body: frozenset
     title_text: str
     body_text: str
+    title_grams: dict  # character n-gram → count × idf
+    title_grams_norm: float
+    title_grams_mass: float
 
     @classmethod
-    def of(cls, doc: Document) -> "_Shape":
+    def of(cls, doc: Document, gram_idf: dict[str, float], gram_default: float) -> "_Shape":
+        grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(doc.title).items()}
         return cls(
             frozenset(doc.title),
             frozenset(doc.body),
             f" {' '.join(doc.title)} ",
             f" {' '.join(doc.body)} ",
+            grams,
+            math.sqrt(sum(v * v for v in grams.values())) or 1.0,
+            sum(grams.values()) or 1.0,
         )
 
 
@@ -306,7 +313,7 @@ class LearnedIndex:
     def _shape(self, position: int) -> _Shape:
         shape = self._shapes.get(position)
         if shape is None:
-            shape = _Shape.of(self.documents[position])
+            shape = _Shape.of(self.documents[position], self._gram_idf, self._gram_default)
             if len(self._shapes) >= SHAPE_CACHE:
                 self._shapes.clear()
             self._shapes[position] = shape
@@ -401,11 +408,9 @@ class LearnedIndex:
             shape = self._shape(position)
             title, body, asked_words = shape.title, shape.body, self._asked_sets[position]
             questions = self._questions.get(position, ())
-            title_grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(doc.title).items()}
-            title_norm = math.sqrt(sum(v * v for v in title_grams.values())) or 1.0
-            shared = sum(v * query_grams[g] for g, v in title_grams.items() if g in query_grams)
-            title_mass = sum(title_grams.values()) or 1.0
-            recalled = sum(v for g, v in title_grams.items() if g in query_grams) / title_mass
+            in_query = [(v, query_grams[g]) for g, v in shape.title_grams.items() if g in query_grams]
+            shared = sum(v * q for v, q in in_query) / (query_grams_norm * shape.title_grams_norm)
+            recalled = sum(v for v, _q in in_query) / shape.title_grams_mass
             rows.append(
                 (
                     b_score[n],
@@ -450,7 +455,7 @@ class LearnedIndex:
                     n_share[n],
                     sum(necessary[t] for t in query & (title | body)) / necessary_total,
                     sum(title_need[t] for t in query & title) / title_need_total,
-                    shared / (query_grams_norm * title_norm),
+                    shared,
                     recalled,
                     t_score[n],
                     t_share[n],
