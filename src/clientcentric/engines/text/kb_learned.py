@@ -7,11 +7,15 @@ real questions to articles is evidence the engine learns from, in two ways:
 - paraphrase expansion: each article gets a pseudo-document field, «asked», holding the lemmas of the training
   questions mapped to it; a new question that shares words with how others asked for the article finds it even
   when the article's own text does not use them (an enriched BM25F index: title, body and asked);
+- term necessity: per question word, how often the article a question was mapped to uses it («хотеть» rarely,
+  «монетизация» nearly always) — a word-level statistic, so it carries over to articles nobody asked for;
 - a learned ranker: a logistic regression over lexical features of (query, article) pairs — BM25F scores of the
   plain and the enriched index, the asked field alone, lemma overlap with the title, body and asked words,
-  bigram overlap, synonym hits, coverage, length, how often the article is asked — trained pairwise
-  (the mapped article against BM25F's top-k candidates for the same question), re-orders the union of the
-  plain and the enriched index's top `candidates`.
+  bigram overlap, synonym hits, coverage, length, how often the article is asked, BM25F and coverage with the
+  query words weighted by their necessity, the title's idf-weighted character n-grams, and how well the question
+  fits the article's topic (a section of the base, as one pseudo-document) — trained pairwise (the mapped
+  article against BM25F's top-k candidates for the same question), re-orders the union of the plain and the
+  enriched index's top `candidates`.
 
 Training never scores a question against features built from that same question: the «asked» field a training
 question sees is built from the other inner folds' questions only. The model is plain JSON (weights, scaler,
