@@ -90,7 +90,9 @@ def main() -> int:
         needs=sheets["needs"],
         services=sheets["services"],
         faq=sheets["faq"],
-        articles=[(n, stored_lemmas(q, a)) for n, (q, a) in enumerate(kb)],
+        articles=[
+            (n, stored_lemmas(q, a), "") for n, (q, a) in enumerate(kb)
+        ],  # BM25F alone: no topic needed
     )
     index = KbIndex.build(documents)
     synonyms = SynonymTable.from_pairs(tuple(pair[:2]) for pair in json.loads(SYNONYMS.read_text("utf-8")))

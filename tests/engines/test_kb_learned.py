@@ -108,3 +108,48 @@ def test_cross_validation_folds_never_share_a_question():
     for question in set(questions):
         assert len({f for q, f in zip(questions, fold_of, strict=True) if q == question}) == 1
     assert set(fold_of) == set(range(5))
+
+
+def _column(index, query, name):
+    positions, features, _coverage = index.candidate_features(query_terms(query))
+    column = features[:, kb_learned.FEATURES.index(name)]
+    return {index.documents[p].key: float(v) for p, v in zip(positions, column, strict=True)}
+
+
+def test_the_topic_score_is_the_questions_fit_with_the_articles_section():
+    topics = ["Модерация", "Модерация", "Монетизация", "Оформление канала", "Загрузка видео", ""]
+    docs = [
+        document(n, stored_lemmas(q, a), t)
+        for n, ((q, a), t) in enumerate(zip(ARTICLES, topics, strict=True))
+    ]
+    index = LearnedIndex(docs, asked={}, times_asked={})
+    topic = _column(index, "модерация: публиковать видео, удалить канал", "topic")
+    assert topic[0] == topic[1] > 0  # one section, one score, whichever article of it
+    assert (
+        topic[0] > topic[4] > 0
+    )  # «видео» is in «Загрузка видео», but «модерация» is rarer and a title word
+    assert topic[5] == 0.0  # an article filed under no topic has no section to fit
+
+
+def test_a_word_questions_use_but_their_articles_do_not_weighs_less():
+    articles = [
+        ("Хочу стать автором", "Заполните анкету автора."),
+        ("Как удалить канал?", "Откройте настройки и выберите удаление."),
+        ("Как подключить монетизацию?", "Подайте заявку в Студии."),
+        ("Почему видео не загружается?", "Проверьте формат файла."),
+    ]
+    docs = [document(n, stored_lemmas(q, a)) for n, (q, a) in enumerate(articles)]
+    # «хотеть» came with four questions and never with their article; «канал» twice, both times in it.
+    asked = [
+        ("хочу удалить канал", 1),
+        ("хочу закрыть канал", 1),
+        ("хочу денег", 2),
+        ("хочу загрузить видео", 3),
+    ]
+    index = LearnedIndex(
+        docs, asked=kb_learned.asked_lemmas(docs, [(query_terms(q), k) for q, k in asked])[0]
+    )
+    coverage = _column(index, "хочу канал", "coverage")
+    need = _column(index, "хочу канал", "necessity_coverage")
+    assert coverage[0] == pytest.approx(coverage[1])  # plain coverage: one equally rare word each
+    assert need[1] > need[0]

@@ -66,7 +66,7 @@ def trained(base, tmp_path, settings):
 def _engine_order(query):
     """The pure engine's order on the same texts, without any database: what both backends must give."""
     texts = [*ARTICLES, *MORE]
-    docs = [document(n, stored_lemmas(q, a)) for n, (q, a, _t) in enumerate(texts)]
+    docs = [document(n, stored_lemmas(q, a), t) for n, (q, a, t) in enumerate(texts)]
     from django.conf import settings
 
     index = LearnedIndex(docs, RankerModel.load(settings.CLIENTCENTRIC_KB_MODEL))

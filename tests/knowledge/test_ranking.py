@@ -25,6 +25,22 @@ def test_a_typo_still_finds_the_article():
     assert top("монетезация")[0] == 0
 
 
+def test_a_name_written_in_the_other_alphabet_is_found():
+    # The base writes «Shorts», people write «шортс»; the base writes «андроид», a client types «android».
+    assert top("шортс")[0] == 3
+    built = KbIndex.build(
+        [
+            document(0, stored_lemmas("Студия на андроиде", "Скачайте приложение.")),
+            *[document(n, stored_lemmas(q, a)) for n, (q, a) in enumerate(DOCS, start=1)],
+        ]
+    )
+    assert built.search(lemmas("android"), 1)[0].key == 0
+
+
+def test_a_word_unlike_any_in_either_alphabet_stays_unknown():
+    assert top("ютьюбер") == []
+
+
 def test_a_match_in_the_question_outranks_one_in_the_answer():
     built = KbIndex.build(
         [Document("body", ("вопрос",), ("канал",)), Document("title", ("канал",), ("ответ",))]

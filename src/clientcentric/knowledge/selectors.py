@@ -51,8 +51,8 @@ def ranker_model() -> RankerModel | None:
 
 
 def _published_index() -> LearnedIndex:
-    rows = published_articles().order_by("pk").values_list("pk", "search_document")
-    return LearnedIndex((document(pk, stored) for pk, stored in rows), ranker_model())
+    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic")
+    return LearnedIndex((document(pk, stored, topic) for pk, stored, topic in rows), ranker_model())
 
 
 _kb_index = ProcessCache(_published_index, ttl=60).invalidate_on(Article)
@@ -100,7 +100,7 @@ def _site_index() -> LearnedIndex:
             articles=published_articles()
             .filter(faq_entry__isnull=True)
             .order_by("pk")
-            .values_list("pk", "search_document"),
+            .values_list("pk", "search_document", "topic"),
         ),
         ranker_model(),
     )

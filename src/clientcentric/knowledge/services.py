@@ -513,8 +513,8 @@ def train_ranker(pairs, path: str | None = None) -> RankerTraining:
 
     from .selectors import published_articles, synonym_table
 
-    rows = published_articles().order_by("pk").values_list("pk", "search_document")
-    documents = [document(pk, stored) for pk, stored in rows]
+    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic")
+    documents = [document(pk, stored, topic) for pk, stored, topic in rows]
     by_title: dict[str, object] = {}
     for doc in documents:
         by_title.setdefault(title_key(doc.title), doc.key)

@@ -7,11 +7,15 @@ real questions to articles is evidence the engine learns from, in two ways:
 - paraphrase expansion: each article gets a pseudo-document field, «asked», holding the lemmas of the training
   questions mapped to it; a new question that shares words with how others asked for the article finds it even
   when the article's own text does not use them (an enriched BM25F index: title, body and asked);
+- term necessity: per question word, how often the article a question was mapped to uses it («хотеть» rarely,
+  «монетизация» nearly always) — a word-level statistic, so it carries over to articles nobody asked for;
 - a learned ranker: a logistic regression over lexical features of (query, article) pairs — BM25F scores of the
   plain and the enriched index, the asked field alone, lemma overlap with the title, body and asked words,
-  bigram overlap, synonym hits, coverage, length, how often the article is asked — trained pairwise
-  (the mapped article against BM25F's top-k candidates for the same question), re-orders the union of the
-  plain and the enriched index's top `candidates`.
+  bigram overlap, synonym hits, coverage, length, how often the article is asked, BM25F and coverage with the
+  query words weighted by their necessity, the title's idf-weighted character n-grams, and how well the question
+  fits the article's topic (a section of the base, as one pseudo-document) — trained pairwise (the mapped
+  article against BM25F's top-k candidates for the same question), re-orders the union of the plain and the
+  enriched index's top `candidates`.
 
 Training never scores a question against features built from that same question: the «asked» field a training
 question sees is built from the other inner folds' questions only. The model is plain JSON (weights, scaler,
@@ -62,7 +66,19 @@ FEATURES = (
     "translation",
     "body_trigrams",
     "asked_trigrams",
+    "necessity_bm25f",
+    "necessity_share",
+    "necessity_coverage",
+    "necessity_title",
+    "title_grams_cosine",
+    "title_grams_recall",
+    "topic",
+    "topic_share",
+    "topic_reciprocal_rank",
 )
+GRAM_SIZES = (3, 4)
+# How many questions' worth of the average a word's necessity starts from (additive smoothing).
+NECESSITY_PRIOR = 2.0
 
 
 def title_key(title: Sequence[str]) -> str:
@@ -136,6 +152,12 @@ def _trigrams(words: Sequence[str]) -> set[str]:
     return {text[n : n + 3] for n in range(len(text) - 2)}
 
 
+def _grams(words: Sequence[str]) -> Counter:
+    """Character n-grams (GRAM_SIZES) of the lemmas, a space marking where words meet."""
+    text = f" {' '.join(words)} "
+    return Counter(text[n : n + size] for size in GRAM_SIZES for n in range(len(text) - size + 1))
+
+
 def _bigrams(words: Sequence[str]) -> list[str]:
     return [f" {first} {second} " for first, second in zip(words, words[1:], strict=False)]
 
@@ -148,11 +170,21 @@ class _Shape:
     body: frozenset
     title_text: str
     body_text: str
+    title_grams: dict  # character n-gram → count × idf
+    title_grams_norm: float
+    title_grams_mass: float
 
     @classmethod
-    def of(cls, doc: Document) -> "_Shape":
+    def of(cls, doc: Document, gram_idf: dict[str, float], gram_default: float) -> "_Shape":
+        grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(doc.title).items()}
         return cls(
-            frozenset(doc.title), frozenset(doc.body), f" {' '.join(doc.title)} ", f" {' '.join(doc.body)} "
+            frozenset(doc.title),
+            frozenset(doc.body),
+            f" {' '.join(doc.title)} ",
+            f" {' '.join(doc.body)} ",
+            grams,
+            math.sqrt(sum(v * v for v in grams.values())) or 1.0,
+            sum(grams.values()) or 1.0,
         )
 
 
@@ -200,6 +232,75 @@ class LearnedIndex:
                     seen[word] += 1
                     together.update((word, other) for other in titles.get(key, ()))
         self._seen, self._together = seen, together
+        self._necessity()
+        # Character n-grams of the titles, weighted by how few titles have them: a title's rare fragments
+        # («рассинхрон», «приватн») tell it from its neighbours; «rutube», «канал» do not.
+        holding: Counter = Counter()
+        for doc in self.documents:
+            holding.update(_grams(doc.title).keys())
+        count = len(self.documents) or 1
+        self._gram_idf = {gram: math.log(1 + count / n) for gram, n in holding.items()}
+        self._gram_default = math.log(1 + count)
+        self._build_topics()
+
+    def _build_topics(self) -> None:
+        """One pseudo-document per topic (the section of the base an article is filed under): the topic's name
+        as its title, its articles' questions and answers as its body. An article's topic score says how well the
+        question fits the section, which the article's own few words may not show («в студии на телефоне» fits
+        «Мобильное приложение Студия RUTUBE» whatever the article's question says) — cluster-based smoothing."""
+        self._topic_of: list[int] = []
+        topics: dict[tuple[str, ...], int] = {}
+        titles: list[list[str]] = []
+        bodies: list[list[str]] = []
+        for doc in self.documents:
+            if not doc.topic:
+                self._topic_of.append(-1)
+                continue
+            n = topics.setdefault(doc.topic, len(topics))
+            if n == len(titles):
+                titles.append(list(doc.topic))
+                bodies.append([])
+            bodies[n].extend(doc.title)
+            bodies[n].extend(doc.body)
+            self._topic_of.append(n)
+        self._topics = KbIndex.build(
+            Document(n, tuple(title), tuple(body))
+            for n, (title, body) in enumerate(zip(titles, bodies, strict=True))
+        )
+
+    def _necessity(self) -> None:
+        """Per question word: how often the article a question was mapped to uses it (anywhere, and in its
+        title), over the questions that used it — «хотеть», «сделать» rarely, «монетизация» nearly always.
+        A word-level statistic, so it carries over to articles no training question asked for (term recall,
+        Zhao & Callan 2010), smoothed towards the average with NECESSITY_PRIOR questions."""
+        words_of: dict[str, set] = {}
+        titles_of: dict[str, set] = {}
+        for doc in self.documents:
+            key = title_key(doc.title)
+            words_of.setdefault(key, set()).update(doc.title, doc.body)
+            titles_of.setdefault(key, set()).update(doc.title)
+        used: Counter = Counter()
+        anywhere: Counter = Counter()
+        in_title: Counter = Counter()
+        for key, questions in self.asked.items():
+            if key not in words_of:
+                continue
+            for question in questions:
+                for word in set(question):
+                    used[word] += 1
+                    anywhere[word] += word in words_of[key]
+                    in_title[word] += word in titles_of[key]
+        total = sum(used.values()) or 1
+        self._anywhere_rate = sum(anywhere.values()) / total
+        self._title_rate = sum(in_title.values()) / total
+        self._necessity_anywhere = {
+            word: (anywhere[word] + NECESSITY_PRIOR * self._anywhere_rate) / (n + NECESSITY_PRIOR)
+            for word, n in used.items()
+        }
+        self._necessity_title = {
+            word: (in_title[word] + NECESSITY_PRIOR * self._title_rate) / (n + NECESSITY_PRIOR)
+            for word, n in used.items()
+        }
 
     def _translation(self, terms, title: frozenset) -> float:
         """How strongly the query's words not in the title were seen, in training questions, with its words."""
@@ -216,7 +317,7 @@ class LearnedIndex:
     def _shape(self, position: int) -> _Shape:
         shape = self._shapes.get(position)
         if shape is None:
-            shape = _Shape.of(self.documents[position])
+            shape = _Shape.of(self.documents[position], self._gram_idf, self._gram_default)
             if len(self._shapes) >= SHAPE_CACHE:
                 self._shapes.clear()
             self._shapes[position] = shape
@@ -262,7 +363,17 @@ class LearnedIndex:
         )
         total = self.base._total_weight(groups, unknown)
         coverage = [self.base._coverage(position, groups, total) for position in positions]
-        rows = self.features(terms, positions, synonyms, (base, enriched, asked), coverage)
+        necessity = {
+            term: weight * self._necessity_anywhere.get(term, self._anywhere_rate)
+            for term, weight in weights.items()
+        }
+        needed = self.base.scores(necessity)
+        topic_scores = self._topics.scores(weights) if len(self._topics) else np.zeros(0)
+        topic_of = np.asarray(self._topic_of)
+        by_topic = np.where(
+            topic_of >= 0, topic_scores[np.maximum(topic_of, 0)] if len(topic_scores) else 0.0, 0.0
+        )
+        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed, by_topic), coverage)
         return positions, rows, coverage
 
     def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
@@ -273,7 +384,9 @@ class LearnedIndex:
             rank = np.empty(len(positions))
             rank[np.argsort(-mine, kind="stable")] = np.arange(len(positions))
             columns.append((mine, mine / top, np.where(mine > 0, 1.0 / (rank + 1), 0.0)))
-        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns
+        (b_score, b_share, b_rank), (e_score, e_share, e_rank), (a_score, a_share, _a_rank) = columns[:3]
+        n_score, n_share, _n_rank = columns[3]
+        t_score, t_share, t_rank = columns[4]
         query = set(terms)
         size = max(len(query), 1)
         query_bigrams = _bigrams(terms)
@@ -284,12 +397,24 @@ class LearnedIndex:
         query_norm = math.sqrt(sum(w * w for w in weight.values())) or 1.0
         query_trigrams = _trigrams(terms)
         grams = max(len(query_trigrams), 1)
+        necessary = {
+            term: self._necessity_anywhere.get(term, self._anywhere_rate) * weight[term] for term in query
+        }
+        necessary_total = sum(necessary.values()) or 1.0
+        title_need = {term: self._necessity_title.get(term, self._title_rate) for term in query}
+        title_need_total = sum(title_need.values()) or 1.0
+        gram_idf, gram_default = self._gram_idf, self._gram_default
+        query_grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(terms).items()}
+        query_grams_norm = math.sqrt(sum(v * v for v in query_grams.values())) or 1.0
         rows = []
         for n, position in enumerate(positions):
             doc = self.documents[position]
             shape = self._shape(position)
             title, body, asked_words = shape.title, shape.body, self._asked_sets[position]
             questions = self._questions.get(position, ())
+            in_query = [(v, query_grams[g]) for g, v in shape.title_grams.items() if g in query_grams]
+            shared = sum(v * q for v, q in in_query) / (query_grams_norm * shape.title_grams_norm)
+            recalled = sum(v for v, _q in in_query) / shape.title_grams_mass
             rows.append(
                 (
                     b_score[n],
@@ -330,6 +455,15 @@ class LearnedIndex:
                         ),
                         default=0.0,
                     ),
+                    n_score[n],
+                    n_share[n],
+                    sum(necessary[t] for t in query & (title | body)) / necessary_total,
+                    sum(title_need[t] for t in query & title) / title_need_total,
+                    shared,
+                    recalled,
+                    t_score[n],
+                    t_share[n],
+                    t_rank[n],
                 )
             )
         return np.asarray(rows, dtype=np.float64)

@@ -11,7 +11,9 @@ title) and the answer (the body), normalised by the weighted document length. A 
 is short and phrased like the articles' questions, so a match in the question counts `title_boost` times.
 
 A query word the vocabulary does not know (a typo: «монетезация») is replaced by its closest known lemmas
-(rapidfuzz's normalised Indel similarity), each weighted by how close it is.
+(rapidfuzz's normalised Indel similarity), each weighted by how close it is. A word in Cyrillic that the base
+writes in Latin letters («андроид», «самсунг», «смарт») is looked up transliterated as well (and the other way
+round), the same similarity deciding.
 
 People say «детсад», «ИП», «яма»; the documents say «детский сад», «индивидуальный предприниматель»,
 «выбоина». A `SynonymTable` (kept by the methodologist in the back office) adds the documents' words to a
@@ -42,6 +44,27 @@ FUZZY_CHOICES = 2
 MIN_FUZZY_LENGTH = 4
 SYNONYM_WEIGHT = 0.9
 NEIGHBOUR_CACHE = 10_000
+# Russian letters as people spell brand and platform names in Latin ones («андроид» → «android»).
+_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch - y - e yu ya".split(),
+        strict=True,
+    )
+)
+_LATIN["ъ"] = _LATIN["ь"] = ""
+_CYRILLIC = {latin: cyrillic for cyrillic, latin in reversed(_LATIN.items()) if len(latin) == 1}
+_CYRILLIC.update({"c": "к", "w": "в", "x": "кс", "q": "к", "j": "дж"})
+
+
+def transliterated(word: str) -> str | None:
+    """The word in the other alphabet (Cyrillic ↔ Latin), or None when it mixes both or has neither."""
+    letters = [ch for ch in word if ch.isalpha()]
+    if letters and all(ch in _LATIN for ch in letters):
+        return "".join(_LATIN.get(ch, ch) for ch in word)
+    if letters and all("a" <= ch <= "z" for ch in letters):
+        return "".join(_CYRILLIC.get(ch, ch) for ch in word)
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,7 @@ class Document:
     title: tuple[str, ...]
     body: tuple[str, ...]
     prior: float = 1.0
+    topic: tuple[str, ...] = ()  # the lemmas of the section the document belongs to, when it has one
 
 
 @dataclass(frozen=True)
@@ -107,9 +131,10 @@ def stored_lemmas(question: str, answer: str) -> str:
     return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
 
 
-def document(key, stored: str) -> Document:
+def document(key, stored: str, topic: str = "") -> Document:
+    """A document from its stored lemmas and, optionally, its topic's (as text; lemmatised here)."""
     title, _bar, body = stored.partition(" | ")
-    return Document(key, tuple(title.split()), tuple(body.split()))
+    return Document(key, tuple(title.split()), tuple(body.split()), topic=tuple(lemmas(topic)))
 
 
 @dataclass(frozen=True)
@@ -176,10 +201,19 @@ class KbIndex:
         if cached is None:
             if len(self.neighbour_cache) >= NEIGHBOUR_CACHE:
                 self.neighbour_cache.clear()
-            found = process.extract(
-                term, self.vocabulary, scorer=fuzz.ratio, limit=FUZZY_CHOICES, score_cutoff=FUZZY_CUTOFF
-            )
-            cached = {candidate: similarity / 100.0 for candidate, similarity, _pos in found}
+            cached = {}
+            for spelling in (term, transliterated(term)):
+                if spelling is None:
+                    continue
+                found = process.extract(
+                    spelling,
+                    self.vocabulary,
+                    scorer=fuzz.ratio,
+                    limit=FUZZY_CHOICES,
+                    score_cutoff=FUZZY_CUTOFF,
+                )
+                for candidate, similarity, _pos in found:
+                    cached[candidate] = max(cached.get(candidate, 0.0), similarity / 100.0)
             self.neighbour_cache[term] = cached
         return cached
 

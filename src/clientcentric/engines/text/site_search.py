@@ -37,10 +37,12 @@ def _texts(row: Mapping, *fields: str) -> list[str]:
     return [str(row.get(name) or "") for name in fields]
 
 
-def _doc(kind: str, row: Mapping, title: str, body: Iterable[str], prior: float = 1.0) -> Document:
+def _doc(
+    kind: str, row: Mapping, title: str, body: Iterable[str], prior: float = 1.0, topic: str = ""
+) -> Document:
     title_lemmas = tuple(lemmas(title))
     body_lemmas = tuple(lem for text in body for lem in lemmas(text))
-    return Document(SiteKey(kind, row["id"]), title_lemmas, body_lemmas, prior)
+    return Document(SiteKey(kind, row["id"]), title_lemmas, body_lemmas, prior, tuple(lemmas(topic)))
 
 
 def site_documents(
@@ -49,12 +51,13 @@ def site_documents(
     needs: Iterable[Mapping] = (),
     services: Iterable[Mapping] = (),
     faq: Iterable[Mapping] = (),
-    articles: Iterable[tuple[object, str]] = (),
+    articles: Iterable[tuple[object, str, str]] = (),
 ) -> list[Document]:
     """Documents in a fixed order (situations, needs, services, FAQ, articles; each in the order given).
 
-    Rows are mappings with an "id" and the record's fields; articles come as (id, stored lemmas) pairs, the
-    «question | answer» lemmas the knowledge base already keeps for each article.
+    Rows are mappings with an "id" and the record's fields; articles come as (id, stored lemmas, topic), the
+    «question | answer» lemmas the knowledge base already keeps for each article. FAQ entries and articles
+    carry their topic, which the learned re-ranker compares with the query as a section of the base.
     """
     documents = [_doc(SITUATION, row, row["name"], _texts(row, "description")) for row in situations]
     documents += [
@@ -70,8 +73,11 @@ def site_documents(
     documents += [
         _doc(SERVICE, row, row["name"], _texts(row, "description", "agency_name")) for row in services
     ]
-    documents += [_doc(FAQ, row, row["question"], _texts(row, "answer", "topic")) for row in faq]
-    documents += [document(SiteKey(ARTICLE, pk), stored) for pk, stored in articles]
+    documents += [
+        _doc(FAQ, row, row["question"], _texts(row, "answer", "topic"), topic=str(row.get("topic") or ""))
+        for row in faq
+    ]
+    documents += [document(SiteKey(ARTICLE, pk), stored, topic) for pk, stored, topic in articles]
     return documents
 
 
