@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from clientcentric.engines.text import classifier as clf
+from clientcentric.engines.text.places import role_features
 from clientcentric.engines.text.routing import (
     ExecutorRoles,
     PlaceTopicTable,
@@ -14,7 +15,6 @@ from clientcentric.engines.text.routing import (
     lookup_baseline,
     per_label_figures,
 )
-from clientcentric.engines.text.places import role_features
 from clientcentric.engines.text.routing_report import evaluate_routing, grouped_topics
 
 # Who answers depends on the district and the topic, as on the portal: the housing agency of the district for
