@@ -202,7 +202,7 @@ def main() -> int:
         THROUGHPUT_TARGET,
     )
     ok &= throughput_line(
-        "executor role model throughput (text + address)",
+        "executor role model throughput (text + place)",
         throughput(executor_model, exec_texts, exec_extra, fresh_process=True),
         THROUGHPUT_TARGET,
     )
