@@ -1,3 +1,6 @@
+import dataclasses
+import hashlib
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +21,22 @@ def test_routing_rule_picks_the_executor_and_is_recorded(lift_rule, housing):
     assert appeal.status == Status.REGISTERED
     assert AppealEvent.objects.get(appeal=appeal).to_status == Status.REGISTERED
     assert AuditEvent.objects.filter(action="appeals.appeal_received", object_id=str(appeal.pk)).exists()
+
+
+def test_the_municipality_is_stored_and_a_retry_without_it_keeps_its_fingerprint(integration):
+    client, _token = integration
+    first = services.receive_appeal(
+        written(channel="api", municipality="МО Смольнинское"), source=client, idempotency_key="k-m"
+    )
+    assert first.appeal.municipality == "МО Смольнинское"
+    # A request without the field is fingerprinted as before the field existed, so its retry still matches.
+    data = written(channel="api")
+    before = {k: v for k, v in dataclasses.asdict(data).items() if k not in ("external_id", "municipality")}
+    canonical = json.dumps(before, sort_keys=True, ensure_ascii=False, default=str).encode()
+    assert services.fingerprint(data) == hashlib.sha256(canonical).hexdigest()
+    assert services.fingerprint(data) != services.fingerprint(
+        written(channel="api", municipality="МО Смольнинское")
+    )
 
 
 def test_without_a_rule_or_model_the_appeal_waits_for_a_human_router(db):

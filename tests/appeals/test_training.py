@@ -57,6 +57,7 @@ def write_examples(path, *, category_column="reason", executor_column="executor_
                         "created_at": f"2020-{10 + day // 60:02d}-{day % 28 + 1:02d}T10:00:00",
                         "district": "Невский",
                         "address": f"Невский проспект, дом {day}",
+                        "municipality": "муниципальный округ Смольнинское",
                     }
                 )
     opener = gzip.open if gz else open
@@ -75,6 +76,7 @@ def test_import_with_renamed_columns_from_csv_gz(tmp_path):
     assert result.imported == count and not result.problems
     assert TrainingExample.objects.filter(category="Неисправный лифт").exists()
     assert TrainingExample.objects.filter(address="Невский проспект, дом 1").exists()
+    assert TrainingExample.objects.filter(municipality="муниципальный округ Смольнинское").count() == count
 
 
 @pytest.mark.django_db

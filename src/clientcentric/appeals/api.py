@@ -36,6 +36,11 @@ class AppealIn(Schema):
     contact_phone: str = Field("", max_length=30)
     address: str = Field("", max_length=300)
     district: str = Field("", max_length=100)
+    municipality: str = Field(
+        "",
+        max_length=100,
+        description="the municipality within the district, when the sending system knows it",
+    )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     publish: bool | None = Field(

@@ -57,12 +57,18 @@ def active_model(target: str) -> TrainedClassifier | None:
 
 
 def classify_many(
-    texts: list[str], districts: list[str] | None = None, addresses: list[str] | None = None, k: int = 3
+    texts: list[str],
+    districts: list[str] | None = None,
+    addresses: list[str] | None = None,
+    k: int = 3,
+    *,
+    municipalities: list[str] | None = None,
 ) -> list[Prediction]:
-    """Topic first (text + the address's words), then the executor given the topic's probabilities and the
-    district (the router)."""
+    """Topic first (text + the address's words), then the executor given the topic's probabilities, the
+    district and the municipality (the router)."""
     districts = districts or [""] * len(texts)
     addresses = addresses or [""] * len(texts)
+    municipalities = municipalities or [""] * len(texts)
     extra = [address_features(a) for a in addresses]
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
@@ -70,7 +76,9 @@ def classify_many(
         topic_model.predict_top(texts, extra, k=max(k, TOPIC_TOP)) if topic_model else [[] for _ in texts]
     )
     executors = (
-        executor_model.route_top(texts, districts, topic_tops, k=k, addresses=addresses)
+        executor_model.route_top(
+            texts, districts, topic_tops, k=k, addresses=addresses, municipalities=municipalities
+        )
         if executor_model
         else [[] for _ in texts]
     )
@@ -87,14 +95,18 @@ def _prediction(categories: list, executors: list) -> Prediction:
     )
 
 
-def classify(text: str, district: str = "", address: str = "", k: int = 3) -> Prediction:
+def classify(
+    text: str, district: str = "", address: str = "", k: int = 3, *, municipality: str = ""
+) -> Prediction:
     """One appeal at intake: the models' single-text path, the same answer as :func:`classify_many`."""
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     extra = address_features(address)
     topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
     executors = (
-        executor_model.route_one(text, district, topics, k=k, address=address) if executor_model else []
+        executor_model.route_one(text, district, topics, k=k, address=address, municipality=municipality)
+        if executor_model
+        else []
     )
     return _prediction(topics[:k], executors)
 

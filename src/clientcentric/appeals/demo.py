@@ -82,6 +82,7 @@ def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = No
             channel="portal",
             text=row["text"].strip()[: services.MAX_TEXT_LENGTH],
             district=row["district"],
+            municipality=row.get("municipality", "")[:100],
             address=row["address"][:300],
             topic=row["reason"][:300],
             external_id=f"demo:{row['id']}",

@@ -202,6 +202,9 @@ class Appeal(models.Model):
     contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    # The municipality (муниципальный округ) within the district, as the integrating portal derives it from the
+    # place; the executor router reads it, mostly for appeals about a yard or a street that name no house.
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=300, blank=True)
@@ -493,6 +496,7 @@ class TrainingExample(models.Model):
     executor = models.CharField(max_length=300, blank=True)
     district = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=300, blank=True)  # its words are features of the topic model
+    municipality = models.CharField(max_length=100, blank=True)  # a feature of the executor router
     created_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=40, default="import")
     appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL)

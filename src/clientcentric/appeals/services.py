@@ -63,6 +63,7 @@ class AppealInput:
     contact_phone: str = ""
     address: str = ""
     district: str = ""
+    municipality: str = ""
     latitude: float | None = None
     longitude: float | None = None
     topic: str = ""
@@ -114,8 +115,8 @@ def _validate(data: AppealInput, author) -> None:
 
 
 _FROM_THE_AUTHOR = {
-    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "latitude", "longitude",
-    "topic", "idempotency_key", "external_id", "request_fingerprint",
+    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "municipality", "latitude",
+    "longitude", "topic", "idempotency_key", "external_id", "request_fingerprint",
 }  # fmt: skip
 _COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
 
@@ -188,6 +189,10 @@ def receive_appeal(
 def fingerprint(data: AppealInput) -> str:
     """What identifies a request's content for its Idempotency-Key: every field the author sent."""
     content = {name: value for name, value in dataclasses.asdict(data).items() if name != "external_id"}
+    if not content[
+        "municipality"
+    ]:  # added later: a retry of a request stored before it keeps its fingerprint
+        del content["municipality"]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -227,7 +232,9 @@ def _register(
     tracking_code_hash: str = "",
     representative=None,
 ) -> Appeal:
-    prediction = classification.classify(data.text, district=data.district, address=data.address)
+    prediction = classification.classify(
+        data.text, district=data.district, address=data.address, municipality=data.municipality
+    )
     topic = data.topic or prediction.category
     rule, executor = routing.route(
         {
@@ -262,6 +269,7 @@ def _register(
         contact_phone=data.contact_phone,
         address=data.address,
         district=data.district,
+        municipality=data.municipality,
         latitude=_coordinate(data.latitude),
         longitude=_coordinate(data.longitude),
         topic=topic,
@@ -391,7 +399,9 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
     The audit records what the models suggested at that moment and whether the router took it (the rank of the
     chosen topic and executor among the top 3), so the suggestions' usefulness can be measured.
     """
-    prediction = classification.classify(appeal.text, district=appeal.district, k=3)
+    prediction = classification.classify(
+        appeal.text, district=appeal.district, address=appeal.address, k=3, municipality=appeal.municipality
+    )
     topic_need = needs.for_topic(topic)
     Appeal.objects.filter(pk=appeal.pk).update(
         executor=executor, topic=topic, need=topic_need.need, life_situation=topic_need.life_situation
@@ -403,6 +413,7 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
         executor=executor.name,
         district=appeal.district,
         address=appeal.address,
+        municipality=appeal.municipality,
         created_at=appeal.registered_at,
         source="correction",
         appeal=appeal,

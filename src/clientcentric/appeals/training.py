@@ -73,6 +73,7 @@ def import_examples(
         "created_at": "created_at",
         "district": "district",
         "address": "address",
+        "municipality": "municipality",
     }
     missing = [name for key, name in columns.items() if key in ("text", "created_at") and name not in header]
     if category_column not in header and executor_column not in header:
@@ -107,6 +108,7 @@ def import_examples(
                 executor=cells.get("executor", "")[:300],
                 district=cells.get("district", "")[:100],
                 address=cells.get("address", "")[:300],
+                municipality=cells.get("municipality", "")[:100],
                 created_at=created,
                 source=path.name[:40],
             )
@@ -137,10 +139,11 @@ def train_models(*, actor=None) -> dict[str, dict]:
             "executor": e["executor"],
             "district": e["district"],
             "address": e["address"],
+            "municipality": e["municipality"],
             "created_at": e["created_at"],
         }
         for e in TrainingExample.objects.exclude(category="", executor="").values(
-            "text", "category", "executor", "district", "address", "created_at"
+            "text", "category", "executor", "district", "address", "municipality", "created_at"
         )
     ]
     if not examples:
@@ -173,6 +176,7 @@ def classify_file(input_path: Path, output_path: Path) -> int:
     text_at = header.index("text")
     district_at = header.index("district") if "district" in header else None
     address_at = header.index("address") if "address" in header else None
+    municipality_at = header.index("municipality") if "municipality" in header else None
     added = [
         "predicted_category",
         "predicted_category_top3",
@@ -194,7 +198,12 @@ def classify_file(input_path: Path, output_path: Path) -> int:
             addresses = [
                 row[address_at] if address_at is not None and address_at < len(row) else "" for row in chunk
             ]
-            for row, prediction in zip(chunk, classify_many(texts, districts, addresses), strict=True):
+            municipalities = [
+                row[municipality_at] if municipality_at is not None and municipality_at < len(row) else ""
+                for row in chunk
+            ]
+            predictions = classify_many(texts, districts, addresses, municipalities=municipalities)
+            for row, prediction in zip(chunk, predictions, strict=True):
                 writer.writerow(
                     safe_row(
                         [

@@ -52,7 +52,7 @@ from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
 from .linear_ensemble import fold_ensemble
-from .places import address_features, address_kind
+from .places import address_kind, role_features
 from .routing import ExecutorRoles, PlaceTopicTable, executor_role
 from .single_text import SingleTextPredictor
 
@@ -417,13 +417,15 @@ class TrainedClassifier:
         addresses: Sequence[str] | None = None,
         *,
         text_only: bool = False,
+        municipalities: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """The executor's ``k`` best, blending this text model with its place–topic table.
 
         ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``);
         ``addresses`` (optional) give the table the address's kind (a house or not) and the role model the
-        address's words. ``text_only``: the text model alone, without the table (for the report). Without a
-        table this is :meth:`predict_top` with the district as ``extra``.
+        address's words; ``municipalities`` (optional) the role model the appeal's municipality. ``text_only``: the
+        text model alone, without the table (for the report). Without a table this is :meth:`predict_top` with
+        the district as ``extra``.
         """
         texts, districts = list(texts), list(districts)
         kinds = [address_kind(a) for a in addresses] if addresses is not None else [""] * len(texts)
@@ -433,7 +435,7 @@ class TrainedClassifier:
             return self.predict_top(texts, [{"district": district} for district in districts], k=k)
         if not texts:
             return []
-        proba = self.predict_proba(texts, self._route_extra(districts, addresses))
+        proba = self.predict_proba(texts, self._route_extra(districts, addresses, municipalities))
         return [
             self._route(district, topics, row, k, kind, text_only)
             for district, topics, row, kind in zip(districts, topic_tops, proba, kinds, strict=True)
@@ -446,20 +448,28 @@ class TrainedClassifier:
         topic_top: Sequence[tuple[str, float]],
         k: int = 3,
         address: str | None = None,
+        municipality: str | None = None,
     ) -> list[tuple[str, float]]:
         """:meth:`route_top` for one text at intake, through the single-text path."""
         if self.routing is None and self.roles is None:
             return self.single_text.top(text, {"district": district} if district else None, k=k)
         kind = address_kind(address) if address is not None else ""
         if self.roles is not None:
-            extra: dict[str, Any] | None = address_features(address)
+            extra: dict[str, Any] | None = role_features(address, municipality)
         else:
             extra = {"district": district} if district else None
         return self._route(district, topic_top, self.single_text.proba(text, extra), k, kind, False)
 
-    def _route_extra(self, districts: Sequence[str], addresses: Sequence[str] | None) -> list[dict[str, Any]]:
+    def _route_extra(
+        self,
+        districts: Sequence[str],
+        addresses: Sequence[str] | None,
+        municipalities: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
         if self.roles is not None:  # the role model reads the address's words; the district picks the agency
-            return [address_features(a) for a in (addresses or [""] * len(districts))]
+            addresses = addresses or [""] * len(districts)
+            municipalities = municipalities or [""] * len(districts)
+            return [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
         return [{"district": district} for district in districts]
 
     def _route(
@@ -614,8 +624,9 @@ def train_classifier(
 
 
 # The role table's smoothing and the text model's weight, chosen on the validation split (train Oct–Nov 2020,
-# validate Dec 2020); see docs/appeals.md.
-ROLE_TABLE_OPTIONS: dict[str, float] = {"alpha": 2.0, "kind_alpha": 2.0, "text_weight": 0.4}
+# validate Dec 2020); see docs/appeals.md. The weight went from 0.4 to 0.5 when the role model began to read the
+# municipality (0.807 → 0.809 there; 0.6 gave 0.810 but 0.819 instead of 0.821 on the second split, 16–31 Dec).
+ROLE_TABLE_OPTIONS: dict[str, float] = {"alpha": 2.0, "kind_alpha": 2.0, "text_weight": 0.5}
 
 
 def train_executor_router(
@@ -624,6 +635,7 @@ def train_executor_router(
     districts: Sequence[str],
     topics: Sequence[str],
     addresses: Sequence[str] | None = None,
+    municipalities: Sequence[str] | None = None,
     **options: Any,
 ) -> TrainedClassifier:
     """The executor model: a text classifier of the executor's role with its place–topic table attached.
@@ -631,8 +643,8 @@ def train_executor_router(
     The labels it learns are roles (:func:`.routing.executor_role`): «the district's housing agency» is one
     label for the 18 districts, so every district's appeals teach it; the text model reads the text and the
     address's words, the table counts roles per (district, address's kind, topic) → (district, topic) → the
-    district and the topic; the appeal's district turns the role into its executor (:class:`.routing.
-    ExecutorRoles`). ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty
+    district and the topic, and the role model reads the municipality too (``municipalities``, optional); the
+    appeal's district turns the role into its executor (:class:`.routing.ExecutorRoles`). ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty
     when unknown); ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
     """
     started = time.perf_counter()
@@ -647,7 +659,9 @@ def train_executor_router(
         )
         model.train_seconds = time.perf_counter() - started
         return model
-    model = train_classifier(texts, roles, [address_features(a) for a in addresses], **options)
+    municipalities = list(municipalities) if municipalities is not None else [""] * len(texts)
+    extra = [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
+    model = train_classifier(texts, roles, extra, **options)
     model.routing = PlaceTopicTable.fit(
         districts,
         topics,

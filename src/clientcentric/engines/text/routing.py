@@ -16,8 +16,9 @@ appeal's district, about 17 labels instead of 50) and the appeal's district turn
 - ``P(role | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
   smoothed towards the back-off ``½ P(role | district) + ½ P(role | t)`` with ``alpha`` pseudo-counts, so a pair
   seen rarely or never still gets a sensible answer;
-- ``P_text``: the text classifier of the role (text + the address's words), which learns «the housing agency»
-  from every district's appeals at once, with the weight ``w`` (``text_weight``).
+- ``P_text``: the text classifier of the role (text + the address's words + the municipality,
+  :func:`.places.role_features`), which learns «the housing agency» from every district's appeals at once, with
+  the weight ``w`` (``text_weight``).
 
 The table counts the *true* topics, so it needs no held-out topic predictions to train; at prediction time the
 topic model's probability spreads the vote over the topics it hesitates between. :class:`PlaceTopicTable` works

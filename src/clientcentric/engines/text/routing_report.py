@@ -1,8 +1,8 @@
 """The routing figures on a time split, each next to its simple baseline: what `appeals train` and
 `bench/classify.py` report.
 
-Pure Python, no Django. Records are mappings with ``text``, ``topic``, ``executor``, ``district`` and ``address`` (an empty
-topic or executor: that label is unknown for the record). The caller gives an honest split
+Pure Python, no Django. Records are mappings with ``text``, ``topic``, ``executor``, ``district``, ``address`` and (optional)
+``municipality`` (an empty topic or executor: that label is unknown for the record). The caller gives an honest split
 (:func:`.classifier.time_ordered_split`: time-ordered, de-duplicated, no test text also in training).
 
 The model's own figures are the report's top-level keys; ``baseline`` holds the baseline's. Topic: the model
@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 from . import classifier as clf
+from .places import role_features
 from .routing import TOPIC_TOP, address_features, lookup_baseline, per_label_figures
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "evaluate_routing",
     "grouped_topics",
     "report_lines",
+    "role_extra",
     "topic_extra",
 ]
 
@@ -84,6 +86,11 @@ TOPIC_OPTIONS: dict[str, Any] = {
 def topic_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
     """The topic model's extra features of each record: the words of its ``address``."""
     return [address_features(record.get("address")) for record in records]
+
+
+def role_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float | str]]:
+    """The executor's role model's extra features of each record: the address's words and the municipality."""
+    return [role_features(record.get("address"), record.get("municipality")) for record in records]
 
 
 def evaluate_routing(
@@ -164,6 +171,7 @@ def evaluate_routing(
         districts,
         true_topics,
         addresses=[r.get("address") or "" for r in executor_train],
+        municipalities=[r.get("municipality") or "" for r in executor_train],
     )
     test_texts = [r["text"] for r in executor_test]
     test_districts = [r.get("district") or "" for r in executor_test]
@@ -172,8 +180,16 @@ def evaluate_routing(
     else:
         topic_tops = [[] for _ in test_texts]
     test_addresses = [r.get("address") or "" for r in executor_test]
+    test_municipalities = [r.get("municipality") or "" for r in executor_test]
     routed = (
-        executor_model.route_top(test_texts, test_districts, topic_tops, k=3, addresses=test_addresses)
+        executor_model.route_top(
+            test_texts,
+            test_districts,
+            topic_tops,
+            k=3,
+            addresses=test_addresses,
+            municipalities=test_municipalities,
+        )
         if test_texts
         else []
     )
@@ -184,7 +200,13 @@ def evaluate_routing(
     }
     if baselines:
         text_only = executor_model.route_top(
-            test_texts, test_districts, topic_tops, k=3, addresses=test_addresses, text_only=True
+            test_texts,
+            test_districts,
+            topic_tops,
+            k=3,
+            addresses=test_addresses,
+            text_only=True,
+            municipalities=test_municipalities,
         )
         executor["text_model_alone"] = _figures(test_executors, text_only)
         lookup = lookup_baseline(districts, true_topics, train_executors)
