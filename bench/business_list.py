@@ -147,8 +147,15 @@ def _draw_sample(pool, seed, exclude):
         key = f"{seed}|{business}|{entry.act.code}|{entry.label}".encode()
         return hashlib.sha256(key).hexdigest()
 
-    candidates = [pair for pair in pool if (pair[0], pair[1].act.code, pair[1].label) not in exclude]
-    return sorted(candidates, key=draw)[:SAMPLE]
+    # A label file keys an item by (business, act, item number), and a few acts number the lines of an appendix or
+    # a table anew («п. 1» four times in 782н): such twins share one key, so only the first of them is drawn and
+    # the sample holds SAMPLE distinct keys, each with its own label.
+    candidates = {}
+    for pair in pool:
+        key = (pair[0], pair[1].act.code, pair[1].label)
+        if key not in exclude:
+            candidates.setdefault(key, pair)
+    return sorted(candidates.values(), key=draw)[:SAMPLE]
 
 
 def _measure(title, pool, seed, path, exclude) -> bool:
@@ -189,11 +196,15 @@ def _measure(title, pool, seed, path, exclude) -> bool:
             f"{title}: {len(rows) - len(labelled)} sampled items are not labelled yet: label them in {path.name}"
         )
         return False
+    from clientcentric.engines.metrics.intervals import wilson
+
     share = wrong / len(labelled)
     ok = share <= TARGET
+    interval = wilson(wrong, len(labelled))
     print(
         f"{title + ': items a reviewer marks «does not apply»':<58} {wrong} of {len(labelled)} = "
-        f"{share:.0%}   target ≤ {TARGET:.0%}   {'OK' if ok else 'MISSED'}"
+        f"{share:.0%} (95 % Wilson {interval.low:.1%}–{interval.high:.1%})   target ≤ {TARGET:.0%}   "
+        f"{'OK' if ok else 'MISSED'}"
     )
     return ok
 
