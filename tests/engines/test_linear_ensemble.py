@@ -89,21 +89,3 @@ def test_the_ensemble_keeps_the_models_memory_layout(data):
     ensemble = train_classifier(texts, topics, extra, ensemble=ENSEMBLE, temperature=1.5, prior_shift=0.2)
     assert ensemble.model.coef_.flags["F_CONTIGUOUS"] == plain.model.coef_.flags["F_CONTIGUOUS"]
     assert ensemble.model.coef_.dtype == plain.model.coef_.dtype
-
-
-def test_a_label_offset_raises_that_labels_log_odds_after_the_temperature_on_both_paths(data):
-    texts, topics, extra = data
-    label = sorted(set(topics))[0]
-    plain = train_classifier(texts, topics, extra, ensemble=ENSEMBLE, temperature=1.5)
-    lifted = train_classifier(
-        texts, topics, extra, ensemble=ENSEMBLE, temperature=1.5, label_offsets={label: 2.0}
-    )
-    j = list(plain.labels).index(label)
-    text, place = "Совсем новые слова про дом", {"district": "Невский"}
-    before, after = plain.predict_proba([text], [place])[0], lifted.predict_proba([text], [place])[0]
-    odds = np.log(after / before)
-    assert odds[j] - np.delete(odds, j).mean() == pytest.approx(2.0, abs=1e-4)
-    assert np.delete(odds, j) == pytest.approx(np.full(len(odds) - 1, np.delete(odds, j)[0]), abs=1e-4)
-    assert lifted.single_text.proba(text, place) == pytest.approx(after, abs=1e-5)
-    with pytest.raises(ValueError, match="does not know"):
-        train_classifier(texts, topics, extra, label_offsets={"нет такой темы": 1.0})

@@ -548,7 +548,6 @@ def train_classifier(
     prior_shift: float = 0.0,
     ensemble: Mapping[str, float] | None = None,
     temperature: float = 1.0,
-    label_offsets: Mapping[str, float] | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> TrainedClassifier:
     """Fit a classifier of ``kind`` on ``texts`` → ``labels`` (+ optional structured ``extra`` per text).
@@ -569,11 +568,6 @@ def train_classifier(
     scores, folded into its coefficients: the same prediction cost, a better ranking. ``temperature`` divides
     the final scores (coefficients and intercepts), so that the ensemble's probabilities stay calibrated; it
     never changes the ranking. Both apply to ``kind="model"`` with three labels or more.
-
-    ``label_offsets`` (label → log-odds) raise or lower a label's score after the temperature, folded into its
-    intercept, when the share a label will have in the months to come is known to differ from its training share:
-    «other» (the topics rare so far) is several times more frequent in a later month than in the months it was
-    trained on, because new topics keep appearing. A label the model does not know is refused.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) != len(labels):
@@ -609,12 +603,6 @@ def train_classifier(
     if temperature != 1.0 and multinomial:
         model.coef_ = (model.coef_ / temperature).astype(model.coef_.dtype)
         model.intercept_ = (model.intercept_ / temperature).astype(model.intercept_.dtype)
-    if label_offsets and multinomial:
-        unknown = set(label_offsets) - set(model.classes_)
-        if unknown:
-            raise ValueError(f"label_offsets name labels the model does not know: {sorted(unknown)}")
-        shift = np.array([label_offsets.get(label, 0.0) for label in model.classes_], dtype=np.float64)
-        model.intercept_ = (model.intercept_ + shift).astype(model.intercept_.dtype)
     return TrainedClassifier(
         kind=kind,
         labels=tuple(str(label) for label in model.classes_),
