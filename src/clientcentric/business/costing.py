@@ -143,7 +143,9 @@ def _count_applies(key: str) -> tuple[dict[int, int], int]:
 
     act_id, on = key.split(":")
     on = date.fromisoformat(on)
-    every_item = list(Requirement.objects.filter(act_id=int(act_id), is_repealed=False).values_list("id", flat=True))
+    every_item = list(
+        Requirement.objects.filter(act_id=int(act_id), is_repealed=False).values_list("id", flat=True)
+    )
     applies = dict.fromkeys(every_item, 0)
     in_scope = 0  # businesses at least one item of the act applies to, costed or not
     for profile in BusinessProfile.objects.prefetch_related("control_objects"):
