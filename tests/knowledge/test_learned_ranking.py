@@ -116,3 +116,19 @@ def test_a_missing_column_is_named(base, tmp_path):
     path.write_text("вопрос,статья\nа,б\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Вопрос пользователя"):
         call_command("kb", "train", str(path))
+
+
+@pytest.mark.parametrize("query", PROBES[:2])
+def test_a_model_file_of_an_older_engine_falls_back_to_bm25f(base, tmp_path, settings, caplog, query):
+    settings.CLIENTCENTRIC_KB_MODEL = str(tmp_path / "kb_ranker.json")
+    (tmp_path / "kb_ranker.json").write_text('{"version": 0, "features": ["bm25f"]}', encoding="utf-8")
+    selectors._kb_index.clear()
+    hits = selectors.search(query, 3)
+    assert [hit.article.question for hit in hits] == _engine_order_without_model(query)
+    assert "kb train" in caplog.text
+
+
+def _engine_order_without_model(query):
+    texts = [*ARTICLES, *MORE]
+    docs = [document(n, stored_lemmas(q, a), t) for n, (q, a, t) in enumerate(texts)]
+    return [texts[hit.key][0] for hit in LearnedIndex(docs, None).search(query_terms(query), 3)]

@@ -12,6 +12,7 @@ reloaded when a record they hold is saved or deleted. PostgreSQL still keeps the
 `search_vector` for the back office's own full-text filters; the ranking does not use it.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from clientcentric.engines.text.kb_ranking import SynonymTable, document, query_
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, SearchSynonym, Service
 
 from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus, Conversation
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY = 1000
 MAX_TOP = 20
@@ -46,8 +49,18 @@ synonym_table = ProcessCache(_synonyms, ttl=60).invalidate_on(SearchSynonym)
 
 
 def ranker_model() -> RankerModel | None:
-    """The learned re-ranker trained by `clientcentric kb train`, or None (BM25F alone)."""
-    return RankerModel.load(settings.CLIENTCENTRIC_KB_MODEL)
+    """The learned re-ranker trained by `clientcentric kb train`, or None (BM25F alone).
+
+    A model file an older engine wrote (other features) ranks by BM25F with a warning until `kb train` runs again:
+    an upgrade must not take the knowledge base, the chat-bot and the site search down with it."""
+    try:
+        return RankerModel.load(settings.CLIENTCENTRIC_KB_MODEL)
+    except (ValueError, KeyError) as error:
+        logger.warning(
+            "knowledge-base ranking model not used (%s): ranking by BM25F; run `clientcentric kb train`",
+            error,
+        )
+        return None
 
 
 def _published_index() -> LearnedIndex:
