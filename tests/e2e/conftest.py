@@ -77,3 +77,15 @@ def page(browser, request):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def fill_answer(page, text: str) -> None:
+    """Type an operator's answer and wait for the live plain-Russian panel to read it: the panel grows when its check
+    arrives, and a button clicked while it swaps can be missed (seen under load in CI)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.locator("#id_text").fill(text)
+    page.locator("#id_text").blur()  # the panel checks on change
+    expect(page.locator("#plain-check")).to_contain_text(re.compile("Флеш|Flesch"))

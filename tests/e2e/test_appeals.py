@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, fill_answer
 
 
 def sign_in(page, site, username, password):
@@ -53,7 +53,7 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
     page.goto(demo_site + "/operator/")
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name=re.compile("Взять|Take")).click()
-    page.locator("#id_text").fill("Фонарь заменён 26 ноября. Спасибо, что сообщили.")
+    fill_answer(page, "Фонарь заменён 26 ноября. Спасибо, что сообщили.")
     page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()
     expect(page.locator(".appeal-status-answered")).to_be_visible()
 

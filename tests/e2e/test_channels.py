@@ -19,7 +19,7 @@ from tests.delivery.conftest import (  # noqa: F401  # noqa: F401
 )
 from tests.fake_messenger import FakeMessengerApi, configure
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, fill_answer
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_an_operators_vk_reply_leaves_the_platform(page, live_server, api, housi
     sign_in(page, live_server.url, housing_operator.username)
     page.goto(f"{live_server.url}/operator/appeals/{appeal.number}/")
     page.get_by_role("button", name=re.compile("Взять в работу")).click()
-    page.locator("#id_text").fill("Ответили вам в личных сообщениях.")
+    fill_answer(page, "Ответили вам в личных сообщениях.")
     page.get_by_role("button", name=re.compile("Опубликовать короткий ответ")).click()
     expect(page.locator(".social-thread li[data-status=sent]")).to_contain_text("Ответили вам")
     (sent,) = api.of("wall.createComment")
