@@ -13,13 +13,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clientcentric.accounts.models import BusinessClient
-from clientcentric.core.process_cache import KeyedProcessCache
 from clientcentric.engines.requirements import cost as scm
-from clientcentric.engines.requirements import personal_list as plist
-from clientcentric.rules.facts import business as business_facts
 
-from .models import Act, Assessment, BusinessProfile, ControlObject, Requirement
+from .models import Act, Assessment, BusinessProfile, Requirement
 
 COST_FIELDS = ("cost_hours", "cost_out_of_pocket", "cost_frequency")
 
@@ -102,7 +98,7 @@ def act_burden(
         .values("id", "item_no", "chapter", "text", "cost_activity", *COST_FIELDS)
     )
     rows = [row for row in rows if not is_recommendation(row)]
-    counted, in_scope = _applies_cache.get(f"{act.pk}:{on.isoformat()}")
+    counted, in_scope = _count_applies(act, on)
     applies = {row["id"]: counted.get(row["id"], 0) for row in rows}
     scaled = population is not None and in_scope > 0
     obligations = []
@@ -133,30 +129,16 @@ def act_burden(
     )
 
 
-def _count_applies(key: str) -> tuple[dict[int, int], int]:
-    """How many businesses each item of an act applies to, and how many the act touches at all.
+def _count_applies(act: Act, on: date) -> tuple[dict[int, int], int]:
+    """How many businesses each item of an act applies to, and how many the act touches at all."""
+    from .selectors import applying_items  # every business's list, decided once and shared with the summary
 
-    Deciding every business's list is the slow part (milliseconds each), and it does not depend on the assumptions
-    a developer varies on the page: it is counted once per act and day until a profile, an object or a rule changes.
-    """
-    from .selectors import statuses  # the personal list's decision, shared with the list itself
-
-    act_id, on = key.split(":")
-    on = date.fromisoformat(on)
-    every_item = list(
-        Requirement.objects.filter(act_id=int(act_id), is_repealed=False).values_list("id", flat=True)
-    )
-    applies = dict.fromkeys(every_item, 0)
+    items = set(Requirement.objects.filter(act=act, is_repealed=False).values_list("id", flat=True))
+    applies: dict[int, int] = dict.fromkeys(items, 0)
     in_scope = 0  # businesses at least one item of the act applies to, costed or not
-    for profile in BusinessProfile.objects.prefetch_related("control_objects"):
-        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
-        hits = [rid for rid in every_item if decided.get(rid) == plist.APPLIES]
+    for applying in applying_items.get(on.isoformat()).values():
+        hits = items & applying
         for rid in hits:
             applies[rid] += 1
         in_scope += bool(hits)
     return applies, in_scope
-
-
-_applies_cache = KeyedProcessCache(_count_applies, ttl=600, max_keys=64).invalidate_on(
-    Act, Requirement, BusinessProfile, ControlObject, BusinessClient
-)

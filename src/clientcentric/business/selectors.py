@@ -380,18 +380,14 @@ def _cost_burden(key: str) -> list[dict]:
         ).values("id", "act__code", "text", "cost_hours", "cost_out_of_pocket", "cost_frequency")
     }
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    profiles = BusinessProfile.objects.select_related("business").prefetch_related(
-        "control_objects", "assessments"
-    )
-    for profile in profiles:
-        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
+    applying = applying_items.get(on.isoformat())
+    for profile in BusinessProfile.objects.prefetch_related("assessments"):
+        applies = applying.get(profile.pk, frozenset())
         own = {a.requirement_id: a for a in profile.assessments.all()}
         activities = []
         for rid, row in rows.items():
             a = own.get(rid)
-            if decided.get(rid) != plist.APPLIES or (
-                a is not None and a.applies == Assessment.Applies.DISPUTED
-            ):
+            if rid not in applies or (a is not None and a.applies == Assessment.Applies.DISPUTED):
                 continue
             pick = {
                 n: (getattr(a, n) if a is not None and getattr(a, n) is not None else row[n])
@@ -432,6 +428,24 @@ def _cost_burden(key: str) -> list[dict]:
 
 burden_cache = KeyedProcessCache(_cost_burden, ttl=600, max_keys=16).invalidate_on(
     Act, Requirement, BusinessProfile, ControlObject, Assessment, BusinessClient
+)
+
+
+def _applying_items(on_iso: str) -> dict[int, frozenset[int]]:
+    """Business profile id → the items that apply to it on a date: every business's list decided once, for the
+    figures over all businesses (the public cost burden, an act's burden over its population)."""
+    on = date.fromisoformat(on_iso)
+    applying = {}
+    for profile in BusinessProfile.objects.prefetch_related("control_objects"):
+        decided = statuses(business_facts.derive(profile, list(profile.control_objects.all())), on)
+        applying[profile.pk] = frozenset(rid for rid, status in decided.items() if status == plist.APPLIES)
+    return applying
+
+
+# Deciding a business's list takes milliseconds: a few thousand businesses take seconds, once per process and day
+# until a profile, an object or a rule changes.
+applying_items = KeyedProcessCache(_applying_items, ttl=600, max_keys=4).invalidate_on(
+    Act, Requirement, BusinessProfile, ControlObject, BusinessClient
 )
 
 
