@@ -87,6 +87,7 @@ def records(rows) -> list[dict[str, str]]:
             "district": r["district"],
             "address": r["address"],
             "municipality": r.get("municipality", ""),
+            "object_kind": r.get("city_object", ""),
         }
         for r in rows
     ]
@@ -184,8 +185,8 @@ def main() -> int:
     test_texts = [r["text"] for r in test]
     exec_test = [r for r in test if r["executor_org"].strip()]
     exec_texts = [r["text"] for r in exec_test]
-    exec_extra = routing_report.role_extra(records(exec_test))  # the address's words and the municipality
-    topic_extra = routing_report.topic_extra(test)  # the address's words, as the topic model was trained
+    exec_extra = routing_report.role_extra(records(exec_test))  # the address's words, municipality, object
+    topic_extra = routing_report.topic_extra(records(test))  # the address's words and object, as trained
 
     print("\n## speed (one core, predict_top k=3 in batches of 1,000, texts unseen by the model)")
     size = len(reason_model.to_bytes())

@@ -107,6 +107,15 @@ def test_a_real_map_point_is_accepted(client, integration):
     assert str(appeal.latitude) == "59.934280" and str(appeal.longitude) == "30.335099"
 
 
+def test_the_kind_of_object_arrives_through_the_api(client, integration):
+    _client, token = integration
+    response = post(client, token, "obj-1", body={**BODY, "object_kind": "Двор"})
+    assert response.status_code == 201
+    assert Appeal.objects.get().object_kind == "Двор"
+    too_long = post(client, token, "obj-2", body={**BODY, "object_kind": "Д" * 101})
+    assert too_long.status_code == 422 and "object_kind" in too_long.content.decode()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL writes an appeal in one statement")
 def test_an_accepted_appeal_costs_two_statements_once_the_small_tables_are_cached(
     transactional_db, client, integration, lift_rule

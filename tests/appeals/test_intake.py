@@ -23,20 +23,29 @@ def test_routing_rule_picks_the_executor_and_is_recorded(lift_rule, housing):
     assert AuditEvent.objects.filter(action="appeals.appeal_received", object_id=str(appeal.pk)).exists()
 
 
-def test_the_municipality_is_stored_and_a_retry_without_it_keeps_its_fingerprint(integration):
+def test_the_municipality_and_the_kind_of_object_are_stored_and_a_retry_without_them_keeps_its_fingerprint(
+    integration,
+):
     client, _token = integration
     first = services.receive_appeal(
-        written(channel="api", municipality="МО Смольнинское"), source=client, idempotency_key="k-m"
+        written(channel="api", municipality="МО Смольнинское", object_kind="Двор"),
+        source=client,
+        idempotency_key="k-m",
     )
-    assert first.appeal.municipality == "МО Смольнинское"
-    # A request without the field is fingerprinted as before the field existed, so its retry still matches.
+    assert first.appeal.municipality == "МО Смольнинское" and first.appeal.object_kind == "Двор"
+    # A request without the fields is fingerprinted as before the fields existed, so its retry still matches.
     data = written(channel="api")
-    before = {k: v for k, v in dataclasses.asdict(data).items() if k not in ("external_id", "municipality")}
+    before = {
+        k: v
+        for k, v in dataclasses.asdict(data).items()
+        if k not in ("external_id", "municipality", "object_kind")
+    }
     canonical = json.dumps(before, sort_keys=True, ensure_ascii=False, default=str).encode()
     assert services.fingerprint(data) == hashlib.sha256(canonical).hexdigest()
     assert services.fingerprint(data) != services.fingerprint(
         written(channel="api", municipality="МО Смольнинское")
     )
+    assert services.fingerprint(data) != services.fingerprint(written(channel="api", object_kind="Двор"))
 
 
 def test_without_a_rule_or_model_the_appeal_waits_for_a_human_router(db):

@@ -23,6 +23,18 @@ def test_form_says_up_front_that_a_contact_is_needed_without_an_account(client, 
     assert "Понадобится e-mail или номер телефона" in page
 
 
+def test_the_citizen_may_say_where_the_problem_is_and_it_is_kept(client, db):
+    page = client.get("/appeals/new/").content.decode()
+    assert "Где проблема?" in page and '<option value="Двор">Двор</option>' in page
+    # Asked before the address: the kind of place comes first, as on the city portal.
+    assert page.index('name="object_kind"') < page.index('name="address"')
+    response = client.post("/appeals/new/", {**FORM, "object_kind": "Двор", "contact_email": "a@example.ru"})
+    assert response.status_code == 302
+    assert Appeal.objects.get().object_kind == "Двор"
+    refused = client.post("/appeals/new/", {**FORM, "object_kind": "Луна", "contact_email": "a@example.ru"})
+    assert "Выберите корректный вариант" in refused.content.decode() and Appeal.objects.count() == 1
+
+
 def test_signed_in_author_is_not_asked_for_a_contact(client, people):
     client.force_login(people["client"])
     page = client.get("/appeals/new/").content.decode()

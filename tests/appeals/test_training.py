@@ -58,6 +58,7 @@ def write_examples(path, *, category_column="reason", executor_column="executor_
                         "district": "Невский",
                         "address": f"Невский проспект, дом {day}",
                         "municipality": "муниципальный округ Смольнинское",
+                        "city_object": "Дом",
                     }
                 )
     opener = gzip.open if gz else open
@@ -72,11 +73,14 @@ def write_examples(path, *, category_column="reason", executor_column="executor_
 def test_import_with_renamed_columns_from_csv_gz(tmp_path):
     path = tmp_path / "appeals.csv.gz"
     count = write_examples(path, gz=True)
-    result = training.import_examples(path, category_column="reason", executor_column="executor_org")
+    result = training.import_examples(
+        path, category_column="reason", executor_column="executor_org", object_column="city_object"
+    )
     assert result.imported == count and not result.problems
     assert TrainingExample.objects.filter(category="Неисправный лифт").exists()
     assert TrainingExample.objects.filter(address="Невский проспект, дом 1").exists()
     assert TrainingExample.objects.filter(municipality="муниципальный округ Смольнинское").count() == count
+    assert TrainingExample.objects.filter(object_kind="Дом").count() == count
 
 
 @pytest.mark.django_db

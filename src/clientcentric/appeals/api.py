@@ -41,6 +41,12 @@ class AppealIn(Schema):
         max_length=100,
         description="the municipality within the district, when the sending system knows it",
     )
+    object_kind: str = Field(
+        "",
+        max_length=100,
+        description="what the appeal is about as the author chose it («Дом», «Двор», «Улица»…; "
+        "the portal's list is in docs/appeals.md): the topic model and the router read it",
+    )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     publish: bool | None = Field(

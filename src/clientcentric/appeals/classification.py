@@ -63,13 +63,15 @@ def classify_many(
     k: int = 3,
     *,
     municipalities: list[str] | None = None,
+    object_kinds: list[str] | None = None,
 ) -> list[Prediction]:
-    """Topic first (text + the address's words), then the executor given the topic's probabilities, the
-    district and the municipality (the router)."""
+    """Topic first (text + the address's words + the kind of object), then the executor given the topic's
+    probabilities, the district, the municipality and the kind of object (the router)."""
     districts = districts or [""] * len(texts)
     addresses = addresses or [""] * len(texts)
     municipalities = municipalities or [""] * len(texts)
-    extra = [address_features(a) for a in addresses]
+    object_kinds = object_kinds or [""] * len(texts)
+    extra = [address_features(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     topic_tops = (
@@ -77,7 +79,13 @@ def classify_many(
     )
     executors = (
         executor_model.route_top(
-            texts, districts, topic_tops, k=k, addresses=addresses, municipalities=municipalities
+            texts,
+            districts,
+            topic_tops,
+            k=k,
+            addresses=addresses,
+            municipalities=municipalities,
+            object_kinds=object_kinds,
         )
         if executor_model
         else [[] for _ in texts]
@@ -96,19 +104,39 @@ def _prediction(categories: list, executors: list) -> Prediction:
 
 
 def classify(
-    text: str, district: str = "", address: str = "", k: int = 3, *, municipality: str = ""
+    text: str,
+    district: str = "",
+    address: str = "",
+    k: int = 3,
+    *,
+    municipality: str = "",
+    object_kind: str = "",
 ) -> Prediction:
     """One appeal at intake: the models' single-text path, the same answer as :func:`classify_many`."""
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
-    extra = address_features(address)
+    extra = address_features(address, object_kind)
     topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
     executors = (
-        executor_model.route_one(text, district, topics, k=k, address=address, municipality=municipality)
+        executor_model.route_one(
+            text, district, topics, k=k, address=address, municipality=municipality, object_kind=object_kind
+        )
         if executor_model
         else []
     )
     return _prediction(topics[:k], executors)
+
+
+def classify_appeal(appeal, k: int = 3) -> Prediction:
+    """A stored appeal's prediction from everything intake read: its text and its place."""
+    return classify(
+        appeal.text,
+        district=appeal.district,
+        address=appeal.address,
+        k=k,
+        municipality=appeal.municipality,
+        object_kind=appeal.object_kind,
+    )
 
 
 def warm() -> bool:

@@ -83,6 +83,7 @@ def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = No
             text=row["text"].strip()[: services.MAX_TEXT_LENGTH],
             district=row["district"],
             municipality=row.get("municipality", "")[:100],
+            object_kind=row.get("city_object", "")[:100],
             address=row["address"][:300],
             topic=row["reason"][:300],
             external_id=f"demo:{row['id']}",
@@ -111,14 +112,19 @@ def load_demo_appeals(path: Path, *, count: int = 60, operator: User | None = No
 def train_demo_classifier(path: Path) -> dict | None:
     """Teach the demo region's classifier the real topics and executors, once; None when a model is there.
 
-    The real file names its columns `reason` (topic) and `executor_org`; every labelled row is imported (rows the
+    The real file names its columns `reason` (topic), `executor_org` and `city_object` (the kind of object);
+    every labelled row is imported (rows the
     portal left unlabelled are skipped), then both models are trained and measured on a time-ordered hold-out.
     """
     if ClassifierModel.objects.filter(is_active=True).exists():
         return None
     if not TrainingExample.objects.filter(source=path.name[:40]).exists():
         training.import_examples(
-            path, category_column="reason", executor_column="executor_org", skip_invalid=True
+            path,
+            category_column="reason",
+            executor_column="executor_org",
+            object_column="city_object",
+            skip_invalid=True,
         )
     return training.train_models()
 

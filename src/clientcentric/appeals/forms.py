@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientcentric.accounts.models import Agency
 
+from .models import ObjectKind
 from .services import MAX_TEXT_LENGTH
 
 MAX_PHOTOS = 5
@@ -49,6 +50,11 @@ class PortalAppealForm(forms.Form):
         max_length=MAX_TEXT_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    object_kind = forms.ChoiceField(
+        label=_("Where is the problem?"),
+        choices=[("", _("— choose, if you know —")), *ObjectKind.choices],
+        required=False,
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     district = forms.CharField(label=_("District"), max_length=100, required=False)
@@ -148,6 +154,9 @@ class OperatorEntryForm(forms.Form):
     contact_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    object_kind = forms.ChoiceField(
+        label=_("What it is about"), choices=[("", "—"), *ObjectKind.choices], required=False
+    )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     district = forms.CharField(label=_("District"), max_length=100, required=False)
 

@@ -185,6 +185,26 @@ class AppealQuerySet(models.QuerySet):
         return self.filter(pk=int(key), registered_at__year=int(year))
 
 
+class ObjectKind(models.TextChoices):
+    """What an appeal is about, as a city portal asks before the topic («Наш Санкт-Петербург»'s list).
+
+    The values are the portal's own words, so imported appeals and the trained models use the same ones; an
+    appeal from another system may carry any other kind (the field is free text), a form offers these.
+    """
+
+    HOUSE = "Дом", _("A house: entrance, stairs, lift, roof, facade")
+    FLAT = "Квартира", _("A flat")
+    YARD = "Двор", _("A yard")
+    STREET = "Улица", _("A street or a road")
+    PARK = "Парк, сад, бульвар, сквер", _("A park, garden, boulevard or square")
+    STRUCTURE = "Сооружение", _("A structure: fence, kiosk, transformer box")
+    BRIDGE = "Мост", _("A bridge")
+    ADVERTISING = "Рекламные или информационные конструкции", _("An advertising or information sign")
+    CONSTRUCTION = "Строительная площадка", _("A construction site")
+    CEMETERY = "Кладбище", _("A cemetery")
+    CITY = "Территория Санкт-Петербурга", _("Elsewhere in the city: poles, manholes, street lights")
+
+
 class Appeal(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WRITTEN)
@@ -205,6 +225,9 @@ class Appeal(models.Model):
     # The municipality (муниципальный округ) within the district, as the integrating portal derives it from the
     # place; the executor router reads it, mostly for appeals about a yard or a street that name no house.
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    # What the appeal is about as the citizen chose it before writing («Дом», «Двор», «Улица», «Сооружение»…;
+    # ObjectKind lists the portal's): each topic belongs to one kind, so the topic model and the router read it.
+    object_kind = models.CharField(_("kind of object"), max_length=100, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=300, blank=True)
@@ -497,6 +520,7 @@ class TrainingExample(models.Model):
     district = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=300, blank=True)  # its words are features of the topic model
     municipality = models.CharField(max_length=100, blank=True)  # a feature of the executor router
+    object_kind = models.CharField(max_length=100, blank=True)  # a feature of both models
     created_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=40, default="import")
     appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL)

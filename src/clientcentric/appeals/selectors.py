@@ -72,7 +72,7 @@ def awaiting_routing(limit: int = 100) -> list[tuple[Appeal, RoutingSuggestion]]
     found = []
     for appeal in waiting:
         # The single-text path, as at intake: the desk shows the very probabilities intake weighed.
-        prediction = classification.classify(appeal.text, district=appeal.district, k=3)
+        prediction = classification.classify_appeal(appeal)
         found.append(
             (
                 appeal,

@@ -64,6 +64,7 @@ class AppealInput:
     address: str = ""
     district: str = ""
     municipality: str = ""
+    object_kind: str = ""
     latitude: float | None = None
     longitude: float | None = None
     topic: str = ""
@@ -115,8 +116,8 @@ def _validate(data: AppealInput, author) -> None:
 
 
 _FROM_THE_AUTHOR = {
-    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "municipality", "latitude",
-    "longitude", "topic", "idempotency_key", "external_id", "request_fingerprint",
+    "text", "contact_name", "contact_email", "contact_phone", "address", "district", "municipality", "object_kind",
+    "latitude", "longitude", "topic", "idempotency_key", "external_id", "request_fingerprint",
 }  # fmt: skip
 _COMPUTED_FIELDS = [field.name for field in Appeal._meta.fields if field.name not in _FROM_THE_AUTHOR]
 
@@ -189,10 +190,12 @@ def receive_appeal(
 def fingerprint(data: AppealInput) -> str:
     """What identifies a request's content for its Idempotency-Key: every field the author sent."""
     content = {name: value for name, value in dataclasses.asdict(data).items() if name != "external_id"}
-    if not content[
-        "municipality"
-    ]:  # added later: a retry of a request stored before it keeps its fingerprint
-        del content["municipality"]
+    for added_later in (
+        "municipality",
+        "object_kind",
+    ):  # a retry of a request stored before keeps its fingerprint
+        if not content[added_later]:
+            del content[added_later]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -233,7 +236,11 @@ def _register(
     representative=None,
 ) -> Appeal:
     prediction = classification.classify(
-        data.text, district=data.district, address=data.address, municipality=data.municipality
+        data.text,
+        district=data.district,
+        address=data.address,
+        municipality=data.municipality,
+        object_kind=data.object_kind,
     )
     topic = data.topic or prediction.category
     rule, executor = routing.route(
@@ -270,6 +277,7 @@ def _register(
         address=data.address,
         district=data.district,
         municipality=data.municipality,
+        object_kind=data.object_kind,
         latitude=_coordinate(data.latitude),
         longitude=_coordinate(data.longitude),
         topic=topic,
@@ -399,9 +407,7 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
     The audit records what the models suggested at that moment and whether the router took it (the rank of the
     chosen topic and executor among the top 3), so the suggestions' usefulness can be measured.
     """
-    prediction = classification.classify(
-        appeal.text, district=appeal.district, address=appeal.address, k=3, municipality=appeal.municipality
-    )
+    prediction = classification.classify_appeal(appeal)
     topic_need = needs.for_topic(topic)
     Appeal.objects.filter(pk=appeal.pk).update(
         executor=executor, topic=topic, need=topic_need.need, life_situation=topic_need.life_situation
@@ -414,6 +420,7 @@ def route_manually(appeal: Appeal, *, executor: Agency, topic: str, router) -> A
         district=appeal.district,
         address=appeal.address,
         municipality=appeal.municipality,
+        object_kind=appeal.object_kind,
         created_at=appeal.registered_at,
         source="correction",
         appeal=appeal,

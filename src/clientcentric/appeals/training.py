@@ -61,7 +61,13 @@ def _parse_time(value: str) -> datetime | None:
 
 
 def import_examples(
-    path: Path, *, category_column="category", executor_column="executor", skip_invalid=False, actor=None
+    path: Path,
+    *,
+    category_column="category",
+    executor_column="executor",
+    object_column="object_kind",
+    skip_invalid=False,
+    actor=None,
 ) -> ExampleImport:
     """Import labelled appeals. Any invalid row stops the import unless `skip_invalid` is given."""
     header, rows = read_table(path)
@@ -74,6 +80,7 @@ def import_examples(
         "district": "district",
         "address": "address",
         "municipality": "municipality",
+        "object_kind": object_column,
     }
     missing = [name for key, name in columns.items() if key in ("text", "created_at") and name not in header]
     if category_column not in header and executor_column not in header:
@@ -109,6 +116,7 @@ def import_examples(
                 district=cells.get("district", "")[:100],
                 address=cells.get("address", "")[:300],
                 municipality=cells.get("municipality", "")[:100],
+                object_kind=cells.get("object_kind", "")[:100],
                 created_at=created,
                 source=path.name[:40],
             )
@@ -140,10 +148,11 @@ def train_models(*, actor=None) -> dict[str, dict]:
             "district": e["district"],
             "address": e["address"],
             "municipality": e["municipality"],
+            "object_kind": e["object_kind"],
             "created_at": e["created_at"],
         }
         for e in TrainingExample.objects.exclude(category="", executor="").values(
-            "text", "category", "executor", "district", "address", "municipality", "created_at"
+            "text", "category", "executor", "district", "address", "municipality", "object_kind", "created_at"
         )
     ]
     if not examples:
@@ -177,6 +186,7 @@ def classify_file(input_path: Path, output_path: Path) -> int:
     district_at = header.index("district") if "district" in header else None
     address_at = header.index("address") if "address" in header else None
     municipality_at = header.index("municipality") if "municipality" in header else None
+    object_at = header.index("object_kind") if "object_kind" in header else None
     added = [
         "predicted_category",
         "predicted_category_top3",
@@ -202,7 +212,12 @@ def classify_file(input_path: Path, output_path: Path) -> int:
                 row[municipality_at] if municipality_at is not None and municipality_at < len(row) else ""
                 for row in chunk
             ]
-            predictions = classify_many(texts, districts, addresses, municipalities=municipalities)
+            object_kinds = [
+                row[object_at] if object_at is not None and object_at < len(row) else "" for row in chunk
+            ]
+            predictions = classify_many(
+                texts, districts, addresses, municipalities=municipalities, object_kinds=object_kinds
+            )
             for row, prediction in zip(chunk, predictions, strict=True):
                 writer.writerow(
                     safe_row(

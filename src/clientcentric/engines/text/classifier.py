@@ -52,7 +52,7 @@ from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
 from .linear_ensemble import fold_ensemble
-from .places import address_kind, role_features
+from .places import place_kind, role_features
 from .routing import ExecutorRoles, PlaceTopicTable, executor_role
 from .single_text import SingleTextPredictor
 
@@ -418,24 +418,31 @@ class TrainedClassifier:
         *,
         text_only: bool = False,
         municipalities: Sequence[str] | None = None,
+        object_kinds: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """The executor's ``k`` best, blending this text model with its place–topic table.
 
         ``topic_tops`` are the topic model's most probable topics per text (``predict_top(..., k=5)``);
         ``addresses`` (optional) give the table the address's kind (a house or not) and the role model the
-        address's words; ``municipalities`` (optional) the role model the appeal's municipality. ``text_only``: the
+        address's words; ``municipalities`` (optional) the role model the appeal's municipality; ``object_kinds``
+        (optional, the kind of object the citizen chose: «Дом», «Двор», «Улица»…) both. ``text_only``: the
         text model alone, without the table (for the report). Without a table this is :meth:`predict_top` with
         the district as ``extra``.
         """
         texts, districts = list(texts), list(districts)
-        kinds = [address_kind(a) for a in addresses] if addresses is not None else [""] * len(texts)
-        if len(kinds) != len(texts):
-            raise ValueError(f"{len(kinds)} addresses for {len(texts)} texts")
+        addresses = list(addresses) if addresses is not None else [""] * len(texts)
+        object_kinds = list(object_kinds) if object_kinds is not None else [""] * len(texts)
+        for name, values in (("addresses", addresses), ("kinds of object", object_kinds)):
+            if len(values) != len(texts):
+                raise ValueError(f"{len(values)} {name} for {len(texts)} texts")
+        kinds = [place_kind(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
         if self.routing is None and self.roles is None:
             return self.predict_top(texts, [{"district": district} for district in districts], k=k)
         if not texts:
             return []
-        proba = self.predict_proba(texts, self._route_extra(districts, addresses, municipalities))
+        proba = self.predict_proba(
+            texts, self._route_extra(districts, addresses, municipalities, object_kinds)
+        )
         return [
             self._route(district, topics, row, k, kind, text_only)
             for district, topics, row, kind in zip(districts, topic_tops, proba, kinds, strict=True)
@@ -449,13 +456,14 @@ class TrainedClassifier:
         k: int = 3,
         address: str | None = None,
         municipality: str | None = None,
+        object_kind: str | None = None,
     ) -> list[tuple[str, float]]:
         """:meth:`route_top` for one text at intake, through the single-text path."""
         if self.routing is None and self.roles is None:
             return self.single_text.top(text, {"district": district} if district else None, k=k)
-        kind = address_kind(address) if address is not None else ""
+        kind = place_kind(address, object_kind)
         if self.roles is not None:
-            extra: dict[str, Any] | None = role_features(address, municipality)
+            extra: dict[str, Any] | None = role_features(address, municipality, object_kind)
         else:
             extra = {"district": district} if district else None
         return self._route(district, topic_top, self.single_text.proba(text, extra), k, kind, False)
@@ -465,11 +473,16 @@ class TrainedClassifier:
         districts: Sequence[str],
         addresses: Sequence[str] | None,
         municipalities: Sequence[str] | None = None,
+        object_kinds: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        if self.roles is not None:  # the role model reads the address's words; the district picks the agency
+        if self.roles is not None:  # the role model reads the place's features; the district picks the agency
             addresses = addresses or [""] * len(districts)
             municipalities = municipalities or [""] * len(districts)
-            return [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
+            object_kinds = object_kinds or [""] * len(districts)
+            return [
+                role_features(a, m, o)
+                for a, m, o in zip(addresses, municipalities, object_kinds, strict=True)
+            ]
         return [{"district": district} for district in districts]
 
     def _route(
@@ -636,14 +649,16 @@ def train_executor_router(
     topics: Sequence[str],
     addresses: Sequence[str] | None = None,
     municipalities: Sequence[str] | None = None,
+    object_kinds: Sequence[str] | None = None,
     **options: Any,
 ) -> TrainedClassifier:
     """The executor model: a text classifier of the executor's role with its place–topic table attached.
 
     The labels it learns are roles (:func:`.routing.executor_role`): «the district's housing agency» is one
     label for the 18 districts, so every district's appeals teach it; the text model reads the text and the
-    address's words, the table counts roles per (district, address's kind, topic) → (district, topic) → the
-    district and the topic, and the role model reads the municipality too (``municipalities``, optional); the
+    address's words, the table counts roles per (district, kind of place, topic) → (district, topic) → the
+    district and the topic, and the role model reads the municipality and the kind of object too
+    (``municipalities``, ``object_kinds``, optional; the kind of object is the table's kind of place); the
     appeal's district turns the role into its executor (:class:`.routing.ExecutorRoles`). ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty
     when unknown); ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
     """
@@ -652,22 +667,22 @@ def train_executor_router(
     districts = [d or "" for d in districts]
     roles = [executor_role(e, d) for e, d in zip(executors, districts, strict=True)]
     addresses = list(addresses) if addresses is not None else [""] * len(texts)
+    object_kinds = list(object_kinds) if object_kinds is not None else [""] * len(texts)
+    kinds = [place_kind(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
     if len(set(roles)) < 2:  # one role: the executors differ only by district, the text + district model
         model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
-        model.routing = PlaceTopicTable.fit(
-            districts, topics, executors, labels=model.labels, kinds=[address_kind(a) for a in addresses]
-        )
+        model.routing = PlaceTopicTable.fit(districts, topics, executors, labels=model.labels, kinds=kinds)
         model.train_seconds = time.perf_counter() - started
         return model
     municipalities = list(municipalities) if municipalities is not None else [""] * len(texts)
-    extra = [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
+    extra = [role_features(a, m, o) for a, m, o in zip(addresses, municipalities, object_kinds, strict=True)]
     model = train_classifier(texts, roles, extra, **options)
     model.routing = PlaceTopicTable.fit(
         districts,
         topics,
         roles,
         labels=model.labels,
-        kinds=[address_kind(a) for a in addresses],
+        kinds=kinds,
         **ROLE_TABLE_OPTIONS,
     )
     model.roles = ExecutorRoles.fit(executors, districts, model.labels, labels=sorted(set(executors)))

@@ -2,7 +2,7 @@
 `bench/classify.py` report.
 
 Pure Python, no Django. Records are mappings with ``text``, ``topic``, ``executor``, ``district``, ``address`` and (optional)
-``municipality`` (an empty topic or executor: that label is unknown for the record). The caller gives an honest split
+``municipality`` and ``object_kind`` (an empty topic or executor: that label is unknown for the record). The caller gives an honest split
 (:func:`.classifier.time_ordered_split`: time-ordered, de-duplicated, no test text also in training).
 
 The model's own figures are the report's top-level keys; ``baseline`` holds the baseline's. Topic: the model
@@ -92,13 +92,17 @@ TOPIC_OPTIONS: dict[str, Any] = {
 
 
 def topic_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
-    """The topic model's extra features of each record: the words of its ``address``."""
-    return [address_features(record.get("address")) for record in records]
+    """The topic model's extra features of each record: the words of its ``address`` and its ``object_kind``."""
+    return [address_features(record.get("address"), record.get("object_kind")) for record in records]
 
 
 def role_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float | str]]:
-    """The executor's role model's extra features of each record: the address's words and the municipality."""
-    return [role_features(record.get("address"), record.get("municipality")) for record in records]
+    """The executor's role model's extra features of each record: the address's words, the municipality and the
+    kind of object."""
+    return [
+        role_features(record.get("address"), record.get("municipality"), record.get("object_kind"))
+        for record in records
+    ]
 
 
 def evaluate_routing(
@@ -180,6 +184,7 @@ def evaluate_routing(
         true_topics,
         addresses=[r.get("address") or "" for r in executor_train],
         municipalities=[r.get("municipality") or "" for r in executor_train],
+        object_kinds=[r.get("object_kind") or "" for r in executor_train],
     )
     test_texts = [r["text"] for r in executor_test]
     test_districts = [r.get("district") or "" for r in executor_test]
@@ -189,6 +194,7 @@ def evaluate_routing(
         topic_tops = [[] for _ in test_texts]
     test_addresses = [r.get("address") or "" for r in executor_test]
     test_municipalities = [r.get("municipality") or "" for r in executor_test]
+    test_objects = [r.get("object_kind") or "" for r in executor_test]
     routed = (
         executor_model.route_top(
             test_texts,
@@ -197,6 +203,7 @@ def evaluate_routing(
             k=3,
             addresses=test_addresses,
             municipalities=test_municipalities,
+            object_kinds=test_objects,
         )
         if test_texts
         else []
@@ -215,6 +222,7 @@ def evaluate_routing(
             addresses=test_addresses,
             text_only=True,
             municipalities=test_municipalities,
+            object_kinds=test_objects,
         )
         executor["text_model_alone"] = _figures(test_executors, text_only)
         lookup = lookup_baseline(districts, true_topics, train_executors)

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         imp.add_argument("--category-column", default="category")
         imp.add_argument("--executor-column", default="executor")
         imp.add_argument(
+            "--object-column", default="object_kind", help="The kind of object («Дом», «Двор»…), optional."
+        )
+        imp.add_argument(
             "--skip-invalid", action="store_true", help="Import the valid rows, report the rest."
         )
         train = sub.add_parser(
@@ -113,6 +116,7 @@ class Command(BaseCommand):
                 path,
                 category_column=options["category_column"],
                 executor_column=options["executor_column"],
+                object_column=options["object_column"],
                 skip_invalid=options["skip_invalid"],
             )
         except ValueError as error:
