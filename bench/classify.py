@@ -115,6 +115,7 @@ def throughput(
     fresh_process: bool,
     lexicon: bool = True,
     repeat: int = 3,
+    object_kinds: list[str] | None = None,
 ) -> tuple[float, float]:
     """Appeals per second of ``predict_top`` (k=3) in batches of 1,000, lemmatisation included: (CPU, wall).
 
@@ -135,7 +136,10 @@ def throughput(
         wall, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(texts), 1000):
             loaded.predict_top(
-                texts[start : start + 1000], extra[start : start + 1000] if extra else None, k=3
+                texts[start : start + 1000],
+                extra[start : start + 1000] if extra else None,
+                k=3,
+                object_kinds=object_kinds[start : start + 1000] if object_kinds else None,
             )
         best_wall = max(best_wall, len(texts) / (time.perf_counter() - wall))
         best_cpu = max(best_cpu, len(texts) / (time.process_time() - cpu))
@@ -185,39 +189,53 @@ def main() -> int:
     test_texts = [r["text"] for r in test]
     exec_test = [r for r in test if r["executor_org"].strip()]
     exec_texts = [r["text"] for r in exec_test]
-    exec_extra = routing_report.role_extra(records(exec_test))  # the address's words, municipality, object
-    topic_extra = routing_report.topic_extra(records(test))  # the address's words and object, as trained
+    exec_extra = routing_report.role_extra(records(exec_test))  # the address's words and the municipality
+    topic_extra = routing_report.topic_extra(
+        records(test)
+    )  # the address's words, as the topic model was trained
+    objects, exec_objects = (
+        routing_report.object_kinds(records(test)),
+        routing_report.object_kinds(records(exec_test)),
+    )
 
     print("\n## speed (one core, predict_top k=3 in batches of 1,000, texts unseen by the model)")
     size = len(reason_model.to_bytes())
     print(f"{'reason model size':<44} {size / 1e6:.1f} MB")
     ok &= throughput_line(
         "classification throughput",
-        throughput(reason_model, test_texts, topic_extra, fresh_process=True),
+        throughput(reason_model, test_texts, topic_extra, fresh_process=True, object_kinds=objects),
         THROUGHPUT_TARGET,
     )
     print(f"{'':<44} (freshly started process: model loaded, every unseen word lemmatised by pymorphy3)")
     ok &= throughput_line(
         "classification throughput, warm process",
-        throughput(reason_model, test_texts, topic_extra, fresh_process=False),
+        throughput(reason_model, test_texts, topic_extra, fresh_process=False, object_kinds=objects),
         THROUGHPUT_TARGET,
     )
     ok &= throughput_line(
         "executor role model throughput (text + place)",
-        throughput(executor_model, exec_texts, exec_extra, fresh_process=True),
+        throughput(executor_model, exec_texts, exec_extra, fresh_process=True, object_kinds=exec_objects),
         THROUGHPUT_TARGET,
     )
     throughput_line(
         "throughput with no lemma known at all",
-        throughput(reason_model, test_texts, topic_extra, fresh_process=True, lexicon=False, repeat=1),
+        throughput(
+            reason_model,
+            test_texts,
+            topic_extra,
+            fresh_process=True,
+            lexicon=False,
+            repeat=1,
+            object_kinds=objects,
+        ),
         None,
     )
 
     clf.clear_caches(tokens=False)
     samples, cpu_samples = [], []
-    for text in test_texts[:500]:
+    for text, kind in zip(test_texts[:500], objects[:500], strict=True):
         t0, c0 = time.perf_counter(), time.process_time()
-        reason_model.predict_top([text], k=3)
+        reason_model.predict_top([text], k=3, object_kinds=[kind])
         samples.append((time.perf_counter() - t0) * 1000)
         cpu_samples.append((time.process_time() - c0) * 1000)
     # Checked on this process's CPU time (the cost on one core, as the throughput lines), wall-clock next to it:
@@ -233,9 +251,9 @@ def main() -> int:
         f"{'':<44} wall-clock p95 {percentile(samples, 0.95):.1f} ms (median {statistics.median(samples):.1f})"
     )
     single = []
-    for text, extra in zip(test_texts[500:1000], topic_extra[500:1000], strict=True):
+    for text, extra, kind in zip(test_texts[500:1000], topic_extra[500:1000], objects[500:1000], strict=True):
         c0 = time.process_time()
-        reason_model.single_text.top(text, extra, k=3)
+        reason_model.single_text.top(text, extra, k=3, object_kind=kind)
         single.append((time.process_time() - c0) * 1000)
     line(
         "one appeal, intake's single-text path, p95 (CPU)",

@@ -25,7 +25,7 @@ def test_form_says_up_front_that_a_contact_is_needed_without_an_account(client, 
 
 def test_the_citizen_may_say_where_the_problem_is_and_it_is_kept(client, db):
     page = client.get("/appeals/new/").content.decode()
-    assert "Где проблема?" in page and '<option value="Двор">Двор</option>' in page
+    assert "Где это?" in page and '<option value="Двор">Двор</option>' in page
     # Asked before the address: the kind of place comes first, as on the city portal.
     assert page.index('name="object_kind"') < page.index('name="address"')
     response = client.post("/appeals/new/", {**FORM, "object_kind": "Двор", "contact_email": "a@example.ru"})

@@ -41,6 +41,7 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
         "Во дворе дома 12 по Народной улице третью неделю не горит фонарь у детской площадки"
     )
     page.get_by_label(re.compile("^Район|^District")).fill("Невский")
+    page.get_by_label(re.compile("^Где это|^Where is it")).select_option("Двор")
     page.get_by_role("button", name=re.compile("Отправить|Send")).click()
     expect(page).to_have_url(re.compile(r"/appeals/\d{4}-\d{6}/sent/$"))
     expect(page.locator(".confirmation-panel")).to_contain_text("Обращение отправлено")
@@ -52,6 +53,7 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
     sign_in(page, demo_site, "ja-operator", DEMO_PASSWORD)
     page.goto(demo_site + "/operator/")
     page.get_by_role("link", name=number).click()
+    expect(page.locator("main")).to_contain_text("Невский · Двор")  # the kind of place the citizen chose
     page.get_by_role("button", name=re.compile("Взять|Take")).click()
     fill_answer(page, "Фонарь заменён 26 ноября. Спасибо, что сообщили.")
     page.get_by_role("button", name=re.compile("Отправить ответ|Send the answer")).click()

@@ -65,6 +65,7 @@ def test_appeal_without_an_account_keeps_its_photo_after_an_error(page, live_ser
     expect(page.get_by_label(re.compile("Широта|Долгота|Latitude|Longitude"))).to_have_count(0)
     expect(page.get_by_label("Адрес", exact=True)).to_be_visible()
     page.get_by_label(re.compile("проблем", re.I)).fill("Во дворе дома 3 на Народной улице сломаны качели")
+    page.get_by_label("Где это?").select_option("Двор")
     page.get_by_label("Адрес", exact=True).fill("Народная ул., 3")
     page.locator("input[name=photos]").set_input_files(
         files=[{"name": "качели.jpg", "mimeType": "image/jpeg", "buffer": photo()}]
@@ -75,6 +76,7 @@ def test_appeal_without_an_account_keeps_its_photo_after_an_error(page, live_ser
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(page.locator(".kept-photos")).to_contain_text("качели.jpg")
+    expect(page.get_by_label("Где это?")).to_have_value("Двор")  # nothing chosen is lost with the error
     no_sideways_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / f"forms-appeal-error-{width}.png"), full_page=True)
 
@@ -84,7 +86,7 @@ def test_appeal_without_an_account_keeps_its_photo_after_an_error(page, live_ser
     page.get_by_role("button", name="Отправить").click()
     page.wait_for_url(re.compile(r"/appeals/\d{4}-\d{6}/"))
     appeal = Appeal.objects.get()
-    assert appeal.address == "Народная ул., 3"
+    assert appeal.address == "Народная ул., 3" and appeal.object_kind == "Двор"
     assert [a.name for a in appeal.attachments.all()] == ["качели.jpg"]
 
 

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from clientcentric.engines.text import classifier as clf
-from clientcentric.engines.text.places import OBJECT_WEIGHT, place_kind, role_features
+from clientcentric.engines.text.places import place_kind, role_features
 from clientcentric.engines.text.routing import (
     ExecutorRoles,
+    ObjectPrior,
     PlaceTopicTable,
     address_features,
     address_kind,
@@ -338,18 +339,18 @@ def test_role_features_add_the_municipality_to_the_address_words():
     assert role_features("", "") == role_features(None) == {"address:none": 1.0}
 
 
-def test_the_kind_of_object_is_a_feature_of_both_models_and_the_tables_kind_of_place():
-    assert address_features("", " Двор ") == {"address:none": 1.0, "object:двор": OBJECT_WEIGHT}
-    assert role_features("", "МО №65", "Улица") == {
-        "address:none": 1.0,
-        "municipality": "МО №65",
-        "object": "улица",
-    }
+def test_the_kind_of_object_is_the_tables_kind_of_place_and_a_prior_counted_per_label():
     assert place_kind("", "Двор") == "двор"
     assert place_kind("", "Квартира") == place_kind("", "Дом") == "house"
     # Without the kind of object the address says what it can.
     assert place_kind("Мебельная улица, дом 47", "") == "house"
     assert place_kind("", None) == "none"
+    prior = ObjectPrior.fit(["Двор", "двор ", "Улица", ""], ["a", "a", "b", "b"], ["a", "b"])
+    assert set(prior.factors) == {"двор", "улица"}
+    yard = prior.apply(np.array([0.5, 0.5]), "ДВОР")
+    assert yard[0] > 0.9 and yard.sum() == pytest.approx(1.0)
+    assert prior.apply(np.array([0.3, 0.7]), "Луна").tolist() == [0.3, 0.7]  # unknown kind: unchanged
+    assert ObjectPrior.fit(["", ""], ["a", "b"], ["a", "b"]) is None
 
 
 def test_the_kind_of_object_tells_snow_in_a_yard_from_snow_on_a_road():
@@ -363,29 +364,33 @@ def test_the_kind_of_object_tells_snow_in_a_yard_from_snow_on_a_road():
         rows.append(
             (rng.choice(["не убран снег", "снег не чистят", "сугробы, не пройти"]), kind, topic, agency)
         )
-    texts, kinds = [r[0] for r in rows], [r[1] for r in rows]
-    topic_model = clf.train_classifier(
-        texts,
-        [r[2] for r in rows],
-        [address_features("", k) for k in kinds],
-        options={"weights": {"extra": 0.25}},
-    )
+    texts, kinds, topics = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    topic_model = clf.train_classifier(texts, topics, object_kinds=kinds)
     router = clf.train_executor_router(
-        texts, [r[3] for r in rows], ["Невский"] * len(rows), [r[2] for r in rows], object_kinds=kinds
+        texts, [r[3] for r in rows], ["Невский"] * len(rows), topics, object_kinds=kinds
     )
     for kind, topic, agency in (
         ("Двор", "снег во дворе", "СПб ГКУ ЖА Невского района"),
         ("Улица", "снег на дороге", "Администрация Невского района"),
     ):
-        topics = topic_model.predict_top(["снег не чистят"], [address_features("", kind)], k=5)
-        assert topics[0][0][0] == topic and topics[0][0][1] > 0.9
-        batch = router.route_top(["снег не чистят"], ["Невский"], topics, object_kinds=[kind])[0]
-        one = router.route_one("снег не чистят", "Невский", topics[0], object_kind=kind)
+        tops = topic_model.predict_top(["снег не чистят"], k=5, object_kinds=[kind])
+        assert tops[0][0][0] == topic and tops[0][0][1] > 0.9
+        one_topic = topic_model.single_text.top("снег не чистят", k=5, object_kind=kind)
+        assert [p for _, p in one_topic] == pytest.approx([p for _, p in tops[0]], abs=1e-5)
+        batch = router.route_top(["снег не чистят"], ["Невский"], tops, object_kinds=[kind])[0]
+        one = router.route_one("снег не чистят", "Невский", tops[0], object_kind=kind)
         assert batch[0][0] == one[0][0] == agency
         assert [p for _, p in one] == pytest.approx([p for _, p in batch], abs=1e-5)
-    # Without it the topic model can only guess between the two.
-    unknown = topic_model.predict_top(["снег не чистят"], [address_features("")], k=2)[0]
-    assert unknown[0][1] < 0.8
+    # An appeal without it is classified exactly as by a model that never heard of kinds of object.
+    plain = clf.train_classifier(texts, topics)
+    assert topic_model.predict_top(["снег не чистят"], k=2) == plain.predict_top(["снег не чистят"], k=2)
+    assert topic_model.predict_top(["снег не чистят"], k=2, object_kinds=[""]) == plain.predict_top(
+        ["снег не чистят"], k=2
+    )
+    restored = clf.TrainedClassifier.from_bytes(topic_model.to_bytes())
+    assert restored.predict_top(["снег"], object_kinds=["Двор"]) == topic_model.predict_top(
+        ["снег"], object_kinds=["Двор"]
+    )
 
 
 def test_the_router_tells_a_districts_municipalities_apart_in_batch_and_for_one_text():

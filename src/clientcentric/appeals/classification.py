@@ -71,11 +71,13 @@ def classify_many(
     addresses = addresses or [""] * len(texts)
     municipalities = municipalities or [""] * len(texts)
     object_kinds = object_kinds or [""] * len(texts)
-    extra = [address_features(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
+    extra = [address_features(a) for a in addresses]
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
     topic_tops = (
-        topic_model.predict_top(texts, extra, k=max(k, TOPIC_TOP)) if topic_model else [[] for _ in texts]
+        topic_model.predict_top(texts, extra, k=max(k, TOPIC_TOP), object_kinds=object_kinds)
+        if topic_model
+        else [[] for _ in texts]
     )
     executors = (
         executor_model.route_top(
@@ -115,8 +117,12 @@ def classify(
     """One appeal at intake: the models' single-text path, the same answer as :func:`classify_many`."""
     topic_model = active_model(ClassifierModel.Target.CATEGORY)
     executor_model = active_model(ClassifierModel.Target.EXECUTOR)
-    extra = address_features(address, object_kind)
-    topics = topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP)) if topic_model else []
+    extra = address_features(address)
+    topics = (
+        topic_model.single_text.top(text, extra, k=max(k, TOPIC_TOP), object_kind=object_kind)
+        if topic_model
+        else []
+    )
     executors = (
         executor_model.route_one(
             text, district, topics, k=k, address=address, municipality=municipality, object_kind=object_kind

@@ -52,7 +52,7 @@ class PortalAppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     object_kind = forms.ChoiceField(
-        label=_("Where is the problem?"),
+        label=_("Where is it?"),
         choices=[("", _("— choose, if you know —")), *ObjectKind.choices],
         required=False,
     )

@@ -53,7 +53,7 @@ from sklearn.svm import LinearSVC
 from .lemmas import lemma
 from .linear_ensemble import fold_ensemble
 from .places import place_kind, role_features
-from .routing import ExecutorRoles, PlaceTopicTable, executor_role
+from .routing import ExecutorRoles, ObjectPrior, PlaceTopicTable, executor_role
 from .single_text import SingleTextPredictor
 
 __all__ = [
@@ -370,6 +370,9 @@ class TrainedClassifier:
     # района», a city-wide agency) and its extra features the address's words; the table counts roles too, and
     # the appeal's district turns the role into the executor at the end.
     roles: ExecutorRoles | None = None
+    # The kind of object's evidence (:class:`.routing.ObjectPrior`), multiplied into the probabilities when a
+    # caller passes the appeals' kinds of object; absent when the training appeals had none.
+    object_prior: ObjectPrior | None = None
 
     @property
     def route_labels(self) -> tuple[str, ...]:
@@ -389,19 +392,33 @@ class TrainedClassifier:
         return weights / weights.sum(axis=1, keepdims=True)
 
     def predict_top(
-        self, texts: Sequence[str], extra: Extra = None, k: int = 3
+        self,
+        texts: Sequence[str],
+        extra: Extra = None,
+        k: int = 3,
+        object_kinds: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
-        """The ``k`` most probable labels per text, best first, as ``(label, probability)``."""
+        """The ``k`` most probable labels per text, best first, as ``(label, probability)``; conditioned on each
+        text's kind of object when ``object_kinds`` are given (:class:`.routing.ObjectPrior`)."""
         if k < 1:
             raise ValueError("k must be ≥ 1")
         texts = list(texts)
         if not texts:
             return []
-        proba = self.predict_proba(texts, extra)
+        proba = self.conditioned(self.predict_proba(texts, extra), object_kinds)
         k = min(k, proba.shape[1])
         top = np.argsort(-proba, axis=1, kind="stable")[:, :k]
         labels = self.labels
         return [[(labels[j], float(row[j])) for j in idx] for row, idx in zip(proba, top, strict=True)]
+
+    def conditioned(self, proba: np.ndarray, object_kinds: Sequence[str] | None) -> np.ndarray:
+        """Rows of probabilities multiplied by what each row's kind of object says (unchanged without)."""
+        prior = getattr(self, "object_prior", None)  # absent in models pickled before the kind of object
+        if prior is None or object_kinds is None:
+            return proba
+        if len(object_kinds) != len(proba):
+            raise ValueError(f"{len(object_kinds)} kinds of object for {len(proba)} texts")
+        return np.vstack([prior.apply(row, kind) for row, kind in zip(proba, object_kinds, strict=True)])
 
     @cached_property
     def single_text(self) -> SingleTextPredictor:
@@ -440,8 +457,8 @@ class TrainedClassifier:
             return self.predict_top(texts, [{"district": district} for district in districts], k=k)
         if not texts:
             return []
-        proba = self.predict_proba(
-            texts, self._route_extra(districts, addresses, municipalities, object_kinds)
+        proba = self.conditioned(
+            self.predict_proba(texts, self._route_extra(districts, addresses, municipalities)), object_kinds
         )
         return [
             self._route(district, topics, row, k, kind, text_only)
@@ -463,26 +480,22 @@ class TrainedClassifier:
             return self.single_text.top(text, {"district": district} if district else None, k=k)
         kind = place_kind(address, object_kind)
         if self.roles is not None:
-            extra: dict[str, Any] | None = role_features(address, municipality, object_kind)
+            extra: dict[str, Any] | None = role_features(address, municipality)
         else:
             extra = {"district": district} if district else None
-        return self._route(district, topic_top, self.single_text.proba(text, extra), k, kind, False)
+        text_proba = self.conditioned(self.single_text.proba(text, extra)[None, :], [object_kind or ""])[0]
+        return self._route(district, topic_top, text_proba, k, kind, False)
 
     def _route_extra(
         self,
         districts: Sequence[str],
         addresses: Sequence[str] | None,
         municipalities: Sequence[str] | None = None,
-        object_kinds: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        if self.roles is not None:  # the role model reads the place's features; the district picks the agency
+        if self.roles is not None:  # the role model reads the address's words; the district picks the agency
             addresses = addresses or [""] * len(districts)
             municipalities = municipalities or [""] * len(districts)
-            object_kinds = object_kinds or [""] * len(districts)
-            return [
-                role_features(a, m, o)
-                for a, m, o in zip(addresses, municipalities, object_kinds, strict=True)
-            ]
+            return [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
         return [{"district": district} for district in districts]
 
     def _route(
@@ -518,6 +531,7 @@ class TrainedClassifier:
             "train_seconds": self.train_seconds,
             "routing": self.routing,
             "roles": self.roles,
+            "object_prior": self.object_prior,
         }
         buffer = io.BytesIO()
         buffer.write(_HEADER.pack(_MAGIC, FORMAT_VERSION))
@@ -549,6 +563,7 @@ class TrainedClassifier:
             train_seconds=payload["train_seconds"],
             routing=payload.get("routing"),  # absent in models trained before the table existed
             roles=payload.get("roles"),  # absent in models trained before the executors' roles
+            object_prior=payload.get("object_prior"),  # absent in models trained before the kind of object
         )
 
 
@@ -572,6 +587,7 @@ def train_classifier(
     ensemble: Mapping[str, float] | None = None,
     temperature: float = 1.0,
     options: Mapping[str, Any] | None = None,
+    object_kinds: Sequence[str] | None = None,
 ) -> TrainedClassifier:
     """Fit a classifier of ``kind`` on ``texts`` → ``labels`` (+ optional structured ``extra`` per text).
 
@@ -591,6 +607,10 @@ def train_classifier(
     scores, folded into its coefficients: the same prediction cost, a better ranking. ``temperature`` divides
     the final scores (coefficients and intercepts), so that the ensemble's probabilities stay calibrated; it
     never changes the ranking. Both apply to ``kind="model"`` with three labels or more.
+
+    ``object_kinds`` (the kind of object of each text, optional) are counted into an :class:`.routing.ObjectPrior`
+    that :meth:`TrainedClassifier.predict_top` applies when it is given the kinds: the text model itself never sees
+    them, so a text without one is classified as if the kinds did not exist.
     """
     texts, labels = list(texts), [str(label) for label in labels]
     if len(texts) != len(labels):
@@ -633,6 +653,9 @@ def train_classifier(
         model=model,
         n_train=len(texts),
         train_seconds=time.perf_counter() - started,
+        object_prior=ObjectPrior.fit(object_kinds, labels, model.classes_)
+        if object_kinds is not None
+        else None,
     )
 
 
@@ -675,8 +698,8 @@ def train_executor_router(
         model.train_seconds = time.perf_counter() - started
         return model
     municipalities = list(municipalities) if municipalities is not None else [""] * len(texts)
-    extra = [role_features(a, m, o) for a, m, o in zip(addresses, municipalities, object_kinds, strict=True)]
-    model = train_classifier(texts, roles, extra, **options)
+    extra = [role_features(a, m) for a, m in zip(addresses, municipalities, strict=True)]
+    model = train_classifier(texts, roles, extra, object_kinds=object_kinds, **options)
     model.routing = PlaceTopicTable.fit(
         districts,
         topics,

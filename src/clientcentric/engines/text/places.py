@@ -17,47 +17,34 @@ TopicTop = Sequence[tuple[str, float]]
 _ADDRESS_WORD = re.compile(r"[а-я]+")
 
 
-# The kind of object's one-hot against the address's words: the extra block weighs a quarter of a text block
-# (routing_report.TOPIC_OPTIONS), so 8 makes the object count twice a text block. The citizen picks the object
-# before the topic on the portal, and each topic belongs to one object (snow in a yard, snow on a road), so it
-# is the strongest single fact the topic model has — validation month: see docs/appeals.md.
-OBJECT_WEIGHT = 8.0
-
-
-def address_features(address: str | None, object_kind: str | None = None) -> dict[str, float]:
-    """The topic model's extra features: the address's words («улица», «проспект», «дом», «корпус»…) and the
-    kind of object the citizen chose («Дом», «Двор», «Улица»…), when the appeal has one.
+def address_features(address: str | None) -> dict[str, float]:
+    """The address's words as the topic model's extra features: «улица», «проспект», «дом», «корпус»…
 
     They tell a house from a street, a yard, an embankment or a park, which many topics hinge on (snow on the
     road or in the yard); an appeal without an address is a feature too. Numbers (house numbers) are left out.
     """
     words = _ADDRESS_WORD.findall((address or "").lower().replace("ё", "е"))
-    features = {f"address:{word}": 1.0 for word in sorted(set(words))} if words else {"address:none": 1.0}
-    if kind := _object(object_kind):
-        features[f"object:{kind}"] = OBJECT_WEIGHT
-    return features
+    if not words:
+        return {"address:none": 1.0}
+    return {f"address:{word}": 1.0 for word in sorted(set(words))}
 
 
-def role_features(
-    address: str | None, municipality: str | None = None, object_kind: str | None = None
-) -> dict[str, float | str]:
-    """The executor's role model's extra features: the address's words, the municipality (муниципальный округ)
-    and the kind of object.
+def role_features(address: str | None, municipality: str | None = None) -> dict[str, float | str]:
+    """The executor's role model's extra features: the address's words and the municipality (муниципальный округ).
 
     A yard, a lawn or a road has no address on the portal, so for half of the appeals the district is all the
     place there is; the municipality, a finer unit, tells the neighbourhoods whose yards the district's
-    administration keeps from those its housing agency keeps (validation month: 0.804 → 0.809), and the kind of
-    object a yard from a street or a structure (see docs/appeals.md). An empty field adds nothing.
+    administration keeps from those its housing agency keeps (validation month: 0.804 → 0.809, see
+    docs/appeals.md). An empty municipality adds nothing.
     """
     features: dict[str, float | str] = dict(address_features(address))
     if municipality:
         features["municipality"] = municipality.strip()
-    if kind := _object(object_kind):
-        features["object"] = kind
     return features
 
 
-def _object(object_kind: str | None) -> str:
+def object_key(object_kind: str | None) -> str:
+    """The kind of object as the models count it: lowercase, ё as е, single spaces («Двор» → «двор»)."""
     return " ".join((object_kind or "").lower().replace("ё", "е").split())
 
 
@@ -70,7 +57,7 @@ _HOUSE_OBJECTS = frozenset({"дом", "квартира"})
 def place_kind(address: str | None, object_kind: str | None = None) -> str:
     """The kind of place for the executor's place–topic table: the kind of object the citizen chose when there
     is one («двор», «улица», «сооружение»…; a house or a flat is «house»), else what the address names."""
-    if kind := _object(object_kind):
+    if kind := object_key(object_kind):
         return "house" if kind in _HOUSE_OBJECTS else kind
     return address_kind(address)
 

@@ -36,12 +36,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .places import TOPIC_TOP, TopicTop, address_features, address_kind
+from .places import TOPIC_TOP, TopicTop, address_features, address_kind, object_key
 
 __all__ = [
     "TOPIC_TOP",
     "ExecutorRoles",
     "LookupBaseline",
+    "ObjectPrior",
     "PlaceTopicTable",
     "address_features",
     "address_kind",
@@ -54,6 +55,53 @@ __all__ = [
 def _normalised(vector: np.ndarray) -> np.ndarray:
     total = vector.sum()
     return vector / total if total > 0 else np.full(len(vector), 1.0 / len(vector))
+
+
+@dataclass
+class ObjectPrior:
+    """What the kind of object the citizen chose says about a label, multiplied into a text model's probabilities.
+
+    ``P(label | text, object) ∝ P(label | text) · P(label | object) / P(label)``, the two counted on the training
+    appeals: the text and the object taken as independent given the label (naive Bayes). On the city portal the
+    citizen picks the object before the topic and each topic belongs to one object, so this is close to a mask
+    (snow in a yard under «Двор», snow on a road under «Улица»). A kind not seen in training, or none, changes
+    nothing: an appeal without it is classified exactly as by the text model. ``alpha`` pseudo-counts (per label,
+    spread by the label's share) keep a label never seen with a kind possible.
+    """
+
+    factors: dict[str, np.ndarray]  # object_key(kind) → P(label | kind) / P(label), one column per label
+
+    @classmethod
+    def fit(
+        cls,
+        object_kinds: Sequence[str],
+        row_labels: Sequence[str],
+        labels: Sequence[str],
+        *,
+        alpha: float = 0.1,
+    ) -> ObjectPrior | None:
+        """Counted over the rows that have a kind of object; None when none has one."""
+        column = {label: i for i, label in enumerate(labels)}
+        counts: dict[str, np.ndarray] = {}
+        for kind, label in zip(object_kinds, row_labels, strict=True):
+            if (key := object_key(kind)) and label in column:
+                counts.setdefault(key, np.zeros(len(labels)))[column[label]] += 1
+        if not counts:
+            return None
+        total = sum(counts.values())
+        prior = (total + 1.0) / (total.sum() + len(labels))
+        smoothing = alpha * len(labels) * prior
+        return cls(
+            factors={
+                key: ((row + smoothing) / (row.sum() + alpha * len(labels)) / prior)
+                for key, row in counts.items()
+            }
+        )
+
+    def apply(self, proba: np.ndarray, object_kind: str | None) -> np.ndarray:
+        """One row of probabilities conditioned on the kind of object (unchanged without a known kind)."""
+        factor = self.factors.get(object_key(object_kind))
+        return proba if factor is None else _normalised(proba * factor)
 
 
 @dataclass

@@ -92,17 +92,18 @@ TOPIC_OPTIONS: dict[str, Any] = {
 
 
 def topic_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
-    """The topic model's extra features of each record: the words of its ``address`` and its ``object_kind``."""
-    return [address_features(record.get("address"), record.get("object_kind")) for record in records]
+    """The topic model's extra features of each record: the words of its ``address``."""
+    return [address_features(record.get("address")) for record in records]
 
 
 def role_extra(records: Sequence[Mapping[str, Any]]) -> list[dict[str, float | str]]:
-    """The executor's role model's extra features of each record: the address's words, the municipality and the
-    kind of object."""
-    return [
-        role_features(record.get("address"), record.get("municipality"), record.get("object_kind"))
-        for record in records
-    ]
+    """The executor's role model's extra features of each record: the address's words and the municipality."""
+    return [role_features(record.get("address"), record.get("municipality")) for record in records]
+
+
+def object_kinds(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each record's kind of object («Дом», «Двор»…; empty when unknown), which both models are conditioned on."""
+    return [record.get("object_kind") or "" for record in records]
 
 
 def evaluate_routing(
@@ -129,14 +130,29 @@ def evaluate_routing(
         report["topic"] = {"skipped": "fewer than two topics"}
     else:
         texts, test_texts = [r["text"] for r in topic_train], [r["text"] for r in topic_test]
-        topic_model = clf.train_classifier(texts, train_topics, topic_extra(topic_train), **TOPIC_OPTIONS)
-        tops = topic_model.predict_top(test_texts, topic_extra(topic_test), k=3) if test_texts else []
+        topic_model = clf.train_classifier(
+            texts,
+            train_topics,
+            topic_extra(topic_train),
+            object_kinds=object_kinds(topic_train),
+            **TOPIC_OPTIONS,
+        )
+        tops = (
+            topic_model.predict_top(
+                test_texts, topic_extra(topic_test), k=3, object_kinds=object_kinds(topic_test)
+            )
+            if test_texts
+            else []
+        )
         model = _figures(test_topics, tops) | {
             "n_train": len(texts),
             "n_labels": len(topic_model.labels),
             "train_seconds": round(topic_model.train_seconds, 1),
         }
         topic: dict[str, Any] = dict(model)
+        if any(object_kinds(topic_test)):  # what an appeal that comes without one (an e-mail, a call) gets
+            plain = topic_model.predict_top(test_texts, topic_extra(topic_test), k=3)
+            topic["without_object_kind"] = _figures(test_topics, plain)
         per_topic = {
             row["label"]: {**row, "model_f1": row["f1"]}
             for row in per_label_figures(test_topics, [t[0][0] for t in tops], largest=largest)
@@ -184,17 +200,19 @@ def evaluate_routing(
         true_topics,
         addresses=[r.get("address") or "" for r in executor_train],
         municipalities=[r.get("municipality") or "" for r in executor_train],
-        object_kinds=[r.get("object_kind") or "" for r in executor_train],
+        object_kinds=object_kinds(executor_train),
     )
     test_texts = [r["text"] for r in executor_test]
     test_districts = [r.get("district") or "" for r in executor_test]
     if topic_model is not None and test_texts:
-        topic_tops = topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
+        topic_tops = topic_model.predict_top(
+            test_texts, topic_extra(executor_test), k=TOPIC_TOP, object_kinds=object_kinds(executor_test)
+        )
     else:
         topic_tops = [[] for _ in test_texts]
     test_addresses = [r.get("address") or "" for r in executor_test]
     test_municipalities = [r.get("municipality") or "" for r in executor_test]
-    test_objects = [r.get("object_kind") or "" for r in executor_test]
+    test_objects = object_kinds(executor_test)
     routed = (
         executor_model.route_top(
             test_texts,
@@ -208,11 +226,27 @@ def evaluate_routing(
         if test_texts
         else []
     )
+    if any(test_objects):
+        plain_tops = (
+            topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
+            if topic_model
+            else []
+        )
+        plain = executor_model.route_top(
+            test_texts,
+            test_districts,
+            plain_tops or [[] for _ in test_texts],
+            k=3,
+            addresses=test_addresses,
+            municipalities=test_municipalities,
+        )
     executor: dict[str, Any] = _figures(test_executors, routed) | {
         "n_train": len(executor_train),
         "n_labels": len(executor_model.route_labels),
         "train_seconds": round(executor_model.train_seconds, 1),
     }
+    if any(test_objects):
+        executor["without_object_kind"] = _figures(test_executors, plain)
     if baselines:
         text_only = executor_model.route_top(
             test_texts,
@@ -289,6 +323,15 @@ def report_lines(report: Mapping[str, Any]) -> tuple[list[str], bool]:
                     met,
                 )
             )
+        if without := topic.get("without_object_kind"):
+            lines.append(
+                _line(
+                    "topic without the kind of object",
+                    f"{without['macro_f1']:.4f} / {without['top3_accuracy']:.4f}",
+                    "(macro-F1 / top-3)",
+                    None,
+                )
+            )
         lines.append(
             _line(
                 "topic accuracy",
@@ -330,6 +373,10 @@ def report_lines(report: Mapping[str, Any]) -> tuple[list[str], bool]:
     if base:
         lines.append(f"{'':<44} baseline: {base['name']} in the training months")
     lines.append(_line("executor top-3 accuracy", f"{executor['top3_accuracy']:.4f}", "(information)", None))
+    if without := executor.get("without_object_kind"):
+        lines.append(
+            _line("executor without the kind of object", f"{without['accuracy']:.4f}", "(information)", None)
+        )
     if "text_model_alone" in executor:
         alone = executor["text_model_alone"]["accuracy"]
         lines.append(_line("executor accuracy, text model alone", f"{alone:.4f}", "(information)", None))

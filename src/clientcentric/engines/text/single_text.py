@@ -82,8 +82,12 @@ class SingleTextPredictor:
         weights = np.exp(scores)
         return weights / weights.sum()
 
-    def top(self, text: str, extra: dict[str, Any] | None = None, k: int = 3) -> list[tuple[str, float]]:
+    def top(
+        self, text: str, extra: dict[str, Any] | None = None, k: int = 3, object_kind: str | None = None
+    ) -> list[tuple[str, float]]:
         proba = self.proba(text, extra)
+        if object_kind:
+            proba = self._trained.conditioned(proba[None, :], [object_kind])[0]
         order = np.argsort(-proba, kind="stable")[: min(k, len(proba))]
         return [(self._trained.labels[j], float(proba[j])) for j in order]
 
