@@ -418,7 +418,7 @@ class TrainedClassifier:
             return proba
         if len(object_kinds) != len(proba):
             raise ValueError(f"{len(object_kinds)} kinds of object for {len(proba)} texts")
-        return np.vstack([prior.apply(row, kind) for row, kind in zip(proba, object_kinds, strict=True)])
+        return prior.apply_rows(proba, object_kinds)
 
     @cached_property
     def single_text(self) -> SingleTextPredictor:

@@ -10,15 +10,17 @@ appeal's district, about 17 labels instead of 50) and the appeal's district turn
     P(role | text, place) ∝ [ Σ_t P(t | text) · P(role | district, kind, t) ] ^ (1 - w)  ·  P_text(role | text) ^ w
 
 - ``P(t | text)``: the topic model's probabilities (its ``top_topics`` most probable topics);
-- ``P(role | district, kind, t)``: the address's kind (:func:`.places.address_kind`: a house, a street, none —
-  the portal gives a house's address, not a yard's or a street's) within the district, smoothed with
-  ``kind_alpha`` pseudo-counts towards ``P(role | district, t)``;
+- ``P(role | district, kind, t)``: the kind of place (:func:`.places.place_kind`: the kind of object the citizen
+  chose — a house, a yard, a street… — or else the address's kind: a house, a street, none; the portal gives a
+  house's address, not a yard's or a street's) within the district, smoothed with ``kind_alpha`` pseudo-counts
+  towards ``P(role | district, t)``;
 - ``P(role | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
   smoothed towards the back-off ``½ P(role | district) + ½ P(role | t)`` with ``alpha`` pseudo-counts, so a pair
   seen rarely or never still gets a sensible answer;
 - ``P_text``: the text classifier of the role (text + the address's words + the municipality,
   :func:`.places.role_features`), which learns «the housing agency» from every district's appeals at once, with
-  the weight ``w`` (``text_weight``).
+  the weight ``w`` (``text_weight``), conditioned on the kind of object when the appeal has one
+  (:class:`ObjectPrior`, which conditions the topic model's ``P(t | text)`` the same way).
 
 The table counts the *true* topics, so it needs no held-out topic predictions to train; at prediction time the
 topic model's probability spreads the vote over the topics it hesitates between. :class:`PlaceTopicTable` works
@@ -102,6 +104,12 @@ class ObjectPrior:
         """One row of probabilities conditioned on the kind of object (unchanged without a known kind)."""
         factor = self.factors.get(object_key(object_kind))
         return proba if factor is None else _normalised(proba * factor)
+
+    def apply_rows(self, proba: np.ndarray, object_kinds: Sequence[str]) -> np.ndarray:
+        """:meth:`apply` for each row of a matrix, in one product."""
+        ones = np.ones(proba.shape[1])
+        conditioned = proba * np.vstack([self.factors.get(object_key(kind), ones) for kind in object_kinds])
+        return conditioned / conditioned.sum(axis=1, keepdims=True)
 
 
 @dataclass
