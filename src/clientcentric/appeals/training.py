@@ -183,10 +183,11 @@ def classify_file(input_path: Path, output_path: Path) -> int:
     if "text" not in header:
         raise ValueError(_("Row 1: the input needs a “text” column."))
     text_at = header.index("text")
-    district_at = header.index("district") if "district" in header else None
-    address_at = header.index("address") if "address" in header else None
-    municipality_at = header.index("municipality") if "municipality" in header else None
-    object_at = header.index("object_kind") if "object_kind" in header else None
+    # The place's optional columns, in classify_many's order; a column the file lacks reads as empty.
+    place_at = [
+        header.index(name) if name in header else None
+        for name in ("district", "address", "municipality", "object_kind")
+    ]
     added = [
         "predicted_category",
         "predicted_category_top3",
@@ -201,20 +202,9 @@ def classify_file(input_path: Path, output_path: Path) -> int:
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             texts = [row[text_at] if text_at < len(row) else "" for row in chunk]
-            districts = [
-                row[district_at] if district_at is not None and district_at < len(row) else ""
-                for row in chunk
-            ]
-            addresses = [
-                row[address_at] if address_at is not None and address_at < len(row) else "" for row in chunk
-            ]
-            municipalities = [
-                row[municipality_at] if municipality_at is not None and municipality_at < len(row) else ""
-                for row in chunk
-            ]
-            object_kinds = [
-                row[object_at] if object_at is not None and object_at < len(row) else "" for row in chunk
-            ]
+            districts, addresses, municipalities, object_kinds = (
+                [row[at] if at is not None and at < len(row) else "" for row in chunk] for at in place_at
+            )
             predictions = classify_many(
                 texts, districts, addresses, municipalities=municipalities, object_kinds=object_kinds
             )
