@@ -1,5 +1,7 @@
 """The learned re-ranker: paraphrases learned from real questions, JSON model, fallback, cross-validation folds."""
 
+import json
+
 import pytest
 
 from clientcentric.engines.text import kb_learned
@@ -73,6 +75,12 @@ def test_no_file_means_no_model_and_a_foreign_file_is_refused(tmp_path):
     (tmp_path / "old.json").write_text('{"version": 0}', encoding="utf-8")
     with pytest.raises(ValueError, match="train it again"):
         RankerModel.load(tmp_path / "old.json")
+    # A model of this version with one feature fewer (written before the last feature was added) is refused too.
+    data = json.loads(train(documents(), pairs()).to_json())
+    data["features"], data["weights"] = data["features"][:-1], data["weights"][:-1]
+    (tmp_path / "older.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="train it again"):
+        RankerModel.load(tmp_path / "older.json")
 
 
 def test_training_features_never_see_their_own_question(monkeypatch):
@@ -153,3 +161,22 @@ def test_a_word_questions_use_but_their_articles_do_not_weighs_less():
     need = _column(index, "хочу канал", "necessity_coverage")
     assert coverage[0] == pytest.approx(coverage[1])  # plain coverage: one equally rare word each
     assert need[1] > need[0]
+
+
+def test_query_likelihood_prefers_the_article_made_of_the_querys_words():
+    articles = [
+        ("Как удалить канал?", "Откройте настройки канала и удалите канал."),
+        (
+            "Как изменить обложку?",
+            "Загрузите новое изображение в настройках, выберите рамку, сохраните, дождитесь проверки "
+            "модератором; обложка канала сменится в течение часа, старую удалите из галереи.",
+        ),
+        ("Почему видео не загружается?", "Проверьте формат файла."),
+    ]
+    docs = [document(n, stored_lemmas(q, a)) for n, (q, a) in enumerate(articles)]
+    index = LearnedIndex(docs, asked={}, times_asked={})
+    likelihood = _column(index, "удалить канал", "query_likelihood")
+    # Both words, in the title, in a short article; against each once in a long one.
+    assert likelihood[0] > likelihood[1]
+    # A word the base does not know is no evidence either way.
+    assert _column(index, "удалить канал абырвалг", "query_likelihood") == likelihood

@@ -12,8 +12,9 @@ real questions to articles is evidence the engine learns from, in two ways:
 - a learned ranker: a logistic regression over lexical features of (query, article) pairs — BM25F scores of the
   plain and the enriched index, the asked field alone, lemma overlap with the title, body and asked words,
   bigram overlap, synonym hits, coverage, length, how often the article is asked, BM25F and coverage with the
-  query words weighted by their necessity, the title's idf-weighted character n-grams, and how well the question
-  fits the article's topic (a section of the base, as one pseudo-document) — trained pairwise (the mapped
+  query words weighted by their necessity, the title's idf-weighted character n-grams, how well the question
+  fits the article's topic (a section of the base, as one pseudo-document) and the question's likelihood under the
+  article's Dirichlet-smoothed language model — trained pairwise (the mapped
   article against BM25F's top-k candidates for the same question), re-orders the union of the plain and the
   enriched index's top `candidates`.
 
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .kb_ranking import NO_SYNONYMS, Document, Hit, KbIndex, SynonymTable
+from .kb_ranking import NO_SYNONYMS, TITLE_BOOST, Document, Hit, KbIndex, SynonymTable
 
 MODEL_VERSION = 1
 CANDIDATES = 50
@@ -75,6 +76,7 @@ FEATURES = (
     "topic",
     "topic_share",
     "topic_reciprocal_rank",
+    "query_likelihood",
 )
 GRAM_SIZES = (3, 4)
 # How many questions' worth of the average a word's necessity starts from (additive smoothing).
@@ -158,6 +160,14 @@ def _grams(words: Sequence[str]) -> Counter:
     return Counter(text[n : n + size] for size in GRAM_SIZES for n in range(len(text) - size + 1))
 
 
+def _field_counts(doc: Document) -> Counter:
+    """Each lemma's frequency in the document, a title's occurrence counting TITLE_BOOST times (as in BM25F)."""
+    counts = Counter(doc.body)
+    for word in doc.title:
+        counts[word] += TITLE_BOOST
+    return counts
+
+
 def _bigrams(words: Sequence[str]) -> list[str]:
     return [f" {first} {second} " for first, second in zip(words, words[1:], strict=False)]
 
@@ -173,10 +183,13 @@ class _Shape:
     title_grams: dict  # character n-gram → count × idf
     title_grams_norm: float
     title_grams_mass: float
+    counts: Counter  # lemma → its frequency, a title's occurrence counting TITLE_BOOST times
+    length: float  # the sum of `counts`
 
     @classmethod
     def of(cls, doc: Document, gram_idf: dict[str, float], gram_default: float) -> "_Shape":
         grams = {g: c * gram_idf.get(g, gram_default) for g, c in _grams(doc.title).items()}
+        counts = _field_counts(doc)
         return cls(
             frozenset(doc.title),
             frozenset(doc.body),
@@ -185,6 +198,8 @@ class _Shape:
             grams,
             math.sqrt(sum(v * v for v in grams.values())) or 1.0,
             sum(grams.values()) or 1.0,
+            counts,
+            sum(counts.values()),
         )
 
 
@@ -242,6 +257,26 @@ class LearnedIndex:
         self._gram_idf = {gram: math.log(1 + count / n) for gram, n in holding.items()}
         self._gram_default = math.log(1 + count)
         self._build_topics()
+        # The collection's language model and the average (field-weighted) document length, for query likelihood.
+        collection: Counter = Counter()
+        for doc in self.documents:
+            collection.update(_field_counts(doc))
+        total = sum(collection.values()) or 1.0
+        self._collection = {word: n / total for word, n in collection.items()}
+        self._mu = total / count
+
+    def _likelihood(self, query, shape: "_Shape") -> float:
+        """Query likelihood with Dirichlet smoothing (Zhai & Lafferty 2001; mu = the average document length):
+        the log-probability of the query's known words under the document's smoothed language model, less their
+        log-probability under the collection's (rank-equivalent): a word weighs by how rare it is in the whole
+        base's text rather than in how many articles, and the length is discounted otherwise than in BM25F."""
+        mu, total, known = self._mu, 0.0, 0
+        for term in sorted(query):
+            p = self._collection.get(term)
+            if p is not None:
+                known += 1
+                total += math.log1p(shape.counts.get(term, 0) / (mu * p))
+        return total + known * math.log(mu / (shape.length + mu))
 
     def _build_topics(self) -> None:
         """One pseudo-document per topic (the section of the base an article is filed under): the topic's name
@@ -464,6 +499,7 @@ class LearnedIndex:
                     t_score[n],
                     t_share[n],
                     t_rank[n],
+                    self._likelihood(query, shape),
                 )
             )
         return np.asarray(rows, dtype=np.float64)
