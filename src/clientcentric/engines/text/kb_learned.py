@@ -160,11 +160,11 @@ def _grams(words: Sequence[str]) -> Counter:
     return Counter(text[n : n + size] for size in GRAM_SIZES for n in range(len(text) - size + 1))
 
 
-def _field_counts(doc: Document) -> Counter:
+def _field_counts(doc: Document) -> dict[str, float]:
     """Each lemma's frequency in the document, a title's occurrence counting TITLE_BOOST times (as in BM25F)."""
-    counts = Counter(doc.body)
+    counts: dict[str, float] = dict(Counter(doc.body))
     for word in doc.title:
-        counts[word] += TITLE_BOOST
+        counts[word] = counts.get(word, 0.0) + TITLE_BOOST
     return counts
 
 
@@ -183,7 +183,7 @@ class _Shape:
     title_grams: dict  # character n-gram → count × idf
     title_grams_norm: float
     title_grams_mass: float
-    counts: Counter  # lemma → its frequency, a title's occurrence counting TITLE_BOOST times
+    counts: dict[str, float]  # lemma → its frequency, a title's occurrence counting TITLE_BOOST times
     length: float  # the sum of `counts`
 
     @classmethod

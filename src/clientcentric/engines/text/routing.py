@@ -90,7 +90,7 @@ class ObjectPrior:
                 counts.setdefault(key, np.zeros(len(labels)))[column[label]] += 1
         if not counts:
             return None
-        total = sum(counts.values())
+        total = np.sum(list(counts.values()), axis=0)
         prior = (total + 1.0) / (total.sum() + len(labels))
         smoothing = alpha * len(labels) * prior
         return cls(
