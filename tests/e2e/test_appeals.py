@@ -53,7 +53,8 @@ def test_citizen_reports_a_problem_and_the_operator_answers(page, demo_site):
     sign_in(page, demo_site, "ja-operator", DEMO_PASSWORD)
     page.goto(demo_site + "/operator/")
     page.get_by_role("link", name=number).click()
-    expect(page.locator("dt:has-text('Объект') + dd")).to_have_text("Двор")  # the kind of place the citizen chose
+    # The kind of place the citizen chose, on its own row of the card.
+    expect(page.locator("dt:has-text('Объект') + dd")).to_have_text("Двор")
     page.screenshot(path=str(SCREENSHOTS / "operator-appeal-card.png"), full_page=True)
     page.get_by_role("button", name=re.compile("Взять|Take")).click()
     fill_answer(page, "Фонарь заменён 26 ноября. Спасибо, что сообщили.")
