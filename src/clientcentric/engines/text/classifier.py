@@ -52,7 +52,7 @@ from sklearn.svm import LinearSVC
 
 from .lemmas import lemma
 from .linear_ensemble import fold_ensemble
-from .places import place_kind, role_features
+from .places import place_kinds, role_features
 from .routing import ExecutorRoles, ObjectPrior, PlaceTopicTable, executor_role
 from .single_text import SingleTextPredictor
 
@@ -447,12 +447,12 @@ class TrainedClassifier:
         the district as ``extra``.
         """
         texts, districts = list(texts), list(districts)
-        addresses = list(addresses) if addresses is not None else [""] * len(texts)
+        places: list[str | None] = list(addresses) if addresses is not None else [None] * len(texts)
         object_kinds = list(object_kinds) if object_kinds is not None else [""] * len(texts)
-        for name, values in (("addresses", addresses), ("kinds of object", object_kinds)):
+        for name, values in (("addresses", places), ("kinds of object", object_kinds)):
             if len(values) != len(texts):
                 raise ValueError(f"{len(values)} {name} for {len(texts)} texts")
-        kinds = [place_kind(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
+        kinds = [self._place_kind(a, o) for a, o in zip(places, object_kinds, strict=True)]
         if self.routing is None and self.roles is None:
             return self.predict_top(texts, [{"district": district} for district in districts], k=k)
         if not texts:
@@ -478,13 +478,19 @@ class TrainedClassifier:
         """:meth:`route_top` for one text at intake, through the single-text path."""
         if self.routing is None and self.roles is None:
             return self.single_text.top(text, {"district": district} if district else None, k=k)
-        kind = place_kind(address, object_kind)
+        kind = self._place_kind(address, object_kind)
         if self.roles is not None:
             extra: dict[str, Any] | None = role_features(address, municipality)
         else:
             extra = {"district": district} if district else None
         text_proba = self.conditioned(self.single_text.proba(text, extra)[None, :], [object_kind or ""])[0]
         return self._route(district, topic_top, text_proba, k, kind, False)
+
+    def _place_kind(self, address: str | None, object_kind: str | None) -> str:
+        """The table's kind of place; none when the caller gave neither an address nor a kind of object."""
+        if self.routing is None or (address is None and not object_kind):
+            return ""
+        return self.routing.kind_for(place_kinds(address, object_kind))
 
     def _route_extra(
         self,
@@ -691,7 +697,7 @@ def train_executor_router(
     roles = [executor_role(e, d) for e, d in zip(executors, districts, strict=True)]
     addresses = list(addresses) if addresses is not None else [""] * len(texts)
     object_kinds = list(object_kinds) if object_kinds is not None else [""] * len(texts)
-    kinds = [place_kind(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
+    kinds = [place_kinds(a, o) for a, o in zip(addresses, object_kinds, strict=True)]
     if len(set(roles)) < 2:  # one role: the executors differ only by district, the text + district model
         model = train_classifier(texts, executors, [{"district": d} for d in districts], **options)
         model.routing = PlaceTopicTable.fit(districts, topics, executors, labels=model.labels, kinds=kinds)

@@ -54,12 +54,16 @@ _HOUSE_WORDS = frozenset({"дом", "квартира", "кв"})
 _HOUSE_OBJECTS = frozenset({"дом", "квартира"})
 
 
-def place_kind(address: str | None, object_kind: str | None = None) -> str:
-    """The kind of place for the executor's place–topic table: the kind of object the citizen chose when there
-    is one («двор», «улица», «сооружение»…; a house or a flat is «house»), else what the address names."""
+def place_kinds(address: str | None, object_kind: str | None = None) -> tuple[str, ...]:
+    """The kinds of place for the executor's place–topic table, the most telling first: the kind of object the
+    citizen chose, when there is one («двор», «улица», «сооружение»…; a house or a flat is «house»), then what
+    the address names («house», «street», «none»). A training appeal counts under each; an appeal to route
+    uses the first one its table has counted."""
+    by_address = address_kind(address)
     if kind := object_key(object_kind):
-        return "house" if kind in _HOUSE_OBJECTS else kind
-    return address_kind(address)
+        by_object = "house" if kind in _HOUSE_OBJECTS else kind
+        return (by_object,) if by_object == by_address else (by_object, by_address)
+    return (by_address,)
 
 
 def address_kind(address: str | None) -> str:

@@ -10,10 +10,10 @@ appeal's district, about 17 labels instead of 50) and the appeal's district turn
     P(role | text, place) ∝ [ Σ_t P(t | text) · P(role | district, kind, t) ] ^ (1 - w)  ·  P_text(role | text) ^ w
 
 - ``P(t | text)``: the topic model's probabilities (its ``top_topics`` most probable topics);
-- ``P(role | district, kind, t)``: the kind of place (:func:`.places.place_kind`: the kind of object the citizen
-  chose — a house, a yard, a street… — or else the address's kind: a house, a street, none; the portal gives a
-  house's address, not a yard's or a street's) within the district, smoothed with ``kind_alpha`` pseudo-counts
-  towards ``P(role | district, t)``;
+- ``P(role | district, kind, t)``: the kind of place (:func:`.places.place_kinds`: the kind of object the citizen
+  chose — a house, a yard, a street… — when the table has counted it, else the address's kind: a house, a
+  street, none; the portal gives a house's address, not a yard's or a street's) within the district, smoothed
+  with ``kind_alpha`` pseudo-counts towards ``P(role | district, t)``;
 - ``P(role | district, t)``: the place–topic table, counted on the *true* topics of the training appeals and
   smoothed towards the back-off ``½ P(role | district) + ½ P(role | t)`` with ``alpha`` pseudo-counts, so a pair
   seen rarely or never still gets a sensible answer;
@@ -120,8 +120,10 @@ class PlaceTopicTable:
     pairs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     districts: dict[str, np.ndarray] = field(default_factory=dict)
     topics: dict[str, np.ndarray] = field(default_factory=dict)
-    # (district + the address's kind (:func:`.places.address_kind`), topic): the finest level of the hierarchy.
+    # (district + the kind of place (:func:`.places.place_kinds`), topic): the finest level of the hierarchy.
     places: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    # The kinds of place counted in ``places`` (absent in tables pickled before the kind of object).
+    kinds_seen: frozenset[str] = frozenset()
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020, texts
     # de-duplicated), over executors: the district table with text weight 0.25 gave 0.799 there (the lookup
@@ -140,14 +142,14 @@ class PlaceTopicTable:
         executors: Sequence[str],
         *,
         labels: Sequence[str] | None = None,
-        kinds: Sequence[str] | None = None,
+        kinds: Sequence[str | Sequence[str]] | None = None,
         **options: float,
     ) -> PlaceTopicTable:
         """Count the training appeals; ``labels`` fixes the executor order (the text model's ``labels``).
 
         An empty topic (an example labelled with its executor only) counts for its district and overall.
-        ``kinds`` (the address's kind per appeal, :func:`.places.address_kind`) adds the finest level,
-        (district, kind, topic), which backs off to (district, topic).
+        ``kinds`` (the kind of place per appeal, or several, :func:`.places.place_kinds`: an appeal counts under
+        each) adds the finest level, (district, kind, topic), which backs off to (district, topic).
         """
         if kinds is None:
             kinds = [""] * len(districts)
@@ -168,9 +170,21 @@ class PlaceTopicTable:
             if topic:
                 table.topics.setdefault(topic, np.zeros(size))[column] += 1
                 table.pairs.setdefault((district or "", topic), np.zeros(size))[column] += 1
-                if kind:
-                    table.places.setdefault((_place(district, kind), topic), np.zeros(size))[column] += 1
+                for each in (kind,) if isinstance(kind, str) else kind:
+                    if each:
+                        table.places.setdefault((_place(district, each), topic), np.zeros(size))[column] += 1
+        table.kinds_seen = frozenset(
+            each for row in kinds for each in ((row,) if isinstance(row, str) else row) if each
+        )
         return table
+
+    def kind_for(self, candidates: Sequence[str]) -> str:
+        """The first of an appeal's kinds of place (:func:`.places.place_kinds`) that this table has counted: a
+        kind of object it never saw leaves the address's kind, which it counted for every appeal."""
+        seen = getattr(self, "kinds_seen", None)
+        if not seen:  # a table from before the kind of object: it counted the address's kind only
+            return candidates[-1] if candidates else ""
+        return next((kind for kind in candidates if kind in seen), candidates[-1] if candidates else "")
 
     def executor_given(self, district: str, topic: str, kind: str = "") -> np.ndarray:
         """``P(e | district, kind, topic)``, smoothed towards ``P(e | district, topic)``, itself smoothed towards
