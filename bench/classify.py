@@ -189,10 +189,9 @@ def main() -> int:
     test_texts = [r["text"] for r in test]
     exec_test = [r for r in test if r["executor_org"].strip()]
     exec_texts = [r["text"] for r in exec_test]
-    exec_extra = routing_report.role_extra(records(exec_test))  # the address's words and the municipality
-    topic_extra = routing_report.topic_extra(
-        records(test)
-    )  # the address's words, as the topic model was trained
+    # The models' inputs as trained: the address's words (+ the municipality for the role model), the kind of object.
+    exec_extra = routing_report.role_extra(records(exec_test))
+    topic_extra = routing_report.topic_extra(records(test))
     objects, exec_objects = (
         routing_report.object_kinds(records(test)),
         routing_report.object_kinds(records(exec_test)),

@@ -215,12 +215,13 @@ def test_the_api_lets_the_attorney_file_with_the_appeals_power(client, people, a
     client.force_login(people["son"])
     response = client.post(
         "/api/v1/me/appeals",
-        {"text": TEXT},
+        {"text": TEXT, "object_kind": "Двор"},
         content_type="application/json",
         HTTP_ACTING_FOR=people["father"].pk,
     )
     assert response.status_code == 201
     assert response.json()["filed_by_representative"] == "Орлов Павел"
+    assert Appeal.objects.get().object_kind == "Двор"  # the portal form's «Где это?» through the app API too
 
 
 # --- the back office -----------------------------------------------------------------------------------------

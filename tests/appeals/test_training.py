@@ -102,6 +102,18 @@ def test_an_invalid_row_stops_the_import_unless_skipping_is_asked(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_mistyped_object_column_is_named_not_silently_empty(tmp_path):
+    path = tmp_path / "appeals.csv"
+    write_examples(path)
+    result = training.import_examples(
+        path, category_column="reason", executor_column="executor_org", object_column="city_objekt"
+    )
+    assert result.imported == 0 and [(row, name) for row, name, _ in result.problems] == [(1, "city_objekt")]
+    with pytest.raises(ValueError, match="city_objekt"):
+        training.classify_file(path, tmp_path / "out.csv", object_column="city_objekt")
+
+
+@pytest.mark.django_db
 def test_missing_columns_are_named(tmp_path):
     path = tmp_path / "appeals.csv"
     path.write_text("body,when\nx,y\n", encoding="utf-8")
@@ -138,12 +150,14 @@ def test_train_then_intake_classifies_and_the_cli_writes_predictions(tmp_path, h
     assert appeal.executor == housing and appeal.status == Status.REGISTERED
     source = tmp_path / "in.csv"
     source.write_text(
-        "id,text,object_kind\n1,Во дворе не вывозят мусор,\n2,Сугробы и наледь на тротуаре,\n"
+        "id,text,city_object\n1,Во дворе не вывозят мусор,\n2,Сугробы и наледь на тротуаре,\n"
         "3,Просим принять меры,Двор\n4,Просим принять меры,Улица\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
-    call_command("appeals", "classify", "--input", str(source), "--output", str(out))
+    call_command(
+        "appeals", "classify", "--input", str(source), "--output", str(out), "--object-column", "city_object"
+    )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[0]["predicted_category"] == "Мусор во дворе"

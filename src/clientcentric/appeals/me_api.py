@@ -70,6 +70,11 @@ class MyAppealIn(Schema):
     text: str = Field(max_length=services.MAX_TEXT_LENGTH)
     address: str = Field("", max_length=300)
     district: str = Field("", max_length=100)
+    object_kind: str = Field(
+        "",
+        max_length=100,
+        description="where the problem is, as the portal's form asks («Дом», «Двор», «Улица»…)",
+    )
     topic: str = Field("", max_length=300)
     publish: bool | None = Field(
         None, description="consent to show the appeal (masked) on the public tracker"

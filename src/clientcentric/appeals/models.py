@@ -520,7 +520,9 @@ class TrainingExample(models.Model):
     district = models.CharField(max_length=100, blank=True)
     address = models.CharField(max_length=300, blank=True)  # its words are features of the topic model
     municipality = models.CharField(max_length=100, blank=True)  # a feature of the executor router
-    object_kind = models.CharField(max_length=100, blank=True)  # a feature of both models
+    object_kind = models.CharField(
+        max_length=100, blank=True
+    )  # a prior of both models, the table's kind of place
     created_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=40, default="import")
     appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL)

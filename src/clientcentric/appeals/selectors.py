@@ -169,6 +169,7 @@ def similar_open_appeals(
     latitude: float | None = None,
     longitude: float | None = None,
     limit: int = 5,
+    object_kind: str = "",
 ) -> list[tuple[Appeal, float]]:
     """Open appeals of the last 30 days that look like the same problem, best first.
 
@@ -185,7 +186,9 @@ def similar_open_appeals(
         found = [(a, s) for a, s in found if a.latitude is None or _metres(a, latitude, longitude) <= 1000]
         seen = {appeal.pk for appeal, _score in found}
         found += [
-            (appeal, 0.0) for appeal in _same_topic_nearby(text, latitude, longitude) if appeal.pk not in seen
+            (appeal, 0.0)
+            for appeal in _same_topic_nearby(text, latitude, longitude, object_kind)
+            if appeal.pk not in seen
         ]
     return found[:limit]
 
@@ -200,8 +203,8 @@ def _metres(appeal: Appeal, latitude: float, longitude: float) -> float:
     return math.hypot(dx, dy)
 
 
-def _same_topic_nearby(text: str, latitude: float, longitude: float) -> list[Appeal]:
-    topic = classification.classify(text).category
+def _same_topic_nearby(text: str, latitude: float, longitude: float, object_kind: str = "") -> list[Appeal]:
+    topic = classification.classify(text, object_kind=object_kind).category  # the topic intake will assign
     if not topic:
         return []
     box = NEARBY_METRES / 111_320

@@ -187,15 +187,17 @@ def receive_appeal(
     return Intake(appeal, created=True, tracking_code=code, acknowledged=acknowledged)
 
 
+# Fields added after requests were first fingerprinted: left out while empty, so a retry of an older request
+# still matches its stored fingerprint.
+_ADDED_LATER = ("municipality", "object_kind")
+
+
 def fingerprint(data: AppealInput) -> str:
     """What identifies a request's content for its Idempotency-Key: every field the author sent."""
     content = {name: value for name, value in dataclasses.asdict(data).items() if name != "external_id"}
-    for added_later in (
-        "municipality",
-        "object_kind",
-    ):  # a retry of a request stored before keeps its fingerprint
-        if not content[added_later]:
-            del content[added_later]
+    for name in _ADDED_LATER:
+        if not content[name]:
+            del content[name]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -85,6 +85,8 @@ def import_examples(
     missing = [name for key, name in columns.items() if key in ("text", "created_at") and name not in header]
     if category_column not in header and executor_column not in header:
         missing.append(f"{category_column} / {executor_column}")
+    if object_column != "object_kind" and object_column not in header:  # named by hand: a typo must not pass
+        missing.append(object_column)
     if missing:
         result.problems = [(1, name, _("Required column is missing.")) for name in missing]
         return result
@@ -177,16 +179,18 @@ def train_models(*, actor=None) -> dict[str, dict]:
     return report
 
 
-def classify_file(input_path: Path, output_path: Path) -> int:
+def classify_file(input_path: Path, output_path: Path, *, object_column: str = "object_kind") -> int:
     """Write the input rows with predicted topic and executor columns added; returns the row count."""
     header, rows = read_table(input_path)
     if "text" not in header:
         raise ValueError(_("Row 1: the input needs a “text” column."))
+    if object_column != "object_kind" and object_column not in header:  # named by hand: a typo must not pass
+        raise ValueError(_("Row 1: there is no “%(column)s” column.") % {"column": object_column})
     text_at = header.index("text")
     # The place's optional columns, in classify_many's order; a column the file lacks reads as empty.
     place_at = [
         header.index(name) if name in header else None
-        for name in ("district", "address", "municipality", "object_kind")
+        for name in ("district", "address", "municipality", object_column)
     ]
     added = [
         "predicted_category",

@@ -267,6 +267,7 @@ def similar(request):
             district=request.POST.get("district", ""),
             latitude=_coordinate(request.POST.get("latitude"), 90),
             longitude=_coordinate(request.POST.get("longitude"), 180),
+            object_kind=request.POST.get("object_kind", "")[:100],
         )
         if len(text) >= 20
         else []

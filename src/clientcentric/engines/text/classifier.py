@@ -413,12 +413,11 @@ class TrainedClassifier:
 
     def conditioned(self, proba: np.ndarray, object_kinds: Sequence[str] | None) -> np.ndarray:
         """Rows of probabilities multiplied by what each row's kind of object says (unchanged without)."""
-        prior = getattr(self, "object_prior", None)  # absent in models pickled before the kind of object
-        if prior is None or object_kinds is None:
+        if self.object_prior is None or object_kinds is None:
             return proba
         if len(object_kinds) != len(proba):
             raise ValueError(f"{len(object_kinds)} kinds of object for {len(proba)} texts")
-        return prior.apply_rows(proba, object_kinds)
+        return self.object_prior.apply_rows(proba, object_kinds)
 
     @cached_property
     def single_text(self) -> SingleTextPredictor:
@@ -686,8 +685,9 @@ def train_executor_router(
     The labels it learns are roles (:func:`.routing.executor_role`): «the district's housing agency» is one
     label for the 18 districts, so every district's appeals teach it; the text model reads the text and the
     address's words, the table counts roles per (district, kind of place, topic) → (district, topic) → the
-    district and the topic, and the role model reads the municipality and the kind of object too
-    (``municipalities``, ``object_kinds``, optional; the kind of object is the table's kind of place); the
+    district and the topic, and the role model reads the municipality too (``municipalities``, optional); the kind
+    of object (``object_kinds``, optional) conditions the role model's probabilities (:class:`.routing.ObjectPrior`)
+    and is the table's first kind of place; the
     appeal's district turns the role into its executor (:class:`.routing.ExecutorRoles`). ``topics`` are the appeals' true topics (grouped the way the topic model's labels are; empty
     when unknown); ``options`` go to :func:`train_classifier`. Predict with :meth:`TrainedClassifier.route_top`.
     """

@@ -102,11 +102,10 @@ class ObjectPrior:
 
     def apply(self, proba: np.ndarray, object_kind: str | None) -> np.ndarray:
         """One row of probabilities conditioned on the kind of object (unchanged without a known kind)."""
-        factor = self.factors.get(object_key(object_kind))
-        return proba if factor is None else _normalised(proba * factor)
+        return self.apply_rows(proba[None, :], [object_kind or ""])[0]
 
     def apply_rows(self, proba: np.ndarray, object_kinds: Sequence[str]) -> np.ndarray:
-        """:meth:`apply` for each row of a matrix, in one product."""
+        """Each row conditioned on its kind of object, in one product."""
         ones = np.ones(proba.shape[1])
         conditioned = proba * np.vstack([self.factors.get(object_key(kind), ones) for kind in object_kinds])
         return conditioned / conditioned.sum(axis=1, keepdims=True)
@@ -127,7 +126,7 @@ class PlaceTopicTable:
     total: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # Chosen on a validation split inside the training period (train Oct–Nov 2020, validate Dec 2020, texts
     # de-duplicated), over executors: the district table with text weight 0.25 gave 0.799 there (the lookup
-    # baseline 0.780, the text model alone 0.750); the (district, address's kind, topic) level with kind_alpha 2
+    # baseline 0.780, the text model alone 0.750); the (district, kind of place, topic) level with kind_alpha 2
     # and text weight 0.2 gives 0.801. Over roles the router uses ``classifier.ROLE_TABLE_OPTIONS``.
     alpha: float = 2.0
     text_weight: float = 0.2

@@ -34,6 +34,7 @@ __all__ = [
     "RoutingEvaluation",
     "evaluate_routing",
     "grouped_topics",
+    "object_kinds",
     "report_lines",
     "role_extra",
     "topic_extra",
@@ -151,8 +152,8 @@ def evaluate_routing(
         }
         topic: dict[str, Any] = dict(model)
         if any(object_kinds(topic_test)):  # what an appeal that comes without one (an e-mail, a call) gets
-            plain = topic_model.predict_top(test_texts, topic_extra(topic_test), k=3)
-            topic["without_object_kind"] = _figures(test_topics, plain)
+            tops_without = topic_model.predict_top(test_texts, topic_extra(topic_test), k=3)
+            topic["without_object_kind"] = _figures(test_topics, tops_without)
         per_topic = {
             row["label"]: {**row, "model_f1": row["f1"]}
             for row in per_label_figures(test_topics, [t[0][0] for t in tops], largest=largest)
@@ -226,27 +227,26 @@ def evaluate_routing(
         if test_texts
         else []
     )
-    if any(test_objects):
-        plain_tops = (
-            topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
-            if topic_model
-            else []
-        )
-        plain = executor_model.route_top(
-            test_texts,
-            test_districts,
-            plain_tops or [[] for _ in test_texts],
-            k=3,
-            addresses=test_addresses,
-            municipalities=test_municipalities,
-        )
     executor: dict[str, Any] = _figures(test_executors, routed) | {
         "n_train": len(executor_train),
         "n_labels": len(executor_model.route_labels),
         "train_seconds": round(executor_model.train_seconds, 1),
     }
-    if any(test_objects):
-        executor["without_object_kind"] = _figures(test_executors, plain)
+    if any(test_objects):  # what an appeal that comes without one (an e-mail, a call) gets
+        tops_without = (
+            topic_model.predict_top(test_texts, topic_extra(executor_test), k=TOPIC_TOP)
+            if topic_model is not None
+            else [[] for _ in test_texts]
+        )
+        routed_without = executor_model.route_top(
+            test_texts,
+            test_districts,
+            tops_without,
+            k=3,
+            addresses=test_addresses,
+            municipalities=test_municipalities,
+        )
+        executor["without_object_kind"] = _figures(test_executors, routed_without)
     if baselines:
         text_only = executor_model.route_top(
             test_texts,

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         cls = sub.add_parser("classify", help="Add predicted topic and executor columns to a CSV.")
         cls.add_argument("--input", required=True)
         cls.add_argument("--output", required=True)
+        cls.add_argument(
+            "--object-column", default="object_kind", help="The kind of object («Дом», «Двор»…), optional."
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action.replace('-', '_')}")(options)
@@ -149,7 +152,9 @@ class Command(BaseCommand):
 
     def _classify(self, options):
         try:
-            count = training.classify_file(Path(options["input"]), Path(options["output"]))
+            count = training.classify_file(
+                Path(options["input"]), Path(options["output"]), object_column=options["object_column"]
+            )
         except (ValueError, FileNotFoundError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"classified {count} rows → {options['output']}")
