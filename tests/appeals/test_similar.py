@@ -53,7 +53,7 @@ def test_an_open_appeal_on_the_same_topic_close_by_is_offered(lift_rule, monkeyp
     monkeypatch.setattr(
         classification,
         "classify",
-        lambda text, district="", k=3: classification.Prediction("Неисправный светофор"),
+        lambda text, district="", k=3, **place: classification.Prediction("Неисправный светофор"),
     )
     typed = "Не работает светофор, пешеходы не могут перейти дорогу"
     found = selectors.similar_open_appeals(typed, latitude=59.90150, longitude=30.40100)  # ~180 m away

@@ -106,7 +106,11 @@ def test_a_mistyped_object_column_is_named_not_silently_empty(tmp_path):
     path = tmp_path / "appeals.csv"
     write_examples(path)
     result = training.import_examples(
-        path, category_column="reason", executor_column="executor_org", object_column="city_objekt"
+        path,
+        category_column="reason",
+        executor_column="executor_org",
+        object_column="city_objekt",
+        require_object_column=True,
     )
     assert result.imported == 0 and [(row, name) for row, name, _ in result.problems] == [(1, "city_objekt")]
     with pytest.raises(ValueError, match="city_objekt"):

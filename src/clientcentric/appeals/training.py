@@ -66,6 +66,7 @@ def import_examples(
     category_column="category",
     executor_column="executor",
     object_column="object_kind",
+    require_object_column=False,
     skip_invalid=False,
     actor=None,
 ) -> ExampleImport:
@@ -85,7 +86,7 @@ def import_examples(
     missing = [name for key, name in columns.items() if key in ("text", "created_at") and name not in header]
     if category_column not in header and executor_column not in header:
         missing.append(f"{category_column} / {executor_column}")
-    if object_column != "object_kind" and object_column not in header:  # named by hand: a typo must not pass
+    if require_object_column and object_column not in header:  # named by hand: a typo must not pass
         missing.append(object_column)
     if missing:
         result.problems = [(1, name, _("Required column is missing.")) for name in missing]

@@ -120,6 +120,7 @@ class Command(BaseCommand):
                 category_column=options["category_column"],
                 executor_column=options["executor_column"],
                 object_column=options["object_column"],
+                require_object_column=options["object_column"] != "object_kind",
                 skip_invalid=options["skip_invalid"],
             )
         except ValueError as error:
