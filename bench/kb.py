@@ -29,7 +29,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from clientcentric.engines.text.kb_learned import LearnedIndex, folds, train  # noqa: E402
-from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms, stored_lemmas  # noqa: E402
+from clientcentric.engines.text.kb_ranking import (  # noqa: E402
+    KbIndex,
+    document,
+    query_terms,
+    question_kinds,
+    stored_lemmas,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "faq"
 ARTICLES = 10_000
@@ -81,11 +87,12 @@ def cross_validated(articles, stored, questions, seed: int = SEED) -> dict[str, 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     topics = [topic for _q, _a, topic in real_articles_with_topics()]
-    docs = [document(i, s, topics[i]) for i, s in enumerate(stored)]
+    docs = [document(i, s, topics[i], articles[i][0]) for i, s in enumerate(stored)]
     position = {}
     for i, (question, _answer) in enumerate(articles):
         position.setdefault(question, i)
     terms = [query_terms(row["Вопрос пользователя"]) for row in questions]
+    kinds = [question_kinds(row["Вопрос пользователя"]) for row in questions]
     targets = [row["Вопрос из БЗ"].strip() for row in questions]
     fold_of = folds([" ".join(t) for t in terms], FOLDS, seed)
     tfidf = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True)
@@ -97,7 +104,7 @@ def cross_validated(articles, stored, questions, seed: int = SEED) -> dict[str, 
         assert not {" ".join(terms[n]) for n in seen} & {
             " ".join(terms[n]) for n in range(len(questions)) if fold_of[n] == fold
         }, "a question in two folds"
-        model = train(docs, [(terms[n], position[targets[n]]) for n in seen if terms[n]])
+        model = train(docs, [(terms[n], position[targets[n]], kinds[n]) for n in seen if terms[n]])
         learned = LearnedIndex(docs, model)
         for n in range(len(questions)):
             if fold_of[n] != fold:
@@ -106,7 +113,7 @@ def cross_validated(articles, stored, questions, seed: int = SEED) -> dict[str, 
             orders = {
                 rankers[0]: [h.key for h in learned.base.search(terms[n], 10)],
                 rankers[1]: [int(i) for i in (-cosine).argsort(kind="stable")[:10] if cosine[i] > 0],
-                rankers[2]: [h.key for h in learned.search(terms[n], 10)],
+                rankers[2]: [h.key for h in learned.search(terms[n], 10, kinds=kinds[n])],
             }
             for name, order in orders.items():
                 hits = [articles[key][0] for key in order]
@@ -222,13 +229,21 @@ def main() -> int:
     # A synthetic article is filed under the topic of the real one it was made from, as `synthetic` made it.
     topics = [topic for _q, _a, topic in real_articles_with_topics()]
     topics += [topics[n % len(articles)] for n in range(len(stored_extra))]
-    documents = [document(i, s, topics[i]) for i, s in enumerate(stored + stored_extra)]
+    titles = [question for question, _answer in articles + extra]
+    documents = [document(i, s, topics[i], titles[i]) for i, s in enumerate(stored + stored_extra)]
     position = {}
     for i, (question, _answer) in enumerate(articles):
         position.setdefault(question, i)
     model = train(
         documents[: len(articles)],
-        [(query_terms(r["Вопрос пользователя"]), position[r["Вопрос из БЗ"].strip()]) for r in questions],
+        [
+            (
+                query_terms(r["Вопрос пользователя"]),
+                position[r["Вопрос из БЗ"].strip()],
+                question_kinds(r["Вопрос пользователя"]),
+            )
+            for r in questions
+        ],
     )
     started = time.perf_counter()
     learned = LearnedIndex(documents, model)
@@ -236,7 +251,7 @@ def main() -> int:
     timings = []
     for text in queries:
         started = time.perf_counter()
-        learned.search(query_terms(text), 3)
+        learned.search(query_terms(text), 3, kinds=question_kinds(text))
         timings.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(timings, n=20)[18]
     ok &= line(

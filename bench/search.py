@@ -91,7 +91,7 @@ def main() -> int:
         services=sheets["services"],
         faq=sheets["faq"],
         articles=[
-            (n, stored_lemmas(q, a), "") for n, (q, a) in enumerate(kb)
+            (n, stored_lemmas(q, a), "", q) for n, (q, a) in enumerate(kb)
         ],  # BM25F alone: no topic needed
     )
     index = KbIndex.build(documents)

@@ -6,7 +6,13 @@ import pytest
 
 from clientcentric.engines.text import kb_learned
 from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel, folds, train
-from clientcentric.engines.text.kb_ranking import KbIndex, document, query_terms, stored_lemmas
+from clientcentric.engines.text.kb_ranking import (
+    KbIndex,
+    document,
+    query_terms,
+    question_kinds,
+    stored_lemmas,
+)
 
 ARTICLES = [
     ("Что нельзя публиковать на платформе?", "Чужой контент, рекламу казино, насилие и оскорбления."),
@@ -119,7 +125,7 @@ def test_cross_validation_folds_never_share_a_question():
 
 
 def _column(index, query, name):
-    positions, features, _coverage = index.candidate_features(query_terms(query))
+    positions, features, _coverage = index.candidate_features(query_terms(query), kinds=question_kinds(query))
     column = features[:, kb_learned.FEATURES.index(name)]
     return {index.documents[p].key: float(v) for p, v in zip(positions, column, strict=True)}
 
@@ -180,3 +186,66 @@ def test_query_likelihood_prefers_the_article_made_of_the_querys_words():
     assert likelihood[0] > likelihood[1]
     # A word the base does not know is no evidence either way.
     assert _column(index, "удалить канал абырвалг", "query_likelihood") == likelihood
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Что такое Smart TV?", {"definition"}),
+        ("Мой канал, это что такое?", {"definition"}),
+        ("что за переход в общественное достояние", {"definition"}),
+        ("Как удалить канал?", {"how"}),
+        ("Как долго идёт модерация?", {"how", "when"}),
+        ("Сколь ждать модерации видео?", {"how_many"}),
+        ("Где найти историю просмотра?", {"where"}),
+        ("Почему удаляются комментарии?", {"why"}),
+        ("Можно ли загружать Shorts?", {"possible"}),
+        ("Кому принадлежат права?", {"who"}),
+        ("Что делать, если модерация не пройдена?", {"what_to_do"}),
+        ("монетизация", set()),
+    ],
+)
+def test_the_kind_of_question_is_read_from_the_words_the_lemmas_drop(text, kinds):
+    assert question_kinds(text) == kinds
+    assert not {"что", "такой", "как"} & set(query_terms(text))  # invisible to the word features
+
+
+KINDS_ARTICLES = [
+    ("Что такое Smart TV?", "Smart TV — телевизор с доступом в интернет и приложениями.", "Smart TV"),
+    ("Как установить приложение на Smart TV?", "Откройте магазин приложений телевизора.", "Smart TV"),
+]
+
+
+def test_the_kind_features_compare_the_querys_kind_with_the_articles_question():
+    docs = [document(n, stored_lemmas(q, a), t, q) for n, (q, a, t) in enumerate(KINDS_ARTICLES)]
+    index = LearnedIndex(docs, asked={}, times_asked={})
+    definition = _column(index, "что за smart tv такой", "definition_match")
+    assert definition == {0: 1.0, 1: 0.0}
+    overlap = _column(index, "как поставить smart tv", "question_kind_overlap")
+    assert overlap[1] == 1.0 and overlap[0] == 0.0
+    assert _column(index, "smart tv", "question_kind_overlap") == {0: 0.0, 1: 0.0}  # no kind: no evidence
+
+
+def test_a_trained_ranker_tells_a_definition_from_a_how_to_by_the_kind_of_question():
+    articles = [
+        *KINDS_ARTICLES,
+        ("Что такое Shorts?", "Shorts — короткие вертикальные видео.", "Shorts"),
+        ("Как загрузить Shorts?", "Нажмите «Добавить» и выберите вертикальное видео.", "Shorts"),
+        ("Что такое трансляция?", "Трансляция — видео в прямом эфире.", "Трансляции"),
+        ("Как создать трансляцию?", "В Студии нажмите «Создать трансляцию».", "Трансляции"),
+    ]
+    docs = [document(n, stored_lemmas(q, a), t, q) for n, (q, a, t) in enumerate(articles)]
+    asked = [
+        ("что за shorts", 2),
+        ("шортс это что", 2),
+        ("как выложить shorts", 3),
+        ("как добавить шортс", 3),
+        ("что за трансляции", 4),
+        ("трансляция это что", 4),
+        ("как начать трансляцию", 5),
+        ("как запустить трансляцию", 5),
+    ]
+    model = train(docs, [(query_terms(q), key, question_kinds(q)) for q, key in asked], inner_folds=2)
+    index = LearnedIndex(docs, model)
+    for query, wanted in [("что за smart tv", 0), ("как поставить smart tv", 1)]:
+        assert index.search(query_terms(query), 1, kinds=question_kinds(query))[0].key == wanted

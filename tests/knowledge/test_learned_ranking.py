@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel
-from clientcentric.engines.text.kb_ranking import document, query_terms, stored_lemmas
+from clientcentric.engines.text.kb_ranking import document, query_terms, question_kinds, stored_lemmas
 from clientcentric.knowledge import chatbot, selectors, services
 from clientcentric.knowledge.services import ArticleInput
 
@@ -66,11 +66,11 @@ def trained(base, tmp_path, settings):
 def _engine_order(query):
     """The pure engine's order on the same texts, without any database: what both backends must give."""
     texts = [*ARTICLES, *MORE]
-    docs = [document(n, stored_lemmas(q, a), t) for n, (q, a, t) in enumerate(texts)]
+    docs = [document(n, stored_lemmas(q, a), t, q) for n, (q, a, t) in enumerate(texts)]
     from django.conf import settings
 
     index = LearnedIndex(docs, RankerModel.load(settings.CLIENTCENTRIC_KB_MODEL))
-    return [texts[hit.key][0] for hit in index.search(query_terms(query), 3)]
+    return [texts[hit.key][0] for hit in index.search(query_terms(query), 3, kinds=question_kinds(query))]
 
 
 def test_the_trained_ranker_answers_a_paraphrase(trained):
@@ -130,5 +130,5 @@ def test_a_model_file_of_an_older_engine_falls_back_to_bm25f(base, tmp_path, set
 
 def _engine_order_without_model(query):
     texts = [*ARTICLES, *MORE]
-    docs = [document(n, stored_lemmas(q, a), t) for n, (q, a, t) in enumerate(texts)]
+    docs = [document(n, stored_lemmas(q, a), t, q) for n, (q, a, t) in enumerate(texts)]
     return [texts[hit.key][0] for hit in LearnedIndex(docs, None).search(query_terms(query), 3)]

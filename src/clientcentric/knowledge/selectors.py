@@ -22,7 +22,7 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text import site_search as site_engine
 from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel
-from clientcentric.engines.text.kb_ranking import SynonymTable, document, query_terms
+from clientcentric.engines.text.kb_ranking import SynonymTable, document, query_terms, question_kinds
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, SearchSynonym, Service
 
 from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus, Conversation
@@ -64,8 +64,10 @@ def ranker_model() -> RankerModel | None:
 
 
 def _published_index() -> LearnedIndex:
-    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic")
-    return LearnedIndex((document(pk, stored, topic) for pk, stored, topic in rows), ranker_model())
+    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic", "question")
+    return LearnedIndex(
+        (document(pk, stored, topic, question) for pk, stored, topic, question in rows), ranker_model()
+    )
 
 
 _kb_index = ProcessCache(_published_index, ttl=60).invalidate_on(Article)
@@ -86,7 +88,7 @@ def search(query: str, top: int = 3) -> list[SearchHit]:
     terms = query_terms(query)
     if not terms:
         return []
-    hits = published_index().search(terms, top, synonym_table.get())
+    hits = published_index().search(terms, top, synonym_table.get(), kinds=question_kinds(query))
     articles = published_articles().in_bulk([hit.key for hit in hits])
     return [SearchHit(articles[h.key], h.score, h.coverage) for h in hits if h.key in articles]
 
@@ -113,7 +115,7 @@ def _site_index() -> LearnedIndex:
             articles=published_articles()
             .filter(faq_entry__isnull=True)
             .order_by("pk")
-            .values_list("pk", "search_document", "topic"),
+            .values_list("pk", "search_document", "topic", "question"),
         ),
         ranker_model(),
     )

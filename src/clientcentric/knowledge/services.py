@@ -508,13 +508,13 @@ def train_ranker(pairs, path: str | None = None) -> RankerTraining:
     none is refused with its number, and no file is written.
     """
     from clientcentric.engines.text.kb_learned import title_key, train
-    from clientcentric.engines.text.kb_ranking import document, query_terms
+    from clientcentric.engines.text.kb_ranking import document, query_terms, question_kinds
     from clientcentric.engines.text.lemmas import lemmas
 
     from .selectors import published_articles, synonym_table
 
-    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic")
-    documents = [document(pk, stored, topic) for pk, stored, topic in rows]
+    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic", "question")
+    documents = [document(pk, stored, topic, question) for pk, stored, topic, question in rows]
     by_title: dict[str, object] = {}
     for doc in documents:
         by_title.setdefault(title_key(doc.title), doc.key)
@@ -529,7 +529,7 @@ def train_ranker(pairs, path: str | None = None) -> RankerTraining:
             continue
         terms = query_terms(question or "")
         if terms:
-            training.append((terms, key))
+            training.append((terms, key, question_kinds(question or "")))
     if errors:
         raise ValidationError(errors)
     if not training:

@@ -77,6 +77,8 @@ FEATURES = (
     "topic_share",
     "topic_reciprocal_rank",
     "query_likelihood",
+    "question_kind_overlap",
+    "definition_match",
 )
 GRAM_SIZES = (3, 4)
 # How many questions' worth of the average a word's necessity starts from (additive smoothing).
@@ -361,14 +363,17 @@ class LearnedIndex:
     def coverage(self, terms, key, synonyms: SynonymTable = NO_SYNONYMS) -> float:
         return self.base.coverage(terms, key, synonyms)
 
-    def search(self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS) -> list[Hit]:
-        """The `top` best documents, best first: BM25F's order, re-ranked by the model when there is one."""
+    def search(
+        self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS, kinds: frozenset[str] = frozenset()
+    ) -> list[Hit]:
+        """The `top` best documents, best first: BM25F's order, re-ranked by the model when there is one.
+        `kinds` are the kinds of question the query asks (`kb_ranking.question_kinds` of its text)."""
         if self.model is None:
             return self.base.search(terms, top, synonyms)
         if top <= 0:
             return []
         terms = list(terms)
-        positions, features, coverage = self.candidate_features(terms, synonyms, self.model.candidates)
+        positions, features, coverage = self.candidate_features(terms, synonyms, self.model.candidates, kinds)
         if not positions:
             return []
         mean, scale = np.asarray(self.model.mean), np.asarray(self.model.scale)
@@ -378,7 +383,11 @@ class LearnedIndex:
         return [Hit(self.documents[positions[i]].key, float(scores[i]), coverage[i]) for i in order]
 
     def candidate_features(
-        self, terms: list[str], synonyms: SynonymTable = NO_SYNONYMS, candidates: int = CANDIDATES
+        self,
+        terms: list[str],
+        synonyms: SynonymTable = NO_SYNONYMS,
+        candidates: int = CANDIDATES,
+        kinds: frozenset[str] = frozenset(),
     ) -> tuple[list[int], np.ndarray, list[float]]:
         """The candidates (union of the plain and the enriched index's top `candidates`), their features and
         their coverage. The query is expanded once (typos, synonyms) against the articles' own words; the
@@ -408,10 +417,12 @@ class LearnedIndex:
         by_topic = np.where(
             topic_of >= 0, topic_scores[np.maximum(topic_of, 0)] if len(topic_scores) else 0.0, 0.0
         )
-        rows = self.features(terms, positions, synonyms, (base, enriched, asked, needed, by_topic), coverage)
+        rows = self.features(
+            terms, positions, synonyms, (base, enriched, asked, needed, by_topic), coverage, kinds
+        )
         return positions, rows, coverage
 
-    def features(self, terms, positions, synonyms, score_arrays, coverage) -> np.ndarray:
+    def features(self, terms, positions, synonyms, score_arrays, coverage, kinds=frozenset()) -> np.ndarray:
         columns = []
         for scores in score_arrays:
             mine = scores[positions]
@@ -500,6 +511,8 @@ class LearnedIndex:
                     t_share[n],
                     t_rank[n],
                     self._likelihood(query, shape),
+                    len(kinds & doc.kinds) / max(len(kinds | doc.kinds), 1),
+                    float("definition" in kinds and "definition" in doc.kinds),
                 )
             )
         return np.asarray(rows, dtype=np.float64)
@@ -520,33 +533,37 @@ def asked_lemmas(documents: Sequence[Document], pairs: Iterable[tuple[list[str],
 
 def train(
     documents: Sequence[Document],
-    pairs: Sequence[tuple[list[str], object]],
+    pairs: Sequence[tuple[list[str], object] | tuple[list[str], object, frozenset[str]]],
     synonyms: SynonymTable = NO_SYNONYMS,
     *,
     candidates: int = CANDIDATES,
     inner_folds: int = INNER_FOLDS,
     regularisation: float | None = None,
 ) -> RankerModel:
-    """A model from (query lemmas, key of the mapped document) pairs over `documents`.
+    """A model from (query lemmas, key of the mapped document[, the query's kinds of question]) over `documents`.
 
     Features of a training question come from an «asked» field built without it (inner folds), so the weights
     learn how much a paraphrase seen in *other* questions is worth — what a new question will meet. The L2
     strength, unless given, is chosen from REGULARISATION_GRID by the same inner folds (`_choose_regularisation`).
     """
     documents = list(documents)
-    pairs = [(list(terms), key) for terms, key in pairs if terms]
+    questions = [
+        (list(pair[0]), pair[1], frozenset(pair[2]) if len(pair) > 2 else frozenset()) for pair in pairs
+    ]
+    questions = [question for question in questions if question[0]]
+    mapped = [(terms, key) for terms, key, _kinds in questions]
     # (inner fold, the candidates' features, which candidate is the mapped one, which are wrong)
     groups: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     # The same question text twice (asked of two articles, or repeated) goes to one inner fold, as in the outer
     # folds: otherwise a question would meet its own words in the «asked» field.
-    inner = folds([" ".join(terms) for terms, _key in pairs], inner_folds)
+    inner = folds([" ".join(terms) for terms, _key in mapped], inner_folds)
     for fold in range(inner_folds):
-        held = [pair for n, pair in enumerate(pairs) if inner[n] == fold]
-        seen = [pair for n, pair in enumerate(pairs) if inner[n] != fold]
+        held = [question for n, question in enumerate(questions) if inner[n] == fold]
+        seen = [pair for n, pair in enumerate(mapped) if inner[n] != fold]
         asked, times = asked_lemmas(documents, seen)
         index = LearnedIndex(documents, asked=asked, times_asked=times)
-        for terms, key in held:
-            positions, features, _coverage = index.candidate_features(terms, synonyms, candidates)
+        for terms, key, kinds in held:
+            positions, features, _coverage = index.candidate_features(terms, synonyms, candidates, kinds)
             target = index.base.positions.get(key)
             if target is None or target not in positions or len(positions) < 2:
                 continue
@@ -561,7 +578,7 @@ def train(
     if regularisation is None:
         regularisation = _choose_regularisation(groups, inner_folds)
     weights, scale = _fit_pairwise([group[1:] for group in groups], regularisation)
-    asked, times = asked_lemmas(documents, pairs)
+    asked, times = asked_lemmas(documents, mapped)
     return RankerModel(
         weights=tuple(float(w) for w in weights),
         mean=tuple(0.0 for _ in FEATURES),  # pairwise: only differences matter, no centring needed

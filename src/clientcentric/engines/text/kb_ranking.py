@@ -27,6 +27,7 @@ on every start would take seconds) and lemmatises only the query, with `engines.
 """
 
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class Document:
     body: tuple[str, ...]
     prior: float = 1.0
     topic: tuple[str, ...] = ()  # the lemmas of the section the document belongs to, when it has one
+    kinds: frozenset[str] = frozenset()  # the kinds of question its title asks (`question_kinds`)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,29 @@ CHATTER = frozenset(
 )  # fmt: skip
 
 
+# What a question asks for, read from its words as typed: «что такое X» wants a definition, «как X» a procedure,
+# «сколько» a number. The lemmas drop these words (they are in every question), yet they tell «Что такое Smart TV?»
+# from «Где скачать приложение для Smart TV?». Patterns over the lower-cased text, ё as е; a question may be of
+# several kinds («как долго», «можно ли … и как»).
+QUESTION_KINDS = {
+    "definition": re.compile(r"что\s+(?:такое|за)\b|\bэто\s+что\b|\bчто\s+это\b"),
+    "how": re.compile(r"\bкак(?:им)?\b"),
+    "how_many": re.compile(r"\bсколь(?:ко)?\b|\bкакое\s+количество\b"),
+    "where": re.compile(r"\b(?:где|куда|откуда)\b"),
+    "why": re.compile(r"\b(?:почему|зачем|за\s+что|с\s+какой\s+стати)\b"),
+    "possible": re.compile(r"\b(?:можно|могу|может|возможно|получится)\b"),
+    "who": re.compile(r"\b(?:кто|кому|кем)\b"),
+    "what_to_do": re.compile(r"\bчто\s+делать\b"),
+    "when": re.compile(r"\b(?:когда|как\s+долго|срок)\b"),
+}
+
+
+def question_kinds(text: str) -> frozenset[str]:
+    """The kinds of question a text asks (`QUESTION_KINDS`' names), from its words as typed."""
+    low = (text or "").lower().replace("ё", "е")
+    return frozenset(kind for kind, pattern in QUESTION_KINDS.items() if pattern.search(low))
+
+
 def query_terms(text: str) -> list[str]:
     """The lemmas of a client's question that can tell one article from another."""
     return [term for term in lemmas(text) if term not in CHATTER]
@@ -131,10 +156,17 @@ def stored_lemmas(question: str, answer: str) -> str:
     return f"{' '.join(lemmas(question))} | {' '.join(lemmas(answer))}"
 
 
-def document(key, stored: str, topic: str = "") -> Document:
-    """A document from its stored lemmas and, optionally, its topic's (as text; lemmatised here)."""
+def document(key, stored: str, topic: str = "", question: str = "") -> Document:
+    """A document from its stored lemmas and, optionally, its topic's (as text; lemmatised here) and its
+    question as typed (for the kinds of question it answers)."""
     title, _bar, body = stored.partition(" | ")
-    return Document(key, tuple(title.split()), tuple(body.split()), topic=tuple(lemmas(topic)))
+    return Document(
+        key,
+        tuple(title.split()),
+        tuple(body.split()),
+        topic=tuple(lemmas(topic)),
+        kinds=question_kinds(question),
+    )
 
 
 @dataclass(frozen=True)
@@ -226,8 +258,12 @@ class KbIndex:
                 expanded[candidate] = max(expanded.get(candidate, 0.0), weight)
         return expanded
 
-    def search(self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS) -> list[Hit]:
-        """The `top` best documents for the query lemmas, best first; ties go to the earlier document."""
+    def search(
+        self, terms, top: int = 3, synonyms: SynonymTable = NO_SYNONYMS, kinds: frozenset[str] = frozenset()
+    ) -> list[Hit]:
+        """The `top` best documents for the query lemmas, best first; ties go to the earlier document.
+        BM25F ranks by words alone: the query's `kinds` of question matter to the learned re-ranker only
+        (`kb_learned.LearnedIndex`, which answers the same call)."""
         if top <= 0:
             return []
         groups, unknown = self._groups(terms, synonyms)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .kb_ranking import Document, KbIndex, SynonymTable, document, query_terms
+from .kb_ranking import Document, KbIndex, SynonymTable, document, query_terms, question_kinds
 from .lemmas import lemmas
 
 if TYPE_CHECKING:
@@ -42,7 +42,14 @@ def _doc(
 ) -> Document:
     title_lemmas = tuple(lemmas(title))
     body_lemmas = tuple(lem for text in body for lem in lemmas(text))
-    return Document(SiteKey(kind, row["id"]), title_lemmas, body_lemmas, prior, tuple(lemmas(topic)))
+    return Document(
+        SiteKey(kind, row["id"]),
+        title_lemmas,
+        body_lemmas,
+        prior,
+        tuple(lemmas(topic)),
+        question_kinds(title),
+    )
 
 
 def site_documents(
@@ -51,13 +58,14 @@ def site_documents(
     needs: Iterable[Mapping] = (),
     services: Iterable[Mapping] = (),
     faq: Iterable[Mapping] = (),
-    articles: Iterable[tuple[object, str, str]] = (),
+    articles: Iterable[tuple[object, str, str, str]] = (),
 ) -> list[Document]:
     """Documents in a fixed order (situations, needs, services, FAQ, articles; each in the order given).
 
-    Rows are mappings with an "id" and the record's fields; articles come as (id, stored lemmas, topic), the
-    «question | answer» lemmas the knowledge base already keeps for each article. FAQ entries and articles
-    carry their topic, which the learned re-ranker compares with the query as a section of the base.
+    Rows are mappings with an "id" and the record's fields; articles come as (id, stored lemmas, topic,
+    question), the «question | answer» lemmas the knowledge base already keeps for each article and its question
+    as typed (for the kinds of question it answers; a name or a question alike tells its kinds). FAQ entries and
+    articles carry their topic, which the learned re-ranker compares with the query as a section of the base.
     """
     documents = [_doc(SITUATION, row, row["name"], _texts(row, "description")) for row in situations]
     documents += [
@@ -77,7 +85,9 @@ def site_documents(
         _doc(FAQ, row, row["question"], _texts(row, "answer", "topic"), topic=str(row.get("topic") or ""))
         for row in faq
     ]
-    documents += [document(SiteKey(ARTICLE, pk), stored, topic) for pk, stored, topic in articles]
+    documents += [
+        document(SiteKey(ARTICLE, pk), stored, topic, question) for pk, stored, topic, question in articles
+    ]
     return documents
 
 
@@ -92,7 +102,7 @@ def search(
     terms = query_terms(query)
     if not terms:
         return []
-    hits = index.search(terms, top, synonyms)
+    hits = index.search(terms, top, synonyms, kinds=question_kinds(query))
     if not hits:
         return []
     floor = hits[0].score * min_share
