@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py || status=1; \
 	$(BIN)/python bench/classify.py || status=1; \
 	$(BIN)/python bench/intake.py --with-model 8000 || status=1; \
-	$(BIN)/python bench/kb.py || status=1; \
+	$(BIN)/python bench/kb.py --splits 10 || status=1; \
 	$(BIN)/python bench/search.py || status=1; \
 	$(BIN)/python bench/readability.py || status=1; \
 	$(BIN)/python bench/notify.py || status=1; \

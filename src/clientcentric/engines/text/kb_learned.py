@@ -13,8 +13,9 @@ real questions to articles is evidence the engine learns from, in two ways:
   plain and the enriched index, the asked field alone, lemma overlap with the title, body and asked words,
   bigram overlap, synonym hits, coverage, length, how often the article is asked, BM25F and coverage with the
   query words weighted by their necessity, the title's idf-weighted character n-grams, how well the question
-  fits the article's topic (a section of the base, as one pseudo-document) and the question's likelihood under the
-  article's Dirichlet-smoothed language model — trained pairwise (the mapped
+  fits the article's topic (a section of the base, as one pseudo-document), the question's likelihood under the
+  article's Dirichlet-smoothed language model, and whether it asks the same kind of thing as the article's question
+  («что такое», «как», «сколько»: words the lemmas drop; `kb_ranking.question_kinds`) — trained pairwise (the mapped
   article against BM25F's top-k candidates for the same question), re-orders the union of the plain and the
   enriched index's top `candidates`.
 
