@@ -92,7 +92,7 @@ def main() -> int:
         faq=sheets["faq"],
         articles=[
             (n, stored_lemmas(q, a), "", q) for n, (q, a) in enumerate(kb)
-        ],  # BM25F alone: no topic needed
+        ],  # BM25F alone: the topic and the question's kind matter to the learned re-ranker only
     )
     index = KbIndex.build(documents)
     synonyms = SynonymTable.from_pairs(tuple(pair[:2]) for pair in json.loads(SYNONYMS.read_text("utf-8")))

@@ -197,12 +197,19 @@ def test_query_likelihood_prefers_the_article_made_of_the_querys_words():
         ("Как удалить канал?", {"how"}),
         ("Как долго идёт модерация?", {"how", "when"}),
         ("Сколь ждать модерации видео?", {"how_many"}),
+        ("Сколько стоит подключение?", {"how_many"}),
+        ("Какие сроки модерации?", {"when"}),
         ("Где найти историю просмотра?", {"where"}),
         ("Почему удаляются комментарии?", {"why"}),
         ("Можно ли загружать Shorts?", {"possible"}),
         ("Кому принадлежат права?", {"who"}),
         ("Что делать, если модерация не пройдена?", {"what_to_do"}),
         ("монетизация", set()),
+        # Not questions: a hyphenated word, conjunctions, a complaint.
+        ("где-то зависла загрузка", set()),
+        ("так как видео не грузится, пишу сюда", set()),
+        ("потому что за нарушение удалили", set()),
+        ("не могу войти в студию", set()),
     ],
 )
 def test_the_kind_of_question_is_read_from_the_words_the_lemmas_drop(text, kinds):
@@ -247,5 +254,6 @@ def test_a_trained_ranker_tells_a_definition_from_a_how_to_by_the_kind_of_questi
     ]
     model = train(docs, [(query_terms(q), key, question_kinds(q)) for q, key in asked], inner_folds=2)
     index = LearnedIndex(docs, model)
-    for query, wanted in [("что за smart tv", 0), ("как поставить smart tv", 1)]:
+    # BM25F puts the how-to first for both («приложение», «установить» are in its title); the kind tells them apart.
+    for query, wanted in [("что за приложение smart tv", 0), ("как поставить smart tv", 1)]:
         assert index.search(query_terms(query), 1, kinds=question_kinds(query))[0].key == wanted

@@ -29,7 +29,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -236,7 +236,7 @@ class LearnedIndex:
             if questions:
                 self._questions[position] = [(frozenset(q), frozenset(_trigrams(q))) for q in questions]
             self._asked_sets.append(frozenset(words))
-            enriched.append(Document(doc.key, doc.title, doc.body + words, doc.prior))
+            enriched.append(replace(doc, body=doc.body + words))
             asked_only.append(Document(doc.key, (), words, doc.prior))
         self._enriched = KbIndex.build(enriched)
         self._asked_only = KbIndex.build(asked_only)
@@ -423,7 +423,9 @@ class LearnedIndex:
         )
         return positions, rows, coverage
 
-    def features(self, terms, positions, synonyms, score_arrays, coverage, kinds=frozenset()) -> np.ndarray:
+    def features(
+        self, terms, positions, synonyms, score_arrays, coverage, kinds: frozenset[str] = frozenset()
+    ) -> np.ndarray:
         columns = []
         for scores in score_arrays:
             mine = scores[positions]

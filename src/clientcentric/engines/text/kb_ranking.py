@@ -126,23 +126,32 @@ CHATTER = frozenset(
 # What a question asks for, read from its words as typed: «что такое X» wants a definition, «как X» a procedure,
 # «сколько» a number. The lemmas drop these words (they are in every question), yet they tell «Что такое Smart TV?»
 # from «Где скачать приложение для Smart TV?». Patterns over the lower-cased text, ё as е; a question may be of
-# several kinds («как долго», «можно ли … и как»).
+# several kinds («как долго», «можно ли … и как»). A word is whole between `_W`s: a hyphen joins («как-то», «где-то»,
+# «кто-нибудь» ask nothing); «так как», «как только», «потому что за …» are conjunctions, not questions, and «не
+# могу войти» is a complaint, not «можно ли». «Что нельзя …» asks for a list of what is forbidden and «можете …» is
+# a request, «могут …» mostly asks who or what can («Какие пользователи могут …»): none asks whether something is
+# possible. «Что это» is a definition when it ends the question or goes on «такое», «значит», «за», not in «пишет,
+# что это невозможно».
+_W = r"(?<![\w-])"
+_END = r"(?![\w-])"
 QUESTION_KINDS = {
-    "definition": re.compile(r"что\s+(?:такое|за)\b|\bэто\s+что\b|\bчто\s+это\b"),
-    "how": re.compile(r"\bкак(?:им)?\b"),
-    "how_many": re.compile(r"\bсколь(?:ко)?\b|\bкакое\s+количество\b"),
-    "where": re.compile(r"\b(?:где|куда|откуда)\b"),
-    "why": re.compile(r"\b(?:почему|зачем|за\s+что|с\s+какой\s+стати)\b"),
-    "possible": re.compile(r"\b(?:можно|могу|может|возможно|получится)\b"),
-    "who": re.compile(r"\b(?:кто|кому|кем)\b"),
-    "what_to_do": re.compile(r"\bчто\s+делать\b"),
-    "when": re.compile(r"\b(?:когда|как\s+долго|срок)\b"),
+    "definition": re.compile(
+        rf"(?<!потому\s){_W}что\s+(?:такое|за){_END}|{_W}это\s+что{_END}|{_W}что\s+это(?=\s*(?:[?!.,]|$)|\s+(?:такое|значит|за){_END})"
+    ),
+    "how": re.compile(rf"(?<!так\s){_W}как(?:им)?{_END}(?!\s+(?:только|будто|бы))"),
+    "how_many": re.compile(rf"{_W}(?:сколь(?:ко|ка)?|какое\s+количество){_END}"),
+    "where": re.compile(rf"{_W}(?:где|куда|откуда){_END}"),
+    "why": re.compile(rf"{_W}(?:почему|зачем|за\s+что|с\s+какой\s+стати){_END}"),
+    "possible": re.compile(rf"(?<!не\s){_W}(?:можно|могу|может|возможно|получится){_END}"),
+    "who": re.compile(rf"{_W}(?:кто|кому|кем){_END}"),
+    "what_to_do": re.compile(rf"{_W}что\s+делать{_END}"),
+    "when": re.compile(rf"{_W}(?:когда|как\s+долго|срок(?:а|и|ов|у|ом|ам|ах|е)?){_END}"),
 }
 
 
 def question_kinds(text: str) -> frozenset[str]:
     """The kinds of question a text asks (`QUESTION_KINDS`' names), from its words as typed."""
-    low = (text or "").lower().replace("ё", "е")
+    low = text.lower().replace("ё", "е")
     return frozenset(kind for kind, pattern in QUESTION_KINDS.items() if pattern.search(low))
 
 
