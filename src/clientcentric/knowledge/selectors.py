@@ -22,7 +22,13 @@ from clientcentric.accounts.roles import Role
 from clientcentric.core.process_cache import ProcessCache
 from clientcentric.engines.text import site_search as site_engine
 from clientcentric.engines.text.kb_learned import LearnedIndex, RankerModel
-from clientcentric.engines.text.kb_ranking import SynonymTable, document, query_terms, question_kinds
+from clientcentric.engines.text.kb_ranking import (
+    Document,
+    SynonymTable,
+    document,
+    query_terms,
+    question_kinds,
+)
 from clientcentric.registry.models import FaqEntry, LifeSituation, Need, SearchSynonym, Service
 
 from .models import AnswerTemplate, AnswerTemplateVersion, Article, ArticleStatus, Conversation
@@ -63,11 +69,15 @@ def ranker_model() -> RankerModel | None:
         return None
 
 
-def _published_index() -> LearnedIndex:
+def published_documents() -> list[Document]:
+    """The ranking engine's documents of the published articles, in a fixed order (the search and `kb train`
+    must see the same ones)."""
     rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic", "question")
-    return LearnedIndex(
-        (document(pk, stored, topic, question) for pk, stored, topic, question in rows), ranker_model()
-    )
+    return [document(pk, stored, topic, question) for pk, stored, topic, question in rows]
+
+
+def _published_index() -> LearnedIndex:
+    return LearnedIndex(published_documents(), ranker_model())
 
 
 _kb_index = ProcessCache(_published_index, ttl=60).invalidate_on(Article)

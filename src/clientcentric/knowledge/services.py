@@ -508,13 +508,12 @@ def train_ranker(pairs, path: str | None = None) -> RankerTraining:
     none is refused with its number, and no file is written.
     """
     from clientcentric.engines.text.kb_learned import title_key, train
-    from clientcentric.engines.text.kb_ranking import document, query_terms, question_kinds
+    from clientcentric.engines.text.kb_ranking import query_terms, question_kinds
     from clientcentric.engines.text.lemmas import lemmas
 
-    from .selectors import published_articles, synonym_table
+    from .selectors import published_documents, synonym_table
 
-    rows = published_articles().order_by("pk").values_list("pk", "search_document", "topic", "question")
-    documents = [document(pk, stored, topic, question) for pk, stored, topic, question in rows]
+    documents = published_documents()
     by_title: dict[str, object] = {}
     for doc in documents:
         by_title.setdefault(title_key(doc.title), doc.key)
